@@ -1,0 +1,13 @@
+#include "cli/commands.h"
+
+namespace galley::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> all = {
+      {attachCompile},
+      {attachRecipes},
+  };
+  return all;
+}
+
+}  // namespace galley::cli

@@ -1,0 +1,23 @@
+// The list of subcommands. Each one registers its options on the app and
+// sets the exit status from its callback.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace galley::cli {
+
+struct Command {
+  std::function<void(CLI::App& app, int& status)> attach;
+};
+
+const std::vector<Command>& commands();
+
+void attachCompile(CLI::App& app, int& status);
+void attachRecipes(CLI::App& app, int& status);
+
+}  // namespace galley::cli

@@ -1,0 +1,76 @@
+#include "compiler/diagnostic.h"
+
+#include <algorithm>
+
+namespace galley {
+
+const char* severityName(Severity s) {
+  switch (s) {
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Note:
+      return "note";
+  }
+  return "error";
+}
+
+Diagnostic& Diagnostics::report(Severity severity, Location where, std::string rule,
+                                std::string message, std::string hint) {
+  if (severity == Severity::Error) ++errors_;
+  items_.push_back({severity, std::move(rule), std::move(message), where, std::move(hint), {}});
+  return items_.back();
+}
+
+void Diagnostics::append(Diagnostics&& other) {
+  errors_ += other.errors_;
+  for (auto& d : other.items_)
+    items_.push_back(std::move(d));
+  other.items_.clear();
+  other.errors_ = 0;
+}
+
+void Diagnostics::sort() {
+  std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.where.path() != b.where.path()) return a.where.path() < b.where.path();
+    return a.where.begin < b.where.begin;
+  });
+}
+
+namespace {
+
+size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      size_t cost = std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  // A third of the word may differ, as ninja's SpellcheckString allows a few edits.
+  size_t best = std::max<size_t>(1, word.size() / 3) + 1;
+  const std::string* match = nullptr;
+  for (const auto& c : candidates) {
+    size_t d = editDistance(word, c);
+    if (d < best) {
+      best = d;
+      match = &c;
+    }
+  }
+  return match ? "did you mean '" + *match + "'?" : std::string();
+}
+
+}  // namespace galley

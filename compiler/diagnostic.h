@@ -1,0 +1,65 @@
+// One diagnostic type for every stage: loader, recipe checks, expressions,
+// lint. Checks report into a Diagnostics sink and carry on; drivers stop at
+// checkpoints between stages when the sink holds errors.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/source.h"
+
+namespace galley {
+
+enum class Severity { Error, Warning, Note };
+
+const char* severityName(Severity s);
+
+// A secondary location that explains a diagnostic ("declared here").
+struct Note {
+  Location where;
+  std::string message;
+};
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  std::string rule;     // stable id such as "unknown-key"; shown as [rule]
+  std::string message;  // one sentence, no trailing period
+  Location where;
+  std::string hint;  // optional, e.g. "did you mean 'needs'?"
+  std::vector<Note> notes;
+};
+
+// Collects diagnostics. Not thread-safe: give each thread its own sink and
+// merge them.
+class Diagnostics {
+ public:
+  Diagnostic& report(Severity severity, Location where, std::string rule, std::string message,
+                     std::string hint = {});
+  Diagnostic& error(Location where, std::string rule, std::string message, std::string hint = {}) {
+    return report(Severity::Error, where, std::move(rule), std::move(message), std::move(hint));
+  }
+  Diagnostic& warning(Location where, std::string rule, std::string message,
+                      std::string hint = {}) {
+    return report(Severity::Warning, where, std::move(rule), std::move(message), std::move(hint));
+  }
+
+  void append(Diagnostics&& other);
+  // Orders by file, then position, keeping the report order for ties.
+  void sort();
+
+  const std::vector<Diagnostic>& all() const { return items_; }
+  std::vector<Diagnostic>& all() { return items_; }
+  size_t errorCount() const { return errors_; }
+  bool hasErrors() const { return errors_ > 0; }
+  bool empty() const { return items_.empty(); }
+
+ private:
+  std::vector<Diagnostic> items_;
+  size_t errors_ = 0;
+};
+
+// "did you mean 'x'?" for the candidate closest to word, or "" when none is
+// close enough to be a plausible typo.
+std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace galley

@@ -1,0 +1,123 @@
+#include "compiler/render.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ostream>
+
+namespace galley {
+
+namespace {
+
+const char* kBold = "\033[1m";
+const char* kReset = "\033[0m";
+
+const char* severityColor(Severity s) {
+  switch (s) {
+    case Severity::Error:
+      return "\033[1;31m";
+    case Severity::Warning:
+      return "\033[1;33m";
+    case Severity::Note:
+      return "\033[1;36m";
+  }
+  return "";
+}
+
+// The source line, then a caret under the range: "^" and "~" up to its end
+// when the range stays on one line. Tabs are kept so the caret lines up.
+void renderSnippet(std::ostream& out, const Location& at, const RenderOptions& o) {
+  if (!o.showSource || !at.known()) return;
+  std::string_view line = at.file->line(at.begin.line);
+  if (line.empty() && at.begin.line > at.file->lineCount()) return;
+  out << line << '\n';
+  std::string pad;
+  for (size_t i = 0; i + 1 < at.begin.column && i < line.size(); ++i)
+    pad += line[i] == '\t' ? '\t' : ' ';
+  size_t width = 1;
+  if (at.end.line == at.begin.line && at.end.column > at.begin.column)
+    width = at.end.column - at.begin.column;
+  if (o.color) out << "\033[1;32m";
+  out << pad << '^' << std::string(width - 1, '~');
+  if (o.color) out << kReset;
+  out << '\n';
+}
+
+void renderHeader(std::ostream& out, const Location& at, Severity s, const std::string& message,
+                  const std::string& rule, const RenderOptions& o) {
+  if (o.color) out << kBold;
+  if (at.file) {
+    out << at.file->path();
+    if (at.begin.line) out << ':' << at.begin.line << ':' << at.begin.column;
+    out << ": ";
+  }
+  if (o.color) out << severityColor(s);
+  out << severityName(s) << ':';
+  if (o.color) out << kReset << kBold;
+  out << ' ' << message;
+  if (o.color) out << kReset;
+  if (!rule.empty()) out << " [" << rule << ']';
+  out << '\n';
+}
+
+nlohmann::json locationJson(const Location& at) {
+  nlohmann::json j = {{"file", std::string(at.path())}};
+  if (at.begin.line) {
+    j["line"] = at.begin.line;
+    j["column"] = at.begin.column;
+    j["endLine"] = at.end.line ? at.end.line : at.begin.line;
+    j["endColumn"] = at.end.line ? at.end.column : at.begin.column;
+  }
+  return j;
+}
+
+}  // namespace
+
+void renderText(std::ostream& out, const Diagnostic& d, const RenderOptions& o) {
+  renderHeader(out, d.where, d.severity, d.message, d.rule, o);
+  renderSnippet(out, d.where, o);
+  if (!d.hint.empty()) out << "  hint: " << d.hint << '\n';
+  for (const auto& n : d.notes) {
+    renderHeader(out, n.where, Severity::Note, n.message, "", o);
+    renderSnippet(out, n.where, o);
+  }
+}
+
+void renderText(std::ostream& out, const Diagnostics& ds, const RenderOptions& o) {
+  for (const auto& d : ds.all())
+    renderText(out, d, o);
+}
+
+nlohmann::json toJson(const Diagnostic& d) {
+  nlohmann::json j = locationJson(d.where);
+  j["severity"] = severityName(d.severity);
+  j["rule"] = d.rule;
+  j["message"] = d.message;
+  if (!d.hint.empty()) j["hint"] = d.hint;
+  if (!d.notes.empty()) {
+    j["notes"] = nlohmann::json::array();
+    for (const auto& n : d.notes) {
+      nlohmann::json note = locationJson(n.where);
+      note["message"] = n.message;
+      j["notes"].push_back(std::move(note));
+    }
+  }
+  return j;
+}
+
+nlohmann::json toJson(const Diagnostics& ds) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& d : ds.all())
+    all.push_back(toJson(d));
+  return all;
+}
+
+bool wantColor(int fd) {
+  const char* noColor = std::getenv("NO_COLOR");
+  if (noColor && *noColor) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string_view(term) == "dumb") return false;
+  return isatty(fd) != 0;
+}
+
+}  // namespace galley

@@ -1,0 +1,77 @@
+// The YAML model: a tree of nodes, each with the Location of its text.
+//
+// Built straight from yaml-cpp's event stream (no YAML::Node in between), so
+// that every scalar keeps its style and byte offset, duplicate keys are seen,
+// and aliases are expanded under a budget.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/diagnostic.h"
+#include "compiler/source.h"
+
+namespace galley::yaml {
+
+enum class Kind : uint8_t { Null, Scalar, Sequence, Mapping };
+enum class Style : uint8_t { Plain, SingleQuoted, DoubleQuoted, Literal, Folded, Flow, Block };
+
+struct Entry;
+
+struct Node {
+  Kind kind = Kind::Null;
+  Style style = Style::Plain;
+  Location where;
+  uint32_t offset = 0;         // byte offset of the node's first character in its file
+  std::string value;           // scalar text after YAML unescaping and folding
+  std::vector<Node> items;     // sequence items
+  std::vector<Entry> entries;  // mapping entries in source order
+
+  bool isNull() const { return kind == Kind::Null; }
+  bool isScalar() const { return kind == Kind::Scalar; }
+  bool isSequence() const { return kind == Kind::Sequence; }
+  bool isMapping() const { return kind == Kind::Mapping; }
+  // A plain scalar: the only kind YAML resolves to booleans and numbers.
+  bool isPlain() const { return kind == Kind::Scalar && style == Style::Plain; }
+  bool isBlockScalar() const { return style == Style::Literal || style == Style::Folded; }
+
+  // The value of key in a mapping, or nullptr.
+  const Node* find(std::string_view key) const;
+  Node* find(std::string_view key);
+  // The entry of key in a mapping, or nullptr.
+  const Entry* entry(std::string_view key) const;
+
+  // YAML 1.2 core schema readings of a plain scalar.
+  std::optional<bool> asBool() const;
+  std::optional<double> asNumber() const;
+  // "null", "scalar", "sequence" or "mapping", or for plain scalars
+  // "boolean"/"number" where they read as such: for messages.
+  std::string typeName() const;
+};
+
+struct Entry {
+  Node key;
+  Node value;
+};
+
+const char* kindName(Kind k);
+
+struct LoadLimits {
+  uint32_t maxDepth = 256;      // nesting of sequences and mappings
+  size_t maxNodes = 2'000'000;  // nodes after alias expansion
+};
+
+// Parses every document in file. Reports malformed YAML, NUL bytes, invalid
+// UTF-8, duplicate keys, non-scalar keys and limit overruns into diags.
+// Returns the documents read (possibly partial); empty for an empty file.
+std::vector<Node> loadAll(const SourceFile& file, Diagnostics& diags,
+                          const LoadLimits& limits = {});
+
+// Loads a file that must hold exactly one document. An empty file gives a
+// Null node positioned at 1:1. Returns nullopt when nothing usable was read.
+std::optional<Node> load(const SourceFile& file, Diagnostics& diags, const LoadLimits& limits = {});
+
+}  // namespace galley::yaml

@@ -1,0 +1,1 @@
+// The runtime library: plan, scheduler, processes, logs, run store.
