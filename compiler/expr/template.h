@@ -1,0 +1,45 @@
+// Strings with `${{ }}` in them, and `if:` conditions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/expr/evaluator.h"
+#include "compiler/expr/lexer.h"
+
+namespace galley::expr {
+
+// A piece of a templated string: literal text, or the expression between
+// `${{` and `}}` (untrimmed). offset is where text starts in the string.
+struct Segment {
+  bool expression = false;
+  std::string text;
+  uint32_t offset = 0;
+};
+
+// Splits value at each `${{ ... }}`. A `}}` inside a quoted string in the
+// expression does not close it. An unclosed `${{` is an error (kind
+// "parsing", offset of the `${{`).
+bool splitTemplate(std::string_view value, std::vector<Segment>* out, ExprError* err);
+
+// Whether value holds `${{` at all.
+bool hasExpression(std::string_view value);
+
+// Evaluates a templated string. A value that is exactly one `${{ }}` (with
+// nothing around it) keeps the expression's type; otherwise the result is a
+// String joining the literal text and each expression as `${{ }}` writes it.
+EvalResult interpolate(std::string_view value, const Value& contexts, EvalHost& host);
+
+// The expression GitHub evaluates for an `if:` value: the `${{ }}` around a
+// whole condition is optional; text mixing literal parts and `${{ }}` becomes
+// a format() call (a non-empty string, so true); an empty condition is
+// success(); and unless a status function (success, failure, cancelled,
+// always) is called, the condition is `success() && (condition)`.
+// Returns false with *err when the condition does not parse.
+bool ifExpression(std::string_view condition, std::string* expression, ExprError* err);
+
+// Evaluates an `if:` value as GitHub does: ifExpression, then truthiness.
+EvalResult evaluateIf(std::string_view condition, const Value& contexts, EvalHost& host);
+
+}  // namespace galley::expr
