@@ -1,0 +1,160 @@
+// galley eval: evaluates one expression, or a stream of them as JSON lines.
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "compiler/expr/evaluator.h"
+
+namespace galley::cli {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct EvalOptions {
+  std::string expr;
+  std::string dialect = "github";
+  std::string contextFile;
+  std::string status = "success";
+  bool jsonl = false;
+};
+
+class StatusHost : public expr::EvalHost {
+ public:
+  explicit StatusHost(expr::JobStatus s) : status_(s) {}
+  expr::JobStatus status() const override { return status_; }
+
+ private:
+  expr::JobStatus status_;
+};
+
+bool parseStatus(const std::string& s, expr::JobStatus* out) {
+  if (s == "success")
+    *out = expr::JobStatus::Success;
+  else if (s == "failure")
+    *out = expr::JobStatus::Failure;
+  else if (s == "cancelled")
+    *out = expr::JobStatus::Cancelled;
+  else
+    return false;
+  return true;
+}
+
+// One JSON line of the --jsonl protocol for an evaluation result.
+Json resultLine(const expr::EvalResult& r) {
+  if (!r.ok) return Json{{"ok", false}, {"error", r.error}};
+  return Json{{"ok", true},
+              {"kind", expr::kindName(r.value.kind())},
+              {"value", expr::toJsonValue(r.value)},
+              {"string", expr::toString(r.value)},
+              {"truthy", expr::truthy(r.value)}};
+}
+
+expr::EvalResult evaluateLine(const std::string& line) {
+  Json input;
+  try {
+    input = Json::parse(line);
+  } catch (const nlohmann::json::exception& e) {
+    return {false, {}, std::string("invalid JSON input line: ") + e.what(), "usage"};
+  }
+  if (!input.is_object() || !input.contains("expr") || !input["expr"].is_string())
+    return {false, {}, "input line needs a string \"expr\"", "usage"};
+  expr::JobStatus status = expr::JobStatus::Success;
+  if (input.contains("status") &&
+      (!input["status"].is_string() || !parseStatus(input["status"].get<std::string>(), &status)))
+    return {false, {}, "\"status\" must be success, failure or cancelled", "usage"};
+  expr::Value contexts = expr::fromJsonValue(input.value("context", Json::object()));
+  StatusHost host(status);
+  return expr::evaluateText(input["expr"].get<std::string>(), contexts, host);
+}
+
+int runJsonLines() {
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::cout << resultLine(evaluateLine(line)).dump() << '\n';
+  }
+  std::cout.flush();
+  return kExitOk;
+}
+
+bool readContext(const std::string& path, expr::Value* out) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "galley eval: cannot read context file '" << path << "'\n";
+    return false;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string err;
+  if (!expr::parseJson(text, out, &err)) {
+    std::cerr << "galley eval: context file '" << path << "' is not JSON: " << err << "\n";
+    return false;
+  }
+  if (out->kind() != expr::Kind::Object) {
+    std::cerr << "galley eval: context file '" << path << "' must hold an object of named values\n";
+    return false;
+  }
+  return true;
+}
+
+int runSingle(const EvalOptions& o) {
+  if (o.expr.empty() && o.jsonl == false) {
+    std::cerr << "galley eval: an EXPR argument or --jsonl is required\n";
+    return kExitUsage;
+  }
+  expr::JobStatus status;
+  if (!parseStatus(o.status, &status)) {
+    std::cerr << "galley eval: --status must be success, failure or cancelled\n";
+    return kExitUsage;
+  }
+  expr::Value contexts = expr::Value::object({});
+  if (!o.contextFile.empty() && !readContext(o.contextFile, &contexts)) return kExitUsage;
+  StatusHost host(status);
+  expr::EvalResult r = expr::evaluateText(o.expr, contexts, host);
+  if (!r.ok) {
+    std::cerr << "error: " << r.error << "\n";
+    return kExitFindings;
+  }
+  std::cout << expr::toJsonValue(r.value).dump(2) << "\n";
+  return kExitOk;
+}
+
+int runEval(const EvalOptions& o) {
+  if (o.dialect != "github") {
+    std::cerr << "galley eval: the Azure Pipelines dialect is not implemented yet\n";
+    return kExitUsage;
+  }
+  if (o.jsonl) {
+    if (!o.expr.empty() || !o.contextFile.empty()) {
+      std::cerr << "galley eval: --jsonl reads expressions from standard input; "
+                   "EXPR and --context do not apply\n";
+      return kExitUsage;
+    }
+    return runJsonLines();
+  }
+  return runSingle(o);
+}
+
+}  // namespace
+
+void attachEval(CLI::App& app, int& status) {
+  auto options = std::make_shared<EvalOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Evaluate a GitHub Actions or Azure Pipelines expression");
+  cmd->add_option("EXPR", options->expr, "The expression (without ${{ }})");
+  cmd->add_option("--dialect", options->dialect, "github or azure")
+      ->check(CLI::IsMember({"github", "azure"}));
+  cmd->add_option("--context", options->contextFile,
+                  "JSON file: an object whose keys are the named values (github, env, ...)");
+  cmd->add_option("--status", options->status,
+                  "Job status for success()/failure()/cancelled(): success, failure, cancelled");
+  cmd->add_flag("--jsonl", options->jsonl,
+                "Read {\"expr\",\"context\",\"status\"} JSON lines from stdin, write one result "
+                "line each");
+  cmd->callback([options, &status] { status = runEval(*options); });
+}
+
+}  // namespace galley::cli
