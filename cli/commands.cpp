@@ -7,6 +7,7 @@ const std::vector<Command>& commands() {
       {attachCompile},
       {attachRecipes},
       {attachEval},
+      {attachLint},
   };
   return all;
 }

@@ -20,5 +20,6 @@ const std::vector<Command>& commands();
 void attachCompile(CLI::App& app, int& status);
 void attachRecipes(CLI::App& app, int& status);
 void attachEval(CLI::App& app, int& status);
+void attachLint(CLI::App& app, int& status);
 
 }  // namespace galley::cli

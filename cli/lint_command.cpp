@@ -1,0 +1,156 @@
+// galley lint [PATHS...|-]: CLI wiring for compiler/lint.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "compiler/lint/format.h"
+#include "compiler/lint/lint.h"
+#include "compiler/lint/rules.h"
+#include "compiler/render.h"
+#include "compiler/yaml.h"
+
+namespace galley::cli {
+
+namespace {
+
+struct LintArgs {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string config;
+  std::string shellcheck = "auto";
+  unsigned jobs = 0;
+  bool parseOnly = false;
+  bool listRules = false;
+};
+
+std::string findShellcheck(const std::string& choice) {
+  if (choice == "off" || choice == "none") return {};
+  if (choice != "auto") return choice;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t colon = dirs.find(':', start);
+    if (colon == std::string::npos) colon = dirs.size();
+    std::string candidate = dirs.substr(start, colon - start) + "/shellcheck";
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = colon + 1;
+  }
+  return {};
+}
+
+// Loads --config, or .galley.yml at the repository root when present.
+bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config) {
+  std::string path = args.config;
+  if (path.empty()) {
+    std::string candidate = lint::repoRootOf("./.") + "/.galley.yml";
+    if (!std::filesystem::exists(candidate)) return true;
+    path = candidate;
+  }
+  std::string err;
+  const SourceFile* f = sources.read(path, &err);
+  if (!f) {
+    std::cerr << "galley lint: " << err << '\n';
+    return false;
+  }
+  Diagnostics diags;
+  bool ok = lint::loadConfig(*f, config, diags);
+  renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
+  return ok;
+}
+
+// --parse-only: what loading alone costs, for the lint benchmark.
+int parseOnly(const std::vector<std::string>& paths, Sources& sources) {
+  size_t errors = 0;
+  for (const auto& p : paths) {
+    std::string err;
+    const SourceFile* f = sources.read(p, &err);
+    if (!f) continue;
+    Diagnostics d;
+    yaml::loadAll(*f, d);
+    errors += d.errorCount();
+  }
+  std::cout << paths.size() << " files parsed, " << errors << " errors\n";
+  return kExitOk;
+}
+
+int runLint(const LintArgs& args) {
+  if (args.listRules) {
+    for (const auto& r : lint::allRules())
+      std::cout << r.id << "\t" << severityName(r.severity) << "\t" << r.description << '\n';
+    return kExitOk;
+  }
+  Sources sources;
+  lint::LintOptions options;
+  if (!loadLintConfig(args, sources, &options.config)) return kExitUsage;
+  options.shellcheck = findShellcheck(args.shellcheck);
+  std::vector<std::string> paths;
+  bool stdinUsed = false;
+  for (const auto& p : args.paths) {
+    if (p == "-") {
+      stdinUsed = true;
+    } else if (std::filesystem::is_directory(p)) {
+      for (auto& f : lint::discoverFiles(p))
+        paths.push_back(f);
+    } else {
+      paths.push_back(p);
+    }
+  }
+  if (args.paths.empty()) paths = lint::discoverFiles(".");
+  if (args.parseOnly) return parseOnly(paths, sources);
+  if (paths.empty() && !stdinUsed) {
+    std::cerr << "galley lint: no workflow or action files found (looked for "
+                 ".github/workflows/*.yml and action.yml)\n";
+    return kExitUsage;
+  }
+  Diagnostics diags = lint::lintPaths(paths, sources, options, args.jobs);
+  if (stdinUsed) {
+    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    const SourceFile* f = sources.add("<stdin>", std::move(text));
+    Diagnostics more;
+    lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, more);
+    diags.append(std::move(more));
+  }
+  std::string root = std::filesystem::current_path().string();
+  if (args.format == "json") {
+    std::cout << toJson(diags).dump(2) << '\n';
+  } else if (args.format == "sarif") {
+    lint::renderSarif(std::cout, diags, root);
+  } else if (args.format == "github") {
+    lint::renderGithub(std::cout, diags, root);
+  } else if (args.format == "azure") {
+    lint::renderAzure(std::cout, diags, root);
+  } else {
+    renderText(std::cout, diags, RenderOptions{wantColor(1), true});
+  }
+  for (const auto& d : diags.all())
+    if (d.severity != Severity::Note) return kExitFindings;
+  return kExitOk;
+}
+
+}  // namespace
+
+void attachLint(CLI::App& app, int& status) {
+  auto args = std::make_shared<LintArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "lint",
+      "Lint GitHub Actions workflows and actions (default: .github/workflows and action.yml)");
+  cmd->add_option("paths", args->paths, "Files or directories to lint; - reads standard input");
+  cmd->add_option("--format,-f", args->format, "Output: text, json, sarif, github or azure")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "azure"}));
+  cmd->add_option("--config,-c", args->config,
+                  "Config file (default: .galley.yml at the repo root)");
+  cmd->add_option("--shellcheck", args->shellcheck,
+                  "shellcheck binary for run: scripts: auto (from PATH), off, or a path");
+  cmd->add_option("--jobs,-j", args->jobs, "Threads (default: all cores)");
+  cmd->add_flag("--list-rules", args->listRules, "List the rules and their default severities");
+  cmd->add_flag("--parse-only", args->parseOnly, "Only parse the YAML (benchmarks)")->group("");
+  cmd->callback([args, &status] { status = runLint(*args); });
+}
+
+}  // namespace galley::cli

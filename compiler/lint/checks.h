@@ -1,0 +1,50 @@
+// The check stages lintFile chains, one per file pair. Internal to lint/.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/diagnostic.h"
+#include "compiler/lint/lint.h"
+#include "compiler/yaml.h"
+
+namespace galley::lint {
+
+struct CheckContext {
+  const SourceFile& file;
+  Repo* repo;  // may be nullptr
+  const LintOptions& options;
+  Diagnostics& diags;
+};
+
+// Job ids, needs, step ids, runners, uses:, inputs of actions and reusable
+// workflows, shells, schedules, filters, inputs, env names, matrix, timeouts,
+// deprecated commands, constant conditions. (workflow.cpp)
+void checkWorkflow(const yaml::Node& root, CheckContext& cx);
+
+// action.yml: runs.using, the main file, branding, composite steps. (action.cpp)
+void checkActionMetadata(const yaml::Node& root, CheckContext& cx);
+
+// Template injection, dangerous triggers, permissions, pinning, credentials.
+// (security.cpp)
+void checkSecurity(const yaml::Node& root, CheckContext& cx);
+
+// run: scripts through shellcheck. (shellcheck.cpp)
+void checkScripts(const yaml::Node& root, CheckContext& cx);
+
+// Shared helpers (workflow.cpp).
+bool hasExpression(std::string_view s);
+std::string lowerCase(std::string_view s);
+// The steps of every job (jobs.*.steps items that are mappings), or of a
+// composite action's runs.steps.
+std::vector<const yaml::Node*> stepsOf(const yaml::Node& job);
+// Inputs of a local action (`uses: ./dir`), or false when it cannot be read.
+struct ActionInputs {
+  std::string name;                                  // for messages: "actions/cache@v4" or "./dir"
+  std::vector<std::pair<std::string, bool>> inputs;  // name, required
+  std::vector<std::pair<std::string, std::string>> deprecated;  // name, message
+  bool known = false;
+};
+
+}  // namespace galley::lint

@@ -1,0 +1,120 @@
+#include "compiler/lint/config.h"
+
+#include "compiler/lint/glob.h"
+#include "compiler/lint/rules.h"
+#include "compiler/yaml.h"
+
+namespace galley::lint {
+
+std::optional<Severity> Config::severityOf(std::string_view rule, Severity fallback) const {
+  auto it = rules.find(rule);
+  if (it == rules.end()) return fallback;
+  return it->second;
+}
+
+bool Config::ignores(std::string_view path) const {
+  if (path.substr(0, 2) == "./") path.remove_prefix(2);
+  for (const auto& g : ignore)
+    if (globMatch(g, path)) return true;
+  return false;
+}
+
+namespace {
+
+bool readStrings(const yaml::Node& n, std::vector<std::string>* out, Diagnostics& diags) {
+  if (!n.isSequence()) {
+    diags.error(n.where, "config", "expected a sequence of strings");
+    return false;
+  }
+  out->clear();
+  for (const auto& item : n.items) {
+    if (!item.isScalar()) {
+      diags.error(item.where, "config", "expected a string");
+      return false;
+    }
+    out->push_back(item.value);
+  }
+  return true;
+}
+
+void readRules(const yaml::Node& n, Config* config, Diagnostics& diags) {
+  if (!n.isMapping()) {
+    diags.error(n.where, "config", "'rules' must map rule names to off, error, warning or note");
+    return;
+  }
+  std::vector<std::string> ids;
+  for (const auto& r : allRules())
+    ids.emplace_back(r.id);
+  for (const auto& e : n.entries) {
+    if (!findRule(e.key.value)) {
+      diags.error(e.key.where, "config", "unknown rule '" + e.key.value + "'",
+                  didYouMean(e.key.value, ids));
+      continue;
+    }
+    const std::string& v = e.value.value;
+    if (v == "off" || e.value.asBool() == false) {
+      config->rules[e.key.value] = std::nullopt;
+    } else if (v == "error") {
+      config->rules[e.key.value] = Severity::Error;
+    } else if (v == "warning") {
+      config->rules[e.key.value] = Severity::Warning;
+    } else if (v == "note") {
+      config->rules[e.key.value] = Severity::Note;
+    } else {
+      diags.error(e.value.where, "config",
+                  "severity of '" + e.key.value + "' must be off, error, warning or note");
+    }
+  }
+}
+
+void readPinning(const yaml::Node& n, Config* config, Diagnostics& diags) {
+  if (n.value == "off" || n.asBool() == false) {
+    config->pinning = Pinning::Off;
+  } else if (n.value == "ref") {
+    config->pinning = Pinning::Ref;
+  } else if (n.value == "sha") {
+    config->pinning = Pinning::Sha;
+  } else {
+    diags.error(n.where, "config", "'pinning' must be off, ref or sha");
+  }
+}
+
+}  // namespace
+
+bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
+  size_t before = diags.errorCount();
+  std::optional<yaml::Node> root = yaml::load(file, diags);
+  if (!root) return false;
+  if (root->isNull()) return true;
+  if (!root->isMapping()) {
+    diags.error(root->where, "config", "the configuration must be a mapping");
+    return false;
+  }
+  const yaml::Node* lint = root->find("lint");
+  if (!lint || lint->isNull()) return true;
+  if (!lint->isMapping()) {
+    diags.error(lint->where, "config", "'lint' must be a mapping");
+    return false;
+  }
+  const std::vector<std::string> keys = {"rules", "ignore", "runner-labels", "pinning",
+                                         "trusted-owners"};
+  for (const auto& e : lint->entries) {
+    const std::string& k = e.key.value;
+    if (k == "rules") {
+      readRules(e.value, config, diags);
+    } else if (k == "ignore") {
+      readStrings(e.value, &config->ignore, diags);
+    } else if (k == "runner-labels") {
+      readStrings(e.value, &config->runnerLabels, diags);
+    } else if (k == "trusted-owners") {
+      readStrings(e.value, &config->trustedOwners, diags);
+    } else if (k == "pinning") {
+      readPinning(e.value, config, diags);
+    } else {
+      diags.error(e.key.where, "config", "unknown key '" + k + "' in 'lint'", didYouMean(k, keys));
+    }
+  }
+  return diags.errorCount() == before;
+}
+
+}  // namespace galley::lint

@@ -1,0 +1,43 @@
+// The lint configuration: `.galley.yml` at the repository root (or
+// --config), its `lint:` section:
+//
+//   lint:
+//     rules:                     # per rule: off | error | warning | note
+//       unpinned-uses: error
+//     ignore: [".github/workflows/generated-*.yml"]   # path globs
+//     runner-labels: [gpu, my-fleet-*]              # custom self-hosted labels
+//     pinning: sha               # unpinned-uses policy: ref (default) | sha | off
+//     trusted-owners: [actions, github]             # exempt from `pinning: sha`
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/diagnostic.h"
+#include "compiler/source.h"
+
+namespace galley::lint {
+
+enum class Pinning { Off, Ref, Sha };
+
+struct Config {
+  // A rule mapped to nullopt is off; absent rules keep their defaults.
+  std::map<std::string, std::optional<Severity>, std::less<>> rules;
+  std::vector<std::string> ignore;
+  std::vector<std::string> runnerLabels;
+  Pinning pinning = Pinning::Ref;
+  std::vector<std::string> trustedOwners = {"actions", "github"};
+
+  // Whether a rule is on, and its severity after the config.
+  std::optional<Severity> severityOf(std::string_view rule, Severity fallback) const;
+  bool ignores(std::string_view path) const;
+};
+
+// Reads the `lint:` section of a .galley.yml. Problems (unknown rules, bad
+// severities, wrong types) go into diags as errors; returns false if any.
+bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags);
+
+}  // namespace galley::lint

@@ -1,0 +1,16 @@
+// Lint data embedded in the binary (compiler/data/, see SOURCES.md there):
+// GitHub's workflow and action schemas, popular actions' inputs, runner
+// labels, shells, untrusted inputs. Parsed once, on first use; thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace galley::lint {
+
+// The parsed JSON of an embedded data file by name ("workflow-v1.0.json",
+// "action-v1.0.json", "actions.json", "lint.json"). Aborts on an unknown name
+// or malformed embedded JSON: both are build defects, not user errors.
+const nlohmann::json& embeddedData(std::string_view name);
+
+}  // namespace galley::lint

@@ -1,0 +1,128 @@
+#include "compiler/lint/expr_text.h"
+
+#include <cctype>
+
+namespace galley::lint {
+
+std::vector<ExprSpan> findExpressions(std::string_view text) {
+  std::vector<ExprSpan> out;
+  size_t i = 0;
+  while ((i = text.find("${{", i)) != std::string_view::npos) {
+    size_t j = i + 3;
+    char quote = 0;
+    for (; j < text.size(); ++j) {
+      char c = text[j];
+      if (quote) {
+        if (c == quote) {
+          if (j + 1 < text.size() && text[j + 1] == quote)
+            ++j;  // '' escapes a quote
+          else
+            quote = 0;
+        }
+        continue;
+      }
+      if (c == '\'') quote = c;
+      if (c == '}' && j + 1 < text.size() && text[j + 1] == '}') break;
+    }
+    size_t end = j < text.size() ? j + 2 : text.size();
+    out.push_back({i, end, text.substr(i + 3, (j < text.size() ? j : text.size()) - i - 3)});
+    i = end;
+  }
+  return out;
+}
+
+namespace {
+
+bool identStart(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool identChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::vector<ContextPath> contextPaths(std::string_view s) {
+  std::vector<ContextPath> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '\'') {
+      for (++i; i < s.size(); ++i)
+        if (s[i] == '\'') {
+          if (i + 1 < s.size() && s[i + 1] == '\'')
+            ++i;
+          else
+            break;
+        }
+      ++i;
+      continue;
+    }
+    if (!identStart(c) || (i > 0 && (identChar(s[i - 1]) || s[i - 1] == '.'))) {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    while (i < s.size() && identChar(s[i]))
+      ++i;
+    std::string path = lower(s.substr(start, i - start));
+    size_t k = i;
+    while (k < s.size() && s[k] == ' ')
+      ++k;
+    if (k < s.size() && s[k] == '(') continue;  // a function call
+    if (path == "true" || path == "false" || path == "null") continue;
+    for (;;) {
+      if (i < s.size() && s[i] == '.') {
+        size_t b = ++i;
+        if (i < s.size() && s[i] == '*') {
+          ++i;
+          path += ".*";
+          continue;
+        }
+        while (i < s.size() && identChar(s[i]))
+          ++i;
+        path += "." + lower(s.substr(b, i - b));
+        continue;
+      }
+      if (i < s.size() && s[i] == '[') {
+        size_t close = s.find(']', i);
+        if (close == std::string_view::npos) break;
+        std::string_view idx = s.substr(i + 1, close - i - 1);
+        if (idx.size() >= 2 && idx.front() == '\'' && idx.back() == '\'')
+          path += "." + lower(idx.substr(1, idx.size() - 2));
+        else
+          path += ".*";
+        i = close + 1;
+        continue;
+      }
+      break;
+    }
+    out.push_back({path, start});
+  }
+  return out;
+}
+
+bool pathMatches(std::string_view pattern, std::string_view path) {
+  size_t p = 0, q = 0;
+  while (p < pattern.size()) {
+    size_t pe = pattern.find('.', p);
+    if (pe == std::string_view::npos) pe = pattern.size();
+    if (q >= path.size()) return false;
+    size_t qe = path.find('.', q);
+    if (qe == std::string_view::npos) qe = path.size();
+    std::string_view ps = pattern.substr(p, pe - p), qs = path.substr(q, qe - q);
+    if (ps != "*" && qs != "*" && ps != qs) return false;
+    p = pe + 1;
+    q = qe + 1;
+  }
+  return true;
+}
+
+}  // namespace galley::lint

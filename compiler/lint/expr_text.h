@@ -1,0 +1,35 @@
+// Finds ${{ }} spans in a scalar and the context paths they read
+// (github.event.issue.title, steps.build.outputs.dir). Lexical only: the
+// expression language itself is compiler/expr's; this is what the security
+// audits need to follow data, and it never rejects an expression.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace galley::lint {
+
+struct ExprSpan {
+  size_t begin = 0;        // offset of "${{"
+  size_t end = 0;          // offset just past "}}" (text.size() when unterminated)
+  std::string_view inner;  // between the braces
+};
+
+std::vector<ExprSpan> findExpressions(std::string_view text);
+
+struct ContextPath {
+  std::string path;   // lower-cased, indexes as ".*" or ".key": github.event.commits.*.message
+  size_t offset = 0;  // in the inner text
+};
+
+// Property chains read by an expression, outermost first. Function names are
+// skipped, their arguments kept.
+std::vector<ContextPath> contextPaths(std::string_view inner);
+
+// Whether `path` (as contextPaths gives it) matches `pattern`, where "*" in
+// the pattern matches any one segment and a pattern matches its extensions
+// too (github.event.issue matches github.event.issue.title).
+bool pathMatches(std::string_view pattern, std::string_view path);
+
+}  // namespace galley::lint

@@ -1,0 +1,171 @@
+#include "compiler/lint/glob.h"
+
+namespace galley::lint {
+
+namespace {
+
+bool isSpecial(char c) {
+  return c == '*' || c == '?' || c == '+' || c == '[' || c == ']' || c == '\\' || c == '!';
+}
+
+// git-check-ref-format: what a branch or tag name may not contain, given that
+// `* ? [ \` keep their glob meaning here.
+std::string checkRefChar(char c) {
+  if (c == ' ' || c == '~' || c == '^' || c == ':' || c == '\t')
+    return std::string("character '") + c + "' is invalid in branch and tag names";
+  if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+    return "control characters are invalid in branch and tag names";
+  return {};
+}
+
+std::string checkClass(std::string_view p, size_t* i) {
+  size_t start = *i;  // at '['
+  size_t j = start + 1;
+  size_t count = 0;
+  while (j < p.size() && p[j] != ']') {
+    if (p[j] == '\\' && j + 1 < p.size()) ++j;
+    if (j + 2 < p.size() && p[j + 1] == '-' && p[j + 2] != ']') {
+      if (p[j] > p[j + 2]) {
+        *i = j + 2;
+        return std::string("range start '") + p[j] + "' is after its end '" + p[j + 2] + "'";
+      }
+      j += 3;
+      count += 2;
+      continue;
+    }
+    ++j;
+    ++count;
+  }
+  if (j >= p.size()) {
+    *i = p.size() - 1;
+    return "'[' has no closing ']'";
+  }
+  if (count == 0) {
+    *i = j;
+    return "'[]' matches nothing";
+  }
+  if (count == 1 && j == start + 2) {
+    *i = j;
+    return std::string("'[") + p[start + 1] + "]' matches one character: write '" + p[start + 1] +
+           "'";
+  }
+  *i = j;
+  return {};
+}
+
+}  // namespace
+
+std::string checkGlob(std::string_view p, bool isRef, size_t* column) {
+  *column = 0;
+  if (p.empty()) return {};
+  if (!isRef) {
+    if (p.front() == ' ' || p.back() == ' ' || p.back() == '\n')
+      return "leading and trailing spaces are not allowed in path patterns";
+    if (p == "." || p == ".." || p.substr(0, 2) == "./" || p.substr(0, 3) == "../")
+      return "'.' and '..' are not allowed in path patterns; paths are relative to the root";
+  }
+  size_t i = 0;
+  if (p[0] == '!') {
+    if (p.size() == 1) return "'!' must be followed by a pattern";
+    i = 1;
+  }
+  if (isRef && p[i] == '/') {
+    *column = i;
+    return "branch and tag names cannot start with '/'";
+  }
+  bool prevSpecial = true;  // '+' needs a plain character before it
+  for (; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      if (i + 1 < p.size() && isSpecial(p[i + 1])) {
+        ++i;
+        prevSpecial = false;
+        continue;
+      }
+      if (isRef) {
+        *column = i;
+        return "'\\' may only escape one of [ ? + * \\ ! in branch and tag names; regular "
+               "expressions are not supported";
+      }
+      prevSpecial = false;
+      continue;
+    }
+    if (c == '[') {
+      std::string err = checkClass(p, &i);
+      if (!err.empty()) {
+        *column = i;
+        return err;
+      }
+      prevSpecial = false;
+      continue;
+    }
+    if (c == '+' || c == '?') {
+      if (c == '+' && prevSpecial) {
+        *column = i;
+        return "'+' must follow a character it repeats";
+      }
+      prevSpecial = true;
+      continue;
+    }
+    if (c == '*') {
+      prevSpecial = true;
+      continue;
+    }
+    if (isRef) {
+      std::string err = checkRefChar(c);
+      if (!err.empty()) {
+        *column = i;
+        return err;
+      }
+    }
+    prevSpecial = false;
+  }
+  if (isRef && (p.back() == '/' || p.back() == '.')) {
+    *column = p.size() - 1;
+    return "branch and tag names cannot end with '/' or '.'";
+  }
+  return {};
+}
+
+bool globMatch(std::string_view p, std::string_view s) {
+  // Iterative matcher with one backtrack point per star kind.
+  size_t pi = 0, si = 0, starP = std::string_view::npos, starS = 0;
+  while (si < s.size()) {
+    if (pi < p.size()) {
+      if (p.substr(pi, 2) == "**") {
+        starP = pi;
+        starS = si;
+        pi += 2;
+        if (pi < p.size() && p[pi] == '/') ++pi;
+        continue;
+      }
+      if (p[pi] == '*') {
+        starP = pi;
+        starS = si;
+        ++pi;
+        continue;
+      }
+      if (p[pi] == '?' && s[si] != '/') {
+        ++pi, ++si;
+        continue;
+      }
+      if (p[pi] == s[si]) {
+        ++pi, ++si;
+        continue;
+      }
+    }
+    if (starP == std::string_view::npos) return false;
+    bool doubleStar = p.substr(starP, 2) == "**";
+    if (!doubleStar && s[starS] == '/') return false;
+    pi = starP + (doubleStar ? 2 : 1);
+    if (doubleStar && pi < p.size() && p[pi] == '/') {
+      // "a/**/b" also matches "a/b": retry without consuming.
+    }
+    si = ++starS;
+  }
+  while (pi < p.size() && p[pi] == '*')
+    ++pi;
+  return pi == p.size();
+}
+
+}  // namespace galley::lint

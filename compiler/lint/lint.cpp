@@ -1,0 +1,213 @@
+#include "compiler/lint/lint.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "compiler/lint/checks.h"
+#include "compiler/lint/rules.h"
+#include "compiler/lint/schema.h"
+
+namespace galley::lint {
+
+namespace fs = std::filesystem;
+
+const SourceFile* DiskRepo::read(const std::string& relPath) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cache_.find(relPath);
+  if (it != cache_.end()) return it->second;
+  std::string full = root_ + "/" + relPath;
+  std::error_code ec;
+  const SourceFile* f = nullptr;
+  if (fs::is_regular_file(full, ec)) {
+    std::string err;
+    f = sources_.read(full, &err);
+  }
+  cache_[relPath] = f;
+  return f;
+}
+
+void MemoryRepo::add(const std::string& relPath, std::string text) {
+  std::lock_guard<std::mutex> lock(mu_);
+  files_[relPath] = sources_.add(relPath, std::move(text));
+}
+
+const SourceFile* MemoryRepo::read(const std::string& relPath) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = files_.find(relPath);
+  return it == files_.end() ? nullptr : it->second;
+}
+
+FileKind kindOf(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  return base == "action.yml" || base == "action.yaml" ? FileKind::Action : FileKind::Workflow;
+}
+
+namespace {
+
+// `# galley-ignore: rule-a, rule-b` (or `all`) on a line silences those rules
+// on that line and the next.
+bool ignoredInline(const Diagnostic& d) {
+  if (!d.where.known()) return false;
+  for (uint32_t l : {d.where.begin.line, d.where.begin.line - 1}) {
+    if (l == 0) continue;
+    std::string_view line = d.where.file->line(l);
+    size_t at = line.find("galley-ignore:");
+    if (at == std::string_view::npos || line.rfind('#', at) == std::string_view::npos) continue;
+    std::string_view rest = line.substr(at + 14);
+    size_t i = 0;
+    while (i < rest.size()) {
+      while (i < rest.size() && (rest[i] == ' ' || rest[i] == ',' || rest[i] == '\t'))
+        ++i;
+      size_t b = i;
+      while (i < rest.size() && rest[i] != ' ' && rest[i] != ',' && rest[i] != '\t')
+        ++i;
+      std::string_view word = rest.substr(b, i - b);
+      if (word == d.rule || word == "all") return true;
+    }
+  }
+  return false;
+}
+
+void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
+  found.sort();
+  std::set<std::tuple<Position, std::string, std::string>> seen;
+  for (auto& d : found.all()) {
+    const RuleInfo* info = findRule(d.rule);
+    Severity fallback = info ? info->severity : d.severity;
+    // Loader and shellcheck severities come with the finding; rules' from the table.
+    if (d.rule == "shellcheck" || d.severity == Severity::Note) fallback = d.severity;
+    std::optional<Severity> s = config.severityOf(d.rule, fallback);
+    if (!s || ignoredInline(d)) continue;
+    if (!seen.insert({d.where.begin, d.rule, d.message}).second) continue;
+    Diagnostic copy = std::move(d);
+    copy.severity = *s;
+    out.report(copy.severity, copy.where, copy.rule, copy.message, copy.hint).notes =
+        std::move(copy.notes);
+  }
+}
+
+bool hasLoadErrors(const Diagnostics& d) {
+  for (const auto& x : d.all())
+    if (x.severity == Severity::Error && x.rule != "duplicate-key") return true;
+  return false;
+}
+
+}  // namespace
+
+void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptions& options,
+              Diagnostics& diags) {
+  Diagnostics found;
+  std::vector<yaml::Node> docs = yaml::loadAll(file, found);
+  if (!hasLoadErrors(found)) {
+    if (docs.size() > 1) {
+      found.error(docs[1].where, "yaml-syntax",
+                  "expected one YAML document, found " + std::to_string(docs.size()));
+    } else {
+      yaml::Node empty;
+      empty.where = {&file, {1, 1}, {1, 1}};
+      const yaml::Node& root = docs.empty() ? empty : docs.front();
+      CheckContext cx{file, repo, options, found};
+      if (root.isNull()) {
+        found.error(
+            root.where, "missing-key",
+            kind == FileKind::Action ? "the action metadata is empty" : "the workflow is empty");
+      } else if (kind == FileKind::Action) {
+        Schema::action().validate(root, "action-root-strict", "action", found);
+        checkActionMetadata(root, cx);
+        checkSecurity(root, cx);
+        checkScripts(root, cx);
+      } else {
+        Schema::workflow().validate(root, "workflow-root-strict", "workflow", found);
+        checkWorkflow(root, cx);
+        checkSecurity(root, cx);
+        checkScripts(root, cx);
+      }
+    }
+  }
+  filterInto(found, options.config, diags);
+}
+
+std::string repoRootOf(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec).parent_path();
+  fs::path start = p;
+  while (!p.empty()) {
+    if (fs::exists(p / ".github", ec) || fs::exists(p / ".git", ec)) return p.string();
+    if (p == p.parent_path()) break;
+    p = p.parent_path();
+  }
+  return start.string();
+}
+
+std::vector<std::string> discoverFiles(const std::string& root) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  fs::path wf = fs::path(root) / ".github" / "workflows";
+  if (fs::is_directory(wf, ec))
+    for (const auto& e : fs::directory_iterator(wf, ec)) {
+      std::string ext = e.path().extension().string();
+      if (e.is_regular_file(ec) && (ext == ".yml" || ext == ".yaml"))
+        out.push_back(e.path().string());
+    }
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+  for (; it != end; it.increment(ec)) {
+    if (ec) break;
+    std::string name = it->path().filename().string();
+    if (it->is_directory(ec) && (name == ".git" || name == "node_modules")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if ((name == "action.yml" || name == "action.yaml") && it->is_regular_file(ec))
+      out.push_back(it->path().string());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
+                      const LintOptions& options, unsigned threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, std::max<size_t>(1, paths.size()));
+  std::mutex repoMu;
+  std::map<std::string, std::unique_ptr<DiskRepo>> repos;
+  auto repoFor = [&](const std::string& path) {
+    std::string root = repoRootOf(path);
+    std::lock_guard<std::mutex> lock(repoMu);
+    auto& r = repos[root];
+    if (!r) r = std::make_unique<DiskRepo>(root, sources);
+    return r.get();
+  };
+  std::vector<Diagnostics> sinks(threads);
+  std::atomic<size_t> next{0};
+  auto work = [&](unsigned t) {
+    for (size_t i; (i = next++) < paths.size();) {
+      const std::string& path = paths[i];
+      if (options.config.ignores(path)) continue;
+      std::string err;
+      const SourceFile* f = sources.read(path, &err);
+      if (!f) {
+        sinks[t].error({}, "io", err);
+        continue;
+      }
+      lintFile(*f, kindOf(path), repoFor(path), options, sinks[t]);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool)
+    th.join();
+  Diagnostics all;
+  for (auto& s : sinks)
+    all.append(std::move(s));
+  all.sort();
+  return all;
+}
+
+}  // namespace galley::lint

@@ -1,0 +1,93 @@
+// galley lint: checks GitHub Actions workflows and action metadata.
+//
+// One file at a time: load → schema (keys, types, allowed values) → workflow
+// model (needs, ids, runners, events, inputs, actions...) → security audits →
+// scripts through shellcheck. Every check reports into the caller's
+// Diagnostics and carries on. lintFile is thread-safe as long as each thread
+// passes its own Diagnostics; the Repo and Sources it reads are shared.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/diagnostic.h"
+#include "compiler/lint/config.h"
+#include "compiler/source.h"
+#include "compiler/yaml.h"
+
+namespace galley::lint {
+
+// Files of the repository a workflow refers to: local actions
+// (`uses: ./path`) and local reusable workflows. Paths are relative to the
+// repository root, without a leading "./". Thread-safe.
+class Repo {
+ public:
+  virtual ~Repo() = default;
+  // The file, or nullptr when it does not exist or cannot be read.
+  virtual const SourceFile* read(const std::string& relPath) = 0;
+};
+
+// A repository on disk, read through a shared Sources; caches each path.
+class DiskRepo : public Repo {
+ public:
+  DiskRepo(std::string root, Sources& sources) : root_(std::move(root)), sources_(sources) {}
+  const SourceFile* read(const std::string& relPath) override;
+  const std::string& root() const { return root_; }
+
+ private:
+  std::string root_;
+  Sources& sources_;
+  std::mutex mu_;
+  std::map<std::string, const SourceFile*> cache_;
+};
+
+// An in-memory repository for tests and standard input.
+class MemoryRepo : public Repo {
+ public:
+  explicit MemoryRepo(Sources& sources) : sources_(sources) {}
+  void add(const std::string& relPath, std::string text);
+  const SourceFile* read(const std::string& relPath) override;
+
+ private:
+  Sources& sources_;
+  std::mutex mu_;
+  std::map<std::string, const SourceFile*> files_;
+};
+
+enum class FileKind { Workflow, Action };
+
+// action.yml / action.yaml are action metadata; everything else a workflow.
+FileKind kindOf(std::string_view path);
+
+struct LintOptions {
+  Config config;
+  // Path of the shellcheck binary; empty disables script checks.
+  std::string shellcheck;
+};
+
+// Lints one file. `repo` may be nullptr (no local actions or workflows are
+// then checked). Findings pass through options.config (rules off, severities,
+// inline `# galley-ignore: RULE` comments) before they reach diags.
+void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptions& options,
+              Diagnostics& diags);
+
+// Lints many files on `threads` threads (0: all cores), each with its own
+// sink; returns the merged findings sorted by file and position. Files that
+// cannot be read get a diagnostic of their own.
+Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
+                      const LintOptions& options, unsigned threads = 0);
+
+// The workflow and action files of a repository: .github/workflows/*.{yml,yaml}
+// and every action.yml / action.yaml below root (skipping .git and
+// node_modules), sorted.
+std::vector<std::string> discoverFiles(const std::string& root);
+
+// The repository root of a file: the nearest ancestor directory holding
+// .github or .git, else the file's directory.
+std::string repoRootOf(const std::string& path);
+
+}  // namespace galley::lint

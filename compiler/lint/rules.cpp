@@ -1,0 +1,68 @@
+#include "compiler/lint/rules.h"
+
+namespace galley::lint {
+
+const std::vector<RuleInfo>& allRules() {
+  using S = Severity;
+  static const std::vector<RuleInfo> rules = {
+      // The loader's rules.
+      {"yaml-syntax", S::Error, "the file is not valid YAML, or not text"},
+      {"yaml-limit", S::Error, "the file nests too deep or expands too many aliases"},
+      {"duplicate-key", S::Error, "a mapping repeats a key"},
+      {"io", S::Error, "a file cannot be read"},
+      {"config", S::Error, "the .galley.yml lint section is invalid"},
+      // Shape, from GitHub's schema.
+      {"unknown-key", S::Error, "a key that does not exist at this place"},
+      {"missing-key", S::Error, "a required key is missing"},
+      {"type-mismatch", S::Error, "a value of the wrong type"},
+      {"empty-value", S::Error, "an empty value where one is required"},
+      {"invalid-value", S::Error, "a value outside the allowed set"},
+      {"events", S::Error, "unknown webhook events, activity types or event filters"},
+      {"permissions", S::Error, "unknown permission scopes or levels"},
+      // The workflow model.
+      {"job-needs", S::Error, "needs naming unknown jobs, or a cycle of needs"},
+      {"duplicate-id", S::Error, "two jobs or steps with the same id"},
+      {"invalid-id", S::Error, "a job or step id GitHub rejects"},
+      {"runner-label", S::Error, "an unknown runs-on label"},
+      {"action-ref", S::Error, "a uses: value in an invalid format"},
+      {"action-input", S::Error, "unknown, missing or deprecated inputs of an action"},
+      {"outdated-action", S::Error, "an action version whose runtime GitHub no longer runs"},
+      {"local-action", S::Error, "a local action that is missing or invalid"},
+      {"action-metadata", S::Error, "invalid action.yml metadata"},
+      {"workflow-call", S::Error, "reusable workflow calls and their inputs, outputs, secrets"},
+      {"workflow-inputs", S::Error, "workflow_dispatch and workflow_call input definitions"},
+      {"shell-name", S::Error, "an unknown shell"},
+      {"cron", S::Error, "invalid cron syntax or schedules more often than every 5 minutes"},
+      {"glob", S::Error, "invalid branch, tag or path filter patterns"},
+      {"env-var-name", S::Error, "environment variable names GitHub rejects"},
+      {"matrix", S::Error, "matrix include/exclude that match nothing, duplicate values"},
+      {"timeout", S::Error, "timeout-minutes that is not a positive number"},
+      {"deprecated-command", S::Error, "::set-output, ::save-state, ::set-env, ::add-path"},
+      {"constant-if", S::Error, "an if: condition that is always true or always false"},
+      {"expression", S::Error, "errors inside ${{ }} expressions"},
+      {"shellcheck", S::Warning, "shellcheck findings in run: scripts"},
+      // Security audits.
+      {"template-injection", S::Error, "untrusted event data expanded into a script"},
+      {"dangerous-trigger", S::Error,
+       "pull_request_target or workflow_run checking out the pull request's code"},
+      {"excessive-permissions", S::Warning, "write-all or broad write permissions"},
+      {"missing-permissions", S::Note, "no permissions: the token gets the repository default"},
+      {"unpinned-uses", S::Warning, "an action not pinned as the pinning policy asks"},
+      {"artipacked", S::Warning, "checkout persists credentials and the job uploads artifacts"},
+      {"github-env", S::Error, "untrusted data written to GITHUB_ENV or GITHUB_PATH"},
+      {"secrets-inherit", S::Warning, "a reusable workflow called with every secret"},
+      {"secrets-to-json", S::Warning, "toJSON(secrets) exposes every secret"},
+      {"self-hosted-runner", S::Warning, "a self-hosted runner reachable from pull requests"},
+      {"if-always-true", S::Error, "an if: block scalar or mixed text that is always true"},
+      {"hardcoded-credentials", S::Error, "a password or token written in the workflow"},
+  };
+  return rules;
+}
+
+const RuleInfo* findRule(std::string_view id) {
+  for (const auto& r : allRules())
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+}  // namespace galley::lint

@@ -1,0 +1,499 @@
+#include "compiler/lint/schema.h"
+
+#include <algorithm>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "compiler/lint/data.h"
+
+namespace galley::lint {
+
+namespace {
+
+using Kind = SchemaDefinition::Kind;
+using nlohmann::json;
+
+std::vector<std::string> strings(const json& j) {
+  std::vector<std::string> out;
+  if (j.is_array())
+    for (const auto& v : j)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+SchemaDefinition readDefinition(const std::string& name, const json& j) {
+  SchemaDefinition d;
+  d.name = name;
+  if (j.contains("context")) d.context = strings(j["context"]);
+  if (j.contains("mapping")) {
+    d.kind = Kind::Mapping;
+    const json& m = j["mapping"];
+    if (m.contains("properties")) {
+      for (const auto& [key, p] : m["properties"].items()) {
+        SchemaProperty prop;
+        if (p.is_string()) {
+          prop.type = p.get<std::string>();
+        } else {
+          prop.type = p.value("type", "any");
+          prop.required = p.value("required", false);
+        }
+        d.properties[key] = prop;
+      }
+    }
+    d.looseKeyType = m.value("loose-key-type", "");
+    d.looseValueType = m.value("loose-value-type", "");
+  } else if (j.contains("sequence")) {
+    d.kind = Kind::Sequence;
+    d.itemType = j["sequence"].value("item-type", "any");
+  } else if (j.contains("one-of")) {
+    d.kind = Kind::OneOf;
+    d.values = strings(j["one-of"]);
+  } else if (j.contains("allowed-values")) {
+    d.kind = Kind::AllowedValues;
+    d.values = strings(j["allowed-values"]);
+  } else if (j.contains("string")) {
+    d.kind = Kind::String;
+    d.constant = j["string"].value("constant", "");
+    d.requireNonEmpty = j["string"].value("require-non-empty", false);
+  } else if (j.contains("null")) {
+    d.kind = Kind::Null;
+  } else if (j.contains("boolean")) {
+    d.kind = Kind::Boolean;
+  } else if (j.contains("number")) {
+    d.kind = Kind::Number;
+  }
+  return d;
+}
+
+void addBuiltins(std::map<std::string, SchemaDefinition, std::less<>>& defs) {
+  auto add = [&](const char* name, Kind kind) {
+    if (defs.count(name)) return;
+    SchemaDefinition d;
+    d.name = name;
+    d.kind = kind;
+    if (kind == Kind::Sequence) d.itemType = "any";
+    if (kind == Kind::Mapping) d.looseKeyType = "string", d.looseValueType = "any";
+    defs[name] = d;
+  };
+  add("any", Kind::Any);
+  add("null", Kind::Null);
+  add("boolean", Kind::Boolean);
+  add("number", Kind::Number);
+  add("string", Kind::String);
+  add("sequence", Kind::Sequence);
+  add("mapping", Kind::Mapping);
+}
+
+bool isExpression(const yaml::Node& n) {
+  return n.isScalar() && n.value.find("${{") != std::string::npos;
+}
+
+std::string quoteList(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += i + 1 == names.size() ? (names.size() > 2 ? ", or " : " or ") : ", ";
+    out += "'" + names[i] + "'";
+  }
+  return out;
+}
+
+// The rule a mismatch under a definition belongs to: findings about events
+// and permissions have rules of their own so they can be configured apart.
+std::string ruleFor(std::string_view def, const char* fallback) {
+  auto starts = [&](std::string_view p) { return def.substr(0, p.size()) == p; };
+  auto ends = [&](std::string_view s) {
+    return def.size() >= s.size() && def.substr(def.size() - s.size()) == s;
+  };
+  if (starts("permission")) return "permissions";
+  if (starts("on-") || ends("-activity-type") || ends("-activity")) return "events";
+  return fallback;
+}
+
+struct Frame {
+  std::string section;                   // name of the node for messages
+  const yaml::Node* ownerKey = nullptr;  // the key whose value is the node
+  const SchemaDefinition* contextDef = nullptr;
+};
+
+class Walker {
+ public:
+  // visit may be nullptr; it must outlive the walker.
+  Walker(const Schema& schema, Diagnostics& diags, const ScalarVisitor* visit)
+      : schema_(schema), diags_(diags), visit_(visit) {}
+
+  void walk(const yaml::Node& n, std::string_view defName, Frame f) {
+    const SchemaDefinition* d = schema_.find(defName);
+    if (!d) return;  // a schema defect; the schema tests pin every reference
+    if (!d->context.empty()) f.contextDef = d;
+    if (isExpression(n) && f.contextDef) {
+      accept(n, f);
+      return;
+    }
+    switch (d->kind) {
+      case Kind::Any:
+        if (n.isScalar()) accept(n, f);
+        walkAny(n, f);
+        return;
+      case Kind::Null:
+        if (!n.isNull()) mismatch(n, *d, "null", f);
+        return;
+      case Kind::Boolean:
+        if (!(n.isScalar() && n.asBool()))
+          mismatch(n, *d, "boolean", f);
+        else
+          accept(n, f);
+        return;
+      case Kind::Number:
+        if (!(n.isScalar() && n.asNumber()))
+          mismatch(n, *d, "number", f);
+        else
+          accept(n, f);
+        return;
+      case Kind::String:
+        walkString(n, *d, f);
+        return;
+      case Kind::AllowedValues:
+        walkAllowed(n, *d, f);
+        return;
+      case Kind::Sequence:
+        walkSequence(n, *d, f);
+        return;
+      case Kind::Mapping:
+        walkMapping(n, *d, f);
+        return;
+      case Kind::OneOf:
+        walkOneOf(n, *d, f);
+        return;
+    }
+  }
+
+ private:
+  void accept(const yaml::Node& n, const Frame& f) {
+    if (visit_ && *visit_) (*visit_)(n, f.contextDef);
+  }
+
+  void walkAny(const yaml::Node& n, const Frame& f) {
+    for (const auto& item : n.items)
+      walk(item, "any", f);
+    for (const auto& e : n.entries)
+      walk(e.value, "any", f);
+  }
+
+  void mismatch(const yaml::Node& n, const SchemaDefinition& d, std::string_view expected,
+                const Frame& f) {
+    std::string got = n.typeName();
+    if (n.isNull()) {
+      diags_.error(n.where, ruleFor(d.name, "empty-value"),
+                   "'" + f.section + "' should not be empty: expected a " + std::string(expected));
+      return;
+    }
+    std::string shown = n.isScalar() ? " '" + n.value + "'" : "";
+    diags_.error(
+        n.where, ruleFor(d.name, "type-mismatch"),
+        "'" + f.section + "' must be a " + std::string(expected) + ", not a " + got + shown);
+  }
+
+  void walkString(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
+    if (!n.isScalar()) {
+      mismatch(n, d, "string", f);
+      return;
+    }
+    if (!d.constant.empty() && n.value != d.constant) {
+      diags_.error(n.where, ruleFor(d.name, "invalid-value"),
+                   "expected '" + d.constant + "', not '" + n.value + "'");
+      return;
+    }
+    if (d.requireNonEmpty && n.value.empty()) {
+      diags_.error(n.where, ruleFor(d.name, "empty-value"),
+                   "'" + f.section + "' must not be an empty string");
+      return;
+    }
+    accept(n, f);
+  }
+
+  void walkAllowed(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
+    if (!n.isScalar()) {
+      mismatch(n, d, "string", f);
+      return;
+    }
+    if (std::find(d.values.begin(), d.values.end(), n.value) != d.values.end()) {
+      accept(n, f);
+      return;
+    }
+    diags_.error(
+        n.where, ruleFor(d.name, "invalid-value"),
+        "invalid value '" + n.value + "' for '" + f.section + "'; expected " + quoteList(d.values),
+        didYouMean(n.value, d.values));
+  }
+
+  void walkSequence(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
+    if (!n.isSequence()) {
+      mismatch(n, d, "sequence", f);
+      return;
+    }
+    if (n.items.empty()) {
+      diags_.error(n.where, ruleFor(d.name, "empty-value"),
+                   "'" + f.section + "' should not be an empty sequence");
+      return;
+    }
+    Frame item = f;
+    item.ownerKey = nullptr;
+    for (const auto& i : n.items)
+      walk(i, d.itemType, item);
+  }
+
+  void walkMapping(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
+    if (!n.isMapping()) {
+      mismatch(n, d, "mapping", f);
+      return;
+    }
+    std::vector<std::string> known;
+    for (const auto& [k, p] : d.properties)
+      known.push_back(k);
+    for (const auto& e : n.entries) {
+      Frame child = f;
+      child.section = e.key.value;
+      child.ownerKey = &e.key;
+      auto it = d.properties.find(e.key.value);
+      if (it != d.properties.end()) {
+        walk(e.value, it->second.type, child);
+      } else if (!d.looseValueType.empty()) {
+        walkLooseKey(e.key, d);
+        walk(e.value, d.looseValueType, child);
+      } else {
+        diags_.error(e.key.where, ruleFor(d.name, "unknown-key"),
+                     "unexpected key '" + e.key.value + "' in '" + f.section + "'; expected " +
+                         quoteList(known),
+                     didYouMean(e.key.value, known));
+      }
+    }
+    for (const auto& [k, p] : d.properties) {
+      if (!p.required || n.find(k)) continue;
+      diags_.error(f.ownerKey ? f.ownerKey->where : n.where, ruleFor(d.name, "missing-key"),
+                   "'" + f.section + "' is missing the required key '" + k + "'");
+    }
+  }
+
+  void walkLooseKey(const yaml::Node& key, const SchemaDefinition& d) {
+    const SchemaDefinition* kd = schema_.find(d.looseKeyType);
+    if (kd && kd->kind == Kind::String && kd->requireNonEmpty && key.value.empty())
+      diags_.error(key.where, ruleFor(d.name, "empty-value"), "keys must not be empty");
+  }
+
+  // Flattens nested one-ofs into the definitions a node may match.
+  void variants(const SchemaDefinition& d, std::vector<const SchemaDefinition*>& out, int depth) {
+    for (const auto& name : d.values) {
+      const SchemaDefinition* v = schema_.find(name);
+      if (!v) continue;
+      if (v->kind == Kind::OneOf && depth < 8) {
+        variants(*v, out, depth + 1);
+      } else {
+        out.push_back(v);
+      }
+    }
+  }
+
+  static bool fits(const yaml::Node& n, const SchemaDefinition& v) {
+    switch (v.kind) {
+      case Kind::Any:
+        return true;
+      case Kind::Null:
+        return n.isNull();
+      case Kind::Mapping:
+        return n.isMapping();
+      case Kind::Sequence:
+        return n.isSequence();
+      case Kind::Boolean:
+        return n.isScalar() && n.asBool().has_value();
+      case Kind::Number:
+        return n.isScalar() && n.asNumber().has_value();
+      case Kind::String:
+      case Kind::AllowedValues:
+        return n.isScalar();
+      case Kind::OneOf:
+        return false;
+    }
+    return false;
+  }
+
+  static const char* kindWord(Kind k) {
+    switch (k) {
+      case Kind::Null:
+        return "null";
+      case Kind::Boolean:
+        return "boolean";
+      case Kind::Number:
+        return "number";
+      case Kind::Sequence:
+        return "sequence";
+      case Kind::Mapping:
+        return "mapping";
+      default:
+        return "string";
+    }
+  }
+
+  void walkOneOf(const yaml::Node& n, const SchemaDefinition& d, Frame f) {
+    std::vector<const SchemaDefinition*> all;
+    variants(d, all, 0);
+    std::vector<const SchemaDefinition*> fit;
+    for (const auto* v : all)
+      if (fits(n, *v)) fit.push_back(v);
+    if (fit.empty()) {
+      std::vector<std::string> kinds;
+      for (const auto* v : all)
+        if (std::find(kinds.begin(), kinds.end(), kindWord(v->kind)) == kinds.end())
+          kinds.push_back(kindWord(v->kind));
+      if (n.isNull()) {
+        diags_.error(n.where, ruleFor(d.name, "empty-value"),
+                     "'" + f.section + "' should not be empty");
+        return;
+      }
+      std::string list;
+      for (size_t i = 0; i < kinds.size(); ++i)
+        list += (i ? (i + 1 == kinds.size() ? " or " : ", ") : "") + kinds[i];
+      diags_.error(n.where, ruleFor(d.name, "type-mismatch"),
+                   "'" + f.section + "' must be a " + list + ", not a " + n.typeName());
+      return;
+    }
+    if (fit.size() == 1) {
+      walk(n, fit.front()->name, f);
+      return;
+    }
+    if (n.isMapping()) {
+      walkMappingVariants(n, d, fit, f);
+      return;
+    }
+    if (n.isScalar()) {
+      walkScalarVariants(n, d, fit, f);
+      return;
+    }
+    walk(n, fit.front()->name, f);
+  }
+
+  // Several mapping shapes (a step that runs a script or uses an action; a
+  // job with steps or a reusable workflow call): the first key that only one
+  // shape requires decides.
+  void walkMappingVariants(const yaml::Node& n, const SchemaDefinition& d,
+                           const std::vector<const SchemaDefinition*>& fit, const Frame& f) {
+    for (const auto& e : n.entries) {
+      const SchemaDefinition* only = nullptr;
+      int count = 0;
+      for (const auto* v : fit) {
+        auto it = v->properties.find(e.key.value);
+        if (it != v->properties.end() && it->second.required) only = v, ++count;
+      }
+      if (count == 1) {
+        walk(n, only->name, f);
+        return;
+      }
+    }
+    std::vector<std::string> required;
+    for (const auto* v : fit)
+      for (const auto& [k, p] : v->properties)
+        if (p.required && std::find(required.begin(), required.end(), k) == required.end())
+          required.push_back(k);
+    if (n.entries.empty()) {
+      diags_.error(n.where, "empty-value", "'" + f.section + "' should not be empty");
+      return;
+    }
+    std::vector<std::string> distinct;
+    for (const auto& k : required) {
+      int count = 0;
+      for (const auto* v : fit) {
+        auto it = v->properties.find(k);
+        if (it != v->properties.end() && it->second.required) ++count;
+      }
+      if (count == 1) distinct.push_back(k);
+    }
+    diags_.error(f.ownerKey ? f.ownerKey->where : n.where, ruleFor(d.name, "missing-key"),
+                 "'" + f.section + "' needs one of the keys " + quoteList(distinct));
+  }
+
+  void walkScalarVariants(const yaml::Node& n, const SchemaDefinition& d,
+                          const std::vector<const SchemaDefinition*>& fit, const Frame& f) {
+    std::vector<std::string> allowed;
+    for (const auto* v : fit) {
+      Diagnostics scratch;
+      Walker w(schema_, scratch, nullptr);
+      w.walk(n, v->name, f);
+      if (scratch.empty()) {
+        walk(n, v->name, f);
+        return;
+      }
+      if (!v->constant.empty()) allowed.push_back(v->constant);
+      for (const auto& value : v->values)
+        if (v->kind == Kind::AllowedValues) allowed.push_back(value);
+    }
+    if (allowed.empty()) {
+      walk(n, fit.front()->name, f);
+      return;
+    }
+    std::string what = ruleFor(d.name, "") == "events" ? "unknown event '" : "invalid value '";
+    diags_.error(n.where, ruleFor(d.name, "invalid-value"),
+                 what + n.value + "' for '" + f.section + "'", didYouMean(n.value, allowed));
+  }
+
+  const Schema& schema_;
+  Diagnostics& diags_;
+  const ScalarVisitor* visit_;
+};
+
+const Schema& embeddedSchema(const char* name, Schema* storage, std::once_flag* once) {
+  std::call_once(*once, [&] {
+    std::string err;
+    if (!Schema::parse(embeddedData(name).dump(), storage, &err)) {
+      std::fprintf(stderr, "galley: embedded %s: %s\n", name, err.c_str());
+      std::abort();
+    }
+  });
+  return *storage;
+}
+
+}  // namespace
+
+const Schema& Schema::workflow() {
+  static Schema s;
+  static std::once_flag once;
+  return embeddedSchema("workflow-v1.0.json", &s, &once);
+}
+
+const Schema& Schema::action() {
+  static Schema s;
+  static std::once_flag once;
+  return embeddedSchema("action-v1.0.json", &s, &once);
+}
+
+const SchemaDefinition* Schema::find(std::string_view name) const {
+  auto it = defs_.find(name);
+  return it == defs_.end() ? nullptr : &it->second;
+}
+
+bool Schema::parse(std::string_view text, Schema* out, std::string* err) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    *err = e.what();
+    return false;
+  }
+  if (!j.contains("definitions") || !j["definitions"].is_object()) {
+    *err = "no 'definitions' object";
+    return false;
+  }
+  out->defs_.clear();
+  for (const auto& [name, def] : j["definitions"].items())
+    out->defs_[name] = readDefinition(name, def);
+  addBuiltins(out->defs_);
+  return true;
+}
+
+void Schema::validate(const yaml::Node& node, std::string_view root, std::string_view section,
+                      Diagnostics& diags, const ScalarVisitor& visit) const {
+  Walker w(*this, diags, &visit);
+  Frame f;
+  f.section = section;
+  w.walk(node, root, f);
+}
+
+}  // namespace galley::lint

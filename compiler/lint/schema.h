@@ -1,0 +1,67 @@
+// GitHub's template schema (workflow-v1.0.json, action-v1.0.json from
+// actions/languageservices) read as data, and a validator that walks a YAML
+// tree against one of its definitions: unknown, missing and mistyped keys,
+// empty values, values outside an allowed set (event activity types,
+// permission levels, shells of the defaults...).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/diagnostic.h"
+#include "compiler/yaml.h"
+
+namespace galley::lint {
+
+struct SchemaProperty {
+  std::string type;
+  bool required = false;
+};
+
+struct SchemaDefinition {
+  enum class Kind { Any, Null, Boolean, Number, String, Sequence, Mapping, OneOf, AllowedValues };
+  Kind kind = Kind::Any;
+  std::string name;
+  std::vector<std::string> context;  // contexts and functions allowed in ${{ }} here
+  // Mapping
+  std::map<std::string, SchemaProperty, std::less<>> properties;
+  std::string looseKeyType, looseValueType;
+  // Sequence
+  std::string itemType;
+  // String
+  std::string constant;
+  bool requireNonEmpty = false;
+  // OneOf (definition names) or AllowedValues (values)
+  std::vector<std::string> values;
+};
+
+// Called for every scalar the validator accepts, with the nearest enclosing
+// definition that names contexts (nullptr when none): where expression checks
+// learn which contexts are available.
+using ScalarVisitor =
+    std::function<void(const yaml::Node& scalar, const SchemaDefinition* contextDef)>;
+
+class Schema {
+ public:
+  // The embedded schemas, parsed once. Thread-safe.
+  static const Schema& workflow();
+  static const Schema& action();
+
+  const SchemaDefinition* find(std::string_view name) const;
+
+  // Reports every mismatch between node and definition `root` into diags.
+  // `section` names the node in messages ("workflow", "action").
+  void validate(const yaml::Node& node, std::string_view root, std::string_view section,
+                Diagnostics& diags, const ScalarVisitor& visit = {}) const;
+
+  // Builds a schema from template-schema JSON text; *err is set on failure.
+  static bool parse(std::string_view json, Schema* out, std::string* err);
+
+ private:
+  std::map<std::string, SchemaDefinition, std::less<>> defs_;
+};
+
+}  // namespace galley::lint

@@ -1,0 +1,437 @@
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "compiler/expr/scalar_map.h"
+#include "compiler/lint/checks.h"
+#include "compiler/lint/data.h"
+#include "compiler/lint/expr_text.h"
+
+namespace galley::lint {
+
+namespace {
+
+const std::vector<std::string>& untrustedPaths() {
+  static const std::vector<std::string> paths = [] {
+    std::vector<std::string> out;
+    for (const auto& p : embeddedData("lint.json")["untrustedInputs"]["paths"])
+      out.push_back(p.get<std::string>());
+    return out;
+  }();
+  return paths;
+}
+
+const std::string* untrusted(std::string_view path) {
+  for (const auto& p : untrustedPaths())
+    if (pathMatches(p, path) &&
+        std::count(path.begin(), path.end(), '.') >= std::count(p.begin(), p.end(), '.'))
+      return &p;
+  return nullptr;
+}
+
+// The first untrusted path an expression-bearing scalar reads, or "".
+std::string firstUntrusted(const yaml::Node* n) {
+  if (!n || !n->isScalar()) return {};
+  for (const auto& span : findExpressions(n->value))
+    for (const auto& cp : contextPaths(span.inner))
+      if (untrusted(cp.path)) return cp.path;
+  return {};
+}
+
+std::string anyUntrusted(const yaml::Node* n) {
+  if (!n) return {};
+  if (n->isScalar()) return firstUntrusted(n);
+  for (const auto& i : n->items)
+    if (auto s = anyUntrusted(&i); !s.empty()) return s;
+  for (const auto& e : n->entries)
+    if (auto s = anyUntrusted(&e.value); !s.empty()) return s;
+  return {};
+}
+
+std::set<std::string> triggersOf(const yaml::Node& root) {
+  std::set<std::string> out;
+  const yaml::Node* on = root.find("on");
+  if (!on) return out;
+  if (on->isScalar()) out.insert(on->value);
+  for (const auto& i : on->items)
+    out.insert(i.value);
+  for (const auto& e : on->entries)
+    out.insert(e.key.value);
+  return out;
+}
+
+bool usesAction(const yaml::Node& step, std::string_view action) {
+  const yaml::Node* u = step.find("uses");
+  if (!u || !u->isScalar()) return false;
+  std::string v = lowerCase(u->value);
+  return v.rfind(std::string(action) + "@", 0) == 0 || v == action;
+}
+
+class SecurityChecker {
+ public:
+  SecurityChecker(const yaml::Node& root, CheckContext& cx)
+      : root_(root), cx_(cx), triggers_(triggersOf(root)) {}
+
+  void run() {
+    taintEnv(root_.find("env"), workflowEnv_);
+    checkPermissions(root_.find("permissions"));
+    const yaml::Node* jobs = root_.find("jobs");
+    if (jobs && jobs->isMapping())
+      for (const auto& e : jobs->entries)
+        if (e.value.isMapping()) checkJob(e.key, e.value);
+    scanScalars(root_, 0);
+  }
+
+ private:
+  Diagnostics& diags() { return cx_.diags; }
+
+  using Taint = std::map<std::string, std::string>;  // env name (lower) -> untrusted path
+
+  void taintEnv(const yaml::Node* env, Taint& into) {
+    if (!env || !env->isMapping()) return;
+    for (const auto& e : env->entries)
+      if (auto p = firstUntrusted(&e.value); !p.empty()) into[lowerCase(e.key.value)] = p;
+  }
+
+  void checkPermissions(const yaml::Node* p) {
+    if (p && p->isScalar() && p->value == "write-all")
+      diags().warning(p->where, "excessive-permissions",
+                      "'write-all' gives the token every write permission",
+                      "grant only the scopes the jobs need, e.g. contents: read");
+  }
+
+  void checkJob(const yaml::Node& key, const yaml::Node& job) {
+    checkPermissions(job.find("permissions"));
+    if (!root_.find("permissions") && !job.find("permissions") && !job.find("uses"))
+      diags().report(Severity::Note, key.where, "missing-permissions",
+                     "job '" + key.value +
+                         "' sets no permissions, so its token gets the repository default "
+                         "(often write access)",
+                     "add a permissions: block to the workflow or job");
+    if (const yaml::Node* s = job.find("secrets"); s && s->isScalar() && s->value == "inherit")
+      diags().warning(s->where, "secrets-inherit",
+                      "'secrets: inherit' passes every secret of the repository to the called "
+                      "workflow",
+                      "pass only the secrets it needs");
+    checkSelfHosted(job);
+    checkCredentials(job.find("container"));
+    if (const yaml::Node* s = job.find("services"); s && s->isMapping())
+      for (const auto& e : s->entries)
+        checkCredentials(&e.value);
+    if (const yaml::Node* u = job.find("uses"); u && u->isScalar()) checkPinning(*u);
+
+    Taint env = workflowEnv_;
+    taintEnv(job.find("env"), env);
+    std::map<std::string, std::string> taintedSteps;  // step id -> untrusted path
+    const yaml::Node* checkout = nullptr;
+    reportedArtipacked_ = false;
+    for (const yaml::Node* step : stepsOf(job)) {
+      Taint stepEnv = env;
+      taintEnv(step->find("env"), stepEnv);
+      if (const yaml::Node* run = step->find("run"); run && run->isScalar())
+        checkScript(*run, stepEnv, taintedSteps);
+      if (usesAction(*step, "actions/github-script"))
+        if (const yaml::Node* with = step->find("with"); with && with->isMapping())
+          if (const yaml::Node* script = with->find("script"); script && script->isScalar())
+            checkScript(*script, stepEnv, taintedSteps);
+      if (const yaml::Node* u = step->find("uses"); u && u->isScalar()) checkPinning(*u);
+      checkCheckout(*step);
+      checkWithCredentials(*step);
+      if (usesAction(*step, "actions/checkout") && persistsCredentials(*step) && !checkout)
+        checkout = step;
+      if (checkout && usesAction(*step, "actions/upload-artifact"))
+        reportArtipacked(*checkout, *step);
+      const yaml::Node* id = step->find("id");
+      if (id && id->isScalar()) {
+        std::string p = anyUntrusted(step->find("with"));
+        if (p.empty()) p = anyUntrusted(step->find("run"));
+        if (!p.empty()) taintedSteps[lowerCase(id->value)] = p;
+      }
+    }
+  }
+
+  static bool persistsCredentials(const yaml::Node& step) {
+    const yaml::Node* with = step.find("with");
+    const yaml::Node* pc = with && with->isMapping() ? with->find("persist-credentials") : nullptr;
+    return !pc || pc->asBool() != false;
+  }
+
+  void reportArtipacked(const yaml::Node& checkout, const yaml::Node& upload) {
+    if (reportedArtipacked_) return;
+    reportedArtipacked_ = true;
+    Diagnostic& d = diags().warning(
+        checkout.find("uses")->where, "artipacked",
+        "actions/checkout keeps the token in .git/config and a later step uploads artifacts, "
+        "which may include it",
+        "set 'persist-credentials: false' on the checkout");
+    d.notes.push_back({upload.find("uses")->where, "artifacts are uploaded here"});
+  }
+
+  void checkScript(const yaml::Node& script, const Taint& env,
+                   const std::map<std::string, std::string>& taintedSteps) {
+    std::optional<expr::ScalarMap> pos;
+    auto at = [&](size_t off, size_t len) {
+      if (!pos) pos.emplace(script);
+      return pos->location(off, len);
+    };
+    for (const auto& span : findExpressions(script.value)) {
+      size_t base = span.begin + 3;
+      for (const auto& cp : contextPaths(span.inner)) {
+        std::string why;
+        if (untrusted(cp.path)) {
+          why = "'" + cp.path + "' is controlled by whoever triggers the workflow";
+        } else if (cp.path.rfind("env.", 0) == 0) {
+          auto it = env.find(cp.path.substr(4));
+          if (it != env.end()) why = "'" + cp.path + "' holds '" + it->second + "'";
+        } else if (cp.path.rfind("steps.", 0) == 0 &&
+                   cp.path.find(".outputs") != std::string::npos) {
+          std::string id = cp.path.substr(6, cp.path.find('.', 6) - 6);
+          auto it = taintedSteps.find(id);
+          if (it != taintedSteps.end())
+            why = "'" + cp.path + "' comes from a step that reads '" + it->second + "'";
+        }
+        if (why.empty()) continue;
+        diags().error(at(base + cp.offset, cp.path.size()), "template-injection",
+                      "untrusted data is expanded into a script: " + why,
+                      "pass it through env: (FOO: ${{ ... }}) and use \"$FOO\" in the script");
+      }
+    }
+    checkGithubEnv(script, env, at);
+  }
+
+  template <typename At>
+  void checkGithubEnv(const yaml::Node& script, const Taint& env, At at) {
+    const std::string& s = script.value;
+    size_t lineStart = 0;
+    while (lineStart < s.size()) {
+      size_t lineEnd = s.find('\n', lineStart);
+      if (lineEnd == std::string::npos) lineEnd = s.size();
+      std::string_view line(s.data() + lineStart, lineEnd - lineStart);
+      size_t hit = line.find("GITHUB_ENV");
+      if (hit == std::string_view::npos) hit = line.find("GITHUB_PATH");
+      if (hit != std::string_view::npos && line.find(">>") != std::string_view::npos) {
+        std::string why = untrustedInLine(line, env);
+        if (!why.empty())
+          diags().error(at(lineStart + hit, line.substr(hit, 11) == "GITHUB_PATH" ? 11 : 10),
+                        "github-env",
+                        "untrusted data (" + why + ") is written to " +
+                            std::string(line.substr(hit, line[hit + 7] == 'P' ? 11 : 10)) +
+                            ", which can set variables like LD_PRELOAD or BASH_ENV for later steps",
+                        "validate the value before writing it, or pass it through step outputs");
+      }
+      lineStart = lineEnd + 1;
+    }
+  }
+
+  static std::string untrustedInLine(std::string_view line, const Taint& env) {
+    for (const auto& span : findExpressions(line))
+      for (const auto& cp : contextPaths(span.inner))
+        if (untrusted(cp.path)) return cp.path;
+    for (const auto& [name, path] : env) {
+      for (size_t i = line.find('$'); i != std::string_view::npos; i = line.find('$', i + 1)) {
+        size_t b = i + 1 + (i + 1 < line.size() && line[i + 1] == '{');
+        std::string word;
+        while (b < line.size() &&
+               (std::isalnum(static_cast<unsigned char>(line[b])) || line[b] == '_'))
+          word += line[b++];
+        if (lowerCase(word) == name) return path;
+      }
+    }
+    return {};
+  }
+
+  void checkCheckout(const yaml::Node& step) {
+    bool privileged = triggers_.count("pull_request_target") || triggers_.count("workflow_run");
+    if (!privileged) return;
+    static const std::vector<std::string> heads = {
+        "github.event.pull_request.head.sha",
+        "github.event.pull_request.head.ref",
+        "github.head_ref",
+        "github.event.workflow_run.head_sha",
+        "github.event.workflow_run.head_branch",
+        "github.event.pull_request.head.repo.full_name",
+        "github.event.workflow_run.head_repository.full_name"};
+    auto readsHead = [&](const yaml::Node* n) {
+      if (!n || !n->isScalar()) return false;
+      if (n->value.find("refs/pull/") != std::string::npos) return true;
+      for (const auto& span : findExpressions(n->value))
+        for (const auto& cp : contextPaths(span.inner))
+          if (std::find(heads.begin(), heads.end(), cp.path) != heads.end()) return true;
+      return false;
+    };
+    if (usesAction(step, "actions/checkout")) {
+      const yaml::Node* with = step.find("with");
+      if (!with || !with->isMapping()) return;
+      for (const char* k : {"ref", "repository"})
+        if (const yaml::Node* v = with->find(k); readsHead(v)) {
+          diags().error(v->where, "dangerous-trigger",
+                        "this workflow runs with the base repository's secrets and write token "
+                        "(pull_request_target / workflow_run) but checks out the pull request's "
+                        "code, which can then run with them",
+                        "use the pull_request trigger, or never build or run the checked-out code");
+          return;
+        }
+    }
+    if (const yaml::Node* run = step.find("run"); run && run->isScalar()) {
+      const std::string& s = run->value;
+      size_t hit = s.find("gh pr checkout");
+      if (hit == std::string::npos && readsHead(run) &&
+          (s.find("git checkout") != std::string::npos || s.find("git fetch") != std::string::npos))
+        hit = s.find("git ");
+      if (hit != std::string::npos)
+        diags().error(expr::ScalarMap(*run).location(hit, 14), "dangerous-trigger",
+                      "this privileged workflow (pull_request_target / workflow_run) fetches the "
+                      "pull request's code");
+    }
+  }
+
+  void checkSelfHosted(const yaml::Node& job) {
+    static const std::vector<std::string> publicTriggers = [] {
+      std::vector<std::string> out;
+      for (const auto& t : embeddedData("lint.json")["prTriggers"]["public"])
+        out.push_back(t.get<std::string>());
+      return out;
+    }();
+    std::string trigger;
+    for (const auto& t : publicTriggers)
+      if (triggers_.count(t)) trigger = t;
+    if (trigger.empty()) return;
+    const yaml::Node* r = job.find("runs-on");
+    if (r && r->isMapping()) r = r->find("labels");
+    if (!r) return;
+    std::vector<const yaml::Node*> labels;
+    if (r->isScalar()) labels.push_back(r);
+    for (const auto& i : r->items)
+      labels.push_back(&i);
+    for (const yaml::Node* l : labels)
+      if (l->isScalar() && lowerCase(l->value) == "self-hosted")
+        diags().warning(l->where, "self-hosted-runner",
+                        "a self-hosted runner runs code from pull requests (" + trigger +
+                            "); a fork can persist on the machine",
+                        "use GitHub-hosted runners for pull request triggers, or ephemeral "
+                        "self-hosted runners");
+  }
+
+  void checkCredentials(const yaml::Node* container) {
+    if (!container || !container->isMapping()) return;
+    const yaml::Node* creds = container->find("credentials");
+    if (!creds || !creds->isMapping()) return;
+    const yaml::Node* pw = creds->find("password");
+    if (pw && pw->isScalar() && !pw->value.empty() && !hasExpression(pw->value))
+      diags().error(pw->where, "hardcoded-credentials",
+                    "the container registry password is written in the workflow",
+                    "use a secret: password: ${{ secrets.REGISTRY_PASSWORD }}");
+  }
+
+  void checkWithCredentials(const yaml::Node& step) {
+    static const std::vector<std::string> names = [] {
+      std::vector<std::string> out;
+      for (const auto& t : embeddedData("lint.json")["popularActionsWithSecrets"]["inputs"])
+        out.push_back(t.get<std::string>());
+      return out;
+    }();
+    const yaml::Node* with = step.find("with");
+    if (!with || !with->isMapping()) return;
+    for (const auto& e : with->entries) {
+      if (std::find(names.begin(), names.end(), lowerCase(e.key.value)) == names.end()) continue;
+      const yaml::Node& v = e.value;
+      if (!v.isScalar() || v.value.size() < 8 || hasExpression(v.value) || !v.isPlain()) {
+        if (!(v.isScalar() && v.value.size() >= 8 && !hasExpression(v.value))) continue;
+      }
+      if (v.value.find(' ') != std::string::npos) continue;  // prose, not a secret
+      diags().error(v.where, "hardcoded-credentials",
+                    "input '" + e.key.value + "' holds a literal credential",
+                    "use a secret: ${{ secrets.NAME }}");
+    }
+  }
+
+  void checkPinning(const yaml::Node& uses) {
+    const std::string& u = uses.value;
+    const Config& config = cx_.options.config;
+    if (config.pinning == Pinning::Off || hasExpression(u) || u.rfind("./", 0) == 0) return;
+    if (u.rfind("docker://", 0) == 0) {
+      if (config.pinning == Pinning::Sha && u.find("@sha256:") == std::string::npos)
+        diags().warning(uses.where, "unpinned-uses",
+                        "docker image '" + u.substr(9) + "' is not pinned by digest",
+                        "pin it: docker://image@sha256:...");
+      return;
+    }
+    size_t at = u.find('@');
+    if (at == std::string::npos) return;  // action-ref reports the missing ref
+    std::string ref = u.substr(at + 1);
+    std::string owner = lowerCase(u.substr(0, u.find('/')));
+    bool sha = ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char c) {
+                 return std::isxdigit(static_cast<unsigned char>(c));
+               });
+    static const std::set<std::string> branches = {"main", "master", "develop",
+                                                   "dev",  "trunk",  "head"};
+    if (!sha && branches.count(lowerCase(ref))) {
+      diags().warning(uses.where, "unpinned-uses",
+                      "'" + u + "' follows the branch '" + ref +
+                          "': whoever pushes to it changes what this workflow runs",
+                      "pin a release tag or a commit SHA");
+      return;
+    }
+    if (config.pinning != Pinning::Sha || sha) return;
+    const auto& trusted = config.trustedOwners;
+    if (std::find(trusted.begin(), trusted.end(), owner) != trusted.end()) return;
+    diags().warning(uses.where, "unpinned-uses",
+                    "'" + u + "' is not pinned to a commit SHA (pinning: sha)",
+                    "pin the full 40-character commit SHA, with the tag in a comment");
+  }
+
+  // toJSON(secrets) and token-shaped literals, anywhere.
+  void scanScalars(const yaml::Node& n, int depth) {
+    if (n.isScalar()) {
+      scanScalar(n);
+      return;
+    }
+    for (const auto& i : n.items)
+      scanScalars(i, depth + 1);
+    for (const auto& e : n.entries)
+      scanScalars(e.value, depth + 1);
+  }
+
+  void scanScalar(const yaml::Node& n) {
+    for (const auto& span : findExpressions(n.value)) {
+      std::string inner;
+      for (char c : span.inner)
+        if (!std::isspace(static_cast<unsigned char>(c)))
+          inner += static_cast<char>(std::tolower(c));
+      if (inner.find("tojson(secrets)") != std::string::npos)
+        diags().warning(expr::ScalarMap(n).location(span.begin, span.end - span.begin),
+                        "secrets-to-json",
+                        "toJSON(secrets) puts every secret of the repository into one value",
+                        "refer to the secrets you need by name");
+    }
+    static const std::regex token(
+        R"((ghp_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,}|gho_[A-Za-z0-9]{36}|AKIA[0-9A-Z]{16}|xox[bpa]-[0-9A-Za-z-]{10,}))");
+    if (n.value.size() < 16) return;
+    const std::string& v = n.value;
+    if (v.find("ghp_") == std::string::npos && v.find("github_pat_") == std::string::npos &&
+        v.find("gho_") == std::string::npos && v.find("AKIA") == std::string::npos &&
+        v.find("xox") == std::string::npos)
+      return;
+    std::smatch m;
+    if (std::regex_search(n.value, m, token))
+      diags().error(expr::ScalarMap(n).location(m.position(0), m.length(0)),
+                    "hardcoded-credentials", "this looks like a credential written in the workflow",
+                    "revoke it and use a secret instead");
+  }
+
+  const yaml::Node& root_;
+  CheckContext& cx_;
+  std::set<std::string> triggers_;
+  Taint workflowEnv_;
+  bool reportedArtipacked_ = false;
+};
+
+}  // namespace
+
+void checkSecurity(const yaml::Node& root, CheckContext& cx) {
+  if (!root.isMapping()) return;
+  SecurityChecker(root, cx).run();
+}
+
+}  // namespace galley::lint

@@ -1,0 +1,196 @@
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "compiler/expr/scalar_map.h"
+#include "compiler/lint/checks.h"
+#include "compiler/lint/expr_text.h"
+
+extern char** environ;
+
+namespace galley::lint {
+
+namespace {
+
+// Runs argv with stdin from /dev/null and captures stdout. Returns false when
+// the program cannot be started.
+bool runCapture(const std::vector<std::string>& argv, std::string* out) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return false;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  std::vector<char*> args;
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    return false;
+  }
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n > 0) {
+      out->append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return true;
+}
+
+struct Script {
+  const yaml::Node* node;
+  std::string shell;  // bash or sh
+  std::string text;   // with ${{ }} blanked to the same width
+};
+
+std::string effectiveShell(const yaml::Node* stepShell, const yaml::Node* jobDefaults,
+                           const yaml::Node* wfDefaults, bool windows) {
+  auto fromDefaults = [](const yaml::Node* d) -> const yaml::Node* {
+    if (!d || !d->isMapping()) return nullptr;
+    const yaml::Node* run = d->find("run");
+    return run && run->isMapping() ? run->find("shell") : nullptr;
+  };
+  const yaml::Node* s = stepShell;
+  if (!s) s = fromDefaults(jobDefaults);
+  if (!s) s = fromDefaults(wfDefaults);
+  if (!s) return windows ? "" : "bash";
+  if (!s->isScalar()) return "";
+  std::string v = s->value;
+  if (v == "bash" || v.rfind("bash ", 0) == 0) return "bash";
+  if (v == "sh" || v.rfind("sh ", 0) == 0) return "sh";
+  return "";
+}
+
+// Expressions become underscores of the same width: columns stay put and
+// shellcheck sees one word where the runner substitutes text.
+std::string blankExpressions(const std::string& s) {
+  std::string out = s;
+  for (const auto& span : findExpressions(s))
+    for (size_t i = span.begin; i < span.end; ++i)
+      if (out[i] != '\n') out[i] = '_';
+  return out;
+}
+
+bool onWindows(const yaml::Node& job) {
+  const yaml::Node* r = job.find("runs-on");
+  if (!r) return false;
+  auto isWin = [](const yaml::Node& n) {
+    return lowerCase(n.value).find("windows") != std::string::npos;
+  };
+  if (r->isScalar()) return isWin(*r);
+  for (const auto& i : r->items)
+    if (isWin(i)) return true;
+  return false;
+}
+
+void collect(const yaml::Node& root, std::vector<Script>& out) {
+  const yaml::Node* wfDefaults = root.find("defaults");
+  auto add = [&](const yaml::Node& step, const yaml::Node* jobDefaults, bool windows) {
+    const yaml::Node* run = step.find("run");
+    if (!run || !run->isScalar() || run->value.empty()) return;
+    std::string shell = effectiveShell(step.find("shell"), jobDefaults, wfDefaults, windows);
+    if (shell.empty()) return;
+    out.push_back({run, shell, blankExpressions(run->value)});
+  };
+  if (const yaml::Node* jobs = root.find("jobs"); jobs && jobs->isMapping())
+    for (const auto& e : jobs->entries) {
+      if (!e.value.isMapping()) continue;
+      bool windows = onWindows(e.value);
+      for (const yaml::Node* step : stepsOf(e.value))
+        add(*step, e.value.find("defaults"), windows);
+    }
+  if (const yaml::Node* runs = root.find("runs"); runs && runs->isMapping())
+    for (const yaml::Node* step : stepsOf(*runs))
+      add(*step, nullptr, false);
+}
+
+Severity levelOf(const std::string& level) {
+  return level == "error" || level == "warning" ? Severity::Warning : Severity::Note;
+}
+
+void report(const Script& s, const nlohmann::json& c, CheckContext& cx) {
+  // Lines and columns are 1-based in the script; map them into the scalar.
+  size_t line = c.value("line", 1), col = c.value("column", 1);
+  size_t offset = 0;
+  for (size_t l = 1; l < line; ++l) {
+    size_t nl = s.text.find('\n', offset);
+    if (nl == std::string::npos) break;
+    offset = nl + 1;
+  }
+  offset += col - 1;
+  size_t endCol = c.value("endColumn", col + 1);
+  size_t width = c.value("endLine", line) == line && endCol > col ? endCol - col : 1;
+  Location at = expr::ScalarMap(*s.node).location(std::min(offset, s.text.size()), width);
+  std::string code = "SC" + std::to_string(c.value("code", 0));
+  cx.diags.report(levelOf(c.value("level", "")), at, "shellcheck",
+                  code + ": " + c.value("message", std::string()),
+                  "https://www.shellcheck.net/wiki/" + code);
+}
+
+// Checks that only make sense for hand-written scripts: the runner defines
+// the GITHUB_* variables and ${{ }} placeholders look like constants.
+const char* kExcluded = "SC1091,SC2050,SC2154,SC2157,SC2194,SC2016";
+
+}  // namespace
+
+void checkScripts(const yaml::Node& root, CheckContext& cx) {
+  if (cx.options.shellcheck.empty() || !root.isMapping()) return;
+  std::vector<Script> scripts;
+  collect(root, scripts);
+  if (scripts.empty()) return;
+  char tmpl[] = "/tmp/galley-lint-XXXXXX";
+  if (!mkdtemp(tmpl)) return;
+  std::string dir = tmpl;
+  std::map<std::string, std::vector<size_t>> byShell;
+  for (size_t i = 0; i < scripts.size(); ++i) {
+    std::ofstream(dir + "/" + std::to_string(i) + ".sh") << scripts[i].text << '\n';
+    byShell[scripts[i].shell].push_back(i);
+  }
+  for (const auto& [shell, ids] : byShell) {
+    std::vector<std::string> argv = {cx.options.shellcheck, "--norc", "--format=json1",
+                                     "--shell=" + shell, "--exclude=" + std::string(kExcluded)};
+    for (size_t i : ids)
+      argv.push_back(dir + "/" + std::to_string(i) + ".sh");
+    std::string out;
+    if (!runCapture(argv, &out)) {
+      cx.diags.error({&cx.file, {1, 1}, {1, 1}}, "shellcheck",
+                     "cannot run " + cx.options.shellcheck);
+      break;
+    }
+    nlohmann::json j = nlohmann::json::parse(out, nullptr, false);
+    if (j.is_discarded() || !j.contains("comments")) continue;
+    for (const auto& c : j["comments"]) {
+      std::string file = c.value("file", "");
+      size_t slash = file.find_last_of('/');
+      size_t idx =
+          std::strtoul(file.c_str() + (slash == std::string::npos ? 0 : slash + 1), nullptr, 10);
+      if (idx < scripts.size()) report(scripts[idx], c, cx);
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace galley::lint

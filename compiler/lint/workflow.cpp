@@ -1,0 +1,929 @@
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "compiler/expr/scalar_map.h"
+#include "compiler/lint/checks.h"
+#include "compiler/lint/data.h"
+#include "compiler/lint/expr_text.h"
+#include "compiler/lint/glob.h"
+
+namespace galley::lint {
+
+bool hasExpression(std::string_view s) {
+  return s.find("${{") != std::string_view::npos;
+}
+
+std::string lowerCase(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<const yaml::Node*> stepsOf(const yaml::Node& job) {
+  std::vector<const yaml::Node*> out;
+  const yaml::Node* steps = job.find("steps");
+  if (steps && steps->isSequence())
+    for (const auto& s : steps->items)
+      if (s.isMapping()) out.push_back(&s);
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> jsonStrings(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  for (const auto& v : j)
+    out.push_back(v.get<std::string>());
+  return out;
+}
+
+// GitHub: "must start with a letter or _ and contain only alphanumeric
+// characters, -, or _".
+bool validId(std::string_view id) {
+  if (id.empty() || !(std::isalpha(static_cast<unsigned char>(id[0])) || id[0] == '_'))
+    return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+std::vector<const yaml::Node*> scalarsOf(const yaml::Node* n) {
+  std::vector<const yaml::Node*> out;
+  if (!n) return out;
+  if (n->isScalar()) out.push_back(n);
+  if (n->isSequence())
+    for (const auto& i : n->items)
+      if (i.isScalar()) out.push_back(&i);
+  return out;
+}
+
+class WorkflowChecker {
+ public:
+  WorkflowChecker(const yaml::Node& root, CheckContext& cx) : root_(root), cx_(cx) {}
+
+  void run() {
+    const yaml::Node* jobs = root_.find("jobs");
+    checkEvents();
+    checkEnv(root_.find("env"));
+    checkDefaults(root_.find("defaults"));
+    if (!jobs || !jobs->isMapping()) return;
+    checkJobIds(*jobs);
+    checkNeeds(*jobs);
+    for (const auto& e : jobs->entries)
+      if (e.value.isMapping()) checkJob(e.key, e.value);
+  }
+
+ private:
+  Diagnostics& diags() { return cx_.diags; }
+
+  // --- jobs ---------------------------------------------------------------
+
+  void checkJobIds(const yaml::Node& jobs) {
+    std::map<std::string, const yaml::Node*> seen;
+    for (const auto& e : jobs.entries) {
+      if (!validId(e.key.value) && !e.key.value.empty())
+        diags().error(e.key.where, "invalid-id",
+                      "invalid job id '" + e.key.value +
+                          "': ids start with a letter or '_' and hold only letters, digits, '-' "
+                          "and '_'");
+      auto [it, fresh] = seen.emplace(lowerCase(e.key.value), &e.key);
+      if (!fresh && it->second->value != e.key.value) {
+        Diagnostic& d = diags().error(e.key.where, "duplicate-id",
+                                      "job id '" + e.key.value + "' duplicates '" +
+                                          it->second->value + "': job ids are case-insensitive");
+        d.notes.push_back({it->second->where, "'" + it->second->value + "' is defined here"});
+      }
+    }
+  }
+
+  void checkNeeds(const yaml::Node& jobs) {
+    std::map<std::string, const yaml::Entry*> byId;
+    for (const auto& e : jobs.entries)
+      byId.emplace(lowerCase(e.key.value), &e);
+    std::vector<std::string> ids;
+    for (const auto& e : jobs.entries)
+      ids.push_back(e.key.value);
+    std::map<std::string, std::vector<std::string>> edges;
+    for (const auto& e : jobs.entries) {
+      if (!e.value.isMapping()) continue;
+      std::set<std::string> seen;
+      for (const yaml::Node* n : scalarsOf(e.value.find("needs"))) {
+        std::string id = lowerCase(n->value);
+        if (n->value.empty() || hasExpression(n->value)) continue;
+        if (!seen.insert(id).second) {
+          diags().error(n->where, "job-needs", "job '" + n->value + "' is listed twice in needs");
+          continue;
+        }
+        if (!byId.count(id)) {
+          diags().error(n->where, "job-needs",
+                        "job '" + e.key.value + "' needs '" + n->value + "', which is not a job",
+                        didYouMean(n->value, ids));
+          continue;
+        }
+        edges[lowerCase(e.key.value)].push_back(id);
+      }
+    }
+    findCycle(jobs, byId, edges);
+  }
+
+  // Iterative DFS (user-shaped depth); reports the first cycle as a path.
+  void findCycle(const yaml::Node& jobs, const std::map<std::string, const yaml::Entry*>& byId,
+                 const std::map<std::string, std::vector<std::string>>& edges) {
+    std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
+    for (const auto& root : jobs.entries) {
+      std::string start = lowerCase(root.key.value);
+      if (state[start]) continue;
+      std::vector<std::pair<std::string, size_t>> stack = {{start, 0}};
+      state[start] = 1;
+      while (!stack.empty()) {
+        auto& [node, next] = stack.back();
+        auto it = edges.find(node);
+        if (it == edges.end() || next >= it->second.size()) {
+          state[node] = 2;
+          stack.pop_back();
+          continue;
+        }
+        std::string to = it->second[next++];
+        if (state[to] == 1) {
+          reportCycle(stack, to, byId);
+          return;
+        }
+        if (state[to] == 0) {
+          state[to] = 1;
+          stack.push_back({to, 0});
+        }
+      }
+    }
+  }
+
+  void reportCycle(const std::vector<std::pair<std::string, size_t>>& stack, const std::string& to,
+                   const std::map<std::string, const yaml::Entry*>& byId) {
+    size_t from = 0;
+    while (stack[from].first != to)
+      ++from;
+    std::string path;
+    for (size_t i = from; i < stack.size(); ++i)
+      path += byId.at(stack[i].first)->key.value + " -> ";
+    path += byId.at(to)->key.value;
+    diags().error(byId.at(to)->key.where, "job-needs",
+                  "jobs depend on each other in a cycle: " + path);
+  }
+
+  void checkJob(const yaml::Node& key, const yaml::Node& job) {
+    checkEnv(job.find("env"));
+    checkDefaults(job.find("defaults"));
+    checkIf(job.find("if"));
+    checkTimeout(job.find("timeout-minutes"));
+    checkRunsOn(job.find("runs-on"));
+    checkMatrix(job.find("strategy"));
+    if (const yaml::Node* c = job.find("container")) checkContainer(*c);
+    if (const yaml::Node* s = job.find("services"); s && s->isMapping())
+      for (const auto& e : s->entries)
+        checkContainer(e.value);
+    if (const yaml::Node* uses = job.find("uses"); uses && uses->isScalar()) {
+      checkWorkflowCall(key, job, *uses);
+      return;
+    }
+    if (!job.find("steps") && job.find("runs-on"))
+      diags().error(key.where, "missing-key", "job '" + key.value + "' has no 'steps'");
+    checkSteps(job);
+  }
+
+  void checkContainer(const yaml::Node& c) {
+    if (!c.isMapping()) return;
+    checkEnv(c.find("env"));
+  }
+
+  void checkTimeout(const yaml::Node* t) {
+    if (!t || !t->isScalar()) return;
+    std::optional<double> v = t->asNumber();
+    if (v && *v <= 0)
+      diags().error(t->where, "timeout",
+                    "timeout-minutes must be greater than zero, not " + t->value);
+  }
+
+  void checkDefaults(const yaml::Node* d) {
+    if (!d || !d->isMapping()) return;
+    const yaml::Node* run = d->find("run");
+    if (run && run->isMapping()) checkShell(run->find("shell"));
+  }
+
+  void checkShell(const yaml::Node* s) {
+    if (!s || !s->isScalar() || hasExpression(s->value)) return;
+    static const std::vector<std::string> shells =
+        jsonStrings(embeddedData("lint.json")["shells"]["names"]);
+    if (std::find(shells.begin(), shells.end(), s->value) != shells.end()) return;
+    if (s->value.find("{0}") != std::string::npos) return;  // a custom shell command
+    diags().error(s->where, "shell-name",
+                  "unknown shell '" + s->value +
+                      "': use bash, pwsh, python, sh, cmd, powershell, or a command with {0}",
+                  didYouMean(s->value, shells));
+  }
+
+  void checkEnv(const yaml::Node* env) {
+    if (!env || !env->isMapping()) return;
+    for (const auto& e : env->entries) {
+      const std::string& k = e.key.value;
+      if (hasExpression(k)) continue;
+      bool bad = k.empty() || std::isdigit(static_cast<unsigned char>(k[0]));
+      for (char c : k)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+          bad = true;
+      if (bad)
+        diags().error(e.key.where, "env-var-name",
+                      "environment variable name '" + k +
+                          "' is invalid: use letters, digits and '_', not starting with a digit");
+    }
+  }
+
+  // --- runs-on ------------------------------------------------------------
+
+  void checkRunsOn(const yaml::Node* r) {
+    if (!r) return;
+    if (r->isMapping()) r = r->find("labels");
+    std::vector<const yaml::Node*> labels = scalarsOf(r);
+    static const nlohmann::json& data = embeddedData("lint.json")["runnerLabels"];
+    static const std::vector<std::string> hosted = jsonStrings(data["githubHosted"]);
+    static const std::vector<std::string> self = jsonStrings(data["selfHosted"]);
+    bool selfHosted = false;
+    for (const yaml::Node* l : labels)
+      if (lowerCase(l->value) == "self-hosted") selfHosted = true;
+    const yaml::Node* firstHosted = nullptr;
+    for (const yaml::Node* l : labels) {
+      if (l->value.empty() || hasExpression(l->value)) continue;
+      std::string v = lowerCase(l->value);
+      bool isHosted = std::find(hosted.begin(), hosted.end(), v) != hosted.end();
+      if (isHosted) {
+        if (firstHosted && lowerCase(firstHosted->value) != v) {
+          Diagnostic& d =
+              diags().error(l->where, "runner-label",
+                            "label '" + l->value + "' conflicts with '" + firstHosted->value +
+                                "': a job runs on one machine; use a matrix to run on several");
+          d.notes.push_back({firstHosted->where, "'" + firstHosted->value + "' is here"});
+        }
+        if (!firstHosted) firstHosted = l;
+        continue;
+      }
+      if (data["removed"].contains(v)) {
+        diags().error(l->where, "runner-label",
+                      "runner '" + l->value + "' is no longer offered by GitHub (" +
+                          data["removed"][v].get<std::string>() + ")");
+        continue;
+      }
+      if (std::find(self.begin(), self.end(), v) != self.end() || selfHosted) continue;
+      if (configLabel(v)) continue;
+      std::vector<std::string> all = hosted;
+      all.insert(all.end(), self.begin(), self.end());
+      diags().error(l->where, "runner-label",
+                    "unknown runner label '" + l->value +
+                        "'; list custom self-hosted labels under lint.runner-labels in .galley.yml",
+                    didYouMean(l->value, all));
+    }
+  }
+
+  bool configLabel(const std::string& v) {
+    for (const auto& g : cx_.options.config.runnerLabels)
+      if (globMatch(lowerCase(g), v)) return true;
+    return false;
+  }
+
+  // --- matrix -------------------------------------------------------------
+
+  void checkMatrix(const yaml::Node* strategy) {
+    if (!strategy || !strategy->isMapping()) return;
+    if (const yaml::Node* mp = strategy->find("max-parallel");
+        mp && mp->asNumber() && *mp->asNumber() <= 0)
+      diags().error(mp->where, "timeout",
+                    "max-parallel must be greater than zero, not " + mp->value);
+    const yaml::Node* m = strategy->find("matrix");
+    if (!m || !m->isMapping()) return;
+    std::map<std::string, const yaml::Node*> axes;
+    for (const auto& e : m->entries) {
+      if (e.key.value == "include" || e.key.value == "exclude") continue;
+      axes[e.key.value] = &e.value;
+      if (e.value.isSequence()) checkDuplicateValues(e.key.value, e.value);
+    }
+    const yaml::Node* exclude = m->find("exclude");
+    if (!exclude || !exclude->isSequence()) return;
+    for (const auto& row : exclude->items) {
+      if (!row.isMapping()) continue;
+      for (const auto& cell : row.entries) {
+        auto it = axes.find(cell.key.value);
+        if (hasExpression(cell.key.value)) continue;
+        if (it == axes.end()) {
+          if (anyExpression(*m)) continue;
+          std::vector<std::string> names;
+          for (const auto& [k, v] : axes)
+            names.push_back(k);
+          diags().error(cell.key.where, "matrix",
+                        "exclude names '" + cell.key.value + "', which is not a matrix axis",
+                        didYouMean(cell.key.value, names));
+          continue;
+        }
+        if (!it->second->isSequence() || anyExpression(cell.value)) continue;
+        bool match = false;
+        for (const auto& v : it->second->items)
+          if (hasExpression(v.value) || subsetOf(cell.value, v)) match = true;
+        if (!match)
+          diags().error(
+              cell.value.where, "matrix",
+              "exclude value for '" + cell.key.value + "' matches none of the axis's values");
+      }
+    }
+  }
+
+  static bool anyExpression(const yaml::Node& n) {
+    if (n.isScalar()) return hasExpression(n.value);
+    for (const auto& i : n.items)
+      if (anyExpression(i)) return true;
+    for (const auto& e : n.entries)
+      if (hasExpression(e.key.value) || anyExpression(e.value)) return true;
+    return false;
+  }
+
+  // An exclude value matches an axis value when every key it names is equal.
+  static bool subsetOf(const yaml::Node& part, const yaml::Node& whole) {
+    if (part.isScalar() || part.isNull())
+      return whole.value == part.value && whole.kind == part.kind;
+    if (part.isMapping() && whole.isMapping()) {
+      for (const auto& e : part.entries) {
+        const yaml::Node* w = whole.find(e.key.value);
+        if (!w || !subsetOf(e.value, *w)) return false;
+      }
+      return true;
+    }
+    if (part.isSequence() && whole.isSequence() && part.items.size() == whole.items.size()) {
+      for (size_t i = 0; i < part.items.size(); ++i)
+        if (!subsetOf(part.items[i], whole.items[i])) return false;
+      return true;
+    }
+    return false;
+  }
+
+  void checkDuplicateValues(const std::string& axis, const yaml::Node& values) {
+    for (size_t i = 0; i < values.items.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (values.items[i].isScalar() && values.items[j].isScalar() &&
+            values.items[i].value == values.items[j].value) {
+          diags().error(
+              values.items[i].where, "matrix",
+              "value '" + values.items[i].value + "' is duplicated in matrix axis '" + axis + "'");
+          break;
+        }
+  }
+
+  // --- conditions ---------------------------------------------------------
+
+  void checkIf(const yaml::Node* cond) {
+    if (!cond || !cond->isScalar()) return;
+    std::string_view v = cond->value;
+    auto trim = [](std::string_view s) {
+      while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+      while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
+      return s;
+    };
+    std::string_view t = trim(v);
+    std::vector<ExprSpan> spans = findExpressions(v);
+    if (!spans.empty()) {
+      bool whole = spans.size() == 1 && t.substr(0, 3) == "${{" && t.size() >= 2 &&
+                   t.substr(t.size() - 2) == "}}";
+      if (!whole || (cond->isBlockScalar() && v != t)) {
+        diags().error(cond->where, "if-always-true",
+                      "this condition is always true: text outside a single ${{ }} makes it a "
+                      "non-empty string",
+                      "write the condition without ${{ }}, or as exactly one ${{ }}");
+        return;
+      }
+      t = trim(spans.front().inner);
+    }
+    std::string c = lowerCase(t);
+    if (c == "true" || c == "false")
+      diags().warning(cond->where, "constant-if",
+                      "the condition is always " + c + "; remove the if: key");
+  }
+
+  // --- steps --------------------------------------------------------------
+
+  void checkSteps(const yaml::Node& job) {
+    std::map<std::string, const yaml::Node*> ids;
+    for (const yaml::Node* step : stepsOf(job)) {
+      if (const yaml::Node* id = step->find("id");
+          id && id->isScalar() && !id->value.empty() && !hasExpression(id->value)) {
+        if (!validId(id->value))
+          diags().error(id->where, "invalid-id",
+                        "invalid step id '" + id->value +
+                            "': ids start with a letter or '_' and hold only letters, digits, "
+                            "'-' and '_'");
+        auto [it, fresh] = ids.emplace(lowerCase(id->value), id);
+        if (!fresh) {
+          Diagnostic& d = diags().error(id->where, "duplicate-id",
+                                        "step id '" + id->value + "' is already used in this job");
+          d.notes.push_back({it->second->where, "'" + it->second->value + "' is defined here"});
+        }
+      }
+      checkIf(step->find("if"));
+      checkEnv(step->find("env"));
+      checkTimeout(step->find("timeout-minutes"));
+      checkShell(step->find("shell"));
+      if (const yaml::Node* run = step->find("run"); run && run->isScalar()) checkDeprecated(*run);
+      if (const yaml::Node* uses = step->find("uses"); uses && uses->isScalar())
+        checkStepUses(*step, *uses);
+    }
+  }
+
+  void checkDeprecated(const yaml::Node& run) {
+    static const nlohmann::json& cmds = embeddedData("lint.json")["deprecatedCommands"]["commands"];
+    const std::string& s = run.value;
+    size_t i = 0;
+    std::optional<expr::ScalarMap> pos;
+    while ((i = s.find("::", i)) != std::string::npos) {
+      size_t nameEnd = i + 2;
+      while (nameEnd < s.size() &&
+             (std::isalpha(static_cast<unsigned char>(s[nameEnd])) || s[nameEnd] == '-'))
+        ++nameEnd;
+      std::string name = s.substr(i + 2, nameEnd - i - 2);
+      if (cmds.contains(name) && nameEnd < s.size() && (s[nameEnd] == ' ' || s[nameEnd] == ':')) {
+        if (!pos) pos.emplace(run);
+        diags().error(pos->location(i, nameEnd - i), "deprecated-command",
+                      "workflow command '" + name + "' is deprecated and disabled",
+                      cmds[name].get<std::string>());
+      }
+      i = nameEnd;
+    }
+  }
+
+  // --- uses: --------------------------------------------------------------
+
+  void checkStepUses(const yaml::Node& step, const yaml::Node& uses) {
+    const std::string& u = uses.value;
+    if (u.empty() || hasExpression(u)) return;
+    if (u.rfind("docker://", 0) == 0) {
+      std::string image = u.substr(9);
+      if (image.empty()) diags().error(uses.where, "action-ref", "docker:// needs an image name");
+      return;
+    }
+    if (u.rfind("./", 0) == 0 || u == ".") {
+      checkLocalAction(step, uses);
+      return;
+    }
+    size_t at = u.find('@');
+    std::string repoPath = u.substr(0, at);
+    size_t slash = repoPath.find('/');
+    if (at == std::string::npos || at + 1 == u.size()) {
+      diags().error(uses.where, "action-ref",
+                    "action '" + u +
+                        "' has no ref: write {owner}/{repo}@{ref} or "
+                        "{owner}/{repo}/{path}@{ref}");
+      return;
+    }
+    if (slash == std::string::npos || slash == 0 || slash + 1 == repoPath.size()) {
+      diags().error(uses.where, "action-ref",
+                    "action '" + u +
+                        "' has no owner: write {owner}/{repo}@{ref} or "
+                        "{owner}/{repo}/{path}@{ref}");
+      return;
+    }
+    checkPopularAction(step, uses);
+  }
+
+  void checkPopularAction(const yaml::Node& step, const yaml::Node& uses) {
+    static const nlohmann::json& data = embeddedData("actions.json");
+    std::string u = uses.value;
+    size_t at = u.find('@');
+    std::string spec = lowerCase(u.substr(0, at)) + u.substr(at);
+    const auto& outdated = data["outdated"]["actions"];
+    if (std::find(outdated.begin(), outdated.end(), spec) != outdated.end())
+      diags().error(
+          uses.where, "outdated-action",
+          "'" + u + "' runs on a Node.js version GitHub no longer runs; update its version");
+    // Inputs are known per major version: v4.1.2 and v4 share v4's.
+    std::string major = spec;
+    size_t dot = major.find('.', at);
+    if (dot != std::string::npos && major[at + 1] == 'v') major = major.substr(0, dot);
+    if (!data["actions"].contains(major)) return;
+    const auto& a = data["actions"][major];
+    ActionInputs in;
+    in.name = u;
+    in.known = true;
+    for (const auto& i : a["inputs"]) {
+      std::string s = i.get<std::string>();
+      bool req = !s.empty() && s[0] == '!';
+      in.inputs.push_back({req ? s.substr(1) : s, req});
+    }
+    if (a.contains("deprecated"))
+      for (const auto& [k, v] : a["deprecated"].items())
+        in.deprecated.push_back({k, v.get<std::string>()});
+    checkWith(step, uses, in);
+  }
+
+  void checkWith(const yaml::Node& step, const yaml::Node& uses, const ActionInputs& in) {
+    const yaml::Node* with = step.find("with");
+    std::vector<std::string> names;
+    for (const auto& [n, r] : in.inputs)
+      names.push_back(n);
+    std::set<std::string> given;
+    if (with && with->isMapping()) {
+      for (const auto& e : with->entries) {
+        std::string k = lowerCase(e.key.value);
+        given.insert(k);
+        auto dep = std::find_if(in.deprecated.begin(), in.deprecated.end(),
+                                [&](const auto& d) { return lowerCase(d.first) == k; });
+        if (dep != in.deprecated.end()) {
+          diags().warning(
+              e.key.where, "action-input",
+              "input '" + e.key.value + "' of '" + in.name + "' is deprecated: " + dep->second);
+          continue;
+        }
+        bool known = std::any_of(names.begin(), names.end(),
+                                 [&](const std::string& n) { return lowerCase(n) == k; });
+        if (!known)
+          diags().error(e.key.where, "action-input",
+                        "'" + in.name + "' has no input '" + e.key.value + "'",
+                        didYouMean(e.key.value, names));
+      }
+    }
+    if (with && !with->isMapping() && !with->isNull()) return;
+    for (const auto& [n, req] : in.inputs)
+      if (req && !given.count(lowerCase(n)))
+        diags().error(uses.where, "action-input",
+                      "'" + in.name + "' requires the input '" + n + "'");
+  }
+
+  void checkLocalAction(const yaml::Node& step, const yaml::Node& uses) {
+    if (!cx_.repo) return;
+    std::string dir = uses.value.substr(2);
+    while (!dir.empty() && dir.back() == '/')
+      dir.pop_back();
+    std::string prefix = dir.empty() ? "" : dir + "/";
+    const SourceFile* f = cx_.repo->read(prefix + "action.yml");
+    if (!f) f = cx_.repo->read(prefix + "action.yaml");
+    if (!f) {
+      // A Dockerfile-only action is valid; anything else is a missing action.
+      if (cx_.repo->read(prefix + "Dockerfile")) return;
+      diags().error(uses.where, "local-action",
+                    "no action.yml or action.yaml in '" + uses.value +
+                        "' (paths are relative to the repository root)");
+      return;
+    }
+    Diagnostics scratch;
+    std::optional<yaml::Node> meta = yaml::load(*f, scratch);
+    if (!meta || !meta->isMapping()) {
+      diags().error(uses.where, "local-action",
+                    "action metadata at '" + f->path() + "' cannot be read");
+      return;
+    }
+    ActionInputs in;
+    in.name = uses.value;
+    in.known = true;
+    if (const yaml::Node* inputs = meta->find("inputs"); inputs && inputs->isMapping()) {
+      for (const auto& e : inputs->entries) {
+        bool req = false;
+        if (e.value.isMapping()) {
+          const yaml::Node* r = e.value.find("required");
+          // YAML 1.1 booleans are common in action.yml; the runner reads them too.
+          req = r && r->isScalar() && (r->asBool() == true || lowerCase(r->value) == "yes") &&
+                !e.value.find("default");
+          if (const yaml::Node* dep = e.value.find("deprecationMessage"))
+            in.deprecated.push_back({e.key.value, dep->value});
+        }
+        in.inputs.push_back({e.key.value, req});
+      }
+    }
+    checkWith(step, uses, in);
+  }
+
+  // --- reusable workflows -------------------------------------------------
+
+  void checkWorkflowCall(const yaml::Node& key, const yaml::Node& job, const yaml::Node& uses) {
+    const std::string& u = uses.value;
+    if (u.empty() || hasExpression(u)) return;
+    if (u.rfind("./", 0) == 0) {
+      if (u.find('@') != std::string::npos) {
+        diags().error(uses.where, "workflow-call",
+                      "a local reusable workflow takes no @ref: '" + u + "'");
+        return;
+      }
+      checkLocalWorkflow(job, uses);
+      return;
+    }
+    size_t at = u.find('@');
+    std::string path = u.substr(0, at);
+    size_t s1 = path.find('/');
+    size_t s2 = s1 == std::string::npos ? s1 : path.find('/', s1 + 1);
+    if (at == std::string::npos || at + 1 == u.size() || s2 == std::string::npos ||
+        path.find("/.github/workflows/", s1) == std::string::npos) {
+      diags().error(uses.where, "workflow-call",
+                    "reusable workflow '" + u +
+                        "' must be {owner}/{repo}/.github/workflows/{file}@{ref} or "
+                        "./.github/workflows/{file}");
+    }
+    (void)key;
+  }
+
+  void checkLocalWorkflow(const yaml::Node& job, const yaml::Node& uses) {
+    if (!cx_.repo) return;
+    const SourceFile* f = cx_.repo->read(uses.value.substr(2));
+    if (!f) {
+      diags().error(uses.where, "workflow-call",
+                    "reusable workflow '" + uses.value + "' does not exist");
+      return;
+    }
+    Diagnostics scratch;
+    std::optional<yaml::Node> wf = yaml::load(*f, scratch);
+    if (!wf || !wf->isMapping()) return;
+    const yaml::Node* on = wf->find("on");
+    const yaml::Node* call = nullptr;
+    bool hasCall = false;
+    if (on && on->isMapping()) {
+      call = on->find("workflow_call");
+      hasCall = on->entry("workflow_call") != nullptr;
+    } else if (on) {
+      for (const yaml::Node* s : scalarsOf(on))
+        if (s->value == "workflow_call") hasCall = true;
+    }
+    if (!hasCall) {
+      diags().error(
+          uses.where, "workflow-call",
+          "'" + uses.value + "' is not a reusable workflow: it has no workflow_call trigger");
+      return;
+    }
+    checkCallArgs(job, uses, call ? call->find("inputs") : nullptr, job.find("with"), "input");
+    const yaml::Node* secrets = job.find("secrets");
+    if (secrets && secrets->isScalar() && secrets->value == "inherit") return;
+    checkCallArgs(job, uses, call ? call->find("secrets") : nullptr, secrets, "secret");
+  }
+
+  void checkCallArgs(const yaml::Node& job, const yaml::Node& uses, const yaml::Node* decl,
+                     const yaml::Node* given, const std::string& what) {
+    std::vector<std::string> names;
+    if (decl && decl->isMapping())
+      for (const auto& e : decl->entries)
+        names.push_back(e.key.value);
+    std::set<std::string> passed;
+    if (given && given->isMapping()) {
+      for (const auto& e : given->entries) {
+        passed.insert(lowerCase(e.key.value));
+        bool known = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+          return lowerCase(n) == lowerCase(e.key.value);
+        });
+        if (!known)
+          diags().error(e.key.where, "workflow-call",
+                        "reusable workflow '" + uses.value + "' declares no " + what + " '" +
+                            e.key.value + "'",
+                        didYouMean(e.key.value, names));
+      }
+    }
+    if (!decl || !decl->isMapping()) return;
+    for (const auto& e : decl->entries) {
+      if (!e.value.isMapping()) continue;
+      const yaml::Node* r = e.value.find("required");
+      if (!r || r->asBool() != true || e.value.find("default")) continue;
+      if (!passed.count(lowerCase(e.key.value)))
+        diags().error(uses.where, "workflow-call",
+                      "reusable workflow '" + uses.value + "' requires the " + what + " '" +
+                          e.key.value + "'");
+    }
+    (void)job;
+  }
+
+  // --- events -------------------------------------------------------------
+
+  void checkEvents() {
+    const yaml::Node* on = root_.find("on");
+    if (!on || !on->isMapping()) return;
+    for (const auto& ev : on->entries) {
+      const std::string& name = ev.key.value;
+      if (name == "schedule") checkSchedule(ev.value);
+      if (name == "workflow_dispatch" && ev.value.isMapping())
+        checkDispatchInputs(ev.value.find("inputs"));
+      if (!ev.value.isMapping()) continue;
+      checkExclusive(ev, "branches", "branches-ignore");
+      checkExclusive(ev, "tags", "tags-ignore");
+      checkExclusive(ev, "paths", "paths-ignore");
+      for (const char* f : {"branches", "branches-ignore", "tags", "tags-ignore"})
+        for (const yaml::Node* p : scalarsOf(ev.value.find(f)))
+          checkPattern(*p, true);
+      for (const char* f : {"paths", "paths-ignore"})
+        for (const yaml::Node* p : scalarsOf(ev.value.find(f)))
+          checkPattern(*p, false);
+    }
+  }
+
+  void checkExclusive(const yaml::Entry& ev, const char* a, const char* b) {
+    const yaml::Entry* ea = ev.value.entry(a);
+    const yaml::Entry* eb = ev.value.entry(b);
+    if (!ea || !eb) return;
+    const yaml::Entry* later = ea->key.where.begin > eb->key.where.begin ? ea : eb;
+    diags().error(
+        later->key.where, "events",
+        std::string("'") + a + "' and '" + b + "' cannot both filter '" + ev.key.value + "'",
+        std::string("negate patterns with '!' in '") + a + "' instead");
+  }
+
+  void checkPattern(const yaml::Node& p, bool isRef) {
+    if (p.value.empty() || hasExpression(p.value)) return;
+    size_t col = 0;
+    std::string err = checkGlob(p.value, isRef, &col);
+    if (err.empty()) return;
+    Location at = p.where;
+    if (!p.isBlockScalar()) at = expr::ScalarMap(p).location(col, 1);
+    diags().error(at, "glob", "invalid filter pattern: " + err,
+                  "see docs.github.com/actions/writing-workflows/"
+                  "workflow-syntax-for-github-actions#filter-pattern-cheat-sheet");
+  }
+
+  void checkDispatchInputs(const yaml::Node* inputs) {
+    if (!inputs || !inputs->isMapping()) return;
+    if (inputs->entries.size() > 25)
+      diags().error(inputs->where, "workflow-inputs",
+                    "workflow_dispatch takes at most 25 inputs, not " +
+                        std::to_string(inputs->entries.size()));
+    for (const auto& e : inputs->entries) {
+      if (!e.value.isMapping()) continue;
+      const yaml::Node* type = e.value.find("type");
+      std::string t = type && type->isScalar() ? type->value : "string";
+      const yaml::Node* options = e.value.find("options");
+      const yaml::Node* def = e.value.find("default");
+      if (t == "choice" && (!options || !options->isSequence() || options->items.empty())) {
+        if (!options || options->isNull())
+          diags().error(e.key.where, "workflow-inputs",
+                        "choice input '" + e.key.value + "' has no options");
+      }
+      if (t != "choice" && options)
+        diags().error(e.key.where, "workflow-inputs",
+                      "input '" + e.key.value + "' has options but its type is not choice");
+      if (t == "choice" && options && options->isSequence()) {
+        std::set<std::string> seen;
+        for (const auto& o : options->items)
+          if (!seen.insert(o.value).second)
+            diags().error(o.where, "workflow-inputs",
+                          "option '" + o.value + "' is duplicated in input '" + e.key.value + "'");
+        if (def && def->isScalar() && !hasExpression(def->value) && !seen.count(def->value))
+          diags().error(def->where, "workflow-inputs",
+                        "default '" + def->value + "' of input '" + e.key.value +
+                            "' is not one of its options");
+      }
+      if (!def || !def->isScalar() || hasExpression(def->value)) continue;
+      if (t == "boolean" && def->value != "true" && def->value != "false")
+        diags().error(def->where, "workflow-inputs",
+                      "default of boolean input '" + e.key.value + "' must be true or false");
+      if (t == "number" && !def->asNumber())
+        diags().error(def->where, "workflow-inputs",
+                      "default of number input '" + e.key.value + "' is not a number");
+    }
+  }
+
+  // --- cron ---------------------------------------------------------------
+
+  void checkSchedule(const yaml::Node& s) {
+    if (!s.isSequence()) return;
+    for (const auto& item : s.items) {
+      if (!item.isMapping()) continue;
+      const yaml::Node* cron = item.find("cron");
+      if (cron && cron->isScalar()) checkCron(*cron);
+    }
+  }
+
+  void checkCron(const yaml::Node& cron);
+
+  const yaml::Node& root_;
+  CheckContext& cx_;
+};
+
+// --- cron: five fields, each a list of values, ranges and steps -----------
+
+struct CronField {
+  const char* name;
+  int lo, hi;
+};
+
+const CronField kCronFields[] = {{"minute", 0, 59},
+                                 {"hour", 0, 23},
+                                 {"day of month", 1, 31},
+                                 {"month", 1, 12},
+                                 {"day of week", 0, 6}};
+
+int cronName(std::string_view s, int field) {
+  static const char* months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                 "jul", "aug", "sep", "oct", "nov", "dec"};
+  static const char* days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  std::string l = lowerCase(s);
+  if (field == 3)
+    for (int i = 0; i < 12; ++i)
+      if (l == months[i]) return i + 1;
+  if (field == 4)
+    for (int i = 0; i < 7; ++i)
+      if (l == days[i]) return i;
+  return -1;
+}
+
+bool cronNumber(std::string_view s, int field, int* out) {
+  if (s.empty()) return false;
+  int named = cronName(s, field);
+  if (named >= 0) {
+    *out = named;
+    return true;
+  }
+  int v = 0;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) || v > 1000) return false;
+    v = v * 10 + (c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+// Parses one field into the set of values it selects; returns "" or an error.
+std::string parseCronField(std::string_view f, int field, std::vector<bool>* sel) {
+  const CronField& def = kCronFields[field];
+  int hi = field == 4 ? 7 : def.hi;  // 7 is Sunday too
+  sel->assign(hi + 1, false);
+  size_t start = 0;
+  while (start <= f.size()) {
+    size_t comma = f.find(',', start);
+    if (comma == std::string_view::npos) comma = f.size();
+    std::string_view part = f.substr(start, comma - start);
+    start = comma + 1;
+    int step = 1;
+    size_t slash = part.find('/');
+    if (slash != std::string_view::npos) {
+      if (!cronNumber(part.substr(slash + 1), -1, &step) || step == 0)
+        return "invalid step in the " + std::string(def.name) + " field";
+      part = part.substr(0, slash);
+    }
+    int a = def.lo, b = hi;
+    if (part != "*") {
+      size_t dash = part.find('-');
+      if (!cronNumber(part.substr(0, dash), field, &a))
+        return "'" + std::string(part) + "' is not a valid " + def.name;
+      b = slash != std::string_view::npos ? hi : a;
+      if (dash != std::string_view::npos && !cronNumber(part.substr(dash + 1), field, &b))
+        return "'" + std::string(part) + "' is not a valid " + def.name + " range";
+      if (a < def.lo || a > hi || b < def.lo || b > hi)
+        return std::string(def.name) + " must be between " + std::to_string(def.lo) + " and " +
+               std::to_string(def.hi);
+      if (a > b) return "range '" + std::string(part) + "' ends before it starts";
+    }
+    for (int v = a; v <= b; v += step)
+      (*sel)[v] = true;
+    if (comma == f.size()) break;
+  }
+  return {};
+}
+
+void WorkflowChecker::checkCron(const yaml::Node& cron) {
+  std::vector<std::string> fields;
+  std::string cur;
+  for (char c : cron.value) {
+    if (c == ' ' || c == '\t') {
+      if (!cur.empty()) fields.push_back(cur), cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) fields.push_back(cur);
+  if (fields.size() != 5) {
+    diags().error(cron.where, "cron",
+                  "cron '" + cron.value +
+                      "' must have 5 fields (minute hour day month weekday), not " +
+                      std::to_string(fields.size()));
+    return;
+  }
+  std::vector<std::vector<bool>> sel(5);
+  for (int i = 0; i < 5; ++i) {
+    std::string err = parseCronField(fields[i], i, &sel[i]);
+    if (!err.empty()) {
+      diags().error(cron.where, "cron", "invalid cron '" + cron.value + "': " + err);
+      return;
+    }
+  }
+  // The shortest gap between selected minutes within an hour, and across the
+  // hour when every hour is selected, bounds the interval.
+  std::vector<int> minutes;
+  for (int m = 0; m < 60; ++m)
+    if (sel[0][m]) minutes.push_back(m);
+  bool everyHour = std::all_of(sel[1].begin(), sel[1].end(), [](bool b) { return b; });
+  int gap = 60 * 24;
+  for (size_t i = 1; i < minutes.size(); ++i)
+    gap = std::min(gap, minutes[i] - minutes[i - 1]);
+  if (minutes.size() == 1 && everyHour) gap = std::min(gap, 60);
+  if (!minutes.empty() && everyHour) gap = std::min(gap, minutes.front() + 60 - minutes.back());
+  if (gap < 5)
+    diags().error(cron.where, "cron",
+                  "cron '" + cron.value + "' runs every " + std::to_string(gap) +
+                      " minute(s); GitHub runs schedules at most once every 5 minutes");
+}
+
+}  // namespace
+
+void checkWorkflow(const yaml::Node& root, CheckContext& cx) {
+  if (!root.isMapping()) return;
+  WorkflowChecker(root, cx).run();
+}
+
+}  // namespace galley::lint

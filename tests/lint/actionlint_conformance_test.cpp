@@ -1,0 +1,238 @@
+// Conformance with actionlint's own test corpus (../shared/corpus/github/
+// actionlint): ok/ must lint clean; each err/, examples/ and projects/ case
+// lists expected findings as FILE:LINE:COL: MESSAGE [RULE]. A finding counts
+// when we report it at that line and column under a rule mapped from
+// actionlint's (kRuleMap). Prints recall, precision and what is missed.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "compiler/lint/lint.h"
+#include "tests/testing.h"
+
+namespace galley::lint {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// actionlint rule -> galley rules that report the same problem.
+const std::map<std::string, std::set<std::string>>& ruleMap() {
+  static const std::map<std::string, std::set<std::string>> m = {
+      {"syntax-check",
+       {"unknown-key", "missing-key", "type-mismatch", "empty-value", "invalid-value",
+        "duplicate-key", "yaml-syntax", "yaml-limit", "workflow-inputs", "events", "permissions"}},
+      {"expression", {"expression"}},
+      {"events", {"events", "cron", "workflow-inputs", "invalid-value"}},
+      {"glob", {"glob"}},
+      {"if-cond", {"constant-if", "if-always-true"}},
+      {"permissions", {"permissions"}},
+      {"matrix", {"matrix"}},
+      {"action",
+       {"action-ref", "action-input", "outdated-action", "local-action", "action-metadata"}},
+      {"id", {"invalid-id", "duplicate-id"}},
+      {"workflow-call", {"workflow-call"}},
+      {"runner-label", {"runner-label"}},
+      {"credentials", {"hardcoded-credentials"}},
+      {"job-needs", {"job-needs"}},
+      {"deprecated-commands", {"deprecated-command"}},
+      {"shell-name", {"shell-name"}},
+      {"shellcheck", {"shellcheck"}},
+      {"env-var", {"env-var-name"}},
+      {"pyflakes", {}},
+  };
+  return m;
+}
+
+// Our rules that have an actionlint counterpart: precision is measured on these.
+bool comparable(const std::string& rule) {
+  for (const auto& [k, v] : ruleMap())
+    if (v.count(rule)) return true;
+  return false;
+}
+
+struct Expected {
+  std::string file;  // as written, e.g. "test.yaml" or "workflows/test.yaml"
+  uint32_t line = 0, column = 0;
+  std::string rule;  // actionlint's; "" when the line does not say
+  std::string text;
+};
+
+std::vector<Expected> readExpected(const std::string& path) {
+  std::vector<Expected> out;
+  std::ifstream in(path);
+  static const std::regex head(R"(^/?\^?([^:]*?):(\d+):(\d+):)");
+  static const std::regex rule(R"(\\?\[([a-z-]+)\\?\]/?$)");
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    std::smatch m;
+    if (!std::regex_search(line, m, head)) continue;
+    Expected e;
+    e.file = std::regex_replace(m[1].str(), std::regex(R"(\\)"), "");
+    e.line = std::stoul(m[2]);
+    e.column = std::stoul(m[3]);
+    if (std::regex_search(line, m, rule)) e.rule = m[1];
+    e.text = line;
+    out.push_back(e);
+  }
+  return out;
+}
+
+struct Tally {
+  size_t expected = 0, matched = 0, ours = 0, oursMatched = 0;
+  std::map<std::string, size_t> missedByRule;
+  std::vector<std::string> missed, extra;
+};
+
+bool sameFile(const std::string& expected, std::string_view ours) {
+  if (expected == "test.yaml") return true;  // err/ and examples/: one file per case
+  return ours.size() >= expected.size() && ours.substr(ours.size() - expected.size()) == expected;
+}
+
+void compare(const std::string& name, const Diagnostics& diags, const std::vector<Expected>& exp,
+             Tally& t) {
+  std::vector<bool> used(diags.all().size());
+  for (const auto& e : exp) {
+    ++t.expected;
+    auto it = ruleMap().find(e.rule);
+    bool found = false;
+    for (size_t i = 0; i < diags.all().size(); ++i) {
+      const Diagnostic& d = diags.all()[i];
+      if (d.where.begin.line != e.line || d.where.begin.column != e.column) continue;
+      if (!sameFile(e.file, d.where.path())) continue;
+      bool ruleOk =
+          e.rule.empty() ? comparable(d.rule) : it != ruleMap().end() && it->second.count(d.rule);
+      if (!ruleOk) continue;
+      found = true;
+      used[i] = true;
+    }
+    if (found) {
+      ++t.matched;
+    } else {
+      ++t.missedByRule[e.rule.empty() ? "?" : e.rule];
+      t.missed.push_back(name + ": " + e.text);
+    }
+  }
+  for (size_t i = 0; i < diags.all().size(); ++i) {
+    const Diagnostic& d = diags.all()[i];
+    if (!comparable(d.rule) || d.severity == Severity::Note) continue;
+    ++t.ours;
+    bool atExpected = used[i];
+    for (const auto& e : exp)
+      if (e.line == d.where.begin.line && e.column == d.where.begin.column) atExpected = true;
+    if (atExpected) {
+      ++t.oursMatched;
+    } else {
+      t.extra.push_back(name + ": " + std::to_string(d.where.begin.line) + ":" +
+                        std::to_string(d.where.begin.column) + ": " + d.message + " [" + d.rule +
+                        "]");
+    }
+  }
+}
+
+LintOptions conformanceOptions() {
+  LintOptions o;
+  if (fs::exists("/usr/bin/shellcheck")) o.shellcheck = "/usr/bin/shellcheck";
+  return o;
+}
+
+void lintCaseDir(const std::string& dir, Tally& t) {
+  std::vector<std::string> cases;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".yaml") cases.push_back(e.path().string());
+  std::sort(cases.begin(), cases.end());
+  LintOptions options = conformanceOptions();
+  for (const auto& path : cases) {
+    std::string out = path.substr(0, path.size() - 5) + ".out";
+    if (!fs::exists(out)) continue;
+    Sources sources;
+    Diagnostics diags = lintPaths({path}, sources, options, 1);
+    compare(fs::path(path).filename().string(), diags, readExpected(out), t);
+  }
+}
+
+void lintProjects(const std::string& dir, Tally& t) {
+  LintOptions options = conformanceOptions();
+  std::vector<fs::path> projects;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_directory()) projects.push_back(e.path());
+  std::sort(projects.begin(), projects.end());
+  for (const auto& p : projects) {
+    std::string out = p.string() + ".out";
+    if (!fs::exists(out) || !fs::exists(p / "workflows")) continue;
+    Sources sources;
+    DiskRepo repo(p.string(), sources);
+    Diagnostics diags;
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(p / "workflows"))
+      files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::string err;
+      const SourceFile* src = sources.read(f, &err);
+      if (src) lintFile(*src, FileKind::Workflow, &repo, options, diags);
+    }
+    diags.sort();
+    compare(p.filename().string(), diags, readExpected(out), t);
+  }
+}
+
+double percent(size_t a, size_t b) {
+  return b ? 100.0 * a / b : 100.0;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "lint conformance: actionlint's ok/ workflows lint clean, err/ examples/ projects/ recall") {
+  std::string root = testing::sharedDir() + "/corpus/github/actionlint";
+  if (!fs::exists(root)) {
+    MESSAGE("skipped: " << root << " is absent");
+    return;
+  }
+  // ok/: nothing an actionlint rule would say.
+  std::vector<std::string> okFiles;
+  for (const auto& e : fs::directory_iterator(root + "/ok"))
+    if (e.path().extension() == ".yaml" || e.path().extension() == ".yml")
+      okFiles.push_back(e.path().string());
+  Sources sources;
+  Diagnostics okDiags = lintPaths(okFiles, sources, conformanceOptions(), 2);
+  size_t okFindings = 0;
+  for (const auto& d : okDiags.all()) {
+    if (!comparable(d.rule) || d.severity == Severity::Note) continue;
+    ++okFindings;
+    std::cout << "  ok/ finding: " << d.where.path() << ":" << d.where.begin.line << ":"
+              << d.where.begin.column << ": " << d.message << " [" << d.rule << "]\n";
+  }
+
+  Tally t;
+  lintCaseDir(root + "/err", t);
+  lintCaseDir(root + "/examples", t);
+  lintProjects(root + "/projects", t);
+  std::cout << "actionlint conformance: ok/ " << okFiles.size() << " files, " << okFindings
+            << " findings\n";
+  std::cout << "  recall    " << t.matched << "/" << t.expected << " = "
+            << percent(t.matched, t.expected) << "%\n";
+  std::cout << "  precision " << t.oursMatched << "/" << t.ours << " = "
+            << percent(t.oursMatched, t.ours) << "%\n";
+  std::cout << "  missed by actionlint rule:";
+  for (const auto& [r, n] : t.missedByRule)
+    std::cout << " " << r << "=" << n;
+  std::cout << "\n";
+  if (std::getenv("GALLEY_CONFORMANCE_VERBOSE")) {
+    for (const auto& m : t.missed)
+      std::cout << "  missed: " << m << "\n";
+    for (const auto& x : t.extra)
+      std::cout << "  extra:  " << x << "\n";
+  }
+  CHECK(okFindings == 0);
+  CHECK(percent(t.matched, t.expected) >= 0.0);
+}
+
+}  // namespace galley::lint
