@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 namespace galley::expr {
 
@@ -37,18 +38,13 @@ std::string lowerAscii(std::string_view s) {
 }  // namespace
 
 void Object::add(std::string key, Value value) {
-  std::string folded = lowerAscii(key);
-  for (const auto& f : folded_)
-    if (f == folded) return;
-  folded_.push_back(std::move(folded));
+  if (!index_.emplace(lowerAscii(key), entries_.size()).second) return;
   entries_.emplace_back(std::move(key), std::move(value));
 }
 
 const Value* Object::find(std::string_view key) const {
-  std::string folded = lowerAscii(key);
-  for (size_t i = 0; i < folded_.size(); ++i)
-    if (folded_[i] == folded) return &entries_[i].second;
-  return nullptr;
+  auto it = index_.find(lowerAscii(key));
+  return it == index_.end() ? nullptr : &entries_[it->second].second;
 }
 
 Value Value::boolean(bool b) {
@@ -644,45 +640,270 @@ Value fromJsonValue(const nlohmann::ordered_json& j) {
 
 namespace {
 
-// JSON nesting deeper than this is refused before parsing, so that hostile
-// input cannot exhaust the stack in the recursive conversions.
+// JSON nesting deeper than this is refused, so that hostile input cannot
+// exhaust the stack in the recursive descent below.
 constexpr int kMaxJsonDepth = 500;
 
-bool tooDeep(std::string_view text) {
-  int depth = 0;
-  bool inString = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-    } else if (c == '"') {
-      inString = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
+// A JSON reader with JavaScript's JSON.parse semantics where they matter to
+// expressions: numbers too large for a double become Infinity (not an
+// error), a repeated key keeps its first position and its last value.
+class JsonReader {
+ public:
+  explicit JsonReader(std::string_view text) : t_(text) {}
+
+  bool read(Value* out, std::string* err) {
+    skip();
+    if (!value(out, 0)) {
+      *err = error_;
+      return false;
+    }
+    skip();
+    if (i_ != t_.size()) {
+      *err = fail("unexpected '" + std::string(1, t_[i_]) + "'");
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  std::string fail(const std::string& what) {
+    if (error_.empty()) error_ = what + " at offset " + std::to_string(i_);
+    return error_;
+  }
+
+  void skip() {
+    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r'))
+      ++i_;
+  }
+
+  bool literal(std::string_view word) {
+    if (t_.substr(i_, word.size()) != word) return false;
+    i_ += word.size();
+    return true;
+  }
+
+  bool value(Value* out, int depth) {
+    if (depth > kMaxJsonDepth) {
+      fail("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      return false;
+    }
+    if (i_ >= t_.size()) {
+      fail("unexpected end of JSON");
+      return false;
+    }
+    char c = t_[i_];
+    if (c == '{') return object(out, depth);
+    if (c == '[') return array(out, depth);
+    if (c == '"') {
+      std::string s;
+      if (!string(&s)) return false;
+      *out = Value::string(std::move(s));
+      return true;
+    }
+    if (literal("true")) return *out = Value::boolean(true), true;
+    if (literal("false")) return *out = Value::boolean(false), true;
+    if (literal("null")) return *out = Value(), true;
+    return number(out);
+  }
+
+  bool number(Value* out) {
+    size_t start = i_;
+    auto digits = [&] {
+      size_t b = i_;
+      while (i_ < t_.size() && isDigit(t_[i_]))
+        ++i_;
+      return i_ - b;
+    };
+    if (i_ < t_.size() && t_[i_] == '-') ++i_;
+    size_t intStart = i_;
+    size_t n = digits();
+    if (n == 0 || (n > 1 && t_[intStart] == '0')) return fail("invalid number"), false;
+    if (i_ < t_.size() && t_[i_] == '.') {
+      ++i_;
+      if (digits() == 0) return fail("invalid number"), false;
+    }
+    if (i_ < t_.size() && (t_[i_] == 'e' || t_[i_] == 'E')) {
+      ++i_;
+      if (i_ < t_.size() && (t_[i_] == '+' || t_[i_] == '-')) ++i_;
+      if (digits() == 0) return fail("invalid number"), false;
+    }
+    *out = Value::number(parseNumber(t_.substr(start, i_ - start)));
+    return true;
+  }
+
+  static void append(uint32_t cp, std::string& s) {
+    if (cp < 0x80) {
+      s.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      s.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      s.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     }
   }
-  return false;
-}
+
+  bool hex4(uint32_t* cp) {
+    if (i_ + 4 > t_.size()) return false;
+    *cp = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = t_[i_ + k];
+      int d = isDigit(c)               ? c - '0'
+              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                       : -1;
+      if (d < 0) return false;
+      *cp = *cp * 16 + static_cast<uint32_t>(d);
+    }
+    i_ += 4;
+    return true;
+  }
+
+  bool string(std::string* s) {
+    ++i_;  // the opening quote
+    while (i_ < t_.size()) {
+      char c = t_[i_++];
+      if (c == '"') return true;
+      if (static_cast<unsigned char>(c) < 0x20) return fail("control character in string"), false;
+      if (c != '\\') {
+        s->push_back(c);
+        continue;
+      }
+      if (i_ >= t_.size()) break;
+      char e = t_[i_++];
+      switch (e) {
+        case '"':
+          s->push_back('"');
+          break;
+        case '\\':
+          s->push_back('\\');
+          break;
+        case '/':
+          s->push_back('/');
+          break;
+        case 'b':
+          s->push_back('\b');
+          break;
+        case 'f':
+          s->push_back('\f');
+          break;
+        case 'n':
+          s->push_back('\n');
+          break;
+        case 'r':
+          s->push_back('\r');
+          break;
+        case 't':
+          s->push_back('\t');
+          break;
+        case 'u': {
+          uint32_t cp;
+          if (!hex4(&cp)) return fail("invalid \\u escape"), false;
+          if (cp >= 0xD800 && cp < 0xDC00 && t_.substr(i_, 2) == "\\u") {
+            size_t save = i_;
+            i_ += 2;
+            uint32_t lo;
+            if (hex4(&lo) && lo >= 0xDC00 && lo < 0xE000)
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            else
+              i_ = save;
+          }
+          append(cp, *s);
+          break;
+        }
+        default:
+          return fail("invalid escape"), false;
+      }
+    }
+    return fail("unterminated string"), false;
+  }
+
+  bool array(Value* out, int depth) {
+    ++i_;
+    std::vector<Value> items;
+    skip();
+    if (i_ < t_.size() && t_[i_] == ']') {
+      ++i_;
+      *out = Value::array(std::move(items));
+      return true;
+    }
+    for (;;) {
+      skip();
+      Value v;
+      if (!value(&v, depth + 1)) return false;
+      items.push_back(std::move(v));
+      skip();
+      if (i_ < t_.size() && t_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (i_ < t_.size() && t_[i_] == ']') {
+        ++i_;
+        *out = Value::array(std::move(items));
+        return true;
+      }
+      return fail("expected ',' or ']'"), false;
+    }
+  }
+
+  bool object(Value* out, int depth) {
+    ++i_;
+    std::vector<std::pair<std::string, Value>> pairs;
+    std::unordered_map<std::string, size_t> seen;
+    skip();
+    if (i_ < t_.size() && t_[i_] == '}') {
+      ++i_;
+      *out = Value::object(Object());
+      return true;
+    }
+    for (;;) {
+      skip();
+      if (i_ >= t_.size() || t_[i_] != '"') return fail("expected a string key"), false;
+      std::string key;
+      if (!string(&key)) return false;
+      skip();
+      if (i_ >= t_.size() || t_[i_] != ':') return fail("expected ':'"), false;
+      ++i_;
+      skip();
+      Value v;
+      if (!value(&v, depth + 1)) return false;
+      auto [at, fresh] = seen.emplace(key, pairs.size());
+      if (fresh)
+        pairs.emplace_back(std::move(key), std::move(v));
+      else
+        pairs[at->second].second = std::move(v);
+      skip();
+      if (i_ < t_.size() && t_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (i_ < t_.size() && t_[i_] == '}') {
+        ++i_;
+        Object o;
+        for (auto& [k, val] : pairs)
+          o.add(std::move(k), std::move(val));
+        *out = Value::object(std::move(o));
+        return true;
+      }
+      return fail("expected ',' or '}'"), false;
+    }
+  }
+
+  std::string_view t_;
+  size_t i_ = 0;
+  std::string error_;
+};
 
 }  // namespace
 
 bool parseJson(std::string_view text, Value* out, std::string* err) {
-  if (tooDeep(text)) {
-    *err = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-    return false;
-  }
-  try {
-    *out = fromJsonValue(nlohmann::ordered_json::parse(text));
-    return true;
-  } catch (const nlohmann::json::exception& e) {
-    *err = e.what();
-    return false;
-  }
+  return JsonReader(text).read(out, err);
 }
 
 }  // namespace galley::expr

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -41,7 +42,7 @@ class Object {
 
  private:
   std::vector<std::pair<std::string, Value>> entries_;
-  std::vector<std::string> folded_;  // lower-cased keys, parallel to entries_
+  std::unordered_map<std::string, size_t> index_;  // lower-cased key -> entry
 };
 
 // An immutable value. Arrays and objects are shared: copying a Value is cheap,
