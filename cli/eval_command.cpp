@@ -75,7 +75,8 @@ int runJsonLines() {
   std::string line;
   while (std::getline(std::cin, line)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::cout << resultLine(evaluateLine(line)).dump() << '\n';
+    std::cout << resultLine(evaluateLine(line)).dump(-1, ' ', false, Json::error_handler_t::replace)
+              << '\n';
   }
   std::cout.flush();
   return kExitOk;
@@ -118,7 +119,8 @@ int runSingle(const EvalOptions& o) {
     std::cerr << "error: " << r.error << "\n";
     return kExitFindings;
   }
-  std::cout << expr::toJsonValue(r.value).dump(2) << "\n";
+  std::cout << expr::toJsonValue(r.value).dump(2, ' ', false, Json::error_handler_t::replace)
+            << "\n";
   return kExitOk;
 }
 

@@ -659,7 +659,7 @@ class JsonReader {
     }
     skip();
     if (i_ != t_.size()) {
-      *err = fail("unexpected '" + std::string(1, t_[i_]) + "'");
+      *err = fail("unexpected text after the JSON value");
       return false;
     }
     return true;

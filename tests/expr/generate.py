@@ -12,7 +12,10 @@ differs from GitHub's runner, which galley follows; see docs/expressions.md):
   - U+0130 (dotted capital I), whose lower case is two characters in
     JavaScript;
   - numbers below 1e-5 in magnitude that are not exact powers of ten
-    (JavaScript's toFixed(15) rounds them away).
+    (JavaScript's toFixed(15) rounds them away), and numbers from 1e15 up,
+    which the runner prints in exponent form (1.23456789012346E+15) where
+    JavaScript prints all digits: the difference reaches booleans through
+    startsWith/endsWith/contains, so no tolerance can absorb it.
 Number spelling (1E+21 vs 1e+21, 15 vs 17 significant digits) differs too;
 the comparison tolerates exactly that and counts it.
 """
@@ -28,11 +31,11 @@ WORDS = ["", "abc", "ABC", "Abc", "push", "main", "refs/heads/main", " 12 ", "12
          "1e3", "-1.5", "true", "false", "null", "NaN", "Infinity", "-Infinity", " ", "a,b",
          "{0}", "{{x}}", "it's", "é", "É", "ü", "Ü", "ß", "ς", "Σ", "σ", "ı", "I", "i", "ж", "Ж",
          "linux", "Linux", "x y", "[1,2]", "{\"a\":1}", "0", "1", "-0", "  ", "\t", "\n"]
-NUMBERS = [0, 1, -1, 2, 3, 10, 255, 0.5, -0.5, 2.5, 0.1, 1.5, 100, 1000, 123456.789, 1e15,
-           1e16, 1e21, 12345678901234567, 0.30000000000000004, 1e-5, 1e-7, 42, 7, -3.25]
+NUMBERS = [0, 1, -1, 2, 3, 10, 255, 0.5, -0.5, 2.5, 0.1, 1.5, 100, 1000, 123456.789,
+           999999999999999, 0.30000000000000004, 1e-5, 1e-7, 42, 7, -3.25]
 NUMBER_LITERALS = ["0", "1", "-1", "2", "3.5", ".5", "-.5", "+1", "0x1f", "0xFF", "0o17", "1e2",
                    "1E-1", "1.5e3", "NaN", "Infinity", "-Infinity", "0.0", "-0", "10", "42",
-                   "123456.789", "1e21", "0.1", "12345678901234567"]
+                   "123456.789", "0.1", "999999999999999", "1e-7"]
 FUNCTIONS = ["contains", "startsWith", "endsWith", "format", "join", "toJSON", "fromJSON", "case"]
 STATUS_FUNCTIONS = ["success", "failure", "cancelled", "always"]
 JSON_TEXTS = ["[]", "{}", "[1,2,3]", "{\"a\":1,\"B\":[true,null]}", "\"str\"", "1.5", "null",
