@@ -7,6 +7,7 @@
 
 #include "compiler/diagnostic.h"
 #include "compiler/lint/lint.h"
+#include "compiler/lint/schema.h"
 #include "compiler/yaml.h"
 
 namespace galley::lint {
@@ -32,6 +33,12 @@ void checkSecurity(const yaml::Node& root, CheckContext& cx);
 
 // run: scripts through shellcheck. (shellcheck.cpp)
 void checkScripts(const yaml::Node& root, CheckContext& cx);
+
+// ${{ }} in one scalar the schema accepted: syntax, unknown functions and
+// argument counts, and contexts or functions not available under contextDef
+// (nullptr: no expressions are evaluated here). (expressions.cpp)
+void checkExpressions(const yaml::Node& scalar, const SchemaDefinition* contextDef,
+                      CheckContext& cx);
 
 // Shared helpers (workflow.cpp).
 bool hasExpression(std::string_view s);

@@ -111,17 +111,20 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       empty.where = {&file, {1, 1}, {1, 1}};
       const yaml::Node& root = docs.empty() ? empty : docs.front();
       CheckContext cx{file, repo, options, found};
+      ScalarVisitor visit = [&cx](const yaml::Node& n, const SchemaDefinition* def) {
+        checkExpressions(n, def, cx);
+      };
       if (root.isNull()) {
         found.error(
             root.where, "missing-key",
             kind == FileKind::Action ? "the action metadata is empty" : "the workflow is empty");
       } else if (kind == FileKind::Action) {
-        Schema::action().validate(root, "action-root-strict", "action", found);
+        Schema::action().validate(root, "action-root-strict", "action", found, visit);
         checkActionMetadata(root, cx);
         checkSecurity(root, cx);
         checkScripts(root, cx);
       } else {
-        Schema::workflow().validate(root, "workflow-root-strict", "workflow", found);
+        Schema::workflow().validate(root, "workflow-root-strict", "workflow", found, visit);
         checkWorkflow(root, cx);
         checkSecurity(root, cx);
         checkScripts(root, cx);

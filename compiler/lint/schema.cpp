@@ -113,7 +113,28 @@ struct Frame {
   std::string section;                   // name of the node for messages
   const yaml::Node* ownerKey = nullptr;  // the key whose value is the node
   const SchemaDefinition* contextDef = nullptr;
+  bool loose = false;  // the value of a free-form key (an input name, an env var)
 };
+
+// Where a null value is: yaml-cpp marks it at the next token, so use the
+// place just after its key's colon, or after its sequence dash.
+Location whereOf(const yaml::Node& n, const Frame& f) {
+  if (!n.isNull() || !n.where.file) return n.where;
+  if (f.ownerKey && f.ownerKey->where.known()) {
+    Position p = f.ownerKey->where.end;
+    p.column += 1;
+    return {n.where.file, p, p};
+  }
+  const std::string& text = n.where.file->text();
+  size_t i = std::min<size_t>(n.offset, text.size());
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\n' || text[i - 1] == '\r'))
+    --i;
+  if (i > 0 && text[i - 1] == '-') {
+    Position p = n.where.file->positionOf(i);
+    return {n.where.file, p, p};
+  }
+  return n.where;
+}
 
 class Walker {
  public:
@@ -182,8 +203,20 @@ class Walker {
   void mismatch(const yaml::Node& n, const SchemaDefinition& d, std::string_view expected,
                 const Frame& f) {
     std::string got = n.typeName();
+    if (n.isNull() && d.kind == Kind::Mapping) {
+      // An input or secret with no settings: fine unless a key is required.
+      std::vector<std::string> required;
+      for (const auto& [k, p] : d.properties)
+        if (p.required) required.push_back(k);
+      if (!required.empty() && f.ownerKey) {
+        diags_.error(f.ownerKey->where, ruleFor(d.name, "missing-key"),
+                     "'" + f.section + "' is missing the required key '" + required.front() + "'");
+        return;
+      }
+      if (f.loose) return;
+    }
     if (n.isNull()) {
-      diags_.error(n.where, ruleFor(d.name, "empty-value"),
+      diags_.error(whereOf(n, f), ruleFor(d.name, "empty-value"),
                    "'" + f.section + "' should not be empty: expected a " + std::string(expected));
       return;
     }
@@ -254,11 +287,13 @@ class Walker {
       Frame child = f;
       child.section = e.key.value;
       child.ownerKey = &e.key;
+      child.loose = false;
       auto it = d.properties.find(e.key.value);
       if (it != d.properties.end()) {
         walk(e.value, it->second.type, child);
       } else if (!d.looseValueType.empty()) {
         walkLooseKey(e.key, d);
+        child.loose = true;
         walk(e.value, d.looseValueType, child);
       } else {
         diags_.error(e.key.where, ruleFor(d.name, "unknown-key"),
@@ -345,7 +380,9 @@ class Walker {
         if (std::find(kinds.begin(), kinds.end(), kindWord(v->kind)) == kinds.end())
           kinds.push_back(kindWord(v->kind));
       if (n.isNull()) {
-        diags_.error(n.where, ruleFor(d.name, "empty-value"),
+        for (const auto* v : all)
+          if (v->kind == Kind::String && !v->requireNonEmpty && v->constant.empty()) return;
+        diags_.error(whereOf(n, f), ruleFor(d.name, "empty-value"),
                      "'" + f.section + "' should not be empty");
         return;
       }
@@ -376,11 +413,13 @@ class Walker {
   // shape requires decides.
   void walkMappingVariants(const yaml::Node& n, const SchemaDefinition& d,
                            const std::vector<const SchemaDefinition*>& fit, const Frame& f) {
-    for (const auto& e : n.entries) {
+    // actionlint and GitHub read the last such key: `run:` after `uses:` makes
+    // a script step with a stray `uses:`.
+    for (auto e = n.entries.rbegin(); e != n.entries.rend(); ++e) {
       const SchemaDefinition* only = nullptr;
       int count = 0;
       for (const auto* v : fit) {
-        auto it = v->properties.find(e.key.value);
+        auto it = v->properties.find(e->key.value);
         if (it != v->properties.end() && it->second.required) only = v, ++count;
       }
       if (count == 1) {
@@ -442,7 +481,17 @@ class Walker {
 const Schema& embeddedSchema(const char* name, Schema* storage, std::once_flag* once) {
   std::call_once(*once, [&] {
     std::string err;
-    if (!Schema::parse(embeddedData(name).dump(), storage, &err)) {
+    nlohmann::json doc = embeddedData(name);
+    const nlohmann::json& fixes = embeddedData("lint.json")["schemaFixes"];
+    if (fixes.contains(name)) {
+      const nlohmann::json& fix = fixes[name];
+      for (const auto& [k, v] : fix["definitions"].items())
+        doc["definitions"][k] = v;
+      for (const auto& [k, v] : fix["appendOneOf"].items())
+        for (const auto& item : v)
+          doc["definitions"][k]["one-of"].push_back(item);
+    }
+    if (!Schema::parse(doc.dump(), storage, &err)) {
       std::fprintf(stderr, "galley: embedded %s: %s\n", name, err.c_str());
       std::abort();
     }

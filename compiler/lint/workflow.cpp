@@ -187,7 +187,8 @@ class WorkflowChecker {
       checkWorkflowCall(key, job, *uses);
       return;
     }
-    if (!job.find("steps") && job.find("runs-on"))
+    const yaml::Node* steps = job.find("steps");
+    if ((!steps || steps->isNull()) && job.find("runs-on"))
       diags().error(key.where, "missing-key", "job '" + key.value + "' has no 'steps'");
     checkSteps(job);
   }
@@ -215,7 +216,7 @@ class WorkflowChecker {
     if (!s || !s->isScalar() || hasExpression(s->value)) return;
     static const std::vector<std::string> shells =
         jsonStrings(embeddedData("lint.json")["shells"]["names"]);
-    if (std::find(shells.begin(), shells.end(), s->value) != shells.end()) return;
+    if (std::find(shells.begin(), shells.end(), lowerCase(s->value)) != shells.end()) return;
     if (s->value.find("{0}") != std::string::npos) return;  // a custom shell command
     diags().error(s->where, "shell-name",
                   "unknown shell '" + s->value +
@@ -326,7 +327,7 @@ class WorkflowChecker {
         if (!it->second->isSequence() || anyExpression(cell.value)) continue;
         bool match = false;
         for (const auto& v : it->second->items)
-          if (hasExpression(v.value) || subsetOf(cell.value, v)) match = true;
+          if (anyExpression(v) || subsetOf(cell.value, v)) match = true;
         if (!match)
           diags().error(
               cell.value.where, "matrix",
@@ -563,11 +564,8 @@ class WorkflowChecker {
     const SourceFile* f = cx_.repo->read(prefix + "action.yml");
     if (!f) f = cx_.repo->read(prefix + "action.yaml");
     if (!f) {
-      // A Dockerfile-only action is valid; anything else is a missing action.
-      if (cx_.repo->read(prefix + "Dockerfile")) return;
-      diags().error(uses.where, "local-action",
-                    "no action.yml or action.yaml in '" + uses.value +
-                        "' (paths are relative to the repository root)");
+      // Not an error: an earlier step may check the action out, or it may be
+      // a Dockerfile-only action.
       return;
     }
     Diagnostics scratch;
@@ -615,12 +613,10 @@ class WorkflowChecker {
     std::string path = u.substr(0, at);
     size_t s1 = path.find('/');
     size_t s2 = s1 == std::string::npos ? s1 : path.find('/', s1 + 1);
-    if (at == std::string::npos || at + 1 == u.size() || s2 == std::string::npos ||
-        path.find("/.github/workflows/", s1) == std::string::npos) {
-      diags().error(uses.where, "workflow-call",
-                    "reusable workflow '" + u +
-                        "' must be {owner}/{repo}/.github/workflows/{file}@{ref} or "
-                        "./.github/workflows/{file}");
+    if (at == std::string::npos || at + 1 == u.size() || s2 == std::string::npos) {
+      diags().error(
+          uses.where, "workflow-call",
+          "reusable workflow '" + u + "' must be {owner}/{repo}/{path}@{ref} or ./{path}");
     }
     (void)key;
   }
