@@ -1,0 +1,168 @@
+#include "compiler/expr/checker.h"
+
+#include "compiler/expr/parser.h"
+#include "compiler/expr/scalar_map.h"
+#include "compiler/expr/template.h"
+
+namespace galley::expr {
+
+namespace {
+
+constexpr const char* kRule = "expression";
+
+// GitHub's message without the "Located at position..." tail: the
+// diagnostic's caret says where.
+std::string shortMessage(const std::string& m) {
+  size_t at = m.find(". Located at position");
+  return at == std::string::npos ? m : m.substr(0, at);
+}
+
+bool contains(const std::vector<std::string>& names, std::string_view name) {
+  for (const auto& n : names)
+    if (equalsIgnoreCase(n, name)) return true;
+  return false;
+}
+
+std::string plural(uint32_t n) {
+  return std::to_string(n) + (n == 1 ? " argument" : " arguments");
+}
+
+std::string arity(const FunctionSpec& f) {
+  if (f.minArgs == f.maxArgs) return "exactly " + plural(f.minArgs);
+  if (f.maxArgs >= 255) return "at least " + plural(f.minArgs);
+  return std::to_string(f.minArgs) + " to " + plural(f.maxArgs);
+}
+
+class Checker {
+ public:
+  Checker(const LocationOf& where, const Scope& scope, Diagnostics& diags)
+      : where_(where), scope_(scope), diags_(diags) {}
+
+  // Recursion is bounded by the parser's depth limit.
+  void walk(const Node& n) {
+    for (const Node* a : n.args)
+      walk(*a);
+    if (n.kind == NodeKind::Call) call(n);
+    if (n.kind == NodeKind::Context) context(n);
+    if (n.kind == NodeKind::Index) typed(n);
+  }
+
+  size_t found = 0;
+
+ private:
+  void report(size_t offset, size_t length, std::string message, std::string hint = {}) {
+    diags_.error(where_(offset, length), kRule, std::move(message), std::move(hint));
+    ++found;
+  }
+
+  std::vector<std::string> names(std::span<const FunctionSpec> fs) {
+    std::vector<std::string> r;
+    for (const auto& f : fs)
+      r.emplace_back(f.name);
+    return r;
+  }
+
+  void call(const Node& n) {
+    const FunctionSpec* f = findFunction(scope_.functions, n.name);
+    if (!f) {
+      report(n.nameOffset, n.name.size(), "unknown function '" + n.name + "'",
+             didYouMean(n.name, names(scope_.functions)));
+      return;
+    }
+    auto count = static_cast<uint32_t>(n.args.size());
+    if (count < f->minArgs || count > f->maxArgs)
+      report(n.nameOffset, n.name.size(),
+             std::string(f->name) + "() takes " + arity(*f) + ", not " + std::to_string(count));
+    else if (f->oddArgs && count % 2 == 0)
+      report(n.nameOffset, n.name.size(),
+             std::string(f->name) + "() takes an odd number of arguments, not " +
+                 std::to_string(count));
+  }
+
+  void context(const Node& n) {
+    if (contains(scope_.contexts, n.name)) return;
+    report(n.nameOffset, n.name.size(), "unknown named value '" + n.name + "'",
+           didYouMean(n.name, scope_.contexts));
+  }
+
+  // steps.<id>, needs.<job> and matrix.<key>: the first property after the
+  // context must be one the workflow defines.
+  void typed(const Node& n) {
+    const Node* base = n.args[0];
+    if (base->kind != NodeKind::Context || n.star) return;
+    const Node* key = n.args.size() > 1 ? n.args[1] : nullptr;
+    if (!key || key->kind != NodeKind::Literal || key->literal.kind() != Kind::String) return;
+    std::string name = key->literal.asString();
+    // The name's own text: after the dot, or inside the quotes.
+    size_t offset = n.property ? n.nameOffset : key->offset + 1;
+    auto check = [&](const std::optional<std::vector<std::string>>& known, const char* ctx,
+                     std::string message) {
+      if (!equalsIgnoreCase(base->name, ctx) || !known || contains(*known, name)) return;
+      report(offset, name.size(), std::move(message), didYouMean(name, *known));
+    };
+    check(scope_.steps, "steps", "step '" + name + "' is not defined before this point");
+    check(scope_.needs, "needs", "job '" + name + "' is not in this job's needs");
+    check(scope_.matrix, "matrix", "the matrix has no key '" + name + "'");
+  }
+
+  const LocationOf& where_;
+  const Scope& scope_;
+  Diagnostics& diags_;
+};
+
+}  // namespace
+
+bool checkExpression(std::string_view text, const LocationOf& where, const Scope& scope,
+                     Diagnostics& diags) {
+  ParseOptions options;
+  options.permissive = true;
+  options.functions = scope.functions;
+  Expression expr;
+  ExprError err;
+  if (!parse(text, options, &expr, &err)) {
+    diags.error(where(err.offset, std::max<uint32_t>(err.length, 1)), kRule,
+                shortMessage(err.message));
+    return false;
+  }
+  if (!expr.root) return true;
+  Checker c(where, scope, diags);
+  c.walk(*expr.root);
+  return c.found == 0;
+}
+
+bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags) {
+  if (!node.isScalar() || !hasExpression(node.value)) return true;
+  ScalarMap map(node);
+  std::vector<Segment> segments;
+  ExprError err;
+  if (!splitTemplate(node.value, &segments, &err)) {
+    diags.error(map.location(err.offset, err.length), kRule, err.message);
+    return false;
+  }
+  bool ok = true;
+  for (const Segment& s : segments) {
+    if (!s.expression) continue;
+    LocationOf at = [&](size_t offset, size_t length) {
+      return map.location(s.offset + offset, length);
+    };
+    ok = checkExpression(s.text, at, scope, diags) && ok;
+  }
+  return ok;
+}
+
+bool checkIf(const yaml::Node& node, const Scope& scope, Diagnostics& diags) {
+  if (!node.isScalar()) return true;
+  std::string_view v = node.value;
+  size_t b = v.find_first_not_of(" \t\r\n");
+  size_t e = v.find_last_not_of(" \t\r\n");
+  // A condition wholly inside ${{ }} or with none: check it as one expression.
+  if (b != std::string_view::npos && v.substr(b, 3) == "${{" && v.substr(e - 1, 2) == "}}" &&
+      v.find("${{", b + 3) == std::string_view::npos)
+    return checkScalar(node, scope, diags);
+  if (hasExpression(v)) return checkScalar(node, scope, diags);
+  ScalarMap map(node);
+  LocationOf at = [&](size_t offset, size_t length) { return map.location(offset, length); };
+  return checkExpression(v, at, scope, diags);
+}
+
+}  // namespace galley::expr

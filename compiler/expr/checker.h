@@ -1,0 +1,48 @@
+// Static checks of GitHub expressions for the linter: syntax errors, unknown
+// functions, wrong argument counts, unknown named values, and typed
+// contexts (steps.<id>, needs.<job>, matrix.<key>), each reported at the
+// exact column of the offending name, rule "expression".
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/diagnostic.h"
+#include "compiler/expr/functions.h"
+#include "compiler/yaml.h"
+
+namespace galley::expr {
+
+// What an expression may refer to where it sits in a workflow.
+struct Scope {
+  // Named values available here (github, env, matrix, steps, ...).
+  std::vector<std::string> contexts;
+  // Ids of the steps before this one; nullopt when unknown (not checked).
+  std::optional<std::vector<std::string>> steps;
+  // Jobs this job needs; nullopt when unknown.
+  std::optional<std::vector<std::string>> needs;
+  // Keys the matrix defines; nullopt when the matrix is dynamic or unknown.
+  std::optional<std::vector<std::string>> matrix;
+  // Functions callable here.
+  std::span<const FunctionSpec> functions = githubFunctions();
+};
+
+// Maps a byte range of the expression text to a file location.
+using LocationOf = std::function<Location(size_t offset, size_t length)>;
+
+// Checks one expression (the text between `${{` and `}}`); reports every
+// problem found into diags. Returns true when it found none.
+bool checkExpression(std::string_view text, const LocationOf& where, const Scope& scope,
+                     Diagnostics& diags);
+
+// Checks every `${{ }}` in a YAML scalar, with positions in the file.
+bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags);
+
+// Checks an `if:` value: the whole value is an expression, `${{ }}` optional.
+bool checkIf(const yaml::Node& node, const Scope& scope, Diagnostics& diags);
+
+}  // namespace galley::expr

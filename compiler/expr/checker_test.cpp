@@ -1,0 +1,81 @@
+#include "compiler/expr/checker.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/testing.h"
+
+namespace galley::expr {
+namespace {
+
+Scope jobScope() {
+  Scope s;
+  s.contexts = {"github", "env",     "matrix", "steps",  "needs",   "inputs",
+                "vars",   "secrets", "job",    "runner", "strategy"};
+  s.steps = std::vector<std::string>{"build", "test-run"};
+  s.needs = std::vector<std::string>{"setup"};
+  s.matrix = std::vector<std::string>{"os", "node"};
+  return s;
+}
+
+// Headlines of the diagnostics for the key `run` in a one-mapping document.
+std::string check(std::string yamlText, const char* key = "run") {
+  Sources sources;
+  Diagnostics diags;
+  auto doc = yaml::load(*sources.add("w.yml", std::move(yamlText)), diags);
+  REQUIRE(doc);
+  const yaml::Node* n = doc->find(key);
+  REQUIRE(n);
+  if (std::string_view(key) == "if")
+    checkIf(*n, jobScope(), diags);
+  else
+    checkScalar(*n, jobScope(), diags);
+  return testing::headlines(diags);
+}
+
+TEST_CASE("expression checks report an undefined step at its exact column") {
+  CHECK(check("run: echo ${{ steps.buld.outputs.x }}\n") ==
+        "w.yml:1:21: error: step 'buld' is not defined before this point [expression]\n");
+  CHECK(check("run: echo ${{ steps['nope'].outputs.x }}\n") ==
+        "w.yml:1:22: error: step 'nope' is not defined before this point [expression]\n");
+  CHECK(check("run: echo ${{ steps.test-run.outcome }}\n") == "");
+}
+
+TEST_CASE("expression checks report needs and matrix keys the workflow does not define") {
+  CHECK(check("run: ${{ needs.build.result }} ${{ matrix.arch }}\n") ==
+        "w.yml:1:16: error: job 'build' is not in this job's needs [expression]\n"
+        "w.yml:1:43: error: the matrix has no key 'arch' [expression]\n");
+  CHECK(check("run: ${{ needs.SETUP.result }} ${{ matrix.OS }}\n") == "");
+}
+
+TEST_CASE("expression checks report unknown functions and wrong argument counts") {
+  CHECK(check("run: ${{ startswith(github.ref) }} ${{ toJsn(github) }}\n") ==
+        "w.yml:1:10: error: startsWith() takes exactly 2 arguments, not 1 [expression]\n"
+        "w.yml:1:40: error: unknown function 'toJsn' [expression]\n");
+  CHECK(check("run: ${{ case(true, 1) }} ${{ format() }}\n") ==
+        "w.yml:1:10: error: case() takes at least 3 arguments, not 2 [expression]\n"
+        "w.yml:1:31: error: format() takes at least 1 argument, not 0 [expression]\n");
+}
+
+TEST_CASE("expression checks report unknown named values and syntax errors") {
+  CHECK(check("run: ${{ githb.ref }} ${{ 1 == }}\n") ==
+        "w.yml:1:10: error: unknown named value 'githb' [expression]\n"
+        "w.yml:1:29: error: Unexpected end of expression: '==' [expression]\n");
+  CHECK(check("run: echo ${{ github.ref\n") ==
+        "w.yml:1:11: error: The expression is not closed. An unescaped ${{ sequence was found, "
+        "but the closing }} sequence was not found. [expression]\n");
+}
+
+TEST_CASE("expression checks point into literal block scalars on the right line") {
+  CHECK(check("run: |\n  echo start\n    echo ${{ matrix.arch }}\n") ==
+        "w.yml:3:21: error: the matrix has no key 'arch' [expression]\n");
+}
+
+TEST_CASE("expression checks read a bare if: condition as an expression") {
+  CHECK(check("if: steps.nope.outcome == 'success'\n", "if") ==
+        "w.yml:1:11: error: step 'nope' is not defined before this point [expression]\n");
+  CHECK(check("if: ${{ success() && matrix.nope }}\n", "if") ==
+        "w.yml:1:29: error: the matrix has no key 'nope' [expression]\n");
+}
+
+}  // namespace
+}  // namespace galley::expr
