@@ -1,11 +1,14 @@
 // galley eval: evaluates one expression, or a stream of them as JSON lines.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "compiler/expr/checker.h"
 #include "compiler/expr/evaluator.h"
 
 namespace galley::cli {
@@ -20,6 +23,7 @@ struct EvalOptions {
   std::string contextFile;
   std::string status = "success";
   bool jsonl = false;
+  std::string benchFile;  // hidden: --bench-parse FILE
 };
 
 class StatusHost : public expr::EvalHost {
@@ -124,7 +128,42 @@ int runSingle(const EvalOptions& o) {
   return kExitOk;
 }
 
+// Parses and checks every line of a file (one expression per line), several
+// rounds, and prints the best and median round: bench/expressions.sh.
+int runBench(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "galley eval: cannot read '" << path << "'\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  expr::Scope scope;
+  scope.contexts = {"github", "env",     "vars",     "job",    "jobs",  "steps",
+                    "runner", "secrets", "strategy", "matrix", "needs", "inputs"};
+  expr::LocationOf nowhere = [](size_t, size_t) { return Location{}; };
+  constexpr int kRounds = 30;
+  std::vector<double> ms;
+  size_t findings = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    Diagnostics diags;
+    auto start = std::chrono::steady_clock::now();
+    for (const std::string& line : lines)
+      expr::checkExpression(line, nowhere, scope, diags);
+    auto end = std::chrono::steady_clock::now();
+    ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+    findings = diags.all().size();
+  }
+  std::sort(ms.begin(), ms.end());
+  std::cout << "expressions: " << lines.size() << "\nrounds: " << kRounds
+            << "\nbest_ms: " << ms.front() << "\nmedian_ms: " << ms[ms.size() / 2]
+            << "\nfindings: " << findings << "\n";
+  return kExitOk;
+}
+
 int runEval(const EvalOptions& o) {
+  if (!o.benchFile.empty()) return runBench(o.benchFile);
   if (o.dialect != "github") {
     std::cerr << "galley eval: the Azure Pipelines dialect is not implemented yet\n";
     return kExitUsage;
@@ -156,6 +195,9 @@ void attachEval(CLI::App& app, int& status) {
   cmd->add_flag("--jsonl", options->jsonl,
                 "Read {\"expr\",\"context\",\"status\"} JSON lines from stdin, write one result "
                 "line each");
+  cmd->add_option("--bench-parse", options->benchFile,
+                  "Time parsing and checking each line of FILE")
+      ->group("");
   cmd->callback([options, &status] { status = runEval(*options); });
 }
 
