@@ -8,6 +8,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "compiler/expr/azure.h"
 #include "compiler/expr/checker.h"
 #include "compiler/expr/evaluator.h"
 
@@ -162,12 +163,27 @@ int runBench(const std::string& path) {
   return kExitOk;
 }
 
-int runEval(const EvalOptions& o) {
-  if (!o.benchFile.empty()) return runBench(o.benchFile);
-  if (o.dialect != "github") {
-    std::cerr << "galley eval: the Azure Pipelines dialect is not implemented yet\n";
+int runAzure(const EvalOptions& o) {
+  if (o.jsonl || o.expr.empty()) {
+    std::cerr << "galley eval: --dialect azure evaluates one EXPR (no --jsonl)\n";
     return kExitUsage;
   }
+  expr::Value contexts = expr::Value::object({});
+  if (!o.contextFile.empty() && !readContext(o.contextFile, &contexts)) return kExitUsage;
+  expr::azure::Host host;
+  expr::azure::Result r = expr::azure::evaluate(o.expr, contexts, host);
+  if (!r.ok) {
+    std::cerr << "error: " << r.error << "\n";
+    return kExitFindings;
+  }
+  std::cout << expr::toJsonValue(r.value).dump(2, ' ', false, Json::error_handler_t::replace)
+            << "\n";
+  return kExitOk;
+}
+
+int runEval(const EvalOptions& o) {
+  if (!o.benchFile.empty()) return runBench(o.benchFile);
+  if (o.dialect == "azure") return runAzure(o);
   if (o.jsonl) {
     if (!o.expr.empty() || !o.contextFile.empty()) {
       std::cerr << "galley eval: --jsonl reads expressions from standard input; "

@@ -28,6 +28,7 @@ struct Node {
   TokenType op = TokenType::Eof;  // Binary and Logical
   bool star = false;              // Index: a `*` filter
   bool property = false;          // Index: written as .name, not [expr]
+  bool version = false;           // Literal: an Azure version such as 1.2.3 (a String)
   uint32_t offset = 0;            // byte range in the expression text
   uint32_t length = 0;
   uint32_t nameOffset = 0;  // Context, Call, Index(.name): where the name is

@@ -1,0 +1,66 @@
+// The Azure Pipelines expression dialect: function-call syntax (no infix
+// operators), True/False/Null, numbers, version literals (1.2.3), 'strings',
+// property and index access (variables['a.b'],
+// dependencies.J.outputs['step.var']), Azure's type casting (a comparison
+// converts its right operand to the left operand's type), and the three
+// syntaxes: compile-time ${{ }}, runtime $[ ] and macros $(var).
+// Source: learn.microsoft.com/azure/devops/pipelines/process/expressions.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "compiler/expr/value.h"
+
+namespace galley::expr::azure {
+
+// A value, whether it is a version (kept as its String text), or an error.
+struct Result {
+  bool ok = true;
+  Value value;
+  bool version = false;
+  std::string error;
+};
+
+// What the world outside the expression answers.
+class Host {
+ public:
+  virtual ~Host() = default;
+  // Status of the named jobs or stages (all dependencies when names is
+  // empty): "Succeeded", "SucceededWithIssues", "Failed", "Canceled".
+  virtual std::string status(const std::vector<std::string>& names) const { return "Succeeded"; }
+  // counter(prefix, seed): the next value for prefix. The default keeps the
+  // counters in memory, starting at seed.
+  virtual double counter(const std::string& prefix, double seed);
+
+ private:
+  std::map<std::string, double> counters_;
+};
+
+inline constexpr int kMaxDepth = 50;
+inline constexpr size_t kMaxLength = 21000;
+
+// Parses and evaluates an expression. contexts is an Object of named values
+// (variables, parameters, dependencies, stageDependencies, pipeline, ...).
+Result evaluate(std::string_view text, const Value& contexts, Host& host);
+
+// The string of a value as Azure writes it (True/False, numbers, versions).
+std::string toAzureString(const Value& v);
+
+// Compile-time template: a value that is exactly one ${{ }} keeps its type;
+// otherwise each ${{ }} is written as a string, a missing value as ''.
+Result expandTemplate(std::string_view text, const Value& contexts, Host& host);
+
+// Runtime expression: $[ ] must be the whole value; text around it is an
+// error.
+Result evaluateRuntime(std::string_view text, const Value& contexts, Host& host);
+
+// Macro syntax: replaces $(name) with lookup(name); an undefined name is
+// left as written. Replaced text is expanded again, up to depth 50; a cycle
+// is an error naming it (a -> b -> a). Returns false with *err set.
+using Lookup = std::function<const std::string*(std::string_view name)>;
+bool expandMacros(std::string_view text, const Lookup& lookup, std::string* out, std::string* err);
+
+}  // namespace galley::expr::azure
