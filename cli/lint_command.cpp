@@ -64,21 +64,6 @@ bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config
   return ok;
 }
 
-// --parse-only: what loading alone costs, for the lint benchmark.
-int parseOnly(const std::vector<std::string>& paths, Sources& sources) {
-  size_t errors = 0;
-  for (const auto& p : paths) {
-    std::string err;
-    const SourceFile* f = sources.read(p, &err);
-    if (!f) continue;
-    Diagnostics d;
-    yaml::loadAll(*f, d);
-    errors += d.errorCount();
-  }
-  std::cout << paths.size() << " files parsed, " << errors << " errors\n";
-  return kExitOk;
-}
-
 int runLint(const LintArgs& args) {
   if (args.listRules) {
     for (const auto& r : lint::allRules())
@@ -102,7 +87,7 @@ int runLint(const LintArgs& args) {
     }
   }
   if (args.paths.empty()) paths = lint::discoverFiles(".");
-  if (args.parseOnly) return parseOnly(paths, sources);
+  options.parseOnly = args.parseOnly;
   if (paths.empty() && !stdinUsed) {
     std::cerr << "galley lint: no workflow or action files found (looked for "
                  ".github/workflows/*.yml and action.yml)\n";

@@ -102,6 +102,7 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
               Diagnostics& diags) {
   Diagnostics found;
   std::vector<yaml::Node> docs = yaml::loadAll(file, found);
+  if (options.parseOnly) return;
   if (!hasLoadErrors(found)) {
     if (docs.size() > 1) {
       found.error(docs[1].where, "yaml-syntax",

@@ -67,6 +67,8 @@ struct LintOptions {
   Config config;
   // Path of the shellcheck binary; empty disables script checks.
   std::string shellcheck;
+  // Only load the YAML (benchmarks: the cost of parsing alone, same threads).
+  bool parseOnly = false;
 };
 
 // Lints one file. `repo` may be nullptr (no local actions or workflows are

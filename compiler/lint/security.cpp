@@ -192,9 +192,11 @@ class SecurityChecker {
             why = "'" + cp.path + "' comes from a step that reads '" + it->second + "'";
         }
         if (why.empty()) continue;
-        diags().error(at(base + cp.offset, cp.path.size()), "template-injection",
-                      "untrusted data is expanded into a script: " + why,
-                      "pass it through env: (FOO: ${{ ... }}) and use \"$FOO\" in the script");
+        diags().error(
+            at(base + cp.offset, cp.path.size()), "template-injection",
+            "untrusted data is expanded into a script: " + why,
+            "bind it in env: (NAME: ${{ ... }}) and read \"$NAME\" in the script instead of "
+            "expanding ${{ }}");
       }
     }
     checkGithubEnv(script, env, at);

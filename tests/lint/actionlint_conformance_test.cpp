@@ -28,7 +28,7 @@ const std::map<std::string, std::set<std::string>>& ruleMap() {
       {"syntax-check",
        {"unknown-key", "missing-key", "type-mismatch", "empty-value", "invalid-value",
         "duplicate-key", "yaml-syntax", "yaml-limit", "workflow-inputs", "events", "permissions"}},
-      {"expression", {"expression"}},
+      {"expression", {"expression", "template-injection"}},
       {"events", {"events", "cron", "workflow-inputs", "invalid-value"}},
       {"glob", {"glob"}},
       {"if-cond", {"constant-if", "if-always-true"}},
@@ -183,6 +183,9 @@ void lintProjects(const std::string& dir, Tally& t) {
   }
 }
 
+constexpr double kRecallFloor = 57.5;
+constexpr double kPrecisionFloor = 89.0;
+
 double percent(size_t a, size_t b) {
   return b ? 100.0 * a / b : 100.0;
 }
@@ -232,7 +235,10 @@ TEST_CASE(
       std::cout << "  extra:  " << x << "\n";
   }
   CHECK(okFindings == 0);
-  CHECK(percent(t.matched, t.expected) >= 0.0);
+  // Floors at what galley reaches today, so regressions fail; raise them as
+  // checks land (see docs/lint.md for what is missing and why).
+  CHECK(percent(t.matched, t.expected) >= kRecallFloor);
+  CHECK(percent(t.oursMatched, t.ours) >= kPrecisionFloor);
 }
 
 }  // namespace galley::lint

@@ -1,0 +1,201 @@
+#include "compiler/lint/lint.h"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "compiler/lint/format.h"
+#include "compiler/lint/glob.h"
+#include "tests/testing.h"
+
+namespace galley::lint {
+
+namespace {
+
+struct Linted {
+  Sources sources;
+  Diagnostics diags;
+};
+
+// Lints text as .github/workflows/ci.yml, without shellcheck, notes dropped
+// unless asked for.
+std::string lintText(const std::string& text, LintOptions options = {}, bool notes = false) {
+  Sources sources;
+  MemoryRepo repo(sources);
+  const SourceFile* f = sources.add("ci.yml", text);
+  Diagnostics all, shown;
+  lintFile(*f, FileKind::Workflow, &repo, options, all);
+  for (auto& d : all.all())
+    if (notes || d.severity != Severity::Note)
+      shown.report(d.severity, d.where, d.rule, d.message, d.hint);
+  return testing::headlines(shown);
+}
+
+const char* kHeader = "on: push\npermissions: {}\njobs:\n";
+
+}  // namespace
+
+TEST_CASE("lint: needs naming an unknown job is an error with a suggestion") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
+                             "  test:\n    needs: biuld\n    runs-on: ubuntu-latest\n"
+                             "    steps:\n      - run: make test\n");
+  CHECK(out == "ci.yml:9:12: error: job 'test' needs 'biuld', which is not a job [job-needs]\n");
+}
+
+TEST_CASE("lint: a cycle of needs is reported as a path") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  a:\n    needs: b\n    runs-on: ubuntu-latest\n    steps:\n"
+                             "      - run: x\n  b:\n    needs: a\n    runs-on: ubuntu-latest\n"
+                             "    steps:\n      - run: y\n");
+  CHECK(out ==
+        "ci.yml:4:3: error: jobs depend on each other in a cycle: a -> b -> a [job-needs]\n");
+}
+
+TEST_CASE("lint: an unknown key is reported at the key with did-you-mean") {
+  Sources sources;
+  const SourceFile* f = sources.add("ci.yml", std::string(kHeader) +
+                                                  "  build:\n    runs-on: ubuntu-latest\n"
+                                                  "    step:\n      - run: make\n");
+  Diagnostics d;
+  lintFile(*f, FileKind::Workflow, nullptr, {}, d);
+  const Diagnostic* found = nullptr;
+  for (const auto& x : d.all())
+    if (x.rule == "unknown-key") found = &x;
+  REQUIRE(found);
+  const Diagnostic& first = *found;
+  CHECK(toString(first.where.begin) == "6:5");
+  CHECK(first.hint == "did you mean 'steps'?");
+}
+
+TEST_CASE("lint: untrusted event data in a run block is reported on its real line and column") {
+  std::string out = lintText(
+      "on: issues\npermissions: {}\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n"
+      "      - run: |\n          echo hello\n          echo \"${{ github.event.issue.title }}\"\n");
+  CHECK(out ==
+        "ci.yml:9:21: error: untrusted data is expanded into a script: 'github.event.issue.title' "
+        "is controlled by whoever triggers the workflow [template-injection]\n");
+}
+
+TEST_CASE("lint: untrusted data passed through env and expanded with env. is still injection") {
+  std::string out = lintText(
+      "on: pull_request_target\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n"
+      "    env:\n      REF: ${{ github.head_ref }}\n    steps:\n      - run: echo ${{ env.REF "
+      "}}\n");
+  CHECK(out.find("ci.yml:9:23: error: untrusted data is expanded into a script: 'env.ref' holds "
+                 "'github.head_ref' [template-injection]") != std::string::npos);
+}
+
+TEST_CASE("lint: a context the key does not allow is an expression error at its column") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  j:\n    runs-on: ${{ runner.os }}\n    steps:\n      - run: x\n");
+  CHECK(out == "ci.yml:5:18: error: context 'runner' is not available here [expression]\n");
+}
+
+TEST_CASE("lint: deprecated workflow commands are found inside the script") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+                             "          echo x\n          echo \"::set-output name=a::b\"\n");
+  CHECK(out ==
+        "ci.yml:9:17: error: workflow command 'set-output' is deprecated and disabled "
+        "[deprecated-command]\n");
+}
+
+TEST_CASE("lint: a schedule more often than every 5 minutes is an error") {
+  std::string out = lintText(
+      "on:\n  schedule:\n    - cron: '*/2 * * * *'\npermissions: {}\njobs:\n  j:\n"
+      "    runs-on: ubuntu-latest\n    steps:\n      - run: x\n");
+  CHECK(out ==
+        "ci.yml:3:13: error: cron '*/2 * * * *' runs every 2 minute(s); GitHub runs "
+        "schedules at most once every 5 minutes [cron]\n");
+}
+
+TEST_CASE("lint: galley-ignore on the line above silences that rule") {
+  std::string text = std::string(kHeader) +
+                     "  j:\n    # galley-ignore: runner-label\n    runs-on: my-box\n"
+                     "    steps:\n      - run: x\n";
+  CHECK(lintText(text) == "");
+  std::string unsilenced =
+      std::string(kHeader) + "  j:\n    runs-on: my-box\n    steps:\n      - run: x\n";
+  CHECK(lintText(unsilenced).find("[runner-label]") != std::string::npos);
+}
+
+TEST_CASE("lint: config turns rules off, changes severities and adds runner labels") {
+  Sources sources;
+  const SourceFile* cfg = sources.add(".galley.yml",
+                                      "lint:\n  rules:\n    runner-label: warning\n"
+                                      "  runner-labels: [gpu-*]\n");
+  LintOptions options;
+  Diagnostics cd;
+  REQUIRE(loadConfig(*cfg, &options.config, cd));
+  std::string text =
+      std::string(kHeader) + "  j:\n    runs-on: [gpu-a100, cpu-box]\n    steps:\n      - run: x\n";
+  CHECK(lintText(text, options) ==
+        "ci.yml:5:25: warning: unknown runner label 'cpu-box'; list custom self-hosted labels "
+        "under lint.runner-labels in .galley.yml [runner-label]\n");
+  const SourceFile* bad = sources.add("bad.yml", "lint:\n  rules:\n    runner-lable: off\n");
+  Diagnostics bd;
+  CHECK_FALSE(loadConfig(*bad, &options.config, bd));
+  CHECK(bd.all().front().hint == "did you mean 'runner-label'?");
+}
+
+TEST_CASE("lint: binary, empty and deeply nested files get a diagnostic, not a crash") {
+  CHECK(lintText(std::string("on: push\0\x01", 11)).find("[yaml-syntax]") != std::string::npos);
+  CHECK(lintText("").find("the workflow is empty [missing-key]") != std::string::npos);
+  CHECK(lintText(std::string(300, '[')).find("[yaml-") != std::string::npos);
+  CHECK(lintText("\xff\xfe").find("[yaml-syntax]") != std::string::npos);
+}
+
+TEST_CASE("lint: a local action's inputs are checked at the call site") {
+  Sources sources;
+  MemoryRepo repo(sources);
+  repo.add(".github/actions/hello/action.yml",
+           "name: hello\ndescription: d\ninputs:\n  who:\n    required: true\n"
+           "runs:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n");
+  const SourceFile* f =
+      sources.add("ci.yml", std::string(kHeader) +
+                                "  j:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                "      - uses: ./.github/actions/hello\n        with:\n"
+                                "          whom: x\n");
+  Diagnostics d;
+  lintFile(*f, FileKind::Workflow, &repo, {}, d);
+  CHECK(testing::headlines(d) ==
+        "ci.yml:7:15: error: './.github/actions/hello' requires the input 'who' [action-input]\n"
+        "ci.yml:9:11: error: './.github/actions/hello' has no input 'whom' [action-input]\n");
+}
+
+TEST_CASE("lint: filter patterns are checked with the column of the bad character") {
+  size_t col = 0;
+  CHECK(checkGlob("v[9-0]", true, &col) == "range start '9' is after its end '0'");
+  CHECK(col == 4);
+  CHECK(checkGlob("release/**", true, &col) == "");
+  CHECK(checkGlob("./src/**", false, &col).find("'.' and '..'") == 0);
+  CHECK(globMatch(".github/workflows/gen-*.yml", ".github/workflows/gen-a.yml"));
+  CHECK_FALSE(globMatch("*.yml", "dir/a.yml"));
+  CHECK(globMatch("**/a.yml", "x/y/a.yml"));
+}
+
+TEST_CASE("lint: SARIF, GitHub and Azure outputs render the same findings") {
+  Sources sources;
+  const SourceFile* f = sources.add("/repo/ci.yml", "x");
+  Diagnostics d;
+  d.error({f, {3, 5}, {3, 9}}, "job-needs", "bad, really: 100%");
+  std::ostringstream sarif, gh, az;
+  renderSarif(sarif, d, "/repo");
+  renderGithub(gh, d, "/repo");
+  renderAzure(az, d, "/repo");
+  auto j = nlohmann::json::parse(sarif.str());
+  CHECK(j["version"] == "2.1.0");
+  const auto& r = j["runs"][0]["results"][0];
+  CHECK(r["ruleId"] == "job-needs");
+  CHECK(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "ci.yml");
+  CHECK(r["locations"][0]["physicalLocation"]["region"]["startLine"] == 3);
+  CHECK(gh.str() ==
+        "::error file=ci.yml,line=3,col=5,endColumn=9,title=job-needs::bad, really: "
+        "100%25\n");
+  CHECK(az.str() ==
+        "##vso[task.logissue type=error;sourcepath=ci.yml;linenumber=3;columnnumber=5;"
+        "code=job-needs]bad, really: 100%25 [job-needs]\n");
+}
+
+}  // namespace galley::lint
