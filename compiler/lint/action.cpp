@@ -42,10 +42,25 @@ void checkCompositeSteps(const yaml::Node& runs, CheckContext& cx) {
   }
 }
 
+void checkDeprecatedInputs(const yaml::Node& root, CheckContext& cx) {
+  const yaml::Node* inputs = root.find("inputs");
+  if (!inputs || !inputs->isMapping()) return;
+  for (const auto& e : inputs->entries) {
+    if (!e.value.isMapping()) continue;
+    const yaml::Node* m = e.value.find("deprecationMessage");
+    if (m && (m->isNull() || (m->isScalar() && m->value.empty())))
+      cx.diags.error(
+          m->where, "action-metadata",
+          "input '" + e.key.value + "' is deprecated but its deprecationMessage is empty",
+          "say what to use instead");
+  }
+}
+
 }  // namespace
 
 void checkActionMetadata(const yaml::Node& root, CheckContext& cx) {
   if (!root.isMapping()) return;
+  checkDeprecatedInputs(root, cx);
   const yaml::Node* runs = root.find("runs");
   if (!runs || !runs->isMapping()) return;
   checkRuntime(*runs, cx);

@@ -8,6 +8,7 @@
 #include "compiler/lint/data.h"
 #include "compiler/lint/expr_text.h"
 #include "compiler/lint/glob.h"
+#include "compiler/lint/schema.h"
 
 namespace galley::lint {
 
@@ -570,11 +571,15 @@ class WorkflowChecker {
     }
     Diagnostics scratch;
     std::optional<yaml::Node> meta = yaml::load(*f, scratch);
-    if (!meta || !meta->isMapping()) {
-      diags().error(uses.where, "local-action",
-                    "action metadata at '" + f->path() + "' cannot be read");
-      return;
+    if (meta && meta->isMapping()) {
+      CheckContext actionCx{*f, cx_.repo, cx_.options, scratch};
+      Schema::action().validate(*meta, "action-root-strict", "action", scratch);
+      checkActionMetadata(*meta, actionCx);
+    } else if (meta) {
+      scratch.error(meta->where, "action-metadata", "action metadata must be a mapping");
     }
+    reportActionProblems(uses, *f, scratch);
+    if (!meta || !meta->isMapping()) return;
     ActionInputs in;
     in.name = uses.value;
     in.known = true;
@@ -593,6 +598,22 @@ class WorkflowChecker {
       }
     }
     checkWith(step, uses, in);
+  }
+
+  // The action's own problems, shown where the workflow uses it (the action
+  // may live in a directory nobody lints directly), each with its place.
+  void reportActionProblems(const yaml::Node& uses, const SourceFile& f, Diagnostics& found) {
+    std::vector<const Diagnostic*> errors;
+    for (const auto& d : found.all())
+      if (d.severity == Severity::Error) errors.push_back(&d);
+    if (errors.empty()) return;
+    Diagnostic& d = diags().error(
+        uses.where, "local-action",
+        "local action '" + uses.value + "' has invalid metadata in " + f.path() + ": " +
+            errors.front()->message +
+            (errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more)" : ""));
+    for (const Diagnostic* e : errors)
+      d.notes.push_back({e->where, e->message});
   }
 
   // --- reusable workflows -------------------------------------------------
