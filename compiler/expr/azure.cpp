@@ -666,6 +666,17 @@ Out fTrim(Args a, Host&) {
   return ok(Value::string(b == std::string::npos ? "" : s.substr(b, e - b + 1)));
 }
 
+Out fSubstring(Args a, Host&) {
+  std::string s = str(a[0]);
+  double start = 0, length = static_cast<double>(s.size());
+  if (!toNumber(a[1], &start) || (a.size() > 2 && !toNumber(a[2], &length)))
+    return err("substring() takes a string and numbers");
+  if (start < 0 || start > static_cast<double>(s.size()))
+    return err("substring() start is out of range");
+  return ok(Value::string(
+      s.substr(static_cast<size_t>(start), length < 0 ? 0 : static_cast<size_t>(length))));
+}
+
 Out fIif(Args a, Host&) {
   return {toBool(a[0]) ? a[1] : a[2], {}};
 }
@@ -731,6 +742,7 @@ constexpr AzureFunction kFunctions[] = {
     {"upper", 1, 1, false, fUpper},
     {"length", 1, 1, false, fLength},
     {"trim", 1, 1, false, fTrim},
+    {"substring", 2, 3, false, fSubstring},
     {"iif", 3, 3, false, fIif},
     {"succeeded", 0, kMany, false, fSucceeded},
     {"failed", 0, kMany, false, fFailed},
@@ -760,7 +772,7 @@ class Evaluator {
       case NodeKind::Context: {
         const Value* v =
             contexts_.kind() == Kind::Object ? contexts_.asObject().find(n.name) : nullptr;
-        if (!v) return fail("Unrecognized value: '" + n.name + "'");
+        if (!v) return fail("Unrecognized named-value: '" + n.name + "'");
         *out = {*v, false};
         return true;
       }

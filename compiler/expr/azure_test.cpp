@@ -127,6 +127,7 @@ TEST_CASE("azure syntax errors and unknown names are errors with positions") {
   CHECK(run("eq(1, 2") ==
         "error: Unexpected end of expression. Located at position 8 within expression: eq(1, 2");
   CHECK(run("nope(1)") == "error: Unrecognized function: 'nope'");
+  CHECK(run("nothing") == "error: Unrecognized named-value: 'nothing'");
   CHECK(run("eq(1)") == "error: Too few parameters supplied: 'eq'");
   CHECK(run("1.2.3.4.5") ==
         "error: Unexpected symbol: '1.2.3.4.5'. Located at position 1 within expression: "
