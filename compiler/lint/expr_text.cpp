@@ -118,7 +118,9 @@ bool pathMatches(std::string_view pattern, std::string_view path) {
     size_t qe = path.find('.', q);
     if (qe == std::string_view::npos) qe = path.size();
     std::string_view ps = pattern.substr(p, pe - p), qs = path.substr(q, qe - q);
-    if (ps != "*" && qs != "*" && ps != qs) return false;
+    // A wildcard in the path (github.*) reads everything, but is not the
+    // named field a pattern asks for.
+    if (ps != "*" && ps != qs) return false;
     p = pe + 1;
     q = qe + 1;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "compiler/lint/data.h"
 
@@ -100,6 +101,16 @@ std::string quoteList(const std::vector<std::string>& names) {
 // The rule a mismatch under a definition belongs to: findings about events
 // and permissions have rules of their own so they can be configured apart.
 std::string ruleFor(std::string_view def, const char* fallback) {
+  // Keys and values inside one event's configuration (push: {tags: ...}).
+  static const std::set<std::string, std::less<>> events = [] {
+    std::set<std::string, std::less<>> out;
+    const auto& props = embeddedData(
+        "workflow-v1.0.json")["definitions"]["on-mapping-strict"]["mapping"]["properties"];
+    for (const auto& [k, v] : props.items())
+      if (v.is_string()) out.insert(v.get<std::string>() + "-mapping");
+    return out;
+  }();
+  if (events.count(def)) return "events";
   auto starts = [&](std::string_view p) { return def.substr(0, p.size()) == p; };
   auto ends = [&](std::string_view s) {
     return def.size() >= s.size() && def.substr(def.size() - s.size()) == s;

@@ -66,6 +66,7 @@ class WorkflowChecker {
   WorkflowChecker(const yaml::Node& root, CheckContext& cx) : root_(root), cx_(cx) {}
 
   void run() {
+    checkKeys(root_, "", 0);
     const yaml::Node* jobs = root_.find("jobs");
     checkEvents();
     checkEnv(root_.find("env"));
@@ -79,6 +80,32 @@ class WorkflowChecker {
 
  private:
   Diagnostics& diags() { return cx_.diags; }
+
+  // Keys GitHub compares ignoring case (job ids, inputs, env, with, matrix),
+  // and YAML merge keys, which GitHub does not support.
+  void checkKeys(const yaml::Node& n, const std::string& parent, int depth) {
+    static const std::set<std::string> caseless = {"env",  "inputs", "secrets",  "outputs",
+                                                   "with", "matrix", "services", "jobs"};
+    if (depth > 64) return;
+    if (n.isMapping()) {
+      std::map<std::string, const yaml::Node*> seen;
+      for (const auto& e : n.entries) {
+        if (e.key.value == "<<" && e.key.isPlain())
+          diags().error(e.key.where, "unknown-key",
+                        "GitHub Actions does not support YAML merge keys '<<'");
+        auto [it, fresh] = seen.emplace(lowerCase(e.key.value), &e.key);
+        if (!fresh && it->second->value != e.key.value && caseless.count(parent)) {
+          Diagnostic& d = diags().error(e.key.where, "duplicate-key",
+                                        "key '" + e.key.value + "' duplicates '" +
+                                            it->second->value + "': these keys ignore case");
+          d.notes.push_back({it->second->where, "'" + it->second->value + "' is defined here"});
+        }
+        checkKeys(e.value, e.key.value, depth + 1);
+      }
+    }
+    for (const auto& i : n.items)
+      checkKeys(i, "", depth + 1);
+  }
 
   // --- jobs ---------------------------------------------------------------
 
@@ -180,10 +207,13 @@ class WorkflowChecker {
     checkTimeout(job.find("timeout-minutes"));
     checkRunsOn(job.find("runs-on"));
     checkMatrix(job.find("strategy"));
-    if (const yaml::Node* c = job.find("container")) checkContainer(*c);
+    if (const yaml::Entry* c = job.entry("container")) checkContainer(c->value, &c->key);
     if (const yaml::Node* s = job.find("services"); s && s->isMapping())
       for (const auto& e : s->entries)
-        checkContainer(e.value);
+        checkContainer(e.value, &e.key);
+    if (const yaml::Entry* env = job.entry("environment");
+        env && env->value.isMapping() && !env->value.find("name"))
+      diags().error(env->key.where, "missing-key", "'environment' needs a 'name'");
     if (const yaml::Node* uses = job.find("uses"); uses && uses->isScalar()) {
       checkWorkflowCall(key, job, *uses);
       return;
@@ -194,9 +224,16 @@ class WorkflowChecker {
     checkSteps(job);
   }
 
-  void checkContainer(const yaml::Node& c) {
+  void checkContainer(const yaml::Node& c, const yaml::Node* key) {
     if (!c.isMapping()) return;
     checkEnv(c.find("env"));
+    if (!c.find("image") && key)
+      diags().error(key->where, "missing-key", "'" + key->value + "' needs an 'image'");
+    const yaml::Entry* creds = c.entry("credentials");
+    if (creds && creds->value.isMapping() &&
+        (!creds->value.find("username") || !creds->value.find("password")))
+      diags().error(creds->key.where, "missing-key",
+                    "container credentials need both 'username' and 'password'");
   }
 
   void checkTimeout(const yaml::Node* t) {
@@ -300,6 +337,10 @@ class WorkflowChecker {
         mp && mp->asNumber() && *mp->asNumber() <= 0)
       diags().error(mp->where, "timeout",
                     "max-parallel must be greater than zero, not " + mp->value);
+    if (const yaml::Node* mp = strategy->find("max-parallel");
+        mp && mp->asNumber() && *mp->asNumber() != static_cast<long long>(*mp->asNumber()))
+      diags().error(mp->where, "type-mismatch",
+                    "max-parallel must be a whole number, not " + mp->value);
     const yaml::Node* m = strategy->find("matrix");
     if (!m || !m->isMapping()) return;
     std::map<std::string, const yaml::Node*> axes;
@@ -712,12 +753,18 @@ class WorkflowChecker {
 
   void checkEvents() {
     const yaml::Node* on = root_.find("on");
+    if (on && !on->isMapping())
+      for (const yaml::Node* n : scalarsOf(on))
+        if (n->value == "schedule")
+          diags().error(n->where, "events",
+                        "'schedule' needs its cron times: on: { schedule: [ { cron: '...' } ] }");
     if (!on || !on->isMapping()) return;
     for (const auto& ev : on->entries) {
       const std::string& name = ev.key.value;
       if (name == "schedule") checkSchedule(ev.value);
       if (name == "workflow_dispatch" && ev.value.isMapping())
-        checkDispatchInputs(ev.value.find("inputs"));
+        checkDispatchInputs(ev.key, ev.value.find("inputs"));
+      if (name == "workflow_call" && ev.value.isMapping()) checkCallInputs(ev.value.find("inputs"));
       if (!ev.value.isMapping()) continue;
       checkExclusive(ev, "branches", "branches-ignore");
       checkExclusive(ev, "tags", "tags-ignore");
@@ -754,10 +801,31 @@ class WorkflowChecker {
                   "workflow-syntax-for-github-actions#filter-pattern-cheat-sheet");
   }
 
-  void checkDispatchInputs(const yaml::Node* inputs) {
+  void checkCallInputs(const yaml::Node* inputs) {
+    if (!inputs || !inputs->isMapping()) return;
+    for (const auto& e : inputs->entries) {
+      if (!e.value.isMapping()) continue;
+      const yaml::Node* type = e.value.find("type");
+      const yaml::Node* def = e.value.find("default");
+      const yaml::Node* req = e.value.find("required");
+      if (!def || !def->isScalar() || hasExpression(def->value)) continue;
+      if (req && req->asBool() == true)
+        diags().error(def->where, "workflow-inputs",
+                      "input '" + e.key.value + "' is required, so its default is never used");
+      std::string t = type && type->isScalar() ? type->value : "";
+      if (t == "number" && !def->asNumber())
+        diags().error(def->where, "workflow-inputs",
+                      "default of number input '" + e.key.value + "' is not a number");
+      if (t == "boolean" && !def->asBool())
+        diags().error(def->where, "workflow-inputs",
+                      "default of boolean input '" + e.key.value + "' must be true or false");
+    }
+  }
+
+  void checkDispatchInputs(const yaml::Node& event, const yaml::Node* inputs) {
     if (!inputs || !inputs->isMapping()) return;
     if (inputs->entries.size() > 25)
-      diags().error(inputs->where, "workflow-inputs",
+      diags().error(event.where, "workflow-inputs",
                     "workflow_dispatch takes at most 25 inputs, not " +
                         std::to_string(inputs->entries.size()));
     for (const auto& e : inputs->entries) {
@@ -767,7 +835,7 @@ class WorkflowChecker {
       const yaml::Node* options = e.value.find("options");
       const yaml::Node* def = e.value.find("default");
       if (t == "choice" && (!options || !options->isSequence() || options->items.empty())) {
-        if (!options || options->isNull())
+        if (!options || options->isNull() || options->isSequence())
           diags().error(e.key.where, "workflow-inputs",
                         "choice input '" + e.key.value + "' has no options");
       }
