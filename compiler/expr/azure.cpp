@@ -21,6 +21,7 @@ namespace {
 
 struct Failure {
   std::string message;
+  size_t offset;
 };
 
 bool isNameChar(char c) {
@@ -47,7 +48,8 @@ class Parser {
  private:
   [[noreturn]] void fail(const std::string& what) {
     throw Failure{what + ". Located at position " + std::to_string(i_ + 1) +
-                  " within expression: " + std::string(t_)};
+                      " within expression: " + std::string(t_),
+                  i_};
   }
 
   void skip() {
@@ -852,20 +854,51 @@ std::string toAzureString(const Value& v) {
   }
 }
 
-Result evaluate(std::string_view text, const Value& contexts, Host& host) {
-  if (text.size() > kMaxLength)
-    return {false, {}, false, "Exceeded max expression length " + std::to_string(kMaxLength)};
-  Expression expr;
-  expr.text = std::string(text);
-  Node* root;
-  try {
-    root = Parser(expr.text, expr).parseAll();
-  } catch (const Failure& f) {
-    return {false, {}, false, f.message};
+bool parse(std::string_view text, Expression* out, ExprError* err) {
+  out->nodes.clear();
+  out->root = nullptr;
+  out->text = std::string(text);
+  err->kind = "parsing";
+  if (text.size() > kMaxLength) {
+    err->offset = 0;
+    err->length = 0;
+    err->message = "Exceeded max expression length " + std::to_string(kMaxLength);
+    return false;
   }
+  try {
+    out->root = Parser(out->text, *out).parseAll();
+    return true;
+  } catch (const Failure& f) {
+    err->message = f.message;
+    err->offset = static_cast<uint32_t>(f.offset);
+    err->length = 1;
+    out->nodes.clear();
+    return false;
+  }
+}
+
+bool functionArity(std::string_view name, uint32_t* minArgs, uint32_t* maxArgs) {
+  const AzureFunction* f = findAzure(name);
+  if (!f) return false;
+  *minArgs = f->minArgs;
+  *maxArgs = f->maxArgs;
+  return true;
+}
+
+std::vector<std::string> functionNames() {
+  std::vector<std::string> names;
+  for (const auto& f : kFunctions)
+    names.emplace_back(f.name);
+  return names;
+}
+
+Result evaluate(std::string_view text, const Value& contexts, Host& host) {
+  Expression expr;
+  ExprError err;
+  if (!parse(text, &expr, &err)) return {false, {}, false, err.message};
   Evaluator e(contexts, host);
   Typed out;
-  if (!e.eval(*root, &out)) return {false, {}, false, e.error};
+  if (!e.eval(*expr.root, &out)) return {false, {}, false, e.error};
   return {true, out.value, out.version, {}};
 }
 

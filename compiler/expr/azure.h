@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "compiler/expr/ast.h"
+#include "compiler/expr/lexer.h"
 #include "compiler/expr/value.h"
 
 namespace galley::expr::azure {
@@ -41,6 +43,15 @@ class Host {
 
 inline constexpr int kMaxDepth = 50;
 inline constexpr size_t kMaxLength = 21000;
+
+// Parses an Azure expression into *out (nodes keep byte offsets). On
+// failure returns false with *err (message, offset).
+bool parse(std::string_view text, Expression* out, ExprError* err);
+
+// The arity of an Azure function (case-insensitive); false when unknown.
+bool functionArity(std::string_view name, uint32_t* minArgs, uint32_t* maxArgs);
+// Every Azure function name, for "did you mean".
+std::vector<std::string> functionNames();
 
 // Parses and evaluates an expression. contexts is an Object of named values
 // (variables, parameters, dependencies, stageDependencies, pipeline, ...).
