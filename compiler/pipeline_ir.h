@@ -1,0 +1,100 @@
+// The expanded pipeline: what the recipes of one galley.yml pipeline become
+// once parameters are substituted, before any target's syntax. Expansion
+// (expand.h) builds it; the GitHub and Azure DevOps emitters read it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/project.h"
+#include "compiler/reference.h"
+
+namespace galley::ir {
+
+using Env = std::vector<std::pair<std::string, Text>>;
+
+// One target's form of an action step.
+struct TargetForm {
+  bool present = false;
+  std::string uses;      // GitHub: OWNER/REPO@REF; Azure DevOps: TASK@N
+  bool checkout = false;  // Azure DevOps `- checkout: self`
+  Env with;              // GitHub with: / Azure DevOps inputs:
+};
+
+struct Step {
+  enum class Kind { Run, Action, Publish, Download };
+  Kind kind = Kind::Run;
+  std::string name;
+  std::string id;
+  Location where;
+  std::optional<Cond> condition;
+  Env env;
+  // Run: the script with references already replaced by environment
+  // variables (listed in env).
+  std::string script;
+  std::string shell = "bash";
+  std::vector<std::string> outputs;
+  // Action
+  TargetForm github;
+  TargetForm ado;
+  // Publish / Download
+  Text path;
+  std::string artifact;
+  std::optional<Text> workingDirectory;
+  long timeoutMinutes = 0;
+  bool continueOnError = false;
+  long retries = 0;
+};
+
+struct JobOutput {
+  std::string name;
+  std::string step;    // the step id that sets it
+  std::string output;  // the step's output name
+};
+
+struct Job {
+  std::string id;  // unique within its stage
+  std::string name;
+  std::vector<std::string> needs;  // job ids in the same stage
+  std::optional<Cond> condition;
+  std::string environment;
+  bool approval = false;
+  std::string instructions;
+  long approvalTimeoutMinutes = 0;
+  std::vector<std::pair<std::string, std::vector<std::string>>> matrix;
+  std::vector<JobOutput> outputs;
+  Env env;
+  long timeoutMinutes = 0;
+  bool continueOnError = false;
+  std::vector<Step> steps;
+  Location where;
+
+  const JobOutput* output(const std::string& name) const;
+};
+
+// One leaf recipe use: an Azure DevOps stage; a group of GitHub jobs.
+struct Stage {
+  std::string id;  // absolute use id, e.g. release-train
+  std::string name;
+  std::vector<std::string> dependsOn;  // stage ids
+  std::optional<Cond> condition;
+  std::vector<Job> jobs;
+  Location where;
+
+  const Job* job(const std::string& id) const;
+  // Jobs no other job of the stage needs: what later stages wait for.
+  std::vector<const Job*> lastJobs() const;
+};
+
+struct Pipeline {
+  std::string id;
+  std::string name;
+  const Project* project = nullptr;
+  Triggers on;
+  std::vector<Stage> stages;
+
+  const Stage* stage(const std::string& id) const;
+};
+
+}  // namespace galley::ir

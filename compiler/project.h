@@ -1,0 +1,99 @@
+// galley.yml: a project's pipelines, composed of recipe uses (docs/pipeline.md).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/diagnostic.h"
+#include "compiler/yaml.h"
+
+namespace galley {
+
+// One recipe use: in galley.yml's `recipes:` or a composite recipe's `uses:`.
+struct Use {
+  std::string id;
+  std::string recipe;
+  std::string name;  // display name; empty for the recipe's description
+  const yaml::Node* with = nullptr;  // mapping or nullptr
+  std::vector<std::pair<std::string, Location>> needs;
+  const yaml::Node* condition = nullptr;
+  Location where;        // the use's id
+  Location recipeWhere;  // the recipe name (the id when implicit)
+};
+
+// Reads a mapping of uses. The nodes must outlive the returned uses.
+std::vector<Use> parseUses(const yaml::Node& map, Diagnostics& diags);
+
+struct Environment {
+  std::string name;
+  std::string description;
+  std::vector<std::string> approvers;
+  Location where;
+};
+
+struct ManualInput {
+  std::string name;
+  std::string type;  // string, number, boolean or choice
+  std::string description;
+  std::optional<yaml::Node> defaultValue;
+  std::vector<std::string> options;
+  Location where;
+};
+
+struct BranchFilter {
+  bool present = false;
+  std::vector<std::string> branches;
+  std::vector<std::string> paths;
+};
+
+struct Schedule {
+  std::string cron;
+  std::vector<std::string> branches;
+};
+
+struct Triggers {
+  BranchFilter push;
+  BranchFilter pullRequest;
+  std::vector<Schedule> schedules;
+  bool manual = false;
+  std::vector<ManualInput> inputs;
+};
+
+struct PipelineSpec {
+  std::string id;
+  std::string name;
+  Triggers on;
+  std::vector<Use> uses;
+  Location where;
+};
+
+struct Agents {
+  std::vector<std::string> githubLabels = {"ubuntu-latest"};
+  std::string adoPool;                  // self-hosted pool, or
+  std::string adoVmImage = "ubuntu-latest";  // a Microsoft-hosted image
+};
+
+struct Project {
+  std::string path;  // galley.yml as given
+  std::string dir;   // its folder
+  std::string name;
+  bool github = true;
+  bool ado = true;
+  Agents agents;
+  std::vector<Environment> environments;
+  std::vector<std::pair<std::string, std::string>> variables;
+  std::vector<std::string> secrets;
+  std::string recipesDir;  // absolute or relative to the working directory
+  std::vector<PipelineSpec> pipelines;
+  yaml::Node document;  // owns the nodes Use points into
+
+  const Environment* environment(const std::string& name) const;
+  bool hasSecret(const std::string& name) const;
+};
+
+// Reads and shape-checks galley.yml. Returns nullopt after reporting when
+// the file cannot be used at all; recipe-level problems are for expansion.
+std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags);
+
+}  // namespace galley

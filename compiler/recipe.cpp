@@ -1,0 +1,278 @@
+#include "compiler/recipe.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "compiler/shape.h"
+
+namespace galley {
+
+namespace fs = std::filesystem;
+
+const char* paramTypeName(ParamType t) {
+  switch (t) {
+    case ParamType::String:
+      return "string";
+    case ParamType::Number:
+      return "number";
+    case ParamType::Boolean:
+      return "boolean";
+    case ParamType::Choice:
+      return "choice";
+    case ParamType::List:
+      return "list";
+    case ParamType::Map:
+      return "map";
+  }
+  return "string";
+}
+
+const Parameter* Recipe::parameter(const std::string& name) const {
+  for (const auto& p : parameters)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+const RecipeOutput* Recipe::output(const std::string& name) const {
+  for (const auto& o : outputs)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+namespace {
+
+bool isSingleReference(const yaml::Node& v) {
+  if (!v.isScalar()) return false;
+  const std::string& s = v.value;
+  return s.rfind("${{", 0) == 0 && s.size() > 5 && s.compare(s.size() - 2, 2, "}}") == 0 &&
+         s.find("${{", 3) == std::string::npos;
+}
+
+std::optional<ParamType> parseType(const yaml::Node& n, Diagnostics& diags) {
+  static const std::vector<std::string> names = {"string", "number", "boolean", "choice", "list", "map"};
+  for (size_t i = 0; i < names.size(); ++i)
+    if (n.isScalar() && n.value == names[i]) return static_cast<ParamType>(i);
+  diags.error(n.where, "type",
+              "unknown parameter type '" + n.value + "': use string, number, boolean, choice, list or map",
+              didYouMean(n.value, names));
+  return std::nullopt;
+}
+
+bool parseParameter(const yaml::Entry& e, Recipe& r, Diagnostics& diags) {
+  if (!shape::id(e.key, "parameter name", diags)) return false;
+  const yaml::Node& spec = e.value;
+  std::string what = "parameter '" + e.key.value + "'";
+  if (!shape::mapping(spec, {"type", "description", "default", "required", "options"}, what, diags))
+    return false;
+  Parameter p;
+  p.name = e.key.value;
+  p.where = e.key.where;
+  const yaml::Node* type = shape::require(spec, "type", what, diags);
+  const yaml::Node* description = shape::require(spec, "description", what, diags);
+  if (!type || !description) return false;
+  auto t = parseType(*type, diags);
+  auto d = shape::scalar(*description, what + "'s description", diags);
+  if (!t || !d) return false;
+  p.type = *t;
+  p.description = *d;
+  if (const yaml::Node* options = spec.find("options")) {
+    auto list = shape::stringList(*options, what + "'s options", diags);
+    if (!list) return false;
+    p.options = *list;
+  }
+  if (p.type == ParamType::Choice && p.options.empty()) {
+    diags.error(type->where, "missing-key", "choice " + what + " needs 'options'");
+    return false;
+  }
+  if (p.type != ParamType::Choice && spec.find("options")) {
+    diags.error(spec.entry("options")->key.where, "unknown-key", "'options' only applies to choice parameters");
+    return false;
+  }
+  if (const yaml::Node* req = spec.find("required")) {
+    auto b = shape::boolean(*req, what + "'s required", diags);
+    if (!b) return false;
+    if (*b && spec.find("default")) {
+      diags.error(req->where, "parameter", what + " is required but has a default");
+      return false;
+    }
+  }
+  if (const yaml::Node* def = spec.find("default")) {
+    if (!checkParameterValue(p, *def, diags)) return false;
+    p.defaultValue = *def;
+  }
+  r.parameters.push_back(std::move(p));
+  return true;
+}
+
+bool parseOutputs(const yaml::Node& outputs, Recipe& r, Diagnostics& diags) {
+  if (!shape::isMapping(outputs, "outputs", diags)) return false;
+  bool ok = true;
+  for (const auto& e : outputs.entries) {
+    std::string what = "output '" + e.key.value + "'";
+    if (!shape::id(e.key, "output name", diags) ||
+        !shape::mapping(e.value, {"description", "from"}, what, diags)) {
+      ok = false;
+      continue;
+    }
+    const yaml::Node* from = shape::require(e.value, "from", what, diags);
+    if (!from) {
+      ok = false;
+      continue;
+    }
+    size_t dot = from->value.find('.');
+    if (!from->isScalar() || dot == std::string::npos || from->value.find('.', dot + 1) != std::string::npos) {
+      diags.error(from->where, "output", "'from' must be MEMBER.OUTPUT, such as train.model-version");
+      ok = false;
+      continue;
+    }
+    RecipeOutput o;
+    o.name = e.key.value;
+    o.member = from->value.substr(0, dot);
+    o.output = from->value.substr(dot + 1);
+    o.where = e.key.where;
+    if (const yaml::Node* d = e.value.find("description")) o.description = d->value;
+    r.outputs.push_back(std::move(o));
+  }
+  return ok;
+}
+
+}  // namespace
+
+bool checkParameterValue(const Parameter& p, const yaml::Node& v, Diagnostics& diags) {
+  if (isSingleReference(v)) return true;
+  std::string what = "parameter '" + p.name + "'";
+  auto wrong = [&](const std::string& expected) {
+    diags.error(v.where, "parameter-type",
+                what + " expects " + expected + ", not " + (v.isScalar() ? "'" + v.value + "'" : v.typeName()));
+    return false;
+  };
+  switch (p.type) {
+    case ParamType::String:
+      return v.isScalar() ? true : wrong("a string");
+    case ParamType::Number:
+      return v.asNumber() ? true : wrong("a number");
+    case ParamType::Boolean:
+      return v.asBool() ? true : wrong("true or false");
+    case ParamType::Choice: {
+      if (!v.isScalar()) return wrong("one of " + std::to_string(p.options.size()) + " choices");
+      if (std::find(p.options.begin(), p.options.end(), v.value) != p.options.end()) return true;
+      std::string all;
+      for (const auto& o : p.options) all += (all.empty() ? "" : ", ") + o;
+      diags.error(v.where, "parameter-choice", what + " must be one of " + all + ", not '" + v.value + "'",
+                  didYouMean(v.value, p.options));
+      return false;
+    }
+    case ParamType::List:
+      if (!v.isSequence()) return wrong("a list");
+      for (const auto& item : v.items)
+        if (!item.isScalar()) return wrong("a list of strings");
+      return true;
+    case ParamType::Map:
+      if (!v.isMapping()) return wrong("a map");
+      for (const auto& e : v.entries)
+        if (!e.value.isScalar()) return wrong("a map of strings");
+      return true;
+  }
+  return true;
+}
+
+std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& expectedName,
+                                    Diagnostics& diags) {
+  size_t before = diags.errorCount();
+  if (doc.isNull()) {
+    diags.error(doc.where, "empty-file", "recipe file is empty");
+    return nullptr;
+  }
+  if (!shape::mapping(doc, {"recipe", "description", "parameters", "outputs", "jobs", "steps", "uses"},
+                      "recipe", diags))
+    return nullptr;
+  auto r = std::make_unique<Recipe>();
+  const yaml::Node* name = shape::require(doc, "recipe", "recipe", diags);
+  const yaml::Node* description = shape::require(doc, "description", "recipe", diags);
+  if (!name || !description) return nullptr;
+  r->name = name->value;
+  r->where = name->where;
+  r->description = description->value;
+  if (!expectedName.empty() && r->name != expectedName) {
+    diags.error(name->where, "recipe-name",
+                "recipe is named '" + r->name + "' but its file is '" + expectedName + ".yml'");
+    return nullptr;
+  }
+  if (const yaml::Node* params = doc.find("parameters")) {
+    if (shape::isMapping(*params, "parameters", diags))
+      for (const auto& e : params->entries) parseParameter(e, *r, diags);
+  }
+  if (const yaml::Node* outputs = doc.find("outputs")) parseOutputs(*outputs, *r, diags);
+
+  int bodies = 0;
+  for (auto [key, kind] : {std::pair{"jobs", RecipeKind::Jobs}, std::pair{"steps", RecipeKind::Steps},
+                           std::pair{"uses", RecipeKind::Uses}}) {
+    if (const yaml::Node* b = doc.find(key)) {
+      ++bodies;
+      r->kind = kind;
+      r->body = *b;
+    }
+  }
+  if (bodies != 1) {
+    diags.error(name->where, "recipe-body", "a recipe has exactly one of 'jobs', 'steps' and 'uses'");
+    return nullptr;
+  }
+  if (r->kind == RecipeKind::Steps ? !shape::isSequence(r->body, "steps", diags)
+                                   : !shape::isMapping(r->body, r->kind == RecipeKind::Jobs ? "jobs" : "uses", diags))
+    return nullptr;
+  if (diags.errorCount() > before) return nullptr;
+  return r;
+}
+
+RecipeLibrary::RecipeLibrary(Sources& sources, std::string projectDir)
+    : sources_(sources), projectDir_(std::move(projectDir)) {}
+
+bool RecipeLibrary::exists(const std::string& name) const {
+  if (!projectDir_.empty() && fs::exists(fs::path(projectDir_) / (name + ".yml"))) return true;
+  return builtinRecipeFiles().count(name) > 0;
+}
+
+std::vector<std::string> RecipeLibrary::names() const {
+  std::set<std::string> all;
+  for (const auto& [name, text] : builtinRecipeFiles()) all.insert(name);
+  std::error_code ec;
+  if (!projectDir_.empty() && fs::is_directory(projectDir_, ec)) {
+    for (const auto& entry : fs::directory_iterator(projectDir_, ec))
+      if (entry.path().extension() == ".yml") all.insert(entry.path().stem().string());
+  }
+  return {all.begin(), all.end()};
+}
+
+const Recipe* RecipeLibrary::find(const std::string& name, Diagnostics& diags) {
+  if (auto it = loaded_.find(name); it != loaded_.end()) return it->second.get();
+  if (failed_.count(name)) return nullptr;
+  failed_[name] = true;
+  if (!shape::validId(name)) return nullptr;
+  const SourceFile* file = nullptr;
+  std::string origin = "built-in";
+  fs::path local = fs::path(projectDir_) / (name + ".yml");
+  std::error_code ec;
+  if (!projectDir_.empty() && fs::exists(local, ec)) {
+    std::string err;
+    file = sources_.read(local.string(), &err);
+    if (!file) {
+      diags.error({}, "io", err);
+      return nullptr;
+    }
+    origin = projectDir_;
+  } else if (auto it = builtinRecipeFiles().find(name); it != builtinRecipeFiles().end()) {
+    file = sources_.add("recipes/" + name + ".yml", it->second);
+  } else {
+    return nullptr;
+  }
+  auto doc = yaml::load(*file, diags);
+  if (!doc) return nullptr;
+  auto recipe = parseRecipe(*doc, name, diags);
+  if (!recipe) return nullptr;
+  recipe->origin = origin;
+  failed_.erase(name);
+  return (loaded_[name] = std::move(recipe)).get();
+}
+
+}  // namespace galley

@@ -1,0 +1,88 @@
+// Recipes: typed, parameterized pieces of a pipeline (see docs/recipes.md).
+//
+// A Recipe is loaded and shape-checked once; its body stays YAML until
+// expansion substitutes parameters into it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/diagnostic.h"
+#include "compiler/yaml.h"
+
+namespace galley {
+
+enum class ParamType { String, Number, Boolean, Choice, List, Map };
+
+const char* paramTypeName(ParamType t);
+
+struct Parameter {
+  std::string name;
+  ParamType type = ParamType::String;
+  std::string description;
+  std::optional<yaml::Node> defaultValue;
+  std::vector<std::string> options;  // choice
+  Location where;                    // the parameter's name in the recipe
+};
+
+struct RecipeOutput {
+  std::string name;
+  std::string description;
+  std::string member;  // job id (job recipes) or use id (composites)
+  std::string output;  // the member's output
+  Location where;
+};
+
+enum class RecipeKind { Jobs, Steps, Uses };
+
+struct Recipe {
+  std::string name;
+  std::string description;
+  std::string origin;  // "built-in" or the project folder it came from
+  RecipeKind kind = RecipeKind::Jobs;
+  std::vector<Parameter> parameters;
+  std::vector<RecipeOutput> outputs;
+  yaml::Node body;  // the value of jobs:, steps: or uses:
+  Location where;   // the recipe: key
+
+  const Parameter* parameter(const std::string& name) const;
+  const RecipeOutput* output(const std::string& name) const;
+};
+
+// Reads and checks a recipe document. Returns nullptr after reporting when
+// the recipe cannot be used.
+std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& expectedName,
+                                    Diagnostics& diags);
+
+// Checks that value suits parameter p. what names the value in messages.
+// Single `${{ }}` references are accepted for every type.
+bool checkParameterValue(const Parameter& p, const yaml::Node& value, Diagnostics& diags);
+
+// Finds recipes by name: a project's folder first, then the built-in
+// library compiled into galley. Loads each recipe once.
+class RecipeLibrary {
+ public:
+  // projectDir may be empty (no project recipes).
+  RecipeLibrary(Sources& sources, std::string projectDir);
+
+  // The recipe, or nullptr when it does not exist or is broken (the problem
+  // is reported into diags the first time).
+  const Recipe* find(const std::string& name, Diagnostics& diags);
+  bool exists(const std::string& name) const;
+  // Every recipe name, sorted.
+  std::vector<std::string> names() const;
+
+ private:
+  Sources& sources_;
+  std::string projectDir_;
+  std::map<std::string, std::unique_ptr<Recipe>> loaded_;
+  std::map<std::string, bool> failed_;
+};
+
+// The built-in library as compiled into the binary: name -> YAML text.
+const std::map<std::string, std::string>& builtinRecipeFiles();
+
+}  // namespace galley

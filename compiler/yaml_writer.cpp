@@ -1,0 +1,241 @@
+#include "compiler/yaml_writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include "compiler/yaml.h"
+
+namespace galley::yaml {
+
+Out Out::number(double d) {
+  char buf[32];
+  if (std::floor(d) == d && std::fabs(d) < 1e15) return bare(std::to_string(static_cast<long long>(d)));
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  return bare(std::string(buf, r.ptr));
+}
+
+Out Out::strings(const std::vector<std::string>& items) {
+  Out s = seq();
+  for (const auto& i : items) s.push(str(i));
+  return s;
+}
+
+Out& Out::set(const std::string& key, Out value) {
+  for (auto& [k, v] : entries_)
+    if (k == key) return v = std::move(value);
+  entries_.emplace_back(key, std::move(value));
+  return entries_.back().second;
+}
+
+Out* Out::get(const std::string& key) {
+  for (auto& [k, v] : entries_)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+Out& Out::push(Out value) {
+  items_.push_back(std::move(value));
+  return items_.back();
+}
+
+namespace {
+
+// Words that some YAML reader (1.1 or 1.2) would take for a boolean or null.
+bool reservedWord(const std::string& s) {
+  static const char* words[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"};
+  std::string lower;
+  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* w : words)
+    if (lower == w) return true;
+  return false;
+}
+
+bool looksNumeric(const std::string& s) {
+  Node probe;
+  probe.kind = Kind::Scalar;
+  probe.value = s;
+  if (probe.asNumber()) return true;
+  // YAML 1.1 readers also take 1_000, 0b101 and sexagesimal 1:30 for numbers.
+  bool digitsAndMarks = !s.empty();
+  for (char c : s) digitsAndMarks &= std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '.' || c == '-' || c == '+';
+  return digitsAndMarks && std::isdigit(static_cast<unsigned char>(s.back()));
+}
+
+std::string singleQuoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string doubleQuoted(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+bool hasControl(const std::string& s, bool allowNewline) {
+  for (unsigned char c : s)
+    if ((c < 0x20 && c != '\t' && !(allowNewline && c == '\n')) || c == 0x7f) return true;
+  return false;
+}
+
+std::string scalar(const std::string& s) {
+  if (plainSafe(s)) return s;
+  if (hasControl(s, false) || s.find('\n') != std::string::npos) return doubleQuoted(s);
+  return singleQuoted(s);
+}
+
+// A literal block keeps scripts readable; it cannot carry control characters
+// or lines that are only trailing whitespace on the first line.
+bool blockable(const std::string& s) {
+  return s.find('\n') != std::string::npos && !hasControl(s, true) && s.find('\r') == std::string::npos;
+}
+
+void writeBlock(std::ostringstream& out, const std::string& s, int indent) {
+  out << '|';
+  if (!s.empty() && (s[0] == ' ' || s[0] == '\n')) out << 2;
+  size_t trailing = 0;
+  while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
+  if (trailing == 0) out << '-';
+  if (trailing > 1) out << '+';
+  out << '\n';
+  std::string pad(indent + 2, ' ');
+  std::string body = s.substr(0, s.size() - trailing);
+  std::istringstream lines(body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) {
+      out << '\n';
+    } else {
+      out << pad << line << '\n';
+    }
+  }
+  for (size_t i = 1; i < trailing; ++i) out << '\n';
+}
+
+void writeNode(std::ostringstream& out, const Out& n, int indent);
+
+// Writes the value that follows "key:" or "- " on the same line.
+void writeValue(std::ostringstream& out, const Out& v, int indent, bool inSequence) {
+  switch (v.kind()) {
+    case Out::Kind::Bare:
+      out << ' ' << v.text() << '\n';
+      return;
+    case Out::Kind::String:
+      if (blockable(v.text())) {
+        out << ' ';
+        writeBlock(out, v.text(), indent);
+      } else {
+        out << ' ' << scalar(v.text()) << '\n';
+      }
+      return;
+    case Out::Kind::Sequence:
+      if (v.items().empty()) {
+        out << " []\n";
+        return;
+      }
+      out << '\n';
+      writeNode(out, v, indent + 2);
+      return;
+    case Out::Kind::Mapping:
+      if (v.entries().empty()) {
+        out << " {}\n";
+        return;
+      }
+      out << '\n';
+      writeNode(out, v, indent + 2);
+      return;
+  }
+}
+
+void writeNode(std::ostringstream& out, const Out& n, int indent) {
+  std::string pad(indent, ' ');
+  if (n.kind() == Out::Kind::Sequence) {
+    for (const auto& item : n.items()) {
+      out << pad << '-';
+      if (item.kind() == Out::Kind::Mapping && !item.entries().empty()) {
+        // The first entry shares the dash's line; the rest align under it.
+        std::ostringstream inner;
+        writeNode(inner, item, indent + 2);
+        out << ' ' << inner.str().substr(indent + 2);
+      } else {
+        writeValue(out, item, indent, true);
+      }
+    }
+    return;
+  }
+  for (const auto& [key, value] : n.entries()) {
+    out << pad << (key == "on" ? key : scalar(key)) << ':';
+    writeValue(out, value, indent, false);
+  }
+}
+
+}  // namespace
+
+bool plainSafe(const std::string& s) {
+  if (s.empty() || s.front() == ' ' || s.back() == ' ') return false;
+  if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s.front()) != std::string_view::npos) {
+    // "-x" and "?x" style starts are plain only when not followed by a space.
+    bool indicatorOk = (s.front() == '-' || s.front() == '?' || s.front() == ':') && s.size() > 1 &&
+                       s[1] != ' ';
+    if (!indicatorOk) return false;
+  }
+  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos) return false;
+  if (s.back() == ':') return false;
+  if (hasControl(s, false) || s.find('\n') != std::string::npos || s.find('\t') != std::string::npos)
+    return false;
+  if (reservedWord(s) || looksNumeric(s)) return false;
+  return true;
+}
+
+std::string write(const Out& doc, const std::vector<std::string>& header, bool spaced) {
+  std::ostringstream out;
+  for (const auto& h : header) out << "# " << h << '\n';
+  if (!header.empty()) out << '\n';
+  if (doc.kind() != Out::Kind::Mapping) {
+    writeNode(out, doc, 0);
+    return out.str();
+  }
+  bool first = true;
+  for (const auto& [key, value] : doc.entries()) {
+    // Groups of scalar entries stay together; blocks get a blank line before them.
+    bool block = value.kind() == Out::Kind::Mapping || value.kind() == Out::Kind::Sequence;
+    if (spaced && !first && block) out << '\n';
+    Out single = Out::map();
+    single.set(key, value);
+    writeNode(out, single, 0);
+    first = false;
+  }
+  return out.str();
+}
+
+}  // namespace galley::yaml
