@@ -1,11 +1,13 @@
 // The check stages lintFile chains, one per file pair. Internal to lint/.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "compiler/diagnostic.h"
+#include "compiler/expr/checker.h"
 #include "compiler/lint/lint.h"
 #include "compiler/lint/schema.h"
 #include "compiler/yaml.h"
@@ -37,8 +39,30 @@ void checkScripts(const yaml::Node& root, CheckContext& cx);
 // ${{ }} in one scalar the schema accepted: syntax, unknown functions and
 // argument counts, and contexts or functions not available under contextDef
 // (nullptr: no expressions are evaluated here). (expressions.cpp)
+// Per job: what steps.<id>, needs.<job> and matrix.<key> may name.
+class JobScopes {
+ public:
+  explicit JobScopes(const yaml::Node& workflowRoot);
+  // Fills scope's steps, needs and matrix for a scalar at `at`; leaves them
+  // unknown (unchecked) outside any job.
+  void fill(Position at, expr::Scope* scope) const;
+
+ private:
+  struct Job {
+    Position begin, end;
+    std::optional<std::vector<std::string>> needs, matrix;
+    struct Step {
+      Position begin, end;
+      std::string id;
+    };
+    std::vector<Step> steps;
+  };
+  static std::optional<std::vector<std::string>> matrixKeys(const yaml::Node& job);
+  std::vector<Job> jobs_;
+};
+
 void checkExpressions(const yaml::Node& scalar, const SchemaDefinition* contextDef,
-                      CheckContext& cx);
+                      const JobScopes* jobs, CheckContext& cx);
 
 // Shared helpers (workflow.cpp).
 bool hasExpression(std::string_view s);

@@ -1,6 +1,7 @@
 #include <map>
 #include <mutex>
 
+#include "compiler/expr/checker.h"
 #include "compiler/expr/functions.h"
 #include "compiler/expr/parser.h"
 #include "compiler/expr/scalar_map.h"
@@ -47,87 +48,101 @@ const Allowed& allowedFor(const SchemaDefinition* def) {
   return a;
 }
 
-const std::vector<std::string>& allContexts() {
-  static const std::vector<std::string> all = {"github",   "env",    "vars",   "job",
-                                               "jobs",     "steps",  "runner", "secrets",
-                                               "strategy", "matrix", "needs",  "inputs"};
-  return all;
-}
-
 bool isIf(const SchemaDefinition* def) {
   return def && def->name.size() >= 3 && def->name.compare(def->name.size() - 3, 3, "-if") == 0;
 }
 
-std::string quoted(std::string_view s) {
-  return "'" + std::string(s) + "'";
-}
-
-// GitHub's parser stops at the first error; phrase the ones about
-// availability the way a workflow author thinks of them.
-std::string explain(const expr::ExprError& err, std::string_view text, const Allowed& a,
-                    std::string* hint) {
-  std::string_view name = text.substr(err.offset, err.length);
-  if (err.message.rfind("Unrecognized named-value", 0) == 0) {
-    for (const auto& c : allContexts())
-      if (expr::equalsIgnoreCase(c, name)) {
-        *hint = a.contexts.empty() ? "no context is available here"
-                                   : "available here: " + a.contextList;
-        return "context " + quoted(name) + " is not available here";
-      }
-    *hint = didYouMean(name, a.contexts);
-    return "unknown context " + quoted(name);
-  }
-  if (err.message.rfind("Unrecognized function", 0) == 0) {
-    if (expr::findFunction(expr::githubFunctions(), name))
-      return "function " + quoted(name) + " is not available here";
-    std::vector<std::string> names;
-    for (const auto& f : expr::githubFunctions())
-      names.emplace_back(f.name);
-    *hint = didYouMean(name, names);
-    return "unknown function " + quoted(name);
-  }
-  std::string m = err.message;
-  size_t located = m.find(". Located at");
-  if (located != std::string::npos) m.erase(located);
-  return m;
-}
-
-void checkOne(const yaml::Node& n, std::string_view text, size_t base, const Allowed& a,
-              CheckContext& cx, std::optional<expr::ScalarMap>& map) {
-  expr::ParseOptions options;
-  options.contexts = a.contexts;
-  options.functions = a.functions;
-  expr::Expression parsed;
-  expr::ExprError err;
-  if (expr::parse(text, options, &parsed, &err)) return;
-  if (!map) map.emplace(n);
-  std::string hint;
-  std::string message = explain(err, text, a, &hint);
-  cx.diags.error(map->location(base + err.offset, std::max<uint32_t>(err.length, 1)), "expression",
-                 message, hint);
-}
-
 }  // namespace
 
-void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef, CheckContext& cx) {
+JobScopes::JobScopes(const yaml::Node& root) {
+  const yaml::Node* jobs = root.find("jobs");
+  if (!jobs || !jobs->isMapping()) return;
+  for (const auto& e : jobs->entries) {
+    if (!e.value.isMapping()) continue;
+    Job job;
+    job.begin = e.key.where.begin;
+    job.end = e.value.where.end;
+    job.needs.emplace();
+    if (const yaml::Node* needs = e.value.find("needs")) {
+      std::vector<const yaml::Node*> names;
+      if (needs->isScalar()) names.push_back(needs);
+      for (const auto& i : needs->items)
+        names.push_back(&i);
+      for (const yaml::Node* n : names) {
+        if (!n->isScalar() || hasExpression(n->value)) job.needs.reset();
+        if (job.needs) job.needs->push_back(n->value);
+      }
+    }
+    job.matrix = matrixKeys(e.value);
+    for (const yaml::Node* step : stepsOf(e.value)) {
+      const yaml::Node* id = step->find("id");
+      job.steps.push_back(
+          {step->where.begin, step->where.end, id && id->isScalar() ? id->value : ""});
+    }
+    jobs_.push_back(std::move(job));
+  }
+}
+
+// The keys matrix.<key> may name, or nullopt when the matrix is computed.
+std::optional<std::vector<std::string>> JobScopes::matrixKeys(const yaml::Node& job) {
+  std::vector<std::string> keys;
+  const yaml::Node* strategy = job.find("strategy");
+  if (!strategy) return keys;
+  if (!strategy->isMapping()) return std::nullopt;
+  const yaml::Node* m = strategy->find("matrix");
+  if (!m) return keys;
+  if (!m->isMapping()) return std::nullopt;
+  for (const auto& e : m->entries) {
+    if (hasExpression(e.key.value)) return std::nullopt;
+    if (e.key.value == "exclude") continue;
+    if (e.key.value != "include") {
+      keys.push_back(e.key.value);
+      continue;
+    }
+    if (!e.value.isSequence()) return std::nullopt;
+    for (const auto& row : e.value.items) {
+      if (!row.isMapping()) return std::nullopt;
+      for (const auto& cell : row.entries)
+        keys.push_back(cell.key.value);
+    }
+  }
+  return keys;
+}
+
+void JobScopes::fill(Position at, expr::Scope* scope) const {
+  for (const auto& job : jobs_) {
+    if (at < job.begin || job.end < at) continue;
+    scope->needs = job.needs;
+    scope->matrix = job.matrix;
+    // Inside a step: the steps before it (a step cannot read its own
+    // outputs). Elsewhere in the job (outputs, environment url): all of them.
+    size_t limit = job.steps.size();
+    for (size_t i = 0; i < job.steps.size(); ++i)
+      if (!(at < job.steps[i].begin) && !(job.steps[i].end < at)) limit = i;
+    std::vector<std::string> before;
+    for (size_t i = 0; i < limit; ++i)
+      if (!job.steps[i].id.empty()) before.push_back(job.steps[i].id);
+    scope->steps = before;
+    return;
+  }
+}
+
+void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,
+                      const JobScopes* jobs, CheckContext& cx) {
   if (!n.isScalar()) return;
+  bool isCondition = isIf(contextDef) && !n.value.empty();
+  if (!isCondition && !expr::hasExpression(n.value)) return;
   const Allowed& a = allowedFor(contextDef);
-  std::optional<expr::ScalarMap> map;
-  if (!expr::hasExpression(n.value)) {
-    if (isIf(contextDef) && !n.value.empty()) checkOne(n, n.value, 0, a, cx, map);
-    return;
-  }
-  std::vector<expr::Segment> segments;
-  expr::ExprError err;
-  if (!expr::splitTemplate(n.value, &segments, &err)) {
-    map.emplace(n);
-    cx.diags.error(map->location(err.offset, 3), "expression", "'${{' is never closed with '}}'");
-    return;
-  }
-  for (const auto& s : segments) {
-    if (!s.expression) continue;
-    checkOne(n, s.text, s.offset, a, cx, map);
-  }
+  expr::Scope scope;
+  scope.contexts = a.contexts;
+  scope.functions = a.functions;
+  if (jobs) jobs->fill(n.where.begin, &scope);
+  // Reusable workflows can define more than the caller sees; composite actions
+  // have no job around them: leave what is unknown unchecked.
+  if (isCondition)
+    expr::checkIf(n, scope, cx.diags);
+  else
+    expr::checkScalar(n, scope, cx.diags);
 }
 
 }  // namespace galley::lint

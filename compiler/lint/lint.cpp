@@ -112,8 +112,10 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       empty.where = {&file, {1, 1}, {1, 1}};
       const yaml::Node& root = docs.empty() ? empty : docs.front();
       CheckContext cx{file, repo, options, found};
-      ScalarVisitor visit = [&cx](const yaml::Node& n, const SchemaDefinition* def) {
-        checkExpressions(n, def, cx);
+      std::optional<JobScopes> jobs;
+      if (kind == FileKind::Workflow) jobs.emplace(root);
+      ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def) {
+        checkExpressions(n, def, jobs ? &*jobs : nullptr, cx);
       };
       if (root.isNull()) {
         found.error(

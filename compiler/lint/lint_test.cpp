@@ -89,7 +89,7 @@ TEST_CASE("lint: untrusted data passed through env and expanded with env. is sti
 TEST_CASE("lint: a context the key does not allow is an expression error at its column") {
   std::string out = lintText(std::string(kHeader) +
                              "  j:\n    runs-on: ${{ runner.os }}\n    steps:\n      - run: x\n");
-  CHECK(out == "ci.yml:5:18: error: context 'runner' is not available here [expression]\n");
+  CHECK(out == "ci.yml:5:18: error: unknown named value 'runner' [expression]\n");
 }
 
 TEST_CASE("lint: deprecated workflow commands are found inside the script") {
