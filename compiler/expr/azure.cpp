@@ -902,6 +902,21 @@ Result evaluate(std::string_view text, const Value& contexts, Host& host) {
   return {true, out.value, out.version, {}};
 }
 
+namespace {
+
+// Where the `}}` closing an expression that starts at begin is; a `}}` in a
+// quoted string does not close it.
+size_t closingBraces(std::string_view s, size_t begin) {
+  bool quoted = false;
+  for (size_t i = begin; i + 1 < s.size(); ++i) {
+    if (s[i] == '\'') quoted = !quoted;
+    if (!quoted && s[i] == '}' && s[i + 1] == '}') return i;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 Result expandTemplate(std::string_view text, const Value& contexts, Host& host) {
   std::string out;
   size_t pos = 0;
@@ -912,7 +927,7 @@ Result expandTemplate(std::string_view text, const Value& contexts, Host& host) 
       out += text.substr(pos);
       break;
     }
-    size_t close = text.find("}}", open + 3);
+    size_t close = closingBraces(text, open + 3);
     if (close == std::string_view::npos)
       return {false, {}, false, "The expression is not closed: " + std::string(text.substr(open))};
     out += text.substr(pos, open - pos);

@@ -163,6 +163,9 @@ TEST_CASE("azure compile-time ${{ }} writes a missing value as empty, keeps a lo
   Result r = expandTemplate("pool-${{ variables.nope }}-${{ parameters.left }}", contexts(), host);
   REQUIRE(r.ok);
   CHECK(r.value.asString() == "pool--True");
+  r = expandTemplate("${{ format('{{{0}}}', 'x') }}!", contexts(), host);
+  REQUIRE(r.ok);
+  CHECK(r.value.asString() == "{x}!");
   r = expandTemplate("${{ parameters.myArray }}", contexts(), host);
   REQUIRE(r.ok);
   CHECK(r.value.kind() == Kind::Array);

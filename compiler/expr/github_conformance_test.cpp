@@ -73,12 +73,16 @@ TEST_CASE("expressions pass GitHub's conformance suite") {
   for (const auto& entry : fs::directory_iterator(dir))
     if (entry.path().extension() == ".json") files.push_back(entry.path());
   std::sort(files.begin(), files.end());
-  int passed = 0, failed = 0, skipped = 0;
+  int passed = 0, failed = 0, skipped = 0, runnerOnly = 0;
   for (const fs::path& file : files) {
     std::ifstream in(file);
     Json suite = Json::parse(in);
     for (const auto& [group, cases] : suite.items()) {
       for (const Json& c : cases) {
+        // Cases marked skip: ["typescript"] test the runner's behaviour
+        // (positions in multi-line expressions, the memory limit). Galley
+        // follows the runner, so they run here like the others.
+        if (c.contains("options") && c["options"].contains("skip")) ++runnerOnly;
         std::string problem = runCase(c);
         if (problem.empty()) {
           ++passed;
@@ -92,7 +96,8 @@ TEST_CASE("expressions pass GitHub's conformance suite") {
   }
   std::cout << "GitHub expression suite: " << passed << " passed, " << failed << " failed, "
             << skipped << " skipped, of " << (passed + failed + skipped) << " cases in "
-            << files.size() << " files\n";
+            << files.size() << " files (" << runnerOnly
+            << " marked skip:[typescript] run as runner cases)\n";
   CHECK(files.size() == 28);
   CHECK(passed + failed + skipped == 1020);
 }
