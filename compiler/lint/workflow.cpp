@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include "compiler/expr/evaluator.h"
+#include "compiler/expr/parser.h"
 #include "compiler/expr/scalar_map.h"
 #include "compiler/lint/checks.h"
 #include "compiler/lint/data.h"
@@ -204,6 +206,8 @@ class WorkflowChecker {
     checkEnv(job.find("env"));
     checkDefaults(job.find("defaults"));
     checkIf(job.find("if"));
+    if (const yaml::Node* snap = job.find("snapshot"); snap && snap->isMapping())
+      checkIf(snap->find("if"));
     checkTimeout(job.find("timeout-minutes"));
     checkRunsOn(job.find("runs-on"));
     checkMatrix(job.find("strategy"));
@@ -444,10 +448,32 @@ class WorkflowChecker {
       }
       t = trim(spans.front().inner);
     }
-    std::string c = lowerCase(t);
-    if (c == "true" || c == "false")
+    std::optional<bool> constant = constantCondition(t);
+    if (constant)
       diags().warning(cond->where, "constant-if",
-                      "the condition is always " + c + "; remove the if: key");
+                      std::string("the condition is always ") + (*constant ? "true" : "false") +
+                          "; remove the if: key");
+  }
+
+  // The value of a condition that reads no context and calls no status
+  // function or hashFiles, folded with compiler/expr's evaluator.
+  static std::optional<bool> constantCondition(std::string_view text) {
+    expr::ParseOptions options;
+    options.permissive = true;
+    expr::Expression parsed;
+    expr::ExprError err;
+    if (!expr::parse(text, options, &parsed, &err) || !parsed.root) return std::nullopt;
+    for (const auto& n : parsed.nodes) {
+      if (n.kind == expr::NodeKind::Context) return std::nullopt;
+      if (n.kind == expr::NodeKind::Call) {
+        const expr::FunctionSpec* f = expr::findFunction(expr::githubFunctions(), n.name);
+        if (!f || f->status || f->name == "hashFiles") return std::nullopt;
+      }
+    }
+    expr::EvalHost host;
+    expr::EvalResult r = expr::evaluate(parsed, expr::Value::object({}), host);
+    if (!r.ok) return std::nullopt;
+    return expr::truthy(r.value);
   }
 
   // --- steps --------------------------------------------------------------
