@@ -11,6 +11,7 @@
 #include "compiler/expr/azure.h"
 #include "compiler/expr/checker.h"
 #include "compiler/expr/evaluator.h"
+#include "compiler/expr/template.h"
 
 namespace galley::cli {
 
@@ -24,7 +25,9 @@ struct EvalOptions {
   std::string contextFile;
   std::string status = "success";
   bool jsonl = false;
-  std::string benchFile;  // hidden: --bench-parse FILE
+  bool asIf = false;        // EXPR is an if: condition
+  bool asTemplate = false;  // EXPR is a string with ${{ }} in it
+  std::string benchFile;    // hidden: --bench-parse FILE
 };
 
 class StatusHost : public expr::EvalHost {
@@ -119,7 +122,9 @@ int runSingle(const EvalOptions& o) {
   expr::Value contexts = expr::Value::object({});
   if (!o.contextFile.empty() && !readContext(o.contextFile, &contexts)) return kExitUsage;
   StatusHost host(status);
-  expr::EvalResult r = expr::evaluateText(o.expr, contexts, host);
+  expr::EvalResult r = o.asIf         ? expr::evaluateIf(o.expr, contexts, host)
+                       : o.asTemplate ? expr::interpolate(o.expr, contexts, host)
+                                      : expr::evaluateText(o.expr, contexts, host);
   if (!r.ok) {
     std::cerr << "error: " << r.error << "\n";
     return kExitFindings;
@@ -208,6 +213,10 @@ void attachEval(CLI::App& app, int& status) {
                   "JSON file: an object whose keys are the named values (github, env, ...)");
   cmd->add_option("--status", options->status,
                   "Job status for success()/failure()/cancelled(): success, failure, cancelled");
+  cmd->add_flag("--if", options->asIf,
+                "Read EXPR as an if: condition (${{ }} optional, implicit success() &&)");
+  cmd->add_flag("--template", options->asTemplate,
+                "Read EXPR as a string with ${{ }} expressions in it");
   cmd->add_flag("--jsonl", options->jsonl,
                 "Read {\"expr\",\"context\",\"status\"} JSON lines from stdin, write one result "
                 "line each");
