@@ -206,8 +206,10 @@ class WorkflowChecker {
     checkEnv(job.find("env"));
     checkDefaults(job.find("defaults"));
     checkIf(job.find("if"));
-    if (const yaml::Node* snap = job.find("snapshot"); snap && snap->isMapping())
+    if (const yaml::Node* snap = job.find("snapshot"); snap && snap->isMapping()) {
       checkIf(snap->find("if"));
+      if (const yaml::Node* v = snap->find("version"); v && v->isScalar()) checkPattern(*v, false);
+    }
     checkTimeout(job.find("timeout-minutes"));
     checkRunsOn(job.find("runs-on"));
     checkMatrix(job.find("strategy"));
@@ -254,8 +256,15 @@ class WorkflowChecker {
     if (run && run->isMapping()) checkShell(run->find("shell"));
   }
 
-  void checkShell(const yaml::Node* s) {
+  void checkShell(const yaml::Node* s, const std::string& os = "") {
     if (!s || !s->isScalar() || hasExpression(s->value)) return;
+    std::string v = lowerCase(s->value);
+    if (os == "posix" && (v == "powershell" || v == "cmd"))
+      diags().error(s->where, "shell-name",
+                    "shell '" + s->value + "' exists only on Windows runners; use pwsh or bash");
+    if (os == "windows" && v == "sh")
+      diags().error(s->where, "shell-name",
+                    "shell 'sh' does not exist on Windows runners; use bash or pwsh");
     static const std::vector<std::string> shells =
         jsonStrings(embeddedData("lint.json")["shells"]["names"]);
     if (std::find(shells.begin(), shells.end(), lowerCase(s->value)) != shells.end()) return;
@@ -291,9 +300,6 @@ class WorkflowChecker {
     static const nlohmann::json& data = embeddedData("lint.json")["runnerLabels"];
     static const std::vector<std::string> hosted = jsonStrings(data["githubHosted"]);
     static const std::vector<std::string> self = jsonStrings(data["selfHosted"]);
-    bool selfHosted = false;
-    for (const yaml::Node* l : labels)
-      if (lowerCase(l->value) == "self-hosted") selfHosted = true;
     const yaml::Node* firstHosted = nullptr;
     for (const yaml::Node* l : labels) {
       if (l->value.empty() || hasExpression(l->value)) continue;
@@ -316,7 +322,7 @@ class WorkflowChecker {
                           data["removed"][v].get<std::string>() + ")");
         continue;
       }
-      if (std::find(self.begin(), self.end(), v) != self.end() || selfHosted) continue;
+      if (std::find(self.begin(), self.end(), v) != self.end()) continue;
       if (configLabel(v)) continue;
       std::vector<std::string> all = hosted;
       all.insert(all.end(), self.begin(), self.end());
@@ -478,7 +484,22 @@ class WorkflowChecker {
 
   // --- steps --------------------------------------------------------------
 
+  // "windows", "posix" or "" (unknown: expressions, self-hosted labels).
+  static std::string runnerOs(const yaml::Node& job) {
+    const yaml::Node* r = job.find("runs-on");
+    if (r && r->isMapping()) r = r->find("labels");
+    std::vector<const yaml::Node*> labels = scalarsOf(r);
+    for (const yaml::Node* l : labels) {
+      std::string v = lowerCase(l->value);
+      if (hasExpression(v)) return "";
+      if (v.rfind("windows", 0) == 0) return "windows";
+      if (v.rfind("ubuntu", 0) == 0 || v.rfind("macos", 0) == 0 || v == "linux") return "posix";
+    }
+    return "";
+  }
+
   void checkSteps(const yaml::Node& job) {
+    std::string os = runnerOs(job);
     std::map<std::string, const yaml::Node*> ids;
     for (const yaml::Node* step : stepsOf(job)) {
       if (const yaml::Node* id = step->find("id");
@@ -498,7 +519,7 @@ class WorkflowChecker {
       checkIf(step->find("if"));
       checkEnv(step->find("env"));
       checkTimeout(step->find("timeout-minutes"));
-      checkShell(step->find("shell"));
+      checkShell(step->find("shell"), os);
       if (const yaml::Node* run = step->find("run"); run && run->isScalar()) checkDeprecated(*run);
       if (const yaml::Node* uses = step->find("uses"); uses && uses->isScalar())
         checkStepUses(*step, *uses);
@@ -701,7 +722,7 @@ class WorkflowChecker {
     std::string path = u.substr(0, at);
     size_t s1 = path.find('/');
     size_t s2 = s1 == std::string::npos ? s1 : path.find('/', s1 + 1);
-    if (at == std::string::npos || at + 1 == u.size() || s2 == std::string::npos) {
+    if (at == std::string::npos || at + 1 == u.size() || s1 == 0 || s2 == std::string::npos) {
       diags().error(
           uses.where, "workflow-call",
           "reusable workflow '" + u + "' must be {owner}/{repo}/{path}@{ref} or ./{path}");
@@ -719,7 +740,14 @@ class WorkflowChecker {
     }
     Diagnostics scratch;
     std::optional<yaml::Node> wf = yaml::load(*f, scratch);
-    if (!wf || !wf->isMapping()) return;
+    if (!wf || !wf->isMapping()) {
+      Diagnostic& d =
+          diags().error(uses.where, "workflow-call",
+                        "reusable workflow '" + uses.value + "' cannot be read" +
+                            (scratch.empty() ? "" : ": " + scratch.all().front().message));
+      if (!scratch.empty()) d.notes.push_back({scratch.all().front().where, "here"});
+      return;
+    }
     const yaml::Node* on = wf->find("on");
     const yaml::Node* call = nullptr;
     bool hasCall = false;
@@ -798,7 +826,7 @@ class WorkflowChecker {
       for (const char* f : {"branches", "branches-ignore", "tags", "tags-ignore"})
         for (const yaml::Node* p : scalarsOf(ev.value.find(f)))
           checkPattern(*p, true);
-      for (const char* f : {"paths", "paths-ignore"})
+      for (const char* f : {"paths", "paths-ignore", "names", "versions"})
         for (const yaml::Node* p : scalarsOf(ev.value.find(f)))
           checkPattern(*p, false);
     }
