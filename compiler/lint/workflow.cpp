@@ -212,6 +212,7 @@ class WorkflowChecker {
     }
     checkTimeout(job.find("timeout-minutes"));
     checkRunsOn(job.find("runs-on"));
+    checkMatrixRunsOn(job);
     checkMatrix(job.find("strategy"));
     if (const yaml::Entry* c = job.entry("container")) checkContainer(c->value, &c->key);
     if (const yaml::Node* s = job.find("services"); s && s->isMapping())
@@ -292,6 +293,30 @@ class WorkflowChecker {
   }
 
   // --- runs-on ------------------------------------------------------------
+
+  // runs-on: ${{ matrix.NAME }}: the labels are the values of that axis.
+  void checkMatrixRunsOn(const yaml::Node& job) {
+    const yaml::Node* r = job.find("runs-on");
+    if (!r || !r->isScalar()) return;
+    std::vector<ExprSpan> spans = findExpressions(r->value);
+    if (spans.size() != 1 || spans[0].begin != 0 || spans[0].end != r->value.size()) return;
+    std::vector<ContextPath> paths = contextPaths(spans[0].inner);
+    if (paths.size() != 1 || paths[0].path.rfind("matrix.", 0) != 0) return;
+    std::string axis = paths[0].path.substr(7);
+    const yaml::Node* strategy = job.find("strategy");
+    const yaml::Node* m = strategy && strategy->isMapping() ? strategy->find("matrix") : nullptr;
+    if (!m || !m->isMapping()) return;
+    for (const auto& e : m->entries) {
+      if (lowerCase(e.key.value) == axis && e.value.isSequence())
+        for (const auto& v : e.value.items)
+          checkRunsOn(&v);
+      if (e.key.value == "include" && e.value.isSequence())
+        for (const auto& row : e.value.items)
+          if (row.isMapping())
+            for (const auto& cell : row.entries)
+              if (lowerCase(cell.key.value) == axis) checkRunsOn(&cell.value);
+    }
+  }
 
   void checkRunsOn(const yaml::Node* r) {
     if (!r) return;

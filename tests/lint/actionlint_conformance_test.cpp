@@ -184,7 +184,7 @@ void lintProjects(const std::string& dir, Tally& t) {
   }
 }
 
-constexpr double kRecallFloor = 73.0;
+constexpr double kRecallFloor = 73.3;
 constexpr double kPrecisionFloor = 89.9;
 
 double percent(size_t a, size_t b) {
