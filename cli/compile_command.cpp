@@ -1,15 +1,120 @@
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 
+#include "cli/app.h"
 #include "cli/commands.h"
+#include "compiler/compile.h"
+#include "compiler/diff.h"
+#include "compiler/render.h"
 
 namespace galley::cli {
 
-void attachCompile(CLI::App& app, int& status) {
-  app.add_subcommand("compile", "Compile galley.yml into GitHub and Azure DevOps pipelines");
+namespace {
+
+struct CompileArgs {
+  std::string file = "galley.yml";
+  std::string target = "all";
+  std::string out;
+  std::string format = "text";
+  bool check = false;
+};
+
+std::string readFile(const std::string& path, bool* exists) {
+  std::ifstream in(path, std::ios::binary);
+  *exists = static_cast<bool>(in);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
-void attachRecipes(CLI::App& app, int& status) {
-  app.add_subcommand("recipes", "List the recipe library, or show one recipe");
+void report(const Diagnostics& diags, const std::string& format) {
+  if (format == "json") {
+    std::cout << toJson(diags).dump(2) << '\n';
+  } else {
+    renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
+  }
+}
+
+// Writes only files whose content changed, so timestamps stay put for
+// tools that watch them.
+bool writeFiles(const std::vector<GeneratedFile>& files) {
+  for (const auto& f : files) {
+    bool exists = false;
+    if (readFile(f.path, &exists) == f.text && exists) {
+      std::cout << "unchanged " << f.path << '\n';
+      continue;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(f.path).parent_path(), ec);
+    std::ofstream out(f.path, std::ios::binary);
+    if (!out || !(out << f.text) || !out.flush()) {
+      std::cerr << "galley: cannot write " << f.path << '\n';
+      return false;
+    }
+    std::cout << "wrote " << f.path << '\n';
+  }
+  return true;
+}
+
+int checkFiles(const std::vector<GeneratedFile>& files) {
+  int stale = 0;
+  for (const auto& f : files) {
+    bool exists = false;
+    std::string onDisk = readFile(f.path, &exists);
+    if (exists && onDisk == f.text) continue;
+    ++stale;
+    std::cout << unifiedDiff(onDisk, f.text, exists ? f.path : "/dev/null", f.path + " (compiled)");
+  }
+  if (stale) {
+    std::cerr << "galley: " << stale << " generated file" << (stale == 1 ? " is" : "s are")
+              << " stale; run `galley compile` and commit the result\n";
+    return kExitFindings;
+  }
+  std::cerr << "galley: " << files.size() << " generated files are up to date\n";
+  return kExitOk;
+}
+
+int runCompile(const CompileArgs& args) {
+  CompileOptions options;
+  options.file = args.file;
+  options.github = args.target == "all" || args.target == "github";
+  options.ado = args.target == "all" || args.target == "ado";
+  options.outDir = args.out;
+  Sources sources;
+  Diagnostics diags;
+  auto files = compile(options, sources, diags);
+  diags.sort();
+  report(diags, args.format);
+  if (!files) {
+    // A file galley cannot read is a usage problem; a broken galley.yml is a finding.
+    for (const auto& d : diags.all())
+      if (d.rule == "io") return kExitUsage;
+    return kExitFindings;
+  }
+  if (args.check) return checkFiles(*files);
+  return writeFiles(*files) ? kExitOk : kExitUsage;
+}
+
+}  // namespace
+
+void attachCompile(CLI::App& app, int& status) {
+  auto args = std::make_shared<CompileArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "compile", "Compile galley.yml into GitHub Actions workflows and Azure DevOps pipelines");
+  cmd->add_option("file", args->file, "The project file")->capture_default_str();
+  cmd->add_option("--target,-t", args->target, "github, ado or all")
+      ->check(CLI::IsMember({"github", "ado", "all"}))
+      ->capture_default_str();
+  cmd->add_option("--out,-o", args->out,
+                  "Root folder for generated files (default: galley.yml's folder)");
+  cmd->add_option("--format,-f", args->format, "Diagnostics as text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--check", args->check,
+                "Exit 1 with a diff when the generated files on disk are stale");
+  cmd->callback([args, &status] { status = runCompile(*args); });
 }
 
 }  // namespace galley::cli

@@ -36,6 +36,14 @@ void Diagnostics::sort() {
     if (a.where.path() != b.where.path()) return a.where.path() < b.where.path();
     return a.where.begin < b.where.begin;
   });
+  // A recipe used twice reports its own problems twice; say each once.
+  auto same = [](const Diagnostic& a, const Diagnostic& b) {
+    return a.where.file == b.where.file && a.where.begin == b.where.begin && a.rule == b.rule &&
+           a.message == b.message;
+  };
+  items_.erase(std::unique(items_.begin(), items_.end(), same), items_.end());
+  errors_ = std::count_if(items_.begin(), items_.end(),
+                          [](const Diagnostic& d) { return d.severity == Severity::Error; });
 }
 
 namespace {

@@ -44,7 +44,8 @@ class Diagnostics {
   }
 
   void append(Diagnostics&& other);
-  // Orders by file, then position, keeping the report order for ties.
+  // Orders by file, then position, keeping the report order for ties, and
+  // drops exact repeats.
   void sort();
 
   const std::vector<Diagnostic>& all() const { return items_; }

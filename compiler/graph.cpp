@@ -7,7 +7,8 @@ namespace galley {
 bool topologicalOrder(const std::vector<GraphNode>& nodes, std::vector<size_t>* order,
                       std::vector<std::string>* cycle) {
   std::map<std::string, size_t> index;
-  for (size_t i = 0; i < nodes.size(); ++i) index[nodes[i].id] = i;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    index[nodes[i].id] = i;
   enum Mark { kNew, kActive, kDone };
   std::vector<Mark> mark(nodes.size(), kNew);
   order->clear();
@@ -25,8 +26,10 @@ bool topologicalOrder(const std::vector<GraphNode>& nodes, std::vector<size_t>* 
         if (mark[dep] == kActive) {
           cycle->clear();
           size_t start = 0;
-          while (stack[start].first != dep) ++start;
-          for (size_t k = start; k < stack.size(); ++k) cycle->push_back(nodes[stack[k].first].id);
+          while (stack[start].first != dep)
+            ++start;
+          for (size_t k = start; k < stack.size(); ++k)
+            cycle->push_back(nodes[stack[k].first].id);
           cycle->push_back(nodes[dep].id);
           return false;
         }
@@ -46,7 +49,8 @@ bool topologicalOrder(const std::vector<GraphNode>& nodes, std::vector<size_t>* 
 
 std::string cyclePath(const std::vector<std::string>& cycle) {
   std::string s;
-  for (const auto& id : cycle) s += (s.empty() ? "" : " -> ") + id;
+  for (const auto& id : cycle)
+    s += (s.empty() ? "" : " -> ") + id;
   return s;
 }
 

@@ -17,9 +17,9 @@ using Env = std::vector<std::pair<std::string, Text>>;
 // One target's form of an action step.
 struct TargetForm {
   bool present = false;
-  std::string uses;      // GitHub: OWNER/REPO@REF; Azure DevOps: TASK@N
+  std::string uses;       // GitHub: OWNER/REPO@REF; Azure DevOps: TASK@N
   bool checkout = false;  // Azure DevOps `- checkout: self`
-  Env with;              // GitHub with: / Azure DevOps inputs:
+  Env with;               // GitHub with: / Azure DevOps inputs:
 };
 
 struct Step {

@@ -31,7 +31,8 @@ std::vector<Use> parseUses(const yaml::Node& map, Diagnostics& diags) {
     u.recipeWhere = e.key.where;
     std::string what = "recipe use '" + u.id + "'";
     if (!e.value.isNull()) {
-      if (!shape::mapping(e.value, {"recipe", "with", "needs", "if", "name"}, what, diags)) continue;
+      if (!shape::mapping(e.value, {"recipe", "with", "needs", "if", "name"}, what, diags))
+        continue;
       if (const yaml::Node* r = e.value.find("recipe")) {
         if (auto s = shape::scalar(*r, what + "'s recipe", diags)) {
           u.recipe = *s;
@@ -39,18 +40,21 @@ std::vector<Use> parseUses(const yaml::Node& map, Diagnostics& diags) {
         }
       }
       if (const yaml::Node* w = e.value.find("with")) {
-        if (w->isNull() || shape::isMapping(*w, what + "'s with", diags)) u.with = w->isNull() ? nullptr : w;
+        if (w->isNull() || shape::isMapping(*w, what + "'s with", diags))
+          u.with = w->isNull() ? nullptr : w;
       }
       if (const yaml::Node* n = e.value.find("needs")) {
         if (n->isScalar()) {
           u.needs.push_back({n->value, n->where});
         } else if (shape::isSequence(*n, what + "'s needs", diags)) {
           for (const auto& item : n->items)
-            if (shape::scalar(item, "each need", diags)) u.needs.push_back({item.value, item.where});
+            if (shape::scalar(item, "each need", diags))
+              u.needs.push_back({item.value, item.where});
         }
       }
       if (const yaml::Node* c = e.value.find("if")) u.condition = c;
-      if (const yaml::Node* n = e.value.find("name")) u.name = shape::scalar(*n, what + "'s name", diags).value_or("");
+      if (const yaml::Node* n = e.value.find("name"))
+        u.name = shape::scalar(*n, what + "'s name", diags).value_or("");
     }
     uses.push_back(std::move(u));
   }
@@ -63,28 +67,32 @@ bool envName(const yaml::Node& key, const std::string& what, Diagnostics& diags)
   static const std::regex valid("[A-Za-z_][A-Za-z0-9_]*");
   if (std::regex_match(key.value, valid)) return true;
   diags.error(key.where, "invalid-id",
-              what + " '" + key.value + "' must be a valid environment variable name: letters, digits and '_'");
+              what + " '" + key.value +
+                  "' must be a valid environment variable name: letters, digits and '_'");
   return false;
 }
 
 void parseAgents(const yaml::Node& n, Project& p, Diagnostics& diags) {
   if (!shape::mapping(n, {"github", "ado"}, "agents", diags)) return;
   if (const yaml::Node* g = n.find("github")) {
-    if (auto labels = shape::stringList(*g, "agents.github", diags)) p.agents.githubLabels = *labels;
+    if (auto labels = shape::stringList(*g, "agents.github", diags))
+      p.agents.githubLabels = *labels;
   }
   if (const yaml::Node* a = n.find("ado")) {
     if (!shape::mapping(*a, {"pool", "vmImage"}, "agents.ado", diags)) return;
     const yaml::Node* pool = a->find("pool");
     const yaml::Node* image = a->find("vmImage");
     if (pool && image) {
-      diags.error(image->where, "agents", "give agents.ado either 'pool' (self-hosted) or 'vmImage', not both");
+      diags.error(image->where, "agents",
+                  "give agents.ado either 'pool' (self-hosted) or 'vmImage', not both");
       return;
     }
     if (pool) {
       p.agents.adoPool = shape::scalar(*pool, "agents.ado.pool", diags).value_or("");
       p.agents.adoVmImage.clear();
     }
-    if (image) p.agents.adoVmImage = shape::scalar(*image, "agents.ado.vmImage", diags).value_or("");
+    if (image)
+      p.agents.adoVmImage = shape::scalar(*image, "agents.ado.vmImage", diags).value_or("");
   }
 }
 
@@ -97,19 +105,22 @@ void parseEnvironments(const yaml::Node& n, Project& p, Diagnostics& diags) {
       std::string what = "environment '" + env.name + "'";
       if (!shape::mapping(e.value, {"approvers", "description"}, what, diags)) continue;
       if (const yaml::Node* a = e.value.find("approvers"))
-        env.approvers = shape::stringList(*a, what + "'s approvers", diags).value_or(std::vector<std::string>{});
+        env.approvers = shape::stringList(*a, what + "'s approvers", diags)
+                            .value_or(std::vector<std::string>{});
       if (const yaml::Node* d = e.value.find("description")) env.description = d->value;
     }
     p.environments.push_back(std::move(env));
   }
 }
 
-void parseFilter(const yaml::Node& n, BranchFilter& f, const std::string& what, Diagnostics& diags) {
+void parseFilter(const yaml::Node& n, BranchFilter& f, const std::string& what,
+                 Diagnostics& diags) {
   f.present = true;
   if (n.isNull()) return;
   if (!shape::mapping(n, {"branches", "paths"}, what, diags)) return;
   if (const yaml::Node* b = n.find("branches"))
-    f.branches = shape::stringList(*b, what + ".branches", diags).value_or(std::vector<std::string>{});
+    f.branches =
+        shape::stringList(*b, what + ".branches", diags).value_or(std::vector<std::string>{});
   if (const yaml::Node* p = n.find("paths"))
     f.paths = shape::stringList(*p, what + ".paths", diags).value_or(std::vector<std::string>{});
 }
@@ -144,7 +155,8 @@ void parseManual(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
     if (const yaml::Node* ty = e.value.find("type")) {
       static const std::vector<std::string> types = {"string", "number", "boolean", "choice"};
       if (std::find(types.begin(), types.end(), ty->value) == types.end()) {
-        diags.error(ty->where, "type", "input type must be string, number, boolean or choice, not '" + ty->value + "'",
+        diags.error(ty->where, "type",
+                    "input type must be string, number, boolean or choice, not '" + ty->value + "'",
                     didYouMean(ty->value, types));
         continue;
       }
@@ -152,7 +164,8 @@ void parseManual(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
     }
     if (const yaml::Node* d = e.value.find("description")) in.description = d->value;
     if (const yaml::Node* o = e.value.find("options"))
-      in.options = shape::stringList(*o, what + "'s options", diags).value_or(std::vector<std::string>{});
+      in.options =
+          shape::stringList(*o, what + "'s options", diags).value_or(std::vector<std::string>{});
     if (in.type == "choice" && in.options.empty()) {
       diags.error(e.key.where, "missing-key", "choice " + what + " needs 'options'");
       continue;
@@ -165,7 +178,8 @@ void parseManual(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
 void parseTriggers(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
   if (!shape::mapping(n, {"push", "pull-request", "schedule", "manual"}, "on", diags)) return;
   if (const yaml::Node* p = n.find("push")) parseFilter(*p, t.push, "on.push", diags);
-  if (const yaml::Node* p = n.find("pull-request")) parseFilter(*p, t.pullRequest, "on.pull-request", diags);
+  if (const yaml::Node* p = n.find("pull-request"))
+    parseFilter(*p, t.pullRequest, "on.pull-request", diags);
   if (const yaml::Node* m = n.find("manual")) parseManual(*m, t, diags);
   if (const yaml::Node* s = n.find("schedule")) {
     if (!shape::isSequence(*s, "on.schedule", diags)) return;
@@ -174,12 +188,15 @@ void parseTriggers(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
       const yaml::Node* cron = shape::require(item, "cron", "schedule", diags);
       if (!cron) continue;
       if (!validCron(cron->value)) {
-        diags.error(cron->where, "cron", "'" + cron->value + "' is not a cron schedule of five fields (minute hour day month weekday)");
+        diags.error(cron->where, "cron",
+                    "'" + cron->value +
+                        "' is not a cron schedule of five fields (minute hour day month weekday)");
         continue;
       }
       Schedule sch{cron->value, {}};
       if (const yaml::Node* b = item.find("branches"))
-        sch.branches = shape::stringList(*b, "schedule branches", diags).value_or(std::vector<std::string>{});
+        sch.branches =
+            shape::stringList(*b, "schedule branches", diags).value_or(std::vector<std::string>{});
       t.schedules.push_back(std::move(sch));
     }
   }
@@ -193,7 +210,8 @@ void parsePipeline(const yaml::Entry& e, Project& p, Diagnostics& diags) {
   spec.id = e.key.value;
   spec.name = spec.id;
   spec.where = e.key.where;
-  if (const yaml::Node* n = e.value.find("name")) spec.name = shape::scalar(*n, what + "'s name", diags).value_or(spec.id);
+  if (const yaml::Node* n = e.value.find("name"))
+    spec.name = shape::scalar(*n, what + "'s name", diags).value_or(spec.id);
   if (const yaml::Node* on = e.value.find("on")) parseTriggers(*on, spec.on, diags);
   const yaml::Node* recipes = shape::require(e.value, "recipes", what, diags);
   if (recipes) spec.uses = parseUses(*recipes, diags);
@@ -208,13 +226,16 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
   auto doc = yaml::load(file, diags);
   if (!doc) return std::nullopt;
   if (doc->isNull()) {
-    diags.error(doc->where, "empty-file", "galley.yml is empty: it needs at least 'name' and 'pipelines'");
+    diags.error(doc->where, "empty-file",
+                "galley.yml is empty: it needs at least 'name' and 'pipelines'");
     return std::nullopt;
   }
   Project p;
   p.document = std::move(*doc);
   const yaml::Node& d = p.document;
-  if (!shape::mapping(d, {"name", "targets", "agents", "environments", "variables", "secrets", "recipes-dir", "pipelines"},
+  if (!shape::mapping(d,
+                      {"name", "targets", "agents", "environments", "variables", "secrets",
+                       "recipes-dir", "pipelines"},
                       "galley.yml", diags))
     return std::nullopt;
   p.path = file.path();
@@ -228,10 +249,13 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
       for (size_t i = 0; i < list->size(); ++i) {
         const std::string& target = (*list)[i];
         const yaml::Node& at = t->isSequence() ? t->items[i] : *t;
-        if (target == "github") p.github = true;
-        else if (target == "ado") p.ado = true;
-        else diags.error(at.where, "target", "unknown target '" + target + "': use github or ado",
-                         didYouMean(target, {"github", "ado"}));
+        if (target == "github")
+          p.github = true;
+        else if (target == "ado")
+          p.ado = true;
+        else
+          diags.error(at.where, "target", "unknown target '" + target + "': use github or ado",
+                      didYouMean(target, {"github", "ado"}));
       }
     }
   }
@@ -241,19 +265,23 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
     if (shape::isMapping(*v, "variables", diags))
       for (const auto& e : v->entries)
         if (envName(e.key, "variable", diags))
-          if (auto s = shape::scalar(e.value, "variable '" + e.key.value + "'", diags)) p.variables.emplace_back(e.key.value, *s);
+          if (auto s = shape::scalar(e.value, "variable '" + e.key.value + "'", diags))
+            p.variables.emplace_back(e.key.value, *s);
   }
   if (const yaml::Node* s = d.find("secrets")) {
     if (shape::isSequence(*s, "secrets", diags))
       for (const auto& item : s->items)
-        if (shape::scalar(item, "secret name", diags) && envName(item, "secret", diags)) p.secrets.push_back(item.value);
+        if (shape::scalar(item, "secret name", diags) && envName(item, "secret", diags))
+          p.secrets.push_back(item.value);
   }
   std::string recipesDir = "recipes";
-  if (const yaml::Node* r = d.find("recipes-dir")) recipesDir = shape::scalar(*r, "recipes-dir", diags).value_or(recipesDir);
+  if (const yaml::Node* r = d.find("recipes-dir"))
+    recipesDir = shape::scalar(*r, "recipes-dir", diags).value_or(recipesDir);
   p.recipesDir = (std::filesystem::path(p.dir) / recipesDir).lexically_normal().string();
   const yaml::Node* pipelines = shape::require(d, "pipelines", "galley.yml", diags);
   if (pipelines && shape::isMapping(*pipelines, "pipelines", diags))
-    for (const auto& e : pipelines->entries) parsePipeline(e, p, diags);
+    for (const auto& e : pipelines->entries)
+      parsePipeline(e, p, diags);
   return p;
 }
 

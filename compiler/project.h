@@ -14,7 +14,7 @@ namespace galley {
 struct Use {
   std::string id;
   std::string recipe;
-  std::string name;  // display name; empty for the recipe's description
+  std::string name;                  // display name; empty for the recipe's description
   const yaml::Node* with = nullptr;  // mapping or nullptr
   std::vector<std::pair<std::string, Location>> needs;
   const yaml::Node* condition = nullptr;
@@ -70,7 +70,7 @@ struct PipelineSpec {
 
 struct Agents {
   std::vector<std::string> githubLabels = {"ubuntu-latest"};
-  std::string adoPool;                  // self-hosted pool, or
+  std::string adoPool;                       // self-hosted pool, or
   std::string adoVmImage = "ubuntu-latest";  // a Microsoft-hosted image
 };
 

@@ -50,12 +50,14 @@ bool isSingleReference(const yaml::Node& v) {
 }
 
 std::optional<ParamType> parseType(const yaml::Node& n, Diagnostics& diags) {
-  static const std::vector<std::string> names = {"string", "number", "boolean", "choice", "list", "map"};
+  static const std::vector<std::string> names = {"string", "number", "boolean",
+                                                 "choice", "list",   "map"};
   for (size_t i = 0; i < names.size(); ++i)
     if (n.isScalar() && n.value == names[i]) return static_cast<ParamType>(i);
-  diags.error(n.where, "type",
-              "unknown parameter type '" + n.value + "': use string, number, boolean, choice, list or map",
-              didYouMean(n.value, names));
+  diags.error(
+      n.where, "type",
+      "unknown parameter type '" + n.value + "': use string, number, boolean, choice, list or map",
+      didYouMean(n.value, names));
   return std::nullopt;
 }
 
@@ -86,7 +88,8 @@ bool parseParameter(const yaml::Entry& e, Recipe& r, Diagnostics& diags) {
     return false;
   }
   if (p.type != ParamType::Choice && spec.find("options")) {
-    diags.error(spec.entry("options")->key.where, "unknown-key", "'options' only applies to choice parameters");
+    diags.error(spec.entry("options")->key.where, "unknown-key",
+                "'options' only applies to choice parameters");
     return false;
   }
   if (const yaml::Node* req = spec.find("required")) {
@@ -121,8 +124,10 @@ bool parseOutputs(const yaml::Node& outputs, Recipe& r, Diagnostics& diags) {
       continue;
     }
     size_t dot = from->value.find('.');
-    if (!from->isScalar() || dot == std::string::npos || from->value.find('.', dot + 1) != std::string::npos) {
-      diags.error(from->where, "output", "'from' must be MEMBER.OUTPUT, such as train.model-version");
+    if (!from->isScalar() || dot == std::string::npos ||
+        from->value.find('.', dot + 1) != std::string::npos) {
+      diags.error(from->where, "output",
+                  "'from' must be MEMBER.OUTPUT, such as train.model-version");
       ok = false;
       continue;
     }
@@ -144,7 +149,8 @@ bool checkParameterValue(const Parameter& p, const yaml::Node& v, Diagnostics& d
   std::string what = "parameter '" + p.name + "'";
   auto wrong = [&](const std::string& expected) {
     diags.error(v.where, "parameter-type",
-                what + " expects " + expected + ", not " + (v.isScalar() ? "'" + v.value + "'" : v.typeName()));
+                what + " expects " + expected + ", not " +
+                    (v.isScalar() ? "'" + v.value + "'" : v.typeName()));
     return false;
   };
   switch (p.type) {
@@ -158,8 +164,10 @@ bool checkParameterValue(const Parameter& p, const yaml::Node& v, Diagnostics& d
       if (!v.isScalar()) return wrong("one of " + std::to_string(p.options.size()) + " choices");
       if (std::find(p.options.begin(), p.options.end(), v.value) != p.options.end()) return true;
       std::string all;
-      for (const auto& o : p.options) all += (all.empty() ? "" : ", ") + o;
-      diags.error(v.where, "parameter-choice", what + " must be one of " + all + ", not '" + v.value + "'",
+      for (const auto& o : p.options)
+        all += (all.empty() ? "" : ", ") + o;
+      diags.error(v.where, "parameter-choice",
+                  what + " must be one of " + all + ", not '" + v.value + "'",
                   didYouMean(v.value, p.options));
       return false;
     }
@@ -184,7 +192,8 @@ std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& ex
     diags.error(doc.where, "empty-file", "recipe file is empty");
     return nullptr;
   }
-  if (!shape::mapping(doc, {"recipe", "description", "parameters", "outputs", "jobs", "steps", "uses"},
+  if (!shape::mapping(doc,
+                      {"recipe", "description", "parameters", "outputs", "jobs", "steps", "uses"},
                       "recipe", diags))
     return nullptr;
   auto r = std::make_unique<Recipe>();
@@ -201,13 +210,15 @@ std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& ex
   }
   if (const yaml::Node* params = doc.find("parameters")) {
     if (shape::isMapping(*params, "parameters", diags))
-      for (const auto& e : params->entries) parseParameter(e, *r, diags);
+      for (const auto& e : params->entries)
+        parseParameter(e, *r, diags);
   }
   if (const yaml::Node* outputs = doc.find("outputs")) parseOutputs(*outputs, *r, diags);
 
   int bodies = 0;
-  for (auto [key, kind] : {std::pair{"jobs", RecipeKind::Jobs}, std::pair{"steps", RecipeKind::Steps},
-                           std::pair{"uses", RecipeKind::Uses}}) {
+  for (auto [key, kind] :
+       {std::pair{"jobs", RecipeKind::Jobs}, std::pair{"steps", RecipeKind::Steps},
+        std::pair{"uses", RecipeKind::Uses}}) {
     if (const yaml::Node* b = doc.find(key)) {
       ++bodies;
       r->kind = kind;
@@ -215,11 +226,13 @@ std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& ex
     }
   }
   if (bodies != 1) {
-    diags.error(name->where, "recipe-body", "a recipe has exactly one of 'jobs', 'steps' and 'uses'");
+    diags.error(name->where, "recipe-body",
+                "a recipe has exactly one of 'jobs', 'steps' and 'uses'");
     return nullptr;
   }
-  if (r->kind == RecipeKind::Steps ? !shape::isSequence(r->body, "steps", diags)
-                                   : !shape::isMapping(r->body, r->kind == RecipeKind::Jobs ? "jobs" : "uses", diags))
+  if (r->kind == RecipeKind::Steps
+          ? !shape::isSequence(r->body, "steps", diags)
+          : !shape::isMapping(r->body, r->kind == RecipeKind::Jobs ? "jobs" : "uses", diags))
     return nullptr;
   if (diags.errorCount() > before) return nullptr;
   return r;
@@ -235,11 +248,13 @@ bool RecipeLibrary::exists(const std::string& name) const {
 
 std::vector<std::string> RecipeLibrary::names() const {
   std::set<std::string> all;
-  for (const auto& [name, text] : builtinRecipeFiles()) all.insert(name);
+  for (const auto& [name, text] : builtinRecipeFiles())
+    if (name != "actions") all.insert(name);  // recipes/actions.yml holds portable actions
   std::error_code ec;
   if (!projectDir_.empty() && fs::is_directory(projectDir_, ec)) {
     for (const auto& entry : fs::directory_iterator(projectDir_, ec))
-      if (entry.path().extension() == ".yml") all.insert(entry.path().stem().string());
+      if (entry.path().extension() == ".yml" && entry.path().stem() != "actions")
+        all.insert(entry.path().stem().string());
   }
   return {all.begin(), all.end()};
 }
@@ -248,7 +263,7 @@ const Recipe* RecipeLibrary::find(const std::string& name, Diagnostics& diags) {
   if (auto it = loaded_.find(name); it != loaded_.end()) return it->second.get();
   if (failed_.count(name)) return nullptr;
   failed_[name] = true;
-  if (!shape::validId(name)) return nullptr;
+  if (!shape::validId(name) || name == "actions") return nullptr;
   const SourceFile* file = nullptr;
   std::string origin = "built-in";
   fs::path local = fs::path(projectDir_) / (name + ".yml");

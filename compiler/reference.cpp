@@ -21,7 +21,8 @@ bool Text::hasRefs() const {
 
 std::string Text::str() const {
   std::string s;
-  for (const auto& p : pieces) s += p.text;
+  for (const auto& p : pieces)
+    s += p.text;
   return s;
 }
 
@@ -44,7 +45,10 @@ std::string envNameOf(const std::vector<std::string>& path) {
   for (const auto& part : path) {
     if (part == "outputs") continue;
     if (!out.empty()) out += '_';
-    for (char c : part) out += (c == '-' || c == '.') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : part)
+      out += (c == '-' || c == '.')
+                 ? '_'
+                 : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return out;
 }
@@ -79,8 +83,10 @@ bool splitPath(const std::string& s, std::vector<std::string>& parts) {
 }
 
 std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
@@ -101,7 +107,8 @@ std::optional<Text> parseText(const yaml::Node& scalar, Resolver& resolver, Diag
     out.append(Text::literal(s.substr(pos, open - pos)));
     size_t close = s.find("}}", open + 3);
     if (close == std::string::npos) {
-      diags.error(locationInScalar(scalar, open, 3), "reference", "'${{' is never closed with '}}'");
+      diags.error(locationInScalar(scalar, open, 3), "reference",
+                  "'${{' is never closed with '}}'");
       return std::nullopt;
     }
     std::string inner = trim(std::string_view(s).substr(open + 3, close - open - 3));
@@ -109,9 +116,10 @@ std::optional<Text> parseText(const yaml::Node& scalar, Resolver& resolver, Diag
     std::vector<std::string> path;
     if (!splitPath(inner, path)) {
       diags.error(at, "reference",
-                  "'" + inner + "' is not a reference: write one of params.NAME, vars.NAME, "
-                  "secrets.NAME, inputs.NAME, matrix.NAME, steps.ID.outputs.NAME, "
-                  "needs.JOB.outputs.NAME or uses.ID.outputs.NAME");
+                  "'" + inner +
+                      "' is not a reference: write one of params.NAME, vars.NAME, "
+                      "secrets.NAME, inputs.NAME, matrix.NAME, steps.ID.outputs.NAME, "
+                      "needs.JOB.outputs.NAME or uses.ID.outputs.NAME");
       ok = false;
     } else if (!resolver.resolve(path, at, out, diags)) {
       ok = false;
@@ -157,7 +165,8 @@ class CondParser {
   Location here(size_t length) const { return locationInScalar(node_, base_ + pos_, length); }
 
   void skipSpace() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_])))
+      ++pos_;
   }
 
   bool eat(std::string_view op) {
@@ -212,7 +221,8 @@ class CondParser {
     skipSpace();
     for (const char* op : {"<=", ">=", "<", ">"})
       if (s_.compare(pos_, std::string_view(op).size(), op) == 0)
-        return fail(std::string("'") + op + "' is not supported in galley conditions; use == or !=");
+        return fail(std::string("'") + op +
+                    "' is not supported in galley conditions; use == or !=");
     return left;
   }
 
@@ -247,7 +257,8 @@ class CondParser {
     if (ch == '\'') return parseString();
     if (std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.') {
       size_t start = pos_;
-      while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.' || s_[pos_] == '-' || s_[pos_] == '+'))
+      while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) ||
+                                  s_[pos_] == '.' || s_[pos_] == '-' || s_[pos_] == '+'))
         ++pos_;
       yaml::Node probe;
       probe.kind = yaml::Kind::Scalar;
@@ -259,7 +270,8 @@ class CondParser {
       return c;
     }
     size_t start = pos_;
-    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_' || s_[pos_] == '-' || s_[pos_] == '.'))
+    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) ||
+                                s_[pos_] == '_' || s_[pos_] == '-' || s_[pos_] == '.'))
       ++pos_;
     std::string word = s_.substr(start, pos_ - start);
     if (word.empty()) return fail("unexpected '" + s_.substr(pos_, 1) + "'");
@@ -267,8 +279,11 @@ class CondParser {
     if (eat("(")) {
       static const char* status[] = {"success", "failure", "always", "cancelled"};
       bool known = false;
-      for (const char* f : status) known |= word == f;
-      if (!known) return fail("unknown function '" + word + "': galley conditions take success(), failure(), always() and cancelled()");
+      for (const char* f : status)
+        known |= word == f;
+      if (!known)
+        return fail("unknown function '" + word +
+                    "': galley conditions take success(), failure(), always() and cancelled()");
       if (!eat(")")) return fail("'" + word + "' takes no arguments");
       c.op = Cond::Op::Status;
       c.text = word;
@@ -326,7 +341,9 @@ class CondParser {
       yaml::Node probe;
       probe.kind = yaml::Kind::Scalar;
       probe.value = c.text;
-      c.lit = probe.asBool() ? Cond::Lit::Boolean : probe.asNumber() ? Cond::Lit::Number : Cond::Lit::String;
+      c.lit = probe.asBool()     ? Cond::Lit::Boolean
+              : probe.asNumber() ? Cond::Lit::Number
+                                 : Cond::Lit::String;
     } else {
       return fail("'" + word + "' mixes text and references; conditions need a single value");
     }
@@ -343,7 +360,8 @@ class CondParser {
 };
 
 std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -397,8 +415,9 @@ std::optional<Cond> parseCondition(const yaml::Node& n, Resolver& resolver, Diag
     base = text.find("${{") + 3;
     text = t.substr(3, t.size() - 5);
   } else if (t.find("${{") != std::string::npos) {
-    diags.error(n.where, "condition",
-                "a condition is one expression: write 'if: ${{ a && b }}', not text around '${{ }}'");
+    diags.error(
+        n.where, "condition",
+        "a condition is one expression: write 'if: ${{ a && b }}', not text around '${{ }}'");
     return std::nullopt;
   }
   CondParser parser(n, base, text, resolver, diags);
@@ -421,7 +440,8 @@ std::optional<bool> fold(Cond& c) {
     case Cond::Op::Ne: {
       fold(c.args[0]);
       fold(c.args[1]);
-      if (c.args[0].op != Cond::Op::Literal || c.args[1].op != Cond::Op::Literal) return std::nullopt;
+      if (c.args[0].op != Cond::Op::Literal || c.args[1].op != Cond::Op::Literal)
+        return std::nullopt;
       bool eq = literalsEqual(c.args[0], c.args[1]);
       return c.op == Cond::Op::Eq ? eq : !eq;
     }
@@ -454,7 +474,8 @@ void collectRefs(const Text& t, std::vector<const Ref*>& out) {
 
 void collectRefs(const Cond& c, std::vector<const Ref*>& out) {
   if (c.ref) out.push_back(&*c.ref);
-  for (const auto& a : c.args) collectRefs(a, out);
+  for (const auto& a : c.args)
+    collectRefs(a, out);
 }
 
 }  // namespace galley

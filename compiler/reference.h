@@ -18,11 +18,12 @@ namespace galley {
 struct Ref {
   enum class Kind { Input, Secret, Matrix, StepOutput, JobOutput };
   Kind kind = Kind::Input;
-  std::string name;   // input, secret or matrix name; the output name for outputs
-  std::string step;   // the step that sets the output (outputs only)
-  std::string stage;  // JobOutput: absolute id of the use (stage) holding the job
-  std::string job;    // JobOutput: job id within that stage
-  std::string env;    // environment variable a script reads it from
+  std::string name;        // input, secret or matrix name; the output name for outputs
+  std::string step;        // the step that sets the output (outputs only)
+  std::string stage;       // JobOutput: absolute id of the use (stage) holding the job
+  std::string job;         // JobOutput: job id within that stage
+  std::string stepOutput;  // outputs: the output name as the step sets it
+  std::string env;         // environment variable a script reads it from
   Location where;
 };
 

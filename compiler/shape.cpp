@@ -25,13 +25,14 @@ bool isSequence(const yaml::Node& n, const std::string& what, Diagnostics& diags
   return false;
 }
 
-bool mapping(const yaml::Node& n, std::initializer_list<const char*> allowed, const std::string& what,
-             Diagnostics& diags) {
+bool mapping(const yaml::Node& n, std::initializer_list<const char*> allowed,
+             const std::string& what, Diagnostics& diags) {
   if (!isMapping(n, what, diags)) return false;
   std::vector<std::string> names(allowed.begin(), allowed.end());
   for (const auto& e : n.entries) {
     bool known = false;
-    for (const auto& a : names) known |= e.key.value == a;
+    for (const auto& a : names)
+      known |= e.key.value == a;
     if (!known)
       diags.error(e.key.where, "unknown-key", "unknown key '" + e.key.value + "' in " + what,
                   didYouMean(e.key.value, names));
@@ -39,7 +40,8 @@ bool mapping(const yaml::Node& n, std::initializer_list<const char*> allowed, co
   return true;
 }
 
-std::optional<std::string> scalar(const yaml::Node& n, const std::string& what, Diagnostics& diags) {
+std::optional<std::string> scalar(const yaml::Node& n, const std::string& what,
+                                  Diagnostics& diags) {
   if (n.isScalar()) return n.value;
   wrongKind(n, what, "a string", diags);
   return std::nullopt;

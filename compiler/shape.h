@@ -15,8 +15,8 @@ namespace galley::shape {
 
 // A mapping whose keys are all in allowed (unknown keys are reported with a
 // did-you-mean hint). what names the mapping in messages ("recipe use").
-bool mapping(const yaml::Node& n, std::initializer_list<const char*> allowed, const std::string& what,
-             Diagnostics& diags);
+bool mapping(const yaml::Node& n, std::initializer_list<const char*> allowed,
+             const std::string& what, Diagnostics& diags);
 bool isMapping(const yaml::Node& n, const std::string& what, Diagnostics& diags);
 bool isSequence(const yaml::Node& n, const std::string& what, Diagnostics& diags);
 

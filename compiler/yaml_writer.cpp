@@ -10,14 +10,16 @@ namespace galley::yaml {
 
 Out Out::number(double d) {
   char buf[32];
-  if (std::floor(d) == d && std::fabs(d) < 1e15) return bare(std::to_string(static_cast<long long>(d)));
+  if (std::floor(d) == d && std::fabs(d) < 1e15)
+    return bare(std::to_string(static_cast<long long>(d)));
   auto r = std::to_chars(buf, buf + sizeof buf, d);
   return bare(std::string(buf, r.ptr));
 }
 
 Out Out::strings(const std::vector<std::string>& items) {
   Out s = seq();
-  for (const auto& i : items) s.push(str(i));
+  for (const auto& i : items)
+    s.push(str(i));
   return s;
 }
 
@@ -45,7 +47,8 @@ namespace {
 bool reservedWord(const std::string& s) {
   static const char* words[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"};
   std::string lower;
-  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : s)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const char* w : words)
     if (lower == w) return true;
   return false;
@@ -58,7 +61,9 @@ bool looksNumeric(const std::string& s) {
   if (probe.asNumber()) return true;
   // YAML 1.1 readers also take 1_000, 0b101 and sexagesimal 1:30 for numbers.
   bool digitsAndMarks = !s.empty();
-  for (char c : s) digitsAndMarks &= std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '.' || c == '-' || c == '+';
+  for (char c : s)
+    digitsAndMarks &= std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == ':' ||
+                      c == '.' || c == '-' || c == '+';
   return digitsAndMarks && std::isdigit(static_cast<unsigned char>(s.back()));
 }
 
@@ -118,14 +123,16 @@ std::string scalar(const std::string& s) {
 // A literal block keeps scripts readable; it cannot carry control characters
 // or lines that are only trailing whitespace on the first line.
 bool blockable(const std::string& s) {
-  return s.find('\n') != std::string::npos && !hasControl(s, true) && s.find('\r') == std::string::npos;
+  return s.find('\n') != std::string::npos && !hasControl(s, true) &&
+         s.find('\r') == std::string::npos;
 }
 
 void writeBlock(std::ostringstream& out, const std::string& s, int indent) {
   out << '|';
   if (!s.empty() && (s[0] == ' ' || s[0] == '\n')) out << 2;
   size_t trailing = 0;
-  while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
+  while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n')
+    ++trailing;
   if (trailing == 0) out << '-';
   if (trailing > 1) out << '+';
   out << '\n';
@@ -139,7 +146,8 @@ void writeBlock(std::ostringstream& out, const std::string& s, int indent) {
       out << pad << line << '\n';
     }
   }
-  for (size_t i = 1; i < trailing; ++i) out << '\n';
+  for (size_t i = 1; i < trailing; ++i)
+    out << '\n';
 }
 
 void writeNode(std::ostringstream& out, const Out& n, int indent);
@@ -205,13 +213,14 @@ bool plainSafe(const std::string& s) {
   if (s.empty() || s.front() == ' ' || s.back() == ' ') return false;
   if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s.front()) != std::string_view::npos) {
     // "-x" and "?x" style starts are plain only when not followed by a space.
-    bool indicatorOk = (s.front() == '-' || s.front() == '?' || s.front() == ':') && s.size() > 1 &&
-                       s[1] != ' ';
+    bool indicatorOk =
+        (s.front() == '-' || s.front() == '?' || s.front() == ':') && s.size() > 1 && s[1] != ' ';
     if (!indicatorOk) return false;
   }
   if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos) return false;
   if (s.back() == ':') return false;
-  if (hasControl(s, false) || s.find('\n') != std::string::npos || s.find('\t') != std::string::npos)
+  if (hasControl(s, false) || s.find('\n') != std::string::npos ||
+      s.find('\t') != std::string::npos)
     return false;
   if (reservedWord(s) || looksNumeric(s)) return false;
   return true;
@@ -219,7 +228,8 @@ bool plainSafe(const std::string& s) {
 
 std::string write(const Out& doc, const std::vector<std::string>& header, bool spaced) {
   std::ostringstream out;
-  for (const auto& h : header) out << "# " << h << '\n';
+  for (const auto& h : header)
+    out << "# " << h << '\n';
   if (!header.empty()) out << '\n';
   if (doc.kind() != Out::Kind::Mapping) {
     writeNode(out, doc, 0);

@@ -52,9 +52,11 @@ TEST_CASE("the writer lays out nested mappings, sequences and block scripts") {
 
 TEST_CASE("written YAML reads back as the same values") {
   Out doc = Out::map();
-  const std::vector<std::string> samples = {"it's", "a: b", "#x", "yes", "- x", "0o17", "x\ty",
-                                            "two\nlines", "no newline\nat end", " lead", "3"};
-  for (size_t i = 0; i < samples.size(); ++i) doc.set("k" + std::to_string(i), Out::str(samples[i]));
+  const std::vector<std::string> samples = {
+      "it's",  "a: b", "#x", "yes", "- x", "0o17", "x\ty", "two\nlines", "no newline\nat end",
+      " lead", "3"};
+  for (size_t i = 0; i < samples.size(); ++i)
+    doc.set("k" + std::to_string(i), Out::str(samples[i]));
   std::string text = yaml::write(doc);
   Sources sources;
   Diagnostics diags;

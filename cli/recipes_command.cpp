@@ -1,0 +1,100 @@
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "compiler/recipe.h"
+#include "compiler/render.h"
+
+namespace galley::cli {
+
+namespace {
+
+std::string valueText(const yaml::Node& n) {
+  if (n.isSequence()) {
+    std::string s = "[";
+    for (const auto& i : n.items)
+      s += (s.size() > 1 ? ", " : "") + i.value;
+    return s + "]";
+  }
+  if (n.isMapping()) return "{...}";
+  return n.isNull() ? "null" : n.value;
+}
+
+int list(RecipeLibrary& library) {
+  Diagnostics diags;
+  int status = kExitOk;
+  for (const auto& name : library.names()) {
+    const Recipe* r = library.find(name, diags);
+    std::cout << name;
+    if (r) std::cout << std::string(name.size() < 30 ? 30 - name.size() : 1, ' ') << r->description;
+    std::cout << '\n';
+    if (!r) status = kExitFindings;
+  }
+  renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
+  return status;
+}
+
+int show(RecipeLibrary& library, const std::string& name) {
+  Diagnostics diags;
+  const Recipe* r = library.find(name, diags);
+  if (!r) {
+    if (diags.empty()) {
+      std::cerr << "galley: unknown recipe '" << name << "'";
+      std::string hint = didYouMean(name, library.names());
+      if (!hint.empty()) std::cerr << "; " << hint;
+      std::cerr << '\n';
+      return kExitUsage;
+    }
+    renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
+    return kExitFindings;
+  }
+  std::cout << r->name << " (" << r->origin << ")\n  " << r->description << "\n\nparameters:\n";
+  if (r->parameters.empty()) std::cout << "  (none)\n";
+  for (const auto& p : r->parameters) {
+    std::cout << "  " << p.name << ": " << paramTypeName(p.type);
+    if (!p.options.empty()) {
+      std::cout << " (";
+      for (size_t i = 0; i < p.options.size(); ++i)
+        std::cout << (i ? " | " : "") << p.options[i];
+      std::cout << ")";
+    }
+    if (p.defaultValue)
+      std::cout << " = " << valueText(*p.defaultValue);
+    else
+      std::cout << ", required";
+    std::cout << "\n      " << p.description << '\n';
+  }
+  if (!r->outputs.empty()) {
+    std::cout << "\noutputs:\n";
+    for (const auto& o : r->outputs)
+      std::cout << "  " << o.name << "\n      " << o.description << '\n';
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void attachRecipes(CLI::App& app, int& status) {
+  auto project = std::make_shared<std::string>("recipes");
+  auto name = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("recipes", "List the recipe library, or show one recipe");
+  cmd->add_option("--project-recipes", *project, "The project's own recipes folder")
+      ->capture_default_str();
+  cmd->callback([cmd, project, &status] {
+    if (!cmd->get_subcommands().empty()) return;
+    Sources sources;
+    RecipeLibrary library(sources, *project);
+    status = list(library);
+  });
+  CLI::App* showCmd = cmd->add_subcommand(
+      "show", "Show a recipe's parameters with types, defaults and descriptions");
+  showCmd->add_option("name", *name, "Recipe name")->required();
+  showCmd->callback([project, name, &status] {
+    Sources sources;
+    RecipeLibrary library(sources, *project);
+    status = show(library, *name);
+  });
+}
+
+}  // namespace galley::cli

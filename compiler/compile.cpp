@@ -1,0 +1,42 @@
+#include "compiler/compile.h"
+
+#include <filesystem>
+
+#include "compiler/emit.h"
+#include "compiler/expand.h"
+#include "compiler/project.h"
+#include "compiler/recipe.h"
+
+namespace galley {
+
+std::optional<std::vector<GeneratedFile>> compile(const CompileOptions& options, Sources& sources,
+                                                  Diagnostics& diags) {
+  std::string err;
+  const SourceFile* file = sources.read(options.file, &err);
+  if (!file) {
+    diags.error({}, "io", err);
+    return std::nullopt;
+  }
+  auto project = parseProject(*file, diags);
+  if (!project || diags.hasErrors()) return std::nullopt;
+  RecipeLibrary library(sources, project->recipesDir);
+  std::filesystem::path out = options.outDir.empty() ? project->dir : options.outDir;
+  std::vector<GeneratedFile> files;
+  for (const auto& spec : project->pipelines) {
+    auto pipeline = expand(*project, spec, library, sources, diags);
+    if (!pipeline) continue;
+    if (options.github && project->github)
+      if (auto text = emitGithub(*pipeline, diags))
+        files.push_back(
+            {(out / ".github" / "workflows" / (spec.id + ".yml")).lexically_normal().string(),
+             *text});
+    if (options.ado && project->ado)
+      if (auto text = emitAdo(*pipeline, diags))
+        files.push_back(
+            {(out / ".azure-pipelines" / (spec.id + ".yml")).lexically_normal().string(), *text});
+  }
+  if (diags.hasErrors()) return std::nullopt;
+  return files;
+}
+
+}  // namespace galley
