@@ -1,0 +1,245 @@
+#include "compiler/compile.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/testing.h"
+
+using namespace galley;
+using galley::testing::headlines;
+using galley::testing::rendered;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A project in a fresh temporary folder: galley.yml plus project recipes.
+struct Project {
+  fs::path dir;
+  Sources sources;
+  Diagnostics diags;
+
+  explicit Project(const std::string& galleyYml, std::map<std::string, std::string> recipes = {}) {
+    dir = fs::temp_directory_path() / ("galley-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "recipes");
+    write("galley.yml", galleyYml);
+    for (const auto& [name, text] : recipes) write("recipes/" + name + ".yml", text);
+  }
+  ~Project() { fs::remove_all(dir); }
+
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+
+  void write(const std::string& rel, const std::string& text) {
+    std::ofstream(dir / rel) << text;
+  }
+
+  std::optional<std::vector<GeneratedFile>> compile() {
+    CompileOptions o;
+    o.file = (dir / "galley.yml").string();
+    auto files = galley::compile(o, sources, diags);
+    diags.sort();
+    return files;
+  }
+
+  // Diagnostics with the temporary folder replaced by "P".
+  std::string errors(bool withSource = false) {
+    std::string s = withSource ? rendered(diags) : headlines(diags);
+    std::string prefix = dir.string() + "/";
+    for (size_t at; (at = s.find(prefix)) != std::string::npos;) s.replace(at, prefix.size(), "");
+    return s;
+  }
+
+  std::string file(const std::vector<GeneratedFile>& files, const std::string& suffix) {
+    for (const auto& f : files)
+      if (f.path.size() >= suffix.size() && f.path.compare(f.path.size() - suffix.size(), suffix.size(), suffix) == 0) return f.text;
+    return "";
+  }
+};
+
+const char* kEcho = R"(recipe: echo
+description: Print a message.
+parameters:
+  message:
+    type: string
+    description: What to print.
+  times:
+    type: number
+    default: 1
+    description: How often.
+  level:
+    type: choice
+    options: [info, warn]
+    default: info
+    description: Log level.
+outputs:
+  said:
+    description: What was said.
+    from: say.said
+jobs:
+  say:
+    name: Say it
+    outputs:
+      said: ${{ steps.say.outputs.said }}
+    steps:
+      - id: say
+        outputs: [said]
+        run: |
+          echo ${{ params.message }}
+          echo "said=yes" >> "$GALLEY_OUTPUT"
+)";
+
+std::string pipeline(const std::string& recipes) {
+  return "name: demo\npipelines:\n  ci:\n    on:\n      push:\n        branches: [main]\n    recipes:\n" + recipes;
+}
+
+}  // namespace
+
+TEST_CASE("compile: an unknown recipe is reported at its name with a suggestion") {
+  Project p(pipeline("      tests:\n        recipe: unit-test\n"));
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "galley.yml:9:17: error: unknown recipe 'unit-test' [unknown-recipe]\n"
+        "        recipe: unit-test\n"
+        "                ^~~~~~~~~\n"
+        "  hint: did you mean 'unit-tests'?\n");
+}
+
+TEST_CASE("compile: an unknown parameter is reported at the with: key with a note at the recipe") {
+  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          mesage: hi\n"), {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "galley.yml:8:7: error: recipe 'echo' needs parameter 'message' (string) [missing-parameter]\n"
+        "      hello:\n"
+        "      ^~~~~\n"
+        "recipes/echo.yml:4:3: note: parameter 'message' is declared here\n"
+        "  message:\n"
+        "  ^~~~~~~\n"
+        "galley.yml:11:11: error: recipe 'echo' has no parameter 'mesage' [unknown-parameter]\n"
+        "          mesage: hi\n"
+        "          ^~~~~~\n"
+        "  hint: did you mean 'message'?\n"
+        "recipes/echo.yml:1:9: note: recipe 'echo' is declared here\n"
+        "recipe: echo\n"
+        "        ^~~~\n");
+}
+
+TEST_CASE("compile: a mistyped parameter and a choice out of range point at the values") {
+  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          message: hi\n          times: often\n          level: loud\n"),
+            {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:12:18: error: parameter 'times' expects a number, not 'often' [parameter-type]\n"
+        "recipes/echo.yml:7:3: note: parameter 'times' is declared here\n"
+        "galley.yml:13:18: error: parameter 'level' must be one of info, warn, not 'loud' [parameter-choice]\n"
+        "recipes/echo.yml:11:3: note: parameter 'level' is declared here\n");
+}
+
+TEST_CASE("compile: a needs cycle is reported as a path") {
+  Project p(pipeline("      a:\n        recipe: echo\n        needs: [c]\n        with: {message: a}\n"
+                     "      b:\n        recipe: echo\n        needs: [a]\n        with: {message: b}\n"
+                     "      c:\n        recipe: echo\n        needs: [b]\n        with: {message: c}\n"),
+            {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() == "galley.yml:8:7: error: recipe uses depend on each other in a cycle: a -> c -> b -> a [needs-cycle]\n");
+}
+
+TEST_CASE("compile: needs naming an unknown use is an error with a suggestion") {
+  Project p(pipeline("      first:\n        recipe: echo\n        with: {message: a}\n"
+                     "      second:\n        recipe: echo\n        needs: [frist]\n        with: {message: b}\n"),
+            {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() == "galley.yml:13:17: error: 'frist' is not a recipe use here [unknown-need]\n");
+}
+
+TEST_CASE("compile: unknown keys in galley.yml get a did-you-mean hint") {
+  Project p("name: demo\npipelines:\n  ci:\n    recipe:\n      a: {}\n");
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "galley.yml:4:5: error: unknown key 'recipe' in pipeline 'ci' [unknown-key]\n"
+        "    recipe:\n"
+        "    ^~~~~~\n"
+        "  hint: did you mean 'recipes'?\n"
+        "galley.yml:4:5: error: pipeline 'ci' is missing 'recipes' [missing-key]\n"
+        "    recipe:\n"
+        "    ^\n");
+}
+
+TEST_CASE("compile: an empty galley.yml is an error, not a crash") {
+  Project p("");
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() == "galley.yml:1:1: error: galley.yml is empty: it needs at least 'name' and 'pipelines' [empty-file]\n");
+}
+
+TEST_CASE("compile: parameter values reach scripts through environment variables only") {
+  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          message: '$(rm -rf /); echo pwned'\n"),
+            {{"echo", kEcho}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(gh.find("echo \"${PARAMS_MESSAGE}\"") != std::string::npos);
+  CHECK(gh.find("PARAMS_MESSAGE: $(rm -rf /); echo pwned\n") != std::string::npos);
+  CHECK(gh.find("run: |\n          echo $(rm") == std::string::npos);
+  std::string ado = p.file(*files, ".azure-pipelines/ci.yml");
+  CHECK(ado.find("echo \"${PARAMS_MESSAGE}\"") != std::string::npos);
+}
+
+TEST_CASE("compile: outputs of one use gate another through a condition on both targets") {
+  Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n"
+                     "      after:\n        recipe: echo\n        needs: [hello]\n"
+                     "        if: ${{ uses.hello.outputs.said == 'yes' }}\n        with: {message: done}\n"),
+            {{"echo", kEcho}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(gh.find("    needs:\n      - hello\n    if: ${{ needs.hello.outputs.said == 'yes' }}\n") != std::string::npos);
+  std::string ado = p.file(*files, ".azure-pipelines/ci.yml");
+  CHECK(ado.find("condition: and(succeeded(), eq(dependencies.hello.outputs['say.say.said'], 'yes'))") != std::string::npos);
+}
+
+TEST_CASE("compile: a condition on parameters alone is decided at compile time") {
+  const char* recipe = R"(recipe: pick
+description: Pick a backend.
+parameters:
+  backend:
+    type: choice
+    options: [local, azureml]
+    default: local
+    description: Where.
+steps:
+  - if: ${{ params.backend == 'local' }}
+    run: echo local
+  - if: ${{ params.backend == 'azureml' }}
+    run: echo azure
+)";
+  Project p(pipeline("      pick:\n        with: {backend: azureml}\n"), {{"pick", recipe}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(gh.find("echo azure") != std::string::npos);
+  CHECK(gh.find("echo local") == std::string::npos);
+  CHECK(gh.find("if:") == std::string::npos);
+}
+
+TEST_CASE("compile: a reference to an undeclared secret is an error at the reference") {
+  const char* recipe = "recipe: s\ndescription: S.\nsteps:\n  - run: echo ${{ secrets.TOKEN }}\n";
+  Project p(pipeline("      s: {}\n"), {{"s", recipe}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "recipes/s.yml:4:10: error: secret 'TOKEN' is not listed under 'secrets' in galley.yml [unknown-secret]\n");
+}
+
+TEST_CASE("compile: the same input gives byte-identical output") {
+  Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n"), {{"echo", kEcho}});
+  auto a = p.compile();
+  auto b = p.compile();
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(a->size() == b->size());
+  for (size_t i = 0; i < a->size(); ++i) CHECK((*a)[i].text == (*b)[i].text);
+}
