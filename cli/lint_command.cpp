@@ -48,7 +48,8 @@ std::string findShellcheck(const std::string& choice) {
 bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config) {
   std::string path = args.config;
   if (path.empty()) {
-    std::string candidate = lint::repoRootOf("./.") + "/.galley.yml";
+    std::string candidate =
+        lint::repoRootOf((std::filesystem::current_path() / "x").string()) + "/.galley.yml";
     if (!std::filesystem::exists(candidate)) return true;
     path = candidate;
   }
