@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Recompiles every golden fixture (tests/golden/recipes/*/galley.yml) and the
+# bundled example, rewriting their expected outputs. Review `git diff` before
+# committing: the diff is the behaviour change.
+# Usage: scripts/refresh-golden.sh [path/to/galley]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+galley=${1:-build/galley}
+for fixture in tests/golden/recipes/*/galley.yml examples/*/galley.yml; do
+  "$galley" compile "$fixture" >/dev/null
+done
+echo "refreshed $(ls -d tests/golden/recipes/*/ | wc -l) recipe fixtures and the examples"

