@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/app.h"
@@ -18,7 +19,8 @@ std::string valueText(const yaml::Node& n) {
     return s + "]";
   }
   if (n.isMapping()) return "{...}";
-  return n.isNull() ? "null" : n.value;
+  if (n.isNull()) return "null";
+  return n.value.empty() ? "\"\"" : n.value;
 }
 
 int list(RecipeLibrary& library) {
@@ -76,7 +78,8 @@ int show(RecipeLibrary& library, const std::string& name) {
 }  // namespace
 
 void attachRecipes(CLI::App& app, int& status) {
-  auto project = std::make_shared<std::string>("recipes");
+  // A project's own recipes: ./recipes when ./galley.yml is there.
+  auto project = std::make_shared<std::string>(std::filesystem::exists("galley.yml") ? "recipes" : "");
   auto name = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("recipes", "List the recipe library, or show one recipe");
   cmd->add_option("--project-recipes", *project, "The project's own recipes folder")

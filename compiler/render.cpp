@@ -30,7 +30,12 @@ void renderSnippet(std::ostream& out, const Location& at, const RenderOptions& o
   if (!o.showSource || !at.known()) return;
   std::string_view line = at.file->line(at.begin.line);
   if (line.empty() && at.begin.line > at.file->lineCount()) return;
-  out << line << '\n';
+  // Control bytes from a hostile file must not reach the terminal: show '?'.
+  for (char c : line) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out << ((u < 0x20 && c != '\t') || u == 0x7f ? '?' : c);
+  }
+  out << '\n';
   std::string pad;
   for (size_t i = 0; i + 1 < at.begin.column && i < line.size(); ++i)
     pad += line[i] == '\t' ? '\t' : ' ';

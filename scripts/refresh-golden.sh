@@ -10,3 +10,4 @@ for fixture in tests/golden/recipes/*/galley.yml examples/*/galley.yml; do
   "$galley" compile "$fixture" >/dev/null
 done
 echo "refreshed $(ls -d tests/golden/recipes/*/ | wc -l) recipe fixtures and the examples"
+"$galley" recipes show train-model > tests/cli/recipes-show-train-model.txt

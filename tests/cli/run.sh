@@ -1,2 +1,115 @@
 #!/usr/bin/env bash
-echo "cli: 0 passed, 0 failed"
+# Behaviour of the galley command line: exit codes, messages, files written.
+# Usage: tests/cli/run.sh path/to/galley
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+galley=$(realpath "${1:-build/galley}")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect NAME STATUS COMMAND...: runs COMMAND, keeps its stdout+stderr in $out.
+expect() {
+  local name=$1 want=$2
+  shift 2
+  out=$("$@" 2>&1)
+  local got=$?
+  if [ "$got" = "$want" ]; then
+    last_ok=1
+  else
+    last_ok=0
+    echo "FAIL: $name: exit $got, wanted $want"
+    echo "$out" | head -20
+  fi
+}
+# contains NAME TEXT: the last command's output holds TEXT.
+contains() {
+  if [ "$last_ok" = 1 ] && grep -qF -- "$2" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    [ "$last_ok" = 1 ] && { echo "FAIL: $1: output lacks: $2"; echo "$out" | head -20; }
+    failed=$((failed + 1))
+  fi
+}
+
+expect "version prints the version" 0 "$galley" --version
+contains "version prints the version" "galley 0.1.0"
+
+expect "no subcommand is a usage error" 2 "$galley"
+contains "no subcommand is a usage error" "A subcommand is required"
+
+expect "an unknown option is a usage error" 2 "$galley" compile --frobnicate
+contains "an unknown option is a usage error" "--frobnicate"
+
+expect "a missing galley.yml is a usage error" 2 "$galley" compile "$tmp/nope.yml"
+contains "a missing galley.yml is a usage error" "nope.yml: cannot open file"
+
+mkdir -p "$tmp/broken"
+cat >"$tmp/broken/galley.yml" <<'YML'
+name: broken
+pipelines:
+  ci:
+    recipes:
+      tests:
+        recipe: unit-test
+YML
+expect "an unknown recipe exits 1 with a positioned error" 1 "$galley" compile "$tmp/broken/galley.yml"
+contains "an unknown recipe exits 1 with a positioned error" "broken/galley.yml:6:17: error: unknown recipe 'unit-test' [unknown-recipe]"
+
+expect "diagnostics render as JSON on request" 1 "$galley" compile --format json "$tmp/broken/galley.yml"
+contains "diagnostics render as JSON on request" '"rule": "unknown-recipe"'
+
+printf 'name: x\n\0\1\2binary' >"$tmp/binary.yml"
+expect "a binary file is rejected, not parsed" 1 "$galley" compile "$tmp/binary.yml"
+contains "a binary file is rejected, not parsed" "binary.yml:2:1: error: file holds NUL bytes"
+
+python3 -c "print('a: ' + '[' * 50000)" >"$tmp/deep.yml"
+expect "deep nesting stops at the limit" 1 "$galley" compile "$tmp/deep.yml"
+contains "deep nesting stops at the limit" "nesting is deeper than 256 levels [yaml-limit]"
+
+truncate -s 40M "$tmp/huge.yml"
+expect "a huge file is refused before reading it" 2 "$galley" compile "$tmp/huge.yml"
+contains "a huge file is refused before reading it" "galley reads at most 33554432 bytes"
+
+: >"$tmp/empty.yml"
+expect "an empty galley.yml is an error" 1 "$galley" compile "$tmp/empty.yml"
+contains "an empty galley.yml is an error" "empty.yml:1:1: error: galley.yml is empty"
+
+cp -r examples/credit-risk "$tmp/example"
+expect "compile writes both targets' files" 0 "$galley" compile "$tmp/example/galley.yml" --out "$tmp/gen"
+contains "compile writes both targets' files" "wrote $tmp/gen/.github/workflows/ci.yml"
+contains "compile writes both targets' files" "wrote $tmp/gen/.azure-pipelines/train-and-deploy.yml"
+
+expect "a second compile leaves unchanged files alone" 0 "$galley" compile "$tmp/example/galley.yml" --out "$tmp/gen"
+contains "a second compile leaves unchanged files alone" "unchanged $tmp/gen/.github/workflows/ci.yml"
+
+expect "--target github writes only GitHub workflows" 0 "$galley" compile "$tmp/example/galley.yml" --target github --out "$tmp/gh"
+if [ -e "$tmp/gh/.azure-pipelines" ]; then echo "FAIL: --target github wrote Azure files"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
+
+expect "--check passes on fresh files" 0 "$galley" compile "$tmp/example/galley.yml" --check
+contains "--check passes on fresh files" "generated files are up to date"
+
+sed -i 's/name: CI/name: Stale/' "$tmp/example/.github/workflows/ci.yml"
+expect "--check fails with a diff on stale files" 1 "$galley" compile "$tmp/example/galley.yml" --check
+contains "--check fails with a diff on stale files" "-name: Stale"
+contains "--check fails with a diff on stale files" "+name: CI"
+contains "--check fails with a diff on stale files" "1 generated file is stale"
+
+expect "recipes lists the library" 0 "$galley" recipes
+contains "recipes lists the library" "deploy-after-approval"
+
+expect "recipes show prints parameters with types and defaults" 0 "$galley" recipes show train-model
+if diff -u tests/cli/recipes-show-train-model.txt <(echo "$out") >/dev/null; then
+  passed=$((passed + 1))
+else
+  echo "FAIL: recipes show train-model differs from tests/cli/recipes-show-train-model.txt:"
+  diff -u tests/cli/recipes-show-train-model.txt <(echo "$out") | head -20
+  failed=$((failed + 1))
+fi
+
+expect "recipes show of an unknown recipe is a usage error" 2 "$galley" recipes show trian-model
+contains "recipes show of an unknown recipe is a usage error" "did you mean 'train-model'?"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]
