@@ -237,8 +237,9 @@ class WorkflowChecker {
     if (!c.find("image") && key)
       diags().error(key->where, "missing-key", "'" + key->value + "' needs an 'image'");
     const yaml::Entry* creds = c.entry("credentials");
-    if (creds && creds->value.isMapping() &&
-        (!creds->value.find("username") || !creds->value.find("password")))
+    if (creds &&
+        (creds->value.isNull() || (creds->value.isMapping() && (!creds->value.find("username") ||
+                                                                !creds->value.find("password")))))
       diags().error(creds->key.where, "missing-key",
                     "container credentials need both 'username' and 'password'");
   }
@@ -378,12 +379,24 @@ class WorkflowChecker {
                     "max-parallel must be a whole number, not " + mp->value);
     const yaml::Node* m = strategy->find("matrix");
     if (!m || !m->isMapping()) return;
-    std::map<std::string, const yaml::Node*> axes;
+    // Every value an axis can take: its own list and what include adds.
+    std::map<std::string, std::vector<const yaml::Node*>> axes;
     for (const auto& e : m->entries) {
       if (e.key.value == "include" || e.key.value == "exclude") continue;
-      axes[e.key.value] = &e.value;
-      if (e.value.isSequence()) checkDuplicateValues(e.key.value, e.value);
+      auto& values = axes[e.key.value];
+      if (e.value.isSequence()) {
+        checkDuplicateValues(e.key.value, e.value);
+        for (const auto& v : e.value.items)
+          values.push_back(&v);
+      } else {
+        values.push_back(&e.value);  // an expression: matches anything
+      }
     }
+    if (const yaml::Node* include = m->find("include"); include && include->isSequence())
+      for (const auto& row : include->items)
+        if (row.isMapping())
+          for (const auto& cell : row.entries)
+            axes[cell.key.value].push_back(&cell.value);
     const yaml::Node* exclude = m->find("exclude");
     if (!exclude || !exclude->isSequence()) return;
     for (const auto& row : exclude->items) {
@@ -401,10 +414,10 @@ class WorkflowChecker {
                         didYouMean(cell.key.value, names));
           continue;
         }
-        if (!it->second->isSequence() || anyExpression(cell.value)) continue;
+        if (anyExpression(cell.value)) continue;
         bool match = false;
-        for (const auto& v : it->second->items)
-          if (anyExpression(v) || subsetOf(cell.value, v)) match = true;
+        for (const yaml::Node* v : it->second)
+          if (anyExpression(*v) || subsetOf(cell.value, *v)) match = true;
         if (!match)
           diags().error(
               cell.value.where, "matrix",
