@@ -22,11 +22,13 @@ struct Project {
   Diagnostics diags;
 
   explicit Project(const std::string& galleyYml, std::map<std::string, std::string> recipes = {}) {
-    dir = fs::temp_directory_path() / ("galley-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    dir = fs::temp_directory_path() /
+          ("galley-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     fs::remove_all(dir);
     fs::create_directories(dir / "recipes");
     write("galley.yml", galleyYml);
-    for (const auto& [name, text] : recipes) write("recipes/" + name + ".yml", text);
+    for (const auto& [name, text] : recipes)
+      write("recipes/" + name + ".yml", text);
   }
   ~Project() { fs::remove_all(dir); }
 
@@ -35,9 +37,7 @@ struct Project {
     return n;
   }
 
-  void write(const std::string& rel, const std::string& text) {
-    std::ofstream(dir / rel) << text;
-  }
+  void write(const std::string& rel, const std::string& text) { std::ofstream(dir / rel) << text; }
 
   std::optional<std::vector<GeneratedFile>> compile() {
     CompileOptions o;
@@ -51,13 +51,16 @@ struct Project {
   std::string errors(bool withSource = false) {
     std::string s = withSource ? rendered(diags) : headlines(diags);
     std::string prefix = dir.string() + "/";
-    for (size_t at; (at = s.find(prefix)) != std::string::npos;) s.replace(at, prefix.size(), "");
+    for (size_t at; (at = s.find(prefix)) != std::string::npos;)
+      s.replace(at, prefix.size(), "");
     return s;
   }
 
   std::string file(const std::vector<GeneratedFile>& files, const std::string& suffix) {
     for (const auto& f : files)
-      if (f.path.size() >= suffix.size() && f.path.compare(f.path.size() - suffix.size(), suffix.size(), suffix) == 0) return f.text;
+      if (f.path.size() >= suffix.size() &&
+          f.path.compare(f.path.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return f.text;
     return "";
   }
 };
@@ -95,7 +98,9 @@ jobs:
 )";
 
 std::string pipeline(const std::string& recipes) {
-  return "name: demo\npipelines:\n  ci:\n    on:\n      push:\n        branches: [main]\n    recipes:\n" + recipes;
+  return "name: demo\npipelines:\n  ci:\n    on:\n      push:\n        branches: [main]\n    "
+         "recipes:\n" +
+         recipes;
 }
 
 }  // namespace
@@ -111,10 +116,12 @@ TEST_CASE("compile: an unknown recipe is reported at its name with a suggestion"
 }
 
 TEST_CASE("compile: an unknown parameter is reported at the with: key with a note at the recipe") {
-  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          mesage: hi\n"), {{"echo", kEcho}});
+  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          mesage: hi\n"),
+            {{"echo", kEcho}});
   CHECK_FALSE(p.compile());
   CHECK(p.errors(true) ==
-        "galley.yml:8:7: error: recipe 'echo' needs parameter 'message' (string) [missing-parameter]\n"
+        "galley.yml:8:7: error: recipe 'echo' needs parameter 'message' (string) "
+        "[missing-parameter]\n"
         "      hello:\n"
         "      ^~~~~\n"
         "recipes/echo.yml:4:3: note: parameter 'message' is declared here\n"
@@ -130,28 +137,35 @@ TEST_CASE("compile: an unknown parameter is reported at the with: key with a not
 }
 
 TEST_CASE("compile: a mistyped parameter and a choice out of range point at the values") {
-  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          message: hi\n          times: often\n          level: loud\n"),
+  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          message: hi\n   "
+                     "       times: often\n          level: loud\n"),
             {{"echo", kEcho}});
   CHECK_FALSE(p.compile());
-  CHECK(p.errors() ==
-        "galley.yml:12:18: error: parameter 'times' expects a number, not 'often' [parameter-type]\n"
-        "recipes/echo.yml:7:3: note: parameter 'times' is declared here\n"
-        "galley.yml:13:18: error: parameter 'level' must be one of info, warn, not 'loud' [parameter-choice]\n"
-        "recipes/echo.yml:11:3: note: parameter 'level' is declared here\n");
+  CHECK(
+      p.errors() ==
+      "galley.yml:12:18: error: parameter 'times' expects a number, not 'often' [parameter-type]\n"
+      "recipes/echo.yml:7:3: note: parameter 'times' is declared here\n"
+      "galley.yml:13:18: error: parameter 'level' must be one of info, warn, not 'loud' "
+      "[parameter-choice]\n"
+      "recipes/echo.yml:11:3: note: parameter 'level' is declared here\n");
 }
 
 TEST_CASE("compile: a needs cycle is reported as a path") {
-  Project p(pipeline("      a:\n        recipe: echo\n        needs: [c]\n        with: {message: a}\n"
-                     "      b:\n        recipe: echo\n        needs: [a]\n        with: {message: b}\n"
-                     "      c:\n        recipe: echo\n        needs: [b]\n        with: {message: c}\n"),
-            {{"echo", kEcho}});
+  Project p(
+      pipeline("      a:\n        recipe: echo\n        needs: [c]\n        with: {message: a}\n"
+               "      b:\n        recipe: echo\n        needs: [a]\n        with: {message: b}\n"
+               "      c:\n        recipe: echo\n        needs: [b]\n        with: {message: c}\n"),
+      {{"echo", kEcho}});
   CHECK_FALSE(p.compile());
-  CHECK(p.errors() == "galley.yml:8:7: error: recipe uses depend on each other in a cycle: a -> c -> b -> a [needs-cycle]\n");
+  CHECK(p.errors() ==
+        "galley.yml:8:7: error: recipe uses depend on each other in a cycle: a -> c -> b -> a "
+        "[needs-cycle]\n");
 }
 
 TEST_CASE("compile: needs naming an unknown use is an error with a suggestion") {
   Project p(pipeline("      first:\n        recipe: echo\n        with: {message: a}\n"
-                     "      second:\n        recipe: echo\n        needs: [frist]\n        with: {message: b}\n"),
+                     "      second:\n        recipe: echo\n        needs: [frist]\n        with: "
+                     "{message: b}\n"),
             {{"echo", kEcho}});
   CHECK_FALSE(p.compile());
   CHECK(p.errors() == "galley.yml:13:17: error: 'frist' is not a recipe use here [unknown-need]\n");
@@ -173,11 +187,14 @@ TEST_CASE("compile: unknown keys in galley.yml get a did-you-mean hint") {
 TEST_CASE("compile: an empty galley.yml is an error, not a crash") {
   Project p("");
   CHECK_FALSE(p.compile());
-  CHECK(p.errors() == "galley.yml:1:1: error: galley.yml is empty: it needs at least 'name' and 'pipelines' [empty-file]\n");
+  CHECK(p.errors() ==
+        "galley.yml:1:1: error: galley.yml is empty: it needs at least 'name' and 'pipelines' "
+        "[empty-file]\n");
 }
 
 TEST_CASE("compile: parameter values reach scripts through environment variables only") {
-  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          message: '$(rm -rf /); echo pwned'\n"),
+  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          message: '$(rm "
+                     "-rf /); echo pwned'\n"),
             {{"echo", kEcho}});
   auto files = p.compile();
   REQUIRE(files);
@@ -190,16 +207,21 @@ TEST_CASE("compile: parameter values reach scripts through environment variables
 }
 
 TEST_CASE("compile: outputs of one use gate another through a condition on both targets") {
-  Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n"
-                     "      after:\n        recipe: echo\n        needs: [hello]\n"
-                     "        if: ${{ uses.hello.outputs.said == 'yes' }}\n        with: {message: done}\n"),
-            {{"echo", kEcho}});
+  Project p(
+      pipeline(
+          "      hello:\n        recipe: echo\n        with: {message: hi}\n"
+          "      after:\n        recipe: echo\n        needs: [hello]\n"
+          "        if: ${{ uses.hello.outputs.said == 'yes' }}\n        with: {message: done}\n"),
+      {{"echo", kEcho}});
   auto files = p.compile();
   REQUIRE(files);
   std::string gh = p.file(*files, ".github/workflows/ci.yml");
-  CHECK(gh.find("    needs:\n      - hello\n    if: ${{ needs.hello.outputs.said == 'yes' }}\n") != std::string::npos);
+  CHECK(gh.find("    needs:\n      - hello\n    if: ${{ needs.hello.outputs.said == 'yes' }}\n") !=
+        std::string::npos);
   std::string ado = p.file(*files, ".azure-pipelines/ci.yml");
-  CHECK(ado.find("condition: and(succeeded(), eq(dependencies.hello.outputs['say.say.said'], 'yes'))") != std::string::npos);
+  CHECK(ado.find(
+            "condition: and(succeeded(), eq(dependencies.hello.outputs['say.say.said'], 'yes'))") !=
+        std::string::npos);
 }
 
 TEST_CASE("compile: a condition on parameters alone is decided at compile time") {
@@ -231,15 +253,53 @@ TEST_CASE("compile: a reference to an undeclared secret is an error at the refer
   Project p(pipeline("      s: {}\n"), {{"s", recipe}});
   CHECK_FALSE(p.compile());
   CHECK(p.errors() ==
-        "recipes/s.yml:4:10: error: secret 'TOKEN' is not listed under 'secrets' in galley.yml [unknown-secret]\n");
+        "recipes/s.yml:4:10: error: secret 'TOKEN' is not listed under 'secrets' in galley.yml "
+        "[unknown-secret]\n");
 }
 
 TEST_CASE("compile: the same input gives byte-identical output") {
-  Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n"), {{"echo", kEcho}});
+  Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n"),
+            {{"echo", kEcho}});
   auto a = p.compile();
   auto b = p.compile();
   REQUIRE(a);
   REQUIRE(b);
   REQUIRE(a->size() == b->size());
-  for (size_t i = 0; i < a->size(); ++i) CHECK((*a)[i].text == (*b)[i].text);
+  for (size_t i = 0; i < a->size(); ++i)
+    CHECK((*a)[i].text == (*b)[i].text);
+}
+
+TEST_CASE("compile: a project recipe overrides the built-in of the same name") {
+  const char* mine = "recipe: unit-tests\ndescription: Ours.\nsteps:\n  - run: make test\n";
+  Project p(pipeline("      unit-tests: {}\n"), {{"unit-tests", mine}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.file(*files, ".github/workflows/ci.yml").find("run: make test") != std::string::npos);
+}
+
+TEST_CASE("compile: uses whose ids clash after expansion are reported at both") {
+  const char* pair =
+      "recipe: pair\ndescription: Two.\nuses:\n  b:\n    recipe: echo\n    with: {message: x}\n";
+  Project p(pipeline("      a-b:\n        recipe: echo\n        with: {message: y}\n      a:\n     "
+                     "   recipe: pair\n"),
+            {{"echo", kEcho}, {"pair", pair}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "recipes/pair.yml:4:3: error: 'a-b' clashes with another recipe use after expansion "
+        "[id-clash]\n"
+        "galley.yml:8:7: note: the other use is here\n");
+}
+
+TEST_CASE("compile: map parameters reach scripts as KEY=VALUE lines") {
+  const char* tags =
+      "recipe: tags\ndescription: Tags.\nparameters:\n  tags:\n    type: map\n    description: "
+      "Tags.\n"
+      "steps:\n  - run: echo ${{ params.tags }}\n";
+  Project p(pipeline("      tags:\n        with:\n          tags: {team: risk, stage: dev}\n"),
+            {{"tags", tags}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.file(*files, ".github/workflows/ci.yml")
+            .find("PARAMS_TAGS: |-\n            team=risk\n            stage=dev\n") !=
+        std::string::npos);
 }

@@ -379,10 +379,15 @@ class Expander {
       return pv;
     }
     if (v.isMapping()) {
-      diags_.error(
-          v.where, "parameter-type",
-          "map parameters can only be read whole by galley steps; not supported yet in recipes");
-      return std::nullopt;
+      // A map reaches scripts as KEY=VALUE lines, one entry a line.
+      for (const auto& e : v.entries) {
+        auto t = parseText(e.value, scope, diags_);
+        if (!t) return std::nullopt;
+        if (!pv.text.empty()) pv.text.append(Text::literal("\n"));
+        pv.text.append(Text::literal(e.key.value + "="));
+        pv.text.append(*t);
+      }
+      return pv;
     }
     auto t = parseText(v, scope, diags_);
     if (!t) return std::nullopt;

@@ -22,4 +22,5 @@ if node "$anchors/ado-schema.mjs" "${pipelines[@]}"; then
 else
   echo "ado-schema: violations above"; failed=1
 fi
+NODE_PATH=$(realpath "$anchors/node_modules") node tests/compile/schemas.mjs || failed=1
 exit $failed
