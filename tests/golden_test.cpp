@@ -34,7 +34,8 @@ std::string compareWithDisk(const fs::path& galleyYml) {
   auto files = compile(o, sources, diags);
   if (!files) return galley::testing::rendered(diags);
   std::string problems;
-  for (const auto& f : *files) problems += unifiedDiff(slurp(f.path), f.text, f.path, f.path + " (compiled)");
+  for (const auto& f : *files)
+    problems += unifiedDiff(slurp(f.path), f.text, f.path, f.path + " (compiled)");
   if (files->size() < 2) problems += galleyYml.string() + ": expected outputs for both targets\n";
   return problems;
 }
