@@ -303,3 +303,12 @@ TEST_CASE("compile: map parameters reach scripts as KEY=VALUE lines") {
             .find("PARAMS_TAGS: |-\n            team=risk\n            stage=dev\n") !=
         std::string::npos);
 }
+
+TEST_CASE("compile: values of the wrong type are positioned errors") {
+  Project p("name: demo\ntargets: [github, gitlab]\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '0 3 * *'\n    recipes: [a, b]\n");
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:2:19: error: unknown target 'gitlab': use github or ado [target]\n"
+        "galley.yml:7:17: error: '0 3 * *' is not a cron schedule of five fields (minute hour day month weekday) [cron]\n"
+        "galley.yml:8:14: error: recipes must be a mapping, not sequence [type]\n");
+}
