@@ -242,7 +242,7 @@ class AdoEmitter {
       deps.push_back(adoId(d));
     std::vector<const Ref*> refs;
     for (const auto& j : s.jobs)
-      collectJobRefs(j, refs);
+      ir::collectRefs(j, refs);
     if (s.condition) collectRefs(*s.condition, refs);
     for (const Ref* r : refs)
       if (r->kind == Ref::Kind::JobOutput && r->stage != s.id &&
@@ -257,20 +257,6 @@ class AdoEmitter {
     return o;
   }
 
-  static void collectJobRefs(const ir::Job& job, std::vector<const Ref*>& refs) {
-    if (job.condition) collectRefs(*job.condition, refs);
-    for (const auto& [k, v] : job.env)
-      collectRefs(v, refs);
-    for (const auto& s : job.steps) {
-      if (s.condition) collectRefs(*s.condition, refs);
-      for (const auto& [k, v] : s.env)
-        collectRefs(v, refs);
-      for (const auto& [k, v] : s.ado.with)
-        collectRefs(v, refs);
-      collectRefs(s.path, refs);
-    }
-  }
-
   Out job(const ir::Stage& stage, const ir::Job& j) {
     jobVars_.clear();
     Out o = Out::map();
@@ -281,7 +267,7 @@ class AdoEmitter {
     for (const auto& n : j.needs)
       deps.push_back(adoId(n));
     std::vector<const Ref*> refs;
-    collectJobRefs(j, refs);
+    ir::collectRefs(j, refs);
     for (const Ref* r : refs)
       if (r->kind == Ref::Kind::JobOutput && r->stage == stage.id && r->job != j.id &&
           std::find(deps.begin(), deps.end(), adoId(r->job)) == deps.end())

@@ -167,26 +167,11 @@ class GithubEmitter {
           for (const ir::Job* j : s->lastJobs())
             add(jobId(*s, *j));
     std::vector<const Ref*> refs;
-    collectJobRefs(stage, job, refs);
+    if (stage.condition) collectRefs(*stage.condition, refs);
+    ir::collectRefs(job, refs);
     for (const Ref* r : refs)
       if (r->kind == Ref::Kind::JobOutput) add(jobId(r->stage, r->job));
     return out;
-  }
-
-  static void collectJobRefs(const ir::Stage& stage, const ir::Job& job,
-                             std::vector<const Ref*>& refs) {
-    if (stage.condition) collectRefs(*stage.condition, refs);
-    if (job.condition) collectRefs(*job.condition, refs);
-    for (const auto& [k, v] : job.env)
-      collectRefs(v, refs);
-    for (const auto& s : job.steps) {
-      if (s.condition) collectRefs(*s.condition, refs);
-      for (const auto& [k, v] : s.env)
-        collectRefs(v, refs);
-      for (const auto& [k, v] : s.github.with)
-        collectRefs(v, refs);
-      collectRefs(s.path, refs);
-    }
   }
 
   Out emitJob(const ir::Stage& stage, const ir::Job& job) {

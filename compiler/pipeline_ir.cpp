@@ -10,6 +10,19 @@ const JobOutput* Job::output(const std::string& n) const {
   return nullptr;
 }
 
+void collectRefs(const Job& job, std::vector<const Ref*>& out) {
+  if (job.condition) galley::collectRefs(*job.condition, out);
+  for (const auto& [k, v] : job.env)
+    galley::collectRefs(v, out);
+  for (const auto& s : job.steps) {
+    if (s.condition) galley::collectRefs(*s.condition, out);
+    for (const Env* env : {&s.env, &s.github.with, &s.ado.with})
+      for (const auto& [k, v] : *env)
+        galley::collectRefs(v, out);
+    galley::collectRefs(s.path, out);
+  }
+}
+
 const Job* Stage::job(const std::string& jobId) const {
   for (const auto& j : jobs)
     if (j.id == jobId) return &j;

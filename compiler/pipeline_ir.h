@@ -73,6 +73,10 @@ struct Job {
   const JobOutput* output(const std::string& name) const;
 };
 
+// Every reference a job reads: its condition, env, and its steps'
+// conditions, env, action inputs (both targets') and artifact paths.
+void collectRefs(const Job& job, std::vector<const Ref*>& out);
+
 // One leaf recipe use: an Azure DevOps stage; a group of GitHub jobs.
 struct Stage {
   std::string id;  // absolute use id, e.g. release-train
