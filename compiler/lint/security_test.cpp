@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "compiler/lint/lint.h"
+#include "tests/testing.h"
+
+namespace galley::lint {
+
+namespace {
+
+// The findings of one rule, as headlines, for a workflow linted as ci.yml.
+std::string findings(const std::string& text, const std::string& rule, LintOptions options = {}) {
+  Sources sources;
+  const SourceFile* f = sources.add("ci.yml", text);
+  Diagnostics all, shown;
+  lintFile(*f, FileKind::Workflow, nullptr, options, all);
+  for (const auto& d : all.all())
+    if (d.rule == rule) shown.report(d.severity, d.where, d.rule, d.message);
+  return testing::headlines(shown);
+}
+
+const char* kJob = "jobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n";
+
+}  // namespace
+
+TEST_CASE("lint security: pull_request_target checking out the head is a dangerous trigger") {
+  std::string wf = std::string("on: pull_request_target\npermissions: {}\n") + kJob +
+                   "      - uses: actions/checkout@v4\n        with:\n"
+                   "          ref: ${{ github.event.pull_request.head.sha }}\n";
+  CHECK(findings(wf, "dangerous-trigger").rfind("ci.yml:9:16: error: this workflow runs with", 0) ==
+        0);
+  std::string safe = std::string("on: pull_request\npermissions: {}\n") + kJob +
+                     "      - uses: actions/checkout@v4\n        with:\n"
+                     "          ref: ${{ github.event.pull_request.head.sha }}\n";
+  CHECK(findings(safe, "dangerous-trigger") == "");
+}
+
+TEST_CASE("lint security: untrusted data written to GITHUB_ENV is reported on its line") {
+  std::string wf = std::string("on: issues\npermissions: {}\n") + kJob +
+                   "      - run: |\n          echo ok\n"
+                   "          echo \"T=${{ github.event.issue.title }}\" >> $GITHUB_ENV\n";
+  CHECK(findings(wf, "github-env")
+            .rfind("ci.yml:9:56: error: untrusted data "
+                   "(github.event.issue.title) is written to GITHUB_ENV",
+                   0) == 0);
+}
+
+TEST_CASE("lint security: checkout keeping credentials before an artifact upload") {
+  std::string wf = std::string("on: push\npermissions: {}\n") + kJob +
+                   "      - uses: actions/checkout@v4\n"
+                   "      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n";
+  CHECK(findings(wf, "artipacked").rfind("ci.yml:7:15: warning: actions/checkout keeps", 0) == 0);
+  std::string fixed =
+      std::string("on: push\npermissions: {}\n") + kJob +
+      "      - uses: actions/checkout@v4\n        with:\n"
+      "          persist-credentials: false\n"
+      "      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n";
+  CHECK(findings(fixed, "artipacked") == "");
+}
+
+TEST_CASE("lint security: secrets inherit, toJSON(secrets), write-all, self-hosted on PRs") {
+  std::string wf =
+      "on: pull_request\npermissions: write-all\njobs:\n"
+      "  call:\n    uses: o/r/.github/workflows/w.yml@v1\n    secrets: inherit\n"
+      "  j:\n    runs-on: [self-hosted, linux]\n    steps:\n"
+      "      - run: echo hi\n        env:\n          ALL: ${{ toJSON(secrets) }}\n";
+  CHECK(findings(wf, "secrets-inherit").rfind("ci.yml:6:14: warning:", 0) == 0);
+  CHECK(findings(wf, "secrets-to-json").rfind("ci.yml:12:16: warning:", 0) == 0);
+  CHECK(findings(wf, "excessive-permissions").rfind("ci.yml:2:14: warning:", 0) == 0);
+  CHECK(findings(wf, "self-hosted-runner").rfind("ci.yml:8:15: warning:", 0) == 0);
+}
+
+TEST_CASE("lint security: an if: block scalar with ${{ }} is always true") {
+  std::string wf = std::string("on: push\npermissions: {}\n") + kJob +
+                   "      - run: echo hi\n        if: |\n          ${{ false }}\n";
+  CHECK(findings(wf, "if-always-true")
+            .rfind("ci.yml:8:13: error: this condition is always true", 0) == 0);
+}
+
+TEST_CASE("lint security: literal registry passwords and token-shaped strings") {
+  std::string wf =
+      "on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n"
+      "    container:\n      image: r.io/x\n      credentials:\n        username: u\n"
+      "        password: hunter22\n    steps:\n"
+      "      - run: echo ghp_abcdefghijklmnopqrstuvwxyz0123456789\n";
+  CHECK(findings(wf, "hardcoded-credentials") ==
+        "ci.yml:10:19: error: the container registry password is written in the workflow "
+        "[hardcoded-credentials]\n"
+        "ci.yml:12:19: error: this looks like a credential written in the workflow "
+        "[hardcoded-credentials]\n");
+}
+
+TEST_CASE("lint security: pinning policy for uses:") {
+  std::string wf = std::string("on: push\npermissions: {}\n") + kJob +
+                   "      - uses: someone/tool@main\n      - uses: someone/other@v2\n"
+                   "      - uses: actions/checkout@v4\n";
+  CHECK(findings(wf, "unpinned-uses") ==
+        "ci.yml:7:15: warning: 'someone/tool@main' follows the branch 'main': whoever pushes "
+        "to it changes what this workflow runs [unpinned-uses]\n");
+  LintOptions sha;
+  sha.config.pinning = Pinning::Sha;
+  std::string out = findings(wf, "unpinned-uses", sha);
+  CHECK(out.find("ci.yml:8:15: warning: 'someone/other@v2' is not pinned to a commit SHA") !=
+        std::string::npos);
+  CHECK(out.find("actions/checkout") == std::string::npos);  // a trusted owner
+}
+
+TEST_CASE("lint shellcheck: findings map back into the run block") {
+  if (!std::filesystem::exists("/usr/bin/shellcheck")) {
+    MESSAGE("skipped: /usr/bin/shellcheck is absent");
+    return;
+  }
+  LintOptions options;
+  options.shellcheck = "/usr/bin/shellcheck";
+  std::string wf = std::string("on: push\npermissions: {}\n") + kJob +
+                   "      - run: |\n          echo ${{ github.sha }}\n          rm -rf $DIR/\n";
+  std::string out = findings(wf, "shellcheck", options);
+  CHECK(out.rfind("ci.yml:9:18: warning: SC2115: ", 0) == 0);
+}
+
+}  // namespace galley::lint
