@@ -30,9 +30,9 @@ bool listed(const std::vector<std::string>& context, std::string_view fn) {
 }
 
 const Allowed& allowedFor(const SchemaDefinition* def) {
-  static std::mutex mu;
-  static std::map<const SchemaDefinition*, Allowed> cache;
-  std::lock_guard<std::mutex> lock(mu);
+  // Per thread, so that linting threads never wait on each other; the
+  // returned reference stays valid for the thread's life.
+  thread_local std::map<const SchemaDefinition*, Allowed> cache;
   auto [it, fresh] = cache.try_emplace(def);
   if (!fresh) return it->second;
   Allowed& a = it->second;

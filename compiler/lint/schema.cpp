@@ -121,7 +121,7 @@ std::string ruleFor(std::string_view def, const char* fallback) {
 }
 
 struct Frame {
-  std::string section;                   // name of the node for messages
+  std::string_view section;              // name of the node for messages
   const yaml::Node* ownerKey = nullptr;  // the key whose value is the node
   const SchemaDefinition* contextDef = nullptr;
   bool loose = false;  // the value of a free-form key (an input name, an env var)
@@ -221,20 +221,22 @@ class Walker {
         if (p.required) required.push_back(k);
       if (!required.empty() && f.ownerKey) {
         diags_.error(f.ownerKey->where, ruleFor(d.name, "missing-key"),
-                     "'" + f.section + "' is missing the required key '" + required.front() + "'");
+                     "'" + std::string(f.section) + "' is missing the required key '" +
+                         required.front() + "'");
         return;
       }
       if (f.loose) return;
     }
     if (n.isNull()) {
       diags_.error(whereOf(n, f), ruleFor(d.name, "empty-value"),
-                   "'" + f.section + "' should not be empty: expected a " + std::string(expected));
+                   "'" + std::string(f.section) + "' should not be empty: expected a " +
+                       std::string(expected));
       return;
     }
     std::string shown = n.isScalar() ? " '" + n.value + "'" : "";
-    diags_.error(
-        n.where, ruleFor(d.name, "type-mismatch"),
-        "'" + f.section + "' must be a " + std::string(expected) + ", not a " + got + shown);
+    diags_.error(n.where, ruleFor(d.name, "type-mismatch"),
+                 "'" + std::string(f.section) + "' must be a " + std::string(expected) +
+                     ", not a " + got + shown);
   }
 
   void walkString(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
@@ -249,7 +251,7 @@ class Walker {
     }
     if (d.requireNonEmpty && n.value.empty()) {
       diags_.error(n.where, ruleFor(d.name, "empty-value"),
-                   "'" + f.section + "' must not be an empty string");
+                   "'" + std::string(f.section) + "' must not be an empty string");
       return;
     }
     accept(n, f);
@@ -264,10 +266,10 @@ class Walker {
       accept(n, f);
       return;
     }
-    diags_.error(
-        n.where, ruleFor(d.name, "invalid-value"),
-        "invalid value '" + n.value + "' for '" + f.section + "'; expected " + quoteList(d.values),
-        didYouMean(n.value, d.values));
+    diags_.error(n.where, ruleFor(d.name, "invalid-value"),
+                 "invalid value '" + n.value + "' for '" + std::string(f.section) + "'; expected " +
+                     quoteList(d.values),
+                 didYouMean(n.value, d.values));
   }
 
   void walkSequence(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
@@ -277,7 +279,7 @@ class Walker {
     }
     if (n.items.empty()) {
       diags_.error(n.where, ruleFor(d.name, "empty-value"),
-                   "'" + f.section + "' should not be an empty sequence");
+                   "'" + std::string(f.section) + "' should not be an empty sequence");
       return;
     }
     Frame item = f;
@@ -308,15 +310,15 @@ class Walker {
         walk(e.value, d.looseValueType, child);
       } else {
         diags_.error(e.key.where, ruleFor(d.name, "unknown-key"),
-                     "unexpected key '" + e.key.value + "' in '" + f.section + "'; expected " +
-                         quoteList(known),
+                     "unexpected key '" + e.key.value + "' in '" + std::string(f.section) +
+                         "'; expected " + quoteList(known),
                      didYouMean(e.key.value, known));
       }
     }
     for (const auto& [k, p] : d.properties) {
       if (!p.required || n.find(k)) continue;
       diags_.error(f.ownerKey ? f.ownerKey->where : n.where, ruleFor(d.name, "missing-key"),
-                   "'" + f.section + "' is missing the required key '" + k + "'");
+                   "'" + std::string(f.section) + "' is missing the required key '" + k + "'");
     }
   }
 
@@ -394,14 +396,15 @@ class Walker {
         for (const auto* v : all)
           if (v->kind == Kind::String && !v->requireNonEmpty && v->constant.empty()) return;
         diags_.error(whereOf(n, f), ruleFor(d.name, "empty-value"),
-                     "'" + f.section + "' should not be empty");
+                     "'" + std::string(f.section) + "' should not be empty");
         return;
       }
       std::string list;
       for (size_t i = 0; i < kinds.size(); ++i)
         list += (i ? (i + 1 == kinds.size() ? " or " : ", ") : "") + kinds[i];
-      diags_.error(n.where, ruleFor(d.name, "type-mismatch"),
-                   "'" + f.section + "' must be a " + list + ", not a " + n.typeName());
+      diags_.error(
+          n.where, ruleFor(d.name, "type-mismatch"),
+          "'" + std::string(f.section) + "' must be a " + list + ", not a " + n.typeName());
       return;
     }
     if (fit.size() == 1) {
@@ -444,7 +447,7 @@ class Walker {
         if (p.required && std::find(required.begin(), required.end(), k) == required.end())
           required.push_back(k);
     if (n.entries.empty()) {
-      diags_.error(n.where, "empty-value", "'" + f.section + "' should not be empty");
+      diags_.error(n.where, "empty-value", "'" + std::string(f.section) + "' should not be empty");
       return;
     }
     std::vector<std::string> distinct;
@@ -457,7 +460,7 @@ class Walker {
       if (count == 1) distinct.push_back(k);
     }
     diags_.error(f.ownerKey ? f.ownerKey->where : n.where, ruleFor(d.name, "missing-key"),
-                 "'" + f.section + "' needs one of the keys " + quoteList(distinct));
+                 "'" + std::string(f.section) + "' needs one of the keys " + quoteList(distinct));
   }
 
   void walkScalarVariants(const yaml::Node& n, const SchemaDefinition& d,
@@ -481,7 +484,8 @@ class Walker {
     }
     std::string what = ruleFor(d.name, "") == "events" ? "unknown event '" : "invalid value '";
     diags_.error(n.where, ruleFor(d.name, "invalid-value"),
-                 what + n.value + "' for '" + f.section + "'", didYouMean(n.value, allowed));
+                 what + n.value + "' for '" + std::string(f.section) + "'",
+                 didYouMean(n.value, allowed));
   }
 
   const Schema& schema_;
