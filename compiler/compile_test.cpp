@@ -253,7 +253,7 @@ TEST_CASE("compile: a reference to an undeclared secret is an error at the refer
   Project p(pipeline("      s: {}\n"), {{"s", recipe}});
   CHECK_FALSE(p.compile());
   CHECK(p.errors() ==
-        "recipes/s.yml:4:10: error: secret 'TOKEN' is not listed under 'secrets' in galley.yml "
+        "recipes/s.yml:4:15: error: secret 'TOKEN' is not listed under 'secrets' in galley.yml "
         "[unknown-secret]\n");
 }
 
@@ -305,10 +305,59 @@ TEST_CASE("compile: map parameters reach scripts as KEY=VALUE lines") {
 }
 
 TEST_CASE("compile: values of the wrong type are positioned errors") {
-  Project p("name: demo\ntargets: [github, gitlab]\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '0 3 * *'\n    recipes: [a, b]\n");
+  Project p(
+      "name: demo\ntargets: [github, gitlab]\npipelines:\n  ci:\n    on:\n      schedule:\n        "
+      "- cron: '0 3 * *'\n    recipes: [a, b]\n");
   CHECK_FALSE(p.compile());
   CHECK(p.errors() ==
         "galley.yml:2:19: error: unknown target 'gitlab': use github or ado [target]\n"
-        "galley.yml:7:17: error: '0 3 * *' is not a cron schedule of five fields (minute hour day month weekday) [cron]\n"
+        "galley.yml:7:17: error: '0 3 * *' is not a cron schedule of five fields (minute hour day "
+        "month weekday) [cron]\n"
         "galley.yml:8:14: error: recipes must be a mapping, not sequence [type]\n");
+}
+
+TEST_CASE("compile: references keep the quoting of where they stand in a script") {
+  const char* recipe = R"(recipe: q
+description: Quoting.
+parameters:
+  name:
+    type: string
+    default: x
+    description: A name.
+steps:
+  - run: |
+      echo ${{ params.name }}
+      echo "model ${{ params.name }}"
+      echo 'model ${{ params.name }}'
+      cat <<EOF
+      name: ${{ params.name }}
+      EOF
+)";
+  Project p(pipeline("      q: {}\n"), {{"q", recipe}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.file(*files, ".github/workflows/ci.yml")
+            .find("echo \"${PARAMS_NAME}\"\n"
+                  "          echo \"model ${PARAMS_NAME}\"\n"
+                  "          echo 'model '\"${PARAMS_NAME}\"''\n"
+                  "          cat <<EOF\n"
+                  "          name: ${PARAMS_NAME}\n") != std::string::npos);
+  CHECK(p.file(*files, ".github/workflows/ci.yml").find("- name: echo ${{ params.name }}") !=
+        std::string::npos);
+}
+
+TEST_CASE("compile: a reference inside a quoted here-document is an error naming the variable") {
+  const char* recipe =
+      "recipe: q\ndescription: Q.\nparameters:\n  n:\n    type: string\n    default: x\n    "
+      "description: N.\n"
+      "steps:\n  - run: |\n      python - <<'EOF'\n      print('${{ params.n }}')\n      EOF\n";
+  Project p(pipeline("      q: {}\n"), {{"q", recipe}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "recipes/q.yml:11:14: error: '${{ params.n }}' sits in a quoted here-document, where the "
+        "shell expands nothing [reference]\n"
+        "      print('${{ params.n }}')\n"
+        "             ^~~~~~~~~~~~~~~\n"
+        "  hint: read the environment variable PARAMS_N there instead (galley sets it for this "
+        "step)\n");
 }

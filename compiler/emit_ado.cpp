@@ -360,10 +360,16 @@ class AdoEmitter {
     return o;
   }
 
-  static std::string outputsEpilogue() {
-    return "while IFS='=' read -r name value; do\n"
-           "  echo \"##vso[task.setvariable variable=${name};isOutput=true]${value}\"\n"
-           "done < \"$GALLEY_OUTPUT\"\n";
+  // Outputs become isOutput variables when the script exits, however it
+  // exits, so an early `exit 0` keeps what was written before it.
+  static std::string outputsPrologue() {
+    return "export GALLEY_OUTPUT=\"$(mktemp)\"\n"
+           "galley_outputs() {\n"
+           "  while IFS='=' read -r name value; do\n"
+           "    echo \"##vso[task.setvariable variable=${name};isOutput=true]${value}\"\n"
+           "  done < \"$GALLEY_OUTPUT\"\n"
+           "}\n"
+           "trap galley_outputs EXIT\n";
   }
 
   std::optional<Out> step(const ir::Step& s) {
@@ -374,9 +380,9 @@ class AdoEmitter {
         if (!body.empty() && body.back() != '\n') body += '\n';
         if (s.shell == "bash") {
           std::string pre = "set -eo pipefail\n";
-          if (!s.outputs.empty()) pre += "export GALLEY_OUTPUT=\"$(mktemp)\"\n";
+          if (!s.outputs.empty()) pre += outputsPrologue();
           if (s.retries) body = retryLoop(body, s.retries, "##vso[task.logissue type=warning]");
-          body = pre + body + (s.outputs.empty() ? "" : outputsEpilogue());
+          body = pre + body;
           o.set("bash", Out::str(body));
         } else {
           o.set("pwsh", Out::str("$ErrorActionPreference = 'Stop'\n" + body));

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "compiler/emit.h"
@@ -93,7 +94,7 @@ class GithubEmitter {
   std::string refExpr(const Ref& r) const {
     switch (r.kind) {
       case Ref::Kind::Input:
-        return "inputs." + r.name;
+        return input(r.name);
       case Ref::Kind::Secret:
         return "secrets." + r.name;
       case Ref::Kind::Matrix:
@@ -104,6 +105,25 @@ class GithubEmitter {
         return "needs." + jobId(r.stage, r.job) + ".outputs." + r.name;
     }
     return "";
+  }
+
+  // On push and schedule runs GitHub's inputs context is empty, so an input
+  // with a default reads the default unless the run was started by hand.
+  // toJSON is never falsy, so && || picks the right side even for false or "".
+  std::string input(const std::string& name) const {
+    for (const auto& in : p_.on.inputs) {
+      if (in.name != name || !in.defaultValue) continue;
+      std::string json = in.defaultValue->value;
+      bool bare = (in.type == "boolean" && in.defaultValue->asBool()) ||
+                  (in.type == "number" && in.defaultValue->asNumber());
+      if (!bare) json = nlohmann::json(json).dump();
+      std::string quoted;
+      for (char c : json)
+        quoted += c == '\'' ? std::string("''") : std::string(1, c);
+      return "fromJSON(github.event_name == 'workflow_dispatch' && toJSON(inputs." + name +
+             ") || '" + quoted + "')";
+    }
+    return "inputs." + name;
   }
 
   std::string text(const Text& t) const {

@@ -6,6 +6,7 @@
 
 #include "compiler/graph.h"
 #include "compiler/shape.h"
+#include "compiler/shell_quoting.h"
 
 namespace galley {
 
@@ -885,6 +886,7 @@ class Expander {
     }
     const std::string& s = run.value;
     std::string script = prefix;
+    ShellQuoting quoting;
     size_t pos = 0;
     while (pos < s.size()) {
       size_t open = s.find("${{", pos);
@@ -893,6 +895,8 @@ class Expander {
         break;
       }
       script += s.substr(pos, open - pos);
+      for (size_t k = pos; k < open; ++k)
+        quoting.feed(s[k]);
       size_t close = s.find("}}", open);
       if (close == std::string::npos) {
         diags_.error(locationInScalar(run, open, 3), "reference",
@@ -901,7 +905,7 @@ class Expander {
       }
       yaml::Node piece = run;
       piece.value = s.substr(open, close + 2 - open);
-      piece.style = yaml::Style::Block;  // positions inside scripts are approximate
+      piece.where = locationInScalar(run, open, close + 2 - open);
       auto t = parseText(piece, scope, diags_);
       if (!t) return false;
       std::string inner = s.substr(open + 3, close - open - 3);
@@ -919,14 +923,24 @@ class Expander {
       if (std::none_of(step.env.begin(), step.env.end(),
                        [&](const auto& e) { return e.first == env; }))
         step.env.emplace_back(env, *t);
-      script += step.shell == "pwsh" ? "$env:" + env
-                : words              ? "${" + env + "}"
-                                     : "\"${" + env + "}\"";
+      if (step.shell == "pwsh") {
+        script += "$env:" + env;
+      } else if (quoting.state() == ShellQuoting::State::QuotedHeredoc) {
+        diags_.error(locationInScalar(run, open, close + 2 - open), "reference",
+                     "'${{ " + inner +
+                         " }}' sits in a quoted here-document, where the shell expands nothing",
+                     "read the environment variable " + env +
+                         " there instead (galley sets it for this step)");
+        return false;
+      } else {
+        script += quoting.expansion(env, words);
+      }
       pos = close + 2;
     }
     step.script = script;
     if (step.name.empty()) {
-      std::string first = script.substr(0, script.find('\n'));
+      // Named after the script as written, not as rewritten.
+      std::string first = prefix + s.substr(0, s.find('\n'));
       step.name = first.size() > 60 ? first.substr(0, 57) + "..." : first;
     }
     return true;

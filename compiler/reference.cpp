@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "compiler/expr/scalar_map.h"
 #include "compiler/shape.h"
 
 namespace galley {
@@ -54,16 +55,9 @@ std::string envNameOf(const std::vector<std::string>& path) {
 }
 
 Location locationInScalar(const yaml::Node& scalar, size_t k, size_t length) {
-  Location at = scalar.where;
-  bool simple = scalar.style == yaml::Style::Plain || scalar.style == yaml::Style::SingleQuoted ||
-                scalar.style == yaml::Style::DoubleQuoted;
-  if (!simple || scalar.value.find('\n') != std::string::npos || !at.file) return at;
-  size_t start = scalar.offset + (scalar.style == yaml::Style::Plain ? 0 : 1);
-  // Escapes shift offsets; trust the mapping only when the source matches the value.
-  if (at.file->text().compare(start, scalar.value.size(), scalar.value) != 0) return at;
-  at.begin = at.file->positionOf(start + k);
-  at.end = at.file->positionOf(start + k + length);
-  return at;
+  if (!scalar.where.file || !scalar.isScalar()) return scalar.where;
+  expr::ScalarMap map(scalar);
+  return map.exact() ? map.location(k, length) : scalar.where;
 }
 
 namespace {

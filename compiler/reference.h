@@ -90,9 +90,9 @@ std::optional<bool> fold(Cond& cond);
 void collectRefs(const Text& t, std::vector<const Ref*>& out);
 void collectRefs(const Cond& c, std::vector<const Ref*>& out);
 
-// Location of byte offset k inside a scalar's value, as far as it can be
-// known without unescaping: exact for plain and simple quoted scalars,
-// the scalar's start otherwise.
+// Location of the value bytes [k, k + length) of a scalar, in every scalar
+// style (block scalars too); the scalar's start when the source cannot be
+// replayed.
 Location locationInScalar(const yaml::Node& scalar, size_t k, size_t length);
 
 }  // namespace galley
