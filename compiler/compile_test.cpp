@@ -361,3 +361,13 @@ TEST_CASE("compile: a reference inside a quoted here-document is an error naming
         "  hint: read the environment variable PARAMS_N there instead (galley sets it for this "
         "step)\n");
 }
+
+TEST_CASE("compile: an unknown environment given through with: is reported at the user's value") {
+  Project p(pipeline(
+      "      gate:\n        recipe: approval-gate\n        with:\n          environment: prod\n"));
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:11:24: error: environment 'prod' is not defined in galley.yml "
+        "[unknown-environment]\n"
+        "recipes/approval-gate.yml:18:18: note: job 'approve' is bound to it here\n");
+}

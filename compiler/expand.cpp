@@ -70,6 +70,8 @@ struct Scope : Resolver {
                     didYouMean(path[1], names));
         return false;
       }
+      // A value that is one parameter is the user's text: locate it there.
+      if (out.empty()) out.where = it->second.text.where;
       out.append(it->second.text);
       return true;
     }
@@ -660,9 +662,12 @@ class Expander {
         std::vector<std::string> names;
         for (const auto& en : project_.environments)
           names.push_back(en.name);
-        diags_.error(env->where, "unknown-environment",
-                     "environment '" + job.environment + "' is not defined in galley.yml",
-                     didYouMean(job.environment, names));
+        Diagnostic& d =
+            diags_.error(t->where, "unknown-environment",
+                         "environment '" + job.environment + "' is not defined in galley.yml",
+                         didYouMean(job.environment, names));
+        if (t->where.begin != env->where.begin || t->where.file != env->where.file)
+          d.notes.push_back({env->where, "job '" + job.id + "' is bound to it here"});
         return false;
       }
     }
