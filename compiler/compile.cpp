@@ -21,6 +21,12 @@ std::optional<std::vector<GeneratedFile>> compile(const CompileOptions& options,
   if (!project || diags.hasErrors()) return std::nullopt;
   RecipeLibrary library(sources, project->recipesDir);
   std::filesystem::path out = options.outDir.empty() ? project->dir : options.outDir;
+  if (!(options.github && project->github) && !(options.ado && project->ado)) {
+    diags.error(project->document.where, "target",
+                std::string("nothing to compile: --target ") + (options.github ? "github" : "ado") +
+                    " asks for a target that galley.yml's 'targets' leaves out");
+    return std::nullopt;
+  }
   std::vector<GeneratedFile> files;
   for (const auto& spec : project->pipelines) {
     auto pipeline = expand(*project, spec, library, sources, diags);

@@ -87,6 +87,10 @@ contains "a second compile leaves unchanged files alone" "unchanged $tmp/gen/.gi
 expect "--target github writes only GitHub workflows" 0 "$galley" compile "$tmp/example/galley.yml" --target github --out "$tmp/gh"
 if [ -e "$tmp/gh/.azure-pipelines" ]; then echo "FAIL: --target github wrote Azure files"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
 
+sed 's/^targets: .*$/targets: [github]/' "$tmp/example/galley.yml" >"$tmp/example/github-only.yml"
+expect "a --target the project leaves out is an error, not an empty success" 1 "$galley" compile "$tmp/example/github-only.yml" --target ado --out "$tmp/none"
+contains "a --target the project leaves out is an error, not an empty success" "nothing to compile: --target ado"
+
 expect "--check passes on fresh files" 0 "$galley" compile "$tmp/example/galley.yml" --check
 contains "--check passes on fresh files" "generated files are up to date"
 
