@@ -179,24 +179,24 @@ class CondParser {
     return c;
   }
 
-  std::optional<Cond> parseOr(int depth) {
-    auto left = parseAnd(depth);
-    while (left && eat("||")) {
-      auto right = parseAnd(depth);
+  // operand (token operand)*, grouped to the left.
+  std::optional<Cond> leftAssociative(int depth, std::string_view token, Cond::Op op,
+                                      std::optional<Cond> (CondParser::*operand)(int)) {
+    auto left = (this->*operand)(depth);
+    while (left && eat(token)) {
+      auto right = (this->*operand)(depth);
       if (!right) return std::nullopt;
-      left = binary(Cond::Op::Or, std::move(*left), std::move(*right));
+      left = binary(op, std::move(*left), std::move(*right));
     }
     return left;
   }
 
+  std::optional<Cond> parseOr(int depth) {
+    return leftAssociative(depth, "||", Cond::Op::Or, &CondParser::parseAnd);
+  }
+
   std::optional<Cond> parseAnd(int depth) {
-    auto left = parseCompare(depth);
-    while (left && eat("&&")) {
-      auto right = parseCompare(depth);
-      if (!right) return std::nullopt;
-      left = binary(Cond::Op::And, std::move(*left), std::move(*right));
-    }
-    return left;
+    return leftAssociative(depth, "&&", Cond::Op::And, &CondParser::parseCompare);
   }
 
   std::optional<Cond> parseCompare(int depth) {
