@@ -427,8 +427,16 @@ class Walker {
   // shape requires decides.
   void walkMappingVariants(const yaml::Node& n, const SchemaDefinition& d,
                            const std::vector<const SchemaDefinition*>& fit, const Frame& f) {
-    // actionlint and GitHub read the last such key: `run:` after `uses:` makes
-    // a script step with a stray `uses:`.
+    // A job with `uses:` calls a reusable workflow wherever the key sits, so
+    // its `runs-on:` is the stray key. Steps follow actionlint: the last such
+    // key decides, so `run:` after `uses:` makes a script step with a stray
+    // `uses:`.
+    if (d.name == "job")
+      for (const auto* v : fit)
+        if (n.find("uses") && v->properties.count("uses") && v->properties.at("uses").required) {
+          walk(n, v->name, f);
+          return;
+        }
     for (auto e = n.entries.rbegin(); e != n.entries.rend(); ++e) {
       const SchemaDefinition* only = nullptr;
       int count = 0;
