@@ -150,7 +150,7 @@ void writeBlock(std::ostringstream& out, const std::string& s, int indent) {
     out << '\n';
 }
 
-void writeNode(std::ostringstream& out, const Out& n, int indent);
+void writeNode(std::ostringstream& out, const Out& n, int indent, bool dashed = false);
 
 // Writes the value that follows "key:" or "- " on the same line.
 void writeValue(std::ostringstream& out, const Out& v, int indent, bool inSequence) {
@@ -185,16 +185,16 @@ void writeValue(std::ostringstream& out, const Out& v, int indent, bool inSequen
   }
 }
 
-void writeNode(std::ostringstream& out, const Out& n, int indent) {
+// dashed: the first mapping entry follows a "- " already written.
+void writeNode(std::ostringstream& out, const Out& n, int indent, bool dashed) {
   std::string pad(indent, ' ');
   if (n.kind() == Out::Kind::Sequence) {
     for (const auto& item : n.items()) {
       out << pad << '-';
       if (item.kind() == Out::Kind::Mapping && !item.entries().empty()) {
         // The first entry shares the dash's line; the rest align under it.
-        std::ostringstream inner;
-        writeNode(inner, item, indent + 2);
-        out << ' ' << inner.str().substr(indent + 2);
+        out << ' ';
+        writeNode(out, item, indent + 2, true);
       } else {
         writeValue(out, item, indent, true);
       }
@@ -202,7 +202,9 @@ void writeNode(std::ostringstream& out, const Out& n, int indent) {
     return;
   }
   for (const auto& [key, value] : n.entries()) {
-    out << pad << (key == "on" ? key : scalar(key)) << ':';
+    if (!dashed) out << pad;
+    dashed = false;
+    out << (key == "on" ? key : scalar(key)) << ':';
     writeValue(out, value, indent, false);
   }
 }
