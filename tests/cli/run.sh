@@ -57,6 +57,21 @@ YML
 expect "an unknown recipe exits 1 with a positioned error" 1 "$galley" compile "$tmp/broken/galley.yml"
 contains "an unknown recipe exits 1 with a positioned error" "broken/galley.yml:6:17: error: unknown recipe 'unit-test' [unknown-recipe]"
 
+# script(1) gives galley a terminal, where colour is on unless NO_COLOR is set.
+if command -v script >/dev/null; then
+  expect "a terminal gets colour" 0 script -qec "env -u NO_COLOR TERM=xterm '$galley' compile '$tmp/broken/galley.yml'; exit 0" /dev/null
+  contains "a terminal gets colour" $'\033[1;31merror:'
+  expect "NO_COLOR turns colour off on a terminal" 0 script -qec "NO_COLOR=1 TERM=xterm '$galley' compile '$tmp/broken/galley.yml'; exit 0" /dev/null
+  if grep -q $'\033\\[' <<<"$out"; then echo "FAIL: NO_COLOR output has escapes"; failed=$((failed + 1)); else contains "NO_COLOR turns colour off on a terminal" "error: unknown recipe"; fi
+else
+  echo "skip: colour tests need script(1)"
+fi
+if grep -q $'\033\\[' <<<"$("$galley" compile "$tmp/broken/galley.yml" 2>&1)"; then
+  echo "FAIL: colour written to a pipe"; failed=$((failed + 1))
+else
+  passed=$((passed + 1))
+fi
+
 expect "diagnostics render as JSON on request" 1 "$galley" compile --format json "$tmp/broken/galley.yml"
 contains "diagnostics render as JSON on request" '"rule": "unknown-recipe"'
 
