@@ -154,7 +154,12 @@ class SecurityChecker {
   static bool persistsCredentials(const yaml::Node& step) {
     const yaml::Node* with = step.find("with");
     const yaml::Node* pc = with && with->isMapping() ? with->find("persist-credentials") : nullptr;
-    return !pc || pc->asBool() != false;
+    // Action inputs arrive as strings: a quoted 'false' turns persistence off too.
+    if (!pc || !pc->isScalar()) return true;
+    std::string v = pc->value;
+    for (char& c : v)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return v != "false";
   }
 
   void reportArtipacked(const yaml::Node& checkout, const yaml::Node& upload) {

@@ -57,6 +57,12 @@ TEST_CASE("lint security: checkout keeping credentials before an artifact upload
       "          persist-credentials: false\n"
       "      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n";
   CHECK(findings(fixed, "artipacked") == "");
+  std::string quoted =
+      std::string("on: push\npermissions: {}\n") + kJob +
+      "      - uses: actions/checkout@v4\n        with:\n"
+      "          persist-credentials: 'false'\n"
+      "      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n";
+  CHECK(findings(quoted, "artipacked") == "");
 }
 
 TEST_CASE("lint security: secrets inherit, toJSON(secrets), write-all, self-hosted on PRs") {
