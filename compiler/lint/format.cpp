@@ -21,18 +21,6 @@ std::string fullMessage(const Diagnostic& d) {
   return d.hint.empty() ? d.message : d.message + " (" + d.hint + ")";
 }
 
-const char* sarifLevel(Severity s) {
-  switch (s) {
-    case Severity::Error:
-      return "error";
-    case Severity::Warning:
-      return "warning";
-    case Severity::Note:
-      return "note";
-  }
-  return "note";
-}
-
 // Workflow commands end at a newline and treat % \r \n specially in the
 // message; properties also escape : and ,.
 std::string escapeData(std::string_view s) {
@@ -85,7 +73,7 @@ void renderSarif(std::ostream& out, const Diagnostics& ds, std::string_view root
   for (const auto& r : allRules())
     rules.push_back({{"id", r.id},
                      {"shortDescription", {{"text", r.description}}},
-                     {"defaultConfiguration", {{"level", sarifLevel(r.severity)}}}});
+                     {"defaultConfiguration", {{"level", severityName(r.severity)}}}});
   json results = json::array();
   for (const auto& d : ds.all()) {
     json region = json::object();
@@ -102,7 +90,7 @@ void renderSarif(std::ostream& out, const Diagnostics& ds, std::string_view root
                    {{"uri", relative(d.where.path(), root)}, {"uriBaseId", "%SRCROOT%"}}}}}};
     if (!region.empty()) loc["physicalLocation"]["region"] = region;
     json r = {{"ruleId", d.rule},
-              {"level", sarifLevel(d.severity)},
+              {"level", severityName(d.severity)},
               {"message", {{"text", fullMessage(d)}}},
               {"locations", json::array({loc})}};
     results.push_back(std::move(r));
