@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-ctest --test-dir build --output-on-failure
+# Verbose, so the conformance suites' pass/skip summaries show in the log.
+ctest --test-dir build --output-on-failure --verbose
