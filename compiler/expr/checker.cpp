@@ -33,86 +33,6 @@ std::string arity(const FunctionSpec& f) {
   return std::to_string(f.minArgs) + " to " + plural(f.maxArgs);
 }
 
-class Checker {
- public:
-  Checker(const LocationOf& where, const Scope& scope, Diagnostics& diags)
-      : where_(where), scope_(scope), diags_(diags) {}
-
-  // Recursion is bounded by the parser's depth limit.
-  void walk(const Node& n) {
-    for (const Node* a : n.args)
-      walk(*a);
-    if (n.kind == NodeKind::Call) call(n);
-    if (n.kind == NodeKind::Context) context(n);
-    if (n.kind == NodeKind::Index) typed(n);
-  }
-
-  size_t found = 0;
-
- private:
-  void report(size_t offset, size_t length, std::string message, std::string hint = {}) {
-    diags_.error(where_(offset, length), kRule, std::move(message), std::move(hint));
-    ++found;
-  }
-
-  std::vector<std::string> names(std::span<const FunctionSpec> fs) {
-    std::vector<std::string> r;
-    for (const auto& f : fs)
-      r.emplace_back(f.name);
-    return r;
-  }
-
-  void call(const Node& n) {
-    const FunctionSpec* f = findFunction(scope_.functions, n.name);
-    if (!f) {
-      report(n.nameOffset, n.name.size(), "unknown function '" + n.name + "'",
-             didYouMean(n.name, names(scope_.functions)));
-      return;
-    }
-    auto count = static_cast<uint32_t>(n.args.size());
-    if (count < f->minArgs || count > f->maxArgs)
-      report(n.nameOffset, n.name.size(),
-             std::string(f->name) + "() takes " + arity(*f) + ", not " + std::to_string(count));
-    else if (f->oddArgs && count % 2 == 0)
-      report(n.nameOffset, n.name.size(),
-             std::string(f->name) + "() takes an odd number of arguments, not " +
-                 std::to_string(count));
-  }
-
-  void context(const Node& n) {
-    if (contains(scope_.contexts, n.name)) return;
-    report(n.nameOffset, n.name.size(), "unknown named value '" + n.name + "'",
-           didYouMean(n.name, scope_.contexts));
-  }
-
-  // steps.<id>, needs.<job> and matrix.<key>: the first property after the
-  // context must be one the workflow defines.
-  void typed(const Node& n) {
-    const Node* base = n.args[0];
-    if (base->kind != NodeKind::Context || n.star) return;
-    const Node* key = n.args.size() > 1 ? n.args[1] : nullptr;
-    if (!key || key->kind != NodeKind::Literal || key->literal.kind() != Kind::String) return;
-    std::string name = key->literal.asString();
-    // The whole chain from the context to the name (`steps.x`, `steps['x']`),
-    // so the caret starts where actionlint's does and the underline still
-    // reaches the offending name.
-    size_t nameEnd = (n.property ? n.nameOffset : key->offset + 1) + name.size();
-    size_t offset = base->nameOffset;
-    auto check = [&](const std::optional<std::vector<std::string>>& known, const char* ctx,
-                     std::string message) {
-      if (!equalsIgnoreCase(base->name, ctx) || !known || contains(*known, name)) return;
-      report(offset, nameEnd - offset, std::move(message), didYouMean(name, *known));
-    };
-    check(scope_.steps, "steps", "step '" + name + "' is not defined before this point");
-    check(scope_.needs, "needs", "job '" + name + "' is not in this job's needs");
-    check(scope_.matrix, "matrix", "the matrix has no key '" + name + "'");
-  }
-
-  const LocationOf& where_;
-  const Scope& scope_;
-  Diagnostics& diags_;
-};
-
 bool isKey(const Node* n, std::string_view key) {
   return n && n->kind == NodeKind::Literal && n->literal.kind() == Kind::String &&
          equalsIgnoreCase(n->literal.asString(), key);
@@ -120,6 +40,15 @@ bool isKey(const Node* n, std::string_view key) {
 
 bool isContext(const Node* n, std::string_view name) {
   return n->kind == NodeKind::Context && equalsIgnoreCase(n->name, name);
+}
+
+// `github.event.inputs`.
+bool isEventInputs(const Node& n) {
+  if (n.kind != NodeKind::Index || n.star || n.args.size() < 2 || !isKey(n.args[1], "inputs"))
+    return false;
+  const Node& e = *n.args[0];
+  return e.kind == NodeKind::Index && !e.star && e.args.size() > 1 &&
+         isContext(e.args[0], "github") && isKey(e.args[1], "event");
 }
 
 // `steps.<id>` or `needs.<job>` (an object of outcome/result and outputs).
@@ -160,6 +89,145 @@ const char* structuredType(const Node& n) {
       return nullptr;
   }
 }
+
+class Checker {
+ public:
+  Checker(const LocationOf& where, const Scope& scope, Diagnostics& diags)
+      : where_(where), scope_(scope), diags_(diags) {}
+
+  // Recursion is bounded by the parser's depth limit.
+  void walk(const Node& n) {
+    for (const Node* a : n.args)
+      walk(*a);
+    if (n.kind == NodeKind::Call) call(n);
+    if (n.kind == NodeKind::Context) context(n);
+    if (n.kind == NodeKind::Index) typed(n);
+    if (n.kind == NodeKind::Index) subscript(n);
+  }
+
+  size_t found = 0;
+
+ private:
+  void report(size_t offset, size_t length, std::string message, std::string hint = {}) {
+    diags_.error(where_(offset, length), kRule, std::move(message), std::move(hint));
+    ++found;
+  }
+
+  std::vector<std::string> names(std::span<const FunctionSpec> fs) {
+    std::vector<std::string> r;
+    for (const auto& f : fs)
+      r.emplace_back(f.name);
+    return r;
+  }
+
+  void call(const Node& n) {
+    const FunctionSpec* f = findFunction(scope_.functions, n.name);
+    if (!f) {
+      report(n.nameOffset, n.name.size(), "unknown function '" + n.name + "'",
+             didYouMean(n.name, names(scope_.functions)));
+      return;
+    }
+    auto count = static_cast<uint32_t>(n.args.size());
+    if (count < f->minArgs || count > f->maxArgs)
+      report(n.nameOffset, n.name.size(),
+             std::string(f->name) + "() takes " + arity(*f) + ", not " + std::to_string(count));
+    else if (f->oddArgs && count % 2 == 0)
+      report(n.nameOffset, n.name.size(),
+             std::string(f->name) + "() takes an odd number of arguments, not " +
+                 std::to_string(count));
+  }
+
+  void context(const Node& n) {
+    if (contains(scope_.contexts, n.name)) return;
+    report(n.nameOffset, n.name.size(), "unknown named value '" + n.name + "'",
+           didYouMean(n.name, scope_.contexts));
+  }
+
+  // steps.<id>, needs.<job>, matrix.<key> and inputs.<name>: the first
+  // property after the context must be one the workflow defines.
+  void typed(const Node& n) {
+    const Node* base = n.args[0];
+    if (isEventInputs(*base)) eventInput(n);
+    if (base->kind != NodeKind::Context || n.star) return;
+    const Node* key = n.args.size() > 1 ? n.args[1] : nullptr;
+    if (!key || key->kind != NodeKind::Literal || key->literal.kind() != Kind::String) return;
+    std::string name = key->literal.asString();
+    // The whole chain from the context to the name (`steps.x`, `steps['x']`),
+    // so the caret starts where actionlint's does and the underline still
+    // reaches the offending name.
+    size_t nameEnd = (n.property ? n.nameOffset : key->offset + 1) + name.size();
+    size_t offset = base->nameOffset;
+    auto check = [&](const std::optional<std::vector<std::string>>& known, const char* ctx,
+                     std::string message) {
+      if (!equalsIgnoreCase(base->name, ctx) || !known || contains(*known, name)) return;
+      report(offset, nameEnd - offset, std::move(message), didYouMean(name, *known));
+    };
+    check(scope_.steps, "steps", "step '" + name + "' is not defined before this point");
+    check(scope_.needs, "needs", "job '" + name + "' is not in this job's needs");
+    check(scope_.matrix, "matrix", "the matrix has no key '" + name + "'");
+    check(scope_.inputs, "inputs", "input '" + name + "' is not defined by the workflow");
+  }
+
+  // github.event.inputs.<name>: workflow_dispatch's inputs.
+  void eventInput(const Node& n) {
+    const Node* key = n.args.size() > 1 ? n.args[1] : nullptr;
+    if (n.star || !scope_.eventInputs || !key || key->kind != NodeKind::Literal ||
+        key->literal.kind() != Kind::String)
+      return;
+    std::string name = key->literal.asString();
+    if (contains(*scope_.eventInputs, name)) return;
+    size_t offset = n.args[0]->args[0]->args[0]->nameOffset;
+    size_t nameEnd = (n.property ? n.nameOffset : key->offset + 1) + name.size();
+    report(offset, nameEnd - offset,
+           "input '" + name + "' is not defined by the workflow's workflow_dispatch",
+           didYouMean(name, *scope_.eventInputs));
+  }
+
+  // What a subscript certainly is: a literal, inputs.<name> of a known type,
+  // github.event.inputs.<name> (always a string); else nullptr.
+  const char* keyType(const Node& k) const {
+    if (k.kind == NodeKind::Literal) {
+      if (k.literal.kind() == Kind::String) return "string";
+      if (k.literal.kind() == Kind::Boolean) return "bool";
+      if (k.literal.kind() == Kind::Number) return "number";
+      return nullptr;
+    }
+    if (k.kind != NodeKind::Index || k.star || k.args.size() < 2) return nullptr;
+    const Node* key = k.args[1];
+    if (key->kind != NodeKind::Literal || key->literal.kind() != Kind::String) return nullptr;
+    std::string name = key->literal.asString();
+    if (isEventInputs(*k.args[0]))
+      return scope_.eventInputs && contains(*scope_.eventInputs, name) ? "string" : nullptr;
+    if (!isContext(k.args[0], "inputs") || !scope_.inputs) return nullptr;
+    for (size_t i = 0; i < scope_.inputs->size() && i < scope_.inputTypes.size(); ++i)
+      if (equalsIgnoreCase((*scope_.inputs)[i], name)) {
+        const std::string& t = scope_.inputTypes[i];
+        if (t == "boolean") return "bool";
+        if (t == "number") return "number";
+        if (t == "string" || t == "choice" || t == "environment") return "string";
+      }
+    return nullptr;
+  }
+
+  // `x.*[k]` takes a number, `object[k]` a string (actionlint's rules).
+  void subscript(const Node& n) {
+    if (n.star || n.property || n.args.size() < 2) return;
+    const char* type = keyType(*n.args[1]);
+    if (!type) return;
+    const Node& key = *n.args[1];
+    std::string_view t = type;
+    if (n.args[0]->kind == NodeKind::Index && n.args[0]->star && t == "string")
+      report(key.offset, key.length, "index access of array must be type of number but got string");
+    const char* base = structuredType(*n.args[0]);
+    if (base && std::string_view(base) == "object" && t != "string")
+      report(key.offset, key.length,
+             "property access of object must be type of string but got " + std::string(t));
+  }
+
+  const LocationOf& where_;
+  const Scope& scope_;
+  Diagnostics& diags_;
+};
 
 // Parses and checks one expression; when type is given, sets it to what
 // structuredType says of the whole expression.

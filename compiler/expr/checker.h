@@ -1,8 +1,9 @@
 // Static checks of GitHub expressions for the linter: syntax errors, unknown
 // functions, wrong argument counts, unknown named values, and typed
-// contexts (steps.<id>, needs.<job>, matrix.<key>), rule "expression".
-// Names are reported at their exact column; an undefined step, job or
-// matrix key at the start of its chain (`steps.x`), as actionlint does.
+// contexts (steps.<id>, needs.<job>, matrix.<key>, inputs.<name>), rule
+// "expression".
+// Names are reported at their exact column; an undefined step, job, matrix
+// key or input at the start of its chain (`steps.x`), as actionlint does.
 #pragma once
 
 #include <functional>
@@ -28,6 +29,15 @@ struct Scope {
   std::optional<std::vector<std::string>> needs;
   // Keys the matrix defines; nullopt when the matrix is dynamic or unknown.
   std::optional<std::vector<std::string>> matrix;
+  // Inputs the workflow defines (workflow_dispatch, workflow_call); nullopt
+  // when unknown.
+  std::optional<std::vector<std::string>> inputs;
+  // The type of each of inputs ("string", "boolean", "number", "choice",
+  // "environment", or empty when not given), in the same order.
+  std::vector<std::string> inputTypes;
+  // Inputs github.event.inputs has (workflow_dispatch's); nullopt when
+  // unknown or the workflow has no workflow_dispatch.
+  std::optional<std::vector<std::string>> eventInputs;
   // Functions callable here.
   std::span<const FunctionSpec> functions = githubFunctions();
 };

@@ -14,6 +14,9 @@ Scope jobScope() {
   s.steps = std::vector<std::string>{"build", "test-run"};
   s.needs = std::vector<std::string>{"setup"};
   s.matrix = std::vector<std::string>{"os", "node"};
+  s.inputs = std::vector<std::string>{"name", "debug", "count"};
+  s.inputTypes = {"choice", "boolean", "number"};
+  s.eventInputs = s.inputs;
   return s;
 }
 
@@ -90,6 +93,22 @@ TEST_CASE("expression checks report an object, array or null rendered in a templ
         "");
   CHECK(check("if: ${{ github.event }}\n", "if") == "");
   CHECK(check("PR: ${{ github.event.pull_requests.*.number }}\n", "PR") == "");
+}
+
+TEST_CASE("expression checks report inputs the workflow does not define, at the chain's start") {
+  CHECK(check("run: ${{ inputs.nme }} ${{ github.event.inputs.dbg }} ${{ inputs.DEBUG }}\n") ==
+        "w.yml:1:10: error: input 'nme' is not defined by the workflow [expression]\n"
+        "w.yml:1:28: error: input 'dbg' is not defined by the workflow's workflow_dispatch "
+        "[expression]\n");
+}
+
+TEST_CASE("expression checks report subscripts of the wrong type for objects and filtered arrays") {
+  CHECK(check("run: ${{ github[inputs.debug] }} ${{ github.event.*[inputs.name] }}\n") ==
+        "w.yml:1:17: error: property access of object must be type of string but got bool "
+        "[expression]\n"
+        "w.yml:1:53: error: index access of array must be type of number but got string "
+        "[expression]\n");
+  CHECK(check("run: ${{ github[inputs.name] }} ${{ github.event.*[inputs.count] }}\n") == "");
 }
 
 }  // namespace galley::expr

@@ -39,12 +39,13 @@ void checkScripts(const yaml::Node& root, CheckContext& cx);
 // ${{ }} in one scalar the schema accepted: syntax, unknown functions and
 // argument counts, and contexts or functions not available under contextDef
 // (nullptr: no expressions are evaluated here). (expressions.cpp)
-// Per job: what steps.<id>, needs.<job> and matrix.<key> may name.
+// Per job: what steps.<id>, needs.<job> and matrix.<key> may name; for the
+// whole workflow, what inputs.<name> may name.
 class JobScopes {
  public:
   explicit JobScopes(const yaml::Node& workflowRoot);
-  // Fills scope's steps, needs and matrix for a scalar at `at`; leaves them
-  // unknown (unchecked) outside any job.
+  // Fills scope's inputs, and its steps, needs and matrix for a scalar at
+  // `at`; leaves those unknown (unchecked) outside any job.
   void fill(Position at, expr::Scope* scope) const;
 
  private:
@@ -58,7 +59,10 @@ class JobScopes {
     std::vector<Step> steps;
   };
   static std::optional<std::vector<std::string>> matrixKeys(const yaml::Node& job);
+  void readInputs(const yaml::Node& root);
   std::vector<Job> jobs_;
+  std::optional<std::vector<std::string>> inputs_, eventInputs_;
+  std::vector<std::string> inputTypes_;
 };
 
 void checkExpressions(const yaml::Node& scalar, const SchemaDefinition* contextDef,

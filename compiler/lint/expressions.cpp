@@ -55,6 +55,7 @@ bool isIf(const SchemaDefinition* def) {
 }  // namespace
 
 JobScopes::JobScopes(const yaml::Node& root) {
+  readInputs(root);
   const yaml::Node* jobs = root.find("jobs");
   if (!jobs || !jobs->isMapping()) return;
   for (const auto& e : jobs->entries) {
@@ -109,7 +110,41 @@ std::optional<std::vector<std::string>> JobScopes::matrixKeys(const yaml::Node& 
   return keys;
 }
 
+// The inputs workflow_dispatch and workflow_call define (none when the
+// workflow has neither event); left unknown when on: is not plain enough.
+void JobScopes::readInputs(const yaml::Node& root) {
+  const yaml::Node* on = root.find("on");
+  inputs_.emplace();
+  if (!on || on->isScalar() || on->isSequence()) return;
+  auto unknown = [this] {
+    inputs_.reset();
+    eventInputs_.reset();
+  };
+  if (!on->isMapping()) return unknown();
+  for (const char* event : {"workflow_dispatch", "workflow_call"}) {
+    const yaml::Node* e = on->find(event);
+    if (!e) continue;
+    bool dispatch = std::string_view(event) == "workflow_dispatch";
+    if (dispatch) eventInputs_.emplace();
+    if (e->isNull()) continue;
+    if (!e->isMapping()) return unknown();
+    const yaml::Node* inputs = e->find("inputs");
+    if (!inputs || inputs->isNull()) continue;
+    if (!inputs->isMapping()) return unknown();
+    for (const auto& i : inputs->entries) {
+      if (hasExpression(i.key.value)) return unknown();
+      const yaml::Node* type = i.value.isMapping() ? i.value.find("type") : nullptr;
+      inputs_->push_back(i.key.value);
+      inputTypes_.push_back(type && type->isScalar() ? type->value : "");
+      if (dispatch) eventInputs_->push_back(i.key.value);
+    }
+  }
+}
+
 void JobScopes::fill(Position at, expr::Scope* scope) const {
+  scope->inputs = inputs_;
+  scope->inputTypes = inputTypes_;
+  scope->eventInputs = eventInputs_;
   for (const auto& job : jobs_) {
     if (at < job.begin || job.end < at) continue;
     scope->needs = job.needs;
