@@ -103,6 +103,7 @@ class Checker {
     if (n.kind == NodeKind::Context) context(n);
     if (n.kind == NodeKind::Index) typed(n);
     if (n.kind == NodeKind::Index) subscript(n);
+    if (n.kind == NodeKind::Binary) compare(n);
   }
 
   size_t found = 0;
@@ -183,16 +184,44 @@ class Checker {
            didYouMean(name, *scope_.eventInputs));
   }
 
-  // What a subscript certainly is: a literal, inputs.<name> of a known type,
-  // github.event.inputs.<name> (always a string); else nullptr.
-  const char* keyType(const Node& k) const {
-    if (k.kind == NodeKind::Literal) {
-      if (k.literal.kind() == Kind::String) return "string";
-      if (k.literal.kind() == Kind::Boolean) return "bool";
-      if (k.literal.kind() == Kind::Number) return "number";
-      return nullptr;
+  // What a value certainly is ("string", "number", "bool", "null", "object",
+  // "array"), or nullptr when only evaluation could tell: literals, typed
+  // inputs, github.event.inputs.* (always strings), what structuredType
+  // knows, and results of comparisons and of functions with one result type.
+  const char* certainType(const Node& k) const {
+    if (const char* t = structuredType(k)) return t;
+    switch (k.kind) {
+      case NodeKind::Literal:
+        if (k.literal.kind() == Kind::String) return "string";
+        if (k.literal.kind() == Kind::Boolean) return "bool";
+        if (k.literal.kind() == Kind::Number) return "number";
+        return nullptr;
+      case NodeKind::Group:
+        return certainType(*k.args[0]);
+      case NodeKind::Not:
+      case NodeKind::Binary:
+        return "bool";
+      case NodeKind::Call:
+        return callType(k.name);
+      case NodeKind::Index:
+        return inputType(k);
+      default:
+        return nullptr;
     }
-    if (k.kind != NodeKind::Index || k.star || k.args.size() < 2) return nullptr;
+  }
+
+  static const char* callType(std::string_view f) {
+    for (const char* b : {"contains", "startsWith", "endsWith", "success", "failure", "always",
+                          "cancelled"})
+      if (equalsIgnoreCase(f, b)) return "bool";
+    for (const char* s : {"format", "join", "toJSON", "hashFiles"})
+      if (equalsIgnoreCase(f, s)) return "string";
+    return nullptr;
+  }
+
+  // inputs.<name> of a known type, github.event.inputs.<name>.
+  const char* inputType(const Node& k) const {
+    if (k.star || k.args.size() < 2) return nullptr;
     const Node* key = k.args[1];
     if (key->kind != NodeKind::Literal || key->literal.kind() != Kind::String) return nullptr;
     std::string name = key->literal.asString();
@@ -207,6 +236,50 @@ class Checker {
         if (t == "string" || t == "choice" || t == "environment") return "string";
       }
     return nullptr;
+  }
+
+  // A subscript's type, when it is one a subscript could be.
+  const char* keyType(const Node& k) const {
+    const char* t = certainType(k);
+    if (!t) return nullptr;
+    std::string_view v = t;
+    return v == "string" || v == "number" || v == "bool" ? t : nullptr;
+  }
+
+  // actionlint's comparison rules, where both types are certain: == and !=
+  // never mix a string, number or bool with an object or array (always
+  // false); <, <=, > and >= order only strings and numbers.
+  void compare(const Node& n) {
+    const char* l = certainType(*n.args[0]);
+    const char* r = certainType(*n.args[1]);
+    if (!l || !r) return;
+    std::string_view a = l, b = r;
+    auto scalar = [](std::string_view t) { return t == "string" || t == "number" || t == "bool"; };
+    auto structured = [](std::string_view t) { return t == "object" || t == "array"; };
+    auto orderable = [](std::string_view t) { return t == "string" || t == "number"; };
+    bool equality = n.op == TokenType::EqualEqual || n.op == TokenType::BangEqual;
+    bool bad = equality ? (scalar(a) && structured(b)) || (structured(a) && scalar(b)) ||
+                              (structured(a) && structured(b) && a != b)
+                        : !orderable(a) || !orderable(b);
+    if (bad)
+      report(n.offset, n.length,
+             article(a) + " value cannot be compared to " + article(b) + " value with '" +
+                 opText(n.op) + "'");
+  }
+
+  static std::string article(std::string_view t) {
+    return (t == "object" || t == "array" ? "an " : "a ") + std::string(t);
+  }
+
+  static const char* opText(TokenType op) {
+    switch (op) {
+      case TokenType::EqualEqual: return "==";
+      case TokenType::BangEqual: return "!=";
+      case TokenType::Greater: return ">";
+      case TokenType::GreaterEqual: return ">=";
+      case TokenType::Less: return "<";
+      default: return "<=";
+    }
   }
 
   // `x.*[k]` takes a number, `object[k]` a string (actionlint's rules).

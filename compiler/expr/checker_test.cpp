@@ -111,4 +111,19 @@ TEST_CASE("expression checks report subscripts of the wrong type for objects and
   CHECK(check("run: ${{ github[inputs.name] }} ${{ github.event.*[inputs.count] }}\n") == "");
 }
 
+TEST_CASE("expression checks report comparisons of values that cannot be compared") {
+  CHECK(check("if: github.event == 'release' && inputs.debug > 60\n", "if") ==
+        "w.yml:1:5: error: an object value cannot be compared to a string value with '==' "
+        "[expression]\n"
+        "w.yml:1:34: error: a bool value cannot be compared to a number value with '>' "
+        "[expression]\n");
+  CHECK(check("if: ${{ 1 > null || false < true }}\n", "if") ==
+        "w.yml:1:9: error: a number value cannot be compared to a null value with '>' "
+        "[expression]\n"
+        "w.yml:1:21: error: a bool value cannot be compared to a bool value with '<' "
+        "[expression]\n");
+  CHECK(check("if: github.event_name == 'push' && inputs.count > 1 && env.X == github.event\n",
+              "if") == "");
+}
+
 }  // namespace galley::expr

@@ -184,7 +184,7 @@ void lintProjects(const std::string& dir, Tally& t) {
   }
 }
 
-constexpr double kRecallFloor = 78.7;
+constexpr double kRecallFloor = 79.2;
 constexpr double kPrecisionFloor = 93.0;
 
 double percent(size_t a, size_t b) {
