@@ -136,6 +136,61 @@ class Checker {
       report(n.nameOffset, n.name.size(),
              std::string(f->name) + "() takes an odd number of arguments, not " +
                  std::to_string(count));
+    else if (f->name == "fromJSON")
+      fromJson(n, *f);
+    else if (f->name == "format")
+      format(n);
+  }
+
+  // fromJSON('literal'): the JSON is known now; broken JSON fails every run.
+  void fromJson(const Node& n, const FunctionSpec& f) {
+    const Node& arg = *n.args[0];
+    if (arg.kind != NodeKind::Literal || arg.literal.kind() != Kind::String) return;
+    EvalHost host;
+    Value v = arg.literal;
+    CallResult r = f.impl(std::span<const Value>(&v, 1), host);
+    if (r.error.empty()) return;
+    std::string why = r.error;
+    const std::string prefix = "Error parsing JSON when evaluating fromJson: ";
+    if (why.starts_with(prefix)) why.erase(0, prefix.size());
+    report(arg.offset, arg.length, "broken JSON string is passed to fromJSON(): " + why);
+  }
+
+  // format('literal', ...): every argument has a placeholder and every
+  // placeholder an argument ({{ and }} are escaped braces).
+  void format(const Node& n) {
+    const Node& arg = *n.args[0];
+    if (arg.kind != NodeKind::Literal || arg.literal.kind() != Kind::String) return;
+    std::string text = arg.literal.asString();
+    size_t given = n.args.size() - 1;
+    std::vector<bool> used(given, false);
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text.compare(i, 2, "{{") == 0 || text.compare(i, 2, "}}") == 0) {
+        ++i;
+        continue;
+      }
+      size_t close = text.find('}', i);
+      if (text[i] != '{' || close == std::string::npos || close == i + 1 ||
+          text.find_first_not_of("0123456789", i + 1) != close)
+        continue;
+      size_t index = std::stoul(text.substr(i + 1, std::min<size_t>(close - i - 1, 6)));
+      if (index < given) {
+        used[index] = true;
+      } else {
+        report(n.nameOffset, n.name.size(),
+               "format string contains placeholder {" + std::to_string(index) + "} but only " +
+                   plural(static_cast<uint32_t>(given)) + " follow it");
+        return;
+      }
+      i = close;
+    }
+    for (size_t a = 0; a < given; ++a)
+      if (!used[a]) {
+        report(n.nameOffset, n.name.size(),
+               "format string has no placeholder {" + std::to_string(a) +
+                   "}: the argument is unused");
+        return;
+      }
   }
 
   void context(const Node& n) {

@@ -126,4 +126,16 @@ TEST_CASE("expression checks report comparisons of values that cannot be compare
               "if") == "");
 }
 
+TEST_CASE("expression checks report broken JSON literals and format strings that do not fit their arguments") {
+  CHECK(check("run: ${{ fromJSON('[1') }} ${{ fromJSON('{\"a\":1}') }}\n") ==
+        "w.yml:1:19: error: broken JSON string is passed to fromJSON(): expected ',' or ']' at "
+        "offset 2 [expression]\n");
+  CHECK(check("run: ${{ format('{0}{1}', 1, 2, 3) }} ${{ format('{0}{2}', 1, 2) }}\n") ==
+        "w.yml:1:10: error: format string has no placeholder {2}: the argument is unused "
+        "[expression]\n"
+        "w.yml:1:43: error: format string contains placeholder {2} but only 2 arguments follow "
+        "it [expression]\n");
+  CHECK(check("run: ${{ format('{{0}} {0}', 1) }}\n") == "");
+}
+
 }  // namespace galley::expr
