@@ -198,4 +198,15 @@ TEST_CASE("lint: SARIF, GitHub and Azure outputs render the same findings") {
         "code=job-needs]bad, really: 100%25 [job-needs]\n");
 }
 
+TEST_CASE("lint: a written-out null is reported where it is written, an absent value after its key") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - null\n"
+                             "  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+                             "      - uses: actions/checkout@v4\n        with: &inputs\n"
+                             "      - uses: actions/checkout@v4\n        with:\n");
+  CHECK(out.find("ci.yml:7:9: error: 'steps' should not be empty") != std::string::npos);
+  CHECK(out.find("ci.yml:12:15: error: 'with' should not be empty") != std::string::npos);
+  CHECK(out.find("ci.yml:14:14: error: 'with' should not be empty") != std::string::npos);
+}
+
 }  // namespace galley::lint

@@ -131,6 +131,18 @@ struct Frame {
 // place just after its key's colon, or after its sequence dash.
 Location whereOf(const yaml::Node& n, const Frame& f) {
   if (!n.isNull() || !n.where.file) return n.where;
+  // A null that is written out (`null`, `~`, an anchor with no value) is
+  // reported where it is written, as actionlint does.
+  const std::string& source = n.where.file->text();
+  size_t before = std::min<size_t>(n.offset, source.size());
+  while (before > 0 && (source[before - 1] == ' ' || source[before - 1] == '\t'))
+    --before;
+  bool afterKeyOrDash = before > 0 && (source[before - 1] == ':' || source[before - 1] == '-');
+  if (afterKeyOrDash && n.offset < source.size() &&
+      std::string_view("nN~&").find(source[n.offset]) != std::string_view::npos) {
+    Position p = n.where.file->positionOf(n.offset);
+    return {n.where.file, p, p};
+  }
   if (f.ownerKey && f.ownerKey->where.known()) {
     Position p = f.ownerKey->where.end;
     p.column += 1;
