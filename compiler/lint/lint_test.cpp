@@ -209,4 +209,13 @@ TEST_CASE("lint: a written-out null is reported where it is written, an absent v
   CHECK(out.find("ci.yml:14:14: error: 'with' should not be empty") != std::string::npos);
 }
 
+TEST_CASE("lint: a string literal expression where a mapping is expected is an expression error") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  a:\n    runs-on: ubuntu-latest\n    services: ${{ 'redis' }}\n"
+                             "    env: ${{ fromJSON('{}') }}\n    steps:\n      - run: echo\n");
+  CHECK(out ==
+        "ci.yml:6:15: error: 'services' takes a mapping, but this expression is always a string "
+        "[expression]\n");
+}
+
 }  // namespace galley::lint

@@ -89,6 +89,26 @@ bool isExpression(const yaml::Node& n) {
   return n.isScalar() && n.value.find("${{") != std::string::npos;
 }
 
+// The whole value is `${{ 'text' }}`: an expression that can only be a
+// string, whatever the run.
+bool isStringLiteral(std::string_view v) {
+  auto trim = [](std::string_view t) {
+    size_t b = t.find_first_not_of(" \t\r\n");
+    size_t e = t.find_last_not_of(" \t\r\n");
+    return b == std::string_view::npos ? std::string_view() : t.substr(b, e - b + 1);
+  };
+  v = trim(v);
+  if (!v.starts_with("${{") || !v.ends_with("}}") || v.find("${{", 3) != std::string_view::npos)
+    return false;
+  std::string_view inner = trim(v.substr(3, v.size() - 5));
+  if (inner.size() < 2 || inner.front() != '\'' || inner.back() != '\'') return false;
+  // Quotes inside come in pairs ('' is an escaped quote).
+  std::string_view body = inner.substr(1, inner.size() - 2);
+  for (size_t i = 0; i < body.size(); ++i)
+    if (body[i] == '\'' && (i + 1 >= body.size() || body[++i] != '\'')) return false;
+  return true;
+}
+
 std::string quoteList(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -170,6 +190,10 @@ class Walker {
     if (!d) return;  // a schema defect; the schema tests pin every reference
     if (!d->context.empty()) f.contextDef = d;
     if (isExpression(n) && f.contextDef) {
+      if (d->kind == Kind::Mapping && isStringLiteral(n.value))
+        diags_.error(n.where, "expression",
+                     "'" + std::string(f.section) +
+                         "' takes a mapping, but this expression is always a string");
       accept(n, f);
       return;
     }
