@@ -218,4 +218,11 @@ TEST_CASE("lint: a string literal expression where a mapping is expected is an e
         "[expression]\n");
 }
 
+TEST_CASE("lint: an expression in an env var name is checked like one in its value") {
+  std::string out = lintText("on: push\npermissions: {}\nenv:\n  ${{ runner.name }}: ''\n"
+                             "  ${{ github.ref_name }}: x\njobs:\n  a:\n"
+                             "    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n");
+  CHECK(out == "ci.yml:4:7: error: unknown named value 'runner' [expression]\n");
+}
+
 }  // namespace galley::lint

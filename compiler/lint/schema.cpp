@@ -342,6 +342,8 @@ class Walker {
         walk(e.value, it->second.type, child);
       } else if (!d.looseValueType.empty()) {
         walkLooseKey(e.key, d);
+        // A free-form key (an env var name) may itself be an expression.
+        if (isExpression(e.key) && f.contextDef) accept(e.key, f);
         child.loose = true;
         walk(e.value, d.looseValueType, child);
       } else {
