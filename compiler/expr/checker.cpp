@@ -204,6 +204,7 @@ class Checker {
   void typed(const Node& n) {
     const Node* base = n.args[0];
     if (isEventInputs(*base)) eventInput(n);
+    jobOutput(n);
     if (base->kind != NodeKind::Context || n.star) return;
     const Node* key = n.args.size() > 1 ? n.args[1] : nullptr;
     if (!key || key->kind != NodeKind::Literal || key->literal.kind() != Kind::String) return;
@@ -222,6 +223,33 @@ class Checker {
     check(scope_.needs, "needs", "job '" + name + "' is not in this job's needs");
     check(scope_.matrix, "matrix", "the matrix has no key '" + name + "'");
     check(scope_.inputs, "inputs", "input '" + name + "' is not defined by the workflow");
+  }
+
+  // needs.<job>.outputs.<name>, jobs.<job>.outputs.<name>: an output the
+  // job declares.
+  void jobOutput(const Node& n) {
+    const Node* key = n.args.size() > 1 ? n.args[1] : nullptr;
+    if (n.star || !key || key->kind != NodeKind::Literal || key->literal.kind() != Kind::String)
+      return;
+    const Node& outputs = *n.args[0];
+    if (outputs.kind != NodeKind::Index || outputs.star || outputs.args.size() < 2 ||
+        !isKey(outputs.args[1], "outputs"))
+      return;
+    const Node& job = *outputs.args[0];
+    if (job.kind != NodeKind::Index || job.star || job.args.size() < 2) return;
+    const Node* ctx = job.args[0];
+    const Node* jobKey = job.args[1];
+    if (!(isContext(ctx, "needs") || isContext(ctx, "jobs")) ||
+        jobKey->kind != NodeKind::Literal || jobKey->literal.kind() != Kind::String)
+      return;
+    std::string name = key->literal.asString();
+    for (const auto& [id, names] : scope_.jobOutputs) {
+      if (!equalsIgnoreCase(id, jobKey->literal.asString()) || contains(names, name)) continue;
+      size_t nameEnd = (n.property ? n.nameOffset : key->offset + 1) + name.size();
+      report(ctx->nameOffset, nameEnd - ctx->nameOffset,
+             "job '" + id + "' has no output '" + name + "'", didYouMean(name, names));
+      return;
+    }
   }
 
   // github.event.inputs.<name>: workflow_dispatch's inputs.

@@ -38,6 +38,10 @@ struct Scope {
   // Inputs github.event.inputs has (workflow_dispatch's); nullopt when
   // unknown or the workflow has no workflow_dispatch.
   std::optional<std::vector<std::string>> eventInputs;
+  // Jobs whose outputs are known, with the names of those outputs, for
+  // needs.<job>.outputs.<name> and jobs.<job>.outputs.<name>; a job not
+  // listed is not checked.
+  std::vector<std::pair<std::string, std::vector<std::string>>> jobOutputs;
   // Functions callable here.
   std::span<const FunctionSpec> functions = githubFunctions();
 };

@@ -138,4 +138,18 @@ TEST_CASE("expression checks report broken JSON literals and format strings that
   CHECK(check("run: ${{ format('{{0}} {0}', 1) }}\n") == "");
 }
 
+TEST_CASE("expression checks report outputs a job does not declare, at the chain's start") {
+  Scope scope = jobScope();
+  scope.jobOutputs = {{"setup", {"version"}}};
+  Sources sources;
+  Diagnostics diags;
+  auto doc = yaml::load(
+      *sources.add("w.yml", "run: ${{ needs.setup.outputs.tag }} ${{ needs.setup.outputs.VERSION }}\n"),
+      diags);
+  REQUIRE(doc);
+  checkScalar(*doc->find("run"), scope, diags);
+  CHECK(testing::headlines(diags) ==
+        "w.yml:1:10: error: job 'setup' has no output 'tag' [expression]\n");
+}
+
 }  // namespace galley::expr

@@ -60,9 +60,11 @@ class JobScopes {
   };
   static std::optional<std::vector<std::string>> matrixKeys(const yaml::Node& job);
   void readInputs(const yaml::Node& root);
+  void readOutputs(const std::string& id, const yaml::Node& job);
   std::vector<Job> jobs_;
   std::optional<std::vector<std::string>> inputs_, eventInputs_;
   std::vector<std::string> inputTypes_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> outputs_;
 };
 
 void checkExpressions(const yaml::Node& scalar, const SchemaDefinition* contextDef,

@@ -75,6 +75,7 @@ JobScopes::JobScopes(const yaml::Node& root) {
       }
     }
     job.matrix = matrixKeys(e.value);
+    readOutputs(e.key.value, e.value);
     for (const yaml::Node* step : stepsOf(e.value)) {
       const yaml::Node* id = step->find("id");
       job.steps.push_back(
@@ -141,7 +142,24 @@ void JobScopes::readInputs(const yaml::Node& root) {
   }
 }
 
+// A job's outputs when they are plain: its own `outputs:` keys (none without
+// one). A job that calls a reusable workflow gets its outputs from there;
+// left unchecked.
+void JobScopes::readOutputs(const std::string& id, const yaml::Node& job) {
+  if (job.find("uses")) return;
+  std::vector<std::string> names;
+  if (const yaml::Node* outputs = job.find("outputs")) {
+    if (!outputs->isMapping()) return;
+    for (const auto& o : outputs->entries) {
+      if (hasExpression(o.key.value)) return;
+      names.push_back(o.key.value);
+    }
+  }
+  outputs_.emplace_back(id, std::move(names));
+}
+
 void JobScopes::fill(Position at, expr::Scope* scope) const {
+  scope->jobOutputs = outputs_;
   scope->inputs = inputs_;
   scope->inputTypes = inputTypes_;
   scope->eventInputs = eventInputs_;
