@@ -98,13 +98,11 @@ void renderSarif(std::ostream& out, const Diagnostics& ds, std::string_view root
   json sarif = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
-      {"runs", json::array({{{"tool",
-                              {{"driver",
-                                {{"name", "galley"},
-                                 {"version", GALLEY_VERSION},
-                                 {"informationUri", "https://github.com/galley-ci/galley"},
-                                 {"rules", rules}}}}},
-                             {"results", results}}})}};
+      {"runs",
+       json::array(
+           {{{"tool",
+              {{"driver", {{"name", "galley"}, {"version", GALLEY_VERSION}, {"rules", rules}}}}},
+             {"results", results}}})}};
   out << sarif.dump(2) << '\n';
 }
 
