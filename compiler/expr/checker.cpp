@@ -62,9 +62,9 @@ bool isStepOrJob(const Node& n) {
 // github.event, steps.<id>[.outputs], needs.<job>[.outputs], a `*` filter
 // and the null literal; anything else may be a string and is not reported.
 const char* structuredType(const Node& n) {
-  static constexpr std::string_view kObjects[] = {
-      "github", "env",      "vars",   "secrets", "inputs", "job",
-      "runner", "strategy", "matrix", "steps",   "needs",  "jobs"};
+  static constexpr std::string_view kObjects[] = {"github", "env",   "vars",   "secrets",
+                                                  "inputs", "job",   "runner", "strategy",
+                                                  "matrix", "steps", "needs",  "jobs"};
   switch (n.kind) {
     case NodeKind::Literal:
       return n.literal.kind() == Kind::Null ? "null" : nullptr;
@@ -186,9 +186,9 @@ class Checker {
     }
     for (size_t a = 0; a < given; ++a)
       if (!used[a]) {
-        report(n.nameOffset, n.name.size(),
-               "format string has no placeholder {" + std::to_string(a) +
-                   "}: the argument is unused");
+        report(
+            n.nameOffset, n.name.size(),
+            "format string has no placeholder {" + std::to_string(a) + "}: the argument is unused");
         return;
       }
   }
@@ -239,8 +239,8 @@ class Checker {
     if (job.kind != NodeKind::Index || job.star || job.args.size() < 2) return;
     const Node* ctx = job.args[0];
     const Node* jobKey = job.args[1];
-    if (!(isContext(ctx, "needs") || isContext(ctx, "jobs")) ||
-        jobKey->kind != NodeKind::Literal || jobKey->literal.kind() != Kind::String)
+    if (!(isContext(ctx, "needs") || isContext(ctx, "jobs")) || jobKey->kind != NodeKind::Literal ||
+        jobKey->literal.kind() != Kind::String)
       return;
     std::string name = key->literal.asString();
     for (const auto& [id, names] : scope_.jobOutputs) {
@@ -294,8 +294,8 @@ class Checker {
   }
 
   static const char* callType(std::string_view f) {
-    for (const char* b : {"contains", "startsWith", "endsWith", "success", "failure", "always",
-                          "cancelled"})
+    for (const char* b :
+         {"contains", "startsWith", "endsWith", "success", "failure", "always", "cancelled"})
       if (equalsIgnoreCase(f, b)) return "bool";
     for (const char* s : {"format", "join", "toJSON", "hashFiles"})
       if (equalsIgnoreCase(f, s)) return "string";
@@ -356,12 +356,18 @@ class Checker {
 
   static const char* opText(TokenType op) {
     switch (op) {
-      case TokenType::EqualEqual: return "==";
-      case TokenType::BangEqual: return "!=";
-      case TokenType::Greater: return ">";
-      case TokenType::GreaterEqual: return ">=";
-      case TokenType::Less: return "<";
-      default: return "<=";
+      case TokenType::EqualEqual:
+        return "==";
+      case TokenType::BangEqual:
+        return "!=";
+      case TokenType::Greater:
+        return ">";
+      case TokenType::GreaterEqual:
+        return ">=";
+      case TokenType::Less:
+        return "<";
+      default:
+        return "<=";
     }
   }
 

@@ -89,8 +89,9 @@ TEST_CASE("expression checks report an object, array or null rendered in a templ
         "renders it as JSON or as nothing [expression]\n"
         "w.yml:1:43: error: a value of type array should not be evaluated in a template: ${{ }} "
         "renders it as JSON or as nothing [expression]\n");
-  CHECK(check("run: echo ${{ toJSON(github.event) }} ${{ env.FOO }} ${{ github.event.number }}\n") ==
-        "");
+  CHECK(
+      check("run: echo ${{ toJSON(github.event) }} ${{ env.FOO }} ${{ github.event.number }}\n") ==
+      "");
   CHECK(check("if: ${{ github.event }}\n", "if") == "");
   CHECK(check("PR: ${{ github.event.pull_requests.*.number }}\n", "PR") == "");
 }
@@ -126,7 +127,9 @@ TEST_CASE("expression checks report comparisons of values that cannot be compare
               "if") == "");
 }
 
-TEST_CASE("expression checks report broken JSON literals and format strings that do not fit their arguments") {
+TEST_CASE(
+    "expression checks report broken JSON literals and format strings that do not fit their "
+    "arguments") {
   CHECK(check("run: ${{ fromJSON('[1') }} ${{ fromJSON('{\"a\":1}') }}\n") ==
         "w.yml:1:19: error: broken JSON string is passed to fromJSON(): expected ',' or ']' at "
         "offset 2 [expression]\n");
@@ -144,7 +147,8 @@ TEST_CASE("expression checks report outputs a job does not declare, at the chain
   Sources sources;
   Diagnostics diags;
   auto doc = yaml::load(
-      *sources.add("w.yml", "run: ${{ needs.setup.outputs.tag }} ${{ needs.setup.outputs.VERSION }}\n"),
+      *sources.add("w.yml",
+                   "run: ${{ needs.setup.outputs.tag }} ${{ needs.setup.outputs.VERSION }}\n"),
       diags);
   REQUIRE(doc);
   checkScalar(*doc->find("run"), scope, diags);

@@ -198,7 +198,8 @@ TEST_CASE("lint: SARIF, GitHub and Azure outputs render the same findings") {
         "code=job-needs]bad, really: 100%25 [job-needs]\n");
 }
 
-TEST_CASE("lint: a written-out null is reported where it is written, an absent value after its key") {
+TEST_CASE(
+    "lint: a written-out null is reported where it is written, an absent value after its key") {
   std::string out = lintText(std::string(kHeader) +
                              "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - null\n"
                              "  b:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -219,9 +220,10 @@ TEST_CASE("lint: a string literal expression where a mapping is expected is an e
 }
 
 TEST_CASE("lint: an expression in an env var name is checked like one in its value") {
-  std::string out = lintText("on: push\npermissions: {}\nenv:\n  ${{ runner.name }}: ''\n"
-                             "  ${{ github.ref_name }}: x\njobs:\n  a:\n"
-                             "    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n");
+  std::string out = lintText(
+      "on: push\npermissions: {}\nenv:\n  ${{ runner.name }}: ''\n"
+      "  ${{ github.ref_name }}: x\njobs:\n  a:\n"
+      "    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n");
   CHECK(out == "ci.yml:4:7: error: unknown named value 'runner' [expression]\n");
 }
 
