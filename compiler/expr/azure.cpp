@@ -239,20 +239,8 @@ int compareVersions(std::string_view a, std::string_view b) {
 }
 
 bool toBool(const Typed& t) {
-  const Value& v = t.value;
-  if (t.version) return true;
-  switch (v.kind()) {
-    case Kind::Null:
-      return false;
-    case Kind::Boolean:
-      return v.asBool();
-    case Kind::Number:
-      return v.asNumber() != 0 && !std::isnan(v.asNumber());
-    case Kind::String:
-      return !v.asString().empty();
-    default:
-      return true;
-  }
+  // A version literal is always true; everything else as GitHub's truthiness.
+  return t.version || truthy(t.value);
 }
 
 // Azure's string to number: invariant culture, surrounding white space,
