@@ -61,6 +61,16 @@ Json resultLine(const expr::EvalResult& r) {
               {"truthy", expr::truthy(r.value)}};
 }
 
+// Prints a value as JSON, or the error; the exit status for either.
+int printResult(bool ok, const std::string& error, const expr::Value& value) {
+  if (!ok) {
+    std::cerr << "error: " << error << "\n";
+    return kExitFindings;
+  }
+  std::cout << expr::toJsonValue(value).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+  return kExitOk;
+}
+
 expr::EvalResult evaluateLine(const std::string& line) {
   Json input;
   try {
@@ -125,13 +135,7 @@ int runSingle(const EvalOptions& o) {
   expr::EvalResult r = o.asIf         ? expr::evaluateIf(o.expr, contexts, host)
                        : o.asTemplate ? expr::interpolate(o.expr, contexts, host)
                                       : expr::evaluateText(o.expr, contexts, host);
-  if (!r.ok) {
-    std::cerr << "error: " << r.error << "\n";
-    return kExitFindings;
-  }
-  std::cout << expr::toJsonValue(r.value).dump(2, ' ', false, Json::error_handler_t::replace)
-            << "\n";
-  return kExitOk;
+  return printResult(r.ok, r.error, r.value);
 }
 
 // Parses and checks every line of a file (one expression per line), several
@@ -177,13 +181,7 @@ int runAzure(const EvalOptions& o) {
   if (!o.contextFile.empty() && !readContext(o.contextFile, &contexts)) return kExitUsage;
   expr::azure::Host host;
   expr::azure::Result r = expr::azure::evaluate(o.expr, contexts, host);
-  if (!r.ok) {
-    std::cerr << "error: " << r.error << "\n";
-    return kExitFindings;
-  }
-  std::cout << expr::toJsonValue(r.value).dump(2, ' ', false, Json::error_handler_t::replace)
-            << "\n";
-  return kExitOk;
+  return printResult(r.ok, r.error, r.value);
 }
 
 int runEval(const EvalOptions& o) {
