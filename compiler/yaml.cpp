@@ -1,13 +1,11 @@
 #include "compiler/yaml.h"
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <sstream>
+#include <string>
 #include <unordered_map>
 
 namespace galley::yaml {
@@ -98,32 +96,24 @@ std::string Node::typeName() const {
 
 namespace {
 
-// Thrown from the event handler to abandon a document that breaks a limit;
-// caught in loadAll, never escapes this file.
-struct LimitExceeded {
-  YAML::Mark mark;
-  std::string message;
-};
-
-Style styleAt(const SourceFile& file, size_t offset, bool flowCollection) {
-  if (offset >= file.text().size()) return Style::Plain;
-  switch (file.text()[offset]) {
-    case '\'':
+Style scalarStyle(yaml_scalar_style_t s) {
+  switch (s) {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE:
       return Style::SingleQuoted;
-    case '"':
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
       return Style::DoubleQuoted;
-    case '|':
+    case YAML_LITERAL_SCALAR_STYLE:
       return Style::Literal;
-    case '>':
+    case YAML_FOLDED_SCALAR_STYLE:
       return Style::Folded;
     default:
-      return flowCollection ? Style::Flow : Style::Plain;
+      return Style::Plain;
   }
 }
 
 // Where a scalar's source text ends, for carets that underline the whole
 // value. Block and multi-line scalars end where they begin: one caret.
-size_t scalarEnd(const std::string& text, size_t begin, Style style, const std::string& value) {
+size_t scalarEnd(const std::string& text, size_t begin, Style style, std::string_view value) {
   if (style == Style::SingleQuoted || style == Style::DoubleQuoted) {
     char q = text[begin];
     for (size_t i = begin + 1; i < text.size() && text[i] != '\n'; ++i) {
@@ -146,99 +136,251 @@ size_t scalarEnd(const std::string& text, size_t begin, Style style, const std::
   return begin + 1;
 }
 
-class Builder : public YAML::EventHandler {
+// libyaml counts marks in characters; Locations count bytes. Converts with a
+// cursor that walks the UTF-8 text from the last answer, since marks arrive
+// almost in order. ASCII text (the common case) needs no walking.
+class ByteOffsets {
  public:
-  Builder(const SourceFile& file, Diagnostics& diags, const LoadLimits& limits)
-      : file_(file), diags_(diags), limits_(limits) {}
+  explicit ByteOffsets(std::string_view text) : text_(text) {
+    // libyaml skips a byte order mark without counting it.
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") base_ = byte_ = 3;
+    ascii_ = base_ == 0 && std::all_of(text.begin(), text.end(),
+                                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  }
+
+  size_t of(size_t charIndex) {
+    if (ascii_) return std::min(charIndex, text_.size());
+    while (char_ < charIndex && byte_ < text_.size()) {
+      unsigned char c = static_cast<unsigned char>(text_[byte_]);
+      byte_ += c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+      ++char_;
+    }
+    while (char_ > charIndex && byte_ > base_) {
+      do
+        --byte_;
+      while (byte_ > base_ && (static_cast<unsigned char>(text_[byte_]) & 0xC0) == 0x80);
+      --char_;
+    }
+    return std::min(byte_, text_.size());
+  }
+
+ private:
+  std::string_view text_;
+  bool ascii_ = true;
+  size_t base_ = 0, byte_ = 0, char_ = 0;
+};
+
+// Skips a node's properties (`&anchor`, `!tag`) and the blanks, line breaks
+// and comments after them: where the node's own text starts.
+size_t skipProperties(const std::string& text, size_t i) {
+  while (i < text.size() && (text[i] == '&' || text[i] == '!')) {
+    while (i < text.size() && text[i] != ' ' && text[i] != '\t' && text[i] != '\n' &&
+           text[i] != '\r')
+      ++i;
+    for (bool more = true; more && i < text.size();) {
+      if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+        ++i;
+      } else if (text[i] == '#') {
+        while (i < text.size() && text[i] != '\n')
+          ++i;
+      } else {
+        more = false;
+      }
+    }
+  }
+  return i;
+}
+
+// One libyaml event, freed when it goes out of scope.
+struct Event {
+  yaml_event_t e{};
+  ~Event() { yaml_event_delete(&e); }
+};
+
+// Builds the node tree from libyaml's events. Errors (broken limits,
+// aliases) are reported into diags and end the stream: `failed` says so.
+class Builder {
+ public:
+  Builder(const SourceFile& file, Diagnostics& diags, const LoadLimits& limits,
+          std::vector<Anchor>* anchorsOut)
+      : file_(file),
+        diags_(diags),
+        limits_(limits),
+        offsets_(file.text()),
+        anchorsOut_(anchorsOut) {}
 
   std::vector<Node> documents;
+  bool failed = false;
 
-  void OnDocumentStart(const YAML::Mark&) override {
-    stack_.clear();
-    anchors_.clear();
-  }
-  void OnDocumentEnd() override {}
-
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    Node n = make(mark, Kind::Null);
-    n.where.end = n.where.begin;
-    finish(std::move(n), anchor);
-  }
-
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    auto it = anchors_.find(anchor);
-    if (it == anchors_.end()) throw LimitExceeded{mark, "alias refers to an unknown anchor"};
-    count(mark, it->second.second);
-    Node copy = it->second.first;
-    finish(std::move(copy), 0);
-  }
-
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
-    Node n = make(mark, Kind::Scalar);
-    n.style = styleAt(file_, mark.pos, false);
-    n.value = value;
-    // yaml-cpp tags a plain "~"/"null" as "?"; keep them as Null so that
-    // `key: null` and `key:` mean the same.
-    if (n.style == Style::Plain && tag == "?" &&
-        (value == "~" || value == "null" || value == "Null" || value == "NULL")) {
-      n.kind = Kind::Null;
+  void handle(const yaml_event_t& e) {
+    switch (e.type) {
+      case YAML_DOCUMENT_START_EVENT:
+        stack_.clear();
+        anchors_.clear();
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+        flushAnchors();
+        break;
+      case YAML_ALIAS_EVENT:
+        alias(e);
+        break;
+      case YAML_SCALAR_EVENT:
+        scalar(e);
+        break;
+      case YAML_SEQUENCE_START_EVENT:
+        open(e, Kind::Sequence, e.data.sequence_start.anchor,
+             e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE);
+        break;
+      case YAML_MAPPING_START_EVENT:
+        open(e, Kind::Mapping, e.data.mapping_start.anchor,
+             e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE);
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+        close();
+        break;
+      case YAML_MAPPING_END_EVENT:
+        checkDuplicateKeys(stack_.back().node);
+        close();
+        break;
+      default:
+        break;
     }
-    n.where.end = file_.positionOf(scalarEnd(file_.text(), mark.pos, n.style, value));
-    finish(std::move(n), anchor);
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value style) override {
-    open(mark, Kind::Sequence, anchor, style);
+  // The anchors of the document being read, when it stopped early.
+  void flushAnchors() {
+    if (!anchorsOut_) return;
+    for (auto& a : defined_)
+      anchorsOut_->push_back(std::move(a));
+    defined_.clear();
   }
-  void OnSequenceEnd() override { close(); }
 
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value style) override {
-    open(mark, Kind::Mapping, anchor, style);
-  }
-  void OnMapEnd() override {
-    checkDuplicateKeys(stack_.back().node);
-    close();
+  Location at(const yaml_mark_t& mark) {
+    Position p = file_.positionOf(offsets_.of(mark.index));
+    return {&file_, p, p};
   }
 
  private:
   struct Frame {
     Node node;
-    YAML::anchor_t anchor = 0;
+    std::string anchor;
+    size_t defined = 0;    // index into defined_ when anchored
     size_t firstNode = 0;  // node count when the frame opened
     bool haveKey = false;
     Node key;
   };
+  // The newest node of each anchor name. An anchor names its node from the
+  // `&` on, so while the node is open an alias to it would be recursive.
+  struct Anchored {
+    Node node;
+    size_t nodes = 0;    // what one alias of it adds to the node budget
+    size_t defined = 0;  // index into defined_
+    bool open = false;
+  };
 
-  Node make(const YAML::Mark& mark, Kind kind) {
-    count(mark, 1);
+  void fail(Location where, std::string rule, std::string message) {
+    diags_.error(where, std::move(rule), std::move(message));
+    failed = true;
+  }
+
+  // Begins a node at its own text; a null with an anchor begins at the anchor.
+  Node make(const yaml_event_t& e, Kind kind, bool hasProperties) {
     Node n;
     n.kind = kind;
-    n.offset = static_cast<uint32_t>(mark.pos);
+    size_t offset = offsets_.of(e.start_mark.index);
+    if (hasProperties && kind != Kind::Null) offset = skipProperties(file_.text(), offset);
+    n.offset = static_cast<uint32_t>(offset);
     n.where.file = &file_;
-    n.where.begin = {static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1)};
+    n.where.begin = file_.positionOf(offset);
+    n.where.end = n.where.begin;
     return n;
   }
 
-  void count(const YAML::Mark& mark, size_t n) {
+  bool count(const yaml_event_t& e, size_t n) {
     nodes_ += n;
-    if (nodes_ > limits_.maxNodes)
-      throw LimitExceeded{mark, "document expands to more than " +
-                                    std::to_string(limits_.maxNodes) +
-                                    " nodes (aliases are expanded under a budget)"};
+    if (nodes_ <= limits_.maxNodes) return true;
+    fail(at(e.start_mark), "yaml-limit",
+         "document expands to more than " + std::to_string(limits_.maxNodes) +
+             " nodes (aliases are expanded under a budget)");
+    return false;
   }
 
-  void open(const YAML::Mark& mark, Kind kind, YAML::anchor_t anchor,
-            YAML::EmitterStyle::value style) {
-    if (stack_.size() >= limits_.maxDepth)
-      throw LimitExceeded{mark,
-                          "nesting is deeper than " + std::to_string(limits_.maxDepth) + " levels"};
+  void defineAnchor(const yaml_char_t* name, const yaml_event_t& e) {
+    if (!name) return;
+    Anchor a;
+    a.name = reinterpret_cast<const char*>(name);
+    a.where = at(e.start_mark);
+    defined_.push_back(std::move(a));
+  }
+
+  void scalar(const yaml_event_t& e) {
+    const auto& s = e.data.scalar;
+    if (!count(e, 1)) return;
+    std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
+    Style style = scalarStyle(s.style);
+    // An untagged plain `~`, `null` or nothing is YAML's null.
+    bool null =
+        style == Style::Plain && !s.tag &&
+        (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
+    Node n = make(e, null ? Kind::Null : Kind::Scalar, s.anchor || s.tag);
+    if (!null) {
+      n.style = style;
+      n.value = value;
+      n.where.end = file_.positionOf(scalarEnd(file_.text(), n.offset, style, value));
+    } else if (!value.empty()) {
+      n.where.end = file_.positionOf(n.offset + value.size());
+    }
+    defineAnchor(s.anchor, e);
+    if (s.anchor) anchors_[reinterpret_cast<const char*>(s.anchor)] = {n, 1, defined_.size() - 1};
+    place(std::move(n));
+  }
+
+  void alias(const yaml_event_t& e) {
+    std::string name = reinterpret_cast<const char*>(e.data.alias.anchor);
+    Location where = at(e.start_mark);
+    auto it = anchors_.find(name);
+    if (it == anchors_.end()) {
+      fail(where, "yaml-syntax", "alias '*" + name + "' names no anchor defined before it");
+      return;
+    }
+    Anchor& defined = defined_[it->second.defined];
+    defined.used = true;
+    if (it->second.open) {
+      // Expanding it would never end; read it as null so checks go on.
+      Diagnostic& d = diags_.error(where, "yaml-syntax",
+                                   "alias '*" + name + "' is inside the node its anchor names");
+      d.notes.push_back({defined.where, "'&" + name + "' is defined here"});
+      Node n;
+      n.where = where;
+      n.offset = static_cast<uint32_t>(offsets_.of(e.start_mark.index));
+      place(std::move(n));
+      return;
+    }
+    if (!count(e, it->second.nodes)) return;
+    place(Node(it->second.node));
+  }
+
+  void open(const yaml_event_t& e, Kind kind, const yaml_char_t* anchor, bool flow) {
+    if (stack_.size() >= limits_.maxDepth) {
+      fail(at(e.start_mark), "yaml-limit",
+           "nesting is deeper than " + std::to_string(limits_.maxDepth) + " levels");
+      return;
+    }
+    if (!count(e, 1)) return;
+    const yaml_char_t* tag =
+        kind == Kind::Mapping ? e.data.mapping_start.tag : e.data.sequence_start.tag;
     Frame f;
-    f.node = make(mark, kind);
-    f.node.style = style == YAML::EmitterStyle::Flow ? Style::Flow : Style::Block;
-    f.anchor = anchor;
+    f.node = make(e, kind, anchor || tag);
+    f.node.style = flow ? Style::Flow : Style::Block;
+    if (anchor) {
+      f.anchor = reinterpret_cast<const char*>(anchor);
+      defineAnchor(anchor, e);
+      f.defined = defined_.size() - 1;
+      Anchored& a = anchors_[f.anchor];
+      a = {};
+      a.defined = f.defined;
+      a.open = true;
+    }
     f.firstNode = nodes_;
     stack_.push_back(std::move(f));
   }
@@ -247,16 +389,14 @@ class Builder : public YAML::EventHandler {
     Frame f = std::move(stack_.back());
     stack_.pop_back();
     Node& n = f.node;
-    n.where.end = n.where.begin;
     if (!n.items.empty()) n.where.end = n.items.back().where.end;
     if (!n.entries.empty()) n.where.end = n.entries.back().value.where.end;
     if (n.where.end < n.where.begin) n.where.end = n.where.begin;
-    if (f.anchor) anchors_[f.anchor] = {n, nodes_ - f.firstNode + 1};
-    place(std::move(n));
-  }
-
-  void finish(Node n, YAML::anchor_t anchor) {
-    if (anchor) anchors_[anchor] = {n, 1};
+    // Unless a newer anchor of the same name inside it took the name over.
+    if (!f.anchor.empty()) {
+      Anchored& a = anchors_[f.anchor];
+      if (a.defined == f.defined) a = {n, nodes_ - f.firstNode + 1, f.defined, false};
+    }
     place(std::move(n));
   }
 
@@ -294,23 +434,27 @@ class Builder : public YAML::EventHandler {
   const SourceFile& file_;
   Diagnostics& diags_;
   const LoadLimits& limits_;
+  ByteOffsets offsets_;
+  std::vector<Anchor>* anchorsOut_;
   std::vector<Frame> stack_;
-  std::unordered_map<YAML::anchor_t, std::pair<Node, size_t>> anchors_;
+  std::unordered_map<std::string, Anchored> anchors_;
+  std::vector<Anchor> defined_;
   size_t nodes_ = 0;
 };
 
-Location markLocation(const SourceFile& file, const YAML::Mark& mark) {
-  Location at{&file, {1, 1}, {1, 1}};
-  if (mark.line >= 0) {
-    at.begin = {static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1)};
-    at.end = at.begin;
-  }
-  return at;
+// libyaml's own words, with where the construct it was reading began.
+std::string syntaxMessage(const yaml_parser_t& p) {
+  std::string m = p.problem ? p.problem : "malformed YAML";
+  if (p.context)
+    m += " (" + std::string(p.context) + " at line " + std::to_string(p.context_mark.line + 1) +
+         ", column " + std::to_string(p.context_mark.column + 1) + ")";
+  return m;
 }
 
 }  // namespace
 
-std::vector<Node> loadAll(const SourceFile& file, Diagnostics& diags, const LoadLimits& limits) {
+std::vector<Node> loadAll(const SourceFile& file, Diagnostics& diags, const LoadLimits& limits,
+                          std::vector<Anchor>* anchors) {
   size_t bad = 0;
   std::string problem = checkText(file.text(), &bad);
   if (!problem.empty()) {
@@ -318,25 +462,32 @@ std::vector<Node> loadAll(const SourceFile& file, Diagnostics& diags, const Load
     diags.error({&file, p, p}, "yaml-syntax", problem);
     return {};
   }
-  Builder builder(file, diags, limits);
-  std::istringstream in(file.text());
-  try {
-    YAML::Parser parser(in);
-    while (parser.HandleNextDocument(builder)) {
-    }
-  } catch (const LimitExceeded& e) {
-    diags.error(markLocation(file, e.mark), "yaml-limit", e.message);
-  } catch (const YAML::ParserException& e) {
-    diags.error(markLocation(file, e.mark), "yaml-syntax", e.msg);
-  } catch (const YAML::Exception& e) {
-    diags.error(markLocation(file, e.mark), "yaml-syntax", e.msg);
+  yaml_parser_t parser;
+  if (!yaml_parser_initialize(&parser)) {
+    diags.error({&file, {1, 1}, {1, 1}}, "yaml-limit", "out of memory starting the YAML parser");
+    return {};
   }
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(file.text().data()),
+                               file.text().size());
+  Builder builder(file, diags, limits, anchors);
+  for (bool done = false; !done && !builder.failed;) {
+    Event event;
+    if (!yaml_parser_parse(&parser, &event.e)) {
+      Location where = builder.at(parser.problem_mark);
+      diags.error(where, "yaml-syntax", syntaxMessage(parser));
+      break;
+    }
+    done = event.e.type == YAML_STREAM_END_EVENT;
+    builder.handle(event.e);
+  }
+  builder.flushAnchors();
+  yaml_parser_delete(&parser);
   return std::move(builder.documents);
 }
 
 std::optional<Node> load(const SourceFile& file, Diagnostics& diags, const LoadLimits& limits) {
   size_t before = diags.errorCount();
-  std::vector<Node> docs = loadAll(file, diags, limits);
+  std::vector<Node> docs = loadAll(file, diags, limits, nullptr);
   if (diags.errorCount() > before) return std::nullopt;
   if (docs.empty()) {
     Node empty;

@@ -1,8 +1,10 @@
 // The YAML model: a tree of nodes, each with the Location of its text.
 //
-// Built straight from yaml-cpp's event stream (no YAML::Node in between), so
-// that every scalar keeps its style and byte offset, duplicate keys are seen,
-// and aliases are expanded under a budget.
+// Built straight from libyaml's event stream (no document tree in between),
+// so that every scalar keeps its style and byte offset, duplicate keys are
+// seen, and aliases are expanded under a budget. libyaml is the parser
+// PyYAML and (ported) Go's yaml.v3 are built on, so syntax errors read and
+// sit where those tools put them.
 #pragma once
 
 #include <cstdint>
@@ -64,11 +66,21 @@ struct LoadLimits {
   size_t maxNodes = 2'000'000;  // nodes after alias expansion
 };
 
+// An anchor (`&name`) defined in a document, at its `&`, and whether an
+// alias used it before the next anchor of that name.
+struct Anchor {
+  std::string name;
+  Location where;
+  bool used = false;
+};
+
 // Parses every document in file. Reports malformed YAML, NUL bytes, invalid
-// UTF-8, duplicate keys, non-scalar keys and limit overruns into diags.
+// UTF-8, duplicate keys, non-scalar keys, aliases to no anchor or inside
+// their own anchor's node (read as null), and limit overruns into diags.
 // Returns the documents read (possibly partial); empty for an empty file.
-std::vector<Node> loadAll(const SourceFile& file, Diagnostics& diags,
-                          const LoadLimits& limits = {});
+// When `anchors` is given, appends every anchor the documents define.
+std::vector<Node> loadAll(const SourceFile& file, Diagnostics& diags, const LoadLimits& limits = {},
+                          std::vector<Anchor>* anchors = nullptr);
 
 // Loads a file that must hold exactly one document. An empty file gives a
 // Null node positioned at 1:1. Returns nullopt when nothing usable was read.

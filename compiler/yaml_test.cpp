@@ -110,9 +110,7 @@ TEST_CASE("deep nesting stops at the depth limit instead of overflowing the stac
   CHECK_FALSE(l->node);
   REQUIRE(l->diags.errorCount() == 1);
   CHECK(l->diags.all()[0].message == "nesting is deeper than 256 levels");
-  // yaml-cpp reads "[[" as a sequence holding an implicit flow mapping, so
-  // each bracket opens two levels: the limit trips at the 129th bracket.
-  CHECK(l->diags.all()[0].where.begin == Position{1, 129});
+  CHECK(l->diags.all()[0].where.begin == Position{1, 257});
 }
 
 TEST_CASE("aliases expand, and a billion-laughs document stops at the node budget") {
@@ -137,4 +135,62 @@ TEST_CASE("more than one document in a single-document file is an error") {
   auto l = parse("a: 1\n---\nb: 2\n");
   CHECK(headlines(l->diags) ==
         "test.yml:3:1: error: expected one YAML document, found 2 [yaml-syntax]\n");
+}
+
+TEST_CASE("syntax errors use libyaml's words and sit at the offending character") {
+  auto l = parse("on: push\nsteps: -\n");
+  CHECK(headlines(l->diags) ==
+        "test.yml:2:8: error: block sequence entries are not allowed in this context "
+        "[yaml-syntax]\n");
+}
+
+TEST_CASE("columns count bytes, after non-ASCII text and after a byte order mark") {
+  auto l = parse("a: \xc3\xa9t\xc3\xa9\nb: [\xe2\x82\xac, x]\n");
+  REQUIRE(l->node);
+  CHECK(l->node->find("b")->items[1].where.begin == Position{2, 10});
+  CHECK(l->node->find("b")->items[1].offset == 18);
+  auto bom = parse("\xEF\xBB\xBFk: v\n");
+  REQUIRE(bom->node);
+  CHECK(bom->node->find("k")->where.begin == Position{1, 7});
+}
+
+TEST_CASE("an anchored node begins at its own text; an anchored null at the anchor") {
+  auto l = parse("a: &x value\nb: &y\nc: *x\n");
+  REQUIRE(l->node);
+  CHECK(l->node->find("a")->where.begin == Position{1, 7});
+  CHECK(l->node->find("b")->isNull());
+  CHECK(l->node->find("b")->where.begin == Position{2, 4});
+  CHECK(l->node->find("c")->value == "value");
+}
+
+TEST_CASE("an alias inside the node its anchor names is an error, read as null") {
+  auto l = parse("a: &r\n  b: *r\n  c: 1\n");
+  CHECK(rendered(l->diags).find("test.yml:2:6: error: alias '*r' is inside the node its anchor "
+                                "names [yaml-syntax]") != std::string::npos);
+  Sources sources;
+  Diagnostics diags;
+  auto docs = yaml::loadAll(*sources.add("t.yml", "a: &r\n  b: *r\n  c: 1\n"), diags);
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].find("a")->find("b")->isNull());
+  CHECK(docs[0].find("a")->find("c")->value == "1");
+}
+
+TEST_CASE("an alias to no anchor is an error at the alias") {
+  auto l = parse("a: 1\nb: *nope\n");
+  CHECK(headlines(l->diags) ==
+        "test.yml:2:4: error: alias '*nope' names no anchor defined before it [yaml-syntax]\n");
+}
+
+TEST_CASE("anchors are listed with whether an alias used them; a newer anchor takes the name") {
+  Sources sources;
+  Diagnostics diags;
+  std::vector<yaml::Anchor> anchors;
+  // The inner &a (line 3) is newer than the outer one (line 2), so *a uses it.
+  yaml::loadAll(*sources.add("t.yml", "x: 1\nouter: &a\n  inner: &a v\n  use: *a\nlast: &b 2\n"),
+                diags, {}, &anchors);
+  CHECK(diags.all().empty());
+  REQUIRE(anchors.size() == 3);
+  CHECK((anchors[0].name == "a" && !anchors[0].used && anchors[0].where.begin == Position{2, 8}));
+  CHECK((anchors[1].name == "a" && anchors[1].used && anchors[1].where.begin == Position{3, 10}));
+  CHECK((anchors[2].name == "b" && !anchors[2].used));
 }

@@ -101,8 +101,14 @@ bool hasLoadErrors(const Diagnostics& d) {
 void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptions& options,
               Diagnostics& diags) {
   Diagnostics found;
-  std::vector<yaml::Node> docs = yaml::loadAll(file, found);
+  std::vector<yaml::Anchor> anchors;
+  std::vector<yaml::Node> docs = yaml::loadAll(file, found, {}, &anchors);
   if (options.parseOnly) return;
+  for (const auto& a : anchors)
+    if (!a.used)
+      found.warning(a.where, "unused-anchor",
+                    "anchor '&" + a.name + "' is defined but no alias refers to it",
+                    "remove it, or refer to it with '*" + a.name + "'");
   if (!hasLoadErrors(found)) {
     if (docs.size() > 1) {
       found.error(docs[1].where, "yaml-syntax",

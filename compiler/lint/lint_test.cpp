@@ -227,4 +227,13 @@ TEST_CASE("lint: an expression in an env var name is checked like one in its val
   CHECK(out == "ci.yml:4:7: error: unknown named value 'runner' [expression]\n");
 }
 
+TEST_CASE("lint: an anchor that no alias refers to is a warning at its '&'") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  build:\n    runs-on: &os ubuntu-latest\n    env: &env\n"
+                             "      A: 1\n    steps:\n      - run: make\n        env: *env\n");
+  CHECK(out ==
+        "ci.yml:5:14: warning: anchor '&os' is defined but no alias refers to it "
+        "[unused-anchor]\n");
+}
+
 }  // namespace galley::lint

@@ -9,6 +9,7 @@ const std::vector<RuleInfo>& allRules() {
       {"yaml-syntax", S::Error, "the file is not valid YAML, or not text"},
       {"yaml-limit", S::Error, "the file nests too deep or expands too many aliases"},
       {"duplicate-key", S::Error, "a mapping repeats a key"},
+      {"unused-anchor", S::Warning, "an anchor that no alias refers to"},
       {"io", S::Error, "a file cannot be read"},
       {"config", S::Error, "the .galley.yml lint section is invalid"},
       // Shape, from GitHub's schema.

@@ -147,8 +147,8 @@ struct Frame {
   bool loose = false;  // the value of a free-form key (an input name, an env var)
 };
 
-// Where a null value is: yaml-cpp marks it at the next token, so use the
-// place just after its key's colon, or after its sequence dash.
+// Where a null value is: an empty one sits just after its key's colon or its
+// sequence dash, where GitHub and actionlint report it.
 Location whereOf(const yaml::Node& n, const Frame& f) {
   if (!n.isNull() || !n.where.file) return n.where;
   // A null that is written out (`null`, `~`, an anchor with no value) is

@@ -3,8 +3,18 @@
 // lists expected findings as FILE:LINE:COL: MESSAGE [RULE]. A finding counts
 // when we report it at that line and column under a rule mapped from
 // actionlint's (kRuleMap). Prints recall, precision and what is missed.
+//
+// Two of actionlint's positions are coarser than ours, and the comparison
+// says so rather than moving our findings: findings inside a `run:` script
+// (shellcheck, pyflakes, deprecated commands) actionlint puts at the `run:`
+// key or the script's first character, galley at the exact place in the
+// script; those match when ours lies inside the script that actionlint's
+// position introduces. A finding actionlint gives no position (0:0: YAML
+// errors it cannot place) matches ours under the same rule anywhere in the
+// file. Both kinds are counted and printed apart.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +24,7 @@
 #include <sstream>
 
 #include "compiler/lint/lint.h"
+#include "compiler/yaml.h"
 #include "tests/testing.h"
 
 namespace galley::lint {
@@ -27,8 +38,8 @@ const std::map<std::string, std::set<std::string>>& ruleMap() {
   static const std::map<std::string, std::set<std::string>> m = {
       {"syntax-check",
        {"unknown-key", "missing-key", "type-mismatch", "empty-value", "invalid-value",
-        "duplicate-key", "yaml-syntax", "yaml-limit", "workflow-inputs", "events", "permissions",
-        "timeout"}},
+        "duplicate-key", "yaml-syntax", "yaml-limit", "unused-anchor", "workflow-inputs", "events",
+        "permissions", "timeout"}},
       {"expression", {"expression", "template-injection"}},
       {"events", {"events", "cron", "workflow-inputs", "invalid-value"}},
       {"glob", {"glob"}},
@@ -87,6 +98,7 @@ std::vector<Expected> readExpected(const std::string& path) {
 
 struct Tally {
   size_t expected = 0, matched = 0, ours = 0, oursMatched = 0;
+  size_t inScript = 0, unplaced = 0;  // matched through the two coarse positions
   std::map<std::string, size_t> missedByRule;
   std::vector<std::string> missed, extra;
 };
@@ -96,24 +108,78 @@ bool sameFile(const std::string& expected, std::string_view ours) {
   return ours.size() >= expected.size() && ours.substr(ours.size() - expected.size()) == expected;
 }
 
+// actionlint's rules whose findings lie inside a run: script.
+bool scriptScoped(const std::string& rule) {
+  return rule == "shellcheck" || rule == "pyflakes" || rule == "deprecated-commands";
+}
+
+// The lines of the run: script whose `run` key or value starts at line:column
+// in file, or {0, 0} when there is none.
+std::pair<uint32_t, uint32_t> scriptLines(const SourceFile& file, uint32_t line, uint32_t column) {
+  Diagnostics ignored;
+  std::vector<yaml::Node> docs = yaml::loadAll(file, ignored);
+  std::vector<const yaml::Node*> todo;
+  for (const auto& d : docs)
+    todo.push_back(&d);
+  while (!todo.empty()) {
+    const yaml::Node* n = todo.back();
+    todo.pop_back();
+    for (const auto& i : n->items)
+      todo.push_back(&i);
+    for (const auto& e : n->entries) {
+      todo.push_back(&e.value);
+      if (e.key.value != "run" || !e.value.isScalar()) continue;
+      Position k = e.key.where.begin, v = e.value.where.begin;
+      if ((k.line != line || k.column != column) && (v.line != line || v.column != column))
+        continue;
+      auto breaks =
+          static_cast<uint32_t>(std::count(e.value.value.begin(), e.value.value.end(), '\n'));
+      return {v.line, v.line + breaks + (e.value.isBlockScalar() ? 1 : 0)};
+    }
+  }
+  return {0, 0};
+}
+
+enum class Match { No, Exact, InScript, Unplaced };
+
+Match matches(const Expected& e, const Diagnostic& d) {
+  if (!sameFile(e.file, d.where.path())) return Match::No;
+  auto it = ruleMap().find(e.rule);
+  bool ruleOk =
+      e.rule.empty() ? comparable(d.rule) : it != ruleMap().end() && it->second.count(d.rule);
+  if (!ruleOk) return Match::No;
+  if (d.where.begin.line == e.line && d.where.begin.column == e.column) return Match::Exact;
+  if (e.line == 0) return Match::Unplaced;
+  if (scriptScoped(e.rule) && d.where.file) {
+    auto [first, last] = scriptLines(*d.where.file, e.line, e.column);
+    if (first && d.where.begin.line >= first && d.where.begin.line <= last) return Match::InScript;
+  }
+  return Match::No;
+}
+
 void compare(const std::string& name, const Diagnostics& diags, const std::vector<Expected>& exp,
              Tally& t) {
   std::vector<bool> used(diags.all().size());
   for (const auto& e : exp) {
     ++t.expected;
-    auto it = ruleMap().find(e.rule);
-    bool found = false;
+    // Exact positions first; each of our findings answers one coarse one.
+    Match best = Match::No;
+    size_t pick = 0;
     for (size_t i = 0; i < diags.all().size(); ++i) {
-      const Diagnostic& d = diags.all()[i];
-      if (d.where.begin.line != e.line || d.where.begin.column != e.column) continue;
-      if (!sameFile(e.file, d.where.path())) continue;
-      bool ruleOk =
-          e.rule.empty() ? comparable(d.rule) : it != ruleMap().end() && it->second.count(d.rule);
-      if (!ruleOk) continue;
-      found = true;
-      used[i] = true;
+      Match m = matches(e, diags.all()[i]);
+      if (m == Match::Exact) {
+        used[i] = true;
+        best = m;
+      } else if (m != Match::No && best == Match::No && !used[i]) {
+        best = m;
+        pick = i;
+      }
     }
-    if (found) {
+    if (best != Match::No && best != Match::Exact) {
+      used[pick] = true;
+      ++(best == Match::InScript ? t.inScript : t.unplaced);
+    }
+    if (best != Match::No) {
       ++t.matched;
     } else {
       ++t.missedByRule[e.rule.empty() ? "?" : e.rule];
@@ -184,8 +250,8 @@ void lintProjects(const std::string& dir, Tally& t) {
   }
 }
 
-constexpr double kRecallFloor = 82.3;
-constexpr double kPrecisionFloor = 93.7;
+constexpr double kRecallFloor = 86.6;
+constexpr double kPrecisionFloor = 95.8;
 
 double percent(size_t a, size_t b) {
   return b ? 100.0 * a / b : 100.0;
@@ -225,6 +291,9 @@ TEST_CASE(
             << percent(t.matched, t.expected) << "%\n";
   std::cout << "  precision " << t.oursMatched << "/" << t.ours << " = "
             << percent(t.oursMatched, t.ours) << "%\n";
+  std::cout << "  of the matches, " << t.inScript
+            << " inside the run: script actionlint points at (ours at the exact place), "
+            << t.unplaced << " that actionlint gives no position\n";
   std::cout << "  missed by actionlint rule:";
   for (const auto& [r, n] : t.missedByRule)
     std::cout << " " << r << "=" << n;
