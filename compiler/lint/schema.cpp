@@ -186,7 +186,10 @@ class Walker {
       : schema_(schema), diags_(diags), visit_(visit) {}
 
   void walk(const yaml::Node& n, std::string_view defName, Frame f) {
-    const SchemaDefinition* d = schema_.find(defName);
+    walk(n, schema_.find(defName), f);
+  }
+
+  void walk(const yaml::Node& n, const SchemaDefinition* d, Frame f) {
     if (!d) return;  // a schema defect; the schema tests pin every reference
     if (!d->context.empty()) f.contextDef = d;
     if (isExpression(n) && f.contextDef) {
@@ -321,7 +324,7 @@ class Walker {
     Frame item = f;
     item.ownerKey = nullptr;
     for (const auto& i : n.items)
-      walk(i, d.itemType, item);
+      walk(i, d.item, item);
   }
 
   void walkMapping(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
@@ -329,9 +332,6 @@ class Walker {
       mismatch(n, d, "mapping", f);
       return;
     }
-    std::vector<std::string> known;
-    for (const auto& [k, p] : d.properties)
-      known.push_back(k);
     for (const auto& e : n.entries) {
       Frame child = f;
       child.section = e.key.value;
@@ -339,14 +339,17 @@ class Walker {
       child.loose = false;
       auto it = d.properties.find(e.key.value);
       if (it != d.properties.end()) {
-        walk(e.value, it->second.type, child);
+        walk(e.value, it->second.def, child);
       } else if (!d.looseValueType.empty()) {
         walkLooseKey(e.key, d);
         // A free-form key (an env var name) may itself be an expression.
         if (isExpression(e.key) && f.contextDef) accept(e.key, f);
         child.loose = true;
-        walk(e.value, d.looseValueType, child);
+        walk(e.value, d.looseValue, child);
       } else {
+        std::vector<std::string> known;
+        for (const auto& [k, p] : d.properties)
+          known.push_back(k);
         diags_.error(e.key.where, ruleFor(d.name, "unknown-key"),
                      "unexpected key '" + e.key.value + "' in '" + std::string(f.section) +
                          "'; expected " + quoteList(known),
@@ -361,22 +364,9 @@ class Walker {
   }
 
   void walkLooseKey(const yaml::Node& key, const SchemaDefinition& d) {
-    const SchemaDefinition* kd = schema_.find(d.looseKeyType);
+    const SchemaDefinition* kd = d.looseKey;
     if (kd && kd->kind == Kind::String && kd->requireNonEmpty && key.value.empty())
       diags_.error(key.where, ruleFor(d.name, "empty-value"), "keys must not be empty");
-  }
-
-  // Flattens nested one-ofs into the definitions a node may match.
-  void variants(const SchemaDefinition& d, std::vector<const SchemaDefinition*>& out, int depth) {
-    for (const auto& name : d.values) {
-      const SchemaDefinition* v = schema_.find(name);
-      if (!v) continue;
-      if (v->kind == Kind::OneOf && depth < 8) {
-        variants(*v, out, depth + 1);
-      } else {
-        out.push_back(v);
-      }
-    }
   }
 
   static bool fits(const yaml::Node& n, const SchemaDefinition& v) {
@@ -420,8 +410,15 @@ class Walker {
   }
 
   void walkOneOf(const yaml::Node& n, const SchemaDefinition& d, Frame f) {
-    std::vector<const SchemaDefinition*> all;
-    variants(d, all, 0);
+    const std::vector<const SchemaDefinition*>& all = d.variants;
+    const SchemaDefinition* first = nullptr;
+    size_t fitting = 0;
+    for (const auto* v : all)
+      if (fits(n, *v)) first = first ? first : v, ++fitting;
+    if (fitting == 1) {
+      walk(n, first, f);
+      return;
+    }
     std::vector<const SchemaDefinition*> fit;
     for (const auto* v : all)
       if (fits(n, *v)) fit.push_back(v);
@@ -445,10 +442,6 @@ class Walker {
           "'" + std::string(f.section) + "' must be a " + list + ", not a " + n.typeName());
       return;
     }
-    if (fit.size() == 1) {
-      walk(n, fit.front()->name, f);
-      return;
-    }
     if (n.isMapping()) {
       walkMappingVariants(n, d, fit, f);
       return;
@@ -457,7 +450,7 @@ class Walker {
       walkScalarVariants(n, d, fit, f);
       return;
     }
-    walk(n, fit.front()->name, f);
+    walk(n, fit.front(), f);
   }
 
   // Several mapping shapes (a step that runs a script or uses an action; a
@@ -472,7 +465,7 @@ class Walker {
     if (d.name == "job")
       for (const auto* v : fit)
         if (n.find("uses") && v->properties.count("uses") && v->properties.at("uses").required) {
-          walk(n, v->name, f);
+          walk(n, v, f);
           return;
         }
     for (auto e = n.entries.rbegin(); e != n.entries.rend(); ++e) {
@@ -483,7 +476,7 @@ class Walker {
         if (it != v->properties.end() && it->second.required) only = v, ++count;
       }
       if (count == 1) {
-        walk(n, only->name, f);
+        walk(n, only, f);
         return;
       }
     }
@@ -515,9 +508,9 @@ class Walker {
     for (const auto* v : fit) {
       Diagnostics scratch;
       Walker w(schema_, scratch, nullptr);
-      w.walk(n, v->name, f);
+      w.walk(n, v, f);
       if (scratch.empty()) {
-        walk(n, v->name, f);
+        walk(n, v, f);
         return;
       }
       if (!v->constant.empty()) allowed.push_back(v->constant);
@@ -525,7 +518,7 @@ class Walker {
         if (v->kind == Kind::AllowedValues) allowed.push_back(value);
     }
     if (allowed.empty()) {
-      walk(n, fit.front()->name, f);
+      walk(n, fit.front(), f);
       return;
     }
     std::string what = ruleFor(d.name, "") == "events" ? "unknown event '" : "invalid value '";
@@ -595,7 +588,33 @@ bool Schema::parse(std::string_view text, Schema* out, std::string* err) {
   for (const auto& [name, def] : j["definitions"].items())
     out->defs_[name] = readDefinition(name, def);
   addBuiltins(out->defs_);
+  out->resolve();
   return true;
+}
+
+// Flattens nested one-ofs into the definitions a node may match.
+static void flatten(const Schema& schema, const SchemaDefinition& d,
+                    std::vector<const SchemaDefinition*>& out, int depth) {
+  for (const auto& name : d.values) {
+    const SchemaDefinition* v = schema.find(name);
+    if (!v) continue;
+    if (v->kind == Kind::OneOf && depth < 8) {
+      flatten(schema, *v, out, depth + 1);
+    } else {
+      out.push_back(v);
+    }
+  }
+}
+
+void Schema::resolve() {
+  for (auto& [name, d] : defs_) {
+    for (auto& [key, p] : d.properties)
+      p.def = find(p.type);
+    if (!d.itemType.empty()) d.item = find(d.itemType);
+    if (!d.looseKeyType.empty()) d.looseKey = find(d.looseKeyType);
+    if (!d.looseValueType.empty()) d.looseValue = find(d.looseValueType);
+    if (d.kind == Kind::OneOf) flatten(*this, d, d.variants, 0);
+  }
 }
 
 void Schema::validate(const yaml::Node& node, std::string_view root, std::string_view section,

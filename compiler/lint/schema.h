@@ -16,9 +16,12 @@
 
 namespace galley::lint {
 
+struct SchemaDefinition;
+
 struct SchemaProperty {
   std::string type;
   bool required = false;
+  const SchemaDefinition* def = nullptr;  // `type` resolved once the schema is read
 };
 
 struct SchemaDefinition {
@@ -36,6 +39,14 @@ struct SchemaDefinition {
   bool requireNonEmpty = false;
   // OneOf (definition names) or AllowedValues (values)
   std::vector<std::string> values;
+
+  // Names resolved once the schema is read, so that validation never looks a
+  // definition up by name: item, loose key and value types, and a OneOf's
+  // variants with nested one-ofs flattened.
+  const SchemaDefinition* item = nullptr;
+  const SchemaDefinition* looseKey = nullptr;
+  const SchemaDefinition* looseValue = nullptr;
+  std::vector<const SchemaDefinition*> variants;
 };
 
 // Called for every scalar the validator accepts, with the nearest enclosing
@@ -61,6 +72,7 @@ class Schema {
   static bool parse(std::string_view json, Schema* out, std::string* err);
 
  private:
+  void resolve();
   std::map<std::string, SchemaDefinition, std::less<>> defs_;
 };
 
