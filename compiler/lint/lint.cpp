@@ -187,11 +187,22 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   threads = std::min<unsigned>(threads, std::max<size_t>(1, paths.size()));
   std::mutex repoMu;
   std::map<std::string, std::unique_ptr<DiskRepo>> repos;
+  // Files of one directory share a repository: look its root up once.
+  std::map<std::string, DiskRepo*, std::less<>> byDirectory;
   auto repoFor = [&](const std::string& path) {
+    std::string_view dir(path);
+    dir = dir.substr(0, dir.find_last_of('/') == std::string_view::npos ? 0
+                                                                          : dir.find_last_of('/'));
+    {
+      std::lock_guard<std::mutex> lock(repoMu);
+      auto it = byDirectory.find(dir);
+      if (it != byDirectory.end()) return it->second;
+    }
     std::string root = repoRootOf(path);
     std::lock_guard<std::mutex> lock(repoMu);
     auto& r = repos[root];
     if (!r) r = std::make_unique<DiskRepo>(root, sources);
+    byDirectory.emplace(std::string(dir), r.get());
     return r.get();
   };
   std::vector<Diagnostics> sinks(threads);

@@ -2,6 +2,8 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "compiler/expr/evaluator.h"
 #include "compiler/expr/parser.h"
@@ -90,13 +92,18 @@ class WorkflowChecker {
                                                    "with", "matrix", "services", "jobs"};
     if (depth > 64) return;
     if (n.isMapping()) {
+      bool ignoresCase = n.entries.size() > 1 && caseless.count(parent);
       std::map<std::string, const yaml::Node*> seen;
       for (const auto& e : n.entries) {
         if (e.key.value == "<<" && e.key.isPlain())
           diags().error(e.key.where, "unknown-key",
                         "GitHub Actions does not support YAML merge keys '<<'");
+        if (!ignoresCase) {
+          checkKeys(e.value, e.key.value, depth + 1);
+          continue;
+        }
         auto [it, fresh] = seen.emplace(lowerCase(e.key.value), &e.key);
-        if (!fresh && it->second->value != e.key.value && caseless.count(parent)) {
+        if (!fresh && it->second->value != e.key.value) {
           Diagnostic& d = diags().error(e.key.where, "duplicate-key",
                                         "key '" + e.key.value + "' duplicates '" +
                                             it->second->value + "': these keys ignore case");
@@ -619,13 +626,41 @@ class WorkflowChecker {
     checkPopularAction(step, uses);
   }
 
+  // actions.json indexed once: outdated versions, and inputs per major version.
+  struct PopularActions {
+    std::unordered_set<std::string> outdated;
+    std::unordered_map<std::string, ActionInputs> inputs;
+  };
+
+  static const PopularActions& popularActions() {
+    static const PopularActions index = [] {
+      const nlohmann::json& data = embeddedData("actions.json");
+      PopularActions p;
+      for (const auto& spec : data["outdated"]["actions"])
+        p.outdated.insert(spec.get<std::string>());
+      for (const auto& [major, a] : data["actions"].items()) {
+        ActionInputs& in = p.inputs[major];
+        in.known = true;
+        for (const auto& i : a["inputs"]) {
+          std::string s = i.get<std::string>();
+          bool req = !s.empty() && s[0] == '!';
+          in.inputs.push_back({req ? s.substr(1) : s, req});
+        }
+        if (a.contains("deprecated"))
+          for (const auto& [k, v] : a["deprecated"].items())
+            in.deprecated.push_back({k, v.get<std::string>()});
+      }
+      return p;
+    }();
+    return index;
+  }
+
   void checkPopularAction(const yaml::Node& step, const yaml::Node& uses) {
-    static const nlohmann::json& data = embeddedData("actions.json");
-    std::string u = uses.value;
+    const PopularActions& popular = popularActions();
+    const std::string& u = uses.value;
     size_t at = u.find('@');
-    std::string spec = lowerCase(u.substr(0, at)) + u.substr(at);
-    const auto& outdated = data["outdated"]["actions"];
-    if (std::find(outdated.begin(), outdated.end(), spec) != outdated.end())
+    std::string spec = lowerCase(std::string_view(u).substr(0, at)) + u.substr(at);
+    if (popular.outdated.count(spec))
       diags().error(
           uses.where, "outdated-action",
           "'" + u + "' runs on a Node.js version GitHub no longer runs; update its version");
@@ -633,19 +668,10 @@ class WorkflowChecker {
     std::string major = spec;
     size_t dot = major.find('.', at);
     if (dot != std::string::npos && major[at + 1] == 'v') major = major.substr(0, dot);
-    if (!data["actions"].contains(major)) return;
-    const auto& a = data["actions"][major];
-    ActionInputs in;
+    auto it = popular.inputs.find(major);
+    if (it == popular.inputs.end()) return;
+    ActionInputs in = it->second;
     in.name = u;
-    in.known = true;
-    for (const auto& i : a["inputs"]) {
-      std::string s = i.get<std::string>();
-      bool req = !s.empty() && s[0] == '!';
-      in.inputs.push_back({req ? s.substr(1) : s, req});
-    }
-    if (a.contains("deprecated"))
-      for (const auto& [k, v] : a["deprecated"].items())
-        in.deprecated.push_back({k, v.get<std::string>()});
     checkWith(step, uses, in);
   }
 
