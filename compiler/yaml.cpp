@@ -400,7 +400,7 @@ class Builder {
     place(std::move(n));
   }
 
-  void place(Node n) {
+  void place(Node&& n) {
     if (stack_.empty()) {
       documents.push_back(std::move(n));
       return;
@@ -420,14 +420,27 @@ class Builder {
   }
 
   void checkDuplicateKeys(const Node& map) {
+    auto report = [&](const Node& key, const Node& first) {
+      Diagnostic& d = diags_.error(key.where, "duplicate-key",
+                                   "key '" + key.value + "' is duplicated in this mapping");
+      d.notes.push_back({first.where, "'" + key.value + "' is first defined here"});
+    };
+    const auto& entries = map.entries;
+    // Most mappings are small: comparing pairs beats building a hash table.
+    if (entries.size() <= 16) {
+      for (size_t i = 1; i < entries.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+          if (entries[j].key.value == entries[i].key.value) {
+            report(entries[i].key, entries[j].key);
+            break;
+          }
+      return;
+    }
     std::unordered_map<std::string_view, const Node*> seen;
-    seen.reserve(map.entries.size());
-    for (const auto& e : map.entries) {
+    seen.reserve(entries.size());
+    for (const auto& e : entries) {
       auto [it, fresh] = seen.emplace(e.key.value, &e.key);
-      if (fresh) continue;
-      Diagnostic& d = diags_.error(e.key.where, "duplicate-key",
-                                   "key '" + e.key.value + "' is duplicated in this mapping");
-      d.notes.push_back({it->second->where, "'" + e.key.value + "' is first defined here"});
+      if (!fresh) report(e.key, *it->second);
     }
   }
 

@@ -74,7 +74,9 @@ bool ignoredInline(const Diagnostic& d) {
 
 void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
   found.sort();
-  std::set<std::tuple<Position, std::string, std::string>> seen;
+  // found is one file's, in position order: a repeat sits among the findings
+  // kept at the same position, from firstHere on.
+  size_t firstHere = out.all().size();
   for (auto& d : found.all()) {
     const RuleInfo* info = findRule(d.rule);
     Severity fallback = info ? info->severity : d.severity;
@@ -82,11 +84,15 @@ void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
     if (d.rule == "shellcheck" || d.severity == Severity::Note) fallback = d.severity;
     std::optional<Severity> s = config.severityOf(d.rule, fallback);
     if (!s || ignoredInline(d)) continue;
-    if (!seen.insert({d.where.begin, d.rule, d.message}).second) continue;
-    Diagnostic copy = std::move(d);
-    copy.severity = *s;
-    out.report(copy.severity, copy.where, copy.rule, copy.message, copy.hint).notes =
-        std::move(copy.notes);
+    const auto& kept = out.all();
+    if (firstHere < kept.size() && kept[firstHere].where.begin != d.where.begin)
+      firstHere = kept.size();
+    bool repeat = false;
+    for (size_t i = firstHere; i < kept.size() && !repeat; ++i)
+      repeat = kept[i].rule == d.rule && kept[i].message == d.message;
+    if (repeat) continue;
+    out.report(*s, d.where, std::move(d.rule), std::move(d.message), std::move(d.hint)).notes =
+        std::move(d.notes);
   }
 }
 
@@ -191,8 +197,8 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   std::map<std::string, DiskRepo*, std::less<>> byDirectory;
   auto repoFor = [&](const std::string& path) {
     std::string_view dir(path);
-    dir = dir.substr(0, dir.find_last_of('/') == std::string_view::npos ? 0
-                                                                          : dir.find_last_of('/'));
+    dir =
+        dir.substr(0, dir.find_last_of('/') == std::string_view::npos ? 0 : dir.find_last_of('/'));
     {
       std::lock_guard<std::mutex> lock(repoMu);
       auto it = byDirectory.find(dir);
