@@ -40,7 +40,7 @@ TEST_CASE("lint: needs naming an unknown job is an error with a suggestion") {
                              "  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
                              "  test:\n    needs: biuld\n    runs-on: ubuntu-latest\n"
                              "    steps:\n      - run: make test\n");
-  CHECK(out == "ci.yml:9:12: error: job 'test' needs 'biuld', which is not a job [job-needs]\n");
+  CHECK(out == "ci.yml:8:3: error: job 'test' needs 'biuld', which is not a job [job-needs]\n");
 }
 
 TEST_CASE("lint: a cycle of needs is reported as a path") {
