@@ -401,3 +401,36 @@ TEST_CASE("lint: pyflakes findings land at their place in a Python script") {
 }
 
 }  // namespace galley::lint
+
+namespace galley::lint {
+
+TEST_CASE("lint: a local action's problems are reported once, YAML 1.1 booleans accepted") {
+  Sources sources;
+  MemoryRepo repo(sources);
+  repo.add("act/action.yml",
+           "name: a\ndescription: d\ninputs:\n  old:\n    required: yes\n"
+           "    deprecationMessage: use new\n  flag:\n    required: on\n"
+           "runs:\n  using: node16\n  main: index.js\n");
+  const SourceFile* f =
+      repo.add(".github/workflows/ci.yml",
+               "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+               "      - uses: ./act\n        with: {old: x, flag: y}\n      - uses: ./act\n"
+               "        with: {old: x, flag: y}\n");
+  Diagnostics d;
+  lintFile(*f, FileKind::Workflow, &repo, {}, d);
+  std::string out;
+  for (const auto& x : d.all())
+    if (x.severity != Severity::Note)
+      out += std::to_string(x.where.begin.line) + ":" + std::to_string(x.where.begin.column) + " " +
+             x.message + " [" + x.rule + "]\n";
+  // node16 once (the first use); 'required: yes' is no type error; the
+  // required deprecated input gives no warning.
+  CHECK(out.find("7:15 local action './act' has invalid metadata in act/action.yml: runtime "
+                 "'node16' is no longer run by GitHub; use node20 or node24 [local-action]\n") ==
+        0);
+  CHECK(out.find("9:15") == std::string::npos);
+  CHECK(out.find("deprecated") == std::string::npos);
+  CHECK(out.find("boolean") == std::string::npos);
+}
+
+}  // namespace galley::lint

@@ -809,7 +809,8 @@ class WorkflowChecker {
     } else if (meta) {
       scratch.error(meta->where, "action-metadata", "action metadata must be a mapping");
     }
-    reportActionProblems(uses, *f, scratch);
+    // The action's own problems once per workflow, at its first use.
+    if (reportedActions_.insert(f).second) reportActionProblems(uses, *f, scratch);
     if (!meta || !meta->isMapping()) return;
     ActionInputs in;
     in.name = uses.value;
@@ -822,7 +823,8 @@ class WorkflowChecker {
           // YAML 1.1 booleans are common in action.yml; the runner reads them too.
           req = r && r->isScalar() && (r->asBool() == true || lowerCase(r->value) == "yes") &&
                 !e.value.find("default");
-          if (const yaml::Node* dep = e.value.find("deprecationMessage"))
+          // A required input must be passed, deprecated or not: no warning.
+          if (const yaml::Node* dep = e.value.find("deprecationMessage"); dep && !req)
             in.deprecated.push_back({e.key.value, dep->value});
         }
         in.inputs.push_back({e.key.value, req});
@@ -1107,6 +1109,7 @@ class WorkflowChecker {
   const yaml::Node& root_;
   CheckContext& cx_;
   std::optional<std::vector<std::string>> actionlintLabels_;
+  std::set<const SourceFile*> reportedActions_;
 };
 
 // --- cron: five fields, each a list of values, ranges and steps -----------
