@@ -23,23 +23,27 @@ struct LintArgs {
   std::string format = "text";
   std::string config;
   std::string shellcheck = "auto";
+  std::string pyflakes = "auto";
   unsigned jobs = 0;
   bool parseOnly = false;
   bool listRules = false;
 };
 
-std::string findShellcheck(const std::string& choice) {
+// A script linter's binary: off, a path, or (auto) the first of names on PATH.
+std::string findLinter(const std::string& choice, const std::vector<std::string>& names) {
   if (choice == "off" || choice == "none") return {};
   if (choice != "auto") return choice;
   const char* path = std::getenv("PATH");
   std::string dirs = path ? path : "/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t colon = dirs.find(':', start);
-    if (colon == std::string::npos) colon = dirs.size();
-    std::string candidate = dirs.substr(start, colon - start) + "/shellcheck";
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = colon + 1;
+  for (const auto& name : names) {
+    size_t start = 0;
+    while (start <= dirs.size()) {
+      size_t colon = dirs.find(':', start);
+      if (colon == std::string::npos) colon = dirs.size();
+      std::string candidate = dirs.substr(start, colon - start) + "/" + name;
+      if (access(candidate.c_str(), X_OK) == 0) return candidate;
+      start = colon + 1;
+    }
   }
   return {};
 }
@@ -74,7 +78,8 @@ int runLint(const LintArgs& args) {
   Sources sources;
   lint::LintOptions options;
   if (!loadLintConfig(args, sources, &options.config)) return kExitUsage;
-  options.shellcheck = findShellcheck(args.shellcheck);
+  options.shellcheck = findLinter(args.shellcheck, {"shellcheck"});
+  options.pyflakes = findLinter(args.pyflakes, {"pyflakes3", "pyflakes"});
   std::vector<std::string> paths;
   bool stdinUsed = false;
   for (const auto& p : args.paths) {
@@ -133,6 +138,9 @@ void attachLint(CLI::App& app, int& status) {
                   "Config file (default: .galley.yml at the repo root)");
   cmd->add_option("--shellcheck", args->shellcheck,
                   "shellcheck binary for run: scripts: auto (from PATH), off, or a path");
+  cmd->add_option("--pyflakes", args->pyflakes,
+                  "pyflakes binary for Python run: scripts: auto (pyflakes3 or pyflakes from "
+                  "PATH), off, or a path");
   cmd->add_option("--jobs,-j", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("--list-rules", args->listRules, "List the rules and their default severities");
   cmd->add_flag("--parse-only", args->parseOnly, "Only parse the YAML (benchmarks)")->group("");

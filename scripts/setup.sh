@@ -3,7 +3,7 @@
 # already there, then configures and builds. Used by both README commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(cmake g++ make libyaml-dev nlohmann-json3-dev libcli11-dev doctest-dev python3 shellcheck)
+packages=(cmake g++ make libyaml-dev nlohmann-json3-dev libcli11-dev doctest-dev python3 shellcheck pyflakes3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

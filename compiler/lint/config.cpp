@@ -117,4 +117,16 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
   return diags.errorCount() == before;
 }
 
+std::vector<std::string> actionlintRunnerLabels(const SourceFile& file) {
+  std::vector<std::string> out;
+  Diagnostics ignored;
+  std::optional<yaml::Node> root = yaml::load(file, ignored);
+  const yaml::Node* runner = root && root->isMapping() ? root->find("self-hosted-runner") : nullptr;
+  const yaml::Node* labels = runner && runner->isMapping() ? runner->find("labels") : nullptr;
+  if (labels && labels->isSequence())
+    for (const auto& l : labels->items)
+      if (l.isScalar()) out.push_back(l.value);
+  return out;
+}
+
 }  // namespace galley::lint

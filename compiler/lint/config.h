@@ -40,4 +40,10 @@ struct Config {
 // severities, wrong types) go into diags as errors; returns false if any.
 bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags);
 
+// The custom runner labels of an actionlint configuration file
+// (.github/actionlint.yaml, `self-hosted-runner: labels:`), globs allowed, so
+// a repository set up for actionlint needs no second list. Unreadable or
+// differently shaped files give none: that file is actionlint's to check.
+std::vector<std::string> actionlintRunnerLabels(const SourceFile& file);
+
 }  // namespace galley::lint

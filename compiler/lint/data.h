@@ -9,7 +9,7 @@
 namespace galley::lint {
 
 // The parsed JSON of an embedded data file by name ("workflow-v1.0.json",
-// "action-v1.0.json", "actions.json", "lint.json"). Aborts on an unknown name
+// "action-v1.0.json", "actions.json", "lint.json", "timezones.json"). Aborts on an unknown name
 // or malformed embedded JSON: both are build defects, not user errors.
 const nlohmann::json& embeddedData(std::string_view name);
 

@@ -127,4 +127,12 @@ bool pathMatches(std::string_view pattern, std::string_view path) {
   return true;
 }
 
+std::string blankExpressions(const std::string& s) {
+  std::string out = s;
+  for (const auto& span : findExpressions(s))
+    for (size_t i = span.begin; i < span.end; ++i)
+      if (out[i] != '\n') out[i] = '_';
+  return out;
+}
+
 }  // namespace galley::lint

@@ -18,6 +18,11 @@ struct ExprSpan {
 
 std::vector<ExprSpan> findExpressions(std::string_view text);
 
+// text with each ${{ }} replaced by underscores of the same width (newlines
+// kept): columns stay put and a script linter sees one word where the runner
+// substitutes text.
+std::string blankExpressions(const std::string& text);
+
 struct ContextPath {
   std::string path;   // lower-cased, indexes as ".*" or ".key": github.event.commits.*.message
   size_t offset = 0;  // in the inner text

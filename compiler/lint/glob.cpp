@@ -56,23 +56,33 @@ std::string checkClass(std::string_view p, size_t* i) {
 }  // namespace
 
 std::string checkGlob(std::string_view p, bool isRef, size_t* column) {
-  *column = 0;
-  if (p.empty()) return {};
+  std::vector<GlobProblem> all = globProblems(p, isRef);
+  *column = all.empty() ? 0 : all.front().column;
+  return all.empty() ? std::string() : all.front().message;
+}
+
+// Problems with ref names (a leading or trailing '/', a bad escape) leave the
+// pattern readable, so the scan goes on and reports each; a broken glob stops it.
+std::vector<GlobProblem> globProblems(std::string_view p, bool isRef) {
+  std::vector<GlobProblem> out;
+  auto stop = [&out](size_t column, std::string message) {
+    out.push_back({column, std::move(message)});
+    return out;
+  };
+  if (p.empty()) return out;
   if (!isRef) {
     if (p.front() == ' ' || p.back() == ' ' || p.back() == '\n')
-      return "leading and trailing spaces are not allowed in path patterns";
+      return stop(0, "leading and trailing spaces are not allowed in path patterns");
     if (p == "." || p == ".." || p.substr(0, 2) == "./" || p.substr(0, 3) == "../")
-      return "'.' and '..' are not allowed in path patterns; paths are relative to the root";
+      return stop(0,
+                  "'.' and '..' are not allowed in path patterns; paths are relative to the root");
   }
   size_t i = 0;
   if (p[0] == '!') {
-    if (p.size() == 1) return "'!' must be followed by a pattern";
+    if (p.size() == 1) return stop(0, "'!' must be followed by a pattern");
     i = 1;
   }
-  if (isRef && p[i] == '/') {
-    *column = i;
-    return "branch and tag names cannot start with '/'";
-  }
+  if (isRef && p[i] == '/') out.push_back({i, "branch and tag names cannot start with '/'"});
   bool prevSpecial = true;  // '+' needs a plain character before it
   for (; i < p.size(); ++i) {
     char c = p[i];
@@ -82,28 +92,21 @@ std::string checkGlob(std::string_view p, bool isRef, size_t* column) {
         prevSpecial = false;
         continue;
       }
-      if (isRef) {
-        *column = i;
-        return "'\\' may only escape one of [ ? + * \\ ! in branch and tag names; regular "
-               "expressions are not supported";
-      }
+      if (isRef)
+        out.push_back({i,
+                       "'\\' may only escape one of [ ? + * \\ ! in branch and tag names; "
+                       "regular expressions are not supported"});
       prevSpecial = false;
       continue;
     }
     if (c == '[') {
       std::string err = checkClass(p, &i);
-      if (!err.empty()) {
-        *column = i;
-        return err;
-      }
+      if (!err.empty()) return stop(i, err);
       prevSpecial = false;
       continue;
     }
     if (c == '+' || c == '?') {
-      if (c == '+' && prevSpecial) {
-        *column = i;
-        return "'+' must follow a character it repeats";
-      }
+      if (c == '+' && prevSpecial) return stop(i, "'+' must follow a character it repeats");
       prevSpecial = true;
       continue;
     }
@@ -113,18 +116,13 @@ std::string checkGlob(std::string_view p, bool isRef, size_t* column) {
     }
     if (isRef) {
       std::string err = checkRefChar(c);
-      if (!err.empty()) {
-        *column = i;
-        return err;
-      }
+      if (!err.empty()) return stop(i, err);
     }
     prevSpecial = false;
   }
-  if (isRef && (p.back() == '/' || p.back() == '.')) {
-    *column = p.size() - 1;
-    return "branch and tag names cannot end with '/' or '.'";
-  }
-  return {};
+  if (isRef && (p.back() == '/' || p.back() == '.'))
+    out.push_back({p.size() - 1, "branch and tag names cannot end with '/' or '.'"});
+  return out;
 }
 
 bool globMatch(std::string_view p, std::string_view s) {

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace galley::lint {
 
@@ -12,6 +13,14 @@ namespace galley::lint {
 // 0-based offset of the problem. `isRef` applies git ref-name rules too
 // (branches and tags cannot hold spaces, `~^:\`, or `..`).
 std::string checkGlob(std::string_view pattern, bool isRef, size_t* column);
+
+// Every problem of pattern, in order: problems of ref names that leave the
+// pattern readable are all reported; a broken glob ends the list.
+struct GlobProblem {
+  size_t column;  // 0-based offset into the pattern
+  std::string message;
+};
+std::vector<GlobProblem> globProblems(std::string_view pattern, bool isRef);
 
 // Whether path matches a glob: `*` within one segment, `**` across segments,
 // `?` one character.

@@ -29,9 +29,26 @@ const SourceFile* DiskRepo::read(const std::string& relPath) {
   return f;
 }
 
-void MemoryRepo::add(const std::string& relPath, std::string text) {
+std::string DiskRepo::relativePath(const SourceFile& file) {
+  std::error_code ec;
+  fs::path rel = fs::absolute(file.path(), ec)
+                     .lexically_normal()
+                     .lexically_relative(fs::absolute(root_, ec).lexically_normal());
+  std::string s = rel.generic_string();
+  if (ec || s.empty() || s == "." || s.rfind("..", 0) == 0) return "";
+  return s;
+}
+
+const SourceFile* MemoryRepo::add(const std::string& relPath, std::string text) {
   std::lock_guard<std::mutex> lock(mu_);
-  files_[relPath] = sources_.add(relPath, std::move(text));
+  return files_[relPath] = sources_.add(relPath, std::move(text));
+}
+
+std::string MemoryRepo::relativePath(const SourceFile& file) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [path, f] : files_)
+    if (f == &file) return path;
+  return "";
 }
 
 const SourceFile* MemoryRepo::read(const std::string& relPath) {
@@ -81,7 +98,8 @@ void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
     const RuleInfo* info = findRule(d.rule);
     Severity fallback = info ? info->severity : d.severity;
     // Loader and shellcheck severities come with the finding; rules' from the table.
-    if (d.rule == "shellcheck" || d.severity == Severity::Note) fallback = d.severity;
+    if (d.rule == "shellcheck" || d.rule == "pyflakes" || d.severity == Severity::Note)
+      fallback = d.severity;
     std::optional<Severity> s = config.severityOf(d.rule, fallback);
     if (!s || ignoredInline(d)) continue;
     const auto& kept = out.all();
@@ -100,6 +118,20 @@ bool hasLoadErrors(const Diagnostics& d) {
   for (const auto& x : d.all())
     if (x.severity == Severity::Error && x.rule != "duplicate-key") return true;
   return false;
+}
+
+// shellcheck and pyflakes are separate processes: run them side by side.
+void runScriptLinters(const yaml::Node& root, CheckContext& cx) {
+  if (cx.options.pyflakes.empty()) {
+    checkScripts(root, cx);
+    return;
+  }
+  Diagnostics python;
+  CheckContext pythonCx{cx.file, cx.repo, cx.options, python};
+  std::thread pyflakes([&root, &pythonCx] { checkPythonScripts(root, pythonCx); });
+  checkScripts(root, cx);
+  pyflakes.join();
+  cx.diags.append(std::move(python));
 }
 
 }  // namespace
@@ -137,12 +169,12 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
         Schema::action().validate(root, "action-root-strict", "action", found, visit);
         checkActionMetadata(root, cx);
         checkSecurity(root, cx);
-        checkScripts(root, cx);
+        runScriptLinters(root, cx);
       } else {
         Schema::workflow().validate(root, "workflow-root-strict", "workflow", found, visit);
         checkWorkflow(root, cx);
         checkSecurity(root, cx);
-        checkScripts(root, cx);
+        runScriptLinters(root, cx);
       }
     }
   }

@@ -2,7 +2,7 @@
 //
 // One file at a time: load → schema (keys, types, allowed values) → workflow
 // model (needs, ids, runners, events, inputs, actions...) → security audits →
-// scripts through shellcheck. Every check reports into the caller's
+// scripts through shellcheck and pyflakes. Every check reports into the caller's
 // Diagnostics and carries on. lintFile is thread-safe as long as each thread
 // passes its own Diagnostics; the Repo and Sources it reads are shared.
 #pragma once
@@ -29,6 +29,9 @@ class Repo {
   virtual ~Repo() = default;
   // The file, or nullptr when it does not exist or cannot be read.
   virtual const SourceFile* read(const std::string& relPath) = 0;
+  // The path of `file` relative to the repository root, or "" when it is not
+  // a file of this repository.
+  virtual std::string relativePath(const SourceFile& file) = 0;
 };
 
 // A repository on disk, read through a shared Sources; caches each path.
@@ -36,6 +39,7 @@ class DiskRepo : public Repo {
  public:
   DiskRepo(std::string root, Sources& sources) : root_(std::move(root)), sources_(sources) {}
   const SourceFile* read(const std::string& relPath) override;
+  std::string relativePath(const SourceFile& file) override;
   const std::string& root() const { return root_; }
 
  private:
@@ -49,8 +53,10 @@ class DiskRepo : public Repo {
 class MemoryRepo : public Repo {
  public:
   explicit MemoryRepo(Sources& sources) : sources_(sources) {}
-  void add(const std::string& relPath, std::string text);
+  // Adds a file; returns it, to lint it as a file of this repository.
+  const SourceFile* add(const std::string& relPath, std::string text);
   const SourceFile* read(const std::string& relPath) override;
+  std::string relativePath(const SourceFile& file) override;
 
  private:
   Sources& sources_;
@@ -67,6 +73,8 @@ struct LintOptions {
   Config config;
   // Path of the shellcheck binary; empty disables script checks.
   std::string shellcheck;
+  // Path of the pyflakes binary; empty disables Python script checks.
+  std::string pyflakes;
   // Only load the YAML (benchmarks: the cost of parsing alone, same threads).
   bool parseOnly = false;
 };

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "compiler/lint/format.h"
@@ -40,7 +41,7 @@ TEST_CASE("lint: needs naming an unknown job is an error with a suggestion") {
                              "  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
                              "  test:\n    needs: biuld\n    runs-on: ubuntu-latest\n"
                              "    steps:\n      - run: make test\n");
-  CHECK(out == "ci.yml:9:12: error: job 'test' needs 'biuld', which is not a job [job-needs]\n");
+  CHECK(out == "ci.yml:8:3: error: job 'test' needs 'biuld', which is not a job [job-needs]\n");
 }
 
 TEST_CASE("lint: a cycle of needs is reported as a path") {
@@ -234,6 +235,211 @@ TEST_CASE("lint: an anchor that no alias refers to is a warning at its '&'") {
   CHECK(out ==
         "ci.yml:5:14: warning: anchor '&os' is defined but no alias refers to it "
         "[unused-anchor]\n");
+}
+
+}  // namespace galley::lint
+
+namespace galley::lint {
+
+namespace {
+
+// The findings of rule in text linted as a workflow.
+std::string findingsOf(const std::string& text, const std::string& rule, LintOptions options = {}) {
+  std::string all = lintText(text, std::move(options));
+  std::string out;
+  std::istringstream in(all);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("[" + rule + "]") != std::string::npos) out += line + "\n";
+  return out;
+}
+
+std::string job(const std::string& body) {
+  return std::string(kHeader) + "  build:\n" + body + "    steps:\n      - run: make\n";
+}
+
+}  // namespace
+
+TEST_CASE("lint: an empty runner label is reported where it is") {
+  CHECK(findingsOf(job("    runs-on: ['x64', '']\n"), "runner-label") ==
+        "ci.yml:5:22: error: runner label is empty [runner-label]\n");
+  CHECK(findingsOf(job("    runs-on:\n"), "runner-label") ==
+        "ci.yml:5:13: error: runs-on names no runner label [runner-label]\n");
+}
+
+TEST_CASE("lint: a matrix value of another OS conflicts with a literal runner label") {
+  std::string out = findingsOf(job("    strategy:\n      matrix:\n        os: [windows-latest, "
+                                   "ubuntu-24.04]\n    runs-on: [ubuntu-latest, "
+                                   "'${{ matrix.os }}']\n"),
+                               "runner-label");
+  CHECK(out ==
+        "ci.yml:7:14: error: label 'windows-latest' conflicts with 'ubuntu-latest': a job runs "
+        "on one machine; use a matrix to run on several [runner-label]\n");
+}
+
+TEST_CASE("lint: custom runner labels come from .github/actionlint.yaml too") {
+  Sources sources;
+  MemoryRepo repo(sources);
+  repo.add(".github/actionlint.yaml", "self-hosted-runner:\n  labels: [gpu, 'fleet-*']\n");
+  const SourceFile* f =
+      repo.add(".github/workflows/ci.yml", job("    runs-on: [self-hosted, gpu, fleet-a, tpu]\n"));
+  Diagnostics d;
+  lintFile(*f, FileKind::Workflow, &repo, {}, d);
+  std::string out;
+  for (const auto& x : d.all())
+    if (x.rule == "runner-label") out += std::to_string(x.where.begin.column) + " " + x.message;
+  CHECK(out ==
+        "42 unknown runner label 'tpu'; list custom self-hosted labels under lint.runner-labels "
+        "in .galley.yml");
+}
+
+TEST_CASE("lint: a schedule's timezone must be an IANA time zone name") {
+  std::string wf =
+      "on:\n  schedule:\n    - cron: '0 5 * * *'\n      timezone: Asia/Somewhere\n"
+      "    - cron: '0 6 * * *'\n      timezone: UTC\n"
+      "    - cron: '0 7 * * *'\n      timezone: America/New_York\n"
+      "permissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+      "      - run: make\n";
+  CHECK(findingsOf(wf, "events") ==
+        "ci.yml:4:17: error: unknown time zone 'Asia/Somewhere': use an IANA time zone name such "
+        "as 'America/New_York' or 'Etc/UTC' [events]\n");
+}
+
+TEST_CASE("lint: every ref-name problem of a branch pattern is reported") {
+  std::string wf =
+      "on:\n  push:\n    tags:\n      - /v\\d+/\npermissions: {}\njobs:\n  a:\n"
+      "    runs-on: ubuntu-latest\n    steps:\n      - run: make\n";
+  std::string out = findingsOf(wf, "glob");
+  CHECK(out ==
+        "ci.yml:4:9: error: invalid filter pattern: branch and tag names cannot start with '/' "
+        "[glob]\n"
+        "ci.yml:4:11: error: invalid filter pattern: '\\' may only escape one of [ ? + * \\ ! in "
+        "branch and tag names; regular expressions are not supported [glob]\n"
+        "ci.yml:4:14: error: invalid filter pattern: branch and tag names cannot end with '/' or "
+        "'.' [glob]\n");
+}
+
+TEST_CASE("lint: a quoted if: with a space after ${{ }} is always true") {
+  std::string out = findingsOf(std::string(kHeader) +
+                                   "  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                   "      - run: make\n        if: \"${{ github.ref == 'x' }} \"\n",
+                               "if-always-true");
+  CHECK(out ==
+        "ci.yml:8:13: error: this condition is always true: text outside a single ${{ }} makes "
+        "it a non-empty string [if-always-true]\n");
+}
+
+TEST_CASE("lint: docker:// with an empty tag") {
+  std::string out = findingsOf(std::string(kHeader) +
+                                   "  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                   "      - uses: 'docker://alpine:'\n"
+                                   "      - uses: 'docker://localhost:5000/alpine'\n",
+                               "action-ref");
+  CHECK(out ==
+        "ci.yml:7:15: error: the tag of Docker image 'alpine:' is empty: write 'alpine:TAG' or "
+        "drop the ':' [action-ref]\n");
+}
+
+TEST_CASE("lint: an empty container and credentials that are a string") {
+  std::string out = lintText(job("    runs-on: ubuntu-latest\n    container: {}\n") +
+                             "  other:\n    runs-on: ubuntu-latest\n    container:\n"
+                             "      image: alpine\n      credentials: 'user:pass'\n"
+                             "    steps:\n      - run: make\n");
+  CHECK(out.find("ci.yml:6:16: error: 'container' is empty: name an image, or remove the key "
+                 "[empty-value]\n") != std::string::npos);
+  CHECK(out.find("ci.yml:13:7: error: container credentials need both 'username' and "
+                 "'password' [missing-key]\n") != std::string::npos);
+}
+
+TEST_CASE("lint: a local reusable workflow whose workflow_call cannot be read") {
+  Sources sources;
+  MemoryRepo repo(sources);
+  repo.add(".github/workflows/reusable.yml",
+           "on:\n  workflow_call:\n    outputs: my outputs\njobs:\n  a:\n"
+           "    runs-on: ubuntu-latest\n    steps:\n      - run: make\n");
+  const SourceFile* f =
+      repo.add(".github/workflows/ci.yml",
+               std::string(kHeader) + "  call:\n    uses: ./.github/workflows/reusable.yml\n");
+  Diagnostics d;
+  lintFile(*f, FileKind::Workflow, &repo, {}, d);
+  REQUIRE(d.all().size() >= 1);
+  std::string out;
+  for (const auto& x : d.all())
+    if (x.rule == "workflow-call")
+      out += std::to_string(x.where.begin.line) + ":" + std::to_string(x.where.begin.column) + " " +
+             x.message;
+  CHECK(out ==
+        "5:11 reusable workflow './.github/workflows/reusable.yml' cannot be read: its "
+        "workflow_call 'outputs' must be a mapping, not a string");
+}
+
+TEST_CASE("lint: action metadata: unknown input keys and pre-if without pre") {
+  Sources sources;
+  const SourceFile* f = sources.add(
+      "/nonexistent/action.yml",
+      "name: a\ndescription: d\ninputs:\n  x:\n    requird: true\nruns:\n  using: node20\n"
+      "  main: index.js\n  pre-if: always()\n");
+  Diagnostics d;
+  lintFile(*f, FileKind::Action, nullptr, {}, d);
+  std::string out;
+  for (const auto& x : d.all())
+    if (x.rule == "action-metadata")
+      out += std::to_string(x.where.begin.line) + ":" + std::to_string(x.where.begin.column) + " " +
+             x.message + "\n";
+  CHECK(out ==
+        "5:5 unexpected key 'requird' in the definition of input 'x'\n"
+        "9:3 'pre-if' is set but there is no 'pre' script for it to guard\n");
+}
+
+TEST_CASE("lint: pyflakes findings land at their place in a Python script") {
+  const char* pyflakes = "/usr/bin/pyflakes3";
+  if (!std::filesystem::exists(pyflakes)) {
+    MESSAGE("skipped: pyflakes3 is not installed");
+    return;
+  }
+  LintOptions options;
+  options.pyflakes = pyflakes;
+  std::string out = findingsOf(std::string(kHeader) +
+                                   "  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                   "      - shell: python\n        run: |\n"
+                                   "          import os\n          print('${{ runner.os }}')\n"
+                                   "          x = ${{ inputs.n }}\n          print(hello)\n",
+                               "pyflakes", options);
+  CHECK(out ==
+        "ci.yml:9:11: warning: 'os' imported but unused [pyflakes]\n"
+        "ci.yml:12:17: warning: undefined name 'hello' [pyflakes]\n");
+}
+
+}  // namespace galley::lint
+
+namespace galley::lint {
+
+TEST_CASE("lint: a local action's problems are reported once, YAML 1.1 booleans accepted") {
+  Sources sources;
+  MemoryRepo repo(sources);
+  repo.add("act/action.yml",
+           "name: a\ndescription: d\ninputs:\n  old:\n    required: yes\n"
+           "    deprecationMessage: use new\n  flag:\n    required: on\n"
+           "runs:\n  using: node16\n  main: index.js\n");
+  const SourceFile* f =
+      repo.add(".github/workflows/ci.yml",
+               "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+               "      - uses: ./act\n        with: {old: x, flag: y}\n      - uses: ./act\n"
+               "        with: {old: x, flag: y}\n");
+  Diagnostics d;
+  lintFile(*f, FileKind::Workflow, &repo, {}, d);
+  std::string out;
+  for (const auto& x : d.all())
+    if (x.severity != Severity::Note)
+      out += std::to_string(x.where.begin.line) + ":" + std::to_string(x.where.begin.column) + " " +
+             x.message + " [" + x.rule + "]\n";
+  // node16 once (the first use); 'required: yes' is no type error; the
+  // required deprecated input gives no warning.
+  CHECK(out.find("7:15 local action './act' has invalid metadata in act/action.yml: runtime "
+                 "'node16' is no longer run by GitHub; use node20 or node24 [local-action]\n") ==
+        0);
+  CHECK(out.find("9:15") == std::string::npos);
+  CHECK(out.find("deprecated") == std::string::npos);
+  CHECK(out.find("boolean") == std::string::npos);
 }
 
 }  // namespace galley::lint

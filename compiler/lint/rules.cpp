@@ -42,6 +42,7 @@ const std::vector<RuleInfo>& allRules() {
       {"constant-if", S::Error, "an if: condition that is always true or always false"},
       {"expression", S::Error, "errors inside ${{ }} expressions"},
       {"shellcheck", S::Warning, "shellcheck findings in run: scripts"},
+      {"pyflakes", S::Warning, "pyflakes findings in Python run: scripts"},
       // Security audits.
       {"template-injection", S::Error, "untrusted event data expanded into a script"},
       {"dangerous-trigger", S::Error,

@@ -539,9 +539,13 @@ const Schema& embeddedSchema(const char* name, Schema* storage, std::once_flag* 
     const nlohmann::json& fixes = embeddedData("lint.json")["schemaFixes"];
     if (fixes.contains(name)) {
       const nlohmann::json& fix = fixes[name];
-      for (const auto& [k, v] : fix["definitions"].items())
+      // operator[] on a const json needs the key to exist.
+      const nlohmann::json none = nlohmann::json::object();
+      const nlohmann::json& defs = fix.contains("definitions") ? fix["definitions"] : none;
+      const nlohmann::json& oneOfs = fix.contains("appendOneOf") ? fix["appendOneOf"] : none;
+      for (const auto& [k, v] : defs.items())
         doc["definitions"][k] = v;
-      for (const auto& [k, v] : fix["appendOneOf"].items())
+      for (const auto& [k, v] : oneOfs.items())
         for (const auto& item : v)
           doc["definitions"][k]["one-of"].push_back(item);
     }

@@ -1,9 +1,3 @@
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,51 +7,11 @@
 #include "compiler/expr/scalar_map.h"
 #include "compiler/lint/checks.h"
 #include "compiler/lint/expr_text.h"
-
-extern char** environ;
+#include "compiler/lint/subprocess.h"
 
 namespace galley::lint {
 
 namespace {
-
-// Runs argv with stdin from /dev/null and captures stdout. Returns false when
-// the program cannot be started.
-bool runCapture(const std::vector<std::string>& argv, std::string* out) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return false;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> args;
-  for (const auto& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[1]);
-  if (rc != 0) {
-    close(fds[0]);
-    return false;
-  }
-  char buf[65536];
-  for (;;) {
-    ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n > 0) {
-      out->append(buf, static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    break;
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return true;
-}
 
 struct Script {
   const yaml::Node* node;
@@ -81,16 +35,6 @@ std::string effectiveShell(const yaml::Node* stepShell, const yaml::Node* jobDef
   if (v == "bash" || v.rfind("bash ", 0) == 0) return "bash";
   if (v == "sh" || v.rfind("sh ", 0) == 0) return "sh";
   return "";
-}
-
-// Expressions become underscores of the same width: columns stay put and
-// shellcheck sees one word where the runner substitutes text.
-std::string blankExpressions(const std::string& s) {
-  std::string out = s;
-  for (const auto& span : findExpressions(s))
-    for (size_t i = span.begin; i < span.end; ++i)
-      if (out[i] != '\n') out[i] = '_';
-  return out;
 }
 
 bool onWindows(const yaml::Node& job) {

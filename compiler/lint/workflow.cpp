@@ -65,6 +65,26 @@ std::vector<const yaml::Node*> scalarsOf(const yaml::Node* n) {
   return out;
 }
 
+// A null written out as `null` or `~`, rather than left empty.
+bool writtenNull(const yaml::Node& n) {
+  if (!n.isNull() || !n.where.file) return false;
+  const std::string& text = n.where.file->text();
+  size_t before = std::min<size_t>(n.offset, text.size());
+  while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t'))
+    --before;
+  return before > 0 && text[before - 1] == ':' && n.offset < text.size() &&
+         std::string_view("nN~").find(text[n.offset]) != std::string_view::npos;
+}
+
+// Where an empty value is: the parser marks an omitted value at the next
+// token, so report it just after its key's colon instead.
+Location emptyValueAt(const yaml::Node& key, const yaml::Node& value) {
+  if (!value.isNull() || writtenNull(value) || !key.where.known()) return value.where;
+  Position p = key.where.end;
+  p.column += 1;
+  return {key.where.file, p, p};
+}
+
 class WorkflowChecker {
  public:
   WorkflowChecker(const yaml::Node& root, CheckContext& cx) : root_(root), cx_(cx) {}
@@ -155,9 +175,12 @@ class WorkflowChecker {
           continue;
         }
         if (!byId.count(id)) {
-          diags().error(n->where, "job-needs",
-                        "job '" + e.key.value + "' needs '" + n->value + "', which is not a job",
-                        didYouMean(n->value, ids));
+          // At the job, as actionlint reports it; the note points at the name.
+          Diagnostic& d = diags().error(
+              e.key.where, "job-needs",
+              "job '" + e.key.value + "' needs '" + n->value + "', which is not a job",
+              didYouMean(n->value, ids));
+          d.notes.push_back({n->where, "'" + n->value + "' is named here"});
           continue;
         }
         edges[lowerCase(e.key.value)].push_back(id);
@@ -218,8 +241,7 @@ class WorkflowChecker {
       if (const yaml::Node* v = snap->find("version"); v && v->isScalar()) checkPattern(*v, false);
     }
     checkTimeout(job.find("timeout-minutes"));
-    checkRunsOn(job.find("runs-on"));
-    checkMatrixRunsOn(job);
+    checkRunsOn(job);
     checkMatrix(job.find("strategy"));
     if (const yaml::Entry* c = job.entry("container")) checkContainer(c->value, &c->key);
     if (const yaml::Node* s = job.find("services"); s && s->isMapping())
@@ -239,14 +261,20 @@ class WorkflowChecker {
   }
 
   void checkContainer(const yaml::Node& c, const yaml::Node* key) {
+    // `container: null` says "no container"; an omitted value, '' or {} is a slip.
+    bool empty = (c.isNull() && !writtenNull(c)) || (c.isScalar() && c.value.empty()) ||
+                 (c.isMapping() && c.entries.empty());
+    if (empty && key)
+      diags().error(emptyValueAt(*key, c), "empty-value",
+                    "'" + key->value + "' is empty: name an image, or remove the key");
     if (!c.isMapping()) return;
     checkEnv(c.find("env"));
     if (!c.find("image") && key)
       diags().error(key->where, "missing-key", "'" + key->value + "' needs an 'image'");
     const yaml::Entry* creds = c.entry("credentials");
-    if (creds &&
-        (creds->value.isNull() || (creds->value.isMapping() && (!creds->value.find("username") ||
-                                                                !creds->value.find("password")))))
+    const yaml::Node* cv = creds ? &creds->value : nullptr;
+    if (cv && (cv->isNull() || (cv->isScalar() && !hasExpression(cv->value)) ||
+               (cv->isMapping() && (!cv->find("username") || !cv->find("password")))))
       diags().error(creds->key.where, "missing-key",
                     "container credentials need both 'username' and 'password'");
   }
@@ -302,51 +330,95 @@ class WorkflowChecker {
 
   // --- runs-on ------------------------------------------------------------
 
-  // runs-on: ${{ matrix.NAME }}: the labels are the values of that axis.
-  void checkMatrixRunsOn(const yaml::Node& job) {
-    const yaml::Node* r = job.find("runs-on");
-    if (!r || !r->isScalar()) return;
-    std::vector<ExprSpan> spans = findExpressions(r->value);
-    if (spans.size() != 1 || spans[0].begin != 0 || spans[0].end != r->value.size()) return;
+  // runs-on's labels, where `${{ matrix.NAME }}` stands for each value of
+  // that axis: each value is checked with the literal labels beside it.
+  void checkRunsOn(const yaml::Node& job) {
+    const yaml::Entry* entry = job.entry("runs-on");
+    if (!entry) return;
+    const yaml::Node* r = &entry->value;
+    if (r->isNull()) {
+      diags().error(emptyValueAt(entry->key, *r), "runner-label", "runs-on names no runner label");
+      return;
+    }
+    if (r->isMapping()) r = r->find("labels");
+    std::vector<const yaml::Node*> literal, fromMatrix;
+    for (const yaml::Node* l : scalarsOf(r)) {
+      std::optional<std::vector<const yaml::Node*>> values = matrixValues(job, *l);
+      if (values) {
+        fromMatrix.insert(fromMatrix.end(), values->begin(), values->end());
+      } else {
+        literal.push_back(l);
+      }
+    }
+    const yaml::Node* firstHosted = checkLabels(literal, nullptr);
+    for (const yaml::Node* v : fromMatrix)
+      checkLabels(scalarsOf(v), firstHosted);
+  }
+
+  // The values axis NAME takes when label is exactly `${{ matrix.NAME }}`.
+  std::optional<std::vector<const yaml::Node*>> matrixValues(const yaml::Node& job,
+                                                             const yaml::Node& label) {
+    std::vector<ExprSpan> spans = findExpressions(label.value);
+    if (spans.size() != 1 || spans[0].begin != 0 || spans[0].end != label.value.size())
+      return std::nullopt;
     std::vector<ContextPath> paths = contextPaths(spans[0].inner);
-    if (paths.size() != 1 || paths[0].path.rfind("matrix.", 0) != 0) return;
+    if (paths.size() != 1 || paths[0].path.rfind("matrix.", 0) != 0) return std::nullopt;
     std::string axis = paths[0].path.substr(7);
+    std::vector<const yaml::Node*> out;
     const yaml::Node* strategy = job.find("strategy");
     const yaml::Node* m = strategy && strategy->isMapping() ? strategy->find("matrix") : nullptr;
-    if (!m || !m->isMapping()) return;
+    if (!m || !m->isMapping()) return out;
     for (const auto& e : m->entries) {
       if (lowerCase(e.key.value) == axis && e.value.isSequence())
         for (const auto& v : e.value.items)
-          checkRunsOn(&v);
+          out.push_back(&v);
       if (e.key.value == "include" && e.value.isSequence())
         for (const auto& row : e.value.items)
           if (row.isMapping())
             for (const auto& cell : row.entries)
-              if (lowerCase(cell.key.value) == axis) checkRunsOn(&cell.value);
+              if (lowerCase(cell.key.value) == axis) out.push_back(&cell.value);
     }
+    return out;
   }
 
-  void checkRunsOn(const yaml::Node* r) {
-    if (!r) return;
-    if (r->isMapping()) r = r->find("labels");
-    std::vector<const yaml::Node*> labels = scalarsOf(r);
+  // The operating system a label selects: "linux", "windows", "macos" or "".
+  static std::string osOf(const std::string& label) {
+    for (const char* os : {"windows", "macos", "linux"})
+      if (label.rfind(os, 0) == 0) return os;
+    return label.rfind("ubuntu", 0) == 0 ? "linux" : "";
+  }
+
+  // Checks labels one job asks for at once; `hosted` is a GitHub-hosted label
+  // already asked for. Returns the first GitHub-hosted label seen.
+  const yaml::Node* checkLabels(const std::vector<const yaml::Node*>& labels,
+                                const yaml::Node* hosted) {
     static const nlohmann::json& data = embeddedData("lint.json")["runnerLabels"];
-    static const std::vector<std::string> hosted = jsonStrings(data["githubHosted"]);
+    static const std::vector<std::string> hostedLabels = jsonStrings(data["githubHosted"]);
     static const std::vector<std::string> self = jsonStrings(data["selfHosted"]);
-    const yaml::Node* firstHosted = nullptr;
     for (const yaml::Node* l : labels) {
-      if (l->value.empty() || hasExpression(l->value)) continue;
+      if (l->value.empty()) {
+        diags().error(l->where, "runner-label", "runner label is empty");
+        continue;
+      }
+      if (hasExpression(l->value)) continue;
       std::string v = lowerCase(l->value);
-      bool isHosted = std::find(hosted.begin(), hosted.end(), v) != hosted.end();
-      if (isHosted) {
-        if (firstHosted && lowerCase(firstHosted->value) != v) {
+      bool isHosted = std::find(hostedLabels.begin(), hostedLabels.end(), v) != hostedLabels.end();
+      bool isSelf = std::find(self.begin(), self.end(), v) != self.end();
+      if (hosted && (isHosted || isSelf)) {
+        // Labels of one operating system may narrow each other (ubuntu-latest
+        // and ubuntu-24.04); labels of two cannot both hold.
+        std::string os = osOf(v), hostedOs = osOf(lowerCase(hosted->value));
+        bool conflict = !os.empty() && !hostedOs.empty() && os != hostedOs;
+        if (conflict) {
           Diagnostic& d =
               diags().error(l->where, "runner-label",
-                            "label '" + l->value + "' conflicts with '" + firstHosted->value +
+                            "label '" + l->value + "' conflicts with '" + hosted->value +
                                 "': a job runs on one machine; use a matrix to run on several");
-          d.notes.push_back({firstHosted->where, "'" + firstHosted->value + "' is here"});
+          d.notes.push_back({hosted->where, "'" + hosted->value + "' is here"});
         }
-        if (!firstHosted) firstHosted = l;
+      }
+      if (isHosted) {
+        if (!hosted) hosted = l;
         continue;
       }
       if (data["removed"].contains(v)) {
@@ -355,21 +427,43 @@ class WorkflowChecker {
                           data["removed"][v].get<std::string>() + ")");
         continue;
       }
-      if (std::find(self.begin(), self.end(), v) != self.end()) continue;
-      if (configLabel(v)) continue;
-      std::vector<std::string> all = hosted;
+      if (isSelf || configLabel(v)) continue;
+      std::vector<std::string> all = hostedLabels;
       all.insert(all.end(), self.begin(), self.end());
       diags().error(l->where, "runner-label",
                     "unknown runner label '" + l->value +
                         "'; list custom self-hosted labels under lint.runner-labels in .galley.yml",
                     didYouMean(l->value, all));
     }
+    return hosted;
   }
 
   bool configLabel(const std::string& v) {
     for (const auto& g : cx_.options.config.runnerLabels)
       if (globMatch(lowerCase(g), v)) return true;
+    for (const auto& g : actionlintLabels())
+      if (globMatch(lowerCase(g), v)) return true;
     return false;
+  }
+
+  // Custom labels from actionlint's configuration beside the workflows
+  // directory (.github/actionlint.yaml), read once per workflow.
+  const std::vector<std::string>& actionlintLabels() {
+    if (actionlintLabels_) return *actionlintLabels_;
+    actionlintLabels_.emplace();
+    std::string rel = cx_.repo ? cx_.repo->relativePath(cx_.file) : "";
+    size_t slash = rel.rfind('/');
+    if (slash == std::string::npos) return *actionlintLabels_;
+    std::string dir = rel.substr(0, slash);
+    size_t up = dir.rfind('/');
+    if (dir.substr(up == std::string::npos ? 0 : up + 1) != "workflows") return *actionlintLabels_;
+    std::string base = up == std::string::npos ? "" : dir.substr(0, up + 1);
+    for (const char* name : {"actionlint.yaml", "actionlint.yml"})
+      if (const SourceFile* f = cx_.repo->read(base + name)) {
+        *actionlintLabels_ = actionlintRunnerLabels(*f);
+        break;
+      }
+    return *actionlintLabels_;
   }
 
   // --- matrix -------------------------------------------------------------
@@ -490,7 +584,9 @@ class WorkflowChecker {
     if (!spans.empty()) {
       bool whole = spans.size() == 1 && t.substr(0, 3) == "${{" && t.size() >= 2 &&
                    t.substr(t.size() - 2) == "}}";
-      if (!whole || (cond->isBlockScalar() && v != t)) {
+      // Quoted and block scalars keep their surrounding spaces and newlines,
+      // which make the value a non-empty string too.
+      if (!whole || v != t) {
         diags().error(cond->where, "if-always-true",
                       "this condition is always true: text outside a single ${{ }} makes it a "
                       "non-empty string",
@@ -599,7 +695,16 @@ class WorkflowChecker {
     if (u.empty() || hasExpression(u)) return;
     if (u.rfind("docker://", 0) == 0) {
       std::string image = u.substr(9);
-      if (image.empty()) diags().error(uses.where, "action-ref", "docker:// needs an image name");
+      size_t colon = image.rfind(':');
+      bool emptyTag = colon != std::string::npos && colon + 1 == image.size() &&
+                      image.find('/', colon) == std::string::npos;
+      if (image.empty()) {
+        diags().error(uses.where, "action-ref", "docker:// needs an image name");
+      } else if (emptyTag) {
+        diags().error(uses.where, "action-ref",
+                      "the tag of Docker image '" + image + "' is empty: write '" + image +
+                          "TAG' or drop the ':'");
+      }
       return;
     }
     if (u.rfind("./", 0) == 0 || u == ".") {
@@ -730,7 +835,8 @@ class WorkflowChecker {
     } else if (meta) {
       scratch.error(meta->where, "action-metadata", "action metadata must be a mapping");
     }
-    reportActionProblems(uses, *f, scratch);
+    // The action's own problems once per workflow, at its first use.
+    if (reportedActions_.insert(f).second) reportActionProblems(uses, *f, scratch);
     if (!meta || !meta->isMapping()) return;
     ActionInputs in;
     in.name = uses.value;
@@ -743,7 +849,8 @@ class WorkflowChecker {
           // YAML 1.1 booleans are common in action.yml; the runner reads them too.
           req = r && r->isScalar() && (r->asBool() == true || lowerCase(r->value) == "yes") &&
                 !e.value.find("default");
-          if (const yaml::Node* dep = e.value.find("deprecationMessage"))
+          // A required input must be passed, deprecated or not: no warning.
+          if (const yaml::Node* dep = e.value.find("deprecationMessage"); dep && !req)
             in.deprecated.push_back({e.key.value, dep->value});
         }
         in.inputs.push_back({e.key.value, req});
@@ -828,6 +935,17 @@ class WorkflowChecker {
           "'" + uses.value + "' is not a reusable workflow: it has no workflow_call trigger");
       return;
     }
+    if (call && call->isMapping())
+      for (const char* section : {"inputs", "outputs", "secrets"}) {
+        const yaml::Node* n = call->find(section);
+        if (!n || n->isNull() || n->isMapping()) continue;
+        Diagnostic& d = diags().error(
+            uses.where, "workflow-call",
+            "reusable workflow '" + uses.value + "' cannot be read: its workflow_call '" + section +
+                "' must be a mapping, not a " + (n->isScalar() ? "string" : kindName(n->kind)));
+        d.notes.push_back({n->where, std::string("'") + section + "' is here"});
+        return;
+      }
     checkCallArgs(job, uses, call ? call->find("inputs") : nullptr, job.find("with"), "input");
     const yaml::Node* secrets = job.find("secrets");
     if (secrets && secrets->isScalar() && secrets->value == "inherit") return;
@@ -909,14 +1027,15 @@ class WorkflowChecker {
 
   void checkPattern(const yaml::Node& p, bool isRef) {
     if (p.value.empty() || hasExpression(p.value)) return;
-    size_t col = 0;
-    std::string err = checkGlob(p.value, isRef, &col);
-    if (err.empty()) return;
-    Location at = p.where;
-    if (!p.isBlockScalar()) at = expr::ScalarMap(p).location(col, 1);
-    diags().error(at, "glob", "invalid filter pattern: " + err,
-                  "see docs.github.com/actions/writing-workflows/"
-                  "workflow-syntax-for-github-actions#filter-pattern-cheat-sheet");
+    std::vector<GlobProblem> problems = globProblems(p.value, isRef);
+    if (problems.empty()) return;
+    std::optional<expr::ScalarMap> map;
+    if (!p.isBlockScalar()) map.emplace(p);
+    for (const GlobProblem& g : problems)
+      diags().error(map ? map->location(g.column, 1) : p.where, "glob",
+                    "invalid filter pattern: " + g.message,
+                    "see docs.github.com/actions/writing-workflows/"
+                    "workflow-syntax-for-github-actions#filter-pattern-cheat-sheet");
   }
 
   void checkCallInputs(const yaml::Node* inputs) {
@@ -989,13 +1108,34 @@ class WorkflowChecker {
       if (!item.isMapping()) continue;
       const yaml::Node* cron = item.find("cron");
       if (cron && cron->isScalar()) checkCron(*cron);
+      if (const yaml::Node* tz = item.find("timezone"); tz && tz->isScalar()) checkTimezone(*tz);
     }
+  }
+
+  // GitHub reads `timezone:` as an IANA time zone name. "UTC" is one (a link
+  // to Etc/UTC in the database), so it is accepted; "Local" is not.
+  void checkTimezone(const yaml::Node& tz) {
+    if (tz.value.empty() || hasExpression(tz.value)) return;
+    static const std::set<std::string> names = [] {
+      std::set<std::string> s;
+      for (const auto& n : embeddedData("timezones.json")["names"])
+        s.insert(n.get<std::string>());
+      return s;
+    }();
+    if (names.count(tz.value)) return;
+    std::vector<std::string> all(names.begin(), names.end());
+    diags().error(tz.where, "events",
+                  "unknown time zone '" + tz.value +
+                      "': use an IANA time zone name such as 'America/New_York' or 'Etc/UTC'",
+                  didYouMean(tz.value, all));
   }
 
   void checkCron(const yaml::Node& cron);
 
   const yaml::Node& root_;
   CheckContext& cx_;
+  std::optional<std::vector<std::string>> actionlintLabels_;
+  std::set<const SourceFile*> reportedActions_;
 };
 
 // --- cron: five fields, each a list of values, ranges and steps -----------

@@ -57,7 +57,7 @@ const std::map<std::string, std::set<std::string>>& ruleMap() {
       {"shell-name", {"shell-name"}},
       {"shellcheck", {"shellcheck"}},
       {"env-var", {"env-var-name"}},
-      {"pyflakes", {}},
+      {"pyflakes", {"pyflakes"}},
   };
   return m;
 }
@@ -206,6 +206,7 @@ void compare(const std::string& name, const Diagnostics& diags, const std::vecto
 LintOptions conformanceOptions() {
   LintOptions o;
   if (fs::exists("/usr/bin/shellcheck")) o.shellcheck = "/usr/bin/shellcheck";
+  if (fs::exists("/usr/bin/pyflakes3")) o.pyflakes = "/usr/bin/pyflakes3";
   return o;
 }
 
