@@ -549,7 +549,7 @@ const Schema& embeddedSchema(const char* name, Schema* storage, std::once_flag* 
         for (const auto& item : v)
           doc["definitions"][k]["one-of"].push_back(item);
     }
-    if (!Schema::parse(doc.dump(), storage, &err)) {
+    if (!Schema::fromJson(doc, storage, &err)) {
       std::fprintf(stderr, "galley: embedded %s: %s\n", name, err.c_str());
       std::abort();
     }
@@ -584,6 +584,10 @@ bool Schema::parse(std::string_view text, Schema* out, std::string* err) {
     *err = e.what();
     return false;
   }
+  return fromJson(j, out, err);
+}
+
+bool Schema::fromJson(const json& j, Schema* out, std::string* err) {
   if (!j.contains("definitions") || !j["definitions"].is_object()) {
     *err = "no 'definitions' object";
     return false;

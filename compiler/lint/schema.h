@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "compiler/diagnostic.h"
 #include "compiler/yaml.h"
 
@@ -68,8 +70,10 @@ class Schema {
   void validate(const yaml::Node& node, std::string_view root, std::string_view section,
                 Diagnostics& diags, const ScalarVisitor& visit = {}) const;
 
-  // Builds a schema from template-schema JSON text; *err is set on failure.
+  // Builds a schema from template-schema JSON text, or the parsed document;
+  // *err is set on failure.
   static bool parse(std::string_view json, Schema* out, std::string* err);
+  static bool fromJson(const nlohmann::json& doc, Schema* out, std::string* err);
 
  private:
   void resolve();
