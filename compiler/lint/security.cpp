@@ -61,11 +61,26 @@ std::set<std::string> triggersOf(const yaml::Node& root) {
   return out;
 }
 
+// Whether text holds word (lower case) in any case.
+bool containsIgnoreCase(std::string_view text, std::string_view word) {
+  for (size_t i = 0; i + word.size() <= text.size(); ++i) {
+    size_t k = 0;
+    while (k < word.size() && std::tolower(static_cast<unsigned char>(text[i + k])) == word[k])
+      ++k;
+    if (k == word.size()) return true;
+  }
+  return false;
+}
+
 bool usesAction(const yaml::Node& step, std::string_view action) {
   const yaml::Node* u = step.find("uses");
   if (!u || !u->isScalar()) return false;
-  std::string v = lowerCase(u->value);
-  return v.rfind(std::string(action) + "@", 0) == 0 || v == action;
+  std::string_view v = u->value;
+  if (v.size() < action.size() || (v.size() > action.size() && v[action.size()] != '@'))
+    return false;
+  for (size_t i = 0; i < action.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(v[i])) != action[i]) return false;
+  return true;
 }
 
 class SecurityChecker {
@@ -402,6 +417,7 @@ class SecurityChecker {
 
   void scanScalar(const yaml::Node& n) {
     for (const auto& span : findExpressions(n.value)) {
+      if (!containsIgnoreCase(span.inner, "secrets")) continue;
       std::string inner;
       for (char c : span.inner)
         if (!std::isspace(static_cast<unsigned char>(c)))
