@@ -72,6 +72,9 @@ std::string didYouMean(std::string_view word, const std::vector<std::string>& ca
   size_t best = std::max<size_t>(1, word.size() / 3) + 1;
   const std::string* match = nullptr;
   for (const auto& c : candidates) {
+    // The lengths alone bound the distance from below.
+    size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+    if (gap >= best) continue;
     size_t d = editDistance(word, c);
     if (d < best) {
       best = d;
