@@ -29,6 +29,11 @@ void checkWorkflow(const yaml::Node& root, CheckContext& cx);
 // action.yml: runs.using, the main file, branding, composite steps. (action.cpp)
 void checkActionMetadata(const yaml::Node& root, CheckContext& cx);
 
+// A composite action's steps, as checkWorkflow checks a job's: ids, if:,
+// env names, shells, deprecated commands, uses: and the inputs of the
+// actions they call. (workflow.cpp)
+void checkActionSteps(const yaml::Node& root, CheckContext& cx);
+
 // Template injection, dangerous triggers, permissions, pinning, credentials.
 // (security.cpp)
 void checkSecurity(const yaml::Node& root, CheckContext& cx);

@@ -168,6 +168,7 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       } else if (kind == FileKind::Action) {
         Schema::action().validate(root, "action-root-strict", "action", found, visit);
         checkActionMetadata(root, cx);
+        checkActionSteps(root, cx);
         checkSecurity(root, cx);
         runScriptLinters(root, cx);
       } else {

@@ -442,4 +442,33 @@ TEST_CASE("lint: a local action's problems are reported once, YAML 1.1 booleans 
   CHECK(out.find("boolean") == std::string::npos);
 }
 
+TEST_CASE("lint: a composite action's steps are checked like a job's") {
+  Sources sources;
+  MemoryRepo repo(sources);
+  const SourceFile* f = sources.add("action.yml",
+                                    "name: demo\n"
+                                    "description: d\n"
+                                    "runs:\n"
+                                    "  using: composite\n"
+                                    "  steps:\n"
+                                    "    - run: echo \"${{ github.event.issue.title }}\"\n"
+                                    "      shell: bash\n"
+                                    "    - uses: actions/checkout@v4\n"
+                                    "      with:\n"
+                                    "        fetch-dept: 1\n"
+                                    "    - run: echo '::set-output name=a::b'\n"
+                                    "      shell: bash\n");
+  Diagnostics all, shown;
+  lintFile(*f, FileKind::Action, &repo, {}, all);
+  for (auto& d : all.all())
+    if (d.severity != Severity::Note) shown.report(d.severity, d.where, d.rule, d.message, d.hint);
+  CHECK(testing::headlines(shown) ==
+        "action.yml:6:22: error: untrusted data is expanded into a script: "
+        "'github.event.issue.title' is controlled by whoever triggers the workflow "
+        "[template-injection]\n"
+        "action.yml:10:9: error: 'actions/checkout@v4' has no input 'fetch-dept' [action-input]\n"
+        "action.yml:11:18: error: workflow command 'set-output' is deprecated and disabled "
+        "[deprecated-command]\n");
+}
+
 }  // namespace galley::lint

@@ -95,6 +95,9 @@ class SecurityChecker {
     if (jobs && jobs->isMapping())
       for (const auto& e : jobs->entries)
         if (e.value.isMapping()) checkJob(e.key, e.value);
+    // A composite action's steps run in the calling job, with its token.
+    if (const yaml::Node* runs = root_.find("runs"); runs && runs->isMapping())
+      checkSteps(*runs, workflowEnv_);
     scanScalars(root_, 0);
   }
 
@@ -138,10 +141,15 @@ class SecurityChecker {
 
     Taint env = workflowEnv_;
     taintEnv(job.find("env"), env);
+    checkSteps(job, env);
+  }
+
+  // The steps of a job, or of a composite action's runs:, under env.
+  void checkSteps(const yaml::Node& owner, const Taint& env) {
     std::map<std::string, std::string> taintedSteps;  // step id -> untrusted path
     const yaml::Node* checkout = nullptr;
     reportedArtipacked_ = false;
-    for (const yaml::Node* step : stepsOf(job)) {
+    for (const yaml::Node* step : stepsOf(owner)) {
       Taint stepEnv = env;
       taintEnv(step->find("env"), stepEnv);
       if (const yaml::Node* run = step->find("run"); run && run->isScalar())

@@ -102,6 +102,13 @@ class WorkflowChecker {
       if (e.value.isMapping()) checkJob(e.key, e.value);
   }
 
+  // A composite action's steps get the checks a job's steps get.
+  void runComposite() {
+    checkKeys(root_, "", 0);
+    const yaml::Node* runs = root_.find("runs");
+    if (runs && runs->isMapping()) checkSteps(*runs);
+  }
+
  private:
   Diagnostics& diags() { return cx_.diags; }
 
@@ -1267,6 +1274,11 @@ void WorkflowChecker::checkCron(const yaml::Node& cron) {
 void checkWorkflow(const yaml::Node& root, CheckContext& cx) {
   if (!root.isMapping()) return;
   WorkflowChecker(root, cx).run();
+}
+
+void checkActionSteps(const yaml::Node& root, CheckContext& cx) {
+  if (!root.isMapping()) return;
+  WorkflowChecker(root, cx).runComposite();
 }
 
 }  // namespace galley::lint
