@@ -113,7 +113,7 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       const yaml::Node& root = docs.empty() ? empty : docs.front();
       CheckContext cx{file, repo, options, found};
       std::optional<JobScopes> jobs;
-      if (kind == FileKind::Workflow) jobs.emplace(root);
+      if (kind == FileKind::Workflow) jobs.emplace(root, repo);
       ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def) {
         checkExpressions(n, def, jobs ? &*jobs : nullptr, cx);
       };

@@ -635,6 +635,8 @@ class WorkflowChecker {
     if (dot != std::string::npos && major[at + 1] == 'v') major = major.substr(0, dot);
     if (!data["actions"].contains(major)) return;
     const auto& a = data["actions"][major];
+    // Known for its outputs only: it takes inputs it does not declare.
+    if (!a.contains("inputs")) return;
     ActionInputs in;
     in.name = u;
     in.known = true;
