@@ -134,5 +134,31 @@ TEST_CASE("typed scopes: outputs of local and popular actions and called workflo
       "ci.yml:16:54: error: job 'a' has no output 'tag' [expression]\n");
 }
 
+TEST_CASE("typed scopes: with: values must fit a called workflow's string and number inputs") {
+  CHECK(expressions("on: push\n"
+                    "jobs:\n"
+                    "  a:\n"
+                    "    uses: ./.github/workflows/called.yml\n"
+                    "    with:\n"
+                    "      s: null\n"
+                    "      n: ${{ 'x' }}\n"
+                    "      b: 'anything'\n"
+                    "  c:\n"
+                    "    uses: ./.github/workflows/called.yml\n"
+                    "    with:\n"
+                    "      s: 42\n"
+                    "      n:\n",
+                    {{".github/workflows/called.yml",
+                      "on:\n  workflow_call:\n    inputs:\n      s: {type: string}\n"
+                      "      n: {type: number}\n      b: {type: boolean}\n"
+                      "jobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: x\n"}}) ==
+        "ci.yml:6:10: error: input 's' of reusable workflow './.github/workflows/called.yml' is a "
+        "string, but this value is null [expression]\n"
+        "ci.yml:7:10: error: input 'n' of reusable workflow './.github/workflows/called.yml' is a "
+        "number, but this value is string [expression]\n"
+        "ci.yml:13:9: error: input 'n' of reusable workflow './.github/workflows/called.yml' is a "
+        "number, but this value is string [expression]\n");
+}
+
 }  // namespace
 }  // namespace galley::lint
