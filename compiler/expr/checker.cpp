@@ -321,6 +321,14 @@ class Checker {
     if (b.kind == TypeKind::Object) {
       if (const TypePtr* t = b.find(name)) return {*t};
       if (b.elem) return {b.elem};
+      if (isContext(n.args[0], "vars")) {
+        report(n.offset, n.length,
+               "configuration variable '" + name +
+                   "' is not one the configuration lists "
+                   "(config-variables)",
+               didYouMean(name, propNames(b)));
+        return {types::any()};
+      }
       report(n.offset, n.length,
              "property '" + name + "' is not defined in object type " + types::toString(b),
              didYouMean(name, propNames(b)));

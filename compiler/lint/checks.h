@@ -46,7 +46,9 @@ class JobScopes {
  public:
   // repo (may be nullptr) is where local actions and reusable workflows are
   // read from, for their outputs.
-  JobScopes(const yaml::Node& workflowRoot, Repo* repo);
+  // configVariables, when given, are all that vars.<name> may name.
+  JobScopes(const yaml::Node& workflowRoot, Repo* repo,
+            const std::optional<std::vector<std::string>>& configVariables = std::nullopt);
   // Fills scope's inputs, and its steps, needs and matrix for a scalar at
   // `at`; leaves those unknown (unchecked) outside any job.
   void fill(Position at, expr::Scope* scope) const;
@@ -93,7 +95,7 @@ class JobScopes {
   std::vector<Input> callInputs_;
   std::vector<Whole> wholes_;
   std::optional<std::vector<std::string>> inputs_, eventInputs_;
-  expr::TypePtr inputsType_, secretsType_, githubType_;
+  expr::TypePtr inputsType_, secretsType_, githubType_, varsType_;
   std::vector<std::pair<std::string, std::vector<std::string>>> outputs_;
 };
 

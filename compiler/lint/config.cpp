@@ -96,8 +96,8 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
     diags.error(lint->where, "config", "'lint' must be a mapping");
     return false;
   }
-  const std::vector<std::string> keys = {"rules", "ignore", "runner-labels", "pinning",
-                                         "trusted-owners"};
+  const std::vector<std::string> keys = {"rules",   "ignore",         "runner-labels",
+                                         "pinning", "trusted-owners", "config-variables"};
   for (const auto& e : lint->entries) {
     const std::string& k = e.key.value;
     if (k == "rules") {
@@ -108,6 +108,9 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
       readStrings(e.value, &config->runnerLabels, diags);
     } else if (k == "trusted-owners") {
       readStrings(e.value, &config->trustedOwners, diags);
+    } else if (k == "config-variables") {
+      std::vector<std::string> names;
+      if (readStrings(e.value, &names, diags)) config->configVariables = std::move(names);
     } else if (k == "pinning") {
       readPinning(e.value, config, diags);
     } else {
@@ -115,6 +118,17 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
     }
   }
   return diags.errorCount() == before;
+}
+
+std::optional<std::vector<std::string>> actionlintConfigVariables(const SourceFile& file) {
+  Diagnostics ignored;
+  std::optional<yaml::Node> root = yaml::load(file, ignored);
+  const yaml::Node* vars = root && root->isMapping() ? root->find("config-variables") : nullptr;
+  if (!vars || !vars->isSequence()) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& i : vars->items)
+    if (i.isScalar()) names.push_back(i.value);
+  return names;
 }
 
 }  // namespace galley::lint

@@ -108,7 +108,15 @@ TypePtr inputType(const yaml::Node& input, bool dispatch) {
 
 }  // namespace
 
-JobScopes::JobScopes(const yaml::Node& root, Repo* repo) : repo_(repo) {
+JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
+                     const std::optional<std::vector<std::string>>& configVariables)
+    : repo_(repo) {
+  if (configVariables) {
+    std::vector<std::pair<std::string, TypePtr>> vars;
+    for (const auto& v : *configVariables)
+      vars.emplace_back(v, types::string());
+    varsType_ = types::objectOf(std::move(vars));
+  }
   global_.contexts = {"github", "env",   "vars",   "secrets",  "inputs", "matrix",
                       "steps",  "needs", "runner", "strategy", "job",    "jobs"};
   readInputs(root);
@@ -435,6 +443,7 @@ void JobScopes::fill(Position at, expr::Scope* scope) const {
   if (inputsType_) scope->types.emplace_back("inputs", inputsType_);
   if (secretsType_) scope->types.emplace_back("secrets", secretsType_);
   if (githubType_) scope->types.emplace_back("github", githubType_);
+  if (varsType_) scope->types.emplace_back("vars", varsType_);
   for (const auto& in : callInputs_) {
     if (at < in.begin || in.end < at) continue;
     scope->inputs = in.before;

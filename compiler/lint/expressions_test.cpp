@@ -11,14 +11,15 @@ namespace {
 // Expression findings for text linted as .github/workflows/ci.yml, with the
 // given other files in the repository.
 std::string expressions(const std::string& text,
-                        std::vector<std::pair<std::string, std::string>> files = {}) {
+                        std::vector<std::pair<std::string, std::string>> files = {},
+                        const LintOptions& options = {}) {
   Sources sources;
   MemoryRepo repo(sources);
   for (auto& [path, body] : files)
     repo.add(path, body);
   const SourceFile* f = sources.add("ci.yml", text);
   Diagnostics all, shown;
-  lintFile(*f, FileKind::Workflow, &repo, LintOptions{}, all);
+  lintFile(*f, FileKind::Workflow, &repo, options, all);
   for (auto& d : all.all())
     if (d.rule == "expression") shown.report(d.severity, d.where, d.rule, d.message, d.hint);
   return testing::headlines(shown);
@@ -161,4 +162,26 @@ TEST_CASE("typed scopes: with: values must fit a called workflow's string and nu
 }
 
 }  // namespace
+}  // namespace galley::lint
+
+namespace galley::lint {
+
+TEST_CASE("typed scopes: vars names only the configured configuration variables") {
+  std::string wf =
+      "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+      "      - run: echo ${{ vars.foo }} ${{ vars.BAR }}\n";
+  CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: [FOO]\n"}}) ==
+        "ci.yml:6:39: error: configuration variable 'BAR' is not one the configuration lists "
+        "(config-variables) [expression]\n");
+  CHECK(expressions(wf) == "");
+  CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: null\n"}}) == "");
+  // .galley.yml's list wins over actionlint's.
+  Sources sources;
+  LintOptions options;
+  Diagnostics cd;
+  REQUIRE(loadConfig(*sources.add(".galley.yml", "lint:\n  config-variables: [foo, bar]\n"),
+                     &options.config, cd));
+  CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: [FOO]\n"}}, options) == "");
+}
+
 }  // namespace galley::lint
