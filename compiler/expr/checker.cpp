@@ -3,6 +3,7 @@
 #include "compiler/expr/parser.h"
 #include "compiler/expr/scalar_map.h"
 #include "compiler/expr/template.h"
+#include "compiler/expr/types.h"
 
 namespace galley::expr {
 
@@ -51,61 +52,54 @@ bool isEventInputs(const Node& n) {
          isContext(e.args[0], "github") && isKey(e.args[1], "event");
 }
 
-// `steps.<id>` or `needs.<job>` (an object of outcome/result and outputs).
-bool isStepOrJob(const Node& n) {
-  if (n.kind != NodeKind::Index || n.star || n.args.size() < 2) return false;
-  return isContext(n.args[0], "steps") || isContext(n.args[0], "needs");
-}
-
-// What a value certainly is when it is an object, an array or null, else
-// nullptr. Only what is sure without full type inference: a whole context,
-// github.event, steps.<id>[.outputs], needs.<job>[.outputs], a `*` filter
-// and the null literal; anything else may be a string and is not reported.
-const char* structuredType(const Node& n) {
-  static constexpr std::string_view kObjects[] = {"github", "env",   "vars",   "secrets",
-                                                  "inputs", "job",   "runner", "strategy",
-                                                  "matrix", "steps", "needs",  "jobs"};
-  switch (n.kind) {
-    case NodeKind::Literal:
-      return n.literal.kind() == Kind::Null ? "null" : nullptr;
-    case NodeKind::Group:
-      return structuredType(*n.args[0]);
-    case NodeKind::Context:
-      for (std::string_view c : kObjects)
-        if (equalsIgnoreCase(n.name, c)) return "object";
-      return nullptr;
-    case NodeKind::Index: {
-      // A `*` filter, or a property of what one filtered (`commits.*.id`);
-      // an index into one (`*[0]`) is an element.
-      const char* base = structuredType(*n.args[0]);
-      if (n.star || (n.property && base && std::string_view(base) == "array")) return "array";
-      const Node* key = n.args.size() > 1 ? n.args[1] : nullptr;
-      if (isContext(n.args[0], "github") && isKey(key, "event")) return "object";
-      if (isStepOrJob(n)) return "object";
-      if (isStepOrJob(*n.args[0]) && isKey(key, "outputs")) return "object";
-      return nullptr;
-    }
-    default:
-      return nullptr;
-  }
-}
+// A type, and whether it came from a `*` filter (then a property of it is
+// the property of each element).
+struct Typed {
+  TypePtr type;
+  bool filtered = false;
+};
 
 class Checker {
  public:
   Checker(const LocationOf& where, const Scope& scope, Diagnostics& diags)
       : where_(where), scope_(scope), diags_(diags) {}
 
-  // Recursion is bounded by the parser's depth limit.
-  void walk(const Node& n) {
-    for (const Node* a : n.args)
-      walk(*a);
-    if (n.kind == NodeKind::Call) call(n);
-    if (n.kind == NodeKind::Context) context(n);
-    if (n.kind == NodeKind::Index) typed(n);
-    if (n.kind == NodeKind::Index) subscript(n);
-    if (n.kind == NodeKind::Binary) compare(n);
+  // The type of n, reporting what is wrong in it. After an error in n or
+  // below, n is any: one finding per problem. Recursion is bounded by the
+  // parser's depth limit.
+  Typed walk(const Node& n) {
+    size_t before = found;
+    switch (n.kind) {
+      case NodeKind::Literal:
+        return {literalType(n)};
+      case NodeKind::Context:
+        context(n);
+        return {found > before ? types::any() : contextType(n.name)};
+      case NodeKind::Group:
+        return walk(*n.args[0]);
+      case NodeKind::Not:
+        walk(*n.args[0]);
+        return {types::boolean()};
+      case NodeKind::Logical: {
+        TypePtr t;
+        for (const Node* a : n.args) {
+          TypePtr x = walk(*a).type;
+          t = t ? types::merge(t, x) : x;
+        }
+        return {found > before ? types::any() : t};
+      }
+      case NodeKind::Binary: {
+        TypePtr l = walk(*n.args[0]).type, r = walk(*n.args[1]).type;
+        if (found == before) compare(n, *l, *r);
+        return {types::boolean()};
+      }
+      case NodeKind::Call:
+        return {callType(n, before)};
+      case NodeKind::Index:
+        return index(n, before);
+    }
+    return {types::any()};
   }
-
   size_t found = 0;
 
  private:
@@ -267,91 +261,192 @@ class Checker {
            didYouMean(name, *scope_.eventInputs));
   }
 
-  // What a value certainly is ("string", "number", "bool", "null", "object",
-  // "array"), or nullptr when only evaluation could tell: literals, typed
-  // inputs, github.event.inputs.* (always strings), what structuredType
-  // knows, and results of comparisons and of functions with one result type.
-  const char* certainType(const Node& k) const {
-    if (const char* t = structuredType(k)) return t;
-    switch (k.kind) {
-      case NodeKind::Literal:
-        if (k.literal.kind() == Kind::String) return "string";
-        if (k.literal.kind() == Kind::Boolean) return "bool";
-        if (k.literal.kind() == Kind::Number) return "number";
-        return nullptr;
-      case NodeKind::Group:
-        return certainType(*k.args[0]);
-      case NodeKind::Not:
-      case NodeKind::Binary:
-        return "bool";
-      case NodeKind::Call:
-        return callType(k.name);
-      case NodeKind::Index:
-        return inputType(k);
+  static TypePtr literalType(const Node& n) {
+    switch (n.literal.kind()) {
+      case Kind::Null:
+        return types::null();
+      case Kind::Boolean:
+        return types::boolean();
+      case Kind::Number:
+        return types::number();
       default:
-        return nullptr;
+        return types::string();
     }
   }
 
-  static const char* callType(std::string_view f) {
-    for (const char* b :
-         {"contains", "startsWith", "endsWith", "success", "failure", "always", "cancelled"})
-      if (equalsIgnoreCase(f, b)) return "bool";
-    for (const char* s : {"format", "join", "toJSON", "hashFiles"})
-      if (equalsIgnoreCase(f, s)) return "string";
-    return nullptr;
+  TypePtr contextType(std::string_view name) const {
+    for (const auto& [c, t] : scope_.types)
+      if (equalsIgnoreCase(c, name)) return t;
+    return types::context(name);
   }
 
-  // inputs.<name> of a known type, github.event.inputs.<name>.
-  const char* inputType(const Node& k) const {
-    if (k.star || k.args.size() < 2) return nullptr;
-    const Node* key = k.args[1];
-    if (key->kind != NodeKind::Literal || key->literal.kind() != Kind::String) return nullptr;
-    std::string name = key->literal.asString();
-    if (isEventInputs(*k.args[0]))
-      return scope_.eventInputs && contains(*scope_.eventInputs, name) ? "string" : nullptr;
-    if (!isContext(k.args[0], "inputs") || !scope_.inputs) return nullptr;
-    for (size_t i = 0; i < scope_.inputs->size() && i < scope_.inputTypes.size(); ++i)
-      if (equalsIgnoreCase((*scope_.inputs)[i], name)) {
-        const std::string& t = scope_.inputTypes[i];
-        if (t == "boolean") return "bool";
-        if (t == "number") return "number";
-        if (t == "string" || t == "choice" || t == "environment") return "string";
+  // A literal string key: `x.name` or `x['name']`.
+  static const std::string* literalKey(const Node& n) {
+    if (n.star || n.args.size() < 2) return nullptr;
+    const Node* k = n.args[1];
+    if (k->kind != NodeKind::Literal || k->literal.kind() != Kind::String) return nullptr;
+    return &k->literal.asString();
+  }
+
+  Typed index(const Node& n, size_t before) {
+    Typed base = walk(*n.args[0]);
+    TypePtr key = n.args.size() > 1 && !n.property ? walk(*n.args[1]).type : nullptr;
+    typed(n);
+    if (found > before) return {types::any()};
+    const Type& b = *base.type;
+    if (n.star) {
+      if (b.kind == TypeKind::Array) return {base.type, true};
+      if (b.kind != TypeKind::Object) return {anyArray(), true};
+      TypePtr e = b.elem;
+      for (const auto& [k, t] : b.props)
+        e = e ? types::merge(e, t) : t;
+      return {e && e->kind != TypeKind::Any ? types::arrayOf(e) : anyArray(), true};
+    }
+    if (const std::string* name = literalKey(n)) return property(n, base, *name);
+    return subscript(n, b, *key);
+  }
+
+  // x.name, x['name']: a property of an object, or of each element a `*`
+  // filter gave.
+  Typed property(const Node& n, const Typed& base, const std::string& name) {
+    const Type& b = *base.type;
+    if (b.kind == TypeKind::Any) return {types::any()};
+    if (base.filtered && b.kind == TypeKind::Array) {
+      const Type& e = *b.elem;
+      if (e.kind != TypeKind::Object) return {anyArray(), true};
+      const TypePtr* t = e.find(name);
+      TypePtr p = t ? *t : e.elem;
+      return {p && p->kind != TypeKind::Any ? types::arrayOf(p) : anyArray(), true};
+    }
+    if (b.kind == TypeKind::Object) {
+      if (const TypePtr* t = b.find(name)) return {*t};
+      if (b.elem) return {b.elem};
+      if (isContext(n.args[0], "vars")) {
+        report(n.offset, n.length,
+               "configuration variable '" + name +
+                   "' is not one the configuration lists "
+                   "(config-variables)",
+               didYouMean(name, propNames(b)));
+        return {types::any()};
       }
-    return nullptr;
-  }
-
-  // A subscript's type, when it is one a subscript could be.
-  const char* keyType(const Node& k) const {
-    const char* t = certainType(k);
-    if (!t) return nullptr;
-    std::string_view v = t;
-    return v == "string" || v == "number" || v == "bool" ? t : nullptr;
-  }
-
-  // actionlint's comparison rules, where both types are certain: == and !=
-  // never mix a string, number or bool with an object or array (always
-  // false); <, <=, > and >= order only strings and numbers.
-  void compare(const Node& n) {
-    const char* l = certainType(*n.args[0]);
-    const char* r = certainType(*n.args[1]);
-    if (!l || !r) return;
-    std::string_view a = l, b = r;
-    auto scalar = [](std::string_view t) { return t == "string" || t == "number" || t == "bool"; };
-    auto structured = [](std::string_view t) { return t == "object" || t == "array"; };
-    auto orderable = [](std::string_view t) { return t == "string" || t == "number"; };
-    bool equality = n.op == TokenType::EqualEqual || n.op == TokenType::BangEqual;
-    bool bad = equality ? (scalar(a) && structured(b)) || (structured(a) && scalar(b)) ||
-                              (structured(a) && structured(b) && a != b)
-                        : !orderable(a) || !orderable(b);
-    if (bad)
       report(n.offset, n.length,
-             article(a) + " value cannot be compared to " + article(b) + " value with '" +
-                 opText(n.op) + "'");
+             "property '" + name + "' is not defined in object type " + types::toString(b),
+             didYouMean(name, propNames(b)));
+      return {types::any()};
+    }
+    if (n.property)
+      report(n.offset, n.length,
+             "property '" + name + "' is read from a value of type " + types::toString(b) +
+                 ", which has no properties");
+    return {types::any()};
   }
 
-  static std::string article(std::string_view t) {
-    return (t == "object" || t == "array" ? "an " : "a ") + std::string(t);
+  static const TypePtr& anyArray() {
+    static const TypePtr t = types::arrayOf(types::any());
+    return t;
+  }
+
+  static std::vector<std::string> propNames(const Type& t) {
+    std::vector<std::string> r;
+    for (const auto& p : t.props)
+      r.push_back(p.first);
+    return r;
+  }
+
+  // x[k] with k computed: arrays take numbers, objects strings.
+  Typed subscript(const Node& n, const Type& b, const Type& k) {
+    const Node& key = *n.args[1];
+    if (b.kind == TypeKind::Array) {
+      if (k.kind == TypeKind::Any || k.kind == TypeKind::Number) return {b.elem};
+      report(key.offset, key.length,
+             "index access of array must be type of number but got " + types::toString(k));
+      return {types::any()};
+    }
+    if (b.kind == TypeKind::Object) {
+      if (k.kind == TypeKind::Any || k.kind == TypeKind::String)
+        return {b.elem ? b.elem : types::any()};
+      // GitHub turns a number key into its text: `job.services.db.ports[5432]`
+      // is the documented way to read a port. A number into a context or a
+      // fixed object is still a mistake.
+      if (k.kind == TypeKind::Number && !b.isStrictObject() && n.args[0]->kind != NodeKind::Context)
+        return {b.elem ? b.elem : types::any()};
+      report(key.offset, key.length,
+             "property access of object must be type of string but got " + types::toString(k));
+    }
+    return {types::any()};
+  }
+
+  // Functions' parameter and result types (docs.github.com "Expressions").
+  TypePtr callType(const Node& n, size_t before) {
+    std::vector<TypePtr> args;
+    args.reserve(n.args.size());
+    for (const Node* a : n.args)
+      args.push_back(walk(*a).type);
+    call(n);
+    if (found > before) return types::any();
+    const FunctionSpec* f = findFunction(scope_.functions, n.name);
+    std::string_view name = f->name;
+    auto scalarArg = [&](size_t i) {
+      if (i >= args.size() || types::assignable(*types::string(), *args[i])) return;
+      argError(n, i, "a string", *args[i]);
+    };
+    if (name == "startsWith" || name == "endsWith") {
+      scalarArg(0), scalarArg(1);
+      return types::boolean();
+    }
+    if (name == "contains") {
+      const Type& a = *args[0];
+      if (a.kind == TypeKind::Object) argError(n, 0, "a string or an array", a);
+      if (a.kind != TypeKind::Array && a.kind != TypeKind::Any) scalarArg(1);
+      return types::boolean();
+    }
+    if (name == "join") {
+      if (args[0]->kind == TypeKind::Object) argError(n, 0, "a string or an array", *args[0]);
+      scalarArg(1);
+      return types::string();
+    }
+    if (name == "format" || name == "hashFiles") {
+      for (size_t i = 0; i < (name == "format" ? 1 : args.size()); ++i)
+        scalarArg(i);
+      return types::string();
+    }
+    if (name == "toJSON") return types::string();
+    if (name == "fromJSON") {
+      scalarArg(0);
+      const Node& arg = *n.args[0];
+      if (found > before || arg.kind != NodeKind::Literal || arg.literal.kind() != Kind::String)
+        return types::any();
+      Value v;
+      std::string err;
+      return parseJson(arg.literal.asString(), &v, &err) ? types::ofValue(v) : types::any();
+    }
+    if (f->status) return types::boolean();
+    return types::any();
+  }
+
+  void argError(const Node& n, size_t i, const char* expected, const Type& given) {
+    static constexpr const char* kOrdinal[] = {"1st", "2nd", "3rd"};
+    std::string nth = i < 3 ? kOrdinal[i] : std::to_string(i + 1) + "th";
+    const Node& a = *n.args[i];
+    std::string fn(findFunction(scope_.functions, n.name)->name);
+    report(a.offset, a.length,
+           "the " + nth + " argument of " + fn + "() must be " + expected + ", not " +
+               types::toString(given));
+  }
+
+  // GitHub compares anything, but a string, number or bool against an
+  // object or array is always false (or true with !=), and <, <=, >, >=
+  // order only strings and numbers.
+  void compare(const Node& n, const Type& l, const Type& r) {
+    bool equality = n.op == TokenType::EqualEqual || n.op == TokenType::BangEqual;
+    if (types::comparable(l, r, equality)) return;
+    report(n.offset, n.length,
+           article(types::toString(l)) + " value cannot be compared to " +
+               article(types::toString(r)) + " value with '" + opText(n.op) + "'");
+  }
+
+  static std::string article(const std::string& t) {
+    return (std::string_view("aeiou").find(t[0]) != std::string_view::npos ? "an " : "a ") + t;
   }
 
   static const char* opText(TokenType op) {
@@ -371,30 +466,15 @@ class Checker {
     }
   }
 
-  // `x.*[k]` takes a number, `object[k]` a string (actionlint's rules).
-  void subscript(const Node& n) {
-    if (n.star || n.property || n.args.size() < 2) return;
-    const char* type = keyType(*n.args[1]);
-    if (!type) return;
-    const Node& key = *n.args[1];
-    std::string_view t = type;
-    if (n.args[0]->kind == NodeKind::Index && n.args[0]->star && t == "string")
-      report(key.offset, key.length, "index access of array must be type of number but got string");
-    const char* base = structuredType(*n.args[0]);
-    if (base && std::string_view(base) == "object" && t != "string")
-      report(key.offset, key.length,
-             "property access of object must be type of string but got " + std::string(t));
-  }
-
   const LocationOf& where_;
   const Scope& scope_;
   Diagnostics& diags_;
 };
 
-// Parses and checks one expression; when type is given, sets it to what
-// structuredType says of the whole expression.
-bool checkText(std::string_view text, const LocationOf& where, const Scope& scope,
-               Diagnostics& diags, const char** type) {
+// Parses and checks one expression; returns its type, or nullptr when it
+// has a problem (reported into diags).
+TypePtr checkText(std::string_view text, const LocationOf& where, const Scope& scope,
+                  Diagnostics& diags) {
   ParseOptions options;
   options.permissive = true;
   options.functions = scope.functions;
@@ -403,22 +483,21 @@ bool checkText(std::string_view text, const LocationOf& where, const Scope& scop
   if (!parse(text, options, &expr, &err)) {
     diags.error(where(err.offset, std::max<uint32_t>(err.length, 1)), kRule,
                 shortMessage(err.message));
-    return false;
+    return nullptr;
   }
-  if (!expr.root) return true;
+  if (!expr.root) return types::null();
   Checker c(where, scope, diags);
-  c.walk(*expr.root);
-  // After an error the type is not known (actionlint: any); one finding is enough.
-  if (type && c.found == 0) *type = structuredType(*expr.root);
-  return c.found == 0;
+  TypePtr t = c.walk(*expr.root).type;
+  return c.found == 0 ? t : nullptr;
 }
 
 // Checks every `${{ }}` of a scalar; with templateTypes, also that none is
 // evaluated to an object, array or null, which GitHub renders as JSON or as
 // nothing (actionlint's check, at the `${{`). Not for if:, whose value is a
-// condition, not text.
+// condition, not text. Sets *whole to the type of a value that is one whole
+// `${{ }}` without problems.
 bool checkTemplate(const yaml::Node& node, const Scope& scope, Diagnostics& diags,
-                   bool templateTypes) {
+                   bool templateTypes, TypePtr* whole) {
   ScalarMap map(node);
   std::vector<Segment> segments;
   ExprError err;
@@ -428,18 +507,23 @@ bool checkTemplate(const yaml::Node& node, const Scope& scope, Diagnostics& diag
   }
   // A value that is one whole `${{ }}` may be an object or array where the
   // key takes one (a matrix row, env); text around it makes it a string.
-  if (segments.size() == 1) templateTypes = false;
+  bool single = segments.size() == 1;
+  if (single) templateTypes = false;
   bool ok = true;
   for (const Segment& s : segments) {
     if (!s.expression) continue;
     LocationOf at = [&](size_t offset, size_t length) {
       return map.location(s.offset + offset, length);
     };
-    const char* type = nullptr;
-    ok = checkText(s.text, at, scope, diags, templateTypes ? &type : nullptr) && ok;
-    if (!type) continue;
+    TypePtr type = checkText(s.text, at, scope, diags);
+    if (!type) {
+      ok = false;
+      continue;
+    }
+    if (single && whole) *whole = type;
+    if (!templateTypes || !type->isStructured()) continue;
     diags.error(map.location(s.offset - 3, s.text.size() + 5), kRule,
-                std::string("a value of type ") + type +
+                "a value of type " + types::toString(*type) +
                     " should not be evaluated in a template: ${{ }} renders it as JSON or "
                     "as nothing");
     ok = false;
@@ -451,12 +535,19 @@ bool checkTemplate(const yaml::Node& node, const Scope& scope, Diagnostics& diag
 
 bool checkExpression(std::string_view text, const LocationOf& where, const Scope& scope,
                      Diagnostics& diags) {
-  return checkText(text, where, scope, diags, nullptr);
+  return checkText(text, where, scope, diags) != nullptr;
 }
 
-bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags) {
+TypePtr typeOf(std::string_view text, const Scope& scope) {
+  Diagnostics ignored;
+  LocationOf nowhere = [](size_t, size_t) { return Location{}; };
+  TypePtr t = checkText(text, nowhere, scope, ignored);
+  return t ? t : types::any();
+}
+
+bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags, TypePtr* whole) {
   if (!node.isScalar() || !hasExpression(node.value)) return true;
-  return checkTemplate(node, scope, diags, true);
+  return checkTemplate(node, scope, diags, true, whole);
 }
 
 bool checkIf(const yaml::Node& node, const Scope& scope, Diagnostics& diags) {
@@ -467,8 +558,8 @@ bool checkIf(const yaml::Node& node, const Scope& scope, Diagnostics& diags) {
   // A condition wholly inside ${{ }} or with none: check it as one expression.
   if (b != std::string_view::npos && v.substr(b, 3) == "${{" && v.substr(e - 1, 2) == "}}" &&
       v.find("${{", b + 3) == std::string_view::npos)
-    return checkTemplate(node, scope, diags, false);
-  if (hasExpression(v)) return checkTemplate(node, scope, diags, false);
+    return checkTemplate(node, scope, diags, false, nullptr);
+  if (hasExpression(v)) return checkTemplate(node, scope, diags, false, nullptr);
   ScalarMap map(node);
   LocationOf at = [&](size_t offset, size_t length) { return map.location(offset, length); };
   return checkExpression(v, at, scope, diags);

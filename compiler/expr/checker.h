@@ -15,6 +15,7 @@
 
 #include "compiler/diagnostic.h"
 #include "compiler/expr/functions.h"
+#include "compiler/expr/types.h"
 #include "compiler/yaml.h"
 
 namespace galley::expr {
@@ -32,9 +33,6 @@ struct Scope {
   // Inputs the workflow defines (workflow_dispatch, workflow_call); nullopt
   // when unknown.
   std::optional<std::vector<std::string>> inputs;
-  // The type of each of inputs ("string", "boolean", "number", "choice",
-  // "environment", or empty when not given), in the same order.
-  std::vector<std::string> inputTypes;
   // Inputs github.event.inputs has (workflow_dispatch's); nullopt when
   // unknown or the workflow has no workflow_dispatch.
   std::optional<std::vector<std::string>> eventInputs;
@@ -42,6 +40,9 @@ struct Scope {
   // needs.<job>.outputs.<name> and jobs.<job>.outputs.<name>; a job not
   // listed is not checked.
   std::vector<std::pair<std::string, std::vector<std::string>>> jobOutputs;
+  // Types of contexts here where the workflow says more than
+  // types::context() knows (inputs, matrix, steps, needs, secrets, ...).
+  std::vector<std::pair<std::string_view, TypePtr>> types;
   // Functions callable here.
   std::span<const FunctionSpec> functions = githubFunctions();
 };
@@ -55,9 +56,15 @@ bool checkExpression(std::string_view text, const LocationOf& where, const Scope
                      Diagnostics& diags);
 
 // Checks every `${{ }}` in a YAML scalar, with positions in the file; in a
-// value with text around its expressions, also that none is certainly an
-// object, array or null.
-bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags);
+// value with text around its expressions, also that none is an object, array
+// or null. When the value is one whole `${{ }}` without problems, sets
+// *whole (if given) to its type.
+bool checkScalar(const yaml::Node& node, const Scope& scope, Diagnostics& diags,
+                 TypePtr* whole = nullptr);
+
+// The type of one expression (the text between `${{` and `}}`); any when it
+// has problems.
+TypePtr typeOf(std::string_view text, const Scope& scope);
 
 // Checks an `if:` value: the whole value is an expression, `${{ }}` optional.
 bool checkIf(const yaml::Node& node, const Scope& scope, Diagnostics& diags);

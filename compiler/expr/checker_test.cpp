@@ -15,7 +15,8 @@ Scope jobScope() {
   s.needs = std::vector<std::string>{"setup"};
   s.matrix = std::vector<std::string>{"os", "node"};
   s.inputs = std::vector<std::string>{"name", "debug", "count"};
-  s.inputTypes = {"choice", "boolean", "number"};
+  static const TypePtr inputs = types::parse("{name: string; debug: bool; count: number}");
+  s.types = {{"inputs", inputs}};
   s.eventInputs = s.inputs;
   return s;
 }
@@ -82,13 +83,14 @@ TEST_CASE("expression checks read a bare if: condition as an expression") {
 
 }  // namespace
 TEST_CASE("expression checks report an object, array or null rendered in a template") {
-  CHECK(check("run: echo ${{ github.event }} ${{ null }} ${{ github.event.commits.*.id }}\n") ==
-        "w.yml:1:11: error: a value of type object should not be evaluated in a template: ${{ }} "
-        "renders it as JSON or as nothing [expression]\n"
-        "w.yml:1:31: error: a value of type null should not be evaluated in a template: ${{ }} "
-        "renders it as JSON or as nothing [expression]\n"
-        "w.yml:1:43: error: a value of type array should not be evaluated in a template: ${{ }} "
-        "renders it as JSON or as nothing [expression]\n");
+  CHECK(
+      check("run: echo ${{ github.event }} ${{ null }} ${{ github.event.commits.*.id }}\n") ==
+      "w.yml:1:11: error: a value of type object should not be evaluated in a template: ${{ }} "
+      "renders it as JSON or as nothing [expression]\n"
+      "w.yml:1:31: error: a value of type null should not be evaluated in a template: ${{ }} "
+      "renders it as JSON or as nothing [expression]\n"
+      "w.yml:1:43: error: a value of type array<any> should not be evaluated in a template: ${{ }} "
+      "renders it as JSON or as nothing [expression]\n");
   CHECK(
       check("run: echo ${{ toJSON(github.event) }} ${{ env.FOO }} ${{ github.event.number }}\n") ==
       "");
@@ -123,14 +125,15 @@ TEST_CASE("expression checks report comparisons of values that cannot be compare
         "[expression]\n"
         "w.yml:1:21: error: a bool value cannot be compared to a bool value with '<' "
         "[expression]\n");
-  CHECK(check("if: github.event_name == 'push' && inputs.count > 1 && env.X == github.event\n",
-              "if") == "");
+  CHECK(
+      check("if: github.event_name == 'push' && inputs.count > 1 && env.X == github.event.action\n",
+            "if") == "");
 }
 
 TEST_CASE(
     "expression checks report broken JSON literals and format strings that do not fit their "
     "arguments") {
-  CHECK(check("run: ${{ fromJSON('[1') }} ${{ fromJSON('{\"a\":1}') }}\n") ==
+  CHECK(check("run: ${{ fromJSON('[1') }} ${{ fromJSON('{\"a\":1}').a }}\n") ==
         "w.yml:1:19: error: broken JSON string is passed to fromJSON(): expected ',' or ']' at "
         "offset 2 [expression]\n");
   CHECK(check("run: ${{ format('{0}{1}', 1, 2, 3) }} ${{ format('{0}{2}', 1, 2) }}\n") ==
@@ -156,4 +159,75 @@ TEST_CASE("expression checks report outputs a job does not declare, at the chain
         "w.yml:1:10: error: job 'setup' has no output 'tag' [expression]\n");
 }
 
+}  // namespace galley::expr
+
+namespace galley::expr {
+namespace {
+
+// Headlines for `run` checked with the given context types.
+std::string checkTyped(std::string yamlText,
+                       std::vector<std::pair<std::string_view, TypePtr>> typed) {
+  Scope scope = jobScope();
+  scope.steps.reset();
+  scope.matrix.reset();
+  scope.types = std::move(typed);
+  Sources sources;
+  Diagnostics diags;
+  auto doc = yaml::load(*sources.add("w.yml", std::move(yamlText)), diags);
+  REQUIRE(doc);
+  checkScalar(*doc->find("run"), scope, diags);
+  return testing::headlines(diags);
+}
+
+TEST_CASE("typed expressions report properties a strict object does not have, at the chain") {
+  CHECK(check("run: echo ${{ job.container.os }} ${{ github.events }}\n") ==
+        "w.yml:1:15: error: property 'os' is not defined in object type {id: string; network: "
+        "string} [expression]\n"
+        "w.yml:1:39: error: property 'events' is not defined in object type " +
+            types::toString(*types::context("github")) + " [expression]\n");
+  CHECK(
+      checkTyped("run: ${{ steps.cache.outputs.cache_hit }} ${{ steps.cache.outputs.CACHE-HIT }}\n",
+                 {{"steps", types::parse("{cache: {outputs: {cache-hit: string}}}")}}) ==
+      "w.yml:1:10: error: property 'cache_hit' is not defined in object type {cache-hit: "
+      "string} [expression]\n");
+}
+
+TEST_CASE("typed expressions report reading a property of a string or number") {
+  CHECK(check("run: ${{ github.repository.owner }} ${{ vars.FOO.bar }} ${{ env.A }}\n") ==
+        "w.yml:1:10: error: property 'owner' is read from a value of type string, which has no "
+        "properties [expression]\n"
+        "w.yml:1:41: error: property 'bar' is read from a value of type string, which has no "
+        "properties [expression]\n");
+}
+
+TEST_CASE("typed expressions report objects, arrays and null from matrix and fromJSON in text") {
+  TypePtr matrix = types::parse("{a: array<bool>; o: {b: bool}; n: null; s: string}");
+  CHECK(checkTyped("run: echo ${{ matrix.a }} ${{ matrix.o.b }} ${{ matrix.n }} ${{ matrix.s }}\n",
+                   {{"matrix", matrix}}) ==
+        "w.yml:1:11: error: a value of type array<bool> should not be evaluated in a template: "
+        "${{ }} renders it as JSON or as nothing [expression]\n"
+        "w.yml:1:45: error: a value of type null should not be evaluated in a template: ${{ }} "
+        "renders it as JSON or as nothing [expression]\n");
+  CHECK(checkTyped("run: echo ${{ matrix.a == matrix.o }}\n", {{"matrix", matrix}}) ==
+        "w.yml:1:15: error: an array<bool> value cannot be compared to a {b: bool} value with "
+        "'==' [expression]\n");
+}
+
+TEST_CASE("typed expressions report function arguments of the wrong type at the argument") {
+  CHECK(check("run: ${{ startsWith('a', github.event) }} ${{ contains(fromJSON('{}'), 'a') }}\n") ==
+        "w.yml:1:26: error: the 2nd argument of startsWith() must be a string, not object "
+        "[expression]\n"
+        "w.yml:1:56: error: the 1st argument of contains() must be a string or an array, not {} "
+        "[expression]\n");
+  CHECK(check("run: ${{ contains(github.event.labels.*.name, 'x') }} ${{ join(matrix.os) }}\n") ==
+        "");
+}
+
+TEST_CASE("typed expressions accept a number key into a map, as GitHub reads ports") {
+  CHECK(check("run: ${{ job.services.db.ports[5432] }} ${{ env[0] }}\n") ==
+        "w.yml:1:49: error: property access of object must be type of string but got number "
+        "[expression]\n");
+}
+
+}  // namespace
 }  // namespace galley::expr

@@ -48,31 +48,63 @@ void checkPythonScripts(const yaml::Node& root, CheckContext& cx);
 // ${{ }} in one scalar the schema accepted: syntax, unknown functions and
 // argument counts, and contexts or functions not available under contextDef
 // (nullptr: no expressions are evaluated here). (expressions.cpp)
-// Per job: what steps.<id>, needs.<job> and matrix.<key> may name; for the
-// whole workflow, what inputs.<name> may name.
+// Per job: what steps.<id>, needs.<job> and matrix.<key> may name, and the
+// types of those contexts; for the whole workflow, inputs, secrets and the
+// outputs of jobs. Built once per workflow; fill() only hands out pointers.
 class JobScopes {
  public:
-  explicit JobScopes(const yaml::Node& workflowRoot);
+  // repo (may be nullptr) is where local actions and reusable workflows are
+  // read from, for their outputs.
+  // configVariables, when given, are all that vars.<name> may name.
+  JobScopes(const yaml::Node& workflowRoot, Repo* repo,
+            const std::optional<std::vector<std::string>>& configVariables = std::nullopt);
   // Fills scope's inputs, and its steps, needs and matrix for a scalar at
   // `at`; leaves those unknown (unchecked) outside any job.
   void fill(Position at, expr::Scope* scope) const;
+  // What a value that is one whole `${{ }}` at `at` must be, checked
+  // against its type: runs-on takes a string or an array, env a mapping, an
+  // input's default the input's type.
+  void checkWhole(Position at, const expr::Type& type, const yaml::Node& node,
+                  Diagnostics& diags) const;
 
  private:
+  struct Step {
+    Position begin, end;
+    std::string id;
+    expr::TypePtr steps;  // the steps context inside this step
+  };
   struct Job {
     Position begin, end;
     std::optional<std::vector<std::string>> needs, matrix;
-    struct Step {
-      Position begin, end;
-      std::string id;
-    };
     std::vector<Step> steps;
+    expr::TypePtr stepsAll, needsType, matrixType;
+  };
+  // A workflow_call input: its default sees only the inputs before it.
+  struct Input {
+    Position begin, end;
+    std::vector<std::string> before;
+    expr::TypePtr type;  // the inputs context there
+  };
+  enum class Want : uint8_t { RunsOn, Env, Bool, Number };
+  struct Whole {
+    Position at;
+    Want want;
+    std::string name;  // the input, for Bool and Number
   };
   static std::optional<std::vector<std::string>> matrixKeys(const yaml::Node& job);
+  expr::TypePtr matrixType(const yaml::Node& job) const;
+  expr::TypePtr valueType(const yaml::Node& n) const;
+  expr::TypePtr stepOutputs(const yaml::Node& step) const;
   void readInputs(const yaml::Node& root);
   void readOutputs(const std::string& id, const yaml::Node& job);
+  void readWholes(const yaml::Node& root);
+  Repo* repo_;
+  expr::Scope global_;  // for the types of literal matrix values
   std::vector<Job> jobs_;
+  std::vector<Input> callInputs_;
+  std::vector<Whole> wholes_;
   std::optional<std::vector<std::string>> inputs_, eventInputs_;
-  std::vector<std::string> inputTypes_;
+  expr::TypePtr inputsType_, secretsType_, githubType_, varsType_;
   std::vector<std::pair<std::string, std::vector<std::string>>> outputs_;
 };
 

@@ -96,8 +96,8 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
     diags.error(lint->where, "config", "'lint' must be a mapping");
     return false;
   }
-  const std::vector<std::string> keys = {"rules", "ignore", "runner-labels", "pinning",
-                                         "trusted-owners"};
+  const std::vector<std::string> keys = {"rules",   "ignore",         "runner-labels",
+                                         "pinning", "trusted-owners", "config-variables"};
   for (const auto& e : lint->entries) {
     const std::string& k = e.key.value;
     if (k == "rules") {
@@ -108,6 +108,9 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
       readStrings(e.value, &config->runnerLabels, diags);
     } else if (k == "trusted-owners") {
       readStrings(e.value, &config->trustedOwners, diags);
+    } else if (k == "config-variables") {
+      std::vector<std::string> names;
+      if (readStrings(e.value, &names, diags)) config->configVariables = std::move(names);
     } else if (k == "pinning") {
       readPinning(e.value, config, diags);
     } else {
@@ -117,16 +120,33 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
   return diags.errorCount() == before;
 }
 
-std::vector<std::string> actionlintRunnerLabels(const SourceFile& file) {
-  std::vector<std::string> out;
+namespace {
+
+// A list of strings under `section: key:` (or top-level `key:` when section
+// is empty) of an actionlint.yaml, or nullopt when it has none.
+std::optional<std::vector<std::string>> actionlintList(const SourceFile& file,
+                                                       std::string_view section,
+                                                       std::string_view key) {
   Diagnostics ignored;
   std::optional<yaml::Node> root = yaml::load(file, ignored);
-  const yaml::Node* runner = root && root->isMapping() ? root->find("self-hosted-runner") : nullptr;
-  const yaml::Node* labels = runner && runner->isMapping() ? runner->find("labels") : nullptr;
-  if (labels && labels->isSequence())
-    for (const auto& l : labels->items)
-      if (l.isScalar()) out.push_back(l.value);
+  const yaml::Node* owner = root && root->isMapping() ? &*root : nullptr;
+  if (owner && !section.empty()) owner = owner->find(section);
+  const yaml::Node* list = owner && owner->isMapping() ? owner->find(key) : nullptr;
+  if (!list || !list->isSequence()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& i : list->items)
+    if (i.isScalar()) out.push_back(i.value);
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> actionlintRunnerLabels(const SourceFile& file) {
+  return actionlintList(file, "self-hosted-runner", "labels").value_or(std::vector<std::string>{});
+}
+
+std::optional<std::vector<std::string>> actionlintConfigVariables(const SourceFile& file) {
+  return actionlintList(file, "", "config-variables");
 }
 
 }  // namespace galley::lint

@@ -8,6 +8,10 @@
 //     runner-labels: [gpu, my-fleet-*]              # custom self-hosted labels
 //     pinning: sha               # unpinned-uses policy: ref (default) | sha | off
 //     trusted-owners: [actions, github]             # exempt from `pinning: sha`
+//     config-variables: [DEPLOY_ENV]                # every `vars.NAME` there is
+//
+// Without config-variables here, a repository's .github/actionlint.yaml (or
+// .yml) `config-variables:` list is used, as actionlint reads it.
 #pragma once
 
 #include <map>
@@ -30,6 +34,9 @@ struct Config {
   std::vector<std::string> runnerLabels;
   Pinning pinning = Pinning::Ref;
   std::vector<std::string> trustedOwners = {"actions", "github"};
+  // The configuration variables (`vars.NAME`) the repository defines;
+  // nullopt when not listed (any name goes).
+  std::optional<std::vector<std::string>> configVariables;
 
   // Whether a rule is on, and its severity after the config.
   std::optional<Severity> severityOf(std::string_view rule, Severity fallback) const;
@@ -45,5 +52,9 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags);
 // a repository set up for actionlint needs no second list. Unreadable or
 // differently shaped files give none: that file is actionlint's to check.
 std::vector<std::string> actionlintRunnerLabels(const SourceFile& file);
+
+// The `config-variables:` list of an actionlint.yaml, or nullopt when it has
+// none (or cannot be read). Other keys are actionlint's and ignored.
+std::optional<std::vector<std::string>> actionlintConfigVariables(const SourceFile& file);
 
 }  // namespace galley::lint

@@ -47,6 +47,24 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// The `]` closing the `[` at open, skipping strings and nested brackets, or
+// npos.
+size_t matchingBracket(std::string_view s, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < s.size(); ++i) {
+    if (s[i] == '\'') {
+      size_t q = i + 1;
+      while (q < s.size() && !(s[q] == '\'' && (q + 1 >= s.size() || s[q + 1] != '\'')))
+        q += s[q] == '\'' ? 2 : 1;
+      i = q;
+      continue;
+    }
+    if (s[i] == '[') ++depth;
+    if (s[i] == ']' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::vector<ContextPath> contextPaths(std::string_view s) {
@@ -73,6 +91,7 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
     while (i < s.size() && identChar(s[i]))
       ++i;
     std::string path = lower(s.substr(start, i - start));
+    std::vector<size_t> inner;  // where computed indexes begin
     size_t k = i;
     while (k < s.size() && s[k] == ' ')
       ++k;
@@ -92,19 +111,29 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
         continue;
       }
       if (i < s.size() && s[i] == '[') {
-        size_t close = s.find(']', i);
+        size_t close = matchingBracket(s, i);
         if (close == std::string_view::npos) break;
         std::string_view idx = s.substr(i + 1, close - i - 1);
-        if (idx.size() >= 2 && idx.front() == '\'' && idx.back() == '\'')
+        if (idx.size() >= 2 && idx.front() == '\'' && idx.back() == '\'' &&
+            idx.find('\'', 1) == idx.size() - 1) {
           path += "." + lower(idx.substr(1, idx.size() - 2));
-        else
-          path += ".*";
+        } else if (!idx.empty() && idx.find_first_not_of("0123456789") == std::string_view::npos) {
+          path += "." + std::string(idx);
+        } else {
+          // A computed index: any element, and the index reads paths too
+          // (`pages[commits[issue.title].author.name]`).
+          path += ".[]";
+          inner.push_back(i + 1);
+        }
         i = close + 1;
         continue;
       }
       break;
     }
     out.push_back({path, start});
+    for (size_t b : inner)
+      for (auto& cp : contextPaths(s.substr(b, matchingBracket(s, b - 1) - b)))
+        out.push_back({std::move(cp.path), b + cp.offset});
   }
   return out;
 }

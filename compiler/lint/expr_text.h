@@ -24,7 +24,10 @@ std::vector<ExprSpan> findExpressions(std::string_view text);
 std::string blankExpressions(const std::string& text);
 
 struct ContextPath {
-  std::string path;   // lower-cased, indexes as ".*" or ".key": github.event.commits.*.message
+  // Lower-cased; a `*` filter as ".*", a computed index as ".[]", a literal
+  // one as ".key" or ".0": github.event.commits.*.message,
+  // github.event.pages.[].page_name.
+  std::string path;
   size_t offset = 0;  // in the inner text
 };
 

@@ -7,6 +7,7 @@
 #include "compiler/expr/scalar_map.h"
 #include "compiler/expr/template.h"
 #include "compiler/lint/checks.h"
+#include "compiler/lint/data.h"
 
 namespace galley::lint {
 
@@ -54,10 +55,93 @@ bool isIf(const SchemaDefinition* def) {
 
 }  // namespace
 
-JobScopes::JobScopes(const yaml::Node& root) {
+namespace {
+
+using expr::TypePtr;
+namespace types = expr::types;
+
+// A local file's YAML (an action's metadata, a reusable workflow), or nullopt.
+std::optional<yaml::Node> readYaml(Repo* repo, const std::string& path) {
+  if (!repo) return std::nullopt;
+  const SourceFile* f = repo->read(path);
+  if (!f) return std::nullopt;
+  Diagnostics ignored;
+  std::optional<yaml::Node> n = yaml::load(*f, ignored);
+  if (!n || !n->isMapping()) return std::nullopt;
+  return n;
+}
+
+// `{a: string; b: string}` for the keys of a mapping of outputs, or nullptr
+// when they are not plain.
+TypePtr outputsOf(const yaml::Node* outputs) {
+  std::vector<std::pair<std::string, TypePtr>> props;
+  if (outputs && !outputs->isMapping()) return nullptr;
+  if (outputs)
+    for (const auto& o : outputs->entries) {
+      if (hasExpression(o.key.value)) return nullptr;
+      props.emplace_back(o.key.value, types::string());
+    }
+  return types::objectOf(std::move(props));
+}
+
+// The on.workflow_call mapping of a reusable workflow, or nullptr.
+const yaml::Node* workflowCall(const yaml::Node& root) {
+  const yaml::Node* on = root.find("on");
+  const yaml::Node* call = on && on->isMapping() ? on->find("workflow_call") : nullptr;
+  return call && call->isMapping() ? call : nullptr;
+}
+
+// A mapping key as the expression sees it: `null:` is the key 'null'.
+std::string keyName(const yaml::Node& key) {
+  return key.isNull() ? "null" : key.value;
+}
+
+TypePtr inputType(const yaml::Node& input, bool dispatch) {
+  const yaml::Node* t = input.isMapping() ? input.find("type") : nullptr;
+  std::string type = t && t->isScalar() ? t->value : "";
+  if (type == "boolean") return types::boolean();
+  if (type == "number") return types::number();
+  if (type == "string" || type == "choice" || type == "environment" || (type.empty() && dispatch))
+    return types::string();
+  return types::any();
+}
+
+}  // namespace
+
+JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
+                     const std::optional<std::vector<std::string>>& configVariables)
+    : repo_(repo) {
+  if (configVariables) {
+    std::vector<std::pair<std::string, TypePtr>> vars;
+    for (const auto& v : *configVariables)
+      vars.emplace_back(v, types::string());
+    varsType_ = types::objectOf(std::move(vars));
+  }
+  global_.contexts = {"github", "env",   "vars",   "secrets",  "inputs", "matrix",
+                      "steps",  "needs", "runner", "strategy", "job",    "jobs"};
   readInputs(root);
+  readWholes(root);
   const yaml::Node* jobs = root.find("jobs");
   if (!jobs || !jobs->isMapping()) return;
+  std::vector<std::pair<std::string, TypePtr>> jobTypes;
+  for (const auto& e : jobs->entries) {
+    if (!e.value.isMapping()) continue;
+    readOutputs(e.key.value, e.value);
+    TypePtr outputs = types::mapOf(types::string());
+    if (!outputs_.empty() && outputs_.back().first == e.key.value) {
+      std::vector<std::pair<std::string, TypePtr>> props;
+      for (const auto& o : outputs_.back().second)
+        props.emplace_back(o, types::string());
+      outputs = types::objectOf(std::move(props));
+    }
+    jobTypes.emplace_back(e.key.value,
+                          types::objectOf({{"outputs", outputs}, {"result", types::string()}}));
+  }
+  auto jobType = [&](const std::string& id) -> TypePtr {
+    for (const auto& [k, t] : jobTypes)
+      if (expr::equalsIgnoreCase(k, id)) return t;
+    return nullptr;
+  };
   for (const auto& e : jobs->entries) {
     if (!e.value.isMapping()) continue;
     Job job;
@@ -74,15 +158,63 @@ JobScopes::JobScopes(const yaml::Node& root) {
         if (job.needs) job.needs->push_back(n->value);
       }
     }
+    if (job.needs) {
+      std::vector<std::pair<std::string, TypePtr>> props;
+      for (const auto& n : *job.needs)
+        if (TypePtr t = jobType(n)) props.emplace_back(n, t);
+      job.needsType = types::objectOf(std::move(props));
+    }
     job.matrix = matrixKeys(e.value);
-    readOutputs(e.key.value, e.value);
+    if (job.matrix) job.matrixType = matrixType(e.value);
+    std::vector<std::pair<std::string, TypePtr>> seen;
+    TypePtr steps = types::objectOf({});
     for (const yaml::Node* step : stepsOf(e.value)) {
       const yaml::Node* id = step->find("id");
-      job.steps.push_back(
-          {step->where.begin, step->where.end, id && id->isScalar() ? id->value : ""});
+      std::string name = id && id->isScalar() ? id->value : "";
+      job.steps.push_back({step->where.begin, step->where.end, name, steps});
+      if (name.empty() || hasExpression(name)) continue;
+      TypePtr outputs = stepOutputs(*step);
+      seen.emplace_back(name, types::objectOf({{"conclusion", types::string()},
+                                               {"outcome", types::string()},
+                                               {"outputs", outputs}}));
+      steps = types::objectOf(seen);
     }
+    job.stepsAll = steps;
     jobs_.push_back(std::move(job));
   }
+}
+
+// The outputs a step's action declares (a local action's action.yml, a
+// popular action in actions.json), or a map of strings when unknown.
+TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
+  static const TypePtr unknown = types::mapOf(types::string());
+  const yaml::Node* uses = step.find("uses");
+  if (!uses || !uses->isScalar() || hasExpression(uses->value)) return unknown;
+  const std::string& u = uses->value;
+  if (u.rfind("./", 0) == 0) {
+    std::string dir = u.substr(2);
+    while (!dir.empty() && dir.back() == '/')
+      dir.pop_back();
+    std::string prefix = dir.empty() ? "" : dir + "/";
+    std::optional<yaml::Node> meta = readYaml(repo_, prefix + "action.yml");
+    if (!meta) meta = readYaml(repo_, prefix + "action.yaml");
+    if (!meta) return unknown;
+    TypePtr t = outputsOf(meta->find("outputs"));
+    return t ? t : unknown;
+  }
+  static const nlohmann::json& data = embeddedData("actions.json");
+  size_t at = u.find('@');
+  if (at == std::string::npos) return unknown;
+  // Outputs are known per major version, as inputs are (workflow.cpp).
+  std::string spec = lowerCase(u.substr(0, at)) + u.substr(at);
+  size_t dot = spec.find('.', at);
+  if (dot != std::string::npos && spec[at + 1] == 'v') spec = spec.substr(0, dot);
+  auto it = data["actions"].find(spec);
+  if (it == data["actions"].end() || !it->contains("outputs")) return unknown;
+  std::vector<std::pair<std::string, TypePtr>> props;
+  for (const auto& o : (*it)["outputs"])
+    props.emplace_back(o.get<std::string>(), types::string());
+  return types::objectOf(std::move(props));
 }
 
 // The keys matrix.<key> may name, or nullopt when the matrix is computed.
@@ -98,17 +230,73 @@ std::optional<std::vector<std::string>> JobScopes::matrixKeys(const yaml::Node& 
     if (hasExpression(e.key.value)) return std::nullopt;
     if (e.key.value == "exclude") continue;
     if (e.key.value != "include") {
-      keys.push_back(e.key.value);
+      keys.push_back(keyName(e.key));
       continue;
     }
     if (!e.value.isSequence()) return std::nullopt;
     for (const auto& row : e.value.items) {
       if (!row.isMapping()) return std::nullopt;
       for (const auto& cell : row.entries)
-        keys.push_back(cell.key.value);
+        keys.push_back(keyName(cell.key));
     }
   }
   return keys;
+}
+
+// The type of a literal YAML value: what GitHub reads from a plain scalar,
+// the type of a whole `${{ }}`, strings for other text.
+TypePtr JobScopes::valueType(const yaml::Node& n) const {
+  if (n.isNull()) return types::null();
+  if (n.isScalar()) {
+    std::string_view v = n.value;
+    size_t b = v.find_first_not_of(" \t\r\n"), e = v.find_last_not_of(" \t\r\n");
+    if (b != std::string_view::npos && v.substr(b, 3) == "${{" && v.substr(e - 1, 2) == "}}" &&
+        v.find("${{", b + 3) == std::string_view::npos)
+      return expr::typeOf(v.substr(b + 3, e - 1 - (b + 3)), global_);
+    if (n.isPlain() && !hasExpression(v)) {
+      if (n.asBool()) return types::boolean();
+      if (n.asNumber()) return types::number();
+    }
+    return types::string();
+  }
+  if (n.isSequence()) {
+    TypePtr e;
+    for (const auto& i : n.items)
+      e = e ? types::merge(e, valueType(i)) : valueType(i);
+    return types::arrayOf(e ? e : types::any());
+  }
+  std::vector<std::pair<std::string, TypePtr>> props;
+  for (const auto& e : n.entries)
+    props.emplace_back(e.key.value, valueType(e.value));
+  return types::objectOf(std::move(props));
+}
+
+// matrix as its rows and include: say it has: each key's values merged.
+TypePtr JobScopes::matrixType(const yaml::Node& job) const {
+  const yaml::Node* strategy = job.find("strategy");
+  const yaml::Node* m = strategy ? strategy->find("matrix") : nullptr;
+  if (!m) return types::objectOf({});
+  std::vector<std::pair<std::string, TypePtr>> props;
+  auto add = [&](const std::string& key, TypePtr t) {
+    for (auto& [k, old] : props)
+      if (expr::equalsIgnoreCase(k, key)) {
+        old = types::merge(old, t);
+        return;
+      }
+    props.emplace_back(key, std::move(t));
+  };
+  for (const auto& e : m->entries) {
+    if (e.key.value == "exclude") continue;
+    if (e.key.value == "include") {
+      for (const auto& row : e.value.items)
+        for (const auto& cell : row.entries)
+          add(keyName(cell.key), valueType(cell.value));
+      continue;
+    }
+    TypePtr t = valueType(e.value);
+    add(keyName(e.key), t->kind == expr::TypeKind::Array ? t->elem : types::any());
+  }
+  return types::objectOf(std::move(props));
 }
 
 // The inputs workflow_dispatch and workflow_call define (none when the
@@ -116,12 +304,16 @@ std::optional<std::vector<std::string>> JobScopes::matrixKeys(const yaml::Node& 
 void JobScopes::readInputs(const yaml::Node& root) {
   const yaml::Node* on = root.find("on");
   inputs_.emplace();
+  inputsType_ = types::objectOf({});
   if (!on || on->isScalar() || on->isSequence()) return;
   auto unknown = [this] {
     inputs_.reset();
     eventInputs_.reset();
+    inputsType_ = nullptr;
+    callInputs_.clear();
   };
   if (!on->isMapping()) return unknown();
+  std::vector<std::pair<std::string, TypePtr>> props;
   for (const char* event : {"workflow_dispatch", "workflow_call"}) {
     const yaml::Node* e = on->find(event);
     if (!e) continue;
@@ -129,26 +321,58 @@ void JobScopes::readInputs(const yaml::Node& root) {
     if (dispatch) eventInputs_.emplace();
     if (e->isNull()) continue;
     if (!e->isMapping()) return unknown();
+    if (!dispatch && e->entry("secrets")) {
+      // A reusable workflow sees the secrets it declares, and these.
+      std::vector<std::pair<std::string, TypePtr>> secrets = {
+          {"github_token", types::string()},
+          {"actions_runner_debug", types::string()},
+          {"actions_step_debug", types::string()}};
+      const yaml::Node* s = e->find("secrets");
+      if (s && s->isMapping())
+        for (const auto& i : s->entries)
+          secrets.emplace_back(i.key.value, types::string());
+      if (!s || s->isMapping() || s->isNull()) secretsType_ = types::objectOf(std::move(secrets));
+    }
     const yaml::Node* inputs = e->find("inputs");
     if (!inputs || inputs->isNull()) continue;
     if (!inputs->isMapping()) return unknown();
     for (const auto& i : inputs->entries) {
       if (hasExpression(i.key.value)) return unknown();
-      const yaml::Node* type = i.value.isMapping() ? i.value.find("type") : nullptr;
+      if (!dispatch)
+        callInputs_.push_back(
+            {i.key.where.begin, i.value.where.end, *inputs_, types::objectOf(props)});
       inputs_->push_back(i.key.value);
-      inputTypes_.push_back(type && type->isScalar() ? type->value : "");
+      props.emplace_back(i.key.value, inputType(i.value, dispatch));
       if (dispatch) eventInputs_->push_back(i.key.value);
     }
   }
+  inputsType_ = types::objectOf(std::move(props));
+  if (!eventInputs_) return;
+  // github.event.inputs: workflow_dispatch's inputs, all strings.
+  std::vector<std::pair<std::string, TypePtr>> strings;
+  for (const auto& i : *eventInputs_)
+    strings.emplace_back(i, types::string());
+  const expr::Type& github = *types::context("github");
+  std::vector<std::pair<std::string, TypePtr>> githubProps = github.props;
+  for (auto& [k, t] : githubProps)
+    if (k == "event") t = types::objectOf({{"inputs", types::objectOf(strings)}}, types::any());
+  githubType_ = types::objectOf(std::move(githubProps));
 }
 
 // A job's outputs when they are plain: its own `outputs:` keys (none without
-// one). A job that calls a reusable workflow gets its outputs from there;
-// left unchecked.
+// one), or for a job that calls a local reusable workflow, the outputs that
+// workflow declares.
 void JobScopes::readOutputs(const std::string& id, const yaml::Node& job) {
-  if (job.find("uses")) return;
   std::vector<std::string> names;
-  if (const yaml::Node* outputs = job.find("outputs")) {
+  const yaml::Node* outputs = job.find("outputs");
+  if (const yaml::Node* uses = job.find("uses")) {
+    if (!uses->isScalar() || uses->value.rfind("./", 0) != 0 || hasExpression(uses->value)) return;
+    std::optional<yaml::Node> wf = readYaml(repo_, uses->value.substr(2));
+    const yaml::Node* call = wf ? workflowCall(*wf) : nullptr;
+    if (!call) return;
+    outputs = call->find("outputs");
+  }
+  if (outputs) {
     if (!outputs->isMapping()) return;
     for (const auto& o : outputs->entries) {
       if (hasExpression(o.key.value)) return;
@@ -158,15 +382,80 @@ void JobScopes::readOutputs(const std::string& id, const yaml::Node& job) {
   outputs_.emplace_back(id, std::move(names));
 }
 
+// Where one whole `${{ }}` must have a certain type.
+void JobScopes::readWholes(const yaml::Node& root) {
+  auto add = [this](const yaml::Node* n, Want want, std::string name = {}) {
+    if (n && n->isScalar()) wholes_.push_back({n->where.begin, want, std::move(name)});
+  };
+  add(root.find("env"), Want::Env);
+  if (const yaml::Node* call = workflowCall(root))
+    if (const yaml::Node* inputs = call->find("inputs"); inputs && inputs->isMapping())
+      for (const auto& i : inputs->entries) {
+        if (!i.value.isMapping()) continue;
+        TypePtr t = inputType(i.value, false);
+        if (t->kind == expr::TypeKind::Bool || t->kind == expr::TypeKind::Number)
+          add(i.value.find("default"), t->kind == expr::TypeKind::Bool ? Want::Bool : Want::Number,
+              i.key.value);
+      }
+  const yaml::Node* jobs = root.find("jobs");
+  if (!jobs || !jobs->isMapping()) return;
+  for (const auto& e : jobs->entries) {
+    if (!e.value.isMapping()) continue;
+    add(e.value.find("runs-on"), Want::RunsOn);
+    add(e.value.find("env"), Want::Env);
+    for (const yaml::Node* step : stepsOf(e.value))
+      add(step->find("env"), Want::Env);
+  }
+}
+
+void JobScopes::checkWhole(Position at, const expr::Type& type, const yaml::Node& node,
+                           Diagnostics& diags) const {
+  using expr::TypeKind;
+  for (const Whole& w : wholes_) {
+    if (w.at != at) continue;
+    TypeKind k = type.kind;
+    std::string t = types::toString(type);
+    size_t b = node.value.find("${{");
+    Location where = expr::ScalarMap(node).location(b == std::string::npos ? 0 : b, 3);
+    if (w.want == Want::RunsOn && k != TypeKind::Any && k != TypeKind::String &&
+        k != TypeKind::Array)
+      diags.error(where, "expression",
+                  "'runs-on' takes a label, an array of labels or a group, but this expression "
+                  "is of type " +
+                      t);
+    if (w.want == Want::Env && k != TypeKind::Any && k != TypeKind::Object)
+      diags.error(where, "expression",
+                  "'env' takes a mapping of variables, but this expression is of type " + t);
+    TypeKind want = w.want == Want::Bool ? TypeKind::Bool : TypeKind::Number;
+    if ((w.want == Want::Bool || w.want == Want::Number) && k != TypeKind::Any && k != want)
+      diags.error(where, "expression",
+                  "input '" + w.name + "' is of type " +
+                      (want == TypeKind::Bool ? "bool" : "number") +
+                      ", but its default is of type " + t);
+    return;
+  }
+}
+
 void JobScopes::fill(Position at, expr::Scope* scope) const {
   scope->jobOutputs = outputs_;
   scope->inputs = inputs_;
-  scope->inputTypes = inputTypes_;
   scope->eventInputs = eventInputs_;
+  if (inputsType_) scope->types.emplace_back("inputs", inputsType_);
+  if (secretsType_) scope->types.emplace_back("secrets", secretsType_);
+  if (githubType_) scope->types.emplace_back("github", githubType_);
+  if (varsType_) scope->types.emplace_back("vars", varsType_);
+  for (const auto& in : callInputs_) {
+    if (at < in.begin || in.end < at) continue;
+    scope->inputs = in.before;
+    scope->types.front().second = in.type;
+    return;
+  }
   for (const auto& job : jobs_) {
     if (at < job.begin || job.end < at) continue;
     scope->needs = job.needs;
     scope->matrix = job.matrix;
+    if (job.needsType) scope->types.emplace_back("needs", job.needsType);
+    if (job.matrixType) scope->types.emplace_back("matrix", job.matrixType);
     // Inside a step: the steps before it (a step cannot read its own
     // outputs). Elsewhere in the job (outputs, environment url): all of them.
     size_t limit = job.steps.size();
@@ -176,6 +465,8 @@ void JobScopes::fill(Position at, expr::Scope* scope) const {
     for (size_t i = 0; i < limit; ++i)
       if (!job.steps[i].id.empty()) before.push_back(job.steps[i].id);
     scope->steps = before;
+    scope->types.emplace_back("steps",
+                              limit < job.steps.size() ? job.steps[limit].steps : job.stepsAll);
     return;
   }
 }
@@ -192,10 +483,13 @@ void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,
   if (jobs) jobs->fill(n.where.begin, &scope);
   // Reusable workflows can define more than the caller sees; composite actions
   // have no job around them: leave what is unknown unchecked.
-  if (isCondition)
+  if (isCondition) {
     expr::checkIf(n, scope, cx.diags);
-  else
-    expr::checkScalar(n, scope, cx.diags);
+    return;
+  }
+  expr::TypePtr whole;
+  expr::checkScalar(n, scope, cx.diags, &whole);
+  if (whole && jobs) jobs->checkWhole(n.where.begin, *whole, n, cx.diags);
 }
 
 }  // namespace galley::lint

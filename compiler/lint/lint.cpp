@@ -114,6 +114,15 @@ void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
   }
 }
 
+// The configuration variables to check vars.NAME against: .galley.yml's,
+// else those of the repository's actionlint configuration.
+std::optional<std::vector<std::string>> configVariables(const LintOptions& options, Repo* repo) {
+  if (options.config.configVariables || !repo) return options.config.configVariables;
+  for (const char* path : {".github/actionlint.yaml", ".github/actionlint.yml"})
+    if (const SourceFile* f = repo->read(path)) return actionlintConfigVariables(*f);
+  return std::nullopt;
+}
+
 bool hasLoadErrors(const Diagnostics& d) {
   for (const auto& x : d.all())
     if (x.severity == Severity::Error && x.rule != "duplicate-key") return true;
@@ -157,7 +166,7 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       const yaml::Node& root = docs.empty() ? empty : docs.front();
       CheckContext cx{file, repo, options, found};
       std::optional<JobScopes> jobs;
-      if (kind == FileKind::Workflow) jobs.emplace(root);
+      if (kind == FileKind::Workflow) jobs.emplace(root, repo, configVariables(options, repo));
       ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def) {
         checkExpressions(n, def, jobs ? &*jobs : nullptr, cx);
       };

@@ -30,6 +30,40 @@ const std::string* untrusted(std::string_view path) {
   return nullptr;
 }
 
+// The untrusted paths a `*` filter reads: github.event.*.body reads
+// github.event.issue.body, github.event.comment.body, ... Each segment of
+// the path is the pattern's, or a `*` on either side.
+std::vector<std::string> filteredUntrusted(std::string_view path) {
+  std::vector<std::string> out;
+  if (path.find(".*") == std::string_view::npos) return out;
+  auto split = [](std::string_view s) {
+    std::vector<std::string_view> parts;
+    for (size_t b = 0;;) {
+      size_t e = s.find('.', b);
+      parts.push_back(s.substr(b, e == std::string_view::npos ? e : e - b));
+      if (e == std::string_view::npos) return parts;
+      b = e + 1;
+    }
+  };
+  std::vector<std::string_view> q = split(path);
+  for (const auto& p : untrustedPaths()) {
+    std::vector<std::string_view> ps = split(p);
+    if (ps.size() != q.size()) continue;
+    bool match = true;
+    for (size_t i = 0; i < ps.size() && match; ++i)
+      match = ps[i] == q[i] || (ps[i] == "*" && q[i] != "[]") || q[i] == "*";
+    if (match) out.push_back(p);
+  }
+  return out;
+}
+
+// A path for messages: a computed index as [...].
+std::string shown(std::string path) {
+  for (size_t i; (i = path.find(".[]")) != std::string::npos;)
+    path.replace(i, 3, "[...]");
+  return path;
+}
+
 // The first untrusted path an expression-bearing scalar reads, or "".
 std::string firstUntrusted(const yaml::Node* n) {
   if (!n || !n->isScalar()) return {};
@@ -207,8 +241,14 @@ class SecurityChecker {
       size_t base = span.begin + 3;
       for (const auto& cp : contextPaths(span.inner)) {
         std::string why;
+        std::vector<std::string> filtered;
         if (untrusted(cp.path)) {
-          why = "'" + cp.path + "' is controlled by whoever triggers the workflow";
+          why = "'" + shown(cp.path) + "' is controlled by whoever triggers the workflow";
+        } else if (filtered = filteredUntrusted(cp.path); !filtered.empty()) {
+          why = "the filter '" + cp.path + "' reads ";
+          for (size_t i = 0; i < filtered.size(); ++i)
+            why += (i ? ", '" : "'") + filtered[i] + "'";
+          why += ", controlled by whoever triggers the workflow";
         } else if (cp.path.rfind("env.", 0) == 0) {
           auto it = env.find(cp.path.substr(4));
           if (it != env.end()) why = "'" + cp.path + "' holds '" + it->second + "'";

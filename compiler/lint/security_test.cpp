@@ -126,3 +126,31 @@ TEST_CASE("lint shellcheck: findings map back into the run block") {
 }
 
 }  // namespace galley::lint
+
+namespace galley::lint {
+
+TEST_CASE("lint security: untrusted data inside a computed index is found, each at its chain") {
+  std::string wf = std::string("on: issues\npermissions: {}\n") + kJob +
+                   "      - run: echo ${{ github.event.pages[github.event.issue.title].x }} "
+                   "${{ github.event.commits[0].message }}\n";
+  CHECK(findings(wf, "template-injection") ==
+        "ci.yml:7:42: error: untrusted data is expanded into a script: "
+        "'github.event.issue.title' is controlled by whoever triggers the workflow "
+        "[template-injection]\n"
+        "ci.yml:7:77: error: untrusted data is expanded into a script: "
+        "'github.event.commits.0.message' is controlled by whoever triggers the workflow "
+        "[template-injection]\n");
+}
+
+TEST_CASE("lint security: an object filter that reads untrusted properties is reported") {
+  std::string wf = std::string("on: issues\npermissions: {}\n") + kJob +
+                   "      - run: echo '${{ toJSON(github.event.*.title) }}'\n"
+                   "      - run: echo '${{ toJSON(github.event.*[github.run_id]) }}'\n";
+  CHECK(findings(wf, "template-injection") ==
+        "ci.yml:7:31: error: untrusted data is expanded into a script: the filter "
+        "'github.event.*.title' reads 'github.event.issue.title', "
+        "'github.event.pull_request.title', 'github.event.discussion.title', controlled by "
+        "whoever triggers the workflow [template-injection]\n");
+}
+
+}  // namespace galley::lint

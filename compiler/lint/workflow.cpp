@@ -751,6 +751,8 @@ class WorkflowChecker {
       for (const auto& spec : data["outdated"]["actions"])
         p.outdated.insert(spec.get<std::string>());
       for (const auto& [major, a] : data["actions"].items()) {
+        // Known for its outputs only: it takes inputs it does not declare.
+        if (!a.contains("inputs")) continue;
         ActionInputs& in = p.inputs[major];
         in.known = true;
         for (const auto& i : a["inputs"]) {
@@ -954,9 +956,75 @@ class WorkflowChecker {
         return;
       }
     checkCallArgs(job, uses, call ? call->find("inputs") : nullptr, job.find("with"), "input");
+    checkCallInputTypes(uses, call ? call->find("inputs") : nullptr, job.find("with"));
     const yaml::Node* secrets = job.find("secrets");
     if (secrets && secrets->isScalar() && secrets->value == "inherit") return;
     checkCallArgs(job, uses, call ? call->find("secrets") : nullptr, secrets, "secret");
+  }
+
+  // with: values against the types the reusable workflow declares for its
+  // inputs. Any value reads as a boolean; a number input takes only
+  // numbers, a string input strings and numbers (actionlint's rules).
+  void checkCallInputTypes(const yaml::Node& uses, const yaml::Node* decl, const yaml::Node* with) {
+    if (!decl || !decl->isMapping() || !with || !with->isMapping()) return;
+    for (const auto& e : with->entries) {
+      const yaml::Node* input = nullptr;
+      std::string name;
+      for (const auto& d : decl->entries)
+        if (lowerCase(d.key.value) == lowerCase(e.key.value)) input = &d.value, name = d.key.value;
+      const yaml::Node* t = input && input->isMapping() ? input->find("type") : nullptr;
+      if (!t || !t->isScalar() || (t->value != "string" && t->value != "number")) continue;
+      // `key:` with nothing passes an empty string, `key: null` null; the
+      // YAML model has one null for both, so the text after the key tells.
+      bool empty = e.value.isNull() && nothingAfter(e.key);
+      expr::TypePtr given = empty ? expr::types::string() : withValueType(e.value);
+      Location at = e.value.where;
+      if (empty) {
+        at.begin = {e.key.where.end.line, e.key.where.end.column + 1};
+        at.end = at.begin;
+      }
+      expr::TypeKind k = given->kind;
+      bool ok = k == expr::TypeKind::Any || k == expr::TypeKind::Number ||
+                (t->value == "string" && k == expr::TypeKind::String);
+      if (ok) continue;
+      diags().error(at, "expression",
+                    "input '" + name + "' of reusable workflow '" + uses.value + "' is a " +
+                        t->value + ", but this value is " + expr::types::toString(*given));
+    }
+  }
+
+  // Whether a mapping key is followed by its colon and nothing else on the
+  // line (a value written on the next line is a block, not null).
+  static bool nothingAfter(const yaml::Node& key) {
+    if (!key.where.file) return false;
+    std::string_view text = key.where.file->text();
+    size_t i = text.find(':', key.offset);
+    if (i == std::string_view::npos) return false;
+    i = text.find_first_not_of(" \t", i + 1);
+    return i == std::string_view::npos || text[i] == '\n' || text[i] == '\r' || text[i] == '#';
+  }
+
+  // The type of a with: value as GitHub passes it: a YAML null, bool or
+  // number written plainly, the type of one whole ${{ }}, else a string.
+  static expr::TypePtr withValueType(const yaml::Node& v) {
+    namespace types = expr::types;
+    if (v.isNull()) return types::null();
+    if (!v.isScalar()) return types::any();
+    std::string_view s = v.value;
+    size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+    if (b != std::string_view::npos && s.substr(b, 3) == "${{" && s.substr(e - 1, 2) == "}}" &&
+        s.find("${{", b + 3) == std::string_view::npos) {
+      static const expr::Scope scope = [] {
+        expr::Scope sc;
+        sc.contexts = {"github", "env",   "vars",   "secrets",  "inputs", "matrix",
+                       "steps",  "needs", "runner", "strategy", "job"};
+        return sc;
+      }();
+      return expr::typeOf(s.substr(b + 3, e - 1 - (b + 3)), scope);
+    }
+    if (v.isPlain() && v.asBool()) return types::boolean();
+    if (v.isPlain() && v.asNumber()) return types::number();
+    return types::string();
   }
 
   void checkCallArgs(const yaml::Node& job, const yaml::Node& uses, const yaml::Node* decl,
