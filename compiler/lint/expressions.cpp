@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -417,11 +418,16 @@ void JobScopes::checkWhole(Position at, const expr::Type& type, const yaml::Node
     std::string t = types::toString(type);
     size_t b = node.value.find("${{");
     Location where = expr::ScalarMap(node).location(b == std::string::npos ? 0 : b, 3);
+    // runs-on also takes a {group, labels} mapping.
+    bool group = k == TypeKind::Object &&
+                 std::all_of(type.props.begin(), type.props.end(), [](const auto& p) {
+                   return p.first == "group" || p.first == "labels";
+                 });
     if (w.want == Want::RunsOn && k != TypeKind::Any && k != TypeKind::String &&
-        k != TypeKind::Array)
+        k != TypeKind::Array && !group)
       diags.error(where, "expression",
-                  "'runs-on' takes a label, an array of labels or a group, but this expression "
-                  "is of type " +
+                  "'runs-on' takes a label, an array of labels or a {group, labels} mapping, "
+                  "but this expression is of type " +
                       t);
     if (w.want == Want::Env && k != TypeKind::Any && k != TypeKind::Object)
       diags.error(where, "expression",

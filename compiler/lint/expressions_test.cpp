@@ -39,8 +39,8 @@ TEST_CASE("typed scopes: matrix values are typed from their rows and include") {
             "          - null: ${{ fromJSON('null') }}\n"
             "    steps:\n"
             "      - run: echo ${{ matrix.n.foo }} ${{ matrix.null }} ${{ matrix.x.bar }}\n") ==
-        "ci.yml:4:14: error: 'runs-on' takes a label, an array of labels or a group, but this "
-        "expression is of type {foo: string} [expression]\n"
+        "ci.yml:4:14: error: 'runs-on' takes a label, an array of labels or a {group, labels} "
+        "mapping, but this expression is of type {foo: string} [expression]\n"
         "ci.yml:12:23: error: property 'foo' is read from a value of type number, which has no "
         "properties [expression]\n"
         "ci.yml:12:39: error: a value of type null should not be evaluated in a template: ${{ }} "
@@ -182,6 +182,16 @@ TEST_CASE("typed scopes: vars names only the configured configuration variables"
   REQUIRE(loadConfig(*sources.add(".galley.yml", "lint:\n  config-variables: [foo, bar]\n"),
                      &options.config, cd));
   CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: [FOO]\n"}}, options) == "");
+}
+
+}  // namespace galley::lint
+
+namespace galley::lint {
+
+TEST_CASE("typed scopes: runs-on takes a {group, labels} mapping from an expression") {
+  CHECK(expressions("on: push\njobs:\n  t:\n    runs-on: ${{ matrix.r }}\n    strategy:\n"
+                    "      matrix:\n        r: [{group: big, labels: [linux]}]\n"
+                    "    steps:\n      - run: echo\n") == "");
 }
 
 }  // namespace galley::lint
