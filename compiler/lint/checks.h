@@ -111,6 +111,12 @@ class JobScopes {
 void checkExpressions(const yaml::Node& scalar, const SchemaDefinition* contextDef,
                       const JobScopes* jobs, CheckContext& cx);
 
+// actionlint's configuration for a workflow (.github/actionlint.yaml or .yml
+// beside .github/workflows/), so a repository set up for actionlint needs no
+// second list of runner labels or variables; nullptr when there is none.
+// (lint.cpp)
+const SourceFile* actionlintConfig(const SourceFile& workflow, Repo* repo);
+
 // Shared helpers (workflow.cpp).
 bool hasExpression(std::string_view s);
 std::string lowerCase(std::string_view s);

@@ -12,12 +12,13 @@ namespace {
 // given other files in the repository.
 std::string expressions(const std::string& text,
                         std::vector<std::pair<std::string, std::string>> files = {},
-                        const LintOptions& options = {}) {
+                        const LintOptions& options = {}, const std::string& path = "ci.yml") {
   Sources sources;
   MemoryRepo repo(sources);
-  for (auto& [path, body] : files)
-    repo.add(path, body);
-  const SourceFile* f = sources.add("ci.yml", text);
+  for (auto& [name, body] : files)
+    repo.add(name, body);
+  // A workflow inside the repository sees its configuration (actionlint.yaml).
+  const SourceFile* f = path == "ci.yml" ? sources.add(path, text) : repo.add(path, text);
   Diagnostics all, shown;
   lintFile(*f, FileKind::Workflow, &repo, options, all);
   for (auto& d : all.all())
@@ -170,18 +171,20 @@ TEST_CASE("typed scopes: vars names only the configured configuration variables"
   std::string wf =
       "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
       "      - run: echo ${{ vars.foo }} ${{ vars.BAR }}\n";
-  CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: [FOO]\n"}}) ==
-        "ci.yml:6:39: error: configuration variable 'BAR' is not one the configuration lists "
-        "(config-variables) [expression]\n");
-  CHECK(expressions(wf) == "");
-  CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: null\n"}}) == "");
+  const std::string at = ".github/workflows/ci.yml";
+  CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: [FOO]\n"}}, {}, at) ==
+        ".github/workflows/ci.yml:6:39: error: configuration variable 'BAR' is not one the "
+        "configuration lists (config-variables) [expression]\n");
+  CHECK(expressions(wf, {}, {}, at) == "");
+  CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: null\n"}}, {}, at) == "");
   // .galley.yml's list wins over actionlint's.
   Sources sources;
   LintOptions options;
   Diagnostics cd;
   REQUIRE(loadConfig(*sources.add(".galley.yml", "lint:\n  config-variables: [foo, bar]\n"),
                      &options.config, cd));
-  CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: [FOO]\n"}}, options) == "");
+  CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: [FOO]\n"}}, options, at) ==
+        "");
 }
 
 }  // namespace galley::lint

@@ -57,6 +57,19 @@ const SourceFile* MemoryRepo::read(const std::string& relPath) {
   return it == files_.end() ? nullptr : it->second;
 }
 
+const SourceFile* actionlintConfig(const SourceFile& workflow, Repo* repo) {
+  std::string rel = repo ? repo->relativePath(workflow) : "";
+  size_t slash = rel.rfind('/');
+  if (slash == std::string::npos) return nullptr;
+  std::string dir = rel.substr(0, slash);
+  size_t up = dir.rfind('/');
+  if (dir.substr(up == std::string::npos ? 0 : up + 1) != "workflows") return nullptr;
+  std::string base = up == std::string::npos ? "" : dir.substr(0, up + 1);
+  for (const char* name : {"actionlint.yaml", "actionlint.yml"})
+    if (const SourceFile* f = repo->read(base + name)) return f;
+  return nullptr;
+}
+
 FileKind kindOf(std::string_view path) {
   size_t slash = path.find_last_of('/');
   std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -116,10 +129,10 @@ void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
 
 // The configuration variables to check vars.NAME against: .galley.yml's,
 // else those of the repository's actionlint configuration.
-std::optional<std::vector<std::string>> configVariables(const LintOptions& options, Repo* repo) {
-  if (options.config.configVariables || !repo) return options.config.configVariables;
-  for (const char* path : {".github/actionlint.yaml", ".github/actionlint.yml"})
-    if (const SourceFile* f = repo->read(path)) return actionlintConfigVariables(*f);
+std::optional<std::vector<std::string>> configVariables(const SourceFile& file,
+                                                        const LintOptions& options, Repo* repo) {
+  if (options.config.configVariables) return options.config.configVariables;
+  if (const SourceFile* f = actionlintConfig(file, repo)) return actionlintConfigVariables(*f);
   return std::nullopt;
 }
 
@@ -166,7 +179,8 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       const yaml::Node& root = docs.empty() ? empty : docs.front();
       CheckContext cx{file, repo, options, found};
       std::optional<JobScopes> jobs;
-      if (kind == FileKind::Workflow) jobs.emplace(root, repo, configVariables(options, repo));
+      if (kind == FileKind::Workflow)
+        jobs.emplace(root, repo, configVariables(file, options, repo));
       ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def) {
         checkExpressions(n, def, jobs ? &*jobs : nullptr, cx);
       };

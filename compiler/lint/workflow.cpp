@@ -453,23 +453,12 @@ class WorkflowChecker {
     return false;
   }
 
-  // Custom labels from actionlint's configuration beside the workflows
-  // directory (.github/actionlint.yaml), read once per workflow.
+  // Custom labels from actionlint's configuration, read once per workflow.
   const std::vector<std::string>& actionlintLabels() {
     if (actionlintLabels_) return *actionlintLabels_;
     actionlintLabels_.emplace();
-    std::string rel = cx_.repo ? cx_.repo->relativePath(cx_.file) : "";
-    size_t slash = rel.rfind('/');
-    if (slash == std::string::npos) return *actionlintLabels_;
-    std::string dir = rel.substr(0, slash);
-    size_t up = dir.rfind('/');
-    if (dir.substr(up == std::string::npos ? 0 : up + 1) != "workflows") return *actionlintLabels_;
-    std::string base = up == std::string::npos ? "" : dir.substr(0, up + 1);
-    for (const char* name : {"actionlint.yaml", "actionlint.yml"})
-      if (const SourceFile* f = cx_.repo->read(base + name)) {
-        *actionlintLabels_ = actionlintRunnerLabels(*f);
-        break;
-      }
+    if (const SourceFile* f = actionlintConfig(cx_.file, cx_.repo))
+      *actionlintLabels_ = actionlintRunnerLabels(*f);
     return *actionlintLabels_;
   }
 
