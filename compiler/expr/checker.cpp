@@ -216,7 +216,8 @@ class Checker {
     check(scope_.steps, "steps", "step '" + name + "' is not defined before this point");
     check(scope_.needs, "needs", "job '" + name + "' is not in this job's needs");
     check(scope_.matrix, "matrix", "the matrix has no key '" + name + "'");
-    check(scope_.inputs, "inputs", "input '" + name + "' is not defined by the workflow");
+    check(scope_.inputs, "inputs",
+          "input '" + name + "' is not defined by the " + std::string(scope_.inputsOwner));
   }
 
   // needs.<job>.outputs.<name>, jobs.<job>.outputs.<name>: an output the

@@ -30,9 +30,11 @@ struct Scope {
   std::optional<std::vector<std::string>> needs;
   // Keys the matrix defines; nullopt when the matrix is dynamic or unknown.
   std::optional<std::vector<std::string>> matrix;
-  // Inputs the workflow defines (workflow_dispatch, workflow_call); nullopt
-  // when unknown.
+  // Inputs the workflow defines (workflow_dispatch, workflow_call), or the
+  // action; nullopt when unknown.
   std::optional<std::vector<std::string>> inputs;
+  // What defines the inputs, for messages: "workflow" or "action".
+  std::string_view inputsOwner = "workflow";
   // Inputs github.event.inputs has (workflow_dispatch's); nullopt when
   // unknown or the workflow has no workflow_dispatch.
   std::optional<std::vector<std::string>> eventInputs;

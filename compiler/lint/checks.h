@@ -56,8 +56,11 @@ class JobScopes {
   // repo (may be nullptr) is where local actions and reusable workflows are
   // read from, for their outputs.
   // configVariables, when given, are all that vars.<name> may name.
-  JobScopes(const yaml::Node& workflowRoot, Repo* repo,
-            const std::optional<std::vector<std::string>>& configVariables = std::nullopt);
+  // For an action (kind Action), its inputs and a composite action's steps
+  // are what inputs.<name> and steps.<id> may name.
+  JobScopes(const yaml::Node& root, Repo* repo,
+            const std::optional<std::vector<std::string>>& configVariables = std::nullopt,
+            FileKind kind = FileKind::Workflow);
   // Fills scope's inputs, and its steps, needs and matrix for a scalar at
   // `at`; leaves those unknown (unchecked) outside any job.
   void fill(Position at, expr::Scope* scope) const;
@@ -96,9 +99,12 @@ class JobScopes {
   expr::TypePtr valueType(const yaml::Node& n) const;
   expr::TypePtr stepOutputs(const yaml::Node& step) const;
   void readInputs(const yaml::Node& root);
+  void readAction(const yaml::Node& root);
+  void readSteps(const yaml::Node& owner, Job& job) const;
   void readOutputs(const std::string& id, const yaml::Node& job);
   void readWholes(const yaml::Node& root);
   Repo* repo_;
+  bool action_ = false;
   expr::Scope global_;  // for the types of literal matrix values
   std::vector<Job> jobs_;
   std::vector<Input> callInputs_;

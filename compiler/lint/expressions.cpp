@@ -110,7 +110,7 @@ TypePtr inputType(const yaml::Node& input, bool dispatch) {
 }  // namespace
 
 JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
-                     const std::optional<std::vector<std::string>>& configVariables)
+                     const std::optional<std::vector<std::string>>& configVariables, FileKind kind)
     : repo_(repo) {
   if (configVariables) {
     std::vector<std::pair<std::string, TypePtr>> vars;
@@ -120,6 +120,11 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
   }
   global_.contexts = {"github", "env",   "vars",   "secrets",  "inputs", "matrix",
                       "steps",  "needs", "runner", "strategy", "job",    "jobs"};
+  if (kind == FileKind::Action) {
+    action_ = true;
+    readAction(root);
+    return;
+  }
   readInputs(root);
   readWholes(root);
   const yaml::Node* jobs = root.find("jobs");
@@ -167,22 +172,48 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
     }
     job.matrix = matrixKeys(e.value);
     if (job.matrix) job.matrixType = matrixType(e.value);
-    std::vector<std::pair<std::string, TypePtr>> seen;
-    TypePtr steps = types::objectOf({});
-    for (const yaml::Node* step : stepsOf(e.value)) {
-      const yaml::Node* id = step->find("id");
-      std::string name = id && id->isScalar() ? id->value : "";
-      job.steps.push_back({step->where.begin, step->where.end, name, steps});
-      if (name.empty() || hasExpression(name)) continue;
-      TypePtr outputs = stepOutputs(*step);
-      seen.emplace_back(name, types::objectOf({{"conclusion", types::string()},
-                                               {"outcome", types::string()},
-                                               {"outputs", outputs}}));
-      steps = types::objectOf(seen);
-    }
-    job.stepsAll = steps;
+    readSteps(e.value, job);
     jobs_.push_back(std::move(job));
   }
+}
+
+// The steps of a job or of a composite action's runs:, each seeing the ids
+// of the steps before it.
+void JobScopes::readSteps(const yaml::Node& owner, Job& job) const {
+  std::vector<std::pair<std::string, TypePtr>> seen;
+  TypePtr steps = types::objectOf({});
+  for (const yaml::Node* step : stepsOf(owner)) {
+    const yaml::Node* id = step->find("id");
+    std::string name = id && id->isScalar() ? id->value : "";
+    job.steps.push_back({step->where.begin, step->where.end, name, steps});
+    if (name.empty() || hasExpression(name)) continue;
+    TypePtr outputs = stepOutputs(*step);
+    seen.emplace_back(name, types::objectOf({{"conclusion", types::string()},
+                                             {"outcome", types::string()},
+                                             {"outputs", outputs}}));
+    steps = types::objectOf(seen);
+  }
+  job.stepsAll = steps;
+}
+
+// An action's inputs are strings (the runner passes every input as one);
+// a composite action's steps form one job.
+void JobScopes::readAction(const yaml::Node& root) {
+  inputs_.emplace();
+  std::vector<std::pair<std::string, TypePtr>> props;
+  if (const yaml::Node* inputs = root.find("inputs"); inputs && inputs->isMapping())
+    for (const auto& i : inputs->entries) {
+      inputs_->push_back(i.key.value);
+      props.emplace_back(i.key.value, types::string());
+    }
+  inputsType_ = types::objectOf(std::move(props));
+  const yaml::Node* runs = root.find("runs");
+  if (!runs || !runs->isMapping()) return;
+  Job job;
+  job.begin = runs->where.begin;
+  job.end = runs->where.end;
+  readSteps(*runs, job);
+  jobs_.push_back(std::move(job));
 }
 
 // The outputs a step's action declares (a local action's action.yml, a
@@ -445,6 +476,7 @@ void JobScopes::checkWhole(Position at, const expr::Type& type, const yaml::Node
 void JobScopes::fill(Position at, expr::Scope* scope) const {
   scope->jobOutputs = outputs_;
   scope->inputs = inputs_;
+  if (action_) scope->inputsOwner = "action";
   scope->eventInputs = eventInputs_;
   if (inputsType_) scope->types.emplace_back("inputs", inputsType_);
   if (secretsType_) scope->types.emplace_back("secrets", secretsType_);

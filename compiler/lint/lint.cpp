@@ -179,8 +179,7 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       const yaml::Node& root = docs.empty() ? empty : docs.front();
       CheckContext cx{file, repo, options, found};
       std::optional<JobScopes> jobs;
-      if (kind == FileKind::Workflow)
-        jobs.emplace(root, repo, configVariables(file, options, repo));
+      jobs.emplace(root, repo, configVariables(file, options, repo), kind);
       ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def) {
         checkExpressions(n, def, jobs ? &*jobs : nullptr, cx);
       };

@@ -445,30 +445,40 @@ TEST_CASE("lint: a local action's problems are reported once, YAML 1.1 booleans 
 TEST_CASE("lint: a composite action's steps are checked like a job's") {
   Sources sources;
   MemoryRepo repo(sources);
-  const SourceFile* f = sources.add("action.yml",
-                                    "name: demo\n"
-                                    "description: d\n"
-                                    "runs:\n"
-                                    "  using: composite\n"
-                                    "  steps:\n"
-                                    "    - run: echo \"${{ github.event.issue.title }}\"\n"
-                                    "      shell: bash\n"
-                                    "    - uses: actions/checkout@v4\n"
-                                    "      with:\n"
-                                    "        fetch-dept: 1\n"
-                                    "    - run: echo '::set-output name=a::b'\n"
-                                    "      shell: bash\n");
+  const SourceFile* f =
+      sources.add("action.yml",
+                  "name: demo\n"
+                  "description: d\n"
+                  "inputs:\n"
+                  "  who: {description: who}\n"
+                  "runs:\n"
+                  "  using: composite\n"
+                  "  steps:\n"
+                  "    - run: echo \"${{ github.event.issue.title }}\"\n"
+                  "      shell: bash\n"
+                  "    - uses: actions/checkout@v4\n"
+                  "      id: co\n"
+                  "      with:\n"
+                  "        fetch-dept: 1\n"
+                  "    - run: echo '::set-output name=a::b'\n"
+                  "      shell: bash\n"
+                  "    - run: echo ${{ inputs.who }} ${{ inputs.whom }}\n"
+                  "      shell: bash\n"
+                  "    - run: echo ${{ steps.co.outputs.ref }} ${{ steps.x.outcome }}\n"
+                  "      shell: bash\n");
   Diagnostics all, shown;
   lintFile(*f, FileKind::Action, &repo, {}, all);
   for (auto& d : all.all())
     if (d.severity != Severity::Note) shown.report(d.severity, d.where, d.rule, d.message, d.hint);
   CHECK(testing::headlines(shown) ==
-        "action.yml:6:22: error: untrusted data is expanded into a script: "
+        "action.yml:8:22: error: untrusted data is expanded into a script: "
         "'github.event.issue.title' is controlled by whoever triggers the workflow "
         "[template-injection]\n"
-        "action.yml:10:9: error: 'actions/checkout@v4' has no input 'fetch-dept' [action-input]\n"
-        "action.yml:11:18: error: workflow command 'set-output' is deprecated and disabled "
-        "[deprecated-command]\n");
+        "action.yml:13:9: error: 'actions/checkout@v4' has no input 'fetch-dept' [action-input]\n"
+        "action.yml:14:18: error: workflow command 'set-output' is deprecated and disabled "
+        "[deprecated-command]\n"
+        "action.yml:16:39: error: input 'whom' is not defined by the action [expression]\n"
+        "action.yml:18:49: error: step 'x' is not defined before this point [expression]\n");
 }
 
 }  // namespace galley::lint
