@@ -267,7 +267,14 @@ size_t explicitIndent(std::string_view t, size_t i) {
 
 }  // namespace
 
-ScalarMap::ScalarMap(const yaml::Node& node) : node_(node) {
+ScalarMap::ScalarMap(const yaml::Node& node) : node_(node) {}
+
+// Replayed on first use: most maps are made in case a finding needs a
+// position, and most scalars have none.
+void ScalarMap::replay() const {
+  if (replayed_) return;
+  replayed_ = true;
+  const yaml::Node& node = node_;
   if (!node.where.file) return;
   std::string_view text = node.where.file->text();
   Replay r(text, node.value.size());
@@ -296,6 +303,7 @@ ScalarMap::ScalarMap(const yaml::Node& node) : node_(node) {
 }
 
 Position ScalarMap::position(size_t offset) const {
+  replay();
   if (!node_.where.file) return {};
   if (!exact_) return node_.where.begin;
   offset = std::min(offset, source_.size() - 1);
@@ -303,6 +311,7 @@ Position ScalarMap::position(size_t offset) const {
 }
 
 Location ScalarMap::location(size_t offset, size_t length) const {
+  replay();
   Location loc{node_.where.file, position(offset), position(offset)};
   if (length > 0 && exact_) {
     size_t last = std::min(offset + length - 1, source_.size() - 1);

@@ -14,8 +14,9 @@ namespace galley::expr {
 
 class ScalarMap {
  public:
-  // Replays node's source text to learn where each value byte came from.
-  // node must be a scalar whose file outlives the map.
+  // Replays node's source text (on first use) to learn where each value
+  // byte came from. node must be a scalar that outlives the map. Not
+  // thread-safe: one map serves one thread.
   explicit ScalarMap(const yaml::Node& node);
 
   // The file position of byte `offset` of the value; offset == value size
@@ -25,12 +26,18 @@ class ScalarMap {
   Location location(size_t offset, size_t length) const;
   // False when the source could not be replayed to the value (a YAML form
   // this mapper does not know); positions then fall back to the node's start.
-  bool exact() const { return exact_; }
+  bool exact() const {
+    replay();
+    return exact_;
+  }
 
  private:
+  void replay() const;
   const yaml::Node& node_;
-  std::vector<uint32_t> source_;  // file offset of each value byte, plus one past the end
-  bool exact_ = false;
+  // Filled on first use.
+  mutable std::vector<uint32_t> source_;  // file offset of each value byte, plus one past the end
+  mutable bool exact_ = false;
+  mutable bool replayed_ = false;
 };
 
 }  // namespace galley::expr

@@ -1,6 +1,7 @@
 // The check stages lintFile chains, one per file pair. Internal to lint/.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,11 @@ class JobScopes {
   // Fills scope's inputs, and its steps, needs and matrix for a scalar at
   // `at`; leaves those unknown (unchecked) outside any job.
   void fill(Position at, expr::Scope* scope) const;
+  // The scope of a scalar at `at` under contextDef, whose contexts and
+  // functions `base` sets. Consecutive scalars of one step and definition
+  // share it: the last one is kept, so a JobScopes serves one thread.
+  const expr::Scope& scopeAt(Position at, const void* contextDef,
+                             const std::function<void(expr::Scope*)>& base) const;
   // What a value that is one whole `${{ }}` at `at` must be, checked
   // against its type: runs-on takes a string or an array, env a mapping, an
   // input's default the input's type.
@@ -98,6 +104,13 @@ class JobScopes {
   expr::TypePtr matrixType(const yaml::Node& job) const;
   expr::TypePtr valueType(const yaml::Node& n) const;
   expr::TypePtr stepOutputs(const yaml::Node& step) const;
+  // Where a position is: which workflow_call input, job and step (-1: none).
+  struct Region {
+    int input = -1, job = -1, step = -1;
+    friend bool operator==(const Region&, const Region&) = default;
+  };
+  Region regionOf(Position at) const;
+  void fill(const Region& r, expr::Scope* scope) const;
   void readInputs(const yaml::Node& root);
   void readAction(const yaml::Node& root);
   void readSteps(const yaml::Node& owner, Job& job) const;
@@ -105,6 +118,12 @@ class JobScopes {
   void readWholes(const yaml::Node& root);
   Repo* repo_;
   bool action_ = false;
+  struct Cached {
+    const void* contextDef = nullptr;
+    Region region;
+    std::optional<expr::Scope> scope;
+  };
+  mutable Cached cached_;
   expr::Scope global_;  // for the types of literal matrix values
   std::vector<Job> jobs_;
   std::vector<Input> callInputs_;

@@ -473,7 +473,42 @@ void JobScopes::checkWhole(Position at, const expr::Type& type, const yaml::Node
   }
 }
 
+JobScopes::Region JobScopes::regionOf(Position at) const {
+  Region r;
+  for (size_t i = 0; i < callInputs_.size(); ++i)
+    if (!(at < callInputs_[i].begin) && !(callInputs_[i].end < at)) {
+      r.input = static_cast<int>(i);
+      return r;
+    }
+  for (size_t j = 0; j < jobs_.size(); ++j) {
+    const Job& job = jobs_[j];
+    if (at < job.begin || job.end < at) continue;
+    r.job = static_cast<int>(j);
+    for (size_t i = 0; i < job.steps.size(); ++i)
+      if (!(at < job.steps[i].begin) && !(job.steps[i].end < at)) r.step = static_cast<int>(i);
+    return r;
+  }
+  return r;
+}
+
 void JobScopes::fill(Position at, expr::Scope* scope) const {
+  fill(regionOf(at), scope);
+}
+
+const expr::Scope& JobScopes::scopeAt(Position at, const void* contextDef,
+                                      const std::function<void(expr::Scope*)>& base) const {
+  Region r = regionOf(at);
+  if (!cached_.scope || cached_.contextDef != contextDef || !(cached_.region == r)) {
+    cached_.scope.emplace();
+    base(&*cached_.scope);
+    fill(r, &*cached_.scope);
+    cached_.contextDef = contextDef;
+    cached_.region = r;
+  }
+  return *cached_.scope;
+}
+
+void JobScopes::fill(const Region& r, expr::Scope* scope) const {
   scope->jobOutputs = outputs_;
   scope->inputs = inputs_;
   if (action_) scope->inputsOwner = "action";
@@ -482,31 +517,27 @@ void JobScopes::fill(Position at, expr::Scope* scope) const {
   if (secretsType_) scope->types.emplace_back("secrets", secretsType_);
   if (githubType_) scope->types.emplace_back("github", githubType_);
   if (varsType_) scope->types.emplace_back("vars", varsType_);
-  for (const auto& in : callInputs_) {
-    if (at < in.begin || in.end < at) continue;
+  if (r.input >= 0) {
+    const Input& in = callInputs_[r.input];
     scope->inputs = in.before;
     scope->types.front().second = in.type;
     return;
   }
-  for (const auto& job : jobs_) {
-    if (at < job.begin || job.end < at) continue;
-    scope->needs = job.needs;
-    scope->matrix = job.matrix;
-    if (job.needsType) scope->types.emplace_back("needs", job.needsType);
-    if (job.matrixType) scope->types.emplace_back("matrix", job.matrixType);
-    // Inside a step: the steps before it (a step cannot read its own
-    // outputs). Elsewhere in the job (outputs, environment url): all of them.
-    size_t limit = job.steps.size();
-    for (size_t i = 0; i < job.steps.size(); ++i)
-      if (!(at < job.steps[i].begin) && !(job.steps[i].end < at)) limit = i;
-    std::vector<std::string> before;
-    for (size_t i = 0; i < limit; ++i)
-      if (!job.steps[i].id.empty()) before.push_back(job.steps[i].id);
-    scope->steps = before;
-    scope->types.emplace_back("steps",
-                              limit < job.steps.size() ? job.steps[limit].steps : job.stepsAll);
-    return;
-  }
+  if (r.job < 0) return;
+  const Job& job = jobs_[r.job];
+  scope->needs = job.needs;
+  scope->matrix = job.matrix;
+  if (job.needsType) scope->types.emplace_back("needs", job.needsType);
+  if (job.matrixType) scope->types.emplace_back("matrix", job.matrixType);
+  // Inside a step: the steps before it (a step cannot read its own
+  // outputs). Elsewhere in the job (outputs, environment url): all of them.
+  size_t limit = r.step >= 0 ? static_cast<size_t>(r.step) : job.steps.size();
+  std::vector<std::string> before;
+  for (size_t i = 0; i < limit; ++i)
+    if (!job.steps[i].id.empty()) before.push_back(job.steps[i].id);
+  scope->steps = before;
+  scope->types.emplace_back("steps",
+                            limit < job.steps.size() ? job.steps[limit].steps : job.stepsAll);
 }
 
 void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,
@@ -515,10 +546,13 @@ void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,
   bool isCondition = isIf(contextDef) && !n.value.empty();
   if (!isCondition && !expr::hasExpression(n.value)) return;
   const Allowed& a = allowedFor(contextDef);
-  expr::Scope scope;
-  scope.contexts = a.contexts;
-  scope.functions = a.functions;
-  if (jobs) jobs->fill(n.where.begin, &scope);
+  auto base = [&a](expr::Scope* s) {
+    s->contexts = a.contexts;
+    s->functions = a.functions;
+  };
+  expr::Scope unscoped;
+  if (!jobs) base(&unscoped);
+  const expr::Scope& scope = jobs ? jobs->scopeAt(n.where.begin, contextDef, base) : unscoped;
   // Reusable workflows can define more than the caller sees; composite actions
   // have no job around them: leave what is unknown unchecked.
   if (isCondition) {
