@@ -1,9 +1,11 @@
 #include "compiler/lint/schema.h"
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 
 #include "compiler/lint/data.h"
 
@@ -419,9 +421,16 @@ class Walker {
       walk(n, first, f);
       return;
     }
-    std::vector<const SchemaDefinition*> fit;
+    // Most one-ofs have a handful of variants: keep those that fit off the
+    // heap unless there are many (the events `on:` may name).
+    std::array<const SchemaDefinition*, 16> fitBuffer;
+    std::vector<const SchemaDefinition*> fitMany;
+    if (fitting > fitBuffer.size()) fitMany.resize(fitting);
+    const SchemaDefinition** out = fitMany.empty() ? fitBuffer.data() : fitMany.data();
+    size_t count = 0;
     for (const auto* v : all)
-      if (fits(n, *v)) fit.push_back(v);
+      if (fits(n, *v)) out[count++] = v;
+    std::span<const SchemaDefinition* const> fit(out, count);
     if (fit.empty()) {
       std::vector<std::string> kinds;
       for (const auto* v : all)
@@ -457,7 +466,7 @@ class Walker {
   // job with steps or a reusable workflow call): the first key that only one
   // shape requires decides.
   void walkMappingVariants(const yaml::Node& n, const SchemaDefinition& d,
-                           const std::vector<const SchemaDefinition*>& fit, const Frame& f) {
+                           std::span<const SchemaDefinition* const> fit, const Frame& f) {
     // A job with `uses:` calls a reusable workflow wherever the key sits, so
     // its `runs-on:` is the stray key. Steps follow actionlint: the last such
     // key decides, so `run:` after `uses:` makes a script step with a stray
@@ -503,7 +512,7 @@ class Walker {
   }
 
   void walkScalarVariants(const yaml::Node& n, const SchemaDefinition& d,
-                          const std::vector<const SchemaDefinition*>& fit, const Frame& f) {
+                          std::span<const SchemaDefinition* const> fit, const Frame& f) {
     std::vector<std::string> allowed;
     for (const auto* v : fit) {
       Diagnostics scratch;
