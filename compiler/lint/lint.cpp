@@ -266,19 +266,24 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
     byDirectory.emplace(std::string(dir), r.get());
     return r.get();
   };
-  std::vector<Diagnostics> sinks(threads);
+  // One sink per file, each sorted by position as lintFile leaves it, so the
+  // result is those sinks in path order: no sort of every finding at the end.
+  std::vector<Diagnostics> perFile(paths.size());
+  Diagnostics unreadable;
+  std::mutex unreadableMu;
   std::atomic<size_t> next{0};
-  auto work = [&](unsigned t) {
+  auto work = [&](unsigned) {
     for (size_t i; (i = next++) < paths.size();) {
       const std::string& path = paths[i];
       if (options.config.ignores(path)) continue;
       std::string err;
       const SourceFile* f = sources.read(path, &err);
       if (!f) {
-        sinks[t].error({}, "io", err);
+        std::lock_guard<std::mutex> lock(unreadableMu);
+        unreadable.error({}, "io", err);
         continue;
       }
-      lintFile(*f, kindOf(path), repoFor(path), options, sinks[t]);
+      lintFile(*f, kindOf(path), repoFor(path), options, perFile[i]);
     }
   };
   std::vector<std::thread> pool;
@@ -287,10 +292,15 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   work(0);
   for (auto& th : pool)
     th.join();
+  std::vector<size_t> order(paths.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return paths[a] < paths[b]; });
   Diagnostics all;
-  for (auto& s : sinks)
-    all.append(std::move(s));
-  all.sort();
+  all.append(std::move(unreadable));
+  for (size_t i : order)
+    all.append(std::move(perFile[i]));
   return all;
 }
 
