@@ -1,5 +1,8 @@
 #include "compiler/expr/checker.h"
 
+#include <memory>
+#include <unordered_map>
+
 #include "compiler/expr/parser.h"
 #include "compiler/expr/scalar_map.h"
 #include "compiler/expr/template.h"
@@ -474,21 +477,35 @@ class Checker {
 
 // Parses and checks one expression; returns its type, or nullptr when it
 // has a problem (reported into diags).
+// The parse of an expression under a set of functions. Workflows repeat
+// their expressions (`matrix.os`, `secrets.GITHUB_TOKEN`), so each thread
+// keeps the trees it parsed without error; the checker only reads them.
+const Expression* parsed(std::string_view text, const ParseOptions& options, ExprError* err) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<Expression>> cache;
+  std::string key(text);
+  key.append(reinterpret_cast<const char*>(&options.functions), sizeof(options.functions));
+  if (auto it = cache.find(key); it != cache.end()) return it->second.get();
+  auto expr = std::make_unique<Expression>();
+  if (!parse(text, options, expr.get(), err)) return nullptr;
+  if (cache.size() >= 4096) cache.clear();
+  return cache.emplace(std::move(key), std::move(expr)).first->second.get();
+}
+
 TypePtr checkText(std::string_view text, const LocationOf& where, const Scope& scope,
                   Diagnostics& diags) {
   ParseOptions options;
   options.permissive = true;
   options.functions = scope.functions;
-  Expression expr;
   ExprError err;
-  if (!parse(text, options, &expr, &err)) {
+  const Expression* expr = parsed(text, options, &err);
+  if (!expr) {
     diags.error(where(err.offset, std::max<uint32_t>(err.length, 1)), kRule,
                 shortMessage(err.message));
     return nullptr;
   }
-  if (!expr.root) return types::null();
+  if (!expr->root) return types::null();
   Checker c(where, scope, diags);
-  TypePtr t = c.walk(*expr.root).type;
+  TypePtr t = c.walk(*expr->root).type;
   return c.found == 0 ? t : nullptr;
 }
 
