@@ -29,14 +29,22 @@ const SourceFile* DiskRepo::read(const std::string& relPath) {
   return f;
 }
 
-std::string DiskRepo::relativePath(const SourceFile& file) {
+DiskRepo::DiskRepo(std::string root, Sources& sources) : root_(std::move(root)), sources_(sources) {
   std::error_code ec;
-  fs::path rel = fs::absolute(file.path(), ec)
-                     .lexically_normal()
-                     .lexically_relative(fs::absolute(root_, ec).lexically_normal());
-  std::string s = rel.generic_string();
-  if (ec || s.empty() || s == "." || s.rfind("..", 0) == 0) return "";
-  return s;
+  cwd_ = fs::current_path(ec).generic_string();
+  absRoot_ = fs::absolute(root_, ec).lexically_normal().generic_string();
+  while (absRoot_.size() > 1 && absRoot_.back() == '/')
+    absRoot_.pop_back();
+}
+
+std::string DiskRepo::relativePath(const SourceFile& file) {
+  const std::string& p = file.path();
+  fs::path abs = p.rfind('/', 0) == 0 ? fs::path(p) : fs::path(cwd_) / p;
+  std::string s = abs.lexically_normal().generic_string();
+  if (s.size() <= absRoot_.size() + 1 || s.compare(0, absRoot_.size(), absRoot_) != 0 ||
+      s[absRoot_.size()] != '/')
+    return "";
+  return s.substr(absRoot_.size() + 1);
 }
 
 const SourceFile* MemoryRepo::add(const std::string& relPath, std::string text) {

@@ -37,13 +37,14 @@ class Repo {
 // A repository on disk, read through a shared Sources; caches each path.
 class DiskRepo : public Repo {
  public:
-  DiskRepo(std::string root, Sources& sources) : root_(std::move(root)), sources_(sources) {}
+  DiskRepo(std::string root, Sources& sources);
   const SourceFile* read(const std::string& relPath) override;
   std::string relativePath(const SourceFile& file) override;
   const std::string& root() const { return root_; }
 
  private:
   std::string root_;
+  std::string cwd_, absRoot_;  // absolute and normalised, read once
   Sources& sources_;
   std::mutex mu_;
   std::map<std::string, const SourceFile*> cache_;
