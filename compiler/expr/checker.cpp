@@ -211,16 +211,19 @@ class Checker {
     // reaches the offending name.
     size_t nameEnd = (n.property ? n.nameOffset : key->offset + 1) + name.size();
     size_t offset = base->nameOffset;
+    // The message is built only for a name that is missing.
     auto check = [&](const std::optional<std::vector<std::string>>& known, const char* ctx,
-                     std::string message) {
+                     const auto& message) {
       if (!equalsIgnoreCase(base->name, ctx) || !known || contains(*known, name)) return;
-      report(offset, nameEnd - offset, std::move(message), didYouMean(name, *known));
+      report(offset, nameEnd - offset, message(), didYouMean(name, *known));
     };
-    check(scope_.steps, "steps", "step '" + name + "' is not defined before this point");
-    check(scope_.needs, "needs", "job '" + name + "' is not in this job's needs");
-    check(scope_.matrix, "matrix", "the matrix has no key '" + name + "'");
-    check(scope_.inputs, "inputs",
-          "input '" + name + "' is not defined by the " + std::string(scope_.inputsOwner));
+    check(scope_.steps, "steps",
+          [&] { return "step '" + name + "' is not defined before this point"; });
+    check(scope_.needs, "needs", [&] { return "job '" + name + "' is not in this job's needs"; });
+    check(scope_.matrix, "matrix", [&] { return "the matrix has no key '" + name + "'"; });
+    check(scope_.inputs, "inputs", [&] {
+      return "input '" + name + "' is not defined by the " + std::string(scope_.inputsOwner);
+    });
   }
 
   // needs.<job>.outputs.<name>, jobs.<job>.outputs.<name>: an output the
