@@ -485,13 +485,14 @@ class Checker {
 // keeps the trees it parsed without error; the checker only reads them.
 const Expression* parsed(std::string_view text, const ParseOptions& options, ExprError* err) {
   thread_local std::unordered_map<std::string, std::unique_ptr<Expression>> cache;
-  std::string key(text);
+  thread_local std::string key;  // reused, so a lookup allocates nothing
+  key.assign(text);
   key.append(reinterpret_cast<const char*>(&options.functions), sizeof(options.functions));
   if (auto it = cache.find(key); it != cache.end()) return it->second.get();
   auto expr = std::make_unique<Expression>();
   if (!parse(text, options, expr.get(), err)) return nullptr;
   if (cache.size() >= 4096) cache.clear();
-  return cache.emplace(std::move(key), std::move(expr)).first->second.get();
+  return cache.emplace(key, std::move(expr)).first->second.get();
 }
 
 TypePtr checkText(std::string_view text, const LocationOf& where, const Scope& scope,
