@@ -66,8 +66,8 @@ class JobScopes {
   // `at`; leaves those unknown (unchecked) outside any job.
   void fill(Position at, expr::Scope* scope) const;
   // The scope of a scalar at `at` under contextDef, whose contexts and
-  // functions `base` sets. Consecutive scalars of one step and definition
-  // share it: the last one is kept, so a JobScopes serves one thread.
+  // functions `base` sets. Consecutive scalars of one step share what the
+  // step gives it: the last scope is kept, so a JobScopes serves one thread.
   const expr::Scope& scopeAt(Position at, const void* contextDef,
                              const std::function<void(expr::Scope*)>& base) const;
   // What a value that is one whole `${{ }}` at `at` must be, checked

@@ -498,13 +498,15 @@ void JobScopes::fill(Position at, expr::Scope* scope) const {
 const expr::Scope& JobScopes::scopeAt(Position at, const void* contextDef,
                                       const std::function<void(expr::Scope*)>& base) const {
   Region r = regionOf(at);
-  if (!cached_.scope || cached_.contextDef != contextDef || !(cached_.region == r)) {
+  if (!cached_.scope || !(cached_.region == r)) {
     cached_.scope.emplace();
     base(&*cached_.scope);
     fill(r, &*cached_.scope);
-    cached_.contextDef = contextDef;
-    cached_.region = r;
+  } else if (cached_.contextDef != contextDef) {
+    base(&*cached_.scope);  // the same step under another key: its contexts
   }
+  cached_.contextDef = contextDef;
+  cached_.region = r;
   return *cached_.scope;
 }
 
