@@ -1,6 +1,7 @@
 #include "compiler/diagnostic.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace galley {
 
@@ -48,7 +49,16 @@ void Diagnostics::sort() {
 
 namespace {
 
-size_t editDistance(std::string_view a, std::string_view b) {
+// Ignoring case: both words are lower-cased once, not per comparison.
+size_t editDistance(std::string_view word, std::string_view other) {
+  thread_local std::string a, b;
+  auto lower = [](std::string_view in, std::string& out) {
+    out.assign(in);
+    for (char& c : out)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  lower(word, a);
+  lower(other, b);
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j)
     row[j] = j;
@@ -57,7 +67,7 @@ size_t editDistance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t above = row[j];
-      size_t cost = std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1;
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
       diagonal = above;
     }
