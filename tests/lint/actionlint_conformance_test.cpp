@@ -237,9 +237,13 @@ void lintProjects(const std::string& dir, Tally& t) {
     Sources sources;
     DiskRepo repo(p.string(), sources);
     Diagnostics diags;
+    // Every workflow below workflows/, nested ones too, as actionlint's own
+    // test lints them (GitHub itself runs only the top level).
     std::vector<std::string> files;
-    for (const auto& e : fs::directory_iterator(p / "workflows"))
-      files.push_back(e.path().string());
+    for (const auto& e : fs::recursive_directory_iterator(p / "workflows"))
+      if (e.is_regular_file() &&
+          (e.path().extension() == ".yaml" || e.path().extension() == ".yml"))
+        files.push_back(e.path().string());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
       std::string err;
@@ -251,8 +255,8 @@ void lintProjects(const std::string& dir, Tally& t) {
   }
 }
 
-constexpr double kRecallFloor = 98.5;
-constexpr double kPrecisionFloor = 97.6;
+constexpr double kRecallFloor = 98.8;
+constexpr double kPrecisionFloor = 97.5;
 
 double percent(size_t a, size_t b) {
   return b ? 100.0 * a / b : 100.0;
