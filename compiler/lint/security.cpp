@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -198,8 +199,10 @@ class SecurityChecker {
     const yaml::Node* checkout = nullptr;
     reportedArtipacked_ = false;
     for (const yaml::Node* step : stepsOf(owner)) {
-      Taint stepEnv = env;
-      taintEnv(step->find("env"), stepEnv);
+      // Most steps set no env: they see the job's as it is, uncopied.
+      std::optional<Taint> own;
+      if (const yaml::Node* e = step->find("env")) taintEnv(e, own.emplace(env));
+      const Taint& stepEnv = own ? *own : env;
       if (const yaml::Node* run = step->find("run"); run && run->isScalar())
         checkScript(*run, stepEnv, taintedSteps);
       if (usesAction(*step, "actions/github-script"))
