@@ -1,8 +1,5 @@
 #include "compiler/expr/checker.h"
 
-#include <memory>
-#include <unordered_map>
-
 #include "compiler/expr/parser.h"
 #include "compiler/expr/scalar_map.h"
 #include "compiler/expr/template.h"
@@ -480,28 +477,13 @@ class Checker {
 
 // Parses and checks one expression; returns its type, or nullptr when it
 // has a problem (reported into diags).
-// The parse of an expression under a set of functions. Workflows repeat
-// their expressions (`matrix.os`, `secrets.GITHUB_TOKEN`), so each thread
-// keeps the trees it parsed without error; the checker only reads them.
-const Expression* parsed(std::string_view text, const ParseOptions& options, ExprError* err) {
-  thread_local std::unordered_map<std::string, std::unique_ptr<Expression>> cache;
-  thread_local std::string key;  // reused, so a lookup allocates nothing
-  key.assign(text);
-  key.append(reinterpret_cast<const char*>(&options.functions), sizeof(options.functions));
-  if (auto it = cache.find(key); it != cache.end()) return it->second.get();
-  auto expr = std::make_unique<Expression>();
-  if (!parse(text, options, expr.get(), err)) return nullptr;
-  if (cache.size() >= 4096) cache.clear();
-  return cache.emplace(key, std::move(expr)).first->second.get();
-}
-
 TypePtr checkText(std::string_view text, const LocationOf& where, const Scope& scope,
                   Diagnostics& diags) {
   ParseOptions options;
   options.permissive = true;
   options.functions = scope.functions;
   ExprError err;
-  const Expression* expr = parsed(text, options, &err);
+  const Expression* expr = parseCached(text, options, &err);
   if (!expr) {
     diags.error(where(err.offset, std::max<uint32_t>(err.length, 1)), kRule,
                 shortMessage(err.message));

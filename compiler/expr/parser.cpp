@@ -1,5 +1,8 @@
 #include "compiler/expr/parser.h"
 
+#include <memory>
+#include <unordered_map>
+
 namespace galley::expr {
 
 namespace {
@@ -280,6 +283,26 @@ bool parse(std::string_view text, const ParseOptions& options, Expression* out, 
     out->root = nullptr;
     return false;
   }
+}
+
+const Expression* parseCached(std::string_view text, const ParseOptions& options, ExprError* err) {
+  if (!options.contexts.empty()) {
+    // Named values are part of what a text means: not cached.
+    thread_local Expression one;
+    one = Expression();
+    return parse(text, options, &one, err) ? &one : nullptr;
+  }
+  thread_local std::unordered_map<std::string, std::unique_ptr<Expression>> cache;
+  thread_local std::string key;  // reused, so a lookup allocates nothing
+  key.assign(text);
+  key.append(reinterpret_cast<const char*>(&options.functions), sizeof(options.functions));
+  key += options.permissive ? 'p' : 's';
+  if (auto it = cache.find(key); it != cache.end()) return it->second.get();
+  auto expr = std::make_unique<Expression>();
+  if (!parse(text, options, expr.get(), err)) return nullptr;
+  // Bounded: a thread that lints many files keeps at most this many.
+  if (cache.size() >= 4096) cache.clear();
+  return cache.emplace(key, std::move(expr)).first->second.get();
 }
 
 }  // namespace galley::expr

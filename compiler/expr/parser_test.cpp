@@ -69,3 +69,18 @@ TEST_CASE("expression parser in permissive mode accepts unknown names for the ch
 
 }  // namespace
 }  // namespace galley::expr
+
+TEST_CASE("parseCached shares one tree per text and options, and never caches an error") {
+  galley::expr::ParseOptions options;
+  options.permissive = true;
+  galley::expr::ExprError err;
+  const galley::expr::Expression* a = galley::expr::parseCached("matrix.os", options, &err);
+  REQUIRE(a);
+  CHECK(a == galley::expr::parseCached("matrix.os", options, &err));
+  CHECK(a != galley::expr::parseCached("matrix.arch", options, &err));
+  galley::expr::ParseOptions strict;
+  CHECK(a != galley::expr::parseCached("matrix.os", strict, &err));
+  CHECK_FALSE(galley::expr::parseCached("a ==", options, &err));
+  CHECK(err.kind == "parsing");
+  CHECK_FALSE(galley::expr::parseCached("a ==", options, &err));
+}

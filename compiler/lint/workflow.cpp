@@ -603,9 +603,10 @@ class WorkflowChecker {
   static std::optional<bool> constantCondition(std::string_view text) {
     expr::ParseOptions options;
     options.permissive = true;
-    expr::Expression parsed;
     expr::ExprError err;
-    if (!expr::parse(text, options, &parsed, &err) || !parsed.root) return std::nullopt;
+    const expr::Expression* tree = expr::parseCached(text, options, &err);
+    if (!tree || !tree->root) return std::nullopt;
+    const expr::Expression& parsed = *tree;
     for (const auto& n : parsed.nodes) {
       if (n.kind == expr::NodeKind::Context) return std::nullopt;
       if (n.kind == expr::NodeKind::Call) {
