@@ -159,9 +159,6 @@ TEST_CASE("expression checks report outputs a job does not declare, at the chain
         "w.yml:1:10: error: job 'setup' has no output 'tag' [expression]\n");
 }
 
-}  // namespace galley::expr
-
-namespace galley::expr {
 namespace {
 
 // Headlines for `run` checked with the given context types.

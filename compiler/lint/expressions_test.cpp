@@ -163,9 +163,6 @@ TEST_CASE("typed scopes: with: values must fit a called workflow's string and nu
 }
 
 }  // namespace
-}  // namespace galley::lint
-
-namespace galley::lint {
 
 TEST_CASE("typed scopes: vars names only the configured configuration variables") {
   std::string wf =
@@ -186,10 +183,6 @@ TEST_CASE("typed scopes: vars names only the configured configuration variables"
   CHECK(expressions(wf, {{".github/actionlint.yaml", "config-variables: [FOO]\n"}}, options, at) ==
         "");
 }
-
-}  // namespace galley::lint
-
-namespace galley::lint {
 
 TEST_CASE("typed scopes: runs-on takes a {group, labels} mapping from an expression") {
   CHECK(expressions("on: push\njobs:\n  t:\n    runs-on: ${{ matrix.r }}\n    strategy:\n"

@@ -237,10 +237,6 @@ TEST_CASE("lint: an anchor that no alias refers to is a warning at its '&'") {
         "[unused-anchor]\n");
 }
 
-}  // namespace galley::lint
-
-namespace galley::lint {
-
 namespace {
 
 // The findings of rule in text linted as a workflow.
@@ -408,10 +404,6 @@ TEST_CASE("lint: pyflakes findings land at their place in a Python script") {
         "ci.yml:9:11: warning: 'os' imported but unused [pyflakes]\n"
         "ci.yml:12:17: warning: undefined name 'hello' [pyflakes]\n");
 }
-
-}  // namespace galley::lint
-
-namespace galley::lint {
 
 TEST_CASE("lint: a local action's problems are reported once, YAML 1.1 booleans accepted") {
   Sources sources;

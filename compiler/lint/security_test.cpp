@@ -125,10 +125,6 @@ TEST_CASE("lint shellcheck: findings map back into the run block") {
   CHECK(out.rfind("ci.yml:9:18: warning: SC2115: ", 0) == 0);
 }
 
-}  // namespace galley::lint
-
-namespace galley::lint {
-
 TEST_CASE("lint security: untrusted data inside a computed index is found, each at its chain") {
   std::string wf = std::string("on: issues\npermissions: {}\n") + kJob +
                    "      - run: echo ${{ github.event.pages[github.event.issue.title].x }} "
