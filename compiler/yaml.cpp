@@ -247,7 +247,9 @@ class Builder {
     }
   }
 
-  // The anchors of the document being read, when it stopped early.
+  // Hands the anchors defined so far to the caller: at each document's end,
+  // and once more when reading ends (early, on an error, or at the stream's
+  // end).
   void flushAnchors() {
     if (!anchorsOut_) return;
     for (auto& a : defined_)
