@@ -1,12 +1,10 @@
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "compiler/expr/scalar_map.h"
 #include "compiler/lint/checks.h"
 #include "compiler/lint/expr_text.h"
+#include "compiler/lint/scripts.h"
 #include "compiler/lint/subprocess.h"
 
 namespace galley::lint {
@@ -21,14 +19,9 @@ struct Script {
 
 std::string effectiveShell(const yaml::Node* stepShell, const yaml::Node* jobDefaults,
                            const yaml::Node* wfDefaults, bool windows) {
-  auto fromDefaults = [](const yaml::Node* d) -> const yaml::Node* {
-    if (!d || !d->isMapping()) return nullptr;
-    const yaml::Node* run = d->find("run");
-    return run && run->isMapping() ? run->find("shell") : nullptr;
-  };
   const yaml::Node* s = stepShell;
-  if (!s) s = fromDefaults(jobDefaults);
-  if (!s) s = fromDefaults(wfDefaults);
+  if (!s) s = defaultShell(jobDefaults);
+  if (!s) s = defaultShell(wfDefaults);
   if (!s) return windows ? "" : "bash";
   if (!s->isScalar()) return "";
   std::string v = s->value;
@@ -51,23 +44,11 @@ bool onWindows(const yaml::Node& job) {
 
 void collect(const yaml::Node& root, std::vector<Script>& out) {
   const yaml::Node* wfDefaults = root.find("defaults");
-  auto add = [&](const yaml::Node& step, const yaml::Node* jobDefaults, bool windows) {
-    const yaml::Node* run = step.find("run");
-    if (!run || !run->isScalar() || run->value.empty()) return;
-    std::string shell = effectiveShell(step.find("shell"), jobDefaults, wfDefaults, windows);
-    if (shell.empty()) return;
-    out.push_back({run, shell, blankExpressions(run->value)});
-  };
-  if (const yaml::Node* jobs = root.find("jobs"); jobs && jobs->isMapping())
-    for (const auto& e : jobs->entries) {
-      if (!e.value.isMapping()) continue;
-      bool windows = onWindows(e.value);
-      for (const yaml::Node* step : stepsOf(e.value))
-        add(*step, e.value.find("defaults"), windows);
-    }
-  if (const yaml::Node* runs = root.find("runs"); runs && runs->isMapping())
-    for (const yaml::Node* step : stepsOf(*runs))
-      add(*step, nullptr, false);
+  forEachScript(root, [&](const yaml::Node& step, const yaml::Node& run, const yaml::Node* job) {
+    std::string shell = effectiveShell(step.find("shell"), job ? job->find("defaults") : nullptr,
+                                       wfDefaults, job && onWindows(*job));
+    if (!shell.empty()) out.push_back({&run, shell, blankExpressions(run.value)});
+  });
 }
 
 Severity levelOf(const std::string& level) {
@@ -77,16 +58,9 @@ Severity levelOf(const std::string& level) {
 void report(const Script& s, const nlohmann::json& c, CheckContext& cx) {
   // Lines and columns are 1-based in the script; map them into the scalar.
   size_t line = c.value("line", 1), col = c.value("column", 1);
-  size_t offset = 0;
-  for (size_t l = 1; l < line; ++l) {
-    size_t nl = s.text.find('\n', offset);
-    if (nl == std::string::npos) break;
-    offset = nl + 1;
-  }
-  offset += col - 1;
   size_t endCol = c.value("endColumn", col + 1);
   size_t width = c.value("endLine", line) == line && endCol > col ? endCol - col : 1;
-  Location at = expr::ScalarMap(*s.node).location(std::min(offset, s.text.size()), width);
+  Location at = expr::ScalarMap(*s.node).location(scriptOffset(s.text, line, col), width);
   std::string code = "SC" + std::to_string(c.value("code", 0));
   cx.diags.report(levelOf(c.value("level", "")), at, "shellcheck",
                   code + ": " + c.value("message", std::string()),
@@ -104,19 +78,15 @@ void checkScripts(const yaml::Node& root, CheckContext& cx) {
   std::vector<Script> scripts;
   collect(root, scripts);
   if (scripts.empty()) return;
-  char tmpl[] = "/tmp/galley-lint-XXXXXX";
-  if (!mkdtemp(tmpl)) return;
-  std::string dir = tmpl;
-  std::map<std::string, std::vector<size_t>> byShell;
-  for (size_t i = 0; i < scripts.size(); ++i) {
-    std::ofstream(dir + "/" + std::to_string(i) + ".sh") << scripts[i].text << '\n';
-    byShell[scripts[i].shell].push_back(i);
-  }
-  for (const auto& [shell, ids] : byShell) {
+  ScriptFiles files;
+  if (!files.ok()) return;
+  std::map<std::string, std::vector<std::string>> byShell;  // shell -> script paths
+  for (size_t i = 0; i < scripts.size(); ++i)
+    byShell[scripts[i].shell].push_back(files.write(i, scripts[i].text, ".sh"));
+  for (const auto& [shell, paths] : byShell) {
     std::vector<std::string> argv = {cx.options.shellcheck, "--norc", "--format=json1",
                                      "--shell=" + shell, "--exclude=" + std::string(kExcluded)};
-    for (size_t i : ids)
-      argv.push_back(dir + "/" + std::to_string(i) + ".sh");
+    argv.insert(argv.end(), paths.begin(), paths.end());
     std::string out;
     if (!runCapture(argv, &out)) {
       cx.diags.error({&cx.file, {1, 1}, {1, 1}}, "shellcheck",
@@ -126,15 +96,10 @@ void checkScripts(const yaml::Node& root, CheckContext& cx) {
     nlohmann::json j = nlohmann::json::parse(out, nullptr, false);
     if (j.is_discarded() || !j.contains("comments")) continue;
     for (const auto& c : j["comments"]) {
-      std::string file = c.value("file", "");
-      size_t slash = file.find_last_of('/');
-      size_t idx =
-          std::strtoul(file.c_str() + (slash == std::string::npos ? 0 : slash + 1), nullptr, 10);
+      size_t idx = files.indexOf(c.value("file", ""));
       if (idx < scripts.size()) report(scripts[idx], c, cx);
     }
   }
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace galley::lint
