@@ -143,6 +143,15 @@ void checkExpressions(const yaml::Node& scalar, const SchemaDefinition* contextD
 const SourceFile* actionlintConfig(const SourceFile& workflow, Repo* repo);
 
 // Shared helpers (workflow.cpp).
+// The metadata file of a local action (`uses: ./dir`: dir/action.yml, else
+// dir/action.yaml), or nullptr when repo has neither.
+const SourceFile* localActionFile(Repo* repo, std::string_view uses);
+// An action reference as actions.json keys it: owner/name lower-cased, then
+// @ and the ref (`actions/cache@v4.1.2`); "" without an '@'.
+std::string actionSpec(std::string_view uses);
+// A spec's major version: inputs and outputs are known per major version, so
+// v4.1.2 and v4 share v4's.
+std::string majorSpec(const std::string& spec);
 bool hasExpression(std::string_view s);
 std::string lowerCase(std::string_view s);
 // The steps of every job (jobs.*.steps items that are mappings), or of a

@@ -61,10 +61,9 @@ namespace {
 using expr::TypePtr;
 namespace types = expr::types;
 
-// A local file's YAML (an action's metadata, a reusable workflow), or nullopt.
-std::optional<yaml::Node> readYaml(Repo* repo, const std::string& path) {
-  if (!repo) return std::nullopt;
-  const SourceFile* f = repo->read(path);
+// A local file's YAML (an action's metadata, a reusable workflow) when it is
+// a mapping, or nullopt.
+std::optional<yaml::Node> readYaml(const SourceFile* f) {
   if (!f) return std::nullopt;
   Diagnostics ignored;
   std::optional<yaml::Node> n = yaml::load(*f, ignored);
@@ -224,24 +223,15 @@ TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
   if (!uses || !uses->isScalar() || hasExpression(uses->value)) return unknown;
   const std::string& u = uses->value;
   if (u.rfind("./", 0) == 0) {
-    std::string dir = u.substr(2);
-    while (!dir.empty() && dir.back() == '/')
-      dir.pop_back();
-    std::string prefix = dir.empty() ? "" : dir + "/";
-    std::optional<yaml::Node> meta = readYaml(repo_, prefix + "action.yml");
-    if (!meta) meta = readYaml(repo_, prefix + "action.yaml");
+    std::optional<yaml::Node> meta = readYaml(localActionFile(repo_, u));
     if (!meta) return unknown;
     TypePtr t = outputsOf(meta->find("outputs"));
     return t ? t : unknown;
   }
   static const nlohmann::json& data = embeddedData("actions.json");
-  size_t at = u.find('@');
-  if (at == std::string::npos) return unknown;
-  // Outputs are known per major version, as inputs are (workflow.cpp).
-  std::string spec = lowerCase(u.substr(0, at)) + u.substr(at);
-  size_t dot = spec.find('.', at);
-  if (dot != std::string::npos && spec[at + 1] == 'v') spec = spec.substr(0, dot);
-  auto it = data["actions"].find(spec);
+  std::string spec = actionSpec(u);
+  if (spec.empty()) return unknown;
+  auto it = data["actions"].find(majorSpec(spec));
   if (it == data["actions"].end() || !it->contains("outputs")) return unknown;
   std::vector<std::pair<std::string, TypePtr>> props;
   for (const auto& o : (*it)["outputs"])
@@ -399,7 +389,7 @@ void JobScopes::readOutputs(const std::string& id, const yaml::Node& job) {
   const yaml::Node* outputs = job.find("outputs");
   if (const yaml::Node* uses = job.find("uses")) {
     if (!uses->isScalar() || uses->value.rfind("./", 0) != 0 || hasExpression(uses->value)) return;
-    std::optional<yaml::Node> wf = readYaml(repo_, uses->value.substr(2));
+    std::optional<yaml::Node> wf = readYaml(repo_ ? repo_->read(uses->value.substr(2)) : nullptr);
     const yaml::Node* call = wf ? workflowCall(*wf) : nullptr;
     if (!call) return;
     outputs = call->find("outputs");

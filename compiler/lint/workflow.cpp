@@ -36,6 +36,29 @@ std::vector<const yaml::Node*> stepsOf(const yaml::Node& job) {
   return out;
 }
 
+const SourceFile* localActionFile(Repo* repo, std::string_view uses) {
+  if (!repo || uses.substr(0, 2) != "./") return nullptr;
+  std::string dir(uses.substr(2));
+  while (!dir.empty() && dir.back() == '/')
+    dir.pop_back();
+  std::string prefix = dir.empty() ? "" : dir + "/";
+  const SourceFile* f = repo->read(prefix + "action.yml");
+  return f ? f : repo->read(prefix + "action.yaml");
+}
+
+std::string actionSpec(std::string_view uses) {
+  size_t at = uses.find('@');
+  if (at == std::string_view::npos) return "";
+  return lowerCase(uses.substr(0, at)) + std::string(uses.substr(at));
+}
+
+std::string majorSpec(const std::string& spec) {
+  size_t at = spec.find('@');
+  size_t dot = at == std::string::npos ? at : spec.find('.', at);
+  if (dot == std::string::npos || spec[at + 1] != 'v') return spec;
+  return spec.substr(0, dot);
+}
+
 namespace {
 
 std::vector<std::string> jsonStrings(const nlohmann::json& j) {
@@ -762,17 +785,13 @@ class WorkflowChecker {
   void checkPopularAction(const yaml::Node& step, const yaml::Node& uses) {
     const PopularActions& popular = popularActions();
     const std::string& u = uses.value;
-    size_t at = u.find('@');
-    std::string spec = lowerCase(std::string_view(u).substr(0, at)) + u.substr(at);
+    std::string spec = actionSpec(u);
+    if (spec.empty()) return;
     if (popular.outdated.count(spec))
       diags().error(
           uses.where, "outdated-action",
           "'" + u + "' runs on a Node.js version GitHub no longer runs; update its version");
-    // Inputs are known per major version: v4.1.2 and v4 share v4's.
-    std::string major = spec;
-    size_t dot = major.find('.', at);
-    if (dot != std::string::npos && major[at + 1] == 'v') major = major.substr(0, dot);
-    auto it = popular.inputs.find(major);
+    auto it = popular.inputs.find(majorSpec(spec));
     if (it == popular.inputs.end()) return;
     ActionInputs in = it->second;
     in.name = u;
@@ -814,12 +833,7 @@ class WorkflowChecker {
 
   void checkLocalAction(const yaml::Node& step, const yaml::Node& uses) {
     if (!cx_.repo) return;
-    std::string dir = uses.value.substr(2);
-    while (!dir.empty() && dir.back() == '/')
-      dir.pop_back();
-    std::string prefix = dir.empty() ? "" : dir + "/";
-    const SourceFile* f = cx_.repo->read(prefix + "action.yml");
-    if (!f) f = cx_.repo->read(prefix + "action.yaml");
+    const SourceFile* f = localActionFile(cx_.repo, uses.value);
     if (!f) {
       // Not an error: an earlier step may check the action out, or it may be
       // a Dockerfile-only action.
