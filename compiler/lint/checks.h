@@ -51,7 +51,7 @@ void checkPythonScripts(const yaml::Node& root, CheckContext& cx);
 // (nullptr: no expressions are evaluated here). (expressions.cpp)
 // Per job: what steps.<id>, needs.<job> and matrix.<key> may name, and the
 // types of those contexts; for the whole workflow, inputs, secrets and the
-// outputs of jobs. Built once per workflow; fill() only hands out pointers.
+// outputs of jobs. Built once per workflow (or action).
 class JobScopes {
  public:
   // repo (may be nullptr) is where local actions and reusable workflows are
@@ -134,7 +134,7 @@ class JobScopes {
 };
 
 void checkExpressions(const yaml::Node& scalar, const SchemaDefinition* contextDef,
-                      const JobScopes* jobs, CheckContext& cx);
+                      const JobScopes& jobs, CheckContext& cx);
 
 // actionlint's configuration for a workflow (.github/actionlint.yaml or .yml
 // beside .github/workflows/), so a repository set up for actionlint needs no

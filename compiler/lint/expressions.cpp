@@ -533,7 +533,7 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
 }
 
 void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,
-                      const JobScopes* jobs, CheckContext& cx) {
+                      const JobScopes& jobs, CheckContext& cx) {
   if (!n.isScalar()) return;
   bool isCondition = isIf(contextDef) && !n.value.empty();
   if (!isCondition && !expr::hasExpression(n.value)) return;
@@ -542,18 +542,16 @@ void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,
     s->contexts = a.contexts;
     s->functions = a.functions;
   };
-  expr::Scope unscoped;
-  if (!jobs) base(&unscoped);
-  const expr::Scope& scope = jobs ? jobs->scopeAt(n.where.begin, contextDef, base) : unscoped;
-  // Reusable workflows can define more than the caller sees; composite actions
-  // have no job around them: leave what is unknown unchecked.
+  // What the scopes cannot know (what a reusable workflow's caller passes, a
+  // computed matrix) stays unchecked.
+  const expr::Scope& scope = jobs.scopeAt(n.where.begin, contextDef, base);
   if (isCondition) {
     expr::checkIf(n, scope, cx.diags);
     return;
   }
   expr::TypePtr whole;
   expr::checkScalar(n, scope, cx.diags, &whole);
-  if (whole && jobs) jobs->checkWhole(n.where.begin, *whole, n, cx.diags);
+  if (whole) jobs.checkWhole(n.where.begin, *whole, n, cx.diags);
 }
 
 }  // namespace galley::lint

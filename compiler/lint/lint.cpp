@@ -32,19 +32,17 @@ const SourceFile* DiskRepo::read(const std::string& relPath) {
 DiskRepo::DiskRepo(std::string root, Sources& sources) : root_(std::move(root)), sources_(sources) {
   std::error_code ec;
   cwd_ = fs::current_path(ec).generic_string();
-  absRoot_ = fs::absolute(root_, ec).lexically_normal().generic_string();
-  while (absRoot_.size() > 1 && absRoot_.back() == '/')
-    absRoot_.pop_back();
+  rootPrefix_ = fs::absolute(root_, ec).lexically_normal().generic_string();
+  if (rootPrefix_.empty() || rootPrefix_.back() != '/') rootPrefix_ += '/';
 }
 
 std::string DiskRepo::relativePath(const SourceFile& file) {
   const std::string& p = file.path();
   fs::path abs = p.rfind('/', 0) == 0 ? fs::path(p) : fs::path(cwd_) / p;
   std::string s = abs.lexically_normal().generic_string();
-  if (s.size() <= absRoot_.size() + 1 || s.compare(0, absRoot_.size(), absRoot_) != 0 ||
-      s[absRoot_.size()] != '/')
+  if (s.size() <= rootPrefix_.size() || s.compare(0, rootPrefix_.size(), rootPrefix_) != 0)
     return "";
-  return s.substr(absRoot_.size() + 1);
+  return s.substr(rootPrefix_.size());
 }
 
 const SourceFile* MemoryRepo::add(const std::string& relPath, std::string text) {
@@ -186,10 +184,9 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       empty.where = {&file, {1, 1}, {1, 1}};
       const yaml::Node& root = docs.empty() ? empty : docs.front();
       CheckContext cx{file, repo, options, found};
-      std::optional<JobScopes> jobs;
-      jobs.emplace(root, repo, configVariables(file, options, repo), kind);
+      JobScopes jobs(root, repo, configVariables(file, options, repo), kind);
       ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def) {
-        checkExpressions(n, def, jobs ? &*jobs : nullptr, cx);
+        checkExpressions(n, def, jobs, cx);
       };
       if (root.isNull()) {
         found.error(
@@ -259,9 +256,8 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   // Files of one directory share a repository: look its root up once.
   std::map<std::string, DiskRepo*, std::less<>> byDirectory;
   auto repoFor = [&](const std::string& path) {
-    std::string_view dir(path);
-    dir =
-        dir.substr(0, dir.find_last_of('/') == std::string_view::npos ? 0 : dir.find_last_of('/'));
+    size_t slash = path.find_last_of('/');
+    std::string_view dir = std::string_view(path).substr(0, slash == std::string::npos ? 0 : slash);
     {
       std::lock_guard<std::mutex> lock(repoMu);
       auto it = byDirectory.find(dir);

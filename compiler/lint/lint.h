@@ -44,7 +44,8 @@ class DiskRepo : public Repo {
 
  private:
   std::string root_;
-  std::string cwd_, absRoot_;  // absolute and normalised, read once
+  std::string cwd_;         // read once
+  std::string rootPrefix_;  // the root, absolute and normalised, with a slash at the end
   Sources& sources_;
   std::mutex mu_;
   std::map<std::string, const SourceFile*> cache_;

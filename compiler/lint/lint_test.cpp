@@ -473,4 +473,15 @@ TEST_CASE("lint: a composite action's steps are checked like a job's") {
         "action.yml:18:49: error: step 'x' is not defined before this point [expression]\n");
 }
 
+TEST_CASE("lint: a disk repository names its files relative to its root, the file system's too") {
+  Sources sources;
+  const SourceFile* f = sources.add("/srv/repo/.github/workflows/ci.yml", "on: push\n");
+  DiskRepo repo("/srv/repo", sources);
+  CHECK(repo.relativePath(*f) == ".github/workflows/ci.yml");
+  DiskRepo top("/", sources);
+  CHECK(top.relativePath(*f) == "srv/repo/.github/workflows/ci.yml");
+  DiskRepo other("/srv/other", sources);
+  CHECK(other.relativePath(*f) == "");
+}
+
 }  // namespace galley::lint
