@@ -325,9 +325,9 @@ class Builder {
         style == Style::Plain && !s.tag &&
         (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
     Node n = make(e, null ? Kind::Null : Kind::Scalar, s.anchor || s.tag);
+    n.value = value;
     if (!null) {
       n.style = style;
-      n.value = value;
       n.where.end = file_.positionOf(scalarEnd(file_.text(), n.offset, style, value));
     } else if (!value.empty()) {
       n.where.end = file_.positionOf(n.offset + value.size());

@@ -26,9 +26,13 @@ struct Entry;
 struct Node {
   Kind kind = Kind::Null;
   Style style = Style::Plain;
+  // Where the node's text begins (an empty value: just after its key's colon
+  // or its sequence dash, where it would be written) and ends.
   Location where;
-  uint32_t offset = 0;         // byte offset of the node's first character in its file
-  std::string value;           // scalar text after YAML unescaping and folding
+  uint32_t offset = 0;  // byte offset of the node's first character in its file
+  // A scalar's text after YAML unescaping and folding; a null's spelling:
+  // "" where the value is left empty, else "null", "~", ...
+  std::string value;
   std::vector<Node> items;     // sequence items
   std::vector<Entry> entries;  // mapping entries in source order
 

@@ -194,3 +194,14 @@ TEST_CASE("anchors are listed with whether an alias used them; a newer anchor ta
   CHECK((anchors[1].name == "a" && anchors[1].used && anchors[1].where.begin == Position{3, 10}));
   CHECK((anchors[2].name == "b" && !anchors[2].used));
 }
+
+TEST_CASE("a null keeps its spelling, and an empty value sits just after its colon or dash") {
+  auto l = parse("a:\nb: null\nc: ~\nd:\n  -\n  - x\n");
+  REQUIRE(l->node);
+  CHECK(l->node->find("a")->value == "");
+  CHECK(l->node->find("a")->where.begin == Position{1, 3});
+  CHECK(l->node->find("b")->value == "null");
+  CHECK(l->node->find("c")->value == "~");
+  CHECK(l->node->find("d")->items[0].isNull());
+  CHECK(l->node->find("d")->items[0].where.begin == Position{5, 4});
+}

@@ -149,38 +149,6 @@ struct Frame {
   bool loose = false;  // the value of a free-form key (an input name, an env var)
 };
 
-// Where a null value is: an empty one sits just after its key's colon or its
-// sequence dash, where GitHub and actionlint report it.
-Location whereOf(const yaml::Node& n, const Frame& f) {
-  if (!n.isNull() || !n.where.file) return n.where;
-  // A null that is written out (`null`, `~`, an anchor with no value) is
-  // reported where it is written, as actionlint does.
-  const std::string& source = n.where.file->text();
-  size_t before = std::min<size_t>(n.offset, source.size());
-  while (before > 0 && (source[before - 1] == ' ' || source[before - 1] == '\t'))
-    --before;
-  bool afterKeyOrDash = before > 0 && (source[before - 1] == ':' || source[before - 1] == '-');
-  if (afterKeyOrDash && n.offset < source.size() &&
-      std::string_view("nN~&").find(source[n.offset]) != std::string_view::npos) {
-    Position p = n.where.file->positionOf(n.offset);
-    return {n.where.file, p, p};
-  }
-  if (f.ownerKey && f.ownerKey->where.known()) {
-    Position p = f.ownerKey->where.end;
-    p.column += 1;
-    return {n.where.file, p, p};
-  }
-  const std::string& text = n.where.file->text();
-  size_t i = std::min<size_t>(n.offset, text.size());
-  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\n' || text[i - 1] == '\r'))
-    --i;
-  if (i > 0 && text[i - 1] == '-') {
-    Position p = n.where.file->positionOf(i);
-    return {n.where.file, p, p};
-  }
-  return n.where;
-}
-
 class Walker {
  public:
   // visit may be nullptr; it must outlive the walker.
@@ -269,7 +237,7 @@ class Walker {
       if (f.loose) return;
     }
     if (n.isNull()) {
-      diags_.error(whereOf(n, f), ruleFor(d.name, "empty-value"),
+      diags_.error(n.where, ruleFor(d.name, "empty-value"),
                    "'" + std::string(f.section) + "' should not be empty: expected a " +
                        std::string(expected));
       return;
@@ -439,7 +407,7 @@ class Walker {
       if (n.isNull()) {
         for (const auto* v : all)
           if (v->kind == Kind::String && !v->requireNonEmpty && v->constant.empty()) return;
-        diags_.error(whereOf(n, f), ruleFor(d.name, "empty-value"),
+        diags_.error(n.where, ruleFor(d.name, "empty-value"),
                      "'" + std::string(f.section) + "' should not be empty");
         return;
       }

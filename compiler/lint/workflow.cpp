@@ -88,26 +88,6 @@ std::vector<const yaml::Node*> scalarsOf(const yaml::Node* n) {
   return out;
 }
 
-// A null written out as `null` or `~`, rather than left empty.
-bool writtenNull(const yaml::Node& n) {
-  if (!n.isNull() || !n.where.file) return false;
-  const std::string& text = n.where.file->text();
-  size_t before = std::min<size_t>(n.offset, text.size());
-  while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t'))
-    --before;
-  return before > 0 && text[before - 1] == ':' && n.offset < text.size() &&
-         std::string_view("nN~").find(text[n.offset]) != std::string_view::npos;
-}
-
-// Where an empty value is: the parser marks an omitted value at the next
-// token, so report it just after its key's colon instead.
-Location emptyValueAt(const yaml::Node& key, const yaml::Node& value) {
-  if (!value.isNull() || writtenNull(value) || !key.where.known()) return value.where;
-  Position p = key.where.end;
-  p.column += 1;
-  return {key.where.file, p, p};
-}
-
 class WorkflowChecker {
  public:
   WorkflowChecker(const yaml::Node& root, CheckContext& cx) : root_(root), cx_(cx) {}
@@ -292,10 +272,10 @@ class WorkflowChecker {
 
   void checkContainer(const yaml::Node& c, const yaml::Node* key) {
     // `container: null` says "no container"; an omitted value, '' or {} is a slip.
-    bool empty = (c.isNull() && !writtenNull(c)) || (c.isScalar() && c.value.empty()) ||
+    bool empty = (c.isNull() && c.value.empty()) || (c.isScalar() && c.value.empty()) ||
                  (c.isMapping() && c.entries.empty());
     if (empty && key)
-      diags().error(emptyValueAt(*key, c), "empty-value",
+      diags().error(c.where, "empty-value",
                     "'" + key->value + "' is empty: name an image, or remove the key");
     if (!c.isMapping()) return;
     checkEnv(c.find("env"));
@@ -367,7 +347,7 @@ class WorkflowChecker {
     if (!entry) return;
     const yaml::Node* r = &entry->value;
     if (r->isNull()) {
-      diags().error(emptyValueAt(entry->key, *r), "runner-label", "runs-on names no runner label");
+      diags().error(r->where, "runner-label", "runs-on names no runner label");
       return;
     }
     if (r->isMapping()) r = r->find("labels");
@@ -978,20 +958,15 @@ class WorkflowChecker {
         if (lowerCase(d.key.value) == lowerCase(e.key.value)) input = &d.value, name = d.key.value;
       const yaml::Node* t = input && input->isMapping() ? input->find("type") : nullptr;
       if (!t || !t->isScalar() || (t->value != "string" && t->value != "number")) continue;
-      // `key:` with nothing passes an empty string, `key: null` null; the
-      // YAML model has one null for both, so the text after the key tells.
+      // `key:` with nothing passes an empty string, `key: null` null; an
+      // anchor (`key: &a`) leaves a null too, so the text after the key tells.
       bool empty = e.value.isNull() && nothingAfter(e.key);
       expr::TypePtr given = empty ? expr::types::string() : withValueType(e.value);
-      Location at = e.value.where;
-      if (empty) {
-        at.begin = {e.key.where.end.line, e.key.where.end.column + 1};
-        at.end = at.begin;
-      }
       expr::TypeKind k = given->kind;
       bool ok = k == expr::TypeKind::Any || k == expr::TypeKind::Number ||
                 (t->value == "string" && k == expr::TypeKind::String);
       if (ok) continue;
-      diags().error(at, "expression",
+      diags().error(e.value.where, "expression",
                     "input '" + name + "' of reusable workflow '" + uses.value + "' is a " +
                         t->value + ", but this value is " + expr::types::toString(*given));
     }
