@@ -371,3 +371,60 @@ TEST_CASE("compile: an unknown environment given through with: is reported at th
         "[unknown-environment]\n"
         "recipes/approval-gate.yml:18:18: note: job 'approve' is bound to it here\n");
 }
+
+TEST_CASE("compile: a pipeline's agents replace the project's for the targets it names") {
+  Project p(
+      "name: demo\n"
+      "agents:\n  github: [self-hosted, linux]\n  ado:\n    pool: ml-agents\n"
+      "pipelines:\n"
+      "  ci:\n    on:\n      push:\n        branches: [main]\n"
+      "    agents:\n      github: ubuntu-latest\n"
+      "    recipes:\n      hello:\n        recipe: echo\n        with:\n          message: hi\n"
+      "  nightly:\n    on:\n      push:\n        branches: [main]\n"
+      "    agents:\n      ado:\n        vmImage: ubuntu-22.04\n"
+      "    recipes:\n      hello:\n        recipe: echo\n        with:\n          message: hi\n",
+      {{"echo", kEcho}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.errors() == "");
+  CHECK(p.file(*files, ".github/workflows/ci.yml").find("runs-on: ubuntu-latest\n") !=
+        std::string::npos);
+  CHECK(p.file(*files, ".azure-pipelines/ci.yml").find("pool:\n  name: ml-agents\n") !=
+        std::string::npos);
+  CHECK(p.file(*files, ".github/workflows/nightly.yml")
+            .find("runs-on:\n      - self-hosted\n      - linux\n") != std::string::npos);
+  CHECK(p.file(*files, ".azure-pipelines/nightly.yml").find("pool:\n  vmImage: ubuntu-22.04\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("compile: a pipeline's agents are shape-checked where they are written") {
+  Project p(pipeline("      hello:\n        recipe: echo\n        with:\n          message: hi\n"
+                     "    agents:\n      gitlab: [x]\n"),
+            {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:13:7: error: unknown key 'gitlab' in pipelines.ci.agents [unknown-key]\n");
+}
+
+TEST_CASE("compile: a list split into words tells shellcheck it is on purpose, a quoted one not") {
+  const char* recipe = R"(recipe: l
+description: Lists.
+parameters:
+  paths:
+    type: list
+    default: [src, tests]
+    description: Paths.
+steps:
+  - run: flake8 ${{ params.paths }}
+  - run: echo "checking ${{ params.paths }}"
+)";
+  Project p(pipeline("      l: {}\n"), {{"l", recipe}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(gh.find("run: |-\n"
+                "          # shellcheck disable=SC2086  # list parameters split into words on "
+                "purpose\n"
+                "          flake8 ${PARAMS_PATHS}\n") != std::string::npos);
+  CHECK(gh.find("run: echo \"checking ${PARAMS_PATHS}\"\n") != std::string::npos);
+}

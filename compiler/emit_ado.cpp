@@ -33,10 +33,10 @@ class AdoEmitter {
       vars.push(variable(inputVar(in.name), "${{ " + parameter(in.name) + " }}"));
     if (!vars.items().empty()) doc.set("variables", vars);
     Out& pool = doc.set("pool", Out::map());
-    if (!project.agents.adoPool.empty())
-      pool.set("name", Out::str(project.agents.adoPool));
+    if (!p_.agents.adoPool.empty())
+      pool.set("name", Out::str(p_.agents.adoPool));
     else
-      pool.set("vmImage", Out::str(project.agents.adoVmImage));
+      pool.set("vmImage", Out::str(p_.agents.adoVmImage));
     Out stages = Out::seq();
     for (const auto& s : p_.stages)
       stages.push(stage(s));

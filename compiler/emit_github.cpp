@@ -211,7 +211,7 @@ class GithubEmitter {
       }
     }
     if (c) j.set("if", Out::str("${{ " + cond(*c) + " }}"));
-    const auto& labels = p_.project->agents.githubLabels;
+    const auto& labels = p_.agents.githubLabels;
     j.set("runs-on", labels.size() == 1 ? Out::str(labels[0]) : Out::strings(labels));
     if (!job.environment.empty()) j.set("environment", Out::str(job.environment));
     if (job.timeoutMinutes) j.set("timeout-minutes", Out::number(job.timeoutMinutes));

@@ -249,6 +249,7 @@ class Expander {
     out_.name = spec_.name;
     out_.project = &project_;
     out_.on = spec_.on;
+    out_.agents = spec_.agents;
     std::map<std::string, UseResult> results;
     expandUses(spec_.uses, nullptr, "", "", {}, std::nullopt, results);
     if (diags_.hasErrors()) return std::nullopt;
@@ -892,6 +893,7 @@ class Expander {
     const std::string& s = run.value;
     std::string script = prefix;
     ShellQuoting quoting;
+    bool splitsWords = false;  // a list parameter expanded unquoted
     size_t pos = 0;
     while (pos < s.size()) {
       size_t open = s.find("${{", pos);
@@ -938,10 +940,17 @@ class Expander {
                          " there instead (galley sets it for this step)");
         return false;
       } else {
+        splitsWords = splitsWords || (words && (quoting.state() == ShellQuoting::State::Plain ||
+                                                quoting.state() == ShellQuoting::State::Single));
         script += quoting.expansion(env, words);
       }
       pos = close + 2;
     }
+    // Lists reach bash unquoted on purpose, one word per item; a directive on
+    // the script's first line says so to shellcheck for the whole script.
+    if (splitsWords)
+      script = "# shellcheck disable=SC2086  # list parameters split into words on purpose\n" +
+               script;
     step.script = script;
     if (step.name.empty()) {
       // Named after the script as written, not as rewritten.

@@ -96,6 +96,7 @@ struct Pipeline {
   std::string name;
   const Project* project = nullptr;
   Triggers on;
+  Agents agents;
   std::vector<Stage> stages;
 
   const Stage* stage(const std::string& id) const;

@@ -72,27 +72,32 @@ bool envName(const yaml::Node& key, const std::string& what, Diagnostics& diags)
   return false;
 }
 
-void parseAgents(const yaml::Node& n, Project& p, Diagnostics& diags) {
-  if (!shape::mapping(n, {"github", "ado"}, "agents", diags)) return;
+// Reads an 'agents' mapping over `agents`: a key given replaces that
+// target's agents, a key left out keeps them.
+void parseAgents(const yaml::Node& n, const std::string& what, Agents& agents,
+                 Diagnostics& diags) {
+  if (!shape::mapping(n, {"github", "ado"}, what, diags)) return;
   if (const yaml::Node* g = n.find("github")) {
-    if (auto labels = shape::stringList(*g, "agents.github", diags))
-      p.agents.githubLabels = *labels;
+    if (auto labels = shape::stringList(*g, what + ".github", diags))
+      agents.githubLabels = *labels;
   }
   if (const yaml::Node* a = n.find("ado")) {
-    if (!shape::mapping(*a, {"pool", "vmImage"}, "agents.ado", diags)) return;
+    if (!shape::mapping(*a, {"pool", "vmImage"}, what + ".ado", diags)) return;
     const yaml::Node* pool = a->find("pool");
     const yaml::Node* image = a->find("vmImage");
     if (pool && image) {
       diags.error(image->where, "agents",
-                  "give agents.ado either 'pool' (self-hosted) or 'vmImage', not both");
+                  "give " + what + ".ado either 'pool' (self-hosted) or 'vmImage', not both");
       return;
     }
     if (pool) {
-      p.agents.adoPool = shape::scalar(*pool, "agents.ado.pool", diags).value_or("");
-      p.agents.adoVmImage.clear();
+      agents.adoPool = shape::scalar(*pool, what + ".ado.pool", diags).value_or("");
+      agents.adoVmImage.clear();
     }
-    if (image)
-      p.agents.adoVmImage = shape::scalar(*image, "agents.ado.vmImage", diags).value_or("");
+    if (image) {
+      agents.adoVmImage = shape::scalar(*image, what + ".ado.vmImage", diags).value_or("");
+      agents.adoPool.clear();
+    }
   }
 }
 
@@ -205,9 +210,12 @@ void parseTriggers(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
 void parsePipeline(const yaml::Entry& e, Project& p, Diagnostics& diags) {
   if (!shape::id(e.key, "pipeline id", diags)) return;
   std::string what = "pipeline '" + e.key.value + "'";
-  if (!shape::mapping(e.value, {"name", "on", "recipes"}, what, diags)) return;
+  if (!shape::mapping(e.value, {"name", "on", "agents", "recipes"}, what, diags)) return;
   PipelineSpec spec;
   spec.id = e.key.value;
+  spec.agents = p.agents;
+  if (const yaml::Node* a = e.value.find("agents"))
+    parseAgents(*a, "pipelines." + spec.id + ".agents", spec.agents, diags);
   spec.name = spec.id;
   spec.where = e.key.where;
   if (const yaml::Node* n = e.value.find("name"))
@@ -259,7 +267,7 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
       }
     }
   }
-  if (const yaml::Node* a = d.find("agents")) parseAgents(*a, p, diags);
+  if (const yaml::Node* a = d.find("agents")) parseAgents(*a, "agents", p.agents, diags);
   if (const yaml::Node* e = d.find("environments")) parseEnvironments(*e, p, diags);
   if (const yaml::Node* v = d.find("variables")) {
     if (shape::isMapping(*v, "variables", diags))

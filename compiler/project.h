@@ -60,18 +60,19 @@ struct Triggers {
   std::vector<ManualInput> inputs;
 };
 
+struct Agents {
+  std::vector<std::string> githubLabels = {"ubuntu-latest"};
+  std::string adoPool;                       // self-hosted pool, or
+  std::string adoVmImage = "ubuntu-latest";  // a Microsoft-hosted image
+};
+
 struct PipelineSpec {
   std::string id;
   std::string name;
   Triggers on;
   std::vector<Use> uses;
+  Agents agents;  // the project's, with the pipeline's own 'agents' over them
   Location where;
-};
-
-struct Agents {
-  std::vector<std::string> githubLabels = {"ubuntu-latest"};
-  std::string adoPool;                       // self-hosted pool, or
-  std::string adoVmImage = "ubuntu-latest";  // a Microsoft-hosted image
 };
 
 struct Project {
