@@ -224,7 +224,11 @@ std::string repoRootOf(const std::string& path) {
 std::vector<std::string> discoverFiles(const std::string& root) {
   std::vector<std::string> out;
   std::error_code ec;
-  fs::path wf = fs::path(root) / ".github" / "workflows";
+  // A repository root, or its workflows folder itself.
+  fs::path dir = fs::path(root).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();
+  bool isWorkflows = dir.filename() == "workflows" && dir.parent_path().filename() == ".github";
+  fs::path wf = isWorkflows ? fs::path(root) : fs::path(root) / ".github" / "workflows";
   if (fs::is_directory(wf, ec))
     for (const auto& e : fs::directory_iterator(wf, ec)) {
       std::string ext = e.path().extension().string();

@@ -95,7 +95,7 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
 
 // The workflow and action files of a repository: .github/workflows/*.{yml,yaml}
 // and every action.yml / action.yaml below root (skipping .git and
-// node_modules), sorted.
+// node_modules), sorted. Given a .github/workflows folder, its workflows.
 std::vector<std::string> discoverFiles(const std::string& root);
 
 // The repository root of a file: the nearest ancestor directory holding

@@ -136,6 +136,12 @@ contains "galley's own action.yml lints clean" ""
 # shellcheck included: the compiler's scripts must satisfy it too.
 expect "every compiled workflow lints clean with galley lint" 0 "$galley" lint tests/golden/recipes/*/.github/workflows/*.yml examples/credit-risk/.github/workflows/*.yml
 contains "every compiled workflow lints clean with galley lint" ""
+expect "a folder given to lint is a repository root" 0 "$galley" lint examples/credit-risk
+contains "a folder given to lint is a repository root" ""
+mkdir -p "$tmp/repo/.github/workflows"
+printf 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n        shel: bash\n' >"$tmp/repo/.github/workflows/bad.yml"
+expect "a workflows folder given to lint is linted" 1 "$galley" lint "$tmp/repo/.github/workflows/"
+contains "a workflows folder given to lint is linted" "bad.yml:7:9: error: unexpected key 'shel'"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
