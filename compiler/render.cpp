@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <ostream>
 
@@ -26,13 +27,10 @@ const char* severityColor(Severity s) {
 
 // The source line, then a caret under the range: "^" and "~" up to its end
 // when the range stays on one line. Tabs are kept so the caret lines up.
-void renderSnippet(std::ostream& out, const Location& at, const RenderOptions& o) {
+void renderSnippet(std::string& text, const Location& at, const RenderOptions& o) {
   if (!o.showSource || !at.known()) return;
   std::string_view line = at.file->line(at.begin.line);
   if (line.empty() && at.begin.line > at.file->lineCount()) return;
-  // Built in one string and written once: a lint run prints thousands.
-  std::string text;
-  text.reserve(2 * line.size() + 16);
   // Control bytes from a hostile file must not reach the terminal: show '?'.
   for (char c : line) {
     unsigned char u = static_cast<unsigned char>(c);
@@ -49,24 +47,48 @@ void renderSnippet(std::ostream& out, const Location& at, const RenderOptions& o
   text.append(width - 1, '~');
   if (o.color) text += kReset;
   text += '\n';
-  out << text;
 }
 
-void renderHeader(std::ostream& out, const Location& at, Severity s, const std::string& message,
+void appendNumber(std::string& text, uint32_t n) {
+  char digits[16];
+  auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  text.append(digits, end);
+}
+
+void renderHeader(std::string& text, const Location& at, Severity s, const std::string& message,
                   const std::string& rule, const RenderOptions& o) {
-  if (o.color) out << kBold;
+  if (o.color) text += kBold;
   if (at.file) {
-    out << at.file->path();
-    if (at.begin.line) out << ':' << at.begin.line << ':' << at.begin.column;
-    out << ": ";
+    text += at.file->path();
+    if (at.begin.line) {
+      text += ':';
+      appendNumber(text, at.begin.line);
+      text += ':';
+      appendNumber(text, at.begin.column);
+    }
+    text += ": ";
   }
-  if (o.color) out << severityColor(s);
-  out << severityName(s) << ':';
-  if (o.color) out << kReset << kBold;
-  out << ' ' << message;
-  if (o.color) out << kReset;
-  if (!rule.empty()) out << " [" << rule << ']';
-  out << '\n';
+  if (o.color) text += severityColor(s);
+  text += severityName(s);
+  text += ':';
+  if (o.color) (text += kReset) += kBold;
+  text += ' ';
+  text += message;
+  if (o.color) text += kReset;
+  if (!rule.empty()) ((text += " [") += rule) += ']';
+  text += '\n';
+}
+
+// One diagnostic, built in one string and written once: a lint run prints
+// thousands.
+void render(std::string& text, const Diagnostic& d, const RenderOptions& o) {
+  renderHeader(text, d.where, d.severity, d.message, d.rule, o);
+  renderSnippet(text, d.where, o);
+  if (!d.hint.empty()) ((text += "  hint: ") += d.hint) += '\n';
+  for (const auto& n : d.notes) {
+    renderHeader(text, n.where, Severity::Note, n.message, "", o);
+    renderSnippet(text, n.where, o);
+  }
 }
 
 nlohmann::json locationJson(const Location& at) {
@@ -83,18 +105,21 @@ nlohmann::json locationJson(const Location& at) {
 }  // namespace
 
 void renderText(std::ostream& out, const Diagnostic& d, const RenderOptions& o) {
-  renderHeader(out, d.where, d.severity, d.message, d.rule, o);
-  renderSnippet(out, d.where, o);
-  if (!d.hint.empty()) out << "  hint: " << d.hint << '\n';
-  for (const auto& n : d.notes) {
-    renderHeader(out, n.where, Severity::Note, n.message, "", o);
-    renderSnippet(out, n.where, o);
-  }
+  std::string text;
+  render(text, d, o);
+  out << text;
 }
 
 void renderText(std::ostream& out, const Diagnostics& ds, const RenderOptions& o) {
-  for (const auto& d : ds.all())
-    renderText(out, d, o);
+  std::string text;
+  for (const auto& d : ds.all()) {
+    render(text, d, o);
+    if (text.size() > 1 << 16) {
+      out << text;
+      text.clear();
+    }
+  }
+  out << text;
 }
 
 nlohmann::json toJson(const Diagnostic& d) {

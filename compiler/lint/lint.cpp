@@ -38,8 +38,11 @@ DiskRepo::DiskRepo(std::string root, Sources& sources) : root_(std::move(root)),
 
 std::string DiskRepo::relativePath(const SourceFile& file) {
   const std::string& p = file.path();
-  fs::path abs = p.rfind('/', 0) == 0 ? fs::path(p) : fs::path(cwd_) / p;
-  std::string s = abs.lexically_normal().generic_string();
+  std::string s = p.rfind('/', 0) == 0 ? p : cwd_ + "/" + p;
+  // Most paths are already plain; only those with '.', '..' or '//' parts
+  // need std::filesystem's normalising.
+  if (s.find("/.") != std::string::npos || s.find("//") != std::string::npos)
+    s = fs::path(s).lexically_normal().generic_string();
   if (s.size() <= rootPrefix_.size() || s.compare(0, rootPrefix_.size(), rootPrefix_) != 0)
     return "";
   return s.substr(rootPrefix_.size());

@@ -110,15 +110,31 @@ std::set<std::string> triggersOf(const yaml::Node& root) {
   return out;
 }
 
+char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
 // Whether text holds word (lower case) in any case.
 bool containsIgnoreCase(std::string_view text, std::string_view word) {
+  if (word.empty()) return true;
   for (size_t i = 0; i + word.size() <= text.size(); ++i) {
-    size_t k = 0;
-    while (k < word.size() && std::tolower(static_cast<unsigned char>(text[i + k])) == word[k])
+    if (asciiLower(text[i]) != word[0]) continue;
+    size_t k = 1;
+    while (k < word.size() && asciiLower(text[i + k]) == word[k])
       ++k;
     if (k == word.size()) return true;
   }
   return false;
+}
+
+// Whether text may hold a token the credential pattern looks for, found with
+// memchr before the regular expression runs.
+bool mayHoldToken(std::string_view text) {
+  auto at = [&](size_t i, std::string_view prefix) { return text.substr(i, prefix.size()) == prefix; };
+  for (size_t i = text.find('A'); i != std::string_view::npos; i = text.find('A', i + 1))
+    if (at(i, "AKIA")) return true;
+  for (size_t i = text.find('_'); i != std::string_view::npos; i = text.find('_', i + 1))
+    if ((i >= 3 && (at(i - 3, "ghp_") || at(i - 3, "gho_"))) || (i >= 6 && at(i - 6, "github_pat_")))
+      return true;
+  return text.find("xox") != std::string_view::npos;
 }
 
 bool usesAction(const yaml::Node& step, std::string_view action) {
@@ -481,6 +497,19 @@ class SecurityChecker {
   }
 
   void scanScalar(const yaml::Node& n) {
+    if (n.value.size() < 16) return;  // neither toJSON(secrets) nor a token fits
+    if (n.value.find("${{") != std::string::npos) scanExpressions(n);
+    if (!mayHoldToken(n.value)) return;
+    static const std::regex token(
+        R"((ghp_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,}|gho_[A-Za-z0-9]{36}|AKIA[0-9A-Z]{16}|xox[bpa]-[0-9A-Za-z-]{10,}))");
+    std::smatch m;
+    if (std::regex_search(n.value, m, token))
+      diags().error(expr::ScalarMap(n).location(m.position(0), m.length(0)),
+                    "hardcoded-credentials", "this looks like a credential written in the workflow",
+                    "revoke it and use a secret instead");
+  }
+
+  void scanExpressions(const yaml::Node& n) {
     for (const auto& span : findExpressions(n.value)) {
       if (!containsIgnoreCase(span.inner, "secrets")) continue;
       std::string inner;
@@ -493,19 +522,6 @@ class SecurityChecker {
                         "toJSON(secrets) puts every secret of the repository into one value",
                         "refer to the secrets you need by name");
     }
-    static const std::regex token(
-        R"((ghp_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,}|gho_[A-Za-z0-9]{36}|AKIA[0-9A-Z]{16}|xox[bpa]-[0-9A-Za-z-]{10,}))");
-    if (n.value.size() < 16) return;
-    const std::string& v = n.value;
-    if (v.find("ghp_") == std::string::npos && v.find("github_pat_") == std::string::npos &&
-        v.find("gho_") == std::string::npos && v.find("AKIA") == std::string::npos &&
-        v.find("xox") == std::string::npos)
-      return;
-    std::smatch m;
-    if (std::regex_search(n.value, m, token))
-      diags().error(expr::ScalarMap(n).location(m.position(0), m.length(0)),
-                    "hardcoded-credentials", "this looks like a credential written in the workflow",
-                    "revoke it and use a secret instead");
   }
 
   const yaml::Node& root_;
