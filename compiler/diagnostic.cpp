@@ -77,7 +77,7 @@ size_t editDistance(std::string_view word, std::string_view other) {
 
 }  // namespace
 
-std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+std::string didYouMean(std::string_view word, std::span<const std::string> candidates) {
   // A third of the word may differ, as ninja's SpellcheckString allows a few edits.
   size_t best = std::max<size_t>(1, word.size() / 3) + 1;
   const std::string* match = nullptr;

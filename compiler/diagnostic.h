@@ -3,6 +3,7 @@
 // checkpoints between stages when the sink holds errors.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,9 @@ class Diagnostics {
 
 // "did you mean 'x'?" for the candidate closest to word, or "" when none is
 // close enough to be a plausible typo.
-std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates);
+std::string didYouMean(std::string_view word, std::span<const std::string> candidates);
+inline std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  return didYouMean(word, std::span<const std::string>(candidates));
+}
 
 }  // namespace galley

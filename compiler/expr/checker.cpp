@@ -18,7 +18,7 @@ std::string shortMessage(const std::string& m) {
   return at == std::string::npos ? m : m.substr(0, at);
 }
 
-bool contains(const std::vector<std::string>& names, std::string_view name) {
+bool contains(Names names, std::string_view name) {
   for (const auto& n : names)
     if (equalsIgnoreCase(n, name)) return true;
   return false;
@@ -209,7 +209,7 @@ class Checker {
     size_t nameEnd = (n.property ? n.nameOffset : key->offset + 1) + name.size();
     size_t offset = base->nameOffset;
     // The message is built only for a name that is missing.
-    auto check = [&](const std::optional<std::vector<std::string>>& known, const char* ctx,
+    auto check = [&](const std::optional<Names>& known, const char* ctx,
                      const auto& message) {
       if (!equalsIgnoreCase(base->name, ctx) || !known || contains(*known, name)) return;
       report(offset, nameEnd - offset, message(), didYouMean(name, *known));

@@ -20,28 +20,33 @@
 
 namespace galley::expr {
 
-// What an expression may refer to where it sits in a workflow.
+// Names a scope refers to; whoever builds the scope owns them.
+using Names = std::span<const std::string>;
+
+// What an expression may refer to where it sits in a workflow. A scope only
+// points at its names, so moving from one step to the next copies nothing:
+// the names must outlive the scope.
 struct Scope {
   // Named values available here (github, env, matrix, steps, ...).
-  std::vector<std::string> contexts;
+  Names contexts;
   // Ids of the steps before this one; nullopt when unknown (not checked).
-  std::optional<std::vector<std::string>> steps;
+  std::optional<Names> steps;
   // Jobs this job needs; nullopt when unknown.
-  std::optional<std::vector<std::string>> needs;
+  std::optional<Names> needs;
   // Keys the matrix defines; nullopt when the matrix is dynamic or unknown.
-  std::optional<std::vector<std::string>> matrix;
+  std::optional<Names> matrix;
   // Inputs the workflow defines (workflow_dispatch, workflow_call), or the
   // action; nullopt when unknown.
-  std::optional<std::vector<std::string>> inputs;
+  std::optional<Names> inputs;
   // What defines the inputs, for messages: "workflow" or "action".
   std::string_view inputsOwner = "workflow";
   // Inputs github.event.inputs has (workflow_dispatch's); nullopt when
   // unknown or the workflow has no workflow_dispatch.
-  std::optional<std::vector<std::string>> eventInputs;
+  std::optional<Names> eventInputs;
   // Jobs whose outputs are known, with the names of those outputs, for
   // needs.<job>.outputs.<name> and jobs.<job>.outputs.<name>; a job not
   // listed is not checked.
-  std::vector<std::pair<std::string, std::vector<std::string>>> jobOutputs;
+  std::span<const std::pair<std::string, std::vector<std::string>>> jobOutputs;
   // Types of contexts here where the workflow says more than
   // types::context() knows (inputs, matrix, steps, needs, secrets, ...).
   std::vector<std::pair<std::string_view, TypePtr>> types;

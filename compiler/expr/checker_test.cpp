@@ -8,13 +8,18 @@ namespace galley::expr {
 namespace {
 
 Scope jobScope() {
+  static const std::vector<std::string> contexts = {
+      "github", "env", "matrix", "steps", "needs", "inputs", "vars", "secrets", "job", "runner",
+      "strategy"};
+  static const std::vector<std::string> steps = {"build", "test-run"}, needs = {"setup"},
+                                        matrix = {"os", "node"},
+                                        inputNames = {"name", "debug", "count"};
   Scope s;
-  s.contexts = {"github", "env",     "matrix", "steps",  "needs",   "inputs",
-                "vars",   "secrets", "job",    "runner", "strategy"};
-  s.steps = std::vector<std::string>{"build", "test-run"};
-  s.needs = std::vector<std::string>{"setup"};
-  s.matrix = std::vector<std::string>{"os", "node"};
-  s.inputs = std::vector<std::string>{"name", "debug", "count"};
+  s.contexts = contexts;
+  s.steps = steps;
+  s.needs = needs;
+  s.matrix = matrix;
+  s.inputs = inputNames;
   static const TypePtr inputs = types::parse("{name: string; debug: bool; count: number}");
   s.types = {{"inputs", inputs}};
   s.eventInputs = s.inputs;
@@ -146,7 +151,9 @@ TEST_CASE(
 
 TEST_CASE("expression checks report outputs a job does not declare, at the chain's start") {
   Scope scope = jobScope();
-  scope.jobOutputs = {{"setup", {"version"}}};
+  const std::vector<std::pair<std::string, std::vector<std::string>>> outputs = {
+      {"setup", {"version"}}};
+  scope.jobOutputs = outputs;
   Sources sources;
   Diagnostics diags;
   auto doc = yaml::load(

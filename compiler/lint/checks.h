@@ -62,12 +62,11 @@ class JobScopes {
   JobScopes(const yaml::Node& root, Repo* repo,
             const std::optional<std::vector<std::string>>& configVariables = std::nullopt,
             FileKind kind = FileKind::Workflow);
-  // Fills scope's inputs, and its steps, needs and matrix for a scalar at
-  // `at`; leaves those unknown (unchecked) outside any job.
-  void fill(Position at, expr::Scope* scope) const;
   // The scope of a scalar at `at` under contextDef, whose contexts and
-  // functions `base` sets. Consecutive scalars of one step share what the
-  // step gives it: the last scope is kept, so a JobScopes serves one thread.
+  // functions `base` sets: the workflow's inputs, and inside a job its
+  // steps, needs and matrix (unknown, so unchecked, outside any job). The
+  // scope points into this JobScopes' tables; the last one is kept for the
+  // scalars after it, so a JobScopes serves one thread.
   const expr::Scope& scopeAt(Position at, const void* contextDef,
                              const std::function<void(expr::Scope*)>& base) const;
   // What a value that is one whole `${{ }}` at `at` must be, checked
@@ -79,13 +78,14 @@ class JobScopes {
  private:
   struct Step {
     Position begin, end;
-    std::string id;
     expr::TypePtr steps;  // the steps context inside this step
+    size_t idsBefore;     // how many of the job's stepIds come before it
   };
   struct Job {
     Position begin, end;
     std::optional<std::vector<std::string>> needs, matrix;
     std::vector<Step> steps;
+    std::vector<std::string> stepIds;  // the ids its steps give, in order
     expr::TypePtr stepsAll, needsType, matrixType;
   };
   // A workflow_call input: its default sees only the inputs before it.
@@ -121,7 +121,8 @@ class JobScopes {
   struct Cached {
     const void* contextDef = nullptr;
     Region region;
-    std::optional<expr::Scope> scope;
+    bool valid = false;
+    expr::Scope scope;
   };
   mutable Cached cached_;
   expr::Scope global_;  // for the types of literal matrix values

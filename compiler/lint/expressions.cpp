@@ -117,8 +117,10 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
       vars.emplace_back(v, types::string());
     varsType_ = types::objectOf(std::move(vars));
   }
-  global_.contexts = {"github", "env",   "vars",   "secrets",  "inputs", "matrix",
-                      "steps",  "needs", "runner", "strategy", "job",    "jobs"};
+  static const std::vector<std::string> contexts = {
+      "github", "env",   "vars",   "secrets",  "inputs", "matrix",
+      "steps",  "needs", "runner", "strategy", "job",    "jobs"};
+  global_.contexts = contexts;
   if (kind == FileKind::Action) {
     action_ = true;
     readAction(root);
@@ -184,7 +186,8 @@ void JobScopes::readSteps(const yaml::Node& owner, Job& job) const {
   for (const yaml::Node* step : stepsOf(owner)) {
     const yaml::Node* id = step->find("id");
     std::string name = id && id->isScalar() ? id->value : "";
-    job.steps.push_back({step->where.begin, step->where.end, name, steps});
+    job.steps.push_back({step->where.begin, step->where.end, steps, job.stepIds.size()});
+    if (!name.empty()) job.stepIds.push_back(name);
     if (name.empty() || hasExpression(name)) continue;
     TypePtr outputs = stepOutputs(*step);
     seen.emplace_back(name, types::objectOf({{"conclusion", types::string()},
@@ -481,30 +484,38 @@ JobScopes::Region JobScopes::regionOf(Position at) const {
   return r;
 }
 
-void JobScopes::fill(Position at, expr::Scope* scope) const {
-  fill(regionOf(at), scope);
-}
-
 const expr::Scope& JobScopes::scopeAt(Position at, const void* contextDef,
                                       const std::function<void(expr::Scope*)>& base) const {
   Region r = regionOf(at);
-  if (!cached_.scope || !(cached_.region == r)) {
-    cached_.scope.emplace();
-    base(&*cached_.scope);
-    fill(r, &*cached_.scope);
+  if (!cached_.valid || !(cached_.region == r)) {
+    fill(r, &cached_.scope);
+    base(&cached_.scope);
   } else if (cached_.contextDef != contextDef) {
-    base(&*cached_.scope);  // the same step under another key: its contexts
+    base(&cached_.scope);  // the same step under another key: its contexts
   }
+  cached_.valid = true;
   cached_.contextDef = contextDef;
   cached_.region = r;
-  return *cached_.scope;
+  return cached_.scope;
 }
 
+namespace {
+
+std::optional<expr::Names> namesOf(const std::optional<std::vector<std::string>>& names) {
+  return names ? std::optional<expr::Names>(*names) : std::nullopt;
+}
+
+}  // namespace
+
 void JobScopes::fill(const Region& r, expr::Scope* scope) const {
+  std::vector<std::pair<std::string_view, TypePtr>> types = std::move(scope->types);
+  types.clear();  // its storage is reused
+  *scope = expr::Scope{};
+  scope->types = std::move(types);
   scope->jobOutputs = outputs_;
-  scope->inputs = inputs_;
+  scope->inputs = namesOf(inputs_);
   if (action_) scope->inputsOwner = "action";
-  scope->eventInputs = eventInputs_;
+  scope->eventInputs = namesOf(eventInputs_);
   if (inputsType_) scope->types.emplace_back("inputs", inputsType_);
   if (secretsType_) scope->types.emplace_back("secrets", secretsType_);
   if (githubType_) scope->types.emplace_back("github", githubType_);
@@ -517,19 +528,20 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
   }
   if (r.job < 0) return;
   const Job& job = jobs_[r.job];
-  scope->needs = job.needs;
-  scope->matrix = job.matrix;
+  scope->needs = namesOf(job.needs);
+  scope->matrix = namesOf(job.matrix);
   if (job.needsType) scope->types.emplace_back("needs", job.needsType);
   if (job.matrixType) scope->types.emplace_back("matrix", job.matrixType);
   // Inside a step: the steps before it (a step cannot read its own
   // outputs). Elsewhere in the job (outputs, environment url): all of them.
-  size_t limit = r.step >= 0 ? static_cast<size_t>(r.step) : job.steps.size();
-  std::vector<std::string> before;
-  for (size_t i = 0; i < limit; ++i)
-    if (!job.steps[i].id.empty()) before.push_back(job.steps[i].id);
-  scope->steps = before;
-  scope->types.emplace_back("steps",
-                            limit < job.steps.size() ? job.steps[limit].steps : job.stepsAll);
+  if (r.step >= 0) {
+    const Step& step = job.steps[r.step];
+    scope->steps = expr::Names(job.stepIds.data(), step.idsBefore);
+    scope->types.emplace_back("steps", step.steps);
+  } else {
+    scope->steps = job.stepIds;
+    scope->types.emplace_back("steps", job.stepsAll);
+  }
 }
 
 void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,

@@ -993,10 +993,12 @@ class WorkflowChecker {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
     if (b != std::string_view::npos && s.substr(b, 3) == "${{" && s.substr(e - 1, 2) == "}}" &&
         s.find("${{", b + 3) == std::string_view::npos) {
+      static const std::vector<std::string> contexts = {
+          "github", "env",   "vars",   "secrets",  "inputs", "matrix",
+          "steps",  "needs", "runner", "strategy", "job"};
       static const expr::Scope scope = [] {
         expr::Scope sc;
-        sc.contexts = {"github", "env",   "vars",   "secrets",  "inputs", "matrix",
-                       "steps",  "needs", "runner", "strategy", "job"};
+        sc.contexts = contexts;
         return sc;
       }();
       return expr::typeOf(s.substr(b + 3, e - 1 - (b + 3)), scope);
