@@ -214,10 +214,12 @@ class Walker {
   }
 
   void walkAny(const yaml::Node& n, const Frame& f) {
+    if (n.isScalar()) return;
+    const SchemaDefinition* any = schema_.find("any");
     for (const auto& item : n.items)
-      walk(item, "any", f);
+      walk(item, any, f);
     for (const auto& e : n.entries)
-      walk(e.value, "any", f);
+      walk(e.value, any, f);
   }
 
   void mismatch(const yaml::Node& n, const SchemaDefinition& d, std::string_view expected,
@@ -326,10 +328,11 @@ class Walker {
                      didYouMean(e.key.value, known));
       }
     }
-    for (const auto& [k, p] : d.properties) {
-      if (!p.required || n.find(k)) continue;
+    for (std::string_view k : d.required) {
+      if (n.find(k)) continue;
       diags_.error(f.ownerKey ? f.ownerKey->where : n.where, ruleFor(d.name, "missing-key"),
-                   "'" + std::string(f.section) + "' is missing the required key '" + k + "'");
+                   "'" + std::string(f.section) + "' is missing the required key '" +
+                       std::string(k) + "'");
     }
   }
 
@@ -438,25 +441,17 @@ class Walker {
     // A job with `uses:` calls a reusable workflow wherever the key sits, so
     // its `runs-on:` is the stray key. Steps follow actionlint: the last such
     // key decides, so `run:` after `uses:` makes a script step with a stray
-    // `uses:`.
-    if (d.name == "job")
-      for (const auto* v : fit)
-        if (n.find("uses") && v->properties.count("uses") && v->properties.at("uses").required) {
-          walk(n, v, f);
+    // `uses:`. (The variants a mapping fits are all the mapping variants.)
+    if (d.usesVariant && n.find("uses")) {
+      walk(n, d.usesVariant, f);
+      return;
+    }
+    for (auto e = n.entries.rbegin(); e != n.entries.rend(); ++e)
+      for (const auto& [key, only] : d.decidingKeys)
+        if (key == e->key.value) {
+          walk(n, only, f);
           return;
         }
-    for (auto e = n.entries.rbegin(); e != n.entries.rend(); ++e) {
-      const SchemaDefinition* only = nullptr;
-      int count = 0;
-      for (const auto* v : fit) {
-        auto it = v->properties.find(e->key.value);
-        if (it != v->properties.end() && it->second.required) only = v, ++count;
-      }
-      if (count == 1) {
-        walk(n, only, f);
-        return;
-      }
-    }
     std::vector<std::string> required;
     for (const auto* v : fit)
       for (const auto& [k, p] : v->properties)
@@ -599,6 +594,22 @@ void Schema::resolve() {
     if (!d.looseKeyType.empty()) d.looseKey = find(d.looseKeyType);
     if (!d.looseValueType.empty()) d.looseValue = find(d.looseValueType);
     if (d.kind == Kind::OneOf) flatten(*this, d, d.variants, 0);
+    for (const auto& [key, p] : d.properties)
+      if (p.required) d.required.push_back(key);
+  }
+  for (auto& [name, d] : defs_) {
+    for (const auto* v : d.variants) {
+      if (v->kind != Kind::Mapping) continue;
+      for (std::string_view key : v->required) {
+        int count = 0;
+        for (const auto* w : d.variants)
+          if (w->kind == Kind::Mapping &&
+              std::find(w->required.begin(), w->required.end(), key) != w->required.end())
+            ++count;
+        if (count == 1) d.decidingKeys.emplace_back(key, v);
+        if (name == "job" && key == "uses") d.usesVariant = v;
+      }
+    }
   }
 }
 

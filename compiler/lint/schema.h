@@ -49,6 +49,12 @@ struct SchemaDefinition {
   const SchemaDefinition* looseKey = nullptr;
   const SchemaDefinition* looseValue = nullptr;
   std::vector<const SchemaDefinition*> variants;
+  std::vector<std::string_view> required;  // a mapping's required keys, sorted
+  // A OneOf's keys that only one of its mapping variants requires, each with
+  // that variant: the key that picks a mapping's shape.
+  std::vector<std::pair<std::string_view, const SchemaDefinition*>> decidingKeys;
+  // For a job: the variant a `uses:` key picks wherever it sits.
+  const SchemaDefinition* usesVariant = nullptr;
 };
 
 // Called for every scalar the validator accepts, with the nearest enclosing
