@@ -503,7 +503,7 @@ TypePtr checkText(std::string_view text, const LocationOf& where, const Scope& s
 bool checkTemplate(const yaml::Node& node, const Scope& scope, Diagnostics& diags,
                    bool templateTypes, TypePtr* whole) {
   ScalarMap map(node);
-  std::vector<Segment> segments;
+  thread_local std::vector<Segment> segments;  // its storage serves every scalar
   ExprError err;
   if (!splitTemplate(node.value, &segments, &err)) {
     diags.error(map.location(err.offset, err.length), kRule, err.message);

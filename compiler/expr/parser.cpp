@@ -273,7 +273,7 @@ bool parse(std::string_view text, const ParseOptions& options, Expression* out, 
   out->text = std::string(text);
   out->nodes.clear();
   out->root = nullptr;
-  std::vector<Token> tokens;
+  thread_local std::vector<Token> tokens;  // its storage serves every parse
   if (!lex(text, &tokens, err)) return false;
   try {
     out->root = Parser(out->text, tokens, options, *out, *err).parseAll();

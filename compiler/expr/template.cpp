@@ -75,12 +75,11 @@ bool splitTemplate(std::string_view value, std::vector<Segment>* out, ExprError*
   while (pos < value.size()) {
     size_t open = value.find("${{", pos);
     if (open == std::string_view::npos) {
-      out->push_back({false, std::string(value.substr(pos)), static_cast<uint32_t>(pos)});
+      out->push_back({false, value.substr(pos), static_cast<uint32_t>(pos)});
       break;
     }
     if (open > pos)
-      out->push_back(
-          {false, std::string(value.substr(pos, open - pos)), static_cast<uint32_t>(pos)});
+      out->push_back({false, value.substr(pos, open - pos), static_cast<uint32_t>(pos)});
     size_t end = closing(value, open + 3);
     if (end == std::string_view::npos) {
       err->kind = "parsing";
@@ -91,7 +90,7 @@ bool splitTemplate(std::string_view value, std::vector<Segment>* out, ExprError*
           "sequence was not found.";
       return false;
     }
-    out->push_back({true, std::string(value.substr(open + 3, end - 2 - (open + 3))),
+    out->push_back({true, value.substr(open + 3, end - 2 - (open + 3)),
                     static_cast<uint32_t>(open + 3)});
     pos = end;
   }

@@ -11,10 +11,11 @@
 namespace galley::expr {
 
 // A piece of a templated string: literal text, or the expression between
-// `${{` and `}}` (untrimmed). offset is where text starts in the string.
+// `${{` and `}}` (untrimmed). text views the split string, which must
+// outlive it; offset is where text starts in the string.
 struct Segment {
   bool expression = false;
-  std::string text;
+  std::string_view text;
   uint32_t offset = 0;
 };
 

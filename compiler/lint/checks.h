@@ -155,15 +155,42 @@ std::string actionSpec(std::string_view uses);
 std::string majorSpec(const std::string& spec);
 bool hasExpression(std::string_view s);
 std::string lowerCase(std::string_view s);
-// The steps of every job (jobs.*.steps items that are mappings), or of a
-// composite action's runs.steps.
-std::vector<const yaml::Node*> stepsOf(const yaml::Node& job);
-// Inputs of a local action (`uses: ./dir`), or false when it cannot be read.
+// The steps of a job (its steps: items that are mappings), or of a composite
+// action's runs.steps, as a range of `const yaml::Node*` that allocates
+// nothing: every check walks them.
+class StepRange {
+ public:
+  using Items = std::vector<yaml::Node>;
+  class iterator {
+   public:
+    iterator(Items::const_iterator at, Items::const_iterator end) : at_(at), end_(end) { skip(); }
+    const yaml::Node* operator*() const { return &*at_; }
+    iterator& operator++() {
+      ++at_;
+      skip();
+      return *this;
+    }
+    bool operator!=(const iterator& o) const { return at_ != o.at_; }
+
+   private:
+    void skip() {
+      while (at_ != end_ && !at_->isMapping())
+        ++at_;
+    }
+    Items::const_iterator at_, end_;
+  };
+  explicit StepRange(const Items* items) : items_(items) {}
+  iterator begin() const { return items_ ? iterator(items_->begin(), items_->end()) : iterator({}, {}); }
+  iterator end() const { return items_ ? iterator(items_->end(), items_->end()) : iterator({}, {}); }
+
+ private:
+  const Items* items_;
+};
+StepRange stepsOf(const yaml::Node& job);
+// The inputs an action declares (a popular one, or a local `uses: ./dir`).
 struct ActionInputs {
-  std::string name;                                  // for messages: "actions/cache@v4" or "./dir"
-  std::vector<std::pair<std::string, bool>> inputs;  // name, required
+  std::vector<std::pair<std::string, bool>> inputs;             // name, required
   std::vector<std::pair<std::string, std::string>> deprecated;  // name, message
-  bool known = false;
 };
 
 }  // namespace galley::lint

@@ -23,17 +23,13 @@ bool hasExpression(std::string_view s) {
 std::string lowerCase(std::string_view s) {
   std::string out(s);
   for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));  // ASCII, as GitHub folds
   return out;
 }
 
-std::vector<const yaml::Node*> stepsOf(const yaml::Node& job) {
-  std::vector<const yaml::Node*> out;
+StepRange stepsOf(const yaml::Node& job) {
   const yaml::Node* steps = job.find("steps");
-  if (steps && steps->isSequence())
-    for (const auto& s : steps->items)
-      if (s.isMapping()) out.push_back(&s);
-  return out;
+  return StepRange(steps && steps->isSequence() ? &steps->items : nullptr);
 }
 
 const SourceFile* localActionFile(Repo* repo, std::string_view uses) {
@@ -117,29 +113,32 @@ class WorkflowChecker {
 
   // Keys GitHub compares ignoring case (job ids, inputs, env, with, matrix),
   // and YAML merge keys, which GitHub does not support.
-  void checkKeys(const yaml::Node& n, const std::string& parent, int depth) {
-    static const std::set<std::string> caseless = {"env",  "inputs", "secrets",  "outputs",
-                                                   "with", "matrix", "services", "jobs"};
+  void checkKeys(const yaml::Node& n, std::string_view parent, int depth) {
+    static constexpr std::string_view caseless[] = {"env",  "inputs", "secrets",  "outputs",
+                                                     "with", "matrix", "services", "jobs"};
     if (depth > 64) return;
     if (n.isMapping()) {
-      bool ignoresCase = n.entries.size() > 1 && caseless.count(parent);
-      std::map<std::string, const yaml::Node*> seen;
-      for (const auto& e : n.entries) {
-        if (e.key.value == "<<" && e.key.isPlain())
-          diags().error(e.key.where, "unknown-key",
+      bool ignoresCase = n.entries.size() > 1 && std::find(std::begin(caseless),
+                                                           std::end(caseless),
+                                                           parent) != std::end(caseless);
+      for (size_t i = 0; i < n.entries.size(); ++i) {
+        const yaml::Node& key = n.entries[i].key;
+        if (key.value == "<<" && key.isPlain())
+          diags().error(key.where, "unknown-key",
                         "GitHub Actions does not support YAML merge keys '<<'");
-        if (!ignoresCase) {
-          checkKeys(e.value, e.key.value, depth + 1);
-          continue;
+        // Against the first earlier key of the same name in another case.
+        for (size_t j = 0; ignoresCase && j < i; ++j) {
+          const yaml::Node& first = n.entries[j].key;
+          if (!expr::equalsIgnoreCase(first.value, key.value)) continue;
+          if (first.value != key.value) {
+            Diagnostic& d = diags().error(key.where, "duplicate-key",
+                                          "key '" + key.value + "' duplicates '" + first.value +
+                                              "': these keys ignore case");
+            d.notes.push_back({first.where, "'" + first.value + "' is defined here"});
+          }
+          break;
         }
-        auto [it, fresh] = seen.emplace(lowerCase(e.key.value), &e.key);
-        if (!fresh && it->second->value != e.key.value) {
-          Diagnostic& d = diags().error(e.key.where, "duplicate-key",
-                                        "key '" + e.key.value + "' duplicates '" +
-                                            it->second->value + "': these keys ignore case");
-          d.notes.push_back({it->second->where, "'" + it->second->value + "' is defined here"});
-        }
-        checkKeys(e.value, e.key.value, depth + 1);
+        checkKeys(n.entries[i].value, key.value, depth + 1);
       }
     }
     for (const auto& i : n.items)
@@ -405,6 +404,11 @@ class WorkflowChecker {
     static const nlohmann::json& data = embeddedData("lint.json")["runnerLabels"];
     static const std::vector<std::string> hostedLabels = jsonStrings(data["githubHosted"]);
     static const std::vector<std::string> self = jsonStrings(data["selfHosted"]);
+    static const std::vector<std::string> all = [] {
+      std::vector<std::string> out = hostedLabels;
+      out.insert(out.end(), self.begin(), self.end());
+      return out;
+    }();
     for (const yaml::Node* l : labels) {
       if (l->value.empty()) {
         diags().error(l->where, "runner-label", "runner label is empty");
@@ -438,8 +442,6 @@ class WorkflowChecker {
         continue;
       }
       if (isSelf || configLabel(v)) continue;
-      std::vector<std::string> all = hostedLabels;
-      all.insert(all.end(), self.begin(), self.end());
       diags().error(l->where, "runner-label",
                     "unknown runner label '" + l->value +
                         "'; list custom self-hosted labels under lint.runner-labels in .galley.yml",
@@ -747,7 +749,6 @@ class WorkflowChecker {
         // Known for its outputs only: it takes inputs it does not declare.
         if (!a.contains("inputs")) continue;
         ActionInputs& in = p.inputs[major];
-        in.known = true;
         for (const auto& i : a["inputs"]) {
           std::string s = i.get<std::string>();
           bool req = !s.empty() && s[0] == '!';
@@ -773,42 +774,45 @@ class WorkflowChecker {
           "'" + u + "' runs on a Node.js version GitHub no longer runs; update its version");
     auto it = popular.inputs.find(majorSpec(spec));
     if (it == popular.inputs.end()) return;
-    ActionInputs in = it->second;
-    in.name = u;
-    checkWith(step, uses, in);
+    checkWith(step, uses, it->second, u);
   }
 
-  void checkWith(const yaml::Node& step, const yaml::Node& uses, const ActionInputs& in) {
+  // Input names compare without case, as the runner matches them.
+  void checkWith(const yaml::Node& step, const yaml::Node& uses, const ActionInputs& in,
+                 std::string_view shownName) {
     const yaml::Node* with = step.find("with");
-    std::vector<std::string> names;
-    for (const auto& [n, r] : in.inputs)
-      names.push_back(n);
-    std::set<std::string> given;
+    auto same = [](std::string_view a, std::string_view b) { return expr::equalsIgnoreCase(a, b); };
     if (with && with->isMapping()) {
       for (const auto& e : with->entries) {
-        std::string k = lowerCase(e.key.value);
-        given.insert(k);
+        const std::string& k = e.key.value;
         auto dep = std::find_if(in.deprecated.begin(), in.deprecated.end(),
-                                [&](const auto& d) { return lowerCase(d.first) == k; });
+                                [&](const auto& d) { return same(d.first, k); });
         if (dep != in.deprecated.end()) {
-          diags().warning(
-              e.key.where, "action-input",
-              "input '" + e.key.value + "' of '" + in.name + "' is deprecated: " + dep->second);
+          diags().warning(e.key.where, "action-input",
+                          "input '" + k + "' of '" + std::string(shownName) +
+                              "' is deprecated: " + dep->second);
           continue;
         }
-        bool known = std::any_of(names.begin(), names.end(),
-                                 [&](const std::string& n) { return lowerCase(n) == k; });
-        if (!known)
-          diags().error(e.key.where, "action-input",
-                        "'" + in.name + "' has no input '" + e.key.value + "'",
-                        didYouMean(e.key.value, names));
+        if (std::any_of(in.inputs.begin(), in.inputs.end(),
+                        [&](const auto& i) { return same(i.first, k); }))
+          continue;
+        std::vector<std::string> names;
+        for (const auto& [n, r] : in.inputs)
+          names.push_back(n);
+        diags().error(e.key.where, "action-input",
+                      "'" + std::string(shownName) + "' has no input '" + k + "'",
+                      didYouMean(k, names));
       }
     }
     if (with && !with->isMapping() && !with->isNull()) return;
-    for (const auto& [n, req] : in.inputs)
-      if (req && !given.count(lowerCase(n)))
+    for (const auto& [n, req] : in.inputs) {
+      if (!req) continue;
+      bool given = with && std::any_of(with->entries.begin(), with->entries.end(),
+                                       [&](const auto& e) { return same(e.key.value, n); });
+      if (!given)
         diags().error(uses.where, "action-input",
-                      "'" + in.name + "' requires the input '" + n + "'");
+                      "'" + std::string(shownName) + "' requires the input '" + n + "'");
+    }
   }
 
   void checkLocalAction(const yaml::Node& step, const yaml::Node& uses) {
@@ -832,8 +836,6 @@ class WorkflowChecker {
     if (reportedActions_.insert(f).second) reportActionProblems(uses, *f, scratch);
     if (!meta || !meta->isMapping()) return;
     ActionInputs in;
-    in.name = uses.value;
-    in.known = true;
     if (const yaml::Node* inputs = meta->find("inputs"); inputs && inputs->isMapping()) {
       for (const auto& e : inputs->entries) {
         bool req = false;
@@ -849,7 +851,7 @@ class WorkflowChecker {
         in.inputs.push_back({e.key.value, req});
       }
     }
-    checkWith(step, uses, in);
+    checkWith(step, uses, in, uses.value);
   }
 
   // The action's own problems, shown where the workflow uses it (the action
