@@ -34,7 +34,9 @@ void Diagnostics::append(Diagnostics&& other) {
 
 void Diagnostics::sort() {
   std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.where.path() != b.where.path()) return a.where.path() < b.where.path();
+    // Mostly one file's: its paths need no comparing.
+    if (a.where.file != b.where.file && a.where.path() != b.where.path())
+      return a.where.path() < b.where.path();
     return a.where.begin < b.where.begin;
   });
   // A recipe used twice reports its own problems twice; say each once.
@@ -49,28 +51,27 @@ void Diagnostics::sort() {
 
 namespace {
 
-// Ignoring case: both words are lower-cased once, not per comparison.
-size_t editDistance(std::string_view word, std::string_view other) {
-  thread_local std::string a, b;
-  auto lower = [](std::string_view in, std::string& out) {
-    out.assign(in);
-    for (char& c : out)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  };
-  lower(word, a);
-  lower(other, b);
-  std::vector<size_t> row(b.size() + 1);
+char foldCase(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+// Ignoring case; stops early with `limit` once no alignment can come under
+// it, since only distances below the best so far matter.
+size_t editDistance(std::string_view a, std::string_view b, size_t limit) {
+  thread_local std::vector<size_t> row;
+  row.resize(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j)
     row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     size_t diagonal = row[0];
     row[0] = i;
+    size_t least = row[0];
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t above = row[j];
-      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      size_t cost = foldCase(a[i - 1]) == foldCase(b[j - 1]) ? 0 : 1;
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
       diagonal = above;
+      least = std::min(least, row[j]);
     }
+    if (least >= limit) return limit;
   }
   return row[b.size()];
 }
@@ -85,7 +86,7 @@ std::string didYouMean(std::string_view word, std::span<const std::string> candi
     // The lengths alone bound the distance from below.
     size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
     if (gap >= best) continue;
-    size_t d = editDistance(word, c);
+    size_t d = editDistance(word, c, best);
     if (d < best) {
       best = d;
       match = &c;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <ostream>
@@ -32,14 +33,19 @@ void renderSnippet(std::string& text, const Location& at, const RenderOptions& o
   std::string_view line = at.file->line(at.begin.line);
   if (line.empty() && at.begin.line > at.file->lineCount()) return;
   // Control bytes from a hostile file must not reach the terminal: show '?'.
-  for (char c : line) {
-    unsigned char u = static_cast<unsigned char>(c);
-    text += (u < 0x20 && c != '\t') || u == 0x7f ? '?' : c;
+  size_t start = text.size();
+  text += line;
+  for (size_t i = start; i < text.size(); ++i) {
+    unsigned char u = static_cast<unsigned char>(text[i]);
+    if ((u < 0x20 && u != '\t') || u == 0x7f) text[i] = '?';
   }
   text += '\n';
   if (o.color) text += "\033[1;32m";
-  for (size_t i = 0; i + 1 < at.begin.column && i < line.size(); ++i)
-    text += line[i] == '\t' ? '\t' : ' ';
+  size_t indent = std::min<size_t>(at.begin.column ? at.begin.column - 1 : 0, line.size());
+  start = text.size();
+  text.append(indent, ' ');
+  for (size_t i = 0; i < indent; ++i)
+    if (line[i] == '\t') text[start + i] = '\t';
   size_t width = 1;
   if (at.end.line == at.begin.line && at.end.column > at.begin.column)
     width = at.end.column - at.begin.column;
