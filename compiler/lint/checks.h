@@ -187,6 +187,14 @@ class StepRange {
   const Items* items_;
 };
 StepRange stepsOf(const yaml::Node& job);
+// The keys of a step the checks read, found in one pass over it.
+struct StepKeys {
+  const yaml::Node *id = nullptr, *ifCond = nullptr, *env = nullptr, *uses = nullptr,
+                   *run = nullptr, *with = nullptr, *shell = nullptr, *timeout = nullptr;
+  explicit StepKeys(const yaml::Node& step);
+  // `uses:` names this action (lower case, no ref), at any ref.
+  bool usesAction(std::string_view action) const;
+};
 // The inputs an action declares (a popular one, or a local `uses: ./dir`).
 struct ActionInputs {
   std::vector<std::pair<std::string, bool>> inputs;             // name, required

@@ -137,17 +137,6 @@ bool mayHoldToken(std::string_view text) {
   return text.find("xox") != std::string_view::npos;
 }
 
-bool usesAction(const yaml::Node& step, std::string_view action) {
-  const yaml::Node* u = step.find("uses");
-  if (!u || !u->isScalar()) return false;
-  std::string_view v = u->value;
-  if (v.size() < action.size() || (v.size() > action.size() && v[action.size()] != '@'))
-    return false;
-  for (size_t i = 0; i < action.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(v[i])) != action[i]) return false;
-  return true;
-}
-
 class SecurityChecker {
  public:
   SecurityChecker(const yaml::Node& root, CheckContext& cx)
@@ -215,34 +204,32 @@ class SecurityChecker {
     const yaml::Node* checkout = nullptr;
     reportedArtipacked_ = false;
     for (const yaml::Node* step : stepsOf(owner)) {
+      StepKeys keys(*step);
       // Most steps set no env: they see the job's as it is, uncopied.
       std::optional<Taint> own;
-      if (const yaml::Node* e = step->find("env")) taintEnv(e, own.emplace(env));
+      if (keys.env) taintEnv(keys.env, own.emplace(env));
       const Taint& stepEnv = own ? *own : env;
-      if (const yaml::Node* run = step->find("run"); run && run->isScalar())
-        checkScript(*run, stepEnv, taintedSteps);
-      if (usesAction(*step, "actions/github-script"))
-        if (const yaml::Node* with = step->find("with"); with && with->isMapping())
-          if (const yaml::Node* script = with->find("script"); script && script->isScalar())
-            checkScript(*script, stepEnv, taintedSteps);
-      if (const yaml::Node* u = step->find("uses"); u && u->isScalar()) checkPinning(*u);
-      checkCheckout(*step);
-      checkWithCredentials(*step);
-      if (usesAction(*step, "actions/checkout") && persistsCredentials(*step) && !checkout)
+      if (keys.run && keys.run->isScalar()) checkScript(*keys.run, stepEnv, taintedSteps);
+      if (keys.usesAction("actions/github-script") && keys.with && keys.with->isMapping())
+        if (const yaml::Node* script = keys.with->find("script"); script && script->isScalar())
+          checkScript(*script, stepEnv, taintedSteps);
+      if (keys.uses && keys.uses->isScalar()) checkPinning(*keys.uses);
+      checkCheckout(keys);
+      checkWithCredentials(keys);
+      if (keys.usesAction("actions/checkout") && persistsCredentials(keys) && !checkout)
         checkout = step;
-      if (checkout && usesAction(*step, "actions/upload-artifact"))
+      if (checkout && keys.usesAction("actions/upload-artifact"))
         reportArtipacked(*checkout, *step);
-      const yaml::Node* id = step->find("id");
-      if (id && id->isScalar()) {
-        std::string p = anyUntrusted(step->find("with"));
-        if (p.empty()) p = anyUntrusted(step->find("run"));
-        if (!p.empty()) taintedSteps[lowerCase(id->value)] = p;
+      if (keys.id && keys.id->isScalar()) {
+        std::string p = anyUntrusted(keys.with);
+        if (p.empty()) p = anyUntrusted(keys.run);
+        if (!p.empty()) taintedSteps[lowerCase(keys.id->value)] = p;
       }
     }
   }
 
-  static bool persistsCredentials(const yaml::Node& step) {
-    const yaml::Node* with = step.find("with");
+  static bool persistsCredentials(const StepKeys& step) {
+    const yaml::Node* with = step.with;
     const yaml::Node* pc = with && with->isMapping() ? with->find("persist-credentials") : nullptr;
     // Action inputs arrive as strings: a quoted 'false' turns persistence off too.
     if (!pc || !pc->isScalar()) return true;
@@ -344,7 +331,7 @@ class SecurityChecker {
     return {};
   }
 
-  void checkCheckout(const yaml::Node& step) {
+  void checkCheckout(const StepKeys& step) {
     bool privileged = triggers_.count("pull_request_target") || triggers_.count("workflow_run");
     if (!privileged) return;
     static const std::vector<std::string> heads = {
@@ -363,8 +350,8 @@ class SecurityChecker {
           if (std::find(heads.begin(), heads.end(), cp.path) != heads.end()) return true;
       return false;
     };
-    if (usesAction(step, "actions/checkout")) {
-      const yaml::Node* with = step.find("with");
+    if (step.usesAction("actions/checkout")) {
+      const yaml::Node* with = step.with;
       if (!with || !with->isMapping()) return;
       for (const char* k : {"ref", "repository"})
         if (const yaml::Node* v = with->find(k); readsHead(v)) {
@@ -376,7 +363,7 @@ class SecurityChecker {
           return;
         }
     }
-    if (const yaml::Node* run = step.find("run"); run && run->isScalar()) {
+    if (const yaml::Node* run = step.run; run && run->isScalar()) {
       const std::string& s = run->value;
       size_t hit = s.find("gh pr checkout");
       if (hit == std::string::npos && readsHead(run) &&
@@ -427,17 +414,20 @@ class SecurityChecker {
                     "use a secret: password: ${{ secrets.REGISTRY_PASSWORD }}");
   }
 
-  void checkWithCredentials(const yaml::Node& step) {
+  void checkWithCredentials(const StepKeys& step) {
     static const std::vector<std::string> names = [] {
       std::vector<std::string> out;
       for (const auto& t : embeddedData("lint.json")["popularActionsWithSecrets"]["inputs"])
         out.push_back(t.get<std::string>());
       return out;
     }();
-    const yaml::Node* with = step.find("with");
+    const yaml::Node* with = step.with;
     if (!with || !with->isMapping()) return;
     for (const auto& e : with->entries) {
-      if (std::find(names.begin(), names.end(), lowerCase(e.key.value)) == names.end()) continue;
+      if (std::none_of(names.begin(), names.end(), [&](const std::string& n) {
+            return expr::equalsIgnoreCase(n, e.key.value);
+          }))
+        continue;
       const yaml::Node& v = e.value;
       if (!v.isScalar() || v.value.size() < 8 || hasExpression(v.value) || !v.isPlain()) {
         if (!(v.isScalar() && v.value.size() >= 8 && !hasExpression(v.value))) continue;

@@ -27,6 +27,51 @@ std::string lowerCase(std::string_view s) {
   return out;
 }
 
+StepKeys::StepKeys(const yaml::Node& step) {
+  for (const auto& e : step.entries) {
+    // The first of a duplicated key, as Node::find gives it.
+    auto keep = [&](const yaml::Node*& slot) {
+      if (!slot) slot = &e.value;
+    };
+    std::string_view k = e.key.value;
+    if (k.empty()) continue;
+    switch (k[0]) {  // one comparison for most keys
+      case 'i':
+        if (k == "id") keep(id);
+        if (k == "if") keep(ifCond);
+        break;
+      case 'e':
+        if (k == "env") keep(env);
+        break;
+      case 'u':
+        if (k == "uses") keep(uses);
+        break;
+      case 'r':
+        if (k == "run") keep(run);
+        break;
+      case 'w':
+        if (k == "with") keep(with);
+        break;
+      case 's':
+        if (k == "shell") keep(shell);
+        break;
+      case 't':
+        if (k == "timeout-minutes") keep(timeout);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+bool StepKeys::usesAction(std::string_view action) const {
+  if (!uses || !uses->isScalar()) return false;
+  std::string_view v = uses->value;
+  if (v.size() < action.size() || (v.size() > action.size() && v[action.size()] != '@'))
+    return false;
+  return expr::equalsIgnoreCase(v.substr(0, action.size()), action);
+}
+
 StepRange stepsOf(const yaml::Node& job) {
   const yaml::Node* steps = job.find("steps");
   return StepRange(steps && steps->isSequence() ? &steps->items : nullptr);
@@ -645,7 +690,8 @@ class WorkflowChecker {
     std::string os = runnerOs(job);
     std::map<std::string, const yaml::Node*> ids;
     for (const yaml::Node* step : stepsOf(job)) {
-      if (const yaml::Node* id = step->find("id");
+      StepKeys keys(*step);
+      if (const yaml::Node* id = keys.id;
           id && id->isScalar() && !id->value.empty() && !hasExpression(id->value)) {
         if (!validId(id->value))
           diags().error(id->where, "invalid-id",
@@ -659,13 +705,12 @@ class WorkflowChecker {
           d.notes.push_back({it->second->where, "'" + it->second->value + "' is defined here"});
         }
       }
-      checkIf(step->find("if"));
-      checkEnv(step->find("env"));
-      checkTimeout(step->find("timeout-minutes"));
-      checkShell(step->find("shell"), os);
-      if (const yaml::Node* run = step->find("run"); run && run->isScalar()) checkDeprecated(*run);
-      if (const yaml::Node* uses = step->find("uses"); uses && uses->isScalar())
-        checkStepUses(*step, *uses);
+      checkIf(keys.ifCond);
+      checkEnv(keys.env);
+      checkTimeout(keys.timeout);
+      checkShell(keys.shell, os);
+      if (keys.run && keys.run->isScalar()) checkDeprecated(*keys.run);
+      if (keys.uses && keys.uses->isScalar()) checkStepUses(*step, *keys.uses);
     }
   }
 
