@@ -474,14 +474,41 @@ class Walker {
                  "'" + std::string(f.section) + "' needs one of the keys " + quoteList(distinct));
   }
 
+  // Whether walking a scalar (or null) under v would report nothing: the
+  // same decisions as walk(), without building the messages.
+  static bool passes(const yaml::Node& n, const SchemaDefinition& v, const Frame& f) {
+    bool inContext = !v.context.empty() || f.contextDef;
+    if (isExpression(n) && inContext)
+      return !(v.kind == Kind::Mapping && isStringLiteral(n.value));
+    switch (v.kind) {
+      case Kind::Any:
+        return true;
+      case Kind::Null:
+        return n.isNull();
+      case Kind::Boolean:
+        return n.isScalar() && n.asBool().has_value();
+      case Kind::Number:
+        return n.isScalar() && n.asNumber().has_value();
+      case Kind::String:
+        return n.isScalar() && (v.constant.empty() || n.value == v.constant) &&
+               !(v.requireNonEmpty && n.value.empty());
+      case Kind::AllowedValues:
+        return n.isScalar() && std::find(v.values.begin(), v.values.end(), n.value) != v.values.end();
+      case Kind::Mapping:
+        // An input or secret with no settings (see mismatch).
+        return n.isNull() && f.loose && (v.required.empty() || !f.ownerKey);
+      case Kind::Sequence:
+      case Kind::OneOf:
+        return false;
+    }
+    return false;
+  }
+
   void walkScalarVariants(const yaml::Node& n, const SchemaDefinition& d,
                           std::span<const SchemaDefinition* const> fit, const Frame& f) {
     std::vector<std::string> allowed;
     for (const auto* v : fit) {
-      Diagnostics scratch;
-      Walker w(schema_, scratch, nullptr);
-      w.walk(n, v, f);
-      if (scratch.empty()) {
+      if (passes(n, *v, f)) {
         walk(n, v, f);
         return;
       }
