@@ -38,10 +38,21 @@ const std::string* untrusted(std::string_view path) {
   if (std::find(contexts.begin(), contexts.end(), "*") == contexts.end() &&
       std::find(contexts.begin(), contexts.end(), first) == contexts.end())
     return nullptr;
-  for (const auto& p : untrustedPaths())
+  // A path a pattern matches starts with the pattern's text before its first '*'.
+  static const std::vector<std::string_view> literalPrefixes = [] {
+    std::vector<std::string_view> out;
+    for (const auto& p : untrustedPaths())
+      out.push_back(std::string_view(p).substr(0, p.find('*')));
+    return out;
+  }();
+  const auto& patterns = untrustedPaths();
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    const std::string& p = patterns[i];
+    if (path.substr(0, literalPrefixes[i].size()) != literalPrefixes[i]) continue;
     if (pathMatches(p, path) &&
         std::count(path.begin(), path.end(), '.') >= std::count(p.begin(), p.end(), '.'))
       return &p;
+  }
   return nullptr;
 }
 
