@@ -292,17 +292,25 @@ const Expression* parseCached(std::string_view text, const ParseOptions& options
     one = Expression();
     return parse(text, options, &one, err) ? &one : nullptr;
   }
-  thread_local std::unordered_map<std::string, std::unique_ptr<Expression>> cache;
+  // Direct-mapped: each text has one slot, whose tree a miss replaces. A hit
+  // costs a hash and a comparison, and the cache never grows.
+  struct Slot {
+    std::string key;
+    std::unique_ptr<Expression> tree;  // nullptr until the slot is first used
+  };
+  constexpr size_t kSlots = 1024;
+  thread_local std::vector<Slot> slots(kSlots);
   thread_local std::string key;  // reused, so a lookup allocates nothing
   key.assign(text);
   key.append(reinterpret_cast<const char*>(&options.functions), sizeof(options.functions));
   key += options.permissive ? 'p' : 's';
-  if (auto it = cache.find(key); it != cache.end()) return it->second.get();
-  auto expr = std::make_unique<Expression>();
-  if (!parse(text, options, expr.get(), err)) return nullptr;
-  // Bounded: a thread that lints many files keeps at most this many.
-  if (cache.size() >= 4096) cache.clear();
-  return cache.emplace(key, std::move(expr)).first->second.get();
+  Slot& slot = slots[std::hash<std::string>{}(key) & (kSlots - 1)];
+  if (slot.tree && slot.key == key) return slot.tree.get();
+  if (!slot.tree) slot.tree = std::make_unique<Expression>();
+  slot.key.clear();  // the slot holds no valid tree until the parse succeeds
+  if (!parse(text, options, slot.tree.get(), err)) return nullptr;
+  slot.key = key;
+  return slot.tree.get();
 }
 
 }  // namespace galley::expr

@@ -33,10 +33,10 @@ struct ParseOptions {
 bool parse(std::string_view text, const ParseOptions& options, Expression* out, ExprError* err);
 
 // parse(), for callers that only read the tree: each thread keeps the trees it
-// parsed without error, by text and options, since workflows repeat their
-// expressions (`matrix.os`, `secrets.GITHUB_TOKEN`). The tree stays valid
-// until the thread's next call. nullptr, with *err set, when text does not
-// parse.
+// parsed last without error (a fixed number, by text and options), since
+// workflows repeat their expressions (`matrix.os`, `secrets.GITHUB_TOKEN`).
+// The tree stays valid until the thread's next call. nullptr, with *err set,
+// when text does not parse.
 const Expression* parseCached(std::string_view text, const ParseOptions& options, ExprError* err);
 
 }  // namespace galley::expr

@@ -309,9 +309,8 @@ class Walker {
       child.section = e.key.value;
       child.ownerKey = &e.key;
       child.loose = false;
-      auto it = d.properties.find(e.key.value);
-      if (it != d.properties.end()) {
-        walk(e.value, it->second.def, child);
+      if (const SchemaProperty* p = d.property(e.key.value)) {
+        walk(e.value, p->def, child);
       } else if (!d.looseValueType.empty()) {
         walkLooseKey(e.key, d);
         // A free-form key (an env var name) may itself be an expression.
@@ -621,8 +620,10 @@ void Schema::resolve() {
     if (!d.looseKeyType.empty()) d.looseKey = find(d.looseKeyType);
     if (!d.looseValueType.empty()) d.looseValue = find(d.looseValueType);
     if (d.kind == Kind::OneOf) flatten(*this, d, d.variants, 0);
-    for (const auto& [key, p] : d.properties)
+    for (const auto& [key, p] : d.properties) {
       if (p.required) d.required.push_back(key);
+      d.keys.push_back({key, &p});
+    }
   }
   for (auto& [name, d] : defs_) {
     for (const auto* v : d.variants) {

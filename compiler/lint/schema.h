@@ -50,6 +50,20 @@ struct SchemaDefinition {
   const SchemaDefinition* looseValue = nullptr;
   std::vector<const SchemaDefinition*> variants;
   std::vector<std::string_view> required;  // a mapping's required keys, sorted
+  // A mapping's properties, found by a scan that compares lengths and first
+  // bytes before any text: cheaper than the map for the few keys a
+  // definition has.
+  struct Key {
+    std::string_view name;
+    const SchemaProperty* property;
+  };
+  std::vector<Key> keys;
+  const SchemaProperty* property(std::string_view name) const {
+    for (const Key& k : keys)
+      if (k.name.size() == name.size() && (name.empty() || k.name[0] == name[0]) && k.name == name)
+        return k.property;
+    return nullptr;
+  }
   // A OneOf's keys that only one of its mapping variants requires, each with
   // that variant: the key that picks a mapping's shape.
   std::vector<std::pair<std::string_view, const SchemaDefinition*>> decidingKeys;
