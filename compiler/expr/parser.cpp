@@ -1,7 +1,7 @@
 #include "compiler/expr/parser.h"
 
 #include <memory>
-#include <unordered_map>
+#include <vector>
 
 namespace galley::expr {
 

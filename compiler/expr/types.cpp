@@ -166,9 +166,18 @@ TypePtr objectOf(std::vector<std::pair<std::string, TypePtr>> props, TypePtr res
   auto t = std::make_shared<Type>();
   t->kind = TypeKind::Object;
   for (auto& p : props)
-    p.first = lowered(p.first);
-  std::stable_sort(props.begin(), props.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (char& c : p.first)
+      c = lower(c);
+  // Stable, as a later duplicate must not win; most objects have a few
+  // properties, sorted in place without the buffer std::stable_sort takes.
+  auto less = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (props.size() <= 16) {
+    for (size_t i = 1; i < props.size(); ++i)
+      for (size_t j = i; j > 0 && less(props[j], props[j - 1]); --j)
+        std::swap(props[j], props[j - 1]);
+  } else {
+    std::stable_sort(props.begin(), props.end(), less);
+  }
   props.erase(std::unique(props.begin(), props.end(),
                           [](const auto& a, const auto& b) { return a.first == b.first; }),
               props.end());

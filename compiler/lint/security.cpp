@@ -151,7 +151,10 @@ bool mayHoldToken(std::string_view text) {
 class SecurityChecker {
  public:
   SecurityChecker(const yaml::Node& root, CheckContext& cx)
-      : root_(root), cx_(cx), triggers_(triggersOf(root)) {}
+      : root_(root),
+        cx_(cx),
+        triggers_(triggersOf(root)),
+        privileged_(triggers_.count("pull_request_target") || triggers_.count("workflow_run")) {}
 
   void run() {
     taintEnv(root_.find("env"), workflowEnv_);
@@ -343,8 +346,7 @@ class SecurityChecker {
   }
 
   void checkCheckout(const StepKeys& step) {
-    bool privileged = triggers_.count("pull_request_target") || triggers_.count("workflow_run");
-    if (!privileged) return;
+    if (!privileged_) return;
     static const std::vector<std::string> heads = {
         "github.event.pull_request.head.sha",
         "github.event.pull_request.head.ref",
@@ -528,6 +530,7 @@ class SecurityChecker {
   const yaml::Node& root_;
   CheckContext& cx_;
   std::set<std::string> triggers_;
+  bool privileged_;  // runs with the base repository's secrets for others' code
   Taint workflowEnv_;
   bool reportedArtipacked_ = false;
 };
