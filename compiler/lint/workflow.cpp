@@ -210,25 +210,34 @@ class WorkflowChecker {
     }
   }
 
+  // Job ids ignore case: a job is known by the first entry of its id, and
+  // needs: edges join those entries.
   void checkNeeds(const yaml::Node& jobs) {
-    std::map<std::string, const yaml::Entry*> byId;
-    for (const auto& e : jobs.entries)
-      byId.emplace(lowerCase(e.key.value), &e);
-    std::vector<std::string> ids;
-    for (const auto& e : jobs.entries)
-      ids.push_back(e.key.value);
-    std::map<std::string, std::vector<std::string>> edges;
-    for (const auto& e : jobs.entries) {
+    const std::vector<yaml::Entry>& entries = jobs.entries;
+    auto indexOf = [&](std::string_view id) {
+      size_t j = 0;
+      while (j < entries.size() && !expr::equalsIgnoreCase(entries[j].key.value, id))
+        ++j;
+      return j;
+    };
+    std::vector<std::vector<size_t>> edges(entries.size());
+    for (const auto& e : entries) {
       if (!e.value.isMapping()) continue;
-      std::set<std::string> seen;
+      size_t from = indexOf(e.key.value);
+      std::vector<std::string_view> seen;
       for (const yaml::Node* n : scalarsOf(e.value.find("needs"))) {
-        std::string id = lowerCase(n->value);
         if (n->value.empty() || hasExpression(n->value)) continue;
-        if (!seen.insert(id).second) {
+        if (std::any_of(seen.begin(), seen.end(),
+                        [&](std::string_view s) { return expr::equalsIgnoreCase(s, n->value); })) {
           diags().error(n->where, "job-needs", "job '" + n->value + "' is listed twice in needs");
           continue;
         }
-        if (!byId.count(id)) {
+        seen.push_back(n->value);
+        size_t to = indexOf(n->value);
+        if (to == entries.size()) {
+          std::vector<std::string> ids;
+          for (const auto& j : entries)
+            ids.push_back(j.key.value);
           // At the job, as actionlint reports it; the note points at the name.
           Diagnostic& d = diags().error(
               e.key.where, "job-needs",
@@ -237,52 +246,54 @@ class WorkflowChecker {
           d.notes.push_back({n->where, "'" + n->value + "' is named here"});
           continue;
         }
-        edges[lowerCase(e.key.value)].push_back(id);
+        edges[from].push_back(to);
       }
     }
-    findCycle(jobs, byId, edges);
+    findCycle(entries, edges, indexOf);
   }
 
   // Iterative DFS (user-shaped depth); reports the first cycle as a path.
-  void findCycle(const yaml::Node& jobs, const std::map<std::string, const yaml::Entry*>& byId,
-                 const std::map<std::string, std::vector<std::string>>& edges) {
-    std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
-    for (const auto& root : jobs.entries) {
-      std::string start = lowerCase(root.key.value);
-      if (state[start]) continue;
-      std::vector<std::pair<std::string, size_t>> stack = {{start, 0}};
-      state[start] = 1;
+  template <typename IndexOf>
+  void findCycle(const std::vector<yaml::Entry>& entries,
+                 const std::vector<std::vector<size_t>>& edges, const IndexOf& indexOf) {
+    enum State : uint8_t { New, OnStack, Done };
+    std::vector<State> state(entries.size(), New);
+    std::vector<std::pair<size_t, size_t>> stack;  // job, next edge to follow
+    for (const auto& root : entries) {
+      size_t start = indexOf(root.key.value);
+      if (state[start] != New) continue;
+      stack = {{start, 0}};
+      state[start] = OnStack;
       while (!stack.empty()) {
         auto& [node, next] = stack.back();
-        auto it = edges.find(node);
-        if (it == edges.end() || next >= it->second.size()) {
-          state[node] = 2;
+        if (next >= edges[node].size()) {
+          state[node] = Done;
           stack.pop_back();
           continue;
         }
-        std::string to = it->second[next++];
-        if (state[to] == 1) {
-          reportCycle(stack, to, byId);
+        size_t to = edges[node][next++];
+        if (state[to] == OnStack) {
+          reportCycle(entries, stack, to);
           return;
         }
-        if (state[to] == 0) {
-          state[to] = 1;
+        if (state[to] == New) {
+          state[to] = OnStack;
           stack.push_back({to, 0});
         }
       }
     }
   }
 
-  void reportCycle(const std::vector<std::pair<std::string, size_t>>& stack, const std::string& to,
-                   const std::map<std::string, const yaml::Entry*>& byId) {
+  void reportCycle(const std::vector<yaml::Entry>& entries,
+                   const std::vector<std::pair<size_t, size_t>>& stack, size_t to) {
     size_t from = 0;
     while (stack[from].first != to)
       ++from;
     std::string path;
     for (size_t i = from; i < stack.size(); ++i)
-      path += byId.at(stack[i].first)->key.value + " -> ";
-    path += byId.at(to)->key.value;
-    diags().error(byId.at(to)->key.where, "job-needs",
+      path += entries[stack[i].first].key.value + " -> ";
+    path += entries[to].key.value;
+    diags().error(entries[to].key.where, "job-needs",
                   "jobs depend on each other in a cycle: " + path);
   }
 
