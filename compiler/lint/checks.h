@@ -152,7 +152,13 @@ const SourceFile* localActionFile(Repo* repo, std::string_view uses);
 std::string actionSpec(std::string_view uses);
 // A spec's major version: inputs and outputs are known per major version, so
 // v4.1.2 and v4 share v4's.
-std::string majorSpec(const std::string& spec);
+std::string_view majorSpec(std::string_view spec);
+// Hashes std::string and std::string_view alike, so tables keyed by string
+// are looked up without building one.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 bool hasExpression(std::string_view s);
 std::string lowerCase(std::string_view s);
 // The steps of a job (its steps: items that are mappings), or of a composite

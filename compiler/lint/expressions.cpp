@@ -231,15 +231,22 @@ TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
     TypePtr t = outputsOf(meta->find("outputs"));
     return t ? t : unknown;
   }
-  static const nlohmann::json& data = embeddedData("actions.json");
+  // The outputs of the actions actions.json knows, typed once per process.
+  static const auto outputs = [] {
+    std::unordered_map<std::string, TypePtr, StringHash, std::equal_to<>> out;
+    for (const auto& [spec, action] : embeddedData("actions.json")["actions"].items()) {
+      if (!action.contains("outputs")) continue;
+      std::vector<std::pair<std::string, TypePtr>> props;
+      for (const auto& o : action["outputs"])
+        props.emplace_back(o.get<std::string>(), types::string());
+      out.emplace(spec, types::objectOf(std::move(props)));
+    }
+    return out;
+  }();
   std::string spec = actionSpec(u);
   if (spec.empty()) return unknown;
-  auto it = data["actions"].find(majorSpec(spec));
-  if (it == data["actions"].end() || !it->contains("outputs")) return unknown;
-  std::vector<std::pair<std::string, TypePtr>> props;
-  for (const auto& o : (*it)["outputs"])
-    props.emplace_back(o.get<std::string>(), types::string());
-  return types::objectOf(std::move(props));
+  auto it = outputs.find(majorSpec(spec));
+  return it == outputs.end() ? unknown : it->second;
 }
 
 // The keys matrix.<key> may name, or nullopt when the matrix is computed.

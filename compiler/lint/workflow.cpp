@@ -90,13 +90,16 @@ const SourceFile* localActionFile(Repo* repo, std::string_view uses) {
 std::string actionSpec(std::string_view uses) {
   size_t at = uses.find('@');
   if (at == std::string_view::npos) return "";
-  return lowerCase(uses.substr(0, at)) + std::string(uses.substr(at));
+  std::string spec(uses);
+  for (size_t i = 0; i < at; ++i)
+    if (spec[i] >= 'A' && spec[i] <= 'Z') spec[i] = static_cast<char>(spec[i] + ('a' - 'A'));
+  return spec;
 }
 
-std::string majorSpec(const std::string& spec) {
+std::string_view majorSpec(std::string_view spec) {
   size_t at = spec.find('@');
-  size_t dot = at == std::string::npos ? at : spec.find('.', at);
-  if (dot == std::string::npos || spec[at + 1] != 'v') return spec;
+  size_t dot = at == std::string_view::npos ? at : spec.find('.', at);
+  if (dot == std::string_view::npos || spec[at + 1] != 'v') return spec;
   return spec.substr(0, dot);
 }
 
@@ -791,8 +794,8 @@ class WorkflowChecker {
 
   // actions.json indexed once: outdated versions, and inputs per major version.
   struct PopularActions {
-    std::unordered_set<std::string> outdated;
-    std::unordered_map<std::string, ActionInputs> inputs;
+    std::unordered_set<std::string, StringHash, std::equal_to<>> outdated;
+    std::unordered_map<std::string, ActionInputs, StringHash, std::equal_to<>> inputs;
   };
 
   static const PopularActions& popularActions() {
