@@ -45,6 +45,8 @@ class Diagnostics {
   }
 
   void append(Diagnostics&& other);
+  // Room for n more, when the caller knows how many are coming.
+  void reserve(size_t n) { items_.reserve(items_.size() + n); }
   // Orders by file, then position, keeping the report order for ties, and
   // drops exact repeats.
   void sort();

@@ -113,6 +113,7 @@ bool ignoredInline(const Diagnostic& d) {
 
 void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
   found.sort();
+  if (out.empty()) out.reserve(found.all().size());
   // found is one file's, in position order: a repeat sits among the findings
   // kept at the same position, from firstHere on.
   size_t firstHere = out.all().size();
@@ -309,6 +310,10 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return paths[a] < paths[b]; });
   Diagnostics all;
+  size_t total = unreadable.all().size();
+  for (const auto& d : perFile)
+    total += d.all().size();
+  all.reserve(total);
   all.append(std::move(unreadable));
   for (size_t i : order)
     all.append(std::move(perFile[i]));
