@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/diagnostic.h"
@@ -85,14 +86,15 @@ class JobScopes {
     Position begin, end;
     std::optional<std::vector<std::string>> needs, matrix;
     std::vector<Step> steps;
+    bool stepsInOrder = true;          // by position, apart: a step is found by bisection
     std::vector<std::string> stepIds;  // the ids its steps give, in order
     expr::TypePtr stepsAll, needsType, matrixType;
   };
   // A workflow_call input: its default sees only the inputs before it.
   struct Input {
     Position begin, end;
-    std::vector<std::string> before;
-    expr::TypePtr type;  // the inputs context there
+    size_t inputsBefore;  // how many of inputs_ it sees
+    expr::TypePtr type;   // the inputs context there
   };
   enum class Want : uint8_t { RunsOn, Env, Bool, Number };
   struct Whole {
@@ -153,6 +155,23 @@ std::string actionSpec(std::string_view uses);
 // A spec's major version: inputs and outputs are known per major version, so
 // v4.1.2 and v4 share v4's.
 std::string_view majorSpec(std::string_view spec);
+// Names that compare without case (job ids, env and input names), with the
+// index of the first of each: a scan while there are few, a hash table once
+// there are many, so a workflow with thousands of jobs stays linear.
+class CaselessIndex {
+ public:
+  static constexpr size_t npos = static_cast<size_t>(-1);
+  // The index of the first name equal to name without case; adds name with
+  // index i when there is none, and returns i.
+  size_t add(std::string_view name, size_t i);
+  size_t find(std::string_view name) const;
+
+ private:
+  static constexpr size_t kScanLimit = 16;
+  std::vector<std::pair<std::string_view, size_t>> few_;
+  std::unordered_map<std::string, size_t> many_;  // lower-cased, once past kScanLimit
+};
+
 // Hashes std::string and std::string_view alike, so tables keyed by string
 // are looked up without building one.
 struct StringHash {

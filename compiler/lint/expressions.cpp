@@ -108,6 +108,12 @@ TypePtr inputType(const yaml::Node& input, bool dispatch) {
 
 }  // namespace
 
+// Each step, and each workflow_call input's default, sees what comes before
+// it as a type of its own. Past this many, later ones see the earlier ones
+// untyped (their names are still checked), so a job of thousands of steps
+// costs linear memory and time, not quadratic.
+constexpr size_t kTypedPrefix = 256;
+
 JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
                      const std::optional<std::vector<std::string>>& configVariables, FileKind kind)
     : repo_(repo) {
@@ -144,10 +150,12 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
     jobTypes.emplace_back(e.key.value,
                           types::objectOf({{"outputs", outputs}, {"result", types::string()}}));
   }
+  CaselessIndex jobIndex;
+  for (size_t i = 0; i < jobTypes.size(); ++i)
+    jobIndex.add(jobTypes[i].first, i);
   auto jobType = [&](const std::string& id) -> TypePtr {
-    for (const auto& [k, t] : jobTypes)
-      if (expr::equalsIgnoreCase(k, id)) return t;
-    return nullptr;
+    size_t i = jobIndex.find(id);
+    return i == CaselessIndex::npos ? nullptr : jobTypes[i].second;
   };
   for (const auto& e : jobs->entries) {
     if (!e.value.isMapping()) continue;
@@ -183,12 +191,20 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
 void JobScopes::readSteps(const yaml::Node& owner, Job& job) const {
   std::vector<std::pair<std::string, TypePtr>> seen;
   TypePtr steps = types::objectOf({});
+  bool capped = false;
   for (const yaml::Node* step : stepsOf(owner)) {
     const yaml::Node* id = step->find("id");
     std::string name = id && id->isScalar() ? id->value : "";
+    if (!job.steps.empty() && !(job.steps.back().end < step->where.begin))
+      job.stepsInOrder = false;
     job.steps.push_back({step->where.begin, step->where.end, steps, job.stepIds.size()});
     if (!name.empty()) job.stepIds.push_back(name);
-    if (name.empty() || hasExpression(name)) continue;
+    if (name.empty() || hasExpression(name) || capped) continue;
+    if (seen.size() == kTypedPrefix) {
+      steps = types::objectOf(seen, types::any());
+      capped = true;
+      continue;
+    }
     TypePtr outputs = stepOutputs(*step);
     seen.emplace_back(name, types::objectOf({{"conclusion", types::string()},
                                              {"outcome", types::string()},
@@ -368,11 +384,14 @@ void JobScopes::readInputs(const yaml::Node& root) {
     const yaml::Node* inputs = e->find("inputs");
     if (!inputs || inputs->isNull()) continue;
     if (!inputs->isMapping()) return unknown();
+    TypePtr capped;
     for (const auto& i : inputs->entries) {
       if (hasExpression(i.key.value)) return unknown();
+      if (!dispatch && props.size() >= kTypedPrefix && !capped)
+        capped = types::objectOf(props, types::any());
       if (!dispatch)
-        callInputs_.push_back(
-            {i.key.where.begin, i.value.where.end, *inputs_, types::objectOf(props)});
+        callInputs_.push_back({i.key.where.begin, i.value.where.end, inputs_->size(),
+                               capped ? capped : types::objectOf(props)});
       inputs_->push_back(i.key.value);
       props.emplace_back(i.key.value, inputType(i.value, dispatch));
       if (dispatch) eventInputs_->push_back(i.key.value);
@@ -473,20 +492,31 @@ void JobScopes::checkWhole(Position at, const expr::Type& type, const yaml::Node
   }
 }
 
+namespace {
+
+// The one of ranges (in order of position, apart) that holds at, or -1.
+template <typename Range>
+int containing(const std::vector<Range>& ranges, Position at) {
+  auto after = std::upper_bound(ranges.begin(), ranges.end(), at,
+                                [](Position p, const Range& r) { return p < r.begin; });
+  if (after == ranges.begin() || (after - 1)->end < at) return -1;
+  return static_cast<int>(after - 1 - ranges.begin());
+}
+
+}  // namespace
+
 JobScopes::Region JobScopes::regionOf(Position at) const {
   Region r;
-  for (size_t i = 0; i < callInputs_.size(); ++i)
-    if (!(at < callInputs_[i].begin) && !(callInputs_[i].end < at)) {
-      r.input = static_cast<int>(i);
-      return r;
-    }
-  for (size_t j = 0; j < jobs_.size(); ++j) {
-    const Job& job = jobs_[j];
-    if (at < job.begin || job.end < at) continue;
-    r.job = static_cast<int>(j);
+  // Inputs and jobs are keys of one mapping, so in order and apart.
+  if ((r.input = containing(callInputs_, at)) >= 0) return r;
+  if ((r.job = containing(jobs_, at)) < 0) return r;
+  const Job& job = jobs_[r.job];
+  if (job.stepsInOrder) {
+    r.step = containing(job.steps, at);
+  } else {
+    // Steps from aliases sit where their anchors are: the last that holds at.
     for (size_t i = 0; i < job.steps.size(); ++i)
       if (!(at < job.steps[i].begin) && !(job.steps[i].end < at)) r.step = static_cast<int>(i);
-    return r;
   }
   return r;
 }
@@ -529,7 +559,7 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
   if (varsType_) scope->types.emplace_back("vars", varsType_);
   if (r.input >= 0) {
     const Input& in = callInputs_[r.input];
-    scope->inputs = in.before;
+    scope->inputs = expr::Names(inputs_->data(), in.inputsBefore);
     scope->types.front().second = in.type;
     return;
   }

@@ -72,6 +72,29 @@ bool StepKeys::usesAction(std::string_view action) const {
   return expr::equalsIgnoreCase(v.substr(0, action.size()), action);
 }
 
+size_t CaselessIndex::add(std::string_view name, size_t i) {
+  if (size_t found = find(name); found != npos) return found;
+  if (many_.empty() && few_.size() < kScanLimit) {
+    few_.emplace_back(name, i);
+    return i;
+  }
+  if (many_.empty())
+    for (const auto& [n, at] : few_)
+      many_.emplace(lowerCase(n), at);
+  many_.emplace(lowerCase(name), i);
+  return i;
+}
+
+size_t CaselessIndex::find(std::string_view name) const {
+  if (many_.empty()) {
+    for (const auto& [n, at] : few_)
+      if (expr::equalsIgnoreCase(n, name)) return at;
+    return npos;
+  }
+  auto it = many_.find(lowerCase(name));
+  return it == many_.end() ? npos : it->second;
+}
+
 StepRange stepsOf(const yaml::Node& job) {
   const yaml::Node* steps = job.find("steps");
   return StepRange(steps && steps->isSequence() ? &steps->items : nullptr);
@@ -169,22 +192,21 @@ class WorkflowChecker {
       bool ignoresCase = n.entries.size() > 1 && std::find(std::begin(caseless),
                                                            std::end(caseless),
                                                            parent) != std::end(caseless);
+      CaselessIndex seen;
       for (size_t i = 0; i < n.entries.size(); ++i) {
         const yaml::Node& key = n.entries[i].key;
         if (key.value == "<<" && key.isPlain())
           diags().error(key.where, "unknown-key",
                         "GitHub Actions does not support YAML merge keys '<<'");
         // Against the first earlier key of the same name in another case.
-        for (size_t j = 0; ignoresCase && j < i; ++j) {
+        if (size_t j = ignoresCase ? seen.add(key.value, i) : i; j != i) {
           const yaml::Node& first = n.entries[j].key;
-          if (!expr::equalsIgnoreCase(first.value, key.value)) continue;
           if (first.value != key.value) {
             Diagnostic& d = diags().error(key.where, "duplicate-key",
                                           "key '" + key.value + "' duplicates '" + first.value +
                                               "': these keys ignore case");
             d.notes.push_back({first.where, "'" + first.value + "' is defined here"});
           }
-          break;
         }
         checkKeys(n.entries[i].value, key.value, depth + 1);
       }
@@ -217,11 +239,12 @@ class WorkflowChecker {
   // needs: edges join those entries.
   void checkNeeds(const yaml::Node& jobs) {
     const std::vector<yaml::Entry>& entries = jobs.entries;
+    CaselessIndex index;
+    for (size_t i = 0; i < entries.size(); ++i)
+      index.add(entries[i].key.value, i);
     auto indexOf = [&](std::string_view id) {
-      size_t j = 0;
-      while (j < entries.size() && !expr::equalsIgnoreCase(entries[j].key.value, id))
-        ++j;
-      return j;
+      size_t j = index.find(id);
+      return j == CaselessIndex::npos ? entries.size() : j;
     };
     std::vector<std::vector<size_t>> edges(entries.size());
     for (const auto& e : entries) {
@@ -616,15 +639,11 @@ class WorkflowChecker {
   }
 
   void checkDuplicateValues(const std::string& axis, const yaml::Node& values) {
-    for (size_t i = 0; i < values.items.size(); ++i)
-      for (size_t j = 0; j < i; ++j)
-        if (values.items[i].isScalar() && values.items[j].isScalar() &&
-            values.items[i].value == values.items[j].value) {
-          diags().error(
-              values.items[i].where, "matrix",
-              "value '" + values.items[i].value + "' is duplicated in matrix axis '" + axis + "'");
-          break;
-        }
+    std::unordered_set<std::string_view> seen;
+    for (const yaml::Node& v : values.items)
+      if (v.isScalar() && !seen.insert(v.value).second)
+        diags().error(v.where, "matrix",
+                      "value '" + v.value + "' is duplicated in matrix axis '" + axis + "'");
   }
 
   // --- conditions ---------------------------------------------------------
