@@ -133,9 +133,17 @@ contains "recipes show of an unknown recipe is a usage error" "did you mean 'tra
 expect "galley's own action.yml lints clean" 0 "$galley" lint action.yml
 contains "galley's own action.yml lints clean" ""
 
-# shellcheck included: the compiler's scripts must satisfy it too.
+# With shellcheck on: the compiler's scripts must satisfy it too.
 expect "every compiled workflow lints clean with galley lint" 0 "$galley" lint tests/golden/recipes/*/.github/workflows/*.yml examples/credit-risk/.github/workflows/*.yml
 contains "every compiled workflow lints clean with galley lint" ""
+# docs/pipeline.md's example is a real project: it compiles and lints clean.
+mkdir -p "$tmp/docs-example"
+awk '/^```yaml$/{on=1; next} /^```$/{if (on) exit} on' docs/pipeline.md >"$tmp/docs-example/galley.yml"
+expect "docs/pipeline.md's example compiles" 0 "$galley" compile "$tmp/docs-example/galley.yml"
+contains "docs/pipeline.md's example compiles" "ci.yml"
+expect "docs/pipeline.md's example lints clean" 0 "$galley" lint "$tmp/docs-example/.github/workflows/ci.yml"
+contains "docs/pipeline.md's example lints clean" ""
+
 expect "a folder given to lint is a repository root" 0 "$galley" lint examples/credit-risk
 contains "a folder given to lint is a repository root" ""
 mkdir -p "$tmp/repo/.github/workflows"
