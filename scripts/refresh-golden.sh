@@ -9,5 +9,5 @@ galley=${1:-build/galley}
 for fixture in tests/golden/recipes/*/galley.yml examples/*/galley.yml; do
   "$galley" compile "$fixture" >/dev/null
 done
-echo "refreshed $(ls -d tests/golden/recipes/*/ | wc -l) recipe fixtures and the examples"
+echo "refreshed $(find tests/golden/recipes -mindepth 1 -maxdepth 1 -type d | wc -l) recipe fixtures and the examples"
 "$galley" recipes show train-model > tests/cli/recipes-show-train-model.txt

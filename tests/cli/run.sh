@@ -2,7 +2,7 @@
 # Behaviour of the galley command line: exit codes, messages, files written.
 # Usage: tests/cli/run.sh path/to/galley
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 galley=$(realpath "${1:-build/galley}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

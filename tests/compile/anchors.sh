@@ -3,7 +3,7 @@
 # pipeline passes the Azure Pipelines schema, measured with the reference
 # tools in ../shared/tools/anchors. Skips (exit 0, saying so) without node.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 anchors=../shared/tools/anchors
 if ! command -v node >/dev/null || [ ! -d "$anchors/node_modules" ]; then
   echo "anchors: skipped: node or $anchors/node_modules missing (run npm ci there)"

@@ -27,6 +27,7 @@ expect "contexts come from --context" 0 'true' "$galley" eval --context "$ctx" "
 expect "arrays print as JSON" 0 $'[\n  1,\n  2\n]' "$galley" eval --context "$ctx" "matrix.n"
 expect "status functions read --status" 0 'true' "$galley" eval --status failure "failure()"
 expect "--if adds the implicit success()" 0 'false' "$galley" eval --status failure --if "true"
+# shellcheck disable=SC2016  # ${{ }} is galley's, not the shell's
 expect "--template interpolates" 0 '"ref: refs/heads/main!"' "$galley" eval --context "$ctx" --template 'ref: ${{ github.ref }}!'
 expect "an expression error exits 1" 1 '' "$galley" eval "1 <"
 expect "a missing EXPR is a usage error" 2 '' "$galley" eval
