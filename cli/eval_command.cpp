@@ -149,9 +149,9 @@ int runBench(const std::string& path) {
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) lines.push_back(line);
-  static const std::vector<std::string> contexts = {
-      "github", "env",      "vars",   "job",   "jobs",  "steps",
-      "runner", "secrets", "strategy", "matrix", "needs", "inputs"};
+  static const std::vector<std::string> contexts = {"github",   "env",    "vars",   "job",
+                                                    "jobs",     "steps",  "runner", "secrets",
+                                                    "strategy", "matrix", "needs",  "inputs"};
   expr::Scope scope;
   scope.contexts = contexts;
   expr::LocationOf nowhere = [](size_t, size_t) { return Location{}; };

@@ -51,7 +51,9 @@ void Diagnostics::sort() {
 
 namespace {
 
-char foldCase(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+char foldCase(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+}
 
 // Ignoring case; stops early with `limit` once no alignment can come under
 // it, since only distances below the best so far matter.

@@ -949,8 +949,8 @@ class Expander {
     // Lists reach bash unquoted on purpose, one word per item; a directive on
     // the script's first line says so to shellcheck for the whole script.
     if (splitsWords)
-      script = "# shellcheck disable=SC2086  # list parameters split into words on purpose\n" +
-               script;
+      script =
+          "# shellcheck disable=SC2086  # list parameters split into words on purpose\n" + script;
     step.script = script;
     if (step.name.empty()) {
       // Named after the script as written, not as rewritten.

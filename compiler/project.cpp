@@ -74,12 +74,10 @@ bool envName(const yaml::Node& key, const std::string& what, Diagnostics& diags)
 
 // Reads an 'agents' mapping over `agents`: a key given replaces that
 // target's agents, a key left out keeps them.
-void parseAgents(const yaml::Node& n, const std::string& what, Agents& agents,
-                 Diagnostics& diags) {
+void parseAgents(const yaml::Node& n, const std::string& what, Agents& agents, Diagnostics& diags) {
   if (!shape::mapping(n, {"github", "ado"}, what, diags)) return;
   if (const yaml::Node* g = n.find("github")) {
-    if (auto labels = shape::stringList(*g, what + ".github", diags))
-      agents.githubLabels = *labels;
+    if (auto labels = shape::stringList(*g, what + ".github", diags)) agents.githubLabels = *labels;
   }
   if (const yaml::Node* a = n.find("ado")) {
     if (!shape::mapping(*a, {"pool", "vmImage"}, what + ".ado", diags)) return;

@@ -209,8 +209,7 @@ class Checker {
     size_t nameEnd = (n.property ? n.nameOffset : key->offset + 1) + name.size();
     size_t offset = base->nameOffset;
     // The message is built only for a name that is missing.
-    auto check = [&](const std::optional<Names>& known, const char* ctx,
-                     const auto& message) {
+    auto check = [&](const std::optional<Names>& known, const char* ctx, const auto& message) {
       if (!equalsIgnoreCase(base->name, ctx) || !known || contains(*known, name)) return;
       report(offset, nameEnd - offset, message(), didYouMean(name, *known));
     };

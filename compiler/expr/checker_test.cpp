@@ -8,9 +8,9 @@ namespace galley::expr {
 namespace {
 
 Scope jobScope() {
-  static const std::vector<std::string> contexts = {
-      "github", "env", "matrix", "steps", "needs", "inputs", "vars", "secrets", "job", "runner",
-      "strategy"};
+  static const std::vector<std::string> contexts = {"github", "env",    "matrix",  "steps",
+                                                    "needs",  "inputs", "vars",    "secrets",
+                                                    "job",    "runner", "strategy"};
   static const std::vector<std::string> steps = {"build", "test-run"}, needs = {"setup"},
                                         matrix = {"os", "node"},
                                         inputNames = {"name", "debug", "count"};

@@ -90,8 +90,8 @@ bool splitTemplate(std::string_view value, std::vector<Segment>* out, ExprError*
           "sequence was not found.";
       return false;
     }
-    out->push_back({true, value.substr(open + 3, end - 2 - (open + 3)),
-                    static_cast<uint32_t>(open + 3)});
+    out->push_back(
+        {true, value.substr(open + 3, end - 2 - (open + 3)), static_cast<uint32_t>(open + 3)});
     pos = end;
   }
   return true;

@@ -205,8 +205,12 @@ class StepRange {
     Items::const_iterator at_, end_;
   };
   explicit StepRange(const Items* items) : items_(items) {}
-  iterator begin() const { return items_ ? iterator(items_->begin(), items_->end()) : iterator({}, {}); }
-  iterator end() const { return items_ ? iterator(items_->end(), items_->end()) : iterator({}, {}); }
+  iterator begin() const {
+    return items_ ? iterator(items_->begin(), items_->end()) : iterator({}, {});
+  }
+  iterator end() const {
+    return items_ ? iterator(items_->end(), items_->end()) : iterator({}, {});
+  }
 
  private:
   const Items* items_;

@@ -123,9 +123,9 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
       vars.emplace_back(v, types::string());
     varsType_ = types::objectOf(std::move(vars));
   }
-  static const std::vector<std::string> contexts = {
-      "github", "env",   "vars",   "secrets",  "inputs", "matrix",
-      "steps",  "needs", "runner", "strategy", "job",    "jobs"};
+  static const std::vector<std::string> contexts = {"github", "env",      "vars",  "secrets",
+                                                    "inputs", "matrix",   "steps", "needs",
+                                                    "runner", "strategy", "job",   "jobs"};
   global_.contexts = contexts;
   if (kind == FileKind::Action) {
     action_ = true;
@@ -195,8 +195,7 @@ void JobScopes::readSteps(const yaml::Node& owner, Job& job) const {
   for (const yaml::Node* step : stepsOf(owner)) {
     const yaml::Node* id = step->find("id");
     std::string name = id && id->isScalar() ? id->value : "";
-    if (!job.steps.empty() && !(job.steps.back().end < step->where.begin))
-      job.stepsInOrder = false;
+    if (!job.steps.empty() && !(job.steps.back().end < step->where.begin)) job.stepsInOrder = false;
     job.steps.push_back({step->where.begin, step->where.end, steps, job.stepIds.size()});
     if (!name.empty()) job.stepIds.push_back(name);
     if (name.empty() || hasExpression(name) || capped) continue;

@@ -329,9 +329,9 @@ class Walker {
     }
     for (std::string_view k : d.required) {
       if (n.find(k)) continue;
-      diags_.error(f.ownerKey ? f.ownerKey->where : n.where, ruleFor(d.name, "missing-key"),
-                   "'" + std::string(f.section) + "' is missing the required key '" +
-                       std::string(k) + "'");
+      diags_.error(
+          f.ownerKey ? f.ownerKey->where : n.where, ruleFor(d.name, "missing-key"),
+          "'" + std::string(f.section) + "' is missing the required key '" + std::string(k) + "'");
     }
   }
 
@@ -477,8 +477,7 @@ class Walker {
   // same decisions as walk(), without building the messages.
   static bool passes(const yaml::Node& n, const SchemaDefinition& v, const Frame& f) {
     bool inContext = !v.context.empty() || f.contextDef;
-    if (isExpression(n) && inContext)
-      return !(v.kind == Kind::Mapping && isStringLiteral(n.value));
+    if (isExpression(n) && inContext) return !(v.kind == Kind::Mapping && isStringLiteral(n.value));
     switch (v.kind) {
       case Kind::Any:
         return true;
@@ -492,7 +491,8 @@ class Walker {
         return n.isScalar() && (v.constant.empty() || n.value == v.constant) &&
                !(v.requireNonEmpty && n.value.empty());
       case Kind::AllowedValues:
-        return n.isScalar() && std::find(v.values.begin(), v.values.end(), n.value) != v.values.end();
+        return n.isScalar() &&
+               std::find(v.values.begin(), v.values.end(), n.value) != v.values.end();
       case Kind::Mapping:
         // An input or secret with no settings (see mismatch).
         return n.isNull() && f.loose && (v.required.empty() || !f.ownerKey);

@@ -121,7 +121,9 @@ std::set<std::string> triggersOf(const yaml::Node& root) {
   return out;
 }
 
-char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+char asciiLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
 
 // Whether text holds word (lower case) in any case.
 bool containsIgnoreCase(std::string_view text, std::string_view word) {
@@ -139,11 +141,14 @@ bool containsIgnoreCase(std::string_view text, std::string_view word) {
 // Whether text may hold a token the credential pattern looks for, found with
 // memchr before the regular expression runs.
 bool mayHoldToken(std::string_view text) {
-  auto at = [&](size_t i, std::string_view prefix) { return text.substr(i, prefix.size()) == prefix; };
+  auto at = [&](size_t i, std::string_view prefix) {
+    return text.substr(i, prefix.size()) == prefix;
+  };
   for (size_t i = text.find('A'); i != std::string_view::npos; i = text.find('A', i + 1))
     if (at(i, "AKIA")) return true;
   for (size_t i = text.find('_'); i != std::string_view::npos; i = text.find('_', i + 1))
-    if ((i >= 3 && (at(i - 3, "ghp_") || at(i - 3, "gho_"))) || (i >= 6 && at(i - 6, "github_pat_")))
+    if ((i >= 3 && (at(i - 3, "ghp_") || at(i - 3, "gho_"))) ||
+        (i >= 6 && at(i - 6, "github_pat_")))
       return true;
   return text.find("xox") != std::string_view::npos;
 }

@@ -186,11 +186,10 @@ class WorkflowChecker {
   // and YAML merge keys, which GitHub does not support.
   void checkKeys(const yaml::Node& n, std::string_view parent, int depth) {
     static constexpr std::string_view caseless[] = {"env",  "inputs", "secrets",  "outputs",
-                                                     "with", "matrix", "services", "jobs"};
+                                                    "with", "matrix", "services", "jobs"};
     if (depth > 64) return;
     if (n.isMapping()) {
-      bool ignoresCase = n.entries.size() > 1 && std::find(std::begin(caseless),
-                                                           std::end(caseless),
+      bool ignoresCase = n.entries.size() > 1 && std::find(std::begin(caseless), std::end(caseless),
                                                            parent) != std::end(caseless);
       CaselessIndex seen;
       for (size_t i = 0; i < n.entries.size(); ++i) {
@@ -202,9 +201,9 @@ class WorkflowChecker {
         if (size_t j = ignoresCase ? seen.add(key.value, i) : i; j != i) {
           const yaml::Node& first = n.entries[j].key;
           if (first.value != key.value) {
-            Diagnostic& d = diags().error(key.where, "duplicate-key",
-                                          "key '" + key.value + "' duplicates '" + first.value +
-                                              "': these keys ignore case");
+            Diagnostic& d = diags().error(
+                key.where, "duplicate-key",
+                "key '" + key.value + "' duplicates '" + first.value + "': these keys ignore case");
             d.notes.push_back({first.where, "'" + first.value + "' is defined here"});
           }
         }
@@ -1073,9 +1072,9 @@ class WorkflowChecker {
     size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
     if (b != std::string_view::npos && s.substr(b, 3) == "${{" && s.substr(e - 1, 2) == "}}" &&
         s.find("${{", b + 3) == std::string_view::npos) {
-      static const std::vector<std::string> contexts = {
-          "github", "env",   "vars",   "secrets",  "inputs", "matrix",
-          "steps",  "needs", "runner", "strategy", "job"};
+      static const std::vector<std::string> contexts = {"github", "env",      "vars",  "secrets",
+                                                        "inputs", "matrix",   "steps", "needs",
+                                                        "runner", "strategy", "job"};
       static const expr::Scope scope = [] {
         expr::Scope sc;
         sc.contexts = contexts;

@@ -19,9 +19,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "compiler/lint/lint.h"
