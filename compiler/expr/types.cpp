@@ -5,18 +5,16 @@
 #include <cstdlib>
 #include <map>
 
+#include "compiler/expr/functions.h"
+
 namespace galley::expr {
 
 namespace {
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 std::string lowered(std::string_view s) {
   std::string r(s);
   for (char& c : r)
-    c = lower(c);
+    c = asciiLower(c);
   return r;
 }
 
@@ -24,7 +22,7 @@ std::string lowered(std::string_view s) {
 int compareName(std::string_view stored, std::string_view name) {
   size_t n = std::min(stored.size(), name.size());
   for (size_t i = 0; i < n; ++i) {
-    char a = stored[i], b = lower(name[i]);
+    char a = stored[i], b = asciiLower(name[i]);
     if (a != b) return a < b ? -1 : 1;
   }
   return stored.size() == name.size() ? 0 : stored.size() < name.size() ? -1 : 1;
@@ -167,7 +165,7 @@ TypePtr objectOf(std::vector<std::pair<std::string, TypePtr>> props, TypePtr res
   t->kind = TypeKind::Object;
   for (auto& p : props)
     for (char& c : p.first)
-      c = lower(c);
+      c = asciiLower(c);
   // Stable, as a later duplicate must not win; most objects have a few
   // properties, sorted in place without the buffer std::stable_sort takes.
   auto less = [](const auto& a, const auto& b) { return a.first < b.first; };

@@ -479,14 +479,6 @@ class Walker {
     bool inContext = !v.context.empty() || f.contextDef;
     if (isExpression(n) && inContext) return !(v.kind == Kind::Mapping && isStringLiteral(n.value));
     switch (v.kind) {
-      case Kind::Any:
-        return true;
-      case Kind::Null:
-        return n.isNull();
-      case Kind::Boolean:
-        return n.isScalar() && n.asBool().has_value();
-      case Kind::Number:
-        return n.isScalar() && n.asNumber().has_value();
       case Kind::String:
         return n.isScalar() && (v.constant.empty() || n.value == v.constant) &&
                !(v.requireNonEmpty && n.value.empty());
@@ -496,11 +488,9 @@ class Walker {
       case Kind::Mapping:
         // An input or secret with no settings (see mismatch).
         return n.isNull() && f.loose && (v.required.empty() || !f.ownerKey);
-      case Kind::Sequence:
-      case Kind::OneOf:
-        return false;
+      default:
+        return fits(n, v);  // the kinds whose shape is all there is to check
     }
-    return false;
   }
 
   void walkScalarVariants(const yaml::Node& n, const SchemaDefinition& d,

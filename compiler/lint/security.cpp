@@ -121,17 +121,13 @@ std::set<std::string> triggersOf(const yaml::Node& root) {
   return out;
 }
 
-char asciiLower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
 // Whether text holds word (lower case) in any case.
 bool containsIgnoreCase(std::string_view text, std::string_view word) {
   if (word.empty()) return true;
   for (size_t i = 0; i + word.size() <= text.size(); ++i) {
-    if (asciiLower(text[i]) != word[0]) continue;
+    if (expr::asciiLower(text[i]) != word[0]) continue;
     size_t k = 1;
-    while (k < word.size() && asciiLower(text[i + k]) == word[k])
+    while (k < word.size() && expr::asciiLower(text[i + k]) == word[k])
       ++k;
     if (k == word.size()) return true;
   }

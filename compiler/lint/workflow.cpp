@@ -23,7 +23,7 @@ bool hasExpression(std::string_view s) {
 std::string lowerCase(std::string_view s) {
   std::string out(s);
   for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));  // ASCII, as GitHub folds
+    c = expr::asciiLower(c);
   return out;
 }
 
@@ -114,8 +114,7 @@ std::string actionSpec(std::string_view uses) {
   size_t at = uses.find('@');
   if (at == std::string_view::npos) return "";
   std::string spec(uses);
-  for (size_t i = 0; i < at; ++i)
-    if (spec[i] >= 'A' && spec[i] <= 'Z') spec[i] = static_cast<char>(spec[i] + ('a' - 'A'));
+  std::transform(spec.begin(), spec.begin() + at, spec.begin(), expr::asciiLower);
   return spec;
 }
 
@@ -217,19 +216,20 @@ class WorkflowChecker {
   // --- jobs ---------------------------------------------------------------
 
   void checkJobIds(const yaml::Node& jobs) {
-    std::map<std::string, const yaml::Node*> seen;
-    for (const auto& e : jobs.entries) {
-      if (!validId(e.key.value) && !e.key.value.empty())
-        diags().error(e.key.where, "invalid-id",
-                      "invalid job id '" + e.key.value +
+    CaselessIndex seen;
+    for (size_t i = 0; i < jobs.entries.size(); ++i) {
+      const yaml::Node& key = jobs.entries[i].key;
+      if (!validId(key.value) && !key.value.empty())
+        diags().error(key.where, "invalid-id",
+                      "invalid job id '" + key.value +
                           "': ids start with a letter or '_' and hold only letters, digits, '-' "
                           "and '_'");
-      auto [it, fresh] = seen.emplace(lowerCase(e.key.value), &e.key);
-      if (!fresh && it->second->value != e.key.value) {
-        Diagnostic& d = diags().error(e.key.where, "duplicate-id",
-                                      "job id '" + e.key.value + "' duplicates '" +
-                                          it->second->value + "': job ids are case-insensitive");
-        d.notes.push_back({it->second->where, "'" + it->second->value + "' is defined here"});
+      const yaml::Node& first = jobs.entries[seen.add(key.value, i)].key;
+      if (first.value != key.value) {
+        Diagnostic& d = diags().error(key.where, "duplicate-id",
+                                      "job id '" + key.value + "' duplicates '" + first.value +
+                                          "': job ids are case-insensitive");
+        d.notes.push_back({first.where, "'" + first.value + "' is defined here"});
       }
     }
   }
@@ -239,16 +239,13 @@ class WorkflowChecker {
   void checkNeeds(const yaml::Node& jobs) {
     const std::vector<yaml::Entry>& entries = jobs.entries;
     CaselessIndex index;
+    std::vector<size_t> nodeOf(entries.size());  // the first entry of each job's id
     for (size_t i = 0; i < entries.size(); ++i)
-      index.add(entries[i].key.value, i);
-    auto indexOf = [&](std::string_view id) {
-      size_t j = index.find(id);
-      return j == CaselessIndex::npos ? entries.size() : j;
-    };
+      nodeOf[i] = index.add(entries[i].key.value, i);
     std::vector<std::vector<size_t>> edges(entries.size());
-    for (const auto& e : entries) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const yaml::Entry& e = entries[i];
       if (!e.value.isMapping()) continue;
-      size_t from = indexOf(e.key.value);
       std::vector<std::string_view> seen;
       for (const yaml::Node* n : scalarsOf(e.value.find("needs"))) {
         if (n->value.empty() || hasExpression(n->value)) continue;
@@ -258,8 +255,8 @@ class WorkflowChecker {
           continue;
         }
         seen.push_back(n->value);
-        size_t to = indexOf(n->value);
-        if (to == entries.size()) {
+        size_t to = index.find(n->value);
+        if (to == CaselessIndex::npos) {
           std::vector<std::string> ids;
           for (const auto& j : entries)
             ids.push_back(j.key.value);
@@ -271,21 +268,19 @@ class WorkflowChecker {
           d.notes.push_back({n->where, "'" + n->value + "' is named here"});
           continue;
         }
-        edges[from].push_back(to);
+        edges[nodeOf[i]].push_back(to);
       }
     }
-    findCycle(entries, edges, indexOf);
+    findCycle(entries, edges, nodeOf);
   }
 
   // Iterative DFS (user-shaped depth); reports the first cycle as a path.
-  template <typename IndexOf>
   void findCycle(const std::vector<yaml::Entry>& entries,
-                 const std::vector<std::vector<size_t>>& edges, const IndexOf& indexOf) {
+                 const std::vector<std::vector<size_t>>& edges, const std::vector<size_t>& nodeOf) {
     enum State : uint8_t { New, OnStack, Done };
     std::vector<State> state(entries.size(), New);
     std::vector<std::pair<size_t, size_t>> stack;  // job, next edge to follow
-    for (const auto& root : entries) {
-      size_t start = indexOf(root.key.value);
+    for (size_t start : nodeOf) {
       if (state[start] != New) continue;
       stack = {{start, 0}};
       state[start] = OnStack;
@@ -720,7 +715,8 @@ class WorkflowChecker {
 
   void checkSteps(const yaml::Node& job) {
     std::string os = runnerOs(job);
-    std::map<std::string, const yaml::Node*> ids;
+    std::vector<const yaml::Node*> ids;  // step ids, the first of each name
+    CaselessIndex idIndex;
     for (const yaml::Node* step : stepsOf(job)) {
       StepKeys keys(*step);
       if (const yaml::Node* id = keys.id;
@@ -730,11 +726,12 @@ class WorkflowChecker {
                         "invalid step id '" + id->value +
                             "': ids start with a letter or '_' and hold only letters, digits, "
                             "'-' and '_'");
-        auto [it, fresh] = ids.emplace(lowerCase(id->value), id);
-        if (!fresh) {
+        if (size_t j = idIndex.add(id->value, ids.size()); j < ids.size()) {
           Diagnostic& d = diags().error(id->where, "duplicate-id",
                                         "step id '" + id->value + "' is already used in this job");
-          d.notes.push_back({it->second->where, "'" + it->second->value + "' is defined here"});
+          d.notes.push_back({ids[j]->where, "'" + ids[j]->value + "' is defined here"});
+        } else {
+          ids.push_back(id);
         }
       }
       checkIf(keys.ifCond);
