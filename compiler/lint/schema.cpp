@@ -126,10 +126,9 @@ std::string ruleFor(std::string_view def, const char* fallback) {
   // Keys and values inside one event's configuration (push: {tags: ...}).
   static const std::set<std::string, std::less<>> events = [] {
     std::set<std::string, std::less<>> out;
-    const auto& props = embeddedData(
-        "workflow-v1.0.json")["definitions"]["on-mapping-strict"]["mapping"]["properties"];
-    for (const auto& [k, v] : props.items())
-      if (v.is_string()) out.insert(v.get<std::string>() + "-mapping");
+    if (const SchemaDefinition* on = Schema::workflow().find("on-mapping-strict"))
+      for (const auto& [event, p] : on->properties)
+        out.insert(p.type + "-mapping");
     return out;
   }();
   if (events.count(def)) return "events";
@@ -523,7 +522,7 @@ class Walker {
 const Schema& embeddedSchema(const char* name, Schema* storage, std::once_flag* once) {
   std::call_once(*once, [&] {
     std::string err;
-    nlohmann::json doc = embeddedData(name);
+    nlohmann::json doc = nlohmann::json::parse(embeddedText(name));
     const nlohmann::json& fixes = embeddedData("lint.json")["schemaFixes"];
     if (fixes.contains(name)) {
       const nlohmann::json& fix = fixes[name];
@@ -547,16 +546,17 @@ const Schema& embeddedSchema(const char* name, Schema* storage, std::once_flag* 
 
 }  // namespace
 
+// The embedded schemas live until exit, so they are never destroyed.
 const Schema& Schema::workflow() {
-  static Schema s;
+  static Schema* s = new Schema;
   static std::once_flag once;
-  return embeddedSchema("workflow-v1.0.json", &s, &once);
+  return embeddedSchema("workflow-v1.0.json", s, &once);
 }
 
 const Schema& Schema::action() {
-  static Schema s;
+  static Schema* s = new Schema;
   static std::once_flag once;
-  return embeddedSchema("action-v1.0.json", &s, &once);
+  return embeddedSchema("action-v1.0.json", s, &once);
 }
 
 const SchemaDefinition* Schema::find(std::string_view name) const {
