@@ -43,8 +43,10 @@ Node* Node::find(std::string_view key) {
 
 std::optional<bool> Node::asBool() const {
   if (!isPlain()) return std::nullopt;
-  if (value == "true" || value == "True" || value == "TRUE") return true;
-  if (value == "false" || value == "False" || value == "FALSE") return false;
+  // string_view comparisons check the length before any byte.
+  std::string_view v = value;
+  if (v == "true" || v == "True" || v == "TRUE") return true;
+  if (v == "false" || v == "False" || v == "FALSE") return false;
   return std::nullopt;
 }
 

@@ -56,6 +56,7 @@ class Parser {
     Depth d(*this);
     Node* n = out_.make(NodeKind::Logical, left->offset, 0);
     n->op = op;
+    n->args.reserve(2);
     n->args.push_back(left);
     while (match(op))
       n->args.push_back(op == TokenType::Or ? logical(TokenType::And) : equality());
@@ -114,6 +115,7 @@ class Parser {
     for (;;) {
       if (match(TokenType::LeftBracket)) {
         Node* n = out_.make(NodeKind::Index, expr->offset, 0);
+        n->args.reserve(2);  // the object and the index: one allocation
         n->args.push_back(expr);
         if (match(TokenType::Star))
           n->star = true;
@@ -128,6 +130,7 @@ class Parser {
         enter();
         ++entered;
         Node* n = out_.make(NodeKind::Index, expr->offset, 0);
+        n->args.reserve(2);
         n->args.push_back(expr);
         n->property = true;
         if (check(TokenType::Identifier)) {

@@ -1,6 +1,7 @@
 // The check stages lintFile chains, one per file pair. Internal to lint/.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -167,8 +168,11 @@ class CaselessIndex {
   size_t find(std::string_view name) const;
 
  private:
+  // The first names sit inline (an index is a local, and most hold a few
+  // job or step ids): no allocation until there are more.
   static constexpr size_t kScanLimit = 16;
-  std::vector<std::pair<std::string_view, size_t>> few_;
+  std::array<std::pair<std::string_view, size_t>, kScanLimit> few_;
+  size_t fewCount_ = 0;
   std::unordered_map<std::string, size_t> many_;  // lower-cased, once past kScanLimit
 };
 

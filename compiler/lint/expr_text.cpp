@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "compiler/expr/functions.h"
+
 namespace galley::lint {
 
 std::vector<ExprSpan> findExpressions(std::string_view text) {
@@ -40,11 +42,10 @@ bool identChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// Appends s lower-cased (ASCII) to out.
+void appendLower(std::string& out, std::string_view s) {
+  for (char c : s)
+    out += expr::asciiLower(c);
 }
 
 // The `]` closing the `[` at open, skipping strings and nested brackets, or
@@ -90,7 +91,8 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
     size_t start = i;
     while (i < s.size() && identChar(s[i]))
       ++i;
-    std::string path = lower(s.substr(start, i - start));
+    std::string path;
+    appendLower(path, s.substr(start, i - start));
     std::vector<size_t> inner;  // where computed indexes begin
     size_t k = i;
     while (k < s.size() && s[k] == ' ')
@@ -107,7 +109,8 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
         }
         while (i < s.size() && identChar(s[i]))
           ++i;
-        path += "." + lower(s.substr(b, i - b));
+        path += '.';
+        appendLower(path, s.substr(b, i - b));
         continue;
       }
       if (i < s.size() && s[i] == '[') {
@@ -116,9 +119,10 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
         std::string_view idx = s.substr(i + 1, close - i - 1);
         if (idx.size() >= 2 && idx.front() == '\'' && idx.back() == '\'' &&
             idx.find('\'', 1) == idx.size() - 1) {
-          path += "." + lower(idx.substr(1, idx.size() - 2));
+          path += '.';
+          appendLower(path, idx.substr(1, idx.size() - 2));
         } else if (!idx.empty() && idx.find_first_not_of("0123456789") == std::string_view::npos) {
-          path += "." + std::string(idx);
+          (path += '.') += idx;
         } else {
           // A computed index: any element, and the index reads paths too
           // (`pages[commits[issue.title].author.name]`).

@@ -382,24 +382,26 @@ class Walker {
 
   void walkOneOf(const yaml::Node& n, const SchemaDefinition& d, Frame f) {
     const std::vector<const SchemaDefinition*>& all = d.variants;
-    const SchemaDefinition* first = nullptr;
-    size_t fitting = 0;
-    for (const auto* v : all)
-      if (fits(n, *v)) first = first ? first : v, ++fitting;
-    if (fitting == 1) {
-      walk(n, first, f);
-      return;
-    }
     // Most one-ofs have a handful of variants: keep those that fit off the
     // heap unless there are many (the events `on:` may name).
     std::array<const SchemaDefinition*, 16> fitBuffer;
     std::vector<const SchemaDefinition*> fitMany;
-    if (fitting > fitBuffer.size()) fitMany.resize(fitting);
-    const SchemaDefinition** out = fitMany.empty() ? fitBuffer.data() : fitMany.data();
     size_t count = 0;
-    for (const auto* v : all)
-      if (fits(n, *v)) out[count++] = v;
-    std::span<const SchemaDefinition* const> fit(out, count);
+    for (const auto* v : all) {
+      if (!fits(n, *v)) continue;
+      if (count == fitBuffer.size()) fitMany.assign(fitBuffer.begin(), fitBuffer.end());
+      if (count < fitBuffer.size())
+        fitBuffer[count] = v;
+      else
+        fitMany.push_back(v);
+      ++count;
+    }
+    if (count == 1) {
+      walk(n, fitBuffer[0], f);
+      return;
+    }
+    std::span<const SchemaDefinition* const> fit(fitMany.empty() ? fitBuffer.data() : fitMany.data(),
+                                                 count);
     if (fit.empty()) {
       std::vector<std::string> kinds;
       for (const auto* v : all)
