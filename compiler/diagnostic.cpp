@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "compiler/ascii.h"
+
 namespace galley {
 
 const char* severityName(Severity s) {
@@ -51,10 +53,6 @@ void Diagnostics::sort() {
 
 namespace {
 
-char foldCase(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
-}
-
 // Ignoring case; stops early with `limit` once no alignment can come under
 // it, since only distances below the best so far matter.
 size_t editDistance(std::string_view a, std::string_view b, size_t limit) {
@@ -68,7 +66,7 @@ size_t editDistance(std::string_view a, std::string_view b, size_t limit) {
     size_t least = row[0];
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t above = row[j];
-      size_t cost = foldCase(a[i - 1]) == foldCase(b[j - 1]) ? 0 : 1;
+      size_t cost = asciiLower(a[i - 1]) == asciiLower(b[j - 1]) ? 0 : 1;
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
       diagonal = above;
       least = std::min(least, row[j]);

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "compiler/ascii.h"
 #include "compiler/expr/scalar_map.h"
 #include "compiler/shape.h"
 
@@ -353,12 +354,6 @@ class CondParser {
   bool failed_ = false;
 };
 
-std::string lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // GitHub's loose equality on literals: numbers by value, the rest by
 // case-insensitive text.
 bool literalsEqual(const Cond& a, const Cond& b) {
@@ -369,7 +364,7 @@ bool literalsEqual(const Cond& a, const Cond& b) {
     y.value = b.text;
     return *x.asNumber() == *y.asNumber();
   }
-  return lower(a.text) == lower(b.text);
+  return equalsIgnoreCase(a.text, b.text);
 }
 
 bool truthy(const Cond& c) {
@@ -377,7 +372,7 @@ bool truthy(const Cond& c) {
     case Cond::Lit::Null:
       return false;
     case Cond::Lit::Boolean:
-      return lower(c.text) == "true";
+      return equalsIgnoreCase(c.text, "true");
     case Cond::Lit::Number:
       return c.text != "0" && c.text != "0.0";
     case Cond::Lit::String:

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "compiler/ascii.h"
 #include "compiler/yaml.h"
 
 namespace galley::yaml {
@@ -47,9 +48,7 @@ namespace {
 // Words that some YAML reader (1.1 or 1.2) would take for a boolean or null.
 bool reservedWord(const std::string& s) {
   static const char* words[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"};
-  std::string lower;
-  for (char c : s)
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = lowerCase(s);
   for (const char* w : words)
     if (lower == w) return true;
   return false;

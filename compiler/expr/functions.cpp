@@ -9,13 +9,6 @@ bool EvalHost::hashFiles(std::span<const std::string>, std::string*, std::string
   return false;
 }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (asciiLower(a[i]) != asciiLower(b[i])) return false;
-  return true;
-}
-
 namespace {
 
 using Args = std::span<const Value>;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/ascii.h"
 #include "compiler/expr/value.h"
 
 namespace galley::expr {
@@ -50,11 +51,5 @@ struct FunctionSpec {
 std::span<const FunctionSpec> githubFunctions();
 // The row for name (case-insensitive), or nullptr.
 const FunctionSpec* findFunction(std::span<const FunctionSpec> table, std::string_view name);
-// c lower-cased if it is an ASCII capital: GitHub folds names' case that way.
-inline char asciiLower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-// Whether two names are equal ignoring ASCII case.
-bool equalsIgnoreCase(std::string_view a, std::string_view b);
 
 }  // namespace galley::expr

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/ascii.h"
 #include "compiler/diagnostic.h"
 #include "compiler/expr/checker.h"
 #include "compiler/lint/lint.h"
@@ -183,7 +184,6 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 bool hasExpression(std::string_view s);
-std::string lowerCase(std::string_view s);
 // The steps of a job (its steps: items that are mappings), or of a composite
 // action's runs.steps, as a range of `const yaml::Node*` that allocates
 // nothing: every check walks them.

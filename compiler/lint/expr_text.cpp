@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "compiler/expr/functions.h"
+#include "compiler/ascii.h"
 
 namespace galley::lint {
 
@@ -40,12 +40,6 @@ bool identStart(char c) {
 }
 bool identChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-}
-
-// Appends s lower-cased (ASCII) to out.
-void appendLower(std::string& out, std::string_view s) {
-  for (char c : s)
-    out += expr::asciiLower(c);
 }
 
 // The `]` closing the `[` at open, skipping strings and nested brackets, or

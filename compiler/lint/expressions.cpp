@@ -25,7 +25,7 @@ struct Allowed {
 
 bool listed(const std::vector<std::string>& context, std::string_view fn) {
   for (const auto& c : context)
-    if (expr::equalsIgnoreCase(std::string_view(c).substr(0, c.find('(')), fn) &&
+    if (equalsIgnoreCase(std::string_view(c).substr(0, c.find('(')), fn) &&
         c.find('(') != std::string::npos)
       return true;
   return false;
@@ -326,7 +326,7 @@ TypePtr JobScopes::matrixType(const yaml::Node& job) const {
   std::vector<std::pair<std::string, TypePtr>> props;
   auto add = [&](const std::string& key, TypePtr t) {
     for (auto& [k, old] : props)
-      if (expr::equalsIgnoreCase(k, key)) {
+      if (equalsIgnoreCase(k, key)) {
         old = types::merge(old, t);
         return;
       }

@@ -400,8 +400,8 @@ class Walker {
       walk(n, fitBuffer[0], f);
       return;
     }
-    std::span<const SchemaDefinition* const> fit(fitMany.empty() ? fitBuffer.data() : fitMany.data(),
-                                                 count);
+    std::span<const SchemaDefinition* const> fit(
+        fitMany.empty() ? fitBuffer.data() : fitMany.data(), count);
     if (fit.empty()) {
       std::vector<std::string> kinds;
       for (const auto* v : all)

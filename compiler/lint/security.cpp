@@ -125,9 +125,9 @@ std::set<std::string> triggersOf(const yaml::Node& root) {
 bool containsIgnoreCase(std::string_view text, std::string_view word) {
   if (word.empty()) return true;
   for (size_t i = 0; i + word.size() <= text.size(); ++i) {
-    if (expr::asciiLower(text[i]) != word[0]) continue;
+    if (asciiLower(text[i]) != word[0]) continue;
     size_t k = 1;
-    while (k < word.size() && expr::asciiLower(text[i + k]) == word[k])
+    while (k < word.size() && asciiLower(text[i + k]) == word[k])
       ++k;
     if (k == word.size()) return true;
   }
@@ -248,10 +248,7 @@ class SecurityChecker {
     const yaml::Node* pc = with && with->isMapping() ? with->find("persist-credentials") : nullptr;
     // Action inputs arrive as strings: a quoted 'false' turns persistence off too.
     if (!pc || !pc->isScalar()) return true;
-    std::string v = pc->value;
-    for (char& c : v)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return v != "false";
+    return !equalsIgnoreCase(pc->value, "false");
   }
 
   void reportArtipacked(const yaml::Node& checkout, const yaml::Node& upload) {
@@ -438,9 +435,8 @@ class SecurityChecker {
     const yaml::Node* with = step.with;
     if (!with || !with->isMapping()) return;
     for (const auto& e : with->entries) {
-      if (std::none_of(names.begin(), names.end(), [&](const std::string& n) {
-            return expr::equalsIgnoreCase(n, e.key.value);
-          }))
+      if (std::none_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return equalsIgnoreCase(n, e.key.value); }))
         continue;
       const yaml::Node& v = e.value;
       if (!v.isScalar() || v.value.size() < 8 || hasExpression(v.value) || !v.isPlain()) {
@@ -518,8 +514,7 @@ class SecurityChecker {
       if (!containsIgnoreCase(span.inner, "secrets")) continue;
       std::string inner;
       for (char c : span.inner)
-        if (!std::isspace(static_cast<unsigned char>(c)))
-          inner += static_cast<char>(std::tolower(c));
+        if (!std::isspace(static_cast<unsigned char>(c))) inner += asciiLower(c);
       if (inner.find("tojson(secrets)") != std::string::npos)
         diags().warning(expr::ScalarMap(n).location(span.begin, span.end - span.begin),
                         "secrets-to-json",

@@ -20,13 +20,6 @@ bool hasExpression(std::string_view s) {
   return s.find("${{") != std::string_view::npos;
 }
 
-std::string lowerCase(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = expr::asciiLower(c);
-  return out;
-}
-
 StepKeys::StepKeys(const yaml::Node& step) {
   for (const auto& e : step.entries) {
     // The first of a duplicated key, as Node::find gives it.
@@ -69,7 +62,7 @@ bool StepKeys::usesAction(std::string_view action) const {
   std::string_view v = uses->value;
   if (v.size() < action.size() || (v.size() > action.size() && v[action.size()] != '@'))
     return false;
-  return expr::equalsIgnoreCase(v.substr(0, action.size()), action);
+  return equalsIgnoreCase(v.substr(0, action.size()), action);
 }
 
 size_t CaselessIndex::add(std::string_view name, size_t i) {
@@ -88,7 +81,7 @@ size_t CaselessIndex::add(std::string_view name, size_t i) {
 size_t CaselessIndex::find(std::string_view name) const {
   if (many_.empty()) {
     for (size_t k = 0; k < fewCount_; ++k)
-      if (expr::equalsIgnoreCase(few_[k].first, name)) return few_[k].second;
+      if (equalsIgnoreCase(few_[k].first, name)) return few_[k].second;
     return npos;
   }
   auto it = many_.find(lowerCase(name));
@@ -114,7 +107,7 @@ std::string actionSpec(std::string_view uses) {
   size_t at = uses.find('@');
   if (at == std::string_view::npos) return "";
   std::string spec(uses);
-  std::transform(spec.begin(), spec.begin() + at, spec.begin(), expr::asciiLower);
+  std::transform(spec.begin(), spec.begin() + at, spec.begin(), asciiLower);
   return spec;
 }
 
@@ -250,7 +243,7 @@ class WorkflowChecker {
       for (const yaml::Node* n : scalarsOf(e.value.find("needs"))) {
         if (n->value.empty() || hasExpression(n->value)) continue;
         if (std::any_of(seen.begin(), seen.end(),
-                        [&](std::string_view s) { return expr::equalsIgnoreCase(s, n->value); })) {
+                        [&](std::string_view s) { return equalsIgnoreCase(s, n->value); })) {
           diags().error(n->where, "job-needs", "job '" + n->value + "' is listed twice in needs");
           continue;
         }
@@ -855,7 +848,7 @@ class WorkflowChecker {
   void checkWith(const yaml::Node& step, const yaml::Node& uses, const ActionInputs& in,
                  std::string_view shownName) {
     const yaml::Node* with = step.find("with");
-    auto same = [](std::string_view a, std::string_view b) { return expr::equalsIgnoreCase(a, b); };
+    auto same = [](std::string_view a, std::string_view b) { return equalsIgnoreCase(a, b); };
     if (with && with->isMapping()) {
       for (const auto& e : with->entries) {
         const std::string& k = e.key.value;
