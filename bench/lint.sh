@@ -50,6 +50,38 @@ for label, a, b in [
 ]:
     print(f"| {label} | {wall(a) / wall(b):.2f} | {fastest(a) / fastest(b):.2f} | {cpu(a) / cpu(b):.2f} |")
 EOF
+# Paired rounds: hyperfine runs all of one command before the next, so load
+# that drifts during the run skews its ratios. Here each round runs both
+# commands back to back (alternating which goes first), and the figure is the
+# median of the rounds' own lint/parse ratios, in wall and in CPU time.
+python3 - "$galley" "$off" "${files[@]}" <<'EOF'
+import os, statistics, sys, time
+galley, off, files = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
+commands = {"parse": [galley, "lint", "--parse-only"] + files,
+            "lint": [galley, "lint"] + off + files}
+def run(argv):
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.execv(argv[0], argv)
+    _, _, usage = os.wait4(pid, 0)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+walls, cpus = [], []
+for i in range(31):
+    order = ["parse", "lint"] if i % 2 else ["lint", "parse"]
+    got = {name: run(commands[name]) for name in order}
+    if i == 0:
+        continue  # warm-up
+    walls.append(got["lint"][0] / got["parse"][0])
+    cpus.append(got["lint"][1] / got["parse"][1])
+q = lambda xs: statistics.quantiles(xs, n=4)
+print(f"\npaired rounds: {len(walls)}; galley lint / --parse-only, median (quartiles):")
+print(f"  wall {statistics.median(walls):.2f} ({q(walls)[0]:.2f}-{q(walls)[2]:.2f}), "
+      f"CPU {statistics.median(cpus):.2f} ({q(cpus)[0]:.2f}-{q(cpus)[2]:.2f})")
+EOF
 # Instructions do not depend on machine load: the lint/parse ratio once more,
 # counted by callgrind on one thread (same binary, same files).
 if command -v valgrind >/dev/null; then
