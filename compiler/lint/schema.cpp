@@ -496,12 +496,14 @@ class Walker {
 
   void walkScalarVariants(const yaml::Node& n, const SchemaDefinition& d,
                           std::span<const SchemaDefinition* const> fit, const Frame& f) {
-    std::vector<std::string> allowed;
-    for (const auto* v : fit) {
+    for (const auto* v : fit)
       if (passes(n, *v, f)) {
         walk(n, v, f);
         return;
       }
+    // No variant takes it: the values they allow, for the message.
+    std::vector<std::string> allowed;
+    for (const auto* v : fit) {
       if (!v->constant.empty()) allowed.push_back(v->constant);
       for (const auto& value : v->values)
         if (v->kind == Kind::AllowedValues) allowed.push_back(value);
