@@ -526,7 +526,13 @@ class Walker {
 const Schema& embeddedSchema(const char* name, Schema* storage, std::once_flag* once) {
   std::call_once(*once, [&] {
     std::string err;
-    nlohmann::json doc = nlohmann::json::parse(embeddedText(name));
+    // The schema is read from its text: the document is edited below, and
+    // embeddedData's copy would have to be copied first.
+    nlohmann::json doc = nlohmann::json::parse(embeddedText(name), nullptr, false);
+    if (doc.is_discarded()) {
+      std::fprintf(stderr, "galley: embedded %s is malformed JSON\n", name);
+      std::abort();
+    }
     const nlohmann::json& fixes = embeddedData("lint.json")["schemaFixes"];
     if (fixes.contains(name)) {
       const nlohmann::json& fix = fixes[name];
