@@ -2,8 +2,12 @@
 // keys), and what every layer of the compiler shares when it ignores case.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 
 namespace galley {
 
@@ -32,5 +36,26 @@ inline std::string lowerCase(std::string_view s) {
   appendLower(out, s);
   return out;
 }
+
+// Names that compare without case (job ids, env and input names), with the
+// index of the first of each: a scan while there are few, a hash table once
+// there are many, so a workflow with thousands of jobs stays linear.
+class CaselessIndex {
+ public:
+  static constexpr size_t npos = static_cast<size_t>(-1);
+  // The index of the first name equal to name without case; adds name with
+  // index i when there is none, and returns i.
+  size_t add(std::string_view name, size_t i);
+  size_t find(std::string_view name) const;
+
+ private:
+  // The first names sit inline (most indexes hold a few job or step ids):
+  // no allocation until there are more. They are views: the names must
+  // outlive the index while it holds so few.
+  static constexpr size_t kScanLimit = 16;
+  std::array<std::pair<std::string_view, size_t>, kScanLimit> few_;
+  size_t fewCount_ = 0;
+  std::unordered_map<std::string, size_t> many_;  // lower-cased, once past kScanLimit
+};
 
 }  // namespace galley

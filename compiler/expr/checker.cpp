@@ -209,15 +209,18 @@ class Checker {
     size_t nameEnd = (n.property ? n.nameOffset : key->offset + 1) + name.size();
     size_t offset = base->nameOffset;
     // The message is built only for a name that is missing.
-    auto check = [&](const std::optional<Names>& known, const char* ctx, const auto& message) {
-      if (!equalsIgnoreCase(base->name, ctx) || !known || contains(*known, name)) return;
+    auto check = [&](const std::optional<Names>& known, const CaselessIndex* index, const char* ctx,
+                     const auto& message) {
+      if (!equalsIgnoreCase(base->name, ctx) || !known) return;
+      if (index ? index->find(name) < known->size() : contains(*known, name)) return;
       report(offset, nameEnd - offset, message(), didYouMean(name, *known));
     };
-    check(scope_.steps, "steps",
+    check(scope_.steps, scope_.stepIndex, "steps",
           [&] { return "step '" + name + "' is not defined before this point"; });
-    check(scope_.needs, "needs", [&] { return "job '" + name + "' is not in this job's needs"; });
-    check(scope_.matrix, "matrix", [&] { return "the matrix has no key '" + name + "'"; });
-    check(scope_.inputs, "inputs", [&] {
+    check(scope_.needs, nullptr, "needs",
+          [&] { return "job '" + name + "' is not in this job's needs"; });
+    check(scope_.matrix, nullptr, "matrix", [&] { return "the matrix has no key '" + name + "'"; });
+    check(scope_.inputs, scope_.inputIndex, "inputs", [&] {
       return "input '" + name + "' is not defined by the " + std::string(scope_.inputsOwner);
     });
   }

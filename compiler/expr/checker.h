@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/ascii.h"
 #include "compiler/diagnostic.h"
 #include "compiler/expr/functions.h"
 #include "compiler/expr/types.h"
@@ -31,6 +32,10 @@ struct Scope {
   Names contexts;
   // Ids of the steps before this one; nullopt when unknown (not checked).
   std::optional<Names> steps;
+  // Optional, for long lists: the position of each id among all the ids
+  // `steps` is the start of, so a lookup is no scan (an id is defined here
+  // when its position is inside `steps`).
+  const CaselessIndex* stepIndex = nullptr;
   // Jobs this job needs; nullopt when unknown.
   std::optional<Names> needs;
   // Keys the matrix defines; nullopt when the matrix is dynamic or unknown.
@@ -38,6 +43,8 @@ struct Scope {
   // Inputs the workflow defines (workflow_dispatch, workflow_call), or the
   // action; nullopt when unknown.
   std::optional<Names> inputs;
+  // Optional, for long lists, as stepIndex: positions among all the inputs.
+  const CaselessIndex* inputIndex = nullptr;
   // What defines the inputs, for messages: "workflow" or "action".
   std::string_view inputsOwner = "workflow";
   // Inputs github.event.inputs has (workflow_dispatch's); nullopt when

@@ -90,6 +90,7 @@ class JobScopes {
     std::vector<Step> steps;
     bool stepsInOrder = true;          // by position, apart: a step is found by bisection
     std::vector<std::string> stepIds;  // the ids its steps give, in order
+    CaselessIndex stepIndex;           // of stepIds, when there are many
     expr::TypePtr stepsAll, needsType, matrixType;
   };
   // A workflow_call input: its default sees only the inputs before it.
@@ -120,6 +121,7 @@ class JobScopes {
   void readSteps(const yaml::Node& owner, Job& job) const;
   void readOutputs(const std::string& id, const yaml::Node& job);
   void readWholes(const yaml::Node& root);
+  void indexInputs();
   Repo* repo_;
   bool action_ = false;
   struct Cached {
@@ -134,6 +136,7 @@ class JobScopes {
   std::vector<Input> callInputs_;
   std::vector<Whole> wholes_;
   std::optional<std::vector<std::string>> inputs_, eventInputs_;
+  CaselessIndex inputIndex_;  // of inputs_, when there are many
   expr::TypePtr inputsType_, secretsType_, githubType_, varsType_;
   std::vector<std::pair<std::string, std::vector<std::string>>> outputs_;
 };
@@ -157,25 +160,6 @@ std::string actionSpec(std::string_view uses);
 // A spec's major version: inputs and outputs are known per major version, so
 // v4.1.2 and v4 share v4's.
 std::string_view majorSpec(std::string_view spec);
-// Names that compare without case (job ids, env and input names), with the
-// index of the first of each: a scan while there are few, a hash table once
-// there are many, so a workflow with thousands of jobs stays linear.
-class CaselessIndex {
- public:
-  static constexpr size_t npos = static_cast<size_t>(-1);
-  // The index of the first name equal to name without case; adds name with
-  // index i when there is none, and returns i.
-  size_t add(std::string_view name, size_t i);
-  size_t find(std::string_view name) const;
-
- private:
-  // The first names sit inline (an index is a local, and most hold a few
-  // job or step ids): no allocation until there are more.
-  static constexpr size_t kScanLimit = 16;
-  std::array<std::pair<std::string_view, size_t>, kScanLimit> few_;
-  size_t fewCount_ = 0;
-  std::unordered_map<std::string, size_t> many_;  // lower-cased, once past kScanLimit
-};
 
 // Hashes std::string and std::string_view alike, so tables keyed by string
 // are looked up without building one.

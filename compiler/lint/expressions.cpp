@@ -113,6 +113,9 @@ TypePtr inputType(const yaml::Node& input, bool dispatch) {
 // untyped (their names are still checked), so a job of thousands of steps
 // costs linear memory and time, not quadratic.
 constexpr size_t kTypedPrefix = 256;
+// Past this many step ids in a job, or inputs, their names are found through
+// an index, not a scan of those before: thousands of steps stay linear.
+constexpr size_t kIndexFrom = 64;
 
 JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
                      const std::optional<std::vector<std::string>>& configVariables, FileKind kind)
@@ -130,9 +133,11 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
   if (kind == FileKind::Action) {
     action_ = true;
     readAction(root);
+    indexInputs();
     return;
   }
   readInputs(root);
+  indexInputs();
   readWholes(root);
   const yaml::Node* jobs = root.find("jobs");
   if (!jobs || !jobs->isMapping()) return;
@@ -211,6 +216,15 @@ void JobScopes::readSteps(const yaml::Node& owner, Job& job) const {
     steps = types::objectOf(seen);
   }
   job.stepsAll = steps;
+  if (job.stepIds.size() > kIndexFrom)
+    for (size_t i = 0; i < job.stepIds.size(); ++i)
+      job.stepIndex.add(job.stepIds[i], i);
+}
+
+void JobScopes::indexInputs() {
+  if (inputs_ && inputs_->size() > kIndexFrom)
+    for (size_t i = 0; i < inputs_->size(); ++i)
+      inputIndex_.add((*inputs_)[i], i);
 }
 
 // An action's inputs are strings (the runner passes every input as one);
@@ -550,6 +564,7 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
   scope->types = std::move(types);
   scope->jobOutputs = outputs_;
   scope->inputs = namesOf(inputs_);
+  if (inputs_ && inputs_->size() > kIndexFrom) scope->inputIndex = &inputIndex_;
   if (action_) scope->inputsOwner = "action";
   scope->eventInputs = namesOf(eventInputs_);
   if (inputsType_) scope->types.emplace_back("inputs", inputsType_);
@@ -578,6 +593,7 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
     scope->steps = job.stepIds;
     scope->types.emplace_back("steps", job.stepsAll);
   }
+  if (job.stepIds.size() > kIndexFrom) scope->stepIndex = &job.stepIndex;
 }
 
 void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,

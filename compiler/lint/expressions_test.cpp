@@ -50,6 +50,26 @@ TEST_CASE("typed scopes: matrix values are typed from their rows and include") {
         "[expression]\n");
 }
 
+TEST_CASE("typed scopes: long lists of step ids and inputs are looked up through an index") {
+  // Past 64 names, a name is found by an index, not by scanning those
+  // before it: the same answers as the scan, at any case, first one wins.
+  std::string text = "on:\n  workflow_call:\n    inputs:\n";
+  for (int i = 0; i < 80; ++i)
+    text += "      In" + std::to_string(i) + ": {type: string}\n";
+  text += "      last: {type: string, default: '${{ inputs.IN79 }} ${{ inputs.in80 }}'}\n";
+  text += "jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n";
+  for (int i = 0; i < 80; ++i)
+    text += "      - id: S" + std::to_string(i) + "\n        run: echo\n";
+  text += "      - run: echo ${{ steps.s79.outcome }} ${{ steps.late.outcome }}\n";
+  text += "      - id: late\n        run: echo ${{ inputs.in0 }} ${{ steps.LATE.outcome }}\n";
+  text += "      - id: s0\n        run: echo ${{ inputs.nope }}\n";
+  CHECK(expressions(text) ==
+        "ci.yml:84:61: error: input 'in80' is not defined by the workflow [expression]\n"
+        "ci.yml:249:48: error: step 'late' is not defined before this point [expression]\n"
+        "ci.yml:251:41: error: step 'LATE' is not defined before this point [expression]\n"
+        "ci.yml:253:23: error: input 'nope' is not defined by the workflow [expression]\n");
+}
+
 TEST_CASE("typed scopes: env takes an object, not a string") {
   CHECK(expressions("on: push\n"
                     "jobs:\n"
