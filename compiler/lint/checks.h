@@ -3,6 +3,7 @@
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,9 +89,9 @@ class JobScopes {
     Position begin, end;
     std::optional<std::vector<std::string>> needs, matrix;
     std::vector<Step> steps;
-    bool stepsInOrder = true;          // by position, apart: a step is found by bisection
-    std::vector<std::string> stepIds;  // the ids its steps give, in order
-    CaselessIndex stepIndex;           // of stepIds, when there are many
+    bool stepsInOrder = true;                  // by position, apart: a step is found by bisection
+    std::vector<std::string> stepIds;          // the ids its steps give, in order
+    std::unique_ptr<CaselessIndex> stepIndex;  // of stepIds, when there are many
     expr::TypePtr stepsAll, needsType, matrixType;
   };
   // A workflow_call input: its default sees only the inputs before it.
@@ -136,7 +137,7 @@ class JobScopes {
   std::vector<Input> callInputs_;
   std::vector<Whole> wholes_;
   std::optional<std::vector<std::string>> inputs_, eventInputs_;
-  CaselessIndex inputIndex_;  // of inputs_, when there are many
+  std::unique_ptr<CaselessIndex> inputIndex_;  // of inputs_, when there are many
   expr::TypePtr inputsType_, secretsType_, githubType_, varsType_;
   std::vector<std::pair<std::string, std::vector<std::string>>> outputs_;
 };

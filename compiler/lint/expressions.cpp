@@ -216,15 +216,18 @@ void JobScopes::readSteps(const yaml::Node& owner, Job& job) const {
     steps = types::objectOf(seen);
   }
   job.stepsAll = steps;
-  if (job.stepIds.size() > kIndexFrom)
+  if (job.stepIds.size() > kIndexFrom) {
+    job.stepIndex = std::make_unique<CaselessIndex>();
     for (size_t i = 0; i < job.stepIds.size(); ++i)
-      job.stepIndex.add(job.stepIds[i], i);
+      job.stepIndex->add(job.stepIds[i], i);
+  }
 }
 
 void JobScopes::indexInputs() {
-  if (inputs_ && inputs_->size() > kIndexFrom)
-    for (size_t i = 0; i < inputs_->size(); ++i)
-      inputIndex_.add((*inputs_)[i], i);
+  if (!inputs_ || inputs_->size() <= kIndexFrom) return;
+  inputIndex_ = std::make_unique<CaselessIndex>();
+  for (size_t i = 0; i < inputs_->size(); ++i)
+    inputIndex_->add((*inputs_)[i], i);
 }
 
 // An action's inputs are strings (the runner passes every input as one);
@@ -564,7 +567,7 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
   scope->types = std::move(types);
   scope->jobOutputs = outputs_;
   scope->inputs = namesOf(inputs_);
-  if (inputs_ && inputs_->size() > kIndexFrom) scope->inputIndex = &inputIndex_;
+  scope->inputIndex = inputIndex_.get();
   if (action_) scope->inputsOwner = "action";
   scope->eventInputs = namesOf(eventInputs_);
   if (inputsType_) scope->types.emplace_back("inputs", inputsType_);
@@ -593,7 +596,7 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
     scope->steps = job.stepIds;
     scope->types.emplace_back("steps", job.stepsAll);
   }
-  if (job.stepIds.size() > kIndexFrom) scope->stepIndex = &job.stepIndex;
+  scope->stepIndex = job.stepIndex.get();
 }
 
 void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,
