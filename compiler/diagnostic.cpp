@@ -1,7 +1,6 @@
 #include "compiler/diagnostic.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "compiler/ascii.h"
 

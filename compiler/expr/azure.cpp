@@ -621,10 +621,7 @@ Out fReplace(Args a, Host&) {
 }
 
 Out fLower(Args a, Host&) {
-  std::string s = str(a[0]);
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return ok(Value::string(std::move(s)));
+  return ok(Value::string(lowerCase(str(a[0]))));
 }
 Out fUpper(Args a, Host&) {
   return ok(Value::string(foldCase(str(a[0]))));

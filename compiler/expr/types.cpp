@@ -11,13 +11,6 @@ namespace galley::expr {
 
 namespace {
 
-std::string lowered(std::string_view s) {
-  std::string r(s);
-  for (char& c : r)
-    c = asciiLower(c);
-  return r;
-}
-
 // Compares a stored (lower-case) name with any spelling of a name.
 int compareName(std::string_view stored, std::string_view name) {
   size_t n = std::min(stored.size(), name.size());
@@ -339,7 +332,7 @@ const TypePtr& context(std::string_view name) {
     }
     return m;
   }();
-  auto it = table.find(lowered(name));
+  auto it = table.find(lowerCase(name));
   return it == table.end() ? any() : it->second;
 }
 

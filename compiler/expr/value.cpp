@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "compiler/ascii.h"
+
 namespace galley::expr {
 
 const char* kindName(Kind k) {
@@ -26,24 +28,13 @@ const char* kindName(Kind k) {
   return "Null";
 }
 
-namespace {
-
-std::string lowerAscii(std::string_view s) {
-  std::string r(s);
-  for (char& c : r)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return r;
-}
-
-}  // namespace
-
 void Object::add(std::string key, Value value) {
-  if (!index_.emplace(lowerAscii(key), entries_.size()).second) return;
+  if (!index_.emplace(lowerCase(key), entries_.size()).second) return;
   entries_.emplace_back(std::move(key), std::move(value));
 }
 
 const Value* Object::find(std::string_view key) const {
-  auto it = index_.find(lowerAscii(key));
+  auto it = index_.find(lowerCase(key));
   return it == index_.end() ? nullptr : &entries_[it->second].second;
 }
 
