@@ -44,7 +44,7 @@ void checkDockerImage(const yaml::Node& runs, CheckContext& cx) {
   const std::string& v = image->value;
   // A tag or digest marks an image reference (ghcr.io/owner/image:tag); a
   // path to a Dockerfile has neither.
-  if (v.empty() || v.rfind("docker://", 0) == 0 || v.find("${{") != std::string::npos ||
+  if (v.empty() || v.rfind("docker://", 0) == 0 || hasExpression(v) ||
       v.find_first_of(":@") != std::string::npos)
     return;
   std::error_code ec;

@@ -1,18 +1,17 @@
 // The check stages lintFile chains, one per file pair. Internal to lint/.
 #pragma once
 
-#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "compiler/ascii.h"
 #include "compiler/diagnostic.h"
 #include "compiler/expr/checker.h"
+#include "compiler/expr/template.h"
 #include "compiler/lint/lint.h"
 #include "compiler/lint/schema.h"
 #include "compiler/yaml.h"
@@ -168,7 +167,7 @@ struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
-bool hasExpression(std::string_view s);
+using expr::hasExpression;
 // The steps of a job (its steps: items that are mappings), or of a composite
 // action's runs.steps, as a range of `const yaml::Node*` that allocates
 // nothing: every check walks them.

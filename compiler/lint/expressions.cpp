@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "compiler/expr/checker.h"
 #include "compiler/expr/functions.h"

@@ -7,6 +7,7 @@
 #include <set>
 #include <span>
 
+#include "compiler/expr/template.h"
 #include "compiler/lint/data.h"
 
 namespace galley::lint {
@@ -88,7 +89,7 @@ void addBuiltins(std::map<std::string, SchemaDefinition, std::less<>>& defs) {
 }
 
 bool isExpression(const yaml::Node& n) {
-  return n.isScalar() && n.value.find("${{") != std::string::npos;
+  return n.isScalar() && expr::hasExpression(n.value);
 }
 
 // The whole value is `${{ 'text' }}`: an expression that can only be a

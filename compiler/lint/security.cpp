@@ -498,7 +498,7 @@ class SecurityChecker {
 
   void scanScalar(const yaml::Node& n) {
     if (n.value.size() < 16) return;  // neither toJSON(secrets) nor a token fits
-    if (n.value.find("${{") != std::string::npos) scanExpressions(n);
+    if (hasExpression(n.value)) scanExpressions(n);
     if (!mayHoldToken(n.value)) return;
     static const std::regex token(
         R"((ghp_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,}|gho_[A-Za-z0-9]{36}|AKIA[0-9A-Z]{16}|xox[bpa]-[0-9A-Za-z-]{10,}))");

@@ -16,10 +16,6 @@
 
 namespace galley::lint {
 
-bool hasExpression(std::string_view s) {
-  return s.find("${{") != std::string_view::npos;
-}
-
 StepKeys::StepKeys(const yaml::Node& step) {
   for (const auto& e : step.entries) {
     // The first of a duplicated key, as Node::find gives it.
