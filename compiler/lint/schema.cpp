@@ -227,13 +227,10 @@ class Walker {
     std::string got = n.typeName();
     if (n.isNull() && d.kind == Kind::Mapping) {
       // An input or secret with no settings: fine unless a key is required.
-      std::vector<std::string> required;
-      for (const auto& [k, p] : d.properties)
-        if (p.required) required.push_back(k);
-      if (!required.empty() && f.ownerKey) {
+      if (!d.required.empty() && f.ownerKey) {
         diags_.error(f.ownerKey->where, ruleFor(d.name, "missing-key"),
                      "'" + std::string(f.section) + "' is missing the required key '" +
-                         required.front() + "'");
+                         std::string(d.required.front()) + "'");
         return;
       }
       if (f.loose) return;
@@ -453,24 +450,20 @@ class Walker {
           walk(n, only, f);
           return;
         }
-    std::vector<std::string> required;
-    for (const auto* v : fit)
-      for (const auto& [k, p] : v->properties)
-        if (p.required && std::find(required.begin(), required.end(), k) == required.end())
-          required.push_back(k);
     if (n.entries.empty()) {
       diags_.error(n.where, "empty-value", "'" + std::string(f.section) + "' should not be empty");
       return;
     }
+    // The keys only one of the shapes requires, in the order they name them.
+    auto requiredBy = [&](std::string_view k) {
+      return std::count_if(fit.begin(), fit.end(), [&](const SchemaDefinition* v) {
+        return std::find(v->required.begin(), v->required.end(), k) != v->required.end();
+      });
+    };
     std::vector<std::string> distinct;
-    for (const auto& k : required) {
-      int count = 0;
-      for (const auto* v : fit) {
-        auto it = v->properties.find(k);
-        if (it != v->properties.end() && it->second.required) ++count;
-      }
-      if (count == 1) distinct.push_back(k);
-    }
+    for (const auto* v : fit)
+      for (std::string_view k : v->required)
+        if (requiredBy(k) == 1) distinct.emplace_back(k);
     diags_.error(f.ownerKey ? f.ownerKey->where : n.where, ruleFor(d.name, "missing-key"),
                  "'" + std::string(f.section) + "' needs one of the keys " + quoteList(distinct));
   }
