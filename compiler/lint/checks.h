@@ -121,7 +121,6 @@ class JobScopes {
   void readSteps(const yaml::Node& owner, Job& job) const;
   void readOutputs(const std::string& id, const yaml::Node& job);
   void readWholes(const yaml::Node& root);
-  void indexInputs();
   Repo* repo_;
   bool action_ = false;
   struct Cached {

@@ -118,6 +118,19 @@ constexpr size_t kTypedPrefix = 256;
 // an index, not a scan of those before: thousands of steps stay linear.
 constexpr size_t kIndexFrom = 64;
 
+namespace {
+
+// An index of names past kIndexFrom of them, else nullptr (a scan is cheaper).
+std::unique_ptr<CaselessIndex> indexOf(const std::vector<std::string>& names) {
+  if (names.size() <= kIndexFrom) return nullptr;
+  auto index = std::make_unique<CaselessIndex>();
+  for (size_t i = 0; i < names.size(); ++i)
+    index->add(names[i], i);
+  return index;
+}
+
+}  // namespace
+
 JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
                      const std::optional<std::vector<std::string>>& configVariables, FileKind kind)
     : repo_(repo) {
@@ -131,14 +144,13 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
                                                     "inputs", "matrix",   "steps", "needs",
                                                     "runner", "strategy", "job",   "jobs"};
   global_.contexts = contexts;
-  if (kind == FileKind::Action) {
-    action_ = true;
+  action_ = kind == FileKind::Action;
+  if (action_)
     readAction(root);
-    indexInputs();
-    return;
-  }
-  readInputs(root);
-  indexInputs();
+  else
+    readInputs(root);
+  if (inputs_) inputIndex_ = indexOf(*inputs_);
+  if (action_) return;
   readWholes(root);
   const yaml::Node* jobs = root.find("jobs");
   if (!jobs || !jobs->isMapping()) return;
@@ -217,18 +229,7 @@ void JobScopes::readSteps(const yaml::Node& owner, Job& job) const {
     steps = types::objectOf(seen);
   }
   job.stepsAll = steps;
-  if (job.stepIds.size() > kIndexFrom) {
-    job.stepIndex = std::make_unique<CaselessIndex>();
-    for (size_t i = 0; i < job.stepIds.size(); ++i)
-      job.stepIndex->add(job.stepIds[i], i);
-  }
-}
-
-void JobScopes::indexInputs() {
-  if (!inputs_ || inputs_->size() <= kIndexFrom) return;
-  inputIndex_ = std::make_unique<CaselessIndex>();
-  for (size_t i = 0; i < inputs_->size(); ++i)
-    inputIndex_->add((*inputs_)[i], i);
+  job.stepIndex = indexOf(job.stepIds);
 }
 
 // An action's inputs are strings (the runner passes every input as one);
