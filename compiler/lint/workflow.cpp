@@ -131,8 +131,13 @@ class WorkflowChecker {
     checkEnv(root_.find("env"));
     checkDefaults(root_.find("defaults"));
     if (!jobs || !jobs->isMapping()) return;
-    checkJobIds(*jobs);
-    checkNeeds(*jobs);
+    // Job ids ignore case: a job is known by the first entry of its id.
+    CaselessIndex jobIndex;
+    std::vector<size_t> firstOf(jobs->entries.size());
+    for (size_t i = 0; i < firstOf.size(); ++i)
+      firstOf[i] = jobIndex.add(jobs->entries[i].key.value, i);
+    checkJobIds(*jobs, firstOf);
+    checkNeeds(*jobs, jobIndex, firstOf);
     for (const auto& e : jobs->entries)
       if (e.value.isMapping()) checkJob(e.key, e.value);
   }
@@ -181,8 +186,8 @@ class WorkflowChecker {
 
   // --- jobs ---------------------------------------------------------------
 
-  void checkJobIds(const yaml::Node& jobs) {
-    CaselessIndex seen;
+  // firstOf[i]: the first entry whose id is entry i's, ignoring case.
+  void checkJobIds(const yaml::Node& jobs, const std::vector<size_t>& firstOf) {
     for (size_t i = 0; i < jobs.entries.size(); ++i) {
       const yaml::Node& key = jobs.entries[i].key;
       if (!validId(key.value) && !key.value.empty())
@@ -190,7 +195,7 @@ class WorkflowChecker {
                       "invalid job id '" + key.value +
                           "': ids start with a letter or '_' and hold only letters, digits, '-' "
                           "and '_'");
-      const yaml::Node& first = jobs.entries[seen.add(key.value, i)].key;
+      const yaml::Node& first = jobs.entries[firstOf[i]].key;
       if (first.value != key.value) {
         Diagnostic& d = diags().error(key.where, "duplicate-id",
                                       "job id '" + key.value + "' duplicates '" + first.value +
@@ -200,14 +205,11 @@ class WorkflowChecker {
     }
   }
 
-  // Job ids ignore case: a job is known by the first entry of its id, and
-  // needs: edges join those entries.
-  void checkNeeds(const yaml::Node& jobs) {
+  // needs: edges join the first entries of the jobs' ids (firstOf, by
+  // jobIndex).
+  void checkNeeds(const yaml::Node& jobs, const CaselessIndex& jobIndex,
+                  const std::vector<size_t>& firstOf) {
     const std::vector<yaml::Entry>& entries = jobs.entries;
-    CaselessIndex index;
-    std::vector<size_t> nodeOf(entries.size());  // the first entry of each job's id
-    for (size_t i = 0; i < entries.size(); ++i)
-      nodeOf[i] = index.add(entries[i].key.value, i);
     std::vector<std::vector<size_t>> edges(entries.size());
     for (size_t i = 0; i < entries.size(); ++i) {
       const yaml::Entry& e = entries[i];
@@ -221,7 +223,7 @@ class WorkflowChecker {
           continue;
         }
         seen.push_back(n->value);
-        size_t to = index.find(n->value);
+        size_t to = jobIndex.find(n->value);
         if (to == CaselessIndex::npos) {
           std::vector<std::string> ids;
           for (const auto& j : entries)
@@ -234,19 +236,20 @@ class WorkflowChecker {
           d.notes.push_back({n->where, "'" + n->value + "' is named here"});
           continue;
         }
-        edges[nodeOf[i]].push_back(to);
+        edges[firstOf[i]].push_back(to);
       }
     }
-    findCycle(entries, edges, nodeOf);
+    findCycle(entries, edges, firstOf);
   }
 
   // Iterative DFS (user-shaped depth); reports the first cycle as a path.
   void findCycle(const std::vector<yaml::Entry>& entries,
-                 const std::vector<std::vector<size_t>>& edges, const std::vector<size_t>& nodeOf) {
+                 const std::vector<std::vector<size_t>>& edges,
+                 const std::vector<size_t>& firstOf) {
     enum State : uint8_t { New, OnStack, Done };
     std::vector<State> state(entries.size(), New);
     std::vector<std::pair<size_t, size_t>> stack;  // job, next edge to follow
-    for (size_t start : nodeOf) {
+    for (size_t start : firstOf) {
       if (state[start] != New) continue;
       stack = {{start, 0}};
       state[start] = OnStack;
