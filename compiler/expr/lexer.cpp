@@ -122,7 +122,7 @@ class Lexer {
     t.type = type;
     t.offset = static_cast<uint32_t>(start_);
     t.length = static_cast<uint32_t>(pos_ - start_);
-    t.text = std::string(text_.substr(start_, pos_ - start_));
+    t.text = text_.substr(start_, pos_ - start_);
     tokens_.push_back(std::move(t));
     return true;
   }

@@ -39,7 +39,7 @@ struct Token {
   TokenType type = TokenType::Eof;
   uint32_t offset = 0;  // byte offset of the first character in the expression
   uint32_t length = 0;  // bytes of source text
-  std::string text;     // the source text (lexeme)
+  std::string_view text;  // the source text (lexeme), inside the text lexed
   std::string value;    // a string literal's value, '' unescaped
   double number = 0;    // a number literal's value
 };

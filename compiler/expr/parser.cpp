@@ -138,7 +138,7 @@ class Parser {
           n->name = name.text;
           n->nameOffset = name.offset;
           Node* key = out_.make(NodeKind::Literal, name.offset, name.length);
-          key->literal = Value::string(name.text);
+          key->literal = Value::string(std::string(name.text));
           n->args.push_back(key);
         } else if (match(TokenType::Star)) {
           n->star = true;
@@ -253,7 +253,7 @@ class Parser {
   [[noreturn]] void fail(const std::string& what, const Token& t) {
     std::string shown = t.type == TokenType::Eof      ? "EOF"
                         : t.type == TokenType::String ? t.value
-                                                      : t.text;
+                                                      : std::string(t.text);
     err_.kind = "parsing";
     err_.offset = t.offset;
     err_.length = t.length;

@@ -11,7 +11,7 @@ std::string tokens(std::string_view text) {
   if (!lex(text, &ts, &err)) return "error@" + std::to_string(err.offset) + ": " + err.message;
   std::string out;
   for (const Token& t : ts)
-    out += std::to_string(t.offset) + ":" + t.text + " ";
+    out += std::to_string(t.offset) + ":" + std::string(t.text) + " ";
   return out;
 }
 

@@ -20,7 +20,10 @@ namespace {
 // listed).
 struct Allowed {
   std::vector<std::string> contexts;
-  std::vector<expr::FunctionSpec> functions;
+  // Shared by every definition that allows the same functions: the parse
+  // cache keys a text by its function table, so one table per set lets a
+  // text parsed under one definition serve all the others.
+  std::span<const expr::FunctionSpec> functions;
   std::string contextList;  // for messages
 };
 
@@ -46,8 +49,16 @@ const Allowed& allowedFor(const SchemaDefinition* def) {
       a.contexts.push_back(c);
       a.contextList += (a.contextList.empty() ? "" : ", ") + c;
     }
-  for (const auto& f : expr::githubFunctions())
-    if ((!f.status && f.name != "hashFiles") || listed(ctx, f.name)) a.functions.push_back(f);
+  std::span<const expr::FunctionSpec> all = expr::githubFunctions();
+  std::vector<bool> chosen(all.size());
+  for (size_t i = 0; i < all.size(); ++i)
+    chosen[i] = (!all[i].status && all[i].name != "hashFiles") || listed(ctx, all[i].name);
+  thread_local std::map<std::vector<bool>, std::vector<expr::FunctionSpec>> tables;
+  auto [table, made] = tables.try_emplace(chosen);
+  if (made)
+    for (size_t i = 0; i < all.size(); ++i)
+      if (chosen[i]) table->second.push_back(all[i]);
+  a.functions = table->second;
   return a;
 }
 
