@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 
@@ -24,9 +25,20 @@ const char* kindName(Kind k) {
   return "null";
 }
 
+namespace {
+
+// Keys are short and most differ in length or first byte: those two settle
+// the comparison before any call to memcmp.
+bool sameKey(const std::string& k, std::string_view key) {
+  return k.size() == key.size() &&
+         (key.empty() || (k[0] == key[0] && std::memcmp(k.data(), key.data(), key.size()) == 0));
+}
+
+}  // namespace
+
 const Entry* Node::entry(std::string_view key) const {
   for (const auto& e : entries)
-    if (e.key.value == key) return &e;
+    if (sameKey(e.key.value, key)) return &e;
   return nullptr;
 }
 
@@ -37,7 +49,7 @@ const Node* Node::find(std::string_view key) const {
 
 Node* Node::find(std::string_view key) {
   for (auto& e : entries)
-    if (e.key.value == key) return &e.value;
+    if (sameKey(e.key.value, key)) return &e.value;
   return nullptr;
 }
 

@@ -162,7 +162,7 @@ class Walker {
   void walk(const yaml::Node& n, const SchemaDefinition* d, Frame f) {
     if (!d) return;  // a schema defect; the schema tests pin every reference
     if (!d->context.empty()) f.contextDef = d;
-    if (isExpression(n) && f.contextDef) {
+    if (f.contextDef && isExpression(n)) {
       if (d->kind == Kind::Mapping && isStringLiteral(n.value))
         diags_.error(n.where, "expression",
                      "'" + std::string(f.section) +
@@ -311,7 +311,7 @@ class Walker {
       } else if (!d.looseValueType.empty()) {
         walkLooseKey(e.key, d);
         // A free-form key (an env var name) may itself be an expression.
-        if (isExpression(e.key) && f.contextDef) accept(e.key, f);
+        if (f.contextDef && isExpression(e.key)) accept(e.key, f);
         child.loose = true;
         walk(e.value, d.looseValue, child);
       } else {
@@ -472,7 +472,7 @@ class Walker {
   // same decisions as walk(), without building the messages.
   static bool passes(const yaml::Node& n, const SchemaDefinition& v, const Frame& f) {
     bool inContext = !v.context.empty() || f.contextDef;
-    if (isExpression(n) && inContext) return !(v.kind == Kind::Mapping && isStringLiteral(n.value));
+    if (inContext && isExpression(n)) return !(v.kind == Kind::Mapping && isStringLiteral(n.value));
     switch (v.kind) {
       case Kind::String:
         return n.isScalar() && (v.constant.empty() || n.value == v.constant) &&

@@ -164,7 +164,7 @@ class WorkflowChecker {
       CaselessIndex seen;
       for (size_t i = 0; i < n.entries.size(); ++i) {
         const yaml::Node& key = n.entries[i].key;
-        if (key.value == "<<" && key.isPlain())
+        if (key.isPlain() && std::string_view(key.value) == "<<")
           diags().error(key.where, "unknown-key",
                         "GitHub Actions does not support YAML merge keys '<<'");
         // Against the first earlier key of the same name in another case.
