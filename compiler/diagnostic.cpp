@@ -1,6 +1,8 @@
 #include "compiler/diagnostic.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <numeric>
 
 #include "compiler/ascii.h"
 
@@ -25,6 +27,12 @@ Diagnostic& Diagnostics::report(Severity severity, Location where, std::string r
   return items_.back();
 }
 
+Diagnostic& Diagnostics::add(Diagnostic&& d) {
+  if (d.severity == Severity::Error) ++errors_;
+  items_.push_back(std::move(d));
+  return items_.back();
+}
+
 void Diagnostics::append(Diagnostics&& other) {
   errors_ += other.errors_;
   for (auto& d : other.items_)
@@ -34,12 +42,34 @@ void Diagnostics::append(Diagnostics&& other) {
 }
 
 void Diagnostics::sort() {
-  std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+  // Findings are large: sort their indexes, then move each finding once,
+  // along the cycles of the permutation, without a second vector of them.
+  std::vector<uint32_t> order(items_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [this](uint32_t x, uint32_t y) {
+    const Diagnostic &a = items_[x], &b = items_[y];
     // Mostly one file's: its paths need no comparing.
     if (a.where.file != b.where.file && a.where.path() != b.where.path())
       return a.where.path() < b.where.path();
     return a.where.begin < b.where.begin;
   });
+  constexpr uint32_t kPlaced = UINT32_MAX;
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    if (order[i] == kPlaced) continue;
+    if (order[i] == i) {
+      order[i] = kPlaced;
+      continue;
+    }
+    // Slot j takes the finding at order[j]; the cycle closes back at i.
+    Diagnostic first = std::move(items_[i]);
+    uint32_t j = i;
+    for (uint32_t from; (from = order[j]) != i; j = from) {
+      items_[j] = std::move(items_[from]);
+      order[j] = kPlaced;
+    }
+    items_[j] = std::move(first);
+    order[j] = kPlaced;
+  }
   // A recipe used twice reports its own problems twice; say each once.
   auto same = [](const Diagnostic& a, const Diagnostic& b) {
     return a.where.file == b.where.file && a.where.begin == b.where.begin && a.rule == b.rule &&

@@ -45,6 +45,13 @@ class Diagnostics {
   }
 
   void append(Diagnostics&& other);
+  // Takes one finding as it is (from another sink).
+  Diagnostic& add(Diagnostic&& d);
+  // Empties the sink, keeping its storage for the next findings.
+  void clear() {
+    items_.clear();
+    errors_ = 0;
+  }
   // Room for n more, when the caller knows how many are coming.
   void reserve(size_t n) { items_.reserve(items_.size() + n); }
   // Orders by file, then position, keeping the report order for ties, and
