@@ -37,11 +37,11 @@ enum class TokenType : uint8_t {
 
 struct Token {
   TokenType type = TokenType::Eof;
-  uint32_t offset = 0;  // byte offset of the first character in the expression
-  uint32_t length = 0;  // bytes of source text
+  uint32_t offset = 0;    // byte offset of the first character in the expression
+  uint32_t length = 0;    // bytes of source text
   std::string_view text;  // the source text (lexeme), inside the text lexed
-  std::string value;    // a string literal's value, '' unescaped
-  double number = 0;    // a number literal's value
+  std::string value;      // a string literal's value, '' unescaped
+  double number = 0;      // a number literal's value
 };
 
 // Where and why lexing or parsing failed. `kind` is "lexing", "parsing" or
