@@ -99,12 +99,19 @@ int runLint(const LintArgs& args) {
                  ".github/workflows/*.yml and action.yml)\n";
     return kExitUsage;
   }
-  Diagnostics diags = lint::lintPaths(paths, sources, options, args.jobs);
+  // Text is rendered on the linting threads, file by file.
+  bool asText = args.format == "text";
+  RenderOptions textOptions{wantColor(1), true};
+  std::string text;
+  Diagnostics diags =
+      lint::lintPaths(paths, sources, options, args.jobs, asText ? &text : nullptr, textOptions);
   if (stdinUsed) {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    const SourceFile* f = sources.add("<stdin>", std::move(text));
+    std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    const SourceFile* f = sources.add("<stdin>", std::move(input));
     Diagnostics more;
     lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, more);
+    for (const auto& d : more.all())
+      appendText(text, d, textOptions);
     diags.append(std::move(more));
   }
   std::string root = std::filesystem::current_path().string();
@@ -117,7 +124,7 @@ int runLint(const LintArgs& args) {
   } else if (args.format == "azure") {
     lint::renderAzure(std::cout, diags, root);
   } else {
-    renderText(std::cout, diags, RenderOptions{wantColor(1), true});
+    std::cout << text;
   }
   for (const auto& d : diags.all())
     if (d.severity != Severity::Note) return kExitFindings;

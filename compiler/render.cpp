@@ -110,6 +110,10 @@ nlohmann::json locationJson(const Location& at) {
 
 }  // namespace
 
+void appendText(std::string& text, const Diagnostic& d, const RenderOptions& o) {
+  render(text, d, o);
+}
+
 void renderText(std::ostream& out, const Diagnostic& d, const RenderOptions& o) {
   std::string text;
   render(text, d, o);

@@ -16,6 +16,8 @@ struct RenderOptions {
 };
 
 void renderText(std::ostream& out, const Diagnostic& d, const RenderOptions& options);
+// Appends d's text form to text.
+void appendText(std::string& text, const Diagnostic& d, const RenderOptions& options);
 void renderText(std::ostream& out, const Diagnostics& ds, const RenderOptions& options);
 
 nlohmann::json toJson(const Diagnostic& d);

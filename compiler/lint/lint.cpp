@@ -260,7 +260,8 @@ std::vector<std::string> discoverFiles(const std::string& root) {
 }
 
 Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
-                      const LintOptions& options, unsigned threads) {
+                      const LintOptions& options, unsigned threads, std::string* text,
+                      const RenderOptions& textOptions) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, paths.size()));
   std::mutex repoMu;
@@ -283,14 +284,17 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
     return r.get();
   };
   // One sink per thread; each file's findings are a run in its thread's
-  // sink, sorted by position as lintFile leaves them. The result is those
-  // runs in path order: no sort of every finding at the end.
+  // sink, sorted by position as lintFile leaves them, and so is their text.
+  // The result is those runs in path order: no sort of every finding at the
+  // end, and no rendering of them all on one thread.
   struct Run {
     unsigned thread = 0;
     size_t begin = 0, count = 0;
+    size_t textBegin = 0, textSize = 0;
   };
   std::vector<Run> runs(paths.size());
   std::vector<Diagnostics> sinks(threads);
+  std::vector<std::string> texts(text ? threads : 0);
   Diagnostics unreadable;
   std::mutex unreadableMu;
   std::atomic<size_t> next{0};
@@ -308,7 +312,13 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
       }
       size_t before = sink.all().size();
       lintFile(*f, kindOf(path), repoFor(path), options, sink);
-      runs[i] = {t, before, sink.all().size() - before};
+      Run& run = runs[i];
+      run = {t, before, sink.all().size() - before};
+      if (!text) continue;
+      run.textBegin = texts[t].size();
+      for (size_t k = run.begin; k < run.begin + run.count; ++k)
+        appendText(texts[t], sink.all()[k], textOptions);
+      run.textSize = texts[t].size() - run.textBegin;
     }
   };
   std::vector<std::thread> pool;
@@ -327,6 +337,16 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   for (const auto& sink : sinks)
     total += sink.all().size();
   all.reserve(total);
+  if (text) {
+    size_t size = 0;
+    for (const auto& t : texts)
+      size += t.size();
+    text->reserve(text->size() + size);
+    for (const auto& d : unreadable.all())
+      appendText(*text, d, textOptions);
+    for (size_t i : order)
+      text->append(texts[runs[i].thread], runs[i].textBegin, runs[i].textSize);
+  }
   all.append(std::move(unreadable));
   for (size_t i : order) {
     auto& from = sinks[runs[i].thread].all();

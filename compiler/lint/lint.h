@@ -16,6 +16,7 @@
 
 #include "compiler/diagnostic.h"
 #include "compiler/lint/config.h"
+#include "compiler/render.h"
 #include "compiler/source.h"
 #include "compiler/yaml.h"
 
@@ -89,9 +90,12 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
 
 // Lints many files on `threads` threads (0: all cores), each with its own
 // sink; returns the merged findings sorted by file and position. Files that
-// cannot be read get a diagnostic of their own.
+// cannot be read get a diagnostic of their own. When `text` is given, it
+// also receives the findings as renderText writes them, in the same order,
+// each file's rendered on the thread that linted it.
 Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
-                      const LintOptions& options, unsigned threads = 0);
+                      const LintOptions& options, unsigned threads = 0, std::string* text = nullptr,
+                      const RenderOptions& textOptions = {});
 
 // The workflow and action files of a repository: .github/workflows/*.{yml,yaml}
 // and every action.yml / action.yaml below root (skipping .git and
