@@ -99,19 +99,18 @@ int runLint(const LintArgs& args) {
                  ".github/workflows/*.yml and action.yml)\n";
     return kExitUsage;
   }
-  // Text is rendered on the linting threads, file by file.
+  // Text is rendered on the linting threads, file by file, and written as
+  // they finish; the other formats need every finding first.
   bool asText = args.format == "text";
   RenderOptions textOptions{wantColor(1), true};
-  std::string text;
-  Diagnostics diags =
-      lint::lintPaths(paths, sources, options, args.jobs, asText ? &text : nullptr, textOptions);
+  Diagnostics diags = lint::lintPaths(paths, sources, options, args.jobs,
+                                      asText ? &std::cout : nullptr, textOptions);
   if (stdinUsed) {
     std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     const SourceFile* f = sources.add("<stdin>", std::move(input));
     Diagnostics more;
     lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, more);
-    for (const auto& d : more.all())
-      appendText(text, d, textOptions);
+    if (asText) renderText(std::cout, more, textOptions);
     diags.append(std::move(more));
   }
   std::string root = std::filesystem::current_path().string();
@@ -123,8 +122,6 @@ int runLint(const LintArgs& args) {
     lint::renderGithub(std::cout, diags, root);
   } else if (args.format == "azure") {
     lint::renderAzure(std::cout, diags, root);
-  } else {
-    std::cout << text;
   }
   for (const auto& d : diags.all())
     if (d.severity != Severity::Note) return kExitFindings;

@@ -53,6 +53,10 @@ const Allowed& allowedFor(const SchemaDefinition* def) {
   std::vector<bool> chosen(all.size());
   for (size_t i = 0; i < all.size(); ++i)
     chosen[i] = (!all[i].status && all[i].name != "hashFiles") || listed(ctx, all[i].name);
+  if (std::find(chosen.begin(), chosen.end(), false) == chosen.end()) {
+    a.functions = all;  // as the constant-if check parses conditions
+    return a;
+  }
   thread_local std::map<std::vector<bool>, std::vector<expr::FunctionSpec>> tables;
   auto [table, made] = tables.try_emplace(chosen);
   if (made)

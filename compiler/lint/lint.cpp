@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <ostream>
 #include <set>
 #include <thread>
 
@@ -260,7 +261,7 @@ std::vector<std::string> discoverFiles(const std::string& root) {
 }
 
 Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
-                      const LintOptions& options, unsigned threads, std::string* text,
+                      const LintOptions& options, unsigned threads, std::ostream* text,
                       const RenderOptions& textOptions) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<size_t>(1, paths.size()));
@@ -338,14 +339,11 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
     total += sink.all().size();
   all.reserve(total);
   if (text) {
-    size_t size = 0;
-    for (const auto& t : texts)
-      size += t.size();
-    text->reserve(text->size() + size);
     for (const auto& d : unreadable.all())
-      appendText(*text, d, textOptions);
+      renderText(*text, d, textOptions);
     for (size_t i : order)
-      text->append(texts[runs[i].thread], runs[i].textBegin, runs[i].textSize);
+      text->write(texts[runs[i].thread].data() + runs[i].textBegin,
+                  static_cast<std::streamsize>(runs[i].textSize));
   }
   all.append(std::move(unreadable));
   for (size_t i : order) {

@@ -7,6 +7,7 @@
 // passes its own Diagnostics; the Repo and Sources it reads are shared.
 #pragma once
 
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -90,12 +91,12 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
 
 // Lints many files on `threads` threads (0: all cores), each with its own
 // sink; returns the merged findings sorted by file and position. Files that
-// cannot be read get a diagnostic of their own. When `text` is given, it
-// also receives the findings as renderText writes them, in the same order,
-// each file's rendered on the thread that linted it.
+// cannot be read get a diagnostic of their own. When `text` is given, the
+// findings are also written to it as renderText writes them, in the same
+// order, each file's rendered on the thread that linted it.
 Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
-                      const LintOptions& options, unsigned threads = 0, std::string* text = nullptr,
-                      const RenderOptions& textOptions = {});
+                      const LintOptions& options, unsigned threads = 0,
+                      std::ostream* text = nullptr, const RenderOptions& textOptions = {});
 
 // The workflow and action files of a repository: .github/workflows/*.{yml,yaml}
 // and every action.yml / action.yaml below root (skipping .git and

@@ -635,8 +635,12 @@ class WorkflowChecker {
                       "write the condition without ${{ }}, or as exactly one ${{ }}");
         return;
       }
-      t = trim(spans.front().inner);
+      t = spans.front().inner;
+    } else {
+      t = v;
     }
+    // Untrimmed, as the expression checks parse it: the parse cache then
+    // already holds its tree.
     std::optional<bool> constant = constantCondition(t);
     if (constant)
       diags().warning(cond->where, "constant-if",
