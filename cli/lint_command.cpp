@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -99,20 +100,31 @@ int runLint(const LintArgs& args) {
                  ".github/workflows/*.yml and action.yml)\n";
     return kExitUsage;
   }
-  // Text is rendered on the linting threads, file by file, and written as
-  // they finish; the other formats need every finding first.
-  bool asText = args.format == "text";
-  RenderOptions textOptions{wantColor(1), true};
-  Diagnostics diags = lint::lintPaths(paths, sources, options, args.jobs,
-                                      asText ? &std::cout : nullptr, textOptions);
-  if (stdinUsed) {
+  auto failing = [](const Diagnostics& diags) {
+    return std::any_of(diags.all().begin(), diags.all().end(),
+                       [](const Diagnostic& d) { return d.severity != Severity::Note; });
+  };
+  auto readStdin = [&] {
     std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     const SourceFile* f = sources.add("<stdin>", std::move(input));
-    Diagnostics more;
-    lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, more);
-    if (asText) renderText(std::cout, more, textOptions);
-    diags.append(std::move(more));
+    Diagnostics found;
+    lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, found);
+    return found;
+  };
+  if (args.format == "text") {
+    // Written file by file as the threads finish them; the other formats
+    // need every finding first.
+    RenderOptions textOptions{wantColor(1), true};
+    bool failed = lint::lintPathsToText(paths, sources, options, args.jobs, std::cout, textOptions);
+    if (stdinUsed) {
+      Diagnostics found = readStdin();
+      renderText(std::cout, found, textOptions);
+      failed = failed || failing(found);
+    }
+    return failed ? kExitFindings : kExitOk;
   }
+  Diagnostics diags = lint::lintPaths(paths, sources, options, args.jobs);
+  if (stdinUsed) diags.append(readStdin());
   std::string root = std::filesystem::current_path().string();
   if (args.format == "json") {
     std::cout << toJson(diags).dump(2) << '\n';
@@ -123,9 +135,7 @@ int runLint(const LintArgs& args) {
   } else if (args.format == "azure") {
     lint::renderAzure(std::cout, diags, root);
   }
-  for (const auto& d : diags.all())
-    if (d.severity != Severity::Note) return kExitFindings;
-  return kExitOk;
+  return failing(diags) ? kExitFindings : kExitOk;
 }
 
 }  // namespace

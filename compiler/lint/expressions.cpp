@@ -432,15 +432,25 @@ void JobScopes::readInputs(const yaml::Node& root) {
   }
   inputsType_ = types::objectOf(std::move(props));
   if (!eventInputs_) return;
-  // github.event.inputs: workflow_dispatch's inputs, all strings.
-  std::vector<std::pair<std::string, TypePtr>> strings;
-  for (const auto& i : *eventInputs_)
-    strings.emplace_back(i, types::string());
-  const expr::Type& github = *types::context("github");
-  std::vector<std::pair<std::string, TypePtr>> githubProps = github.props;
-  for (auto& [k, t] : githubProps)
-    if (k == "event") t = types::objectOf({{"inputs", types::objectOf(strings)}}, types::any());
-  githubType_ = types::objectOf(std::move(githubProps));
+  // github.event.inputs: workflow_dispatch's inputs, all strings. Most
+  // workflow_dispatch triggers declare none: that type is made once.
+  auto withInputs = [](const std::vector<std::string>& names) {
+    std::vector<std::pair<std::string, TypePtr>> strings;
+    for (const auto& i : names)
+      strings.emplace_back(i, types::string());
+    // A copy of the github context, whose properties are already lower
+    // case and sorted, with its event replaced.
+    auto github = std::make_shared<expr::Type>(*types::context("github"));
+    for (auto& [k, t] : github->props)
+      if (k == "event") t = types::objectOf({{"inputs", types::objectOf(strings)}}, types::any());
+    return TypePtr(std::move(github));
+  };
+  if (!eventInputs_->empty()) {
+    githubType_ = withInputs(*eventInputs_);
+    return;
+  }
+  thread_local const TypePtr none = withInputs({});
+  githubType_ = none;
 }
 
 // A job's outputs when they are plain: its own `outputs:` keys (none without

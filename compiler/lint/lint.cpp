@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 #include <set>
 #include <thread>
@@ -260,11 +261,19 @@ std::vector<std::string> discoverFiles(const std::string& root) {
   return out;
 }
 
-Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
-                      const LintOptions& options, unsigned threads, std::ostream* text,
-                      const RenderOptions& textOptions) {
+namespace {
+
+unsigned threadCount(unsigned threads, size_t files) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, std::max<size_t>(1, paths.size()));
+  return std::min<unsigned>(threads, std::max<size_t>(1, files));
+}
+
+// Lints paths on `threads` threads. After each file, done(i, t, found) runs
+// on thread t with file i's findings (filtered, in position order), which it
+// may take. Returns the diagnostics of the files that cannot be read.
+using FileDone = std::function<void(size_t index, unsigned thread, Diagnostics& found)>;
+Diagnostics lintEach(const std::vector<std::string>& paths, Sources& sources,
+                     const LintOptions& options, unsigned threads, const FileDone& done) {
   std::mutex repoMu;
   std::map<std::string, std::unique_ptr<DiskRepo>> repos;
   // Files of one directory share a repository: look its root up once.
@@ -284,23 +293,11 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
     byDirectory.emplace(std::string(dir), r.get());
     return r.get();
   };
-  // One sink per thread; each file's findings are a run in its thread's
-  // sink, sorted by position as lintFile leaves them, and so is their text.
-  // The result is those runs in path order: no sort of every finding at the
-  // end, and no rendering of them all on one thread.
-  struct Run {
-    unsigned thread = 0;
-    size_t begin = 0, count = 0;
-    size_t textBegin = 0, textSize = 0;
-  };
-  std::vector<Run> runs(paths.size());
-  std::vector<Diagnostics> sinks(threads);
-  std::vector<std::string> texts(text ? threads : 0);
   Diagnostics unreadable;
   std::mutex unreadableMu;
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
-    Diagnostics& sink = sinks[t];
+    Diagnostics found;
     for (size_t i; (i = next++) < paths.size();) {
       const std::string& path = paths[i];
       if (options.config.ignores(path)) continue;
@@ -311,15 +308,9 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
         unreadable.error({}, "io", err);
         continue;
       }
-      size_t before = sink.all().size();
-      lintFile(*f, kindOf(path), repoFor(path), options, sink);
-      Run& run = runs[i];
-      run = {t, before, sink.all().size() - before};
-      if (!text) continue;
-      run.textBegin = texts[t].size();
-      for (size_t k = run.begin; k < run.begin + run.count; ++k)
-        appendText(texts[t], sink.all()[k], textOptions);
-      run.textSize = texts[t].size() - run.textBegin;
+      found.clear();
+      lintFile(*f, kindOf(path), repoFor(path), options, found);
+      done(i, t, found);
     }
   };
   std::vector<std::thread> pool;
@@ -328,30 +319,86 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   work(0);
   for (auto& th : pool)
     th.join();
+  return unreadable;
+}
+
+// The indexes of paths in the order results are given: by path.
+std::vector<size_t> pathOrder(const std::vector<std::string>& paths) {
   std::vector<size_t> order(paths.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return paths[a] < paths[b]; });
+  return order;
+}
+
+}  // namespace
+
+Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
+                      const LintOptions& options, unsigned threads) {
+  threads = threadCount(threads, paths.size());
+  // One sink per thread; each file's findings are a run in its thread's
+  // sink. The result is those runs in path order: no sort of every finding
+  // at the end.
+  struct Run {
+    unsigned thread = 0;
+    size_t begin = 0, count = 0;
+  };
+  std::vector<Run> runs(paths.size());
+  std::vector<Diagnostics> sinks(threads);
+  Diagnostics unreadable =
+      lintEach(paths, sources, options, threads, [&](size_t i, unsigned t, Diagnostics& found) {
+        runs[i] = {t, sinks[t].all().size(), found.all().size()};
+        sinks[t].append(std::move(found));
+      });
   Diagnostics all;
   size_t total = unreadable.all().size();
   for (const auto& sink : sinks)
     total += sink.all().size();
   all.reserve(total);
-  if (text) {
-    for (const auto& d : unreadable.all())
-      renderText(*text, d, textOptions);
-    for (size_t i : order)
-      text->write(texts[runs[i].thread].data() + runs[i].textBegin,
-                  static_cast<std::streamsize>(runs[i].textSize));
-  }
   all.append(std::move(unreadable));
-  for (size_t i : order) {
+  for (size_t i : pathOrder(paths)) {
     auto& from = sinks[runs[i].thread].all();
     for (size_t k = runs[i].begin; k < runs[i].begin + runs[i].count; ++k)
       all.add(std::move(from[k]));
   }
   return all;
+}
+
+bool lintPathsToText(const std::vector<std::string>& paths, Sources& sources,
+                     const LintOptions& options, unsigned threads, std::ostream& out,
+                     const RenderOptions& textOptions) {
+  threads = threadCount(threads, paths.size());
+  // Each file's findings are rendered on its thread, into a run of that
+  // thread's text, and dropped. Kept, the findings of thousands of files
+  // would sit among the next files' YAML in the heap and slow every
+  // allocation and free after them (a tenth of the run on the realworld
+  // corpus).
+  struct Run {
+    unsigned thread = 0;
+    size_t begin = 0, size = 0;
+  };
+  std::vector<Run> runs(paths.size());
+  std::vector<std::string> texts(threads);
+  std::atomic<bool> failed{false};
+  Diagnostics unreadable =
+      lintEach(paths, sources, options, threads, [&](size_t i, unsigned t, Diagnostics& found) {
+        std::string& text = texts[t];
+        size_t begin = text.size();
+        for (const auto& d : found.all()) {
+          appendText(text, d, textOptions);
+          if (d.severity != Severity::Note) failed = true;
+        }
+        runs[i] = {t, begin, text.size() - begin};
+      });
+  for (const auto& d : unreadable.all()) {
+    renderText(out, d, textOptions);
+    failed = true;
+  }
+  for (size_t i : pathOrder(paths))
+    out.write(texts[runs[i].thread].data() + runs[i].begin,
+              static_cast<std::streamsize>(runs[i].size));
+  return failed;
 }
 
 }  // namespace galley::lint

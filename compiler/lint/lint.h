@@ -91,12 +91,16 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
 
 // Lints many files on `threads` threads (0: all cores), each with its own
 // sink; returns the merged findings sorted by file and position. Files that
-// cannot be read get a diagnostic of their own. When `text` is given, the
-// findings are also written to it as renderText writes them, in the same
-// order, each file's rendered on the thread that linted it.
+// cannot be read get a diagnostic of their own.
 Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
-                      const LintOptions& options, unsigned threads = 0,
-                      std::ostream* text = nullptr, const RenderOptions& textOptions = {});
+                      const LintOptions& options, unsigned threads = 0);
+
+// As lintPaths, but writes the findings to `out` as renderText would, in the
+// same order, each file's rendered on the thread that linted it, and keeps
+// none. Returns whether any finding is more than a note (the run fails).
+bool lintPathsToText(const std::vector<std::string>& paths, Sources& sources,
+                     const LintOptions& options, unsigned threads, std::ostream& out,
+                     const RenderOptions& textOptions);
 
 // The workflow and action files of a repository: .github/workflows/*.{yml,yaml}
 // and every action.yml / action.yaml below root (skipping .git and
