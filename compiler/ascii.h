@@ -16,6 +16,18 @@ inline char asciiLower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// ASCII classes, without the C library's locale lookup: names in workflows
+// and expressions are ASCII.
+inline bool isAsciiAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline bool isAsciiDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+inline bool isAsciiAlnum(char c) {
+  return isAsciiAlpha(c) || isAsciiDigit(c);
+}
+
 // Whether two names are equal ignoring ASCII case.
 inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -26,14 +38,16 @@ inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 
 // Appends s lower-cased to out.
 inline void appendLower(std::string& out, std::string_view s) {
-  for (char c : s)
-    out += asciiLower(c);
+  size_t at = out.size();
+  out.append(s);
+  for (size_t i = at; i < out.size(); ++i)
+    out[i] = asciiLower(out[i]);
 }
 
 inline std::string lowerCase(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  appendLower(out, s);
+  std::string out(s);
+  for (char& c : out)
+    c = asciiLower(c);
   return out;
 }
 

@@ -36,10 +36,10 @@ std::vector<ExprSpan> findExpressions(std::string_view text) {
 namespace {
 
 bool identStart(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+  return isAsciiAlpha(c) || c == '_';
 }
 bool identChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  return isAsciiAlnum(c) || c == '_' || c == '-';
 }
 
 // The `]` closing the `[` at open, skipping strings and nested brackets, or

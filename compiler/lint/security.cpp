@@ -336,8 +336,7 @@ class SecurityChecker {
       for (size_t i = line.find('$'); i != std::string_view::npos; i = line.find('$', i + 1)) {
         size_t b = i + 1 + (i + 1 < line.size() && line[i + 1] == '{');
         std::string word;
-        while (b < line.size() &&
-               (std::isalnum(static_cast<unsigned char>(line[b])) || line[b] == '_'))
+        while (b < line.size() && (isAsciiAlnum(line[b]) || line[b] == '_'))
           word += line[b++];
         if (lowerCase(word) == name) return path;
       }

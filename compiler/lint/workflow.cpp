@@ -103,10 +103,9 @@ std::vector<std::string> jsonStrings(const nlohmann::json& j) {
 // GitHub: "must start with a letter or _ and contain only alphanumeric
 // characters, -, or _".
 bool validId(std::string_view id) {
-  if (id.empty() || !(std::isalpha(static_cast<unsigned char>(id[0])) || id[0] == '_'))
-    return false;
+  if (id.empty() || !(isAsciiAlpha(id[0]) || id[0] == '_')) return false;
   for (char c : id)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+    if (!(isAsciiAlnum(c) || c == '_' || c == '-')) return false;
   return true;
 }
 
