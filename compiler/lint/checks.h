@@ -49,9 +49,10 @@ void checkScripts(const yaml::Node& root, CheckContext& cx);
 // place in the script. (pyflakes.cpp)
 void checkPythonScripts(const yaml::Node& root, CheckContext& cx);
 
-// ${{ }} in one scalar the schema accepted: syntax, unknown functions and
-// argument counts, and contexts or functions not available under contextDef
-// (nullptr: no expressions are evaluated here). (expressions.cpp)
+// ${{ }} in one scalar the schema accepted (`expression`: whether it holds
+// one, as the schema walk found): syntax, unknown functions and argument
+// counts, and contexts or functions not available under contextDef (nullptr:
+// no expressions are evaluated here). (expressions.cpp)
 // Per job: what steps.<id>, needs.<job> and matrix.<key> may name, and the
 // types of those contexts; for the whole workflow, inputs, secrets and the
 // outputs of jobs. Built once per workflow (or action).
@@ -140,7 +141,7 @@ class JobScopes {
   std::vector<std::pair<std::string, std::vector<std::string>>> outputs_;
 };
 
-void checkExpressions(const yaml::Node& scalar, const SchemaDefinition* contextDef,
+void checkExpressions(const yaml::Node& scalar, const SchemaDefinition* contextDef, bool expression,
                       const JobScopes& jobs, CheckContext& cx);
 
 // actionlint's configuration for a workflow (.github/actionlint.yaml or .yml

@@ -626,11 +626,11 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
   scope->stepIndex = job.stepIndex.get();
 }
 
-void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef,
+void checkExpressions(const yaml::Node& n, const SchemaDefinition* contextDef, bool expression,
                       const JobScopes& jobs, CheckContext& cx) {
   if (!n.isScalar()) return;
   bool isCondition = isIf(contextDef) && !n.value.empty();
-  if (!isCondition && !expr::hasExpression(n.value)) return;
+  if (!isCondition && !expression) return;
   const Allowed& a = allowedFor(contextDef);
   auto base = [&a](expr::Scope* s) {
     s->contexts = a.contexts;

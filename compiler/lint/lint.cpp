@@ -195,8 +195,9 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       const yaml::Node& root = docs.empty() ? empty : docs.front();
       CheckContext cx{file, repo, options, found};
       JobScopes jobs(root, repo, configVariables(file, options, repo), kind);
-      ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def) {
-        checkExpressions(n, def, jobs, cx);
+      ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def,
+                                         bool expression) {
+        checkExpressions(n, def, expression, jobs, cx);
       };
       if (root.isNull()) {
         found.error(

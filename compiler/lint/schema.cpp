@@ -162,7 +162,7 @@ class Walker {
   void walk(const yaml::Node& n, const SchemaDefinition* d, Frame f) {
     if (!d) return;  // a schema defect; the schema tests pin every reference
     if (!d->context.empty()) f.contextDef = d;
-    if (f.contextDef && isExpression(n)) {
+    if (f.contextDef && expression(n)) {
       if (d->kind == Kind::Mapping && isStringLiteral(n.value))
         diags_.error(n.where, "expression",
                      "'" + std::string(f.section) +
@@ -210,7 +210,17 @@ class Walker {
 
  private:
   void accept(const yaml::Node& n, const Frame& f) {
-    if (visit_ && *visit_) (*visit_)(n, f.contextDef);
+    if (visit_ && *visit_) (*visit_)(n, f.contextDef, expression(n));
+  }
+
+  // Whether n holds a ${{ }}. A scalar under one-ofs is asked at every
+  // level and by the visitor: the answer for the last node asked is kept.
+  bool expression(const yaml::Node& n) {
+    if (&n != memoNode_) {
+      memoNode_ = &n;
+      memo_ = isExpression(n);
+    }
+    return memo_;
   }
 
   void walkAny(const yaml::Node& n, const Frame& f) {
@@ -311,7 +321,7 @@ class Walker {
       } else if (!d.looseValueType.empty()) {
         walkLooseKey(e.key, d);
         // A free-form key (an env var name) may itself be an expression.
-        if (f.contextDef && isExpression(e.key)) accept(e.key, f);
+        if (f.contextDef && expression(e.key)) accept(e.key, f);
         child.loose = true;
         walk(e.value, d.looseValue, child);
       } else {
@@ -470,9 +480,9 @@ class Walker {
 
   // Whether walking a scalar (or null) under v would report nothing: the
   // same decisions as walk(), without building the messages.
-  static bool passes(const yaml::Node& n, const SchemaDefinition& v, const Frame& f) {
+  bool passes(const yaml::Node& n, const SchemaDefinition& v, const Frame& f) {
     bool inContext = !v.context.empty() || f.contextDef;
-    if (inContext && isExpression(n)) return !(v.kind == Kind::Mapping && isStringLiteral(n.value));
+    if (inContext && expression(n)) return !(v.kind == Kind::Mapping && isStringLiteral(n.value));
     switch (v.kind) {
       case Kind::String:
         return n.isScalar() && (v.constant.empty() || n.value == v.constant) &&
@@ -515,6 +525,8 @@ class Walker {
   const Schema& schema_;
   Diagnostics& diags_;
   const ScalarVisitor* visit_;
+  const yaml::Node* memoNode_ = nullptr;
+  bool memo_ = false;
 };
 
 const Schema& embeddedSchema(const char* name, Schema* storage, std::once_flag* once) {

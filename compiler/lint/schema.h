@@ -73,9 +73,10 @@ struct SchemaDefinition {
 
 // Called for every scalar the validator accepts, with the nearest enclosing
 // definition that names contexts (nullptr when none): where expression checks
-// learn which contexts are available.
-using ScalarVisitor =
-    std::function<void(const yaml::Node& scalar, const SchemaDefinition* contextDef)>;
+// learn which contexts are available. `expression`: whether the scalar holds
+// a ${{ }} (the validator has looked already).
+using ScalarVisitor = std::function<void(const yaml::Node& scalar,
+                                         const SchemaDefinition* contextDef, bool expression)>;
 
 class Schema {
  public:
