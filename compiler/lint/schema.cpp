@@ -161,7 +161,7 @@ class Walker {
 
   void walk(const yaml::Node& n, const SchemaDefinition* d, Frame f) {
     if (!d) return;  // a schema defect; the schema tests pin every reference
-    if (!d->context.empty()) f.contextDef = d;
+    if (d->hasContext) f.contextDef = d;
     if (f.contextDef && expression(n)) {
       if (d->kind == Kind::Mapping && isStringLiteral(n.value))
         diags_.error(n.where, "expression",
@@ -262,7 +262,7 @@ class Walker {
       mismatch(n, d, "string", f);
       return;
     }
-    if (!d.constant.empty() && n.value != d.constant) {
+    if (d.hasConstant && n.value != d.constant) {
       diags_.error(n.where, ruleFor(d.name, "invalid-value"),
                    "expected '" + d.constant + "', not '" + n.value + "'");
       return;
@@ -316,9 +316,9 @@ class Walker {
       child.section = e.key.value;
       child.ownerKey = &e.key;
       child.loose = false;
-      if (const SchemaProperty* p = d.property(e.key.value)) {
-        walk(e.value, p->def, child);
-      } else if (!d.looseValueType.empty()) {
+      if (const SchemaDefinition::Key* k = d.key(e.key.value)) {
+        walk(e.value, k->def, child);
+      } else if (d.loose) {
         walkLooseKey(e.key, d);
         // A free-form key (an env var name) may itself be an expression.
         if (f.contextDef && expression(e.key)) accept(e.key, f);
@@ -481,11 +481,11 @@ class Walker {
   // Whether walking a scalar (or null) under v would report nothing: the
   // same decisions as walk(), without building the messages.
   bool passes(const yaml::Node& n, const SchemaDefinition& v, const Frame& f) {
-    bool inContext = !v.context.empty() || f.contextDef;
+    bool inContext = v.hasContext || f.contextDef;
     if (inContext && expression(n)) return !(v.kind == Kind::Mapping && isStringLiteral(n.value));
     switch (v.kind) {
       case Kind::String:
-        return n.isScalar() && (v.constant.empty() || n.value == v.constant) &&
+        return n.isScalar() && (!v.hasConstant || n.value == v.constant) &&
                !(v.requireNonEmpty && n.value.empty());
       case Kind::AllowedValues:
         return n.isScalar() &&
@@ -628,8 +628,11 @@ void Schema::resolve() {
     if (d.kind == Kind::OneOf) flatten(*this, d, d.variants, 0);
     for (const auto& [key, p] : d.properties) {
       if (p.required) d.required.push_back(key);
-      d.keys.push_back({key, &p});
+      d.keys.push_back({key, p.def, key.empty() ? '\0' : key[0]});
     }
+    d.hasContext = !d.context.empty();
+    d.loose = !d.looseValueType.empty();
+    d.hasConstant = !d.constant.empty();
   }
   for (auto& [name, d] : defs_) {
     for (const auto* v : d.variants) {

@@ -28,7 +28,45 @@ struct SchemaProperty {
 
 struct SchemaDefinition {
   enum class Kind { Any, Null, Boolean, Number, String, Sequence, Mapping, OneOf, AllowedValues };
+
+  // What the walk reads at every node comes first, resolved once the schema
+  // is read, so that a visit touches few cache lines and never looks a
+  // definition up by name.
   Kind kind = Kind::Any;
+  bool hasContext = false;   // context is not empty
+  bool loose = false;        // a mapping whose other keys are free-form (looseValueType)
+  bool hasConstant = false;  // constant is not empty
+  bool requireNonEmpty = false;
+  // A mapping's properties, found by a scan that compares first bytes and
+  // lengths before any text: cheaper than the map for the few keys a
+  // definition has, and the keys that do not match are never read from the
+  // map's nodes.
+  struct Key {
+    std::string_view name;
+    const SchemaDefinition* def;  // the property's definition
+    char first;                   // name's first byte, or 0 for an empty name
+  };
+  std::vector<Key> keys;
+  const Key* key(std::string_view name) const {
+    char first = name.empty() ? 0 : name[0];
+    for (const Key& k : keys)
+      if (k.first == first && k.name.size() == name.size() && k.name == name) return &k;
+    return nullptr;
+  }
+  std::vector<std::string_view> required;  // a mapping's required keys, sorted
+  // Item, loose key and value types, and a OneOf's variants with nested
+  // one-ofs flattened.
+  const SchemaDefinition* item = nullptr;
+  const SchemaDefinition* looseKey = nullptr;
+  const SchemaDefinition* looseValue = nullptr;
+  std::vector<const SchemaDefinition*> variants;
+  // A OneOf's keys that only one of its mapping variants requires, each with
+  // that variant: the key that picks a mapping's shape.
+  std::vector<std::pair<std::string_view, const SchemaDefinition*>> decidingKeys;
+  // For a job: the variant a `uses:` key picks wherever it sits.
+  const SchemaDefinition* usesVariant = nullptr;
+
+  // As the schema says it.
   std::string name;
   std::vector<std::string> context;  // contexts and functions allowed in ${{ }} here
   // Mapping
@@ -38,37 +76,8 @@ struct SchemaDefinition {
   std::string itemType;
   // String
   std::string constant;
-  bool requireNonEmpty = false;
   // OneOf (definition names) or AllowedValues (values)
   std::vector<std::string> values;
-
-  // Names resolved once the schema is read, so that validation never looks a
-  // definition up by name: item, loose key and value types, and a OneOf's
-  // variants with nested one-ofs flattened.
-  const SchemaDefinition* item = nullptr;
-  const SchemaDefinition* looseKey = nullptr;
-  const SchemaDefinition* looseValue = nullptr;
-  std::vector<const SchemaDefinition*> variants;
-  std::vector<std::string_view> required;  // a mapping's required keys, sorted
-  // A mapping's properties, found by a scan that compares lengths and first
-  // bytes before any text: cheaper than the map for the few keys a
-  // definition has.
-  struct Key {
-    std::string_view name;
-    const SchemaProperty* property;
-  };
-  std::vector<Key> keys;
-  const SchemaProperty* property(std::string_view name) const {
-    for (const Key& k : keys)
-      if (k.name.size() == name.size() && (name.empty() || k.name[0] == name[0]) && k.name == name)
-        return k.property;
-    return nullptr;
-  }
-  // A OneOf's keys that only one of its mapping variants requires, each with
-  // that variant: the key that picks a mapping's shape.
-  std::vector<std::pair<std::string_view, const SchemaDefinition*>> decidingKeys;
-  // For a job: the variant a `uses:` key picks wherever it sits.
-  const SchemaDefinition* usesVariant = nullptr;
 };
 
 // Called for every scalar the validator accepts, with the nearest enclosing
