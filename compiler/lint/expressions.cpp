@@ -237,14 +237,22 @@ void JobScopes::readSteps(const yaml::Node& owner, Job& job) const {
       capped = true;
       continue;
     }
-    TypePtr outputs = stepOutputs(*step);
-    seen.emplace_back(name, types::objectOf({{"conclusion", types::string()},
-                                             {"outcome", types::string()},
-                                             {"outputs", outputs}}));
+    seen.emplace_back(name, stepType(stepOutputs(*step)));
     steps = types::objectOf(seen);
   }
   job.stepsAll = steps;
   job.stepIndex = indexOf(job.stepIds);
+}
+
+// steps.<id>: its conclusion, outcome and outputs. Most steps' outputs are
+// unknown (a map of strings): those share one type.
+TypePtr JobScopes::stepType(const TypePtr& outputs) const {
+  auto make = [](const TypePtr& o) {
+    return types::objectOf(
+        {{"conclusion", types::string()}, {"outcome", types::string()}, {"outputs", o}});
+  };
+  thread_local const TypePtr unknown = make(unknownOutputs());
+  return outputs == unknownOutputs() ? unknown : make(outputs);
 }
 
 // An action's inputs are strings (the runner passes every input as one);
@@ -269,8 +277,13 @@ void JobScopes::readAction(const yaml::Node& root) {
 
 // The outputs a step's action declares (a local action's action.yml, a
 // popular action in actions.json), or a map of strings when unknown.
-TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
+const TypePtr& JobScopes::unknownOutputs() {
   static const TypePtr unknown = types::mapOf(types::string());
+  return unknown;
+}
+
+TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
+  const TypePtr& unknown = unknownOutputs();
   const yaml::Node* uses = step.find("uses");
   if (!uses || !uses->isScalar() || hasExpression(uses->value)) return unknown;
   const std::string& u = uses->value;
