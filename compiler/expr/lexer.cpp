@@ -118,12 +118,11 @@ class Lexer {
   }
 
   bool add(TokenType type) {
-    Token t;
+    Token& t = tokens_.emplace_back();  // in place: a moved token copies its strings' buffers
     t.type = type;
     t.offset = static_cast<uint32_t>(start_);
     t.length = static_cast<uint32_t>(pos_ - start_);
     t.text = text_.substr(start_, pos_ - start_);
-    tokens_.push_back(std::move(t));
     return true;
   }
 
