@@ -122,6 +122,27 @@ TypePtr inputType(const yaml::Node& input, bool dispatch) {
   return types::any();
 }
 
+// needs.<job>: its outputs (their names, or a map of strings when they are
+// not known) and its result. Jobs without outputs, and jobs whose outputs
+// are not known, share one type each.
+TypePtr jobResultType(const std::vector<std::string>* outputs) {
+  auto make = [](TypePtr o) {
+    return types::objectOf({{"outputs", std::move(o)}, {"result", types::string()}});
+  };
+  if (!outputs) {
+    thread_local const TypePtr unknown = make(types::mapOf(types::string()));
+    return unknown;
+  }
+  if (outputs->empty()) {
+    thread_local const TypePtr none = make(types::objectOf({}));
+    return none;
+  }
+  std::vector<std::pair<std::string, TypePtr>> props;
+  for (const auto& o : *outputs)
+    props.emplace_back(o, types::string());
+  return make(types::objectOf(std::move(props)));
+}
+
 }  // namespace
 
 // Each step, and each workflow_call input's default, sees what comes before
@@ -173,15 +194,8 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
   for (const auto& e : jobs->entries) {
     if (!e.value.isMapping()) continue;
     readOutputs(e.key.value, e.value);
-    TypePtr outputs = types::mapOf(types::string());
-    if (!outputs_.empty() && outputs_.back().first == e.key.value) {
-      std::vector<std::pair<std::string, TypePtr>> props;
-      for (const auto& o : outputs_.back().second)
-        props.emplace_back(o, types::string());
-      outputs = types::objectOf(std::move(props));
-    }
-    jobTypes.emplace_back(e.key.value,
-                          types::objectOf({{"outputs", outputs}, {"result", types::string()}}));
+    bool known = !outputs_.empty() && outputs_.back().first == e.key.value;
+    jobTypes.emplace_back(e.key.value, jobResultType(known ? &outputs_.back().second : nullptr));
   }
   CaselessIndex jobIndex;
   for (size_t i = 0; i < jobTypes.size(); ++i)
