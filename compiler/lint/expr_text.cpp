@@ -6,30 +6,33 @@
 
 namespace galley::lint {
 
+ExprSpan nextExpression(std::string_view text, size_t from) {
+  size_t i = text.find("${{", from);
+  if (i == std::string_view::npos) return {std::string_view::npos, std::string_view::npos, {}};
+  size_t j = i + 3;
+  char quote = 0;
+  for (; j < text.size(); ++j) {
+    char c = text[j];
+    if (quote) {
+      if (c == quote) {
+        if (j + 1 < text.size() && text[j + 1] == quote)
+          ++j;  // '' escapes a quote
+        else
+          quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'') quote = c;
+    if (c == '}' && j + 1 < text.size() && text[j + 1] == '}') break;
+  }
+  size_t end = j < text.size() ? j + 2 : text.size();
+  return {i, end, text.substr(i + 3, (j < text.size() ? j : text.size()) - i - 3)};
+}
+
 std::vector<ExprSpan> findExpressions(std::string_view text) {
   std::vector<ExprSpan> out;
-  size_t i = 0;
-  while ((i = text.find("${{", i)) != std::string_view::npos) {
-    size_t j = i + 3;
-    char quote = 0;
-    for (; j < text.size(); ++j) {
-      char c = text[j];
-      if (quote) {
-        if (c == quote) {
-          if (j + 1 < text.size() && text[j + 1] == quote)
-            ++j;  // '' escapes a quote
-          else
-            quote = 0;
-        }
-        continue;
-      }
-      if (c == '\'') quote = c;
-      if (c == '}' && j + 1 < text.size() && text[j + 1] == '}') break;
-    }
-    size_t end = j < text.size() ? j + 2 : text.size();
-    out.push_back({i, end, text.substr(i + 3, (j < text.size() ? j : text.size()) - i - 3)});
-    i = end;
-  }
+  for (const ExprSpan& span : expressionsIn(text))
+    out.push_back(span);
   return out;
 }
 

@@ -16,7 +16,42 @@ struct ExprSpan {
   std::string_view inner;  // between the braces
 };
 
+// The first ${{ }} span of text at or after `from`, or a span with begin
+// npos when there is none.
+ExprSpan nextExpression(std::string_view text, size_t from = 0);
+
+// Every ${{ }} span of text.
 std::vector<ExprSpan> findExpressions(std::string_view text);
+
+// The same spans, found one at a time as a loop asks for them: nothing is
+// allocated (most scalars the audits scan have one or two).
+class ExprSpans {
+ public:
+  class iterator {
+   public:
+    iterator(std::string_view text, size_t from) : text_(text), span_(nextExpression(text, from)) {}
+    const ExprSpan& operator*() const { return span_; }
+    const ExprSpan* operator->() const { return &span_; }
+    iterator& operator++() {
+      span_ = nextExpression(text_, span_.end);
+      return *this;
+    }
+    bool operator!=(const iterator& o) const { return span_.begin != o.span_.begin; }
+
+   private:
+    std::string_view text_;
+    ExprSpan span_;
+  };
+  explicit ExprSpans(std::string_view text) : text_(text) {}
+  iterator begin() const { return iterator(text_, 0); }
+  iterator end() const { return iterator(text_, text_.size()); }
+
+ private:
+  std::string_view text_;
+};
+inline ExprSpans expressionsIn(std::string_view text) {
+  return ExprSpans(text);
+}
 
 // text with each ${{ }} replaced by underscores of the same width (newlines
 // kept): columns stay put and a script linter sees one word where the runner

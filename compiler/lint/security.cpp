@@ -93,7 +93,7 @@ std::string shown(std::string path) {
 // The first untrusted path an expression-bearing scalar reads, or "".
 std::string firstUntrusted(const yaml::Node* n) {
   if (!n || !n->isScalar()) return {};
-  for (const auto& span : findExpressions(n->value))
+  for (const auto& span : expressionsIn(n->value))
     for (const auto& cp : contextPaths(span.inner))
       if (untrusted(cp.path)) return cp.path;
   return {};
@@ -271,7 +271,7 @@ class SecurityChecker {
       if (!pos) pos.emplace(script);
       return pos->location(off, len);
     };
-    for (const auto& span : findExpressions(script.value)) {
+    for (const auto& span : expressionsIn(script.value)) {
       size_t base = span.begin + 3;
       for (const auto& cp : contextPaths(span.inner)) {
         std::string why;
@@ -329,7 +329,7 @@ class SecurityChecker {
   }
 
   static std::string untrustedInLine(std::string_view line, const Taint& env) {
-    for (const auto& span : findExpressions(line))
+    for (const auto& span : expressionsIn(line))
       for (const auto& cp : contextPaths(span.inner))
         if (untrusted(cp.path)) return cp.path;
     for (const auto& [name, path] : env) {
@@ -357,7 +357,7 @@ class SecurityChecker {
     auto readsHead = [&](const yaml::Node* n) {
       if (!n || !n->isScalar()) return false;
       if (n->value.find("refs/pull/") != std::string::npos) return true;
-      for (const auto& span : findExpressions(n->value))
+      for (const auto& span : expressionsIn(n->value))
         for (const auto& cp : contextPaths(span.inner))
           if (std::find(heads.begin(), heads.end(), cp.path) != heads.end()) return true;
       return false;
@@ -515,7 +515,7 @@ class SecurityChecker {
   }
 
   void scanExpressions(const yaml::Node& n) {
-    for (const auto& span : findExpressions(n.value)) {
+    for (const auto& span : expressionsIn(n.value)) {
       // toJSON(secrets) has a '(': most expressions have none.
       if (span.inner.find('(') == std::string_view::npos ||
           !containsIgnoreCase(span.inner, "secrets"))
