@@ -131,7 +131,7 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
       }
       break;
     }
-    out.push_back({path, start});
+    out.push_back({std::move(path), start});
     for (size_t b : inner)
       for (auto& cp : contextPaths(s.substr(b, matchingBracket(s, b - 1) - b)))
         out.push_back({std::move(cp.path), b + cp.offset});

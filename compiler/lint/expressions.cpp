@@ -615,6 +615,7 @@ std::optional<expr::Names> namesOf(const std::optional<std::vector<std::string>>
 }  // namespace
 
 void JobScopes::fill(const Region& r, expr::Scope* scope) const {
+  // Names as string_view literals: their lengths are known when compiled.
   std::vector<std::pair<std::string_view, TypePtr>> types = std::move(scope->types);
   types.clear();  // its storage is reused
   *scope = expr::Scope{};
@@ -624,10 +625,10 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
   scope->inputIndex = inputIndex_.get();
   if (action_) scope->inputsOwner = "action";
   scope->eventInputs = namesOf(eventInputs_);
-  if (inputsType_) scope->types.emplace_back("inputs", inputsType_);
-  if (secretsType_) scope->types.emplace_back("secrets", secretsType_);
-  if (githubType_) scope->types.emplace_back("github", githubType_);
-  if (varsType_) scope->types.emplace_back("vars", varsType_);
+  if (inputsType_) scope->types.emplace_back(std::string_view("inputs"), inputsType_);
+  if (secretsType_) scope->types.emplace_back(std::string_view("secrets"), secretsType_);
+  if (githubType_) scope->types.emplace_back(std::string_view("github"), githubType_);
+  if (varsType_) scope->types.emplace_back(std::string_view("vars"), varsType_);
   if (r.input >= 0) {
     const Input& in = callInputs_[r.input];
     scope->inputs = expr::Names(inputs_->data(), in.inputsBefore);
@@ -638,17 +639,17 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
   const Job& job = jobs_[r.job];
   scope->needs = namesOf(job.needs);
   scope->matrix = namesOf(job.matrix);
-  if (job.needsType) scope->types.emplace_back("needs", job.needsType);
-  if (job.matrixType) scope->types.emplace_back("matrix", job.matrixType);
+  if (job.needsType) scope->types.emplace_back(std::string_view("needs"), job.needsType);
+  if (job.matrixType) scope->types.emplace_back(std::string_view("matrix"), job.matrixType);
   // Inside a step: the steps before it (a step cannot read its own
   // outputs). Elsewhere in the job (outputs, environment url): all of them.
   if (r.step >= 0) {
     const Step& step = job.steps[r.step];
     scope->steps = expr::Names(job.stepIds.data(), step.idsBefore);
-    scope->types.emplace_back("steps", step.steps);
+    scope->types.emplace_back(std::string_view("steps"), step.steps);
   } else {
     scope->steps = job.stepIds;
-    scope->types.emplace_back("steps", job.stepsAll);
+    scope->types.emplace_back(std::string_view("steps"), job.stepsAll);
   }
   scope->stepIndex = job.stepIndex.get();
 }

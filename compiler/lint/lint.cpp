@@ -123,7 +123,8 @@ void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
     const RuleInfo* info = findRule(d.rule);
     Severity fallback = info ? info->severity : d.severity;
     // Loader and shellcheck severities come with the finding; rules' from the table.
-    if (d.rule == "shellcheck" || d.rule == "pyflakes" || d.severity == Severity::Note)
+    std::string_view rule = d.rule;
+    if (rule == "shellcheck" || rule == "pyflakes" || d.severity == Severity::Note)
       fallback = d.severity;
     std::optional<Severity> s = config.severityOf(d.rule, fallback);
     if (!s || ignoredInline(d)) continue;

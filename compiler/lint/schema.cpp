@@ -153,7 +153,7 @@ class Walker {
  public:
   // visit may be nullptr; it must outlive the walker.
   Walker(const Schema& schema, Diagnostics& diags, const ScalarVisitor* visit)
-      : schema_(schema), diags_(diags), visit_(visit) {}
+      : schema_(schema), diags_(diags), visit_(visit), any_(schema.find("any")) {}
 
   void walk(const yaml::Node& n, std::string_view defName, Frame f) {
     walk(n, schema_.find(defName), f);
@@ -225,11 +225,11 @@ class Walker {
 
   void walkAny(const yaml::Node& n, const Frame& f) {
     if (n.isScalar()) return;
-    const SchemaDefinition* any = schema_.find("any");
+    // Under `any` everything is `any`: d is that definition.
     for (const auto& item : n.items)
-      walk(item, any, f);
+      walk(item, any_, f);
     for (const auto& e : n.entries)
-      walk(e.value, any, f);
+      walk(e.value, any_, f);
   }
 
   void mismatch(const yaml::Node& n, const SchemaDefinition& d, std::string_view expected,
@@ -525,6 +525,7 @@ class Walker {
   const Schema& schema_;
   Diagnostics& diags_;
   const ScalarVisitor* visit_;
+  const SchemaDefinition* any_;  // looked up once, not at every node under it
   const yaml::Node* memoNode_ = nullptr;
   bool memo_ = false;
 };

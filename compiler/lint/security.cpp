@@ -109,8 +109,8 @@ std::string anyUntrusted(const yaml::Node* n) {
   return {};
 }
 
-std::set<std::string> triggersOf(const yaml::Node& root) {
-  std::set<std::string> out;
+std::set<std::string, std::less<>> triggersOf(const yaml::Node& root) {
+  std::set<std::string, std::less<>> out;
   const yaml::Node* on = root.find("on");
   if (!on) return out;
   if (on->isScalar()) out.insert(on->value);
@@ -533,7 +533,7 @@ class SecurityChecker {
 
   const yaml::Node& root_;
   CheckContext& cx_;
-  std::set<std::string> triggers_;
+  std::set<std::string, std::less<>> triggers_;  // found by name without a temporary string
   bool privileged_;  // runs with the base repository's secrets for others' code
   Taint workflowEnv_;
   bool reportedArtipacked_ = false;
