@@ -157,7 +157,9 @@ class SecurityChecker {
       : root_(root),
         cx_(cx),
         triggers_(triggersOf(root)),
-        privileged_(triggers_.count("pull_request_target") || triggers_.count("workflow_run")) {}
+        privileged_(triggers_.count("pull_request_target") || triggers_.count("workflow_run")),
+        textHasExpression_(hasExpression(cx.file.text())),
+        textMayHoldToken_(mayHoldToken(cx.file.text())) {}
 
   void run() {
     taintEnv(root_.find("env"), workflowEnv_);
@@ -503,8 +505,12 @@ class SecurityChecker {
 
   void scanScalar(const yaml::Node& n) {
     if (n.value.size() < 16) return;  // neither toJSON(secrets) nor a token fits
-    if (hasExpression(n.value)) scanExpressions(n);
-    if (!mayHoldToken(n.value)) return;
+    // Only escapes in double quotes make a scalar's value differ from its
+    // text by more than spaces and quotes: the others need no search when
+    // the whole file's text has no ${{ or no token prefix.
+    bool escaped = n.style == yaml::Style::DoubleQuoted;
+    if ((textHasExpression_ || escaped) && hasExpression(n.value)) scanExpressions(n);
+    if (!(textMayHoldToken_ || escaped) || !mayHoldToken(n.value)) return;
     static const std::regex token(
         R"((ghp_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,}|gho_[A-Za-z0-9]{36}|AKIA[0-9A-Z]{16}|xox[bpa]-[0-9A-Za-z-]{10,}))");
     std::smatch m;
@@ -535,6 +541,7 @@ class SecurityChecker {
   CheckContext& cx_;
   std::set<std::string, std::less<>> triggers_;  // found by name without a temporary string
   bool privileged_;  // runs with the base repository's secrets for others' code
+  bool textHasExpression_, textMayHoldToken_;  // in the file's text, anywhere
   Taint workflowEnv_;
   bool reportedArtipacked_ = false;
 };

@@ -97,6 +97,20 @@ TEST_CASE("lint security: literal registry passwords and token-shaped strings") 
         "[hardcoded-credentials]\n");
 }
 
+TEST_CASE("lint security: a token spelled with escapes in double quotes is found") {
+  // The file's text holds no token prefix: only the unescaped value does.
+  std::string wf =
+      "on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n"
+      "      - run: \"echo \\x41KIAABCDEFGHIJKLMNOP\"\n"
+      "      - run: \"echo $\\x7b{ toJSON(secrets) }}\"\n";
+  CHECK(findings(wf, "hardcoded-credentials") ==
+        "ci.yml:7:20: error: this looks like a credential written in the workflow "
+        "[hardcoded-credentials]\n");
+  CHECK(findings(wf, "secrets-to-json") ==
+        "ci.yml:8:20: warning: toJSON(secrets) puts every secret of the repository into one "
+        "value [secrets-to-json]\n");
+}
+
 TEST_CASE("lint security: pinning policy for uses:") {
   std::string wf = std::string("on: push\npermissions: {}\n") + kJob +
                    "      - uses: someone/tool@main\n      - uses: someone/other@v2\n"
