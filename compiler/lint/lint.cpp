@@ -270,12 +270,24 @@ unsigned threadCount(unsigned threads, size_t files) {
   return std::min<unsigned>(threads, std::max<size_t>(1, files));
 }
 
-// Lints paths on `threads` threads. After each file, done(i, t, found) runs
-// on thread t with file i's findings (filtered, in position order), which it
-// may take. Returns the diagnostics of the files that cannot be read.
-using FileDone = std::function<void(size_t index, unsigned thread, Diagnostics& found)>;
-Diagnostics lintEach(const std::vector<std::string>& paths, Sources& sources,
-                     const LintOptions& options, unsigned threads, const FileDone& done) {
+// The indexes of paths in the order results are given: by path.
+std::vector<size_t> pathOrder(const std::vector<std::string>& paths) {
+  std::vector<size_t> order(paths.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return paths[a] < paths[b]; });
+  return order;
+}
+
+// Lints paths on `threads` threads, in path order. After each file,
+// done(k, t, found) runs on thread t with the findings (filtered, in
+// position order) of the k-th file in path order, which it may take; a file
+// that cannot be read has one finding that says so.
+using FileDone = std::function<void(size_t rank, unsigned thread, Diagnostics& found)>;
+void lintEach(const std::vector<std::string>& paths, Sources& sources, const LintOptions& options,
+              unsigned threads, const FileDone& done) {
+  std::vector<size_t> order = pathOrder(paths);
   std::mutex repoMu;
   std::map<std::string, std::unique_ptr<DiskRepo>> repos;
   // Files of one directory share a repository: look its root up once.
@@ -295,24 +307,20 @@ Diagnostics lintEach(const std::vector<std::string>& paths, Sources& sources,
     byDirectory.emplace(std::string(dir), r.get());
     return r.get();
   };
-  Diagnostics unreadable;
-  std::mutex unreadableMu;
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
     Diagnostics found;
-    for (size_t i; (i = next++) < paths.size();) {
-      const std::string& path = paths[i];
-      if (options.config.ignores(path)) continue;
-      std::string err;
-      const SourceFile* f = sources.read(path, &err);
-      if (!f) {
-        std::lock_guard<std::mutex> lock(unreadableMu);
-        unreadable.error({}, "io", err);
-        continue;
-      }
+    for (size_t k; (k = next++) < order.size();) {
+      const std::string& path = paths[order[k]];
       found.clear();
-      lintFile(*f, kindOf(path), repoFor(path), options, found);
-      done(i, t, found);
+      if (!options.config.ignores(path)) {
+        std::string err;
+        if (const SourceFile* f = sources.read(path, &err))
+          lintFile(*f, kindOf(path), repoFor(path), options, found);
+        else
+          found.error({}, "io", err);
+      }
+      done(k, t, found);
     }
   };
   std::vector<std::thread> pool;
@@ -321,17 +329,6 @@ Diagnostics lintEach(const std::vector<std::string>& paths, Sources& sources,
   work(0);
   for (auto& th : pool)
     th.join();
-  return unreadable;
-}
-
-// The indexes of paths in the order results are given: by path.
-std::vector<size_t> pathOrder(const std::vector<std::string>& paths) {
-  std::vector<size_t> order(paths.size());
-  for (size_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return paths[a] < paths[b]; });
-  return order;
 }
 
 }  // namespace
@@ -348,21 +345,19 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   };
   std::vector<Run> runs(paths.size());
   std::vector<Diagnostics> sinks(threads);
-  Diagnostics unreadable =
-      lintEach(paths, sources, options, threads, [&](size_t i, unsigned t, Diagnostics& found) {
-        runs[i] = {t, sinks[t].all().size(), found.all().size()};
-        sinks[t].append(std::move(found));
-      });
+  lintEach(paths, sources, options, threads, [&](size_t k, unsigned t, Diagnostics& found) {
+    runs[k] = {t, sinks[t].all().size(), found.all().size()};
+    sinks[t].append(std::move(found));
+  });
   Diagnostics all;
-  size_t total = unreadable.all().size();
+  size_t total = 0;
   for (const auto& sink : sinks)
     total += sink.all().size();
   all.reserve(total);
-  all.append(std::move(unreadable));
-  for (size_t i : pathOrder(paths)) {
-    auto& from = sinks[runs[i].thread].all();
-    for (size_t k = runs[i].begin; k < runs[i].begin + runs[i].count; ++k)
-      all.add(std::move(from[k]));
+  for (const Run& run : runs) {
+    auto& from = sinks[run.thread].all();
+    for (size_t i = run.begin; i < run.begin + run.count; ++i)
+      all.add(std::move(from[i]));
   }
   return all;
 }
@@ -371,35 +366,36 @@ bool lintPathsToText(const std::vector<std::string>& paths, Sources& sources,
                      const LintOptions& options, unsigned threads, std::ostream& out,
                      const RenderOptions& textOptions) {
   threads = threadCount(threads, paths.size());
-  // Each file's findings are rendered on its thread, into a run of that
-  // thread's text, and dropped. Kept, the findings of thousands of files
-  // would sit among the next files' YAML in the heap and slow every
-  // allocation and free after them (a tenth of the run on the realworld
-  // corpus).
-  struct Run {
-    unsigned thread = 0;
-    size_t begin = 0, size = 0;
-  };
-  std::vector<Run> runs(paths.size());
-  std::vector<std::string> texts(threads);
+  // Each file's findings are rendered on its thread and dropped: kept, the
+  // findings of thousands of files would sit among the next files' YAML in
+  // the heap and slow every allocation and free after them (a tenth of the
+  // run on the realworld corpus). The text is written as soon as the files
+  // before it in path order are; the threads take files in that order, so
+  // few wait.
+  std::vector<std::string> scratch(threads), waiting(paths.size());
+  std::vector<char> finished(paths.size(), 0);
+  size_t written = 0;
+  std::mutex outMu;
   std::atomic<bool> failed{false};
-  Diagnostics unreadable =
-      lintEach(paths, sources, options, threads, [&](size_t i, unsigned t, Diagnostics& found) {
-        std::string& text = texts[t];
-        size_t begin = text.size();
-        for (const auto& d : found.all()) {
-          appendText(text, d, textOptions);
-          if (d.severity != Severity::Note) failed = true;
-        }
-        runs[i] = {t, begin, text.size() - begin};
-      });
-  for (const auto& d : unreadable.all()) {
-    renderText(out, d, textOptions);
-    failed = true;
-  }
-  for (size_t i : pathOrder(paths))
-    out.write(texts[runs[i].thread].data() + runs[i].begin,
-              static_cast<std::streamsize>(runs[i].size));
+  lintEach(paths, sources, options, threads, [&](size_t k, unsigned t, Diagnostics& found) {
+    std::string& text = scratch[t];
+    text.clear();
+    for (const auto& d : found.all()) {
+      appendText(text, d, textOptions);
+      if (d.severity != Severity::Note) failed = true;
+    }
+    std::lock_guard<std::mutex> lock(outMu);
+    if (k != written) {
+      waiting[k] = text;
+      finished[k] = 1;
+      return;
+    }
+    out << text;
+    for (++written; written < finished.size() && finished[written]; ++written) {
+      out << waiting[written];
+      std::string().swap(waiting[written]);
+    }
+  });
   return failed;
 }
 
