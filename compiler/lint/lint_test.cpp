@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "compiler/lint/format.h"
@@ -482,6 +485,43 @@ TEST_CASE("lint: a disk repository names its files relative to its root, the fil
   CHECK(top.relativePath(*f) == "srv/repo/.github/workflows/ci.yml");
   DiskRepo other("/srv/other", sources);
   CHECK(other.relativePath(*f) == "");
+}
+
+TEST_CASE("lint: streamed text is the gathered findings rendered, in path order") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("galley-lint-stream-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream((dir / name).string()) << text;
+    return (dir / name).string();
+  };
+  std::string job = "jobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n";
+  // Given out of path order, with a file that cannot be read among them.
+  std::vector<std::string> paths = {
+      write("c.yml", "on: push\npermissions: {}\n" + job + "        shel: bash\n"),
+      write("a.yml", "on: pus\npermissions: {}\n" + job),
+      (dir / "b-missing.yml").string(),
+      write("d.yml", "on: push\npermissions: {}\n" + job),
+  };
+  for (unsigned threads : {1u, 2u}) {
+    Sources gathered, streamed;
+    RenderOptions plain{false, true};
+    std::ostringstream expected, out;
+    Diagnostics diags = lintPaths(paths, gathered, {}, threads);
+    renderText(expected, diags, plain);
+    bool failed = lintPathsToText(paths, streamed, {}, threads, out, plain);
+    CHECK(failed);
+    CHECK(out.str() == expected.str());
+    // a.yml, then the file that cannot be read, then c.yml; d.yml is clean.
+    std::string text = out.str();
+    size_t a = text.find("a.yml:1:5"), b = text.find("b-missing.yml"), c = text.find("c.yml:8:9");
+    CHECK(a < b);
+    CHECK(b < c);
+    CHECK(c != std::string::npos);
+    CHECK(text.find("d.yml") == std::string::npos);
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace galley::lint
