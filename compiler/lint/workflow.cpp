@@ -160,14 +160,16 @@ class WorkflowChecker {
     if (n.isMapping()) {
       bool ignoresCase = n.entries.size() > 1 && std::find(std::begin(caseless), std::end(caseless),
                                                            parent) != std::end(caseless);
-      CaselessIndex seen;
+      // Built only where keys ignore case: most mappings never need one.
+      std::optional<CaselessIndex> seen;
+      if (ignoresCase) seen.emplace();
       for (size_t i = 0; i < n.entries.size(); ++i) {
         const yaml::Node& key = n.entries[i].key;
         if (key.isPlain() && std::string_view(key.value) == "<<")
           diags().error(key.where, "unknown-key",
                         "GitHub Actions does not support YAML merge keys '<<'");
         // Against the first earlier key of the same name in another case.
-        if (size_t j = ignoresCase ? seen.add(key.value, i) : i; j != i) {
+        if (size_t j = seen ? seen->add(key.value, i) : i; j != i) {
           const yaml::Node& first = n.entries[j].key;
           if (first.value != key.value) {
             Diagnostic& d = diags().error(
