@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 #include "cli/app.h"
 #include "cli/commands.h"
@@ -111,30 +112,44 @@ int runLint(const LintArgs& args) {
     lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, found);
     return found;
   };
+  std::string root = std::filesystem::current_path().string();
+  // The line-by-line formats are written file by file as the threads finish
+  // them; JSON and SARIF are one document and need every finding first.
+  RenderOptions textOptions{wantColor(1), true};
+  lint::FileRenderer render;
   if (args.format == "text") {
-    // Written file by file as the threads finish them; the other formats
-    // need every finding first.
-    RenderOptions textOptions{wantColor(1), true};
-    bool failed = lint::lintPathsToText(paths, sources, options, args.jobs, std::cout, textOptions);
+    render = [&](const Diagnostics& found, std::string& text) {
+      for (const auto& d : found.all())
+        appendText(text, d, textOptions);
+    };
+  } else if (args.format == "github" || args.format == "azure") {
+    bool github = args.format == "github";
+    render = [&root, github](const Diagnostics& found, std::string& text) {
+      std::ostringstream lines;
+      if (github)
+        lint::renderGithub(lines, found, root);
+      else
+        lint::renderAzure(lines, found, root);
+      text += lines.str();
+    };
+  }
+  if (render) {
+    bool failed = lint::lintPathsStreamed(paths, sources, options, args.jobs, std::cout, render);
     if (stdinUsed) {
       Diagnostics found = readStdin();
-      renderText(std::cout, found, textOptions);
+      std::string text;
+      render(found, text);
+      std::cout << text;
       failed = failed || failing(found);
     }
     return failed ? kExitFindings : kExitOk;
   }
   Diagnostics diags = lint::lintPaths(paths, sources, options, args.jobs);
   if (stdinUsed) diags.append(readStdin());
-  std::string root = std::filesystem::current_path().string();
-  if (args.format == "json") {
+  if (args.format == "json")
     std::cout << toJson(diags).dump(2) << '\n';
-  } else if (args.format == "sarif") {
+  else
     lint::renderSarif(std::cout, diags, root);
-  } else if (args.format == "github") {
-    lint::renderGithub(std::cout, diags, root);
-  } else if (args.format == "azure") {
-    lint::renderAzure(std::cout, diags, root);
-  }
   return failing(diags) ? kExitFindings : kExitOk;
 }
 

@@ -362,9 +362,9 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   return all;
 }
 
-bool lintPathsToText(const std::vector<std::string>& paths, Sources& sources,
-                     const LintOptions& options, unsigned threads, std::ostream& out,
-                     const RenderOptions& textOptions) {
+bool lintPathsStreamed(const std::vector<std::string>& paths, Sources& sources,
+                       const LintOptions& options, unsigned threads, std::ostream& out,
+                       const FileRenderer& render) {
   threads = threadCount(threads, paths.size());
   // Each file's findings are rendered on its thread and dropped: kept, the
   // findings of thousands of files would sit among the next files' YAML in
@@ -380,10 +380,9 @@ bool lintPathsToText(const std::vector<std::string>& paths, Sources& sources,
   lintEach(paths, sources, options, threads, [&](size_t k, unsigned t, Diagnostics& found) {
     std::string& text = scratch[t];
     text.clear();
-    for (const auto& d : found.all()) {
-      appendText(text, d, textOptions);
+    render(found, text);
+    for (const auto& d : found.all())
       if (d.severity != Severity::Note) failed = true;
-    }
     std::lock_guard<std::mutex> lock(outMu);
     if (k != written) {
       waiting[k] = text;

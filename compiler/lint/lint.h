@@ -7,6 +7,7 @@
 // passes its own Diagnostics; the Repo and Sources it reads are shared.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -95,12 +96,16 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
 Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
                       const LintOptions& options, unsigned threads = 0);
 
-// As lintPaths, but writes the findings to `out` as renderText would, in the
-// same order, each file's rendered on the thread that linted it, and keeps
-// none. Returns whether any finding is more than a note (the run fails).
-bool lintPathsToText(const std::vector<std::string>& paths, Sources& sources,
-                     const LintOptions& options, unsigned threads, std::ostream& out,
-                     const RenderOptions& textOptions);
+// Renders one file's findings (filtered, in position order) as text.
+using FileRenderer = std::function<void(const Diagnostics& found, std::string& text)>;
+
+// As lintPaths, but writes the findings to `out` as `render` renders them,
+// file by file in the same order, each file's rendered on the thread that
+// linted it and written as soon as the files before it are; keeps none.
+// Returns whether any finding is more than a note (the run fails).
+bool lintPathsStreamed(const std::vector<std::string>& paths, Sources& sources,
+                       const LintOptions& options, unsigned threads, std::ostream& out,
+                       const FileRenderer& render);
 
 // The workflow and action files of a repository: .github/workflows/*.{yml,yaml}
 // and every action.yml / action.yaml below root (skipping .git and

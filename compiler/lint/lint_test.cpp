@@ -510,7 +510,11 @@ TEST_CASE("lint: streamed text is the gathered findings rendered, in path order"
     std::ostringstream expected, out;
     Diagnostics diags = lintPaths(paths, gathered, {}, threads);
     renderText(expected, diags, plain);
-    bool failed = lintPathsToText(paths, streamed, {}, threads, out, plain);
+    bool failed = lintPathsStreamed(paths, streamed, {}, threads, out,
+                                    [&](const Diagnostics& found, std::string& text) {
+                                      for (const auto& d : found.all())
+                                        appendText(text, d, plain);
+                                    });
     CHECK(failed);
     CHECK(out.str() == expected.str());
     // a.yml, then the file that cannot be read, then c.yml; d.yml is clean.
