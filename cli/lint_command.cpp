@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -101,10 +100,6 @@ int runLint(const LintArgs& args) {
                  ".github/workflows/*.yml and action.yml)\n";
     return kExitUsage;
   }
-  auto failing = [](const Diagnostics& diags) {
-    return std::any_of(diags.all().begin(), diags.all().end(),
-                       [](const Diagnostic& d) { return d.severity != Severity::Note; });
-  };
   auto readStdin = [&] {
     std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     const SourceFile* f = sources.add("<stdin>", std::move(input));
@@ -140,7 +135,7 @@ int runLint(const LintArgs& args) {
       std::string text;
       render(found, text);
       std::cout << text;
-      failed = failed || failing(found);
+      failed = failed || lint::failsRun(found);
     }
     return failed ? kExitFindings : kExitOk;
   }
@@ -150,7 +145,7 @@ int runLint(const LintArgs& args) {
     std::cout << toJson(diags).dump(2) << '\n';
   else
     lint::renderSarif(std::cout, diags, root);
-  return failing(diags) ? kExitFindings : kExitOk;
+  return lint::failsRun(diags) ? kExitFindings : kExitOk;
 }
 
 }  // namespace

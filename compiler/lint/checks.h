@@ -110,9 +110,6 @@ class JobScopes {
   expr::TypePtr matrixType(const yaml::Node& job) const;
   expr::TypePtr valueType(const yaml::Node& n) const;
   expr::TypePtr stepOutputs(const yaml::Node& step) const;
-  expr::TypePtr stepType(const expr::TypePtr& outputs) const;
-  // The outputs of a step whose action is not known: a map of strings.
-  static const expr::TypePtr& unknownOutputs();
   // Where a position is: which workflow_call input, job and step (-1: none).
   struct Region {
     int input = -1, job = -1, step = -1;

@@ -122,6 +122,23 @@ TypePtr inputType(const yaml::Node& input, bool dispatch) {
   return types::any();
 }
 
+// The outputs of a step whose action is not known: a map of strings.
+const TypePtr& unknownOutputs() {
+  static const TypePtr unknown = types::mapOf(types::string());
+  return unknown;
+}
+
+// steps.<id>: its conclusion, outcome and outputs. Most steps' outputs are
+// unknown: those share one type.
+TypePtr stepType(const TypePtr& outputs) {
+  auto make = [](const TypePtr& o) {
+    return types::objectOf(
+        {{"conclusion", types::string()}, {"outcome", types::string()}, {"outputs", o}});
+  };
+  thread_local const TypePtr unknown = make(unknownOutputs());
+  return outputs == unknownOutputs() ? unknown : make(outputs);
+}
+
 // needs.<job>: its outputs (their names, or a map of strings when they are
 // not known) and its result. Jobs without outputs, and jobs whose outputs
 // are not known, share one type each.
@@ -130,7 +147,7 @@ TypePtr jobResultType(const std::vector<std::string>* outputs) {
     return types::objectOf({{"outputs", std::move(o)}, {"result", types::string()}});
   };
   if (!outputs) {
-    thread_local const TypePtr unknown = make(types::mapOf(types::string()));
+    thread_local const TypePtr unknown = make(unknownOutputs());
     return unknown;
   }
   if (outputs->empty()) {
@@ -258,17 +275,6 @@ void JobScopes::readSteps(const yaml::Node& owner, Job& job) const {
   job.stepIndex = indexOf(job.stepIds);
 }
 
-// steps.<id>: its conclusion, outcome and outputs. Most steps' outputs are
-// unknown (a map of strings): those share one type.
-TypePtr JobScopes::stepType(const TypePtr& outputs) const {
-  auto make = [](const TypePtr& o) {
-    return types::objectOf(
-        {{"conclusion", types::string()}, {"outcome", types::string()}, {"outputs", o}});
-  };
-  thread_local const TypePtr unknown = make(unknownOutputs());
-  return outputs == unknownOutputs() ? unknown : make(outputs);
-}
-
 // An action's inputs are strings (the runner passes every input as one);
 // a composite action's steps form one job.
 void JobScopes::readAction(const yaml::Node& root) {
@@ -291,11 +297,6 @@ void JobScopes::readAction(const yaml::Node& root) {
 
 // The outputs a step's action declares (a local action's action.yml, a
 // popular action in actions.json), or a map of strings when unknown.
-const TypePtr& JobScopes::unknownOutputs() {
-  static const TypePtr unknown = types::mapOf(types::string());
-  return unknown;
-}
-
 TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
   const TypePtr& unknown = unknownOutputs();
   const yaml::Node* uses = step.find("uses");

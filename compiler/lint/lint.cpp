@@ -362,6 +362,11 @@ Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
   return all;
 }
 
+bool failsRun(const Diagnostics& found) {
+  return std::any_of(found.all().begin(), found.all().end(),
+                     [](const Diagnostic& d) { return d.severity != Severity::Note; });
+}
+
 bool lintPathsStreamed(const std::vector<std::string>& paths, Sources& sources,
                        const LintOptions& options, unsigned threads, std::ostream& out,
                        const FileRenderer& render) {
@@ -381,8 +386,7 @@ bool lintPathsStreamed(const std::vector<std::string>& paths, Sources& sources,
     std::string& text = scratch[t];
     text.clear();
     render(found, text);
-    for (const auto& d : found.all())
-      if (d.severity != Severity::Note) failed = true;
+    if (failsRun(found)) failed = true;
     std::lock_guard<std::mutex> lock(outMu);
     if (k != written) {
       waiting[k] = text;

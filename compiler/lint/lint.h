@@ -18,7 +18,6 @@
 
 #include "compiler/diagnostic.h"
 #include "compiler/lint/config.h"
-#include "compiler/render.h"
 #include "compiler/source.h"
 #include "compiler/yaml.h"
 
@@ -95,6 +94,9 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
 // cannot be read get a diagnostic of their own.
 Diagnostics lintPaths(const std::vector<std::string>& paths, Sources& sources,
                       const LintOptions& options, unsigned threads = 0);
+
+// Whether findings fail a run: any of them more than a note.
+bool failsRun(const Diagnostics& found);
 
 // Renders one file's findings (filtered, in position order) as text.
 using FileRenderer = std::function<void(const Diagnostics& found, std::string& text)>;

@@ -10,6 +10,7 @@
 
 #include "compiler/lint/format.h"
 #include "compiler/lint/glob.h"
+#include "compiler/render.h"
 #include "tests/testing.h"
 
 namespace galley::lint {
