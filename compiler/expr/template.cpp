@@ -65,15 +65,11 @@ std::string asFormatCall(const std::vector<Segment>& segments) {
 
 }  // namespace
 
-bool hasExpression(std::string_view value) {
-  return value.find("${{") != std::string_view::npos;
-}
-
 bool splitTemplate(std::string_view value, std::vector<Segment>* out, ExprError* err) {
   out->clear();
   size_t pos = 0;
   while (pos < value.size()) {
-    size_t open = value.find("${{", pos);
+    size_t open = findExpressionOpen(value, pos);
     if (open == std::string_view::npos) {
       out->push_back({false, value.substr(pos), static_cast<uint32_t>(pos)});
       break;

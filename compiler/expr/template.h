@@ -1,6 +1,7 @@
 // Strings with `${{ }}` in them, and `if:` conditions.
 #pragma once
 
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,8 +25,26 @@ struct Segment {
 // "parsing", offset of the `${{`).
 bool splitTemplate(std::string_view value, std::vector<Segment>* out, ExprError* err);
 
+// The offset of the first `${{` in value at or after `from`, or npos.
+// Inline, since lint asks of nearly every scalar; each `$` is tested in
+// place, where string_view::find calls memcmp for it.
+inline size_t findExpressionOpen(std::string_view value, size_t from = 0) {
+  const char* p = value.data();
+  size_t n = value.size();
+  while (from + 3 <= n) {
+    const void* dollar = std::memchr(p + from, '$', n - from - 2);
+    if (!dollar) break;
+    size_t i = static_cast<const char*>(dollar) - p;
+    if (p[i + 1] == '{' && p[i + 2] == '{') return i;
+    from = i + 1;
+  }
+  return std::string_view::npos;
+}
+
 // Whether value holds `${{` at all.
-bool hasExpression(std::string_view value);
+inline bool hasExpression(std::string_view value) {
+  return findExpressionOpen(value) != std::string_view::npos;
+}
 
 // Evaluates a templated string. A value that is exactly one `${{ }}` (with
 // nothing around it) keeps the expression's type; otherwise the result is a

@@ -3,11 +3,12 @@
 #include <cctype>
 
 #include "compiler/ascii.h"
+#include "compiler/expr/template.h"
 
 namespace galley::lint {
 
 ExprSpan nextExpression(std::string_view text, size_t from) {
-  size_t i = text.find("${{", from);
+  size_t i = expr::findExpressionOpen(text, from);
   if (i == std::string_view::npos) return {std::string_view::npos, std::string_view::npos, {}};
   size_t j = i + 3;
   char quote = 0;
