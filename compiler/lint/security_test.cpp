@@ -100,14 +100,14 @@ TEST_CASE("lint security: literal registry passwords and token-shaped strings") 
 TEST_CASE("lint security: each token shape, and strings one byte short of one") {
   std::string wf =
       "on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n"
-      "      - run: echo x gho_abcdefghijklmnopqrstuvwxyz0123456789ABC\n"                // 7
-      "      - run: echo github_pat_abcdefghijklmnopqrstuvwxyz_0123456789ABCD\n"       // 8
-      "      - run: echo AKIA0123456789ABCDEF\n"                                       // 9
-      "      - run: echo xoxb-0123-456789ab\n"                                         // 10
-      "      - run: echo ghp_abcdefghijklmnopqrstuvwxyz012345678\n"                    // 11: 35
-      "      - run: echo github_pat_abcdefghijklmnopqrstuvwxyz_012345678\n"            // 12: 39
-      "      - run: echo AKIA0123456789abcdef xoxc-0123-456789ab xoxp-0123456\n"       // 13
-      "      - run: echo ghp_ghp_abcdefghijklmnopqrstuvwxyz0123456789\n";              // 14
+      "      - run: echo x gho_abcdefghijklmnopqrstuvwxyz0123456789ABC\n"         // 7
+      "      - run: echo github_pat_abcdefghijklmnopqrstuvwxyz_0123456789ABCD\n"  // 8
+      "      - run: echo AKIA0123456789ABCDEF\n"                                  // 9
+      "      - run: echo xoxb-0123-456789ab\n"                                    // 10
+      "      - run: echo ghp_abcdefghijklmnopqrstuvwxyz012345678\n"               // 11: 35
+      "      - run: echo github_pat_abcdefghijklmnopqrstuvwxyz_012345678\n"       // 12: 39
+      "      - run: echo AKIA0123456789abcdef xoxc-0123-456789ab xoxp-0123456\n"  // 13
+      "      - run: echo ghp_ghp_abcdefghijklmnopqrstuvwxyz0123456789\n";         // 14
   CHECK(findings(wf, "hardcoded-credentials") ==
         "ci.yml:7:21: error: this looks like a credential written in the workflow "
         "[hardcoded-credentials]\n"
