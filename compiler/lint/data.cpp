@@ -28,10 +28,6 @@ size_t indexOf(std::string_view name) {
 
 }  // namespace
 
-std::string_view embeddedText(std::string_view name) {
-  return kEmbedded[indexOf(name)].text;
-}
-
 const nlohmann::json& embeddedData(std::string_view name) {
   // Each file is parsed when first asked for: a run that lints workflows
   // never reads the action schema or the time zones. The documents live

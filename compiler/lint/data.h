@@ -1,7 +1,7 @@
-// Lint data embedded in the binary (compiler/data/, see SOURCES.md there):
-// GitHub's workflow and action schemas, popular actions' inputs, runner
-// labels, shells, untrusted inputs. Each is parsed once, on first use;
-// thread-safe.
+// Lint data embedded in the binary as JSON (compiler/data/, see SOURCES.md
+// there): popular actions' inputs, runner labels, shells, untrusted inputs,
+// time zones. Each is parsed once, on first use; thread-safe. (GitHub's
+// schemas are compiled into tables instead: compiler/lint/schema.h.)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,13 +9,9 @@
 
 namespace galley::lint {
 
-// The parsed JSON of an embedded data file by name ("workflow-v1.0.json",
-// "action-v1.0.json", "actions.json", "lint.json", "timezones.json"). Aborts on an unknown name
-// or malformed embedded JSON: both are build defects, not user errors.
+// The parsed JSON of an embedded data file by name ("actions.json",
+// "lint.json", "timezones.json"). Aborts on an unknown name or malformed
+// embedded JSON: both are build defects, not user errors.
 const nlohmann::json& embeddedData(std::string_view name);
-
-// The text of an embedded data file, for a reader that builds its own
-// structures from it (the schemas) instead of keeping the JSON document.
-std::string_view embeddedText(std::string_view name);
 
 }  // namespace galley::lint

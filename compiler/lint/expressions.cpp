@@ -27,10 +27,9 @@ struct Allowed {
   std::string contextList;  // for messages
 };
 
-bool listed(const std::vector<std::string>& context, std::string_view fn) {
-  for (const auto& c : context)
-    if (equalsIgnoreCase(std::string_view(c).substr(0, c.find('(')), fn) &&
-        c.find('(') != std::string::npos)
+bool listed(std::span<const std::string_view> context, std::string_view fn) {
+  for (std::string_view c : context)
+    if (equalsIgnoreCase(c.substr(0, c.find('(')), fn) && c.find('(') != std::string_view::npos)
       return true;
   return false;
 }
@@ -42,12 +41,12 @@ const Allowed& allowedFor(const SchemaDefinition* def) {
   auto [it, fresh] = cache.try_emplace(def);
   if (!fresh) return it->second;
   Allowed& a = it->second;
-  std::vector<std::string> none;
-  const std::vector<std::string>& ctx = def ? def->context : none;
-  for (const auto& c : ctx)
-    if (c.find('(') == std::string::npos) {
-      a.contexts.push_back(c);
-      a.contextList += (a.contextList.empty() ? "" : ", ") + c;
+  std::span<const std::string_view> ctx;
+  if (def) ctx = def->context;
+  for (std::string_view c : ctx)
+    if (c.find('(') == std::string_view::npos) {
+      a.contexts.emplace_back(c);
+      (a.contextList += a.contextList.empty() ? "" : ", ") += c;
     }
   std::span<const expr::FunctionSpec> all = expr::githubFunctions();
   std::vector<bool> chosen(all.size());
@@ -67,7 +66,7 @@ const Allowed& allowedFor(const SchemaDefinition* def) {
 }
 
 bool isIf(const SchemaDefinition* def) {
-  return def && def->name.size() >= 3 && def->name.compare(def->name.size() - 3, 3, "-if") == 0;
+  return def && def->name.ends_with("-if");
 }
 
 }  // namespace

@@ -2,92 +2,16 @@
 
 #include <algorithm>
 #include <array>
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <span>
 
 #include "compiler/expr/template.h"
-#include "compiler/lint/data.h"
 
 namespace galley::lint {
 
 namespace {
 
 using Kind = SchemaDefinition::Kind;
-using nlohmann::json;
-
-std::vector<std::string> strings(const json& j) {
-  std::vector<std::string> out;
-  if (j.is_array())
-    for (const auto& v : j)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-SchemaDefinition readDefinition(const std::string& name, const json& j) {
-  SchemaDefinition d;
-  d.name = name;
-  if (j.contains("context")) d.context = strings(j["context"]);
-  if (j.contains("mapping")) {
-    d.kind = Kind::Mapping;
-    const json& m = j["mapping"];
-    if (m.contains("properties")) {
-      for (const auto& [key, p] : m["properties"].items()) {
-        SchemaProperty prop;
-        if (p.is_string()) {
-          prop.type = p.get<std::string>();
-        } else {
-          prop.type = p.value("type", "any");
-          prop.required = p.value("required", false);
-        }
-        d.properties[key] = prop;
-      }
-    }
-    d.looseKeyType = m.value("loose-key-type", "");
-    d.looseValueType = m.value("loose-value-type", "");
-  } else if (j.contains("sequence")) {
-    d.kind = Kind::Sequence;
-    d.itemType = j["sequence"].value("item-type", "any");
-  } else if (j.contains("one-of")) {
-    d.kind = Kind::OneOf;
-    d.values = strings(j["one-of"]);
-  } else if (j.contains("allowed-values")) {
-    d.kind = Kind::AllowedValues;
-    d.values = strings(j["allowed-values"]);
-  } else if (j.contains("string")) {
-    d.kind = Kind::String;
-    d.constant = j["string"].value("constant", "");
-    d.requireNonEmpty = j["string"].value("require-non-empty", false);
-  } else if (j.contains("null")) {
-    d.kind = Kind::Null;
-  } else if (j.contains("boolean")) {
-    d.kind = Kind::Boolean;
-  } else if (j.contains("number")) {
-    d.kind = Kind::Number;
-  }
-  return d;
-}
-
-void addBuiltins(std::map<std::string, SchemaDefinition, std::less<>>& defs) {
-  auto add = [&](const char* name, Kind kind) {
-    if (defs.count(name)) return;
-    SchemaDefinition d;
-    d.name = name;
-    d.kind = kind;
-    if (kind == Kind::Sequence) d.itemType = "any";
-    if (kind == Kind::Mapping) d.looseKeyType = "string", d.looseValueType = "any";
-    defs[name] = d;
-  };
-  add("any", Kind::Any);
-  add("null", Kind::Null);
-  add("boolean", Kind::Boolean);
-  add("number", Kind::Number);
-  add("string", Kind::String);
-  add("sequence", Kind::Sequence);
-  add("mapping", Kind::Mapping);
-}
-
 bool isExpression(const yaml::Node& n) {
   return n.isScalar() && expr::hasExpression(n.value);
 }
@@ -112,7 +36,8 @@ bool isStringLiteral(std::string_view v) {
   return true;
 }
 
-std::string quoteList(const std::vector<std::string>& names) {
+template <class Strings>
+std::string quoteList(const Strings& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
     if (i) out += i + 1 == names.size() ? (names.size() > 2 ? ", or " : " or ") : ", ";
@@ -128,8 +53,8 @@ std::string ruleFor(std::string_view def, const char* fallback) {
   static const std::set<std::string, std::less<>> events = [] {
     std::set<std::string, std::less<>> out;
     if (const SchemaDefinition* on = Schema::workflow().find("on-mapping-strict"))
-      for (const auto& [event, p] : on->properties)
-        out.insert(p.type + "-mapping");
+      for (const auto& k : on->keys)
+        if (k.def) out.insert(std::string(k.def->name) + "-mapping");
     return out;
   }();
   if (events.count(def)) return "events";
@@ -264,7 +189,7 @@ class Walker {
     }
     if (d.hasConstant && n.value != d.constant) {
       diags_.error(n.where, ruleFor(d.name, "invalid-value"),
-                   "expected '" + d.constant + "', not '" + n.value + "'");
+                   "expected '" + std::string(d.constant) + "', not '" + n.value + "'");
       return;
     }
     if (d.requireNonEmpty && n.value.empty()) {
@@ -284,10 +209,11 @@ class Walker {
       accept(n, f);
       return;
     }
+    std::vector<std::string> values(d.values.begin(), d.values.end());
     diags_.error(n.where, ruleFor(d.name, "invalid-value"),
                  "invalid value '" + n.value + "' for '" + std::string(f.section) + "'; expected " +
-                     quoteList(d.values),
-                 didYouMean(n.value, d.values));
+                     quoteList(values),
+                 didYouMean(n.value, values));
   }
 
   void walkSequence(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
@@ -326,8 +252,8 @@ class Walker {
         walk(e.value, d.looseValue, child);
       } else {
         std::vector<std::string> known;
-        for (const auto& [k, p] : d.properties)
-          known.push_back(k);
+        for (const auto& k : d.keys)
+          known.emplace_back(k.name);
         diags_.error(e.key.where, ruleFor(d.name, "unknown-key"),
                      "unexpected key '" + e.key.value + "' in '" + std::string(f.section) +
                          "'; expected " + quoteList(known),
@@ -389,7 +315,7 @@ class Walker {
   }
 
   void walkOneOf(const yaml::Node& n, const SchemaDefinition& d, Frame f) {
-    const std::vector<const SchemaDefinition*>& all = d.variants;
+    std::span<const SchemaDefinition* const> all = d.variants;
     // Most one-ofs have a handful of variants: keep those that fit off the
     // heap unless there are many (the events `on:` may name).
     std::array<const SchemaDefinition*, 16> fitBuffer;
@@ -508,9 +434,9 @@ class Walker {
     // No variant takes it: the values they allow, for the message.
     std::vector<std::string> allowed;
     for (const auto* v : fit) {
-      if (!v->constant.empty()) allowed.push_back(v->constant);
-      for (const auto& value : v->values)
-        if (v->kind == Kind::AllowedValues) allowed.push_back(value);
+      if (!v->constant.empty()) allowed.emplace_back(v->constant);
+      for (std::string_view value : v->values)
+        allowed.emplace_back(value);
     }
     if (allowed.empty()) {
       walk(n, fit.front(), f);
@@ -530,125 +456,27 @@ class Walker {
   bool memo_ = false;
 };
 
-const Schema& embeddedSchema(const char* name, Schema* storage, std::once_flag* once) {
-  std::call_once(*once, [&] {
-    std::string err;
-    // The schema is read from its text: the document is edited below, and
-    // embeddedData's copy would have to be copied first.
-    nlohmann::json doc = nlohmann::json::parse(embeddedText(name), nullptr, false);
-    if (doc.is_discarded()) {
-      std::fprintf(stderr, "galley: embedded %s is malformed JSON\n", name);
-      std::abort();
-    }
-    const nlohmann::json& fixes = embeddedData("lint.json")["schemaFixes"];
-    if (fixes.contains(name)) {
-      const nlohmann::json& fix = fixes[name];
-      // operator[] on a const json needs the key to exist.
-      const nlohmann::json none = nlohmann::json::object();
-      const nlohmann::json& defs = fix.contains("definitions") ? fix["definitions"] : none;
-      const nlohmann::json& oneOfs = fix.contains("appendOneOf") ? fix["appendOneOf"] : none;
-      for (const auto& [k, v] : defs.items())
-        doc["definitions"][k] = v;
-      for (const auto& [k, v] : oneOfs.items())
-        for (const auto& item : v)
-          doc["definitions"][k]["one-of"].push_back(item);
-    }
-    if (!Schema::fromJson(doc, storage, &err)) {
-      std::fprintf(stderr, "galley: embedded %s: %s\n", name, err.c_str());
-      std::abort();
-    }
-  });
-  return *storage;
-}
-
 }  // namespace
 
-// The embedded schemas live until exit, so they are never destroyed.
+namespace tables {
+#include "compiler/data/schema_tables.inc"
+}  // namespace tables
+
 const Schema& Schema::workflow() {
-  static Schema* s = new Schema;
-  static std::once_flag once;
-  return embeddedSchema("workflow-v1.0.json", s, &once);
+  static constexpr Schema schema(tables::workflow::kDefinitions);
+  return schema;
 }
 
 const Schema& Schema::action() {
-  static Schema* s = new Schema;
-  static std::once_flag once;
-  return embeddedSchema("action-v1.0.json", s, &once);
+  static constexpr Schema schema(tables::action::kDefinitions);
+  return schema;
 }
 
 const SchemaDefinition* Schema::find(std::string_view name) const {
-  auto it = defs_.find(name);
-  return it == defs_.end() ? nullptr : &it->second;
-}
-
-bool Schema::parse(std::string_view text, Schema* out, std::string* err) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    *err = e.what();
-    return false;
-  }
-  return fromJson(j, out, err);
-}
-
-bool Schema::fromJson(const json& j, Schema* out, std::string* err) {
-  if (!j.contains("definitions") || !j["definitions"].is_object()) {
-    *err = "no 'definitions' object";
-    return false;
-  }
-  out->defs_.clear();
-  for (const auto& [name, def] : j["definitions"].items())
-    out->defs_[name] = readDefinition(name, def);
-  addBuiltins(out->defs_);
-  out->resolve();
-  return true;
-}
-
-// Flattens nested one-ofs into the definitions a node may match.
-static void flatten(const Schema& schema, const SchemaDefinition& d,
-                    std::vector<const SchemaDefinition*>& out, int depth) {
-  for (const auto& name : d.values) {
-    const SchemaDefinition* v = schema.find(name);
-    if (!v) continue;
-    if (v->kind == Kind::OneOf && depth < 8) {
-      flatten(schema, *v, out, depth + 1);
-    } else {
-      out.push_back(v);
-    }
-  }
-}
-
-void Schema::resolve() {
-  for (auto& [name, d] : defs_) {
-    for (auto& [key, p] : d.properties)
-      p.def = find(p.type);
-    if (!d.itemType.empty()) d.item = find(d.itemType);
-    if (!d.looseKeyType.empty()) d.looseKey = find(d.looseKeyType);
-    if (!d.looseValueType.empty()) d.looseValue = find(d.looseValueType);
-    if (d.kind == Kind::OneOf) flatten(*this, d, d.variants, 0);
-    for (const auto& [key, p] : d.properties) {
-      if (p.required) d.required.push_back(key);
-      d.keys.push_back({key, p.def, key.empty() ? '\0' : key[0]});
-    }
-    d.hasContext = !d.context.empty();
-    d.loose = !d.looseValueType.empty();
-    d.hasConstant = !d.constant.empty();
-  }
-  for (auto& [name, d] : defs_) {
-    for (const auto* v : d.variants) {
-      if (v->kind != Kind::Mapping) continue;
-      for (std::string_view key : v->required) {
-        int count = 0;
-        for (const auto* w : d.variants)
-          if (w->kind == Kind::Mapping &&
-              std::find(w->required.begin(), w->required.end(), key) != w->required.end())
-            ++count;
-        if (count == 1) d.decidingKeys.emplace_back(key, v);
-        if (name == "job" && key == "uses") d.usesVariant = v;
-      }
-    }
-  }
+  auto it =
+      std::lower_bound(defs_.begin(), defs_.end(), name,
+                       [](const SchemaDefinition& d, std::string_view n) { return d.name < n; });
+  return it != defs_.end() && it->name == name ? &*it : nullptr;
 }
 
 void Schema::validate(const yaml::Node& node, std::string_view root, std::string_view section,
