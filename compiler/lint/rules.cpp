@@ -1,5 +1,7 @@
 #include "compiler/lint/rules.h"
 
+#include <unordered_map>
+
 namespace galley::lint {
 
 const std::vector<RuleInfo>& allRules() {
@@ -62,9 +64,15 @@ const std::vector<RuleInfo>& allRules() {
 }
 
 const RuleInfo* findRule(std::string_view id) {
-  for (const auto& r : allRules())
-    if (r.id == id) return &r;
-  return nullptr;
+  // Asked once per finding: a hash, not a scan of every rule.
+  static const auto byId = [] {
+    std::unordered_map<std::string_view, const RuleInfo*> out;
+    for (const auto& r : allRules())
+      out.emplace(r.id, &r);
+    return out;
+  }();
+  auto it = byId.find(id);
+  return it == byId.end() ? nullptr : it->second;
 }
 
 }  // namespace galley::lint
