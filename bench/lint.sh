@@ -82,6 +82,16 @@ print(f"\npaired rounds: {len(walls)}; galley lint / --parse-only, median (quart
 print(f"  wall {statistics.median(walls):.2f} ({q(walls)[0]:.2f}-{q(walls)[2]:.2f}), "
       f"CPU {statistics.median(cpus):.2f} ({q(cpus)[0]:.2f}-{q(cpus)[2]:.2f})")
 EOF
+# One file, as a pre-commit hook or an editor lints it: process start-up and
+# the embedded data dominate. The file of median size in the corpus.
+one=$(wc -c -- "${files[@]}" | sort -n | sed -n "$(( (${#files[@]} + 1) / 2 ))p" | awk '{print $2}')
+echo
+echo "one file: $one ($(wc -c <"$one") bytes)"
+hyperfine -N --warmup 5 --min-runs 100 -i --style none --export-markdown "$out/one.md" \
+  -n "galley --version (start-up)" "$galley --version" \
+  -n "galley lint --parse-only (one file)" "$galley lint --parse-only $one" \
+  -n "galley lint (one file)" "$galley lint $off $one" >/dev/null
+cat "$out/one.md"
 # Instructions do not depend on machine load: the lint/parse ratio once more,
 # counted by callgrind on one thread (same binary, same files).
 if command -v valgrind >/dev/null; then
