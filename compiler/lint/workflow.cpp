@@ -178,11 +178,13 @@ class WorkflowChecker {
             d.notes.push_back({first.where, "'" + first.value + "' is defined here"});
           }
         }
-        checkKeys(n.entries[i].value, key.value, depth + 1);
+        // Scalars hold no keys: most values are never visited.
+        const yaml::Node& v = n.entries[i].value;
+        if (v.isMapping() || v.isSequence()) checkKeys(v, key.value, depth + 1);
       }
     }
     for (const auto& i : n.items)
-      checkKeys(i, "", depth + 1);
+      if (i.isMapping() || i.isSequence()) checkKeys(i, "", depth + 1);
   }
 
   // --- jobs ---------------------------------------------------------------
