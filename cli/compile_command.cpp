@@ -32,7 +32,7 @@ std::string readFile(const std::string& path, bool* exists) {
 
 void report(const Diagnostics& diags, const std::string& format) {
   if (format == "json") {
-    std::cout << toJson(diags).dump(2) << '\n';
+    renderJson(std::cout, diags);
   } else {
     renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
   }

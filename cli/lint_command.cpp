@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
-#include <sstream>
 
 #include "cli/app.h"
 #include "cli/commands.h"
@@ -108,44 +107,25 @@ int runLint(const LintArgs& args) {
     return found;
   };
   std::string root = std::filesystem::current_path().string();
-  // The line-by-line formats are written file by file as the threads finish
-  // them; JSON and SARIF are one document and need every finding first.
-  RenderOptions textOptions{wantColor(1), true};
-  lint::FileRenderer render;
-  if (args.format == "text") {
-    render = [&](const Diagnostics& found, std::string& text) {
-      for (const auto& d : found.all())
-        appendText(text, d, textOptions);
-    };
-  } else if (args.format == "github" || args.format == "azure") {
-    bool github = args.format == "github";
-    render = [&root, github](const Diagnostics& found, std::string& text) {
-      std::ostringstream lines;
-      if (github)
-        lint::renderGithub(lines, found, root);
-      else
-        lint::renderAzure(lines, found, root);
-      text += lines.str();
-    };
+  // Every format is written file by file as the threads finish them: the
+  // line formats as lines, JSON and SARIF as one document whose items arrive
+  // in path order.
+  lint::OutputFormat format =
+      lint::outputFormat(args.format, root, RenderOptions{wantColor(1), true});
+  lint::DocumentWriter writer(std::cout, format);
+  bool failed = lint::lintPathsStreamed(
+      paths, sources, options, args.jobs,
+      [&format](const Diagnostics& found, std::string& text) { format.items(found, text); },
+      [&writer](std::string_view text) { writer.write(text); });
+  if (stdinUsed) {
+    Diagnostics found = readStdin();
+    std::string text;
+    format.items(found, text);
+    writer.write(text);
+    failed = failed || lint::failsRun(found);
   }
-  if (render) {
-    bool failed = lint::lintPathsStreamed(paths, sources, options, args.jobs, std::cout, render);
-    if (stdinUsed) {
-      Diagnostics found = readStdin();
-      std::string text;
-      render(found, text);
-      std::cout << text;
-      failed = failed || lint::failsRun(found);
-    }
-    return failed ? kExitFindings : kExitOk;
-  }
-  Diagnostics diags = lint::lintPaths(paths, sources, options, args.jobs);
-  if (stdinUsed) diags.append(readStdin());
-  if (args.format == "json")
-    std::cout << toJson(diags).dump(2) << '\n';
-  else
-    lint::renderSarif(std::cout, diags, root);
-  return lint::failsRun(diags) ? kExitFindings : kExitOk;
+  writer.finish();
+  return failed ? kExitFindings : kExitOk;
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+#include <sstream>
+
 #include "compiler/render.h"
 #include "tests/testing.h"
 
@@ -31,7 +34,66 @@ TEST_CASE("diagnostics render as JSON objects with the same fields") {
   const SourceFile* f = sources.add("a.yml", "x: 1\n");
   Diagnostics ds;
   ds.warning({f, {1, 1}, {1, 2}}, "rule-x", "something");
-  CHECK(
-      toJson(ds).dump() ==
-      R"([{"column":1,"endColumn":2,"endLine":1,"file":"a.yml","line":1,"message":"something","rule":"rule-x","severity":"warning"}])");
+  std::ostringstream out;
+  renderJson(out, ds);
+  CHECK(out.str() ==
+        "[\n"
+        "  {\n"
+        "    \"column\": 1,\n"
+        "    \"endColumn\": 2,\n"
+        "    \"endLine\": 1,\n"
+        "    \"file\": \"a.yml\",\n"
+        "    \"line\": 1,\n"
+        "    \"message\": \"something\",\n"
+        "    \"rule\": \"rule-x\",\n"
+        "    \"severity\": \"warning\"\n"
+        "  }\n"
+        "]\n");
+}
+
+// What nlohmann::json's dump(2) writes for d, as galley wrote JSON before it
+// wrote it directly: the oracle the direct writer must match byte for byte.
+nlohmann::json viaTree(const Diagnostic& d) {
+  auto located = [](const Location& at) {
+    nlohmann::json j = {{"file", std::string(at.path())}};
+    if (at.begin.line) {
+      j["line"] = at.begin.line;
+      j["column"] = at.begin.column;
+      j["endLine"] = at.end.line ? at.end.line : at.begin.line;
+      j["endColumn"] = at.end.line ? at.end.column : at.begin.column;
+    }
+    return j;
+  };
+  nlohmann::json j = located(d.where);
+  j["severity"] = severityName(d.severity);
+  j["rule"] = d.rule;
+  j["message"] = d.message;
+  if (!d.hint.empty()) j["hint"] = d.hint;
+  for (const auto& n : d.notes) {
+    nlohmann::json note = located(n.where);
+    note["message"] = n.message;
+    j["notes"].push_back(note);
+  }
+  return j;
+}
+
+TEST_CASE("JSON is written as nlohmann::json dumps the same values") {
+  Sources sources;
+  const SourceFile* f = sources.add("dir/a \"b\".yml", "x: 1\ny: 2\n");
+  Diagnostics ds;
+  ds.error({}, "io", "cannot open file");
+  Diagnostic& d = ds.warning({f, {2, 1}, {2, 4}}, "rule-x", "tab\tquote\" back\\ \x01\x7f \xc3\xa9",
+                             "did you mean 'y'?");
+  d.notes.push_back({{f, {1, 1}, {}}, "first here"});
+  d.notes.push_back({{}, "no position"});
+  ds.report(Severity::Note, {f, {1, 3}, {1, 4}}, "rule-y", "\xf0\x9f\x98\x80 / \b\f\r\n");
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& x : ds.all())
+    all.push_back(viaTree(x));
+  std::ostringstream out;
+  renderJson(out, ds);
+  CHECK(out.str() == all.dump(2) + "\n");
+  std::ostringstream empty;
+  renderJson(empty, Diagnostics());
+  CHECK(empty.str() == nlohmann::json::array().dump(2) + "\n");
 }

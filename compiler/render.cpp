@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <ostream>
 
+#include "compiler/json_writer.h"
+
 namespace galley {
 
 namespace {
@@ -97,15 +99,15 @@ void render(std::string& text, const Diagnostic& d, const RenderOptions& o) {
   }
 }
 
-nlohmann::json locationJson(const Location& at) {
-  nlohmann::json j = {{"file", std::string(at.path())}};
+// The location members that sort before "file", then file: a note's and a
+// diagnostic's first members.
+void locationHead(JsonObject& o, const Location& at) {
   if (at.begin.line) {
-    j["line"] = at.begin.line;
-    j["column"] = at.begin.column;
-    j["endLine"] = at.end.line ? at.end.line : at.begin.line;
-    j["endColumn"] = at.end.line ? at.end.column : at.begin.column;
+    o.number("column", at.begin.column);
+    o.number("endColumn", at.end.line ? at.end.column : at.begin.column);
+    o.number("endLine", at.end.line ? at.end.line : at.begin.line);
   }
-  return j;
+  o.string("file", at.path());
 }
 
 }  // namespace
@@ -132,28 +134,44 @@ void renderText(std::ostream& out, const Diagnostics& ds, const RenderOptions& o
   out << text;
 }
 
-nlohmann::json toJson(const Diagnostic& d) {
-  nlohmann::json j = locationJson(d.where);
-  j["severity"] = severityName(d.severity);
-  j["rule"] = d.rule;
-  j["message"] = d.message;
-  if (!d.hint.empty()) j["hint"] = d.hint;
+void appendJson(std::string& text, const Diagnostic& d, int depth) {
+  JsonObject o(text, depth);
+  locationHead(o, d.where);
+  if (!d.hint.empty()) o.string("hint", d.hint);
+  if (d.where.begin.line) o.number("line", d.where.begin.line);
+  o.string("message", d.message);
   if (!d.notes.empty()) {
-    j["notes"] = nlohmann::json::array();
-    for (const auto& n : d.notes) {
-      nlohmann::json note = locationJson(n.where);
-      note["message"] = n.message;
-      j["notes"].push_back(std::move(note));
+    std::string& notes = o.key("notes");
+    notes += '[';
+    for (size_t i = 0; i < d.notes.size(); ++i) {
+      if (i) notes += ',';
+      jsonNewline(notes, depth + 2);
+      JsonObject n(notes, depth + 2);
+      const Note& note = d.notes[i];
+      locationHead(n, note.where);
+      if (note.where.begin.line) n.number("line", note.where.begin.line);
+      n.string("message", note.message);
     }
+    jsonNewline(notes, depth + 1);
+    notes += ']';
   }
-  return j;
+  o.string("rule", d.rule);
+  o.string("severity", severityName(d.severity));
 }
 
-nlohmann::json toJson(const Diagnostics& ds) {
-  nlohmann::json all = nlohmann::json::array();
-  for (const auto& d : ds.all())
-    all.push_back(toJson(d));
-  return all;
+void renderJson(std::ostream& out, const Diagnostics& ds) {
+  if (ds.empty()) {
+    out << "[]\n";
+    return;
+  }
+  std::string text = "[";
+  for (size_t i = 0; i < ds.all().size(); ++i) {
+    if (i) text += ',';
+    jsonNewline(text, 1);
+    appendJson(text, ds.all()[i], 1);
+  }
+  text += "\n]\n";
+  out << text;
 }
 
 bool wantColor(int fd) {

@@ -3,8 +3,10 @@
 // top of the same Diagnostic objects.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
-#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "compiler/diagnostic.h"
 
@@ -20,8 +22,13 @@ void renderText(std::ostream& out, const Diagnostic& d, const RenderOptions& opt
 void appendText(std::string& text, const Diagnostic& d, const RenderOptions& options);
 void renderText(std::ostream& out, const Diagnostics& ds, const RenderOptions& options);
 
-nlohmann::json toJson(const Diagnostic& d);
-nlohmann::json toJson(const Diagnostics& ds);
+// d as one JSON object (file, line, column, endLine, endColumn when known;
+// severity, rule, message; hint and notes when present), its members
+// indented as at nesting depth `depth`, as nlohmann::json's dump(2) would
+// write it (compiler/json_writer.h).
+void appendJson(std::string& text, const Diagnostic& d, int depth);
+// Every diagnostic of ds, in one array.
+void renderJson(std::ostream& out, const Diagnostics& ds);
 
 // Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
 bool wantColor(int fd);

@@ -69,6 +69,25 @@ const SourceFile* Sources::read(const std::string& path, std::string* err) {
   return add(path, std::move(text));
 }
 
+size_t utf8Length(std::string_view s, size_t i) {
+  auto cont = [&](size_t k) {
+    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+  };
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  unsigned char c1 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    bool ok = c == 0xE0 ? c1 >= 0xA0 : c == 0xED ? c1 < 0xA0 : true;  // no overlongs, surrogates
+    return ok && cont(1) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    bool ok = c == 0xF0 ? c1 >= 0x90 : c == 0xF4 ? c1 < 0x90 : true;  // up to U+10FFFF
+    return ok && cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
 std::string checkText(std::string_view text, size_t* offset) {
   size_t i = 0;
   while (i < text.size()) {
@@ -81,11 +100,8 @@ std::string checkText(std::string_view text, size_t* offset) {
       ++i;
       continue;
     }
-    size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    bool ok = n != 0 && i + n <= text.size() && c >= 0xC2 && c <= 0xF4;
-    for (size_t k = 1; ok && k < n; ++k)
-      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    if (!ok) {
+    size_t n = utf8Length(text, i);
+    if (!n) {
       *offset = i;
       return "file is not valid UTF-8";
     }

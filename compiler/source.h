@@ -74,6 +74,10 @@ class Sources {
   std::deque<SourceFile> files_;
 };
 
+// The length of the UTF-8 sequence at s[i] (1 for ASCII), or 0 when the
+// bytes there are not UTF-8 (overlong forms and surrogates included).
+size_t utf8Length(std::string_view s, size_t i);
+
 // Why text cannot be YAML at all: it holds NUL bytes or is not UTF-8.
 // Returns an empty string when the text is acceptable; otherwise a message,
 // with *offset set to the first offending byte.

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "compiler/ascii.h"
+#include "compiler/json_writer.h"
 
 namespace galley::expr {
 
@@ -471,46 +472,6 @@ bool greaterThan(const Value& a, const Value& b) {
 
 namespace {
 
-void quoteJson(std::string_view s, std::string& out) {
-  static const char* hex = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 void writeJson(const Value& v, int indent, std::string& out) {
   std::string pad(static_cast<size_t>(indent + 2), ' ');
   switch (v.kind()) {
@@ -524,7 +485,7 @@ void writeJson(const Value& v, int indent, std::string& out) {
       out += std::isfinite(v.asNumber()) ? formatNumberJs(v.asNumber()) : "null";
       return;
     case Kind::String:
-      quoteJson(v.asString(), out);
+      appendJsonString(out, v.asString());
       return;
     case Kind::Array: {
       if (v.items().empty()) {
@@ -553,7 +514,7 @@ void writeJson(const Value& v, int indent, std::string& out) {
         out += first ? "\n" : ",\n";
         first = false;
         out += pad;
-        quoteJson(key, out);
+        appendJsonString(out, key);
         out += ": ";
         writeJson(item, indent + 2, out);
       }

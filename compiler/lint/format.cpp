@@ -1,8 +1,9 @@
 #include "compiler/lint/format.h"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
 #include <ostream>
 
+#include "compiler/json_writer.h"
 #include "compiler/lint/rules.h"
 
 namespace galley::lint {
@@ -65,72 +66,163 @@ std::string escapeAzure(std::string_view s) {
   return out;
 }
 
+// One SARIF result at nesting depth 4 (runs[0].results[i]).
+void sarifResult(const Diagnostic& d, std::string_view root, std::string& text) {
+  jsonNewline(text, 4);
+  JsonObject r(text, 4);
+  r.string("level", severityName(d.severity));
+  std::string& locations = r.key("locations");
+  locations += '[';
+  jsonNewline(locations, 6);
+  {
+    JsonObject loc(locations, 6);
+    JsonObject physical(loc.key("physicalLocation"), 7);
+    {
+      JsonObject artifact(physical.key("artifactLocation"), 8);
+      artifact.string("uri", relative(d.where.path(), root));
+      artifact.string("uriBaseId", "%SRCROOT%");
+    }
+    if (d.where.begin.line) {
+      JsonObject region(physical.key("region"), 8);
+      if (d.where.end.line) {
+        region.number("endColumn", std::max(d.where.end.column, d.where.begin.column + 1));
+        region.number("endLine", d.where.end.line);
+      }
+      region.number("startColumn", d.where.begin.column);
+      region.number("startLine", d.where.begin.line);
+    }
+  }
+  jsonNewline(locations, 5);
+  locations += ']';
+  {
+    JsonObject message(r.key("message"), 5);
+    message.string("text", fullMessage(d));
+  }
+  r.string("ruleId", d.rule);
+}
+
+// What follows the results: the tool and every rule it has, then the version.
+std::string sarifTail() {
+  std::string text = ",";
+  jsonNewline(text, 3);
+  appendJsonString(text, "tool");
+  text += ": ";
+  {
+    JsonObject tool(text, 3);
+    JsonObject driver(tool.key("driver"), 4);
+    driver.string("name", "galley");
+    std::string& rules = driver.key("rules");
+    rules += '[';
+    const auto& all = allRules();
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (i) rules += ',';
+      jsonNewline(rules, 6);
+      JsonObject rule(rules, 6);
+      {
+        JsonObject config(rule.key("defaultConfiguration"), 7);
+        config.string("level", severityName(all[i].severity));
+      }
+      rule.string("id", all[i].id);
+      JsonObject description(rule.key("shortDescription"), 7);
+      description.string("text", all[i].description);
+    }
+    jsonNewline(rules, 5);
+    rules += ']';
+    driver.string("version", GALLEY_VERSION);
+  }
+  jsonNewline(text, 2);
+  text += '}';
+  jsonNewline(text, 1);
+  text += "],";
+  jsonNewline(text, 1);
+  text += "\"version\": \"2.1.0\"\n}\n";
+  return text;
+}
+
+std::string githubLine(const Diagnostic& d, std::string_view root) {
+  const char* kind = d.severity == Severity::Error     ? "error"
+                     : d.severity == Severity::Warning ? "warning"
+                                                       : "notice";
+  std::string line = "::";
+  ((line += kind) += " file=") += escapeProperty(relative(d.where.path(), root));
+  if (d.where.begin.line) {
+    line += ",line=" + std::to_string(d.where.begin.line) +
+            ",col=" + std::to_string(d.where.begin.column);
+    if (d.where.end.line == d.where.begin.line && d.where.end.column > d.where.begin.column)
+      line += ",endColumn=" + std::to_string(d.where.end.column);
+  }
+  ((((line += ",title=") += escapeProperty(d.rule)) += "::") += escapeData(fullMessage(d))) += '\n';
+  return line;
+}
+
+std::string azureLine(const Diagnostic& d, std::string_view root) {
+  const char* type = d.severity == Severity::Error ? "error" : "warning";
+  std::string line = "##vso[task.logissue type=";
+  ((line += type) += ";sourcepath=") += escapeAzure(relative(d.where.path(), root));
+  if (d.where.begin.line)
+    line += ";linenumber=" + std::to_string(d.where.begin.line) +
+            ";columnnumber=" + std::to_string(d.where.begin.column);
+  ((((line += ";code=") += escapeAzure(d.rule)) += "]") +=
+   escapeData(fullMessage(d) + " [" + d.rule + "]")) += '\n';
+  return line;
+}
+
 }  // namespace
 
-void renderSarif(std::ostream& out, const Diagnostics& ds, std::string_view root) {
-  using nlohmann::json;
-  json rules = json::array();
-  for (const auto& r : allRules())
-    rules.push_back({{"id", r.id},
-                     {"shortDescription", {{"text", r.description}}},
-                     {"defaultConfiguration", {{"level", severityName(r.severity)}}}});
-  json results = json::array();
-  for (const auto& d : ds.all()) {
-    json region = json::object();
-    if (d.where.begin.line) {
-      region["startLine"] = d.where.begin.line;
-      region["startColumn"] = d.where.begin.column;
-      if (d.where.end.line) {
-        region["endLine"] = d.where.end.line;
-        region["endColumn"] = std::max(d.where.end.column, d.where.begin.column + 1);
-      }
-    }
-    json loc = {{"physicalLocation",
-                 {{"artifactLocation",
-                   {{"uri", relative(d.where.path(), root)}, {"uriBaseId", "%SRCROOT%"}}}}}};
-    if (!region.empty()) loc["physicalLocation"]["region"] = region;
-    json r = {{"ruleId", d.rule},
-              {"level", severityName(d.severity)},
-              {"message", {{"text", fullMessage(d)}}},
-              {"locations", json::array({loc})}};
-    results.push_back(std::move(r));
-  }
-  json sarif = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs",
-       json::array(
-           {{{"tool",
-              {{"driver", {{"name", "galley"}, {"version", GALLEY_VERSION}, {"rules", rules}}}}},
-             {"results", results}}})}};
-  out << sarif.dump(2) << '\n';
-}
-
-void renderGithub(std::ostream& out, const Diagnostics& ds, std::string_view root) {
-  for (const auto& d : ds.all()) {
-    const char* kind = d.severity == Severity::Error     ? "error"
-                       : d.severity == Severity::Warning ? "warning"
-                                                         : "notice";
-    out << "::" << kind << " file=" << escapeProperty(relative(d.where.path(), root));
-    if (d.where.begin.line) {
-      out << ",line=" << d.where.begin.line << ",col=" << d.where.begin.column;
-      if (d.where.end.line == d.where.begin.line && d.where.end.column > d.where.begin.column)
-        out << ",endColumn=" << d.where.end.column;
-    }
-    out << ",title=" << escapeProperty(d.rule) << "::" << escapeData(fullMessage(d)) << '\n';
+void OutputFormat::items(const Diagnostics& found, std::string& text) const {
+  for (size_t i = 0; i < found.all().size(); ++i) {
+    if (i) text += between;
+    item(found.all()[i], text);
   }
 }
 
-void renderAzure(std::ostream& out, const Diagnostics& ds, std::string_view root) {
-  for (const auto& d : ds.all()) {
-    const char* type = d.severity == Severity::Error ? "error" : "warning";
-    out << "##vso[task.logissue type=" << type
-        << ";sourcepath=" << escapeAzure(relative(d.where.path(), root));
-    if (d.where.begin.line)
-      out << ";linenumber=" << d.where.begin.line << ";columnnumber=" << d.where.begin.column;
-    out << ";code=" << escapeAzure(d.rule) << "]"
-        << escapeData(fullMessage(d) + " [" + d.rule + "]") << '\n';
+OutputFormat outputFormat(std::string_view name, std::string_view root, const RenderOptions& text) {
+  OutputFormat f;
+  std::string base(root);
+  if (name == "json") {
+    f.item = [](const Diagnostic& d, std::string& out) {
+      jsonNewline(out, 1);
+      appendJson(out, d, 1);
+    };
+    f.begin = "[";
+    f.between = ",";
+    f.end = "\n]\n";
+    f.empty = "[]\n";
+  } else if (name == "sarif") {
+    f.item = [base](const Diagnostic& d, std::string& out) { sarifResult(d, base, out); };
+    f.begin =
+        "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [\n"
+        "    {\n      \"results\": [";
+    f.between = ",";
+    std::string tail = sarifTail();
+    f.end = "\n      ]" + tail;
+    f.empty = f.begin + "]" + tail;
+  } else if (name == "github") {
+    f.item = [base](const Diagnostic& d, std::string& out) { out += githubLine(d, base); };
+  } else if (name == "azure") {
+    f.item = [base](const Diagnostic& d, std::string& out) { out += azureLine(d, base); };
+  } else {
+    f.item = [text](const Diagnostic& d, std::string& out) { appendText(out, d, text); };
   }
+  return f;
+}
+
+void DocumentWriter::write(std::string_view chunk) {
+  if (chunk.empty()) return;
+  out_ << (any_ ? format_.between : format_.begin) << chunk;
+  any_ = true;
+}
+
+void DocumentWriter::finish() {
+  out_ << (any_ ? format_.end : format_.empty);
+}
+
+void writeDocument(std::ostream& out, const OutputFormat& format, const Diagnostics& found) {
+  std::string text;
+  format.items(found, text);
+  DocumentWriter writer(out, format);
+  writer.write(text);
+  writer.finish();
 }
 
 }  // namespace galley::lint

@@ -368,8 +368,8 @@ bool failsRun(const Diagnostics& found) {
 }
 
 bool lintPathsStreamed(const std::vector<std::string>& paths, Sources& sources,
-                       const LintOptions& options, unsigned threads, std::ostream& out,
-                       const FileRenderer& render) {
+                       const LintOptions& options, unsigned threads, const FileRenderer& render,
+                       const TextSink& write) {
   threads = threadCount(threads, paths.size());
   // Each file's findings are rendered on its thread and dropped: kept, the
   // findings of thousands of files would sit among the next files' YAML in
@@ -393,9 +393,9 @@ bool lintPathsStreamed(const std::vector<std::string>& paths, Sources& sources,
       finished[k] = 1;
       return;
     }
-    out << text;
+    write(text);
     for (++written; written < finished.size() && finished[written]; ++written) {
-      out << waiting[written];
+      write(waiting[written]);
       std::string().swap(waiting[written]);
     }
   });

@@ -100,14 +100,17 @@ bool failsRun(const Diagnostics& found);
 
 // Renders one file's findings (filtered, in position order) as text.
 using FileRenderer = std::function<void(const Diagnostics& found, std::string& text)>;
+// Takes rendered text, in path order.
+using TextSink = std::function<void(std::string_view text)>;
 
-// As lintPaths, but writes the findings to `out` as `render` renders them,
-// file by file in the same order, each file's rendered on the thread that
-// linted it and written as soon as the files before it are; keeps none.
-// Returns whether any finding is more than a note (the run fails).
+// As lintPaths, but hands each file's findings as `render` renders them to
+// `write`, file by file in the same order: each file's rendered on the
+// thread that linted it and written as soon as the files before it are;
+// keeps none. Returns whether any finding is more than a note (the run
+// fails).
 bool lintPathsStreamed(const std::vector<std::string>& paths, Sources& sources,
-                       const LintOptions& options, unsigned threads, std::ostream& out,
-                       const FileRenderer& render);
+                       const LintOptions& options, unsigned threads, const FileRenderer& render,
+                       const TextSink& write);
 
 // The workflow and action files of a repository: .github/workflows/*.{yml,yaml}
 // and every action.yml / action.yaml below root (skipping .git and

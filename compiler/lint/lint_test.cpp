@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -186,9 +188,9 @@ TEST_CASE("lint: SARIF, GitHub and Azure outputs render the same findings") {
   Diagnostics d;
   d.error({f, {3, 5}, {3, 9}}, "job-needs", "bad, really: 100%");
   std::ostringstream sarif, gh, az;
-  renderSarif(sarif, d, "/repo");
-  renderGithub(gh, d, "/repo");
-  renderAzure(az, d, "/repo");
+  writeDocument(sarif, outputFormat("sarif", "/repo", {}), d);
+  writeDocument(gh, outputFormat("github", "/repo", {}), d);
+  writeDocument(az, outputFormat("azure", "/repo", {}), d);
   auto j = nlohmann::json::parse(sarif.str());
   CHECK(j["version"] == "2.1.0");
   const auto& r = j["runs"][0]["results"][0];
@@ -488,7 +490,7 @@ TEST_CASE("lint: a disk repository names its files relative to its root, the fil
   CHECK(other.relativePath(*f) == "");
 }
 
-TEST_CASE("lint: streamed text is the gathered findings rendered, in path order") {
+TEST_CASE("lint: streamed output is the gathered findings rendered, in path order") {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("galley-lint-stream-" + std::to_string(::getpid()));
   fs::remove_all(dir);
@@ -511,11 +513,13 @@ TEST_CASE("lint: streamed text is the gathered findings rendered, in path order"
     std::ostringstream expected, out;
     Diagnostics diags = lintPaths(paths, gathered, {}, threads);
     renderText(expected, diags, plain);
-    bool failed = lintPathsStreamed(paths, streamed, {}, threads, out,
-                                    [&](const Diagnostics& found, std::string& text) {
-                                      for (const auto& d : found.all())
-                                        appendText(text, d, plain);
-                                    });
+    bool failed = lintPathsStreamed(
+        paths, streamed, {}, threads,
+        [&](const Diagnostics& found, std::string& text) {
+          for (const auto& d : found.all())
+            appendText(text, d, plain);
+        },
+        [&](std::string_view text) { out << text; });
     CHECK(failed);
     CHECK(out.str() == expected.str());
     // a.yml, then the file that cannot be read, then c.yml; d.yml is clean.
@@ -525,6 +529,32 @@ TEST_CASE("lint: streamed text is the gathered findings rendered, in path order"
     CHECK(b < c);
     CHECK(c != std::string::npos);
     CHECK(text.find("d.yml") == std::string::npos);
+  }
+  // Every format: the document written as files finish is the document of
+  // the gathered findings; with no findings, an empty one.
+  for (std::string name : {"text", "json", "sarif", "github", "azure"}) {
+    for (unsigned threads : {1u, 2u}) {
+      for (bool clean : {false, true}) {
+        std::vector<std::string> some = clean ? std::vector<std::string>{paths[3]} : paths;
+        Sources gathered, streamed;
+        OutputFormat format = outputFormat(name, dir.string(), {false, true});
+        std::ostringstream expected, out;
+        writeDocument(expected, format, lintPaths(some, gathered, {}, threads));
+        DocumentWriter writer(out, format);
+        lintPathsStreamed(
+            some, streamed, {}, threads,
+            [&](const Diagnostics& found, std::string& text) { format.items(found, text); },
+            [&](std::string_view text) { writer.write(text); });
+        writer.finish();
+        INFO(name, " on ", threads, " threads", clean ? ", no findings" : "");
+        CHECK(out.str() == expected.str());
+        if (name == "json" || name == "sarif") {
+          nlohmann::json doc = nlohmann::json::parse(out.str());
+          const nlohmann::json& items = name == "json" ? doc : doc["runs"][0]["results"];
+          CHECK(items.size() == (clean ? 0u : lintPaths(some, gathered, {}, 1).all().size()));
+        }
+      }
+    }
   }
   fs::remove_all(dir);
 }
