@@ -150,6 +150,18 @@ mkdir -p "$tmp/repo/.github/workflows"
 printf 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n        shel: bash\n' >"$tmp/repo/.github/workflows/bad.yml"
 expect "a workflows folder given to lint is linted" 1 "$galley" lint "$tmp/repo/.github/workflows/"
 contains "a workflows folder given to lint is linted" "bad.yml:7:9: error: unexpected key 'shel'"
+# JSON and SARIF stay valid JSON when a file's name is not UTF-8 (the
+# name is written with U+FFFD; it used to abort the run).
+printf 'on: pus\n' >"$tmp/bad"$'\xff'".yml"
+for format in json sarif; do
+  expect "a name that is not UTF-8 in $format output" 1 "$galley" lint --format "$format" "$tmp/bad"$'\xff'".yml"
+  if python3 -c 'import json, sys; json.loads(sys.argv[1])' "$out" 2>/dev/null; then
+    contains "a name that is not UTF-8 in $format output" $'bad\xef\xbf\xbd.yml'
+  else
+    echo "FAIL: a name that is not UTF-8 in $format output: not JSON"
+    failed=$((failed + 1))
+  fi
+done
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
