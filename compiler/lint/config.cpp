@@ -6,16 +6,29 @@
 
 namespace galley::lint {
 
-std::optional<Severity> Config::severityOf(std::string_view rule, Severity fallback) const {
-  auto it = rules.find(rule);
-  if (it == rules.end()) return fallback;
-  return it->second;
+namespace {
+
+// Paths as globs see them: relative to the root, without a leading "./".
+std::string_view globPath(std::string_view path) {
+  if (path.substr(0, 2) == "./") path.remove_prefix(2);
+  return path;
+}
+
+}  // namespace
+
+std::optional<Severity> Config::severityOf(std::string_view rule, Severity fallback,
+                                           std::string_view path) const {
+  std::optional<Severity> s = fallback;
+  if (auto it = rules.find(rule); it != rules.end()) s = it->second;
+  for (const auto& p : paths)
+    if (auto it = p.rules.find(rule); it != p.rules.end() && globMatch(p.glob, globPath(path)))
+      s = it->second;
+  return s;
 }
 
 bool Config::ignores(std::string_view path) const {
-  if (path.substr(0, 2) == "./") path.remove_prefix(2);
   for (const auto& g : ignore)
-    if (globMatch(g, path)) return true;
+    if (globMatch(g, globPath(path))) return true;
   return false;
 }
 
@@ -37,7 +50,7 @@ bool readStrings(const yaml::Node& n, std::vector<std::string>* out, Diagnostics
   return true;
 }
 
-void readRules(const yaml::Node& n, Config* config, Diagnostics& diags) {
+void readRules(const yaml::Node& n, RuleSettings* rules, Diagnostics& diags) {
   if (!n.isMapping()) {
     diags.error(n.where, "config", "'rules' must map rule names to off, error, warning or note");
     return;
@@ -53,16 +66,45 @@ void readRules(const yaml::Node& n, Config* config, Diagnostics& diags) {
     }
     const std::string& v = e.value.value;
     if (v == "off" || e.value.asBool() == false) {
-      config->rules[e.key.value] = std::nullopt;
+      (*rules)[e.key.value] = std::nullopt;
     } else if (v == "error") {
-      config->rules[e.key.value] = Severity::Error;
+      (*rules)[e.key.value] = Severity::Error;
     } else if (v == "warning") {
-      config->rules[e.key.value] = Severity::Warning;
+      (*rules)[e.key.value] = Severity::Warning;
     } else if (v == "note") {
-      config->rules[e.key.value] = Severity::Note;
+      (*rules)[e.key.value] = Severity::Note;
     } else {
       diags.error(e.value.where, "config",
                   "severity of '" + e.key.value + "' must be off, error, warning or note");
+    }
+  }
+}
+
+// paths: {GLOB: {rules: {...}}, ...}
+void readPaths(const yaml::Node& n, Config* config, Diagnostics& diags) {
+  if (!n.isMapping()) {
+    diags.error(n.where, "config", "'paths' must map path globs to their settings");
+    return;
+  }
+  for (const auto& e : n.entries) {
+    size_t column = 0;
+    if (std::string err = checkGlob(e.key.value, false, &column); !err.empty()) {
+      diags.error(e.key.where, "config", "invalid path glob '" + e.key.value + "': " + err);
+      continue;
+    }
+    if (!e.value.isMapping()) {
+      diags.error(e.value.where, "config",
+                  "the settings of '" + e.key.value + "' must be a mapping with 'rules'");
+      continue;
+    }
+    Config::PathRules& p = config->paths.emplace_back();
+    p.glob = e.key.value;
+    for (const auto& s : e.value.entries) {
+      if (s.key.value == "rules")
+        readRules(s.value, &p.rules, diags);
+      else
+        diags.error(s.key.where, "config",
+                    "unknown key '" + s.key.value + "' in a path's settings: only 'rules'");
     }
   }
 }
@@ -96,12 +138,14 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
     diags.error(lint->where, "config", "'lint' must be a mapping");
     return false;
   }
-  const std::vector<std::string> keys = {"rules",   "ignore",         "runner-labels",
-                                         "pinning", "trusted-owners", "config-variables"};
+  const std::vector<std::string> keys = {
+      "rules", "ignore", "runner-labels", "pinning", "trusted-owners", "config-variables", "paths"};
   for (const auto& e : lint->entries) {
     const std::string& k = e.key.value;
     if (k == "rules") {
-      readRules(e.value, config, diags);
+      readRules(e.value, &config->rules, diags);
+    } else if (k == "paths") {
+      readPaths(e.value, config, diags);
     } else if (k == "ignore") {
       readStrings(e.value, &config->ignore, diags);
     } else if (k == "runner-labels") {

@@ -9,6 +9,9 @@
 //     pinning: sha               # unpinned-uses policy: ref (default) | sha | off
 //     trusted-owners: [actions, github]             # exempt from `pinning: sha`
 //     config-variables: [DEPLOY_ENV]                # every `vars.NAME` there is
+//     paths:                     # rules per path glob, over the ones above
+//       .github/workflows/legacy-*.yml:
+//         rules: {unpinned-uses: off}
 //
 // Without config-variables here, a repository's .github/actionlint.yaml (or
 // .yml) `config-variables:` list is used, as actionlint reads it.
@@ -27,9 +30,17 @@ namespace galley::lint {
 
 enum class Pinning { Off, Ref, Sha };
 
+// A rule mapped to nullopt is off; absent rules keep their defaults.
+using RuleSettings = std::map<std::string, std::optional<Severity>, std::less<>>;
+
 struct Config {
-  // A rule mapped to nullopt is off; absent rules keep their defaults.
-  std::map<std::string, std::optional<Severity>, std::less<>> rules;
+  RuleSettings rules;
+  // Settings for the files a glob matches, applied over `rules` in order.
+  struct PathRules {
+    std::string glob;
+    RuleSettings rules;
+  };
+  std::vector<PathRules> paths;
   std::vector<std::string> ignore;
   std::vector<std::string> runnerLabels;
   Pinning pinning = Pinning::Ref;
@@ -38,8 +49,9 @@ struct Config {
   // nullopt when not listed (any name goes).
   std::optional<std::vector<std::string>> configVariables;
 
-  // Whether a rule is on, and its severity after the config.
-  std::optional<Severity> severityOf(std::string_view rule, Severity fallback) const;
+  // Whether a rule is on in a file, and its severity after the config.
+  std::optional<Severity> severityOf(std::string_view rule, Severity fallback,
+                                     std::string_view path) const;
   bool ignores(std::string_view path) const;
 };
 

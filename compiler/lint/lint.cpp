@@ -113,7 +113,7 @@ bool ignoredInline(const Diagnostic& d) {
   return false;
 }
 
-void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
+void filterInto(Diagnostics& found, const Config& config, std::string_view path, Diagnostics& out) {
   found.sort();
   if (out.empty()) out.reserve(found.all().size());
   // found is one file's, in position order: a repeat sits among the findings
@@ -126,7 +126,7 @@ void filterInto(Diagnostics& found, const Config& config, Diagnostics& out) {
     std::string_view rule = d.rule;
     if (rule == "shellcheck" || rule == "pyflakes" || d.severity == Severity::Note)
       fallback = d.severity;
-    std::optional<Severity> s = config.severityOf(d.rule, fallback);
+    std::optional<Severity> s = config.severityOf(d.rule, fallback, path);
     if (!s || ignoredInline(d)) continue;
     const auto& kept = out.all();
     if (firstHere < kept.size() && kept[firstHere].where.begin != d.where.begin)
@@ -218,7 +218,7 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       }
     }
   }
-  filterInto(found, options.config, diags);
+  filterInto(found, options.config, file.path(), diags);
 }
 
 std::string repoRootOf(const std::string& path) {

@@ -146,6 +146,46 @@ TEST_CASE("lint: config turns rules off, changes severities and adds runner labe
   CHECK(bd.all().front().hint == "did you mean 'runner-label'?");
 }
 
+TEST_CASE("lint: config paths set rules for the files a glob matches, later entries last") {
+  Sources sources;
+  const SourceFile* cfg = sources.add(".galley.yml",
+                                      "lint:\n  rules:\n    runner-label: warning\n"
+                                      "  paths:\n"
+                                      "    legacy/*.yml:\n      rules: {runner-label: off}\n"
+                                      "    legacy/keep.yml:\n      rules: {runner-label: error}\n");
+  LintOptions options;
+  Diagnostics cd;
+  REQUIRE(loadConfig(*cfg, &options.config, cd));
+  std::string text =
+      std::string(kHeader) + "  j:\n    runs-on: cpu-box\n    steps:\n      - run: x\n";
+  auto lintAs = [&](const std::string& path) {
+    Diagnostics found;
+    lintFile(*sources.add(path, text), FileKind::Workflow, nullptr, options, found);
+    return found.all().empty() ? std::string("none")
+                               : std::string(severityName(found.all()[0].severity));
+  };
+  CHECK(lintAs("ci.yml") == "warning");
+  CHECK(lintAs("./legacy/old.yml") == "none");
+  CHECK(lintAs("legacy/keep.yml") == "error");
+  CHECK(lintAs("legacy/sub/deeper.yml") == "warning");  // * stops at '/'
+
+  const SourceFile* bad =
+      sources.add("bad.yml",
+                  "lint:\n  paths:\n    'a/[z-a].yml':\n      rules: {}\n    b.yml: off\n"
+                  "    c.yml:\n      ignore: [x]\n      rules: {runner-lable: off}\n");
+  Diagnostics bd;
+  CHECK_FALSE(loadConfig(*bad, &options.config, bd));
+  std::string got;
+  for (const auto& d : bd.all())
+    got += std::to_string(d.where.begin.line) + ":" + std::to_string(d.where.begin.column) + " " +
+           d.message + (d.hint.empty() ? "" : " (" + d.hint + ")") + "\n";
+  CHECK(got ==
+        "3:5 invalid path glob 'a/[z-a].yml': range start 'z' is after its end 'a'\n"
+        "5:12 the settings of 'b.yml' must be a mapping with 'rules'\n"
+        "7:7 unknown key 'ignore' in a path's settings: only 'rules'\n"
+        "8:15 unknown rule 'runner-lable' (did you mean 'runner-label'?)\n");
+}
+
 TEST_CASE("lint: binary, empty and deeply nested files get a diagnostic, not a crash") {
   CHECK(lintText(std::string("on: push\0\x01", 11)).find("[yaml-syntax]") != std::string::npos);
   CHECK(lintText("").find("the workflow is empty [missing-key]") != std::string::npos);
