@@ -486,9 +486,10 @@ void JobScopes::readInputs(const yaml::Node& root) {
 void JobScopes::readOutputs(const std::string& id, const yaml::Node& job) {
   std::vector<std::string> names;
   const yaml::Node* outputs = job.find("outputs");
+  std::optional<yaml::Node> wf;  // a called workflow, read here: outputs may point into it
   if (const yaml::Node* uses = job.find("uses")) {
     if (!uses->isScalar() || uses->value.rfind("./", 0) != 0 || hasExpression(uses->value)) return;
-    std::optional<yaml::Node> wf = readYaml(repo_ ? repo_->read(uses->value.substr(2)) : nullptr);
+    wf = readYaml(repo_ ? repo_->read(uses->value.substr(2)) : nullptr);
     const yaml::Node* call = wf ? workflowCall(*wf) : nullptr;
     if (!call) return;
     outputs = call->find("outputs");
