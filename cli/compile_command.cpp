@@ -32,7 +32,7 @@ std::string readFile(const std::string& path, bool* exists) {
 
 void report(const Diagnostics& diags, const std::string& format) {
   if (format == "json") {
-    renderJson(std::cout, diags);
+    writeDocument(std::cout, jsonFormat(), diags);
   } else {
     renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
   }

@@ -110,9 +110,8 @@ int runLint(const LintArgs& args) {
   // Every format is written file by file as the threads finish them: the
   // line formats as lines, JSON and SARIF as one document whose items arrive
   // in path order.
-  lint::OutputFormat format =
-      lint::outputFormat(args.format, root, RenderOptions{wantColor(1), true});
-  lint::DocumentWriter writer(std::cout, format);
+  OutputFormat format = lint::outputFormat(args.format, root, RenderOptions{wantColor(1), true});
+  DocumentWriter writer(std::cout, format);
   bool failed = lint::lintPathsStreamed(
       paths, sources, options, args.jobs,
       [&format](const Diagnostics& found, std::string& text) { format.items(found, text); },

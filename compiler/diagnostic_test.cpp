@@ -35,7 +35,7 @@ TEST_CASE("diagnostics render as JSON objects with the same fields") {
   Diagnostics ds;
   ds.warning({f, {1, 1}, {1, 2}}, "rule-x", "something");
   std::ostringstream out;
-  renderJson(out, ds);
+  writeDocument(out, jsonFormat(), ds);
   CHECK(out.str() ==
         "[\n"
         "  {\n"
@@ -91,9 +91,9 @@ TEST_CASE("JSON is written as nlohmann::json dumps the same values") {
   for (const auto& x : ds.all())
     all.push_back(viaTree(x));
   std::ostringstream out;
-  renderJson(out, ds);
+  writeDocument(out, jsonFormat(), ds);
   CHECK(out.str() == all.dump(2) + "\n");
   std::ostringstream empty;
-  renderJson(empty, Diagnostics());
+  writeDocument(empty, jsonFormat(), Diagnostics());
   CHECK(empty.str() == nlohmann::json::array().dump(2) + "\n");
 }

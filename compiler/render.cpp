@@ -110,30 +110,7 @@ void locationHead(JsonObject& o, const Location& at) {
   o.string("file", at.path());
 }
 
-}  // namespace
-
-void appendText(std::string& text, const Diagnostic& d, const RenderOptions& o) {
-  render(text, d, o);
-}
-
-void renderText(std::ostream& out, const Diagnostic& d, const RenderOptions& o) {
-  std::string text;
-  render(text, d, o);
-  out << text;
-}
-
-void renderText(std::ostream& out, const Diagnostics& ds, const RenderOptions& o) {
-  std::string text;
-  for (const auto& d : ds.all()) {
-    render(text, d, o);
-    if (text.size() > 1 << 16) {
-      out << text;
-      text.clear();
-    }
-  }
-  out << text;
-}
-
+// d as one object, its members indented as at nesting depth `depth`.
 void appendJson(std::string& text, const Diagnostic& d, int depth) {
   JsonObject o(text, depth);
   locationHead(o, d.where);
@@ -159,19 +136,68 @@ void appendJson(std::string& text, const Diagnostic& d, int depth) {
   o.string("severity", severityName(d.severity));
 }
 
-void renderJson(std::ostream& out, const Diagnostics& ds) {
-  if (ds.empty()) {
-    out << "[]\n";
-    return;
-  }
-  std::string text = "[";
-  for (size_t i = 0; i < ds.all().size(); ++i) {
-    if (i) text += ',';
-    jsonNewline(text, 1);
-    appendJson(text, ds.all()[i], 1);
-  }
-  text += "\n]\n";
+}  // namespace
+
+void renderText(std::ostream& out, const Diagnostic& d, const RenderOptions& o) {
+  std::string text;
+  render(text, d, o);
   out << text;
+}
+
+void renderText(std::ostream& out, const Diagnostics& ds, const RenderOptions& o) {
+  std::string text;
+  for (const auto& d : ds.all()) {
+    render(text, d, o);
+    if (text.size() > 1 << 16) {
+      out << text;
+      text.clear();
+    }
+  }
+  out << text;
+}
+
+void OutputFormat::items(const Diagnostics& found, std::string& text) const {
+  for (size_t i = 0; i < found.all().size(); ++i) {
+    if (i) text += between;
+    item(found.all()[i], text);
+  }
+}
+
+OutputFormat textFormat(const RenderOptions& options) {
+  OutputFormat f;
+  f.item = [options](const Diagnostic& d, std::string& out) { render(out, d, options); };
+  return f;
+}
+
+OutputFormat jsonFormat() {
+  OutputFormat f;
+  f.item = [](const Diagnostic& d, std::string& out) {
+    jsonNewline(out, 1);
+    appendJson(out, d, 1);
+  };
+  f.begin = "[";
+  f.between = ",";
+  f.end = "\n]\n";
+  f.empty = "[]\n";
+  return f;
+}
+
+void DocumentWriter::write(std::string_view chunk) {
+  if (chunk.empty()) return;
+  out_ << (any_ ? format_.between : format_.begin) << chunk;
+  any_ = true;
+}
+
+void DocumentWriter::finish() {
+  out_ << (any_ ? format_.end : format_.empty);
+}
+
+void writeDocument(std::ostream& out, const OutputFormat& format, const Diagnostics& found) {
+  std::string text;
+  format.items(found, text);
+  DocumentWriter writer(out, format);
+  writer.write(text);
+  writer.finish();
 }
 
 bool wantColor(int fd) {

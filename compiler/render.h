@@ -3,7 +3,7 @@
 // top of the same Diagnostic objects.
 #pragma once
 
-#include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -18,17 +18,45 @@ struct RenderOptions {
 };
 
 void renderText(std::ostream& out, const Diagnostic& d, const RenderOptions& options);
-// Appends d's text form to text.
-void appendText(std::string& text, const Diagnostic& d, const RenderOptions& options);
 void renderText(std::ostream& out, const Diagnostics& ds, const RenderOptions& options);
 
-// d as one JSON object (file, line, column, endLine, endColumn when known;
-// severity, rule, message; hint and notes when present), its members
-// indented as at nesting depth `depth`, as nlohmann::json's dump(2) would
-// write it (compiler/json_writer.h).
-void appendJson(std::string& text, const Diagnostic& d, int depth);
-// Every diagnostic of ds, in one array.
-void renderJson(std::ostream& out, const Diagnostics& ds);
+// How findings are laid out in one output: a document of items. Text is
+// lines with nothing around them, JSON an array of findings; lint adds SARIF
+// and CI annotations (compiler/lint/format.h). A document is `begin`, the
+// items joined by `between`, and `end`; or `empty` when there are none.
+struct OutputFormat {
+  std::function<void(const Diagnostic& d, std::string& text)> item;  // appends one
+  std::string begin, between, end, empty;
+
+  // Some findings as items joined by `between`.
+  void items(const Diagnostics& found, std::string& text) const;
+};
+
+// The text form above, one finding after another.
+OutputFormat textFormat(const RenderOptions& options);
+// A JSON array with one object per finding (file, line, column, endLine,
+// endColumn when known; severity, rule, message; hint and notes when
+// present), as nlohmann::json's dump(2) would write it
+// (compiler/json_writer.h).
+OutputFormat jsonFormat();
+
+// Writes one document whose items arrive in chunks (each some items joined
+// by `between`, as OutputFormat::items makes them), in the order given.
+class DocumentWriter {
+ public:
+  DocumentWriter(std::ostream& out, const OutputFormat& format) : out_(out), format_(format) {}
+  void write(std::string_view chunk);
+  // Ends the document; call once, after the last chunk.
+  void finish();
+
+ private:
+  std::ostream& out_;
+  const OutputFormat& format_;
+  bool any_ = false;
+};
+
+// A whole document of findings at once.
+void writeDocument(std::ostream& out, const OutputFormat& format, const Diagnostics& found);
 
 // Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
 bool wantColor(int fd);

@@ -169,26 +169,11 @@ std::string azureLine(const Diagnostic& d, std::string_view root) {
 
 }  // namespace
 
-void OutputFormat::items(const Diagnostics& found, std::string& text) const {
-  for (size_t i = 0; i < found.all().size(); ++i) {
-    if (i) text += between;
-    item(found.all()[i], text);
-  }
-}
-
 OutputFormat outputFormat(std::string_view name, std::string_view root, const RenderOptions& text) {
+  if (name == "json") return jsonFormat();
   OutputFormat f;
   std::string base(root);
-  if (name == "json") {
-    f.item = [](const Diagnostic& d, std::string& out) {
-      jsonNewline(out, 1);
-      appendJson(out, d, 1);
-    };
-    f.begin = "[";
-    f.between = ",";
-    f.end = "\n]\n";
-    f.empty = "[]\n";
-  } else if (name == "sarif") {
+  if (name == "sarif") {
     f.item = [base](const Diagnostic& d, std::string& out) { sarifResult(d, base, out); };
     f.begin =
         "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [\n"
@@ -202,27 +187,9 @@ OutputFormat outputFormat(std::string_view name, std::string_view root, const Re
   } else if (name == "azure") {
     f.item = [base](const Diagnostic& d, std::string& out) { out += azureLine(d, base); };
   } else {
-    f.item = [text](const Diagnostic& d, std::string& out) { appendText(out, d, text); };
+    f = textFormat(text);
   }
   return f;
-}
-
-void DocumentWriter::write(std::string_view chunk) {
-  if (chunk.empty()) return;
-  out_ << (any_ ? format_.between : format_.begin) << chunk;
-  any_ = true;
-}
-
-void DocumentWriter::finish() {
-  out_ << (any_ ? format_.end : format_.empty);
-}
-
-void writeDocument(std::ostream& out, const OutputFormat& format, const Diagnostics& found) {
-  std::string text;
-  format.items(found, text);
-  DocumentWriter writer(out, format);
-  writer.write(text);
-  writer.finish();
 }
 
 }  // namespace galley::lint

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
-#include <ostream>
 #include <set>
 #include <thread>
 

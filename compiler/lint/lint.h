@@ -8,7 +8,6 @@
 #pragma once
 
 #include <functional>
-#include <iosfwd>
 #include <map>
 #include <memory>
 #include <mutex>

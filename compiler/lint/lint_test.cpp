@@ -40,6 +40,14 @@ std::string lintText(const std::string& text, LintOptions options = {}, bool not
 
 const char* kHeader = "on: push\npermissions: {}\njobs:\n";
 
+// Options set by a .galley.yml holding yaml, which must load.
+LintOptions configured(Sources& sources, const std::string& yaml) {
+  LintOptions options;
+  Diagnostics diags;
+  REQUIRE(loadConfig(*sources.add(".galley.yml", yaml), &options.config, diags));
+  return options;
+}
+
 }  // namespace
 
 TEST_CASE("lint: needs naming an unknown job is an error with a suggestion") {
@@ -129,12 +137,9 @@ TEST_CASE("lint: galley-ignore on the line above silences that rule") {
 
 TEST_CASE("lint: config turns rules off, changes severities and adds runner labels") {
   Sources sources;
-  const SourceFile* cfg = sources.add(".galley.yml",
-                                      "lint:\n  rules:\n    runner-label: warning\n"
-                                      "  runner-labels: [gpu-*]\n");
-  LintOptions options;
-  Diagnostics cd;
-  REQUIRE(loadConfig(*cfg, &options.config, cd));
+  LintOptions options = configured(sources,
+                                   "lint:\n  rules:\n    runner-label: warning\n"
+                                   "  runner-labels: [gpu-*]\n");
   std::string text =
       std::string(kHeader) + "  j:\n    runs-on: [gpu-a100, cpu-box]\n    steps:\n      - run: x\n";
   CHECK(lintText(text, options) ==
@@ -148,14 +153,11 @@ TEST_CASE("lint: config turns rules off, changes severities and adds runner labe
 
 TEST_CASE("lint: config paths set rules for the files a glob matches, later entries last") {
   Sources sources;
-  const SourceFile* cfg = sources.add(".galley.yml",
-                                      "lint:\n  rules:\n    runner-label: warning\n"
-                                      "  paths:\n"
-                                      "    legacy/*.yml:\n      rules: {runner-label: off}\n"
-                                      "    legacy/keep.yml:\n      rules: {runner-label: error}\n");
-  LintOptions options;
-  Diagnostics cd;
-  REQUIRE(loadConfig(*cfg, &options.config, cd));
+  LintOptions options = configured(sources,
+                                   "lint:\n  rules:\n    runner-label: warning\n"
+                                   "  paths:\n"
+                                   "    legacy/*.yml:\n      rules: {runner-label: off}\n"
+                                   "    legacy/keep.yml:\n      rules: {runner-label: error}\n");
   std::string text =
       std::string(kHeader) + "  j:\n    runs-on: cpu-box\n    steps:\n      - run: x\n";
   auto lintAs = [&](const std::string& path) {
@@ -555,10 +557,7 @@ TEST_CASE("lint: streamed output is the gathered findings rendered, in path orde
     renderText(expected, diags, plain);
     bool failed = lintPathsStreamed(
         paths, streamed, {}, threads,
-        [&](const Diagnostics& found, std::string& text) {
-          for (const auto& d : found.all())
-            appendText(text, d, plain);
-        },
+        [&](const Diagnostics& found, std::string& text) { textFormat(plain).items(found, text); },
         [&](std::string_view text) { out << text; });
     CHECK(failed);
     CHECK(out.str() == expected.str());
