@@ -26,10 +26,13 @@ struct Entry;
 struct Node {
   Kind kind = Kind::Null;
   Style style = Style::Plain;
+  // Beside kind and style, in what would be their padding: a smaller node
+  // (112 bytes, not 120, with libstdc++), so every pass over a tree reads
+  // fewer cache lines.
+  uint32_t offset = 0;  // byte offset of the node's first character in its file
   // Where the node's text begins (an empty value: just after its key's colon
   // or its sequence dash, where it would be written) and ends.
   Location where;
-  uint32_t offset = 0;  // byte offset of the node's first character in its file
   // A scalar's text after YAML unescaping and folding; a null's spelling:
   // "" where the value is left empty, else "null", "~", ...
   std::string value;
