@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 
 #include "compiler/ascii.h"
 
@@ -82,40 +83,83 @@ void Diagnostics::sort() {
 
 namespace {
 
-// Ignoring case; stops early with `limit` once no alignment can come under
-// it, since only distances below the best so far matter.
-size_t editDistance(std::string_view a, std::string_view b, size_t limit) {
-  thread_local std::vector<size_t> row;
-  row.resize(b.size() + 1);
+// The dynamic programme row by row, for words too long for one machine word.
+size_t editDistanceByRows(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j)
     row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     size_t diagonal = row[0];
     row[0] = i;
-    size_t least = row[0];
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t above = row[j];
       size_t cost = asciiLower(a[i - 1]) == asciiLower(b[j - 1]) ? 0 : 1;
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
       diagonal = above;
-      least = std::min(least, row[j]);
     }
-    if (least >= limit) return limit;
   }
   return row[b.size()];
 }
 
+// The distance from one word of up to 64 bytes to many others, each column
+// of the programme computed as bit vectors (Myers 1999, in Hyyro's form for
+// whole words): a few instructions a byte of the other word, where the rows
+// take a few a byte pair. Runner labels are matched against sixty names.
+class Distances {
+ public:
+  explicit Distances(std::string_view word) : size_(word.size()) {
+    for (size_t i = 0; i < size_; ++i)
+      match_[static_cast<unsigned char>(asciiLower(word[i]))] |= uint64_t{1} << i;
+  }
+
+  size_t to(std::string_view other) const {
+    if (size_ == 0) return other.size();
+    const uint64_t last = uint64_t{1} << (size_ - 1);
+    uint64_t plus = ~uint64_t{0}, minus = 0;  // vertical deltas of +1 and -1
+    size_t score = size_;
+    for (char c : other) {
+      uint64_t eq = match_[static_cast<unsigned char>(asciiLower(c))];
+      uint64_t xv = eq | minus;
+      uint64_t xh = (((eq & plus) + plus) ^ plus) | eq;
+      uint64_t hPlus = minus | ~(xh | plus);
+      uint64_t hMinus = plus & xh;
+      if (hPlus & last)
+        ++score;
+      else if (hMinus & last)
+        --score;
+      // The first row counts up by one a column: a +1 enters at the top.
+      hPlus = (hPlus << 1) | 1;
+      hMinus <<= 1;
+      plus = hMinus | ~(xv | hPlus);
+      minus = hPlus & xv;
+    }
+    return score;
+  }
+
+  static bool fits(std::string_view word) { return word.size() <= 64; }
+
+ private:
+  size_t size_;
+  uint64_t match_[256] = {};
+};
+
 }  // namespace
+
+size_t editDistance(std::string_view a, std::string_view b) {
+  return Distances::fits(a) ? Distances(a).to(b) : editDistanceByRows(a, b);
+}
 
 std::string didYouMean(std::string_view word, std::span<const std::string> candidates) {
   // A third of the word may differ, as ninja's SpellcheckString allows a few edits.
   size_t best = std::max<size_t>(1, word.size() / 3) + 1;
   const std::string* match = nullptr;
+  std::optional<Distances> distances;
+  if (Distances::fits(word)) distances.emplace(word);
   for (const auto& c : candidates) {
     // The lengths alone bound the distance from below.
     size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
     if (gap >= best) continue;
-    size_t d = editDistance(word, c, best);
+    size_t d = distances ? distances->to(c) : editDistanceByRows(word, c);
     if (d < best) {
       best = d;
       match = &c;

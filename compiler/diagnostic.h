@@ -69,6 +69,9 @@ class Diagnostics {
   size_t errors_ = 0;
 };
 
+// The Levenshtein distance between a and b, ignoring ASCII case.
+size_t editDistance(std::string_view a, std::string_view b);
+
 // "did you mean 'x'?" for the candidate closest to word, or "" when none is
 // close enough to be a plausible typo.
 std::string didYouMean(std::string_view word, std::span<const std::string> candidates);

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -14,6 +16,46 @@ TEST_CASE("did-you-mean suggests the closest name within a third of the word") {
   CHECK(didYouMean("neds", {"needs", "name", "steps"}) == "did you mean 'needs'?");
   CHECK(didYouMean("trian-model", {"train-model", "unit-tests"}) == "did you mean 'train-model'?");
   CHECK(didYouMean("banana", {"needs", "steps"}) == "");
+}
+
+// The textbook programme, full table, to check the bit-parallel one against.
+static size_t referenceDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                  std::tolower(static_cast<unsigned char>(b[j - 1]));
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (same ? 0 : 1)});
+    }
+  return d[a.size()][b.size()];
+}
+
+TEST_CASE("edit distance ignores ASCII case and agrees with the full table") {
+  CHECK(editDistance("", "") == 0);
+  CHECK(editDistance("", "abc") == 3);
+  CHECK(editDistance("abc", "") == 3);
+  CHECK(editDistance("Ubuntu-Latest", "ubuntu-latest") == 0);
+  CHECK(editDistance("kitten", "sitting") == 3);
+  CHECK(editDistance("ubuntu-20.4", "ubuntu-20.04") == 1);
+  // Random words over a small alphabet (many matches), up to 64 bytes (one
+  // machine word) and past it (the row-by-row fallback), both ways round.
+  uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+  for (int n = 0; n < 400; ++n) {
+    std::string a, b;
+    size_t la = next() % 80, lb = next() % 80;
+    for (size_t i = 0; i < la; ++i)
+      a += "abAB-c"[next() % 6];
+    for (size_t i = 0; i < lb; ++i)
+      b += "abAB-c"[next() % 6];
+    INFO(a, " / ", b);
+    CHECK(editDistance(a, b) == referenceDistance(a, b));
+    CHECK(editDistance(b, a) == referenceDistance(a, b));
+  }
 }
 
 TEST_CASE("the text renderer prints position, severity, message, rule, source line and caret") {

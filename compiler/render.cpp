@@ -35,19 +35,28 @@ void renderSnippet(std::string& text, const Location& at, const RenderOptions& o
   std::string_view line = at.file->line(at.begin.line);
   if (line.empty() && at.begin.line > at.file->lineCount()) return;
   // Control bytes from a hostile file must not reach the terminal: show '?'.
+  // Lines seldom hold one: a loop with no early exit (vectorised) looks first.
+  auto control = [](char c) {
+    unsigned char u = static_cast<unsigned char>(c);
+    return (u < 0x20 && u != '\t') || u == 0x7f;
+  };
+  bool anyControl = false;
+  for (char c : line)
+    anyControl |= control(c);
   size_t start = text.size();
   text += line;
-  for (size_t i = start; i < text.size(); ++i) {
-    unsigned char u = static_cast<unsigned char>(text[i]);
-    if ((u < 0x20 && u != '\t') || u == 0x7f) text[i] = '?';
-  }
+  if (anyControl)
+    for (size_t i = start; i < text.size(); ++i)
+      if (control(text[i])) text[i] = '?';
   text += '\n';
   if (o.color) text += "\033[1;32m";
+  // The caret's indent keeps the line's tabs, so it lines up in a terminal.
   size_t indent = std::min<size_t>(at.begin.column ? at.begin.column - 1 : 0, line.size());
   start = text.size();
   text.append(indent, ' ');
-  for (size_t i = 0; i < indent; ++i)
-    if (line[i] == '\t') text[start + i] = '\t';
+  if (line.substr(0, indent).find('\t') != std::string_view::npos)
+    for (size_t i = 0; i < indent; ++i)
+      if (line[i] == '\t') text[start + i] = '\t';
   size_t width = 1;
   if (at.end.line == at.begin.line && at.end.column > at.begin.column)
     width = at.end.column - at.begin.column;

@@ -345,7 +345,10 @@ class SecurityChecker {
   template <typename At>
   void checkGithubEnv(const yaml::Node& script, const Taint& env, At at) {
     const std::string& s = script.value;
-    size_t lineStart = 0;
+    // Most scripts write neither file: one search settles them.
+    size_t lineStart = s.find("GITHUB_");
+    if (lineStart == std::string::npos) return;
+    lineStart = s.rfind('\n', lineStart) + 1;  // npos + 1 is 0: the first line
     while (lineStart < s.size()) {
       size_t lineEnd = s.find('\n', lineStart);
       if (lineEnd == std::string::npos) lineEnd = s.size();
