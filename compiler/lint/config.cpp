@@ -185,6 +185,38 @@ std::optional<std::vector<std::string>> actionlintList(const SourceFile& file,
 
 }  // namespace
 
+std::vector<ActionlintIgnores> actionlintPathIgnores(const SourceFile& file) {
+  Diagnostics ignored;
+  std::optional<yaml::Node> root = yaml::load(file, ignored);
+  const yaml::Node* paths = root && root->isMapping() ? root->find("paths") : nullptr;
+  std::vector<ActionlintIgnores> out;
+  if (!paths || !paths->isMapping()) return out;
+  for (const auto& e : paths->entries) {
+    const yaml::Node* list = e.value.isMapping() ? e.value.find("ignore") : nullptr;
+    if (list && list->isSequence() && !list->items.empty())
+      out.push_back({e.key.value, e.key.where});
+  }
+  return out;
+}
+
+bool actionlintGlobMatch(std::string_view glob, std::string_view path) {
+  // The first {a,b} group, each alternative tried in turn (groups do not nest).
+  size_t open = glob.find('{');
+  size_t close = open == std::string_view::npos ? open : glob.find('}', open);
+  if (close == std::string_view::npos) return globMatch(glob, path);
+  std::string_view head = glob.substr(0, open), tail = glob.substr(close + 1);
+  std::string_view alternatives = glob.substr(open + 1, close - open - 1);
+  for (size_t b = 0;;) {
+    size_t comma = alternatives.find(',', b);
+    std::string_view alt =
+        alternatives.substr(b, comma == std::string_view::npos ? comma : comma - b);
+    if (actionlintGlobMatch(std::string(head) + std::string(alt) + std::string(tail), path))
+      return true;
+    if (comma == std::string_view::npos) return false;
+    b = comma + 1;
+  }
+}
+
 std::vector<std::string> actionlintRunnerLabels(const SourceFile& file) {
   return actionlintList(file, "self-hosted-runner", "labels").value_or(std::vector<std::string>{});
 }

@@ -69,4 +69,18 @@ std::vector<std::string> actionlintRunnerLabels(const SourceFile& file);
 // none (or cannot be read). Other keys are actionlint's and ignored.
 std::optional<std::vector<std::string>> actionlintConfigVariables(const SourceFile& file);
 
+// The globs of an actionlint.yaml's `paths:` that list `ignore:` patterns,
+// each where it is written. galley does not apply those patterns (they are
+// regular expressions over actionlint's messages, which galley's do not
+// share) and says so on the files they would cover.
+struct ActionlintIgnores {
+  std::string glob;  // relative to the repository root; {a,b} alternatives allowed
+  Location where;
+};
+std::vector<ActionlintIgnores> actionlintPathIgnores(const SourceFile& file);
+
+// Whether path matches an actionlint path glob: a doublestar glob with
+// {a,b} alternatives (.github/workflows/**/*.{yml,yaml}).
+bool actionlintGlobMatch(std::string_view glob, std::string_view path);
+
 }  // namespace galley::lint

@@ -126,39 +126,36 @@ std::vector<GlobProblem> globProblems(std::string_view p, bool isRef) {
 }
 
 bool globMatch(std::string_view p, std::string_view s) {
-  // Iterative matcher with one backtrack point per star kind.
+  // `*` backtracks in place (one point suffices within a segment); `**`
+  // tries each place the rest of the pattern could start, so a `*` after it
+  // cannot take its backtrack point (docs/**/*.md and docs/a/b.md).
   size_t pi = 0, si = 0, starP = std::string_view::npos, starS = 0;
-  while (si < s.size()) {
+  for (;;) {
+    if (pi < p.size() && p.substr(pi, 2) == "**") {
+      size_t rest = pi + 2;
+      // "**/" matches nothing, or any text that ends with a '/'.
+      bool slash = rest < p.size() && p[rest] == '/';
+      std::string_view tail = p.substr(rest + (slash ? 1 : 0));
+      for (size_t k = si; k <= s.size(); ++k)
+        if ((!slash || k == si || s[k - 1] == '/') && globMatch(tail, s.substr(k))) return true;
+      return false;
+    }
+    if (si == s.size()) break;
     if (pi < p.size()) {
-      if (p.substr(pi, 2) == "**") {
-        starP = pi;
-        starS = si;
-        pi += 2;
-        if (pi < p.size() && p[pi] == '/') ++pi;
-        continue;
-      }
       if (p[pi] == '*') {
         starP = pi;
         starS = si;
         ++pi;
         continue;
       }
-      if (p[pi] == '?' && s[si] != '/') {
-        ++pi, ++si;
-        continue;
-      }
-      if (p[pi] == s[si]) {
+      if ((p[pi] == '?' && s[si] != '/') || p[pi] == s[si]) {
         ++pi, ++si;
         continue;
       }
     }
-    if (starP == std::string_view::npos) return false;
-    bool doubleStar = p.substr(starP, 2) == "**";
-    if (!doubleStar && s[starS] == '/') return false;
-    pi = starP + (doubleStar ? 2 : 1);
-    if (doubleStar && pi < p.size() && p[pi] == '/') {
-      // "a/**/b" also matches "a/b": retry without consuming.
-    }
+    // Give the last `*` one more character, never a '/'.
+    if (starP == std::string_view::npos || s[starS] == '/') return false;
+    pi = starP + 1;
     si = ++starS;
   }
   while (pi < p.size() && p[pi] == '*')

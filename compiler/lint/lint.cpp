@@ -19,7 +19,7 @@ const SourceFile* DiskRepo::read(const std::string& relPath) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = cache_.find(relPath);
   if (it != cache_.end()) return it->second;
-  std::string full = root_ + "/" + relPath;
+  std::string full = shownPrefix_ + relPath;
   std::error_code ec;
   const SourceFile* f = nullptr;
   if (fs::is_regular_file(full, ec)) {
@@ -35,6 +35,11 @@ DiskRepo::DiskRepo(std::string root, Sources& sources) : root_(std::move(root)),
   cwd_ = fs::current_path(ec).generic_string();
   rootPrefix_ = fs::absolute(root_, ec).lexically_normal().generic_string();
   if (rootPrefix_.empty() || rootPrefix_.back() != '/') rootPrefix_ += '/';
+  // Files read from a repository under the working directory are named
+  // from there, as the files on the command line are.
+  std::string cwdPrefix = cwd_.empty() || cwd_.back() == '/' ? cwd_ : cwd_ + "/";
+  shownPrefix_ =
+      rootPrefix_.rfind(cwdPrefix, 0) == 0 ? rootPrefix_.substr(cwdPrefix.size()) : rootPrefix_;
 }
 
 std::string DiskRepo::relativePath(const SourceFile& file) {
@@ -141,11 +146,37 @@ void filterInto(Diagnostics& found, const Config& config, std::string_view path,
 
 // The configuration variables to check vars.NAME against: .galley.yml's,
 // else those of the repository's actionlint configuration.
-std::optional<std::vector<std::string>> configVariables(const SourceFile& file,
-                                                        const LintOptions& options, Repo* repo) {
+std::optional<std::vector<std::string>> configVariables(const LintOptions& options,
+                                                        const SourceFile* actionlintFile) {
   if (options.config.configVariables) return options.config.configVariables;
-  if (const SourceFile* f = actionlintConfig(file, repo)) return actionlintConfigVariables(*f);
+  if (actionlintFile) return actionlintConfigVariables(*actionlintFile);
   return std::nullopt;
+}
+
+// A note where the repository's actionlint.yaml sets ignore patterns for
+// this workflow's path: actionlint would hide findings that galley reports.
+void noteActionlintIgnores(const SourceFile& workflow, Repo* repo, const SourceFile& config,
+                           Diagnostics& found) {
+  std::vector<ActionlintIgnores> ignores = actionlintPathIgnores(config);
+  if (ignores.empty()) return;
+  // actionlint's globs are relative to the directory that holds .github/.
+  std::string rel = repo->relativePath(workflow);
+  size_t workflows = rel.rfind('/');
+  size_t github = workflows == 0 || workflows == std::string::npos ? std::string::npos
+                                                                   : rel.rfind('/', workflows - 1);
+  size_t root =
+      github == 0 || github == std::string::npos ? std::string::npos : rel.rfind('/', github - 1);
+  std::string path = root == std::string::npos ? rel : rel.substr(root + 1);
+  for (const auto& i : ignores) {
+    if (!actionlintGlobMatch(i.glob, path)) continue;
+    found.report(Severity::Note, i.where, "actionlint-paths",
+                 "the ignore patterns actionlint.yaml sets for '" + i.glob +
+                     "' are not applied to " + workflow.path() +
+                     ": they are regular expressions over actionlint's messages, which "
+                     "galley's do not share",
+                 "set rules for these paths under lint: paths: in .galley.yml");
+    return;
+  }
 }
 
 bool hasLoadErrors(const Diagnostics& d) {
@@ -194,7 +225,10 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       empty.where = {&file, {1, 1}, {1, 1}};
       const yaml::Node& root = docs.empty() ? empty : docs.front();
       CheckContext cx{file, repo, options, found};
-      JobScopes jobs(root, repo, configVariables(file, options, repo), kind);
+      const SourceFile* actionlintFile = actionlintConfig(file, repo);
+      if (actionlintFile && kind == FileKind::Workflow)
+        noteActionlintIgnores(file, repo, *actionlintFile, found);
+      JobScopes jobs(root, repo, configVariables(options, actionlintFile), kind);
       ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def,
                                          bool expression) {
         checkExpressions(n, def, expression, jobs, cx);

@@ -45,8 +45,9 @@ class DiskRepo : public Repo {
 
  private:
   std::string root_;
-  std::string cwd_;         // read once
-  std::string rootPrefix_;  // the root, absolute and normalised, with a slash at the end
+  std::string cwd_;          // read once
+  std::string rootPrefix_;   // the root, absolute and normalised, with a slash at the end
+  std::string shownPrefix_;  // the root as files read from it are named: from the cwd if below it
   Sources& sources_;
   std::mutex mu_;
   std::map<std::string, const SourceFile*> cache_;

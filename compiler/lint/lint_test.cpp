@@ -12,6 +12,7 @@
 
 #include "compiler/lint/format.h"
 #include "compiler/lint/glob.h"
+#include "compiler/lint/rules.h"
 #include "compiler/render.h"
 #include "tests/testing.h"
 
@@ -224,6 +225,39 @@ TEST_CASE("lint: filter patterns are checked with the column of the bad characte
   CHECK(globMatch("**/a.yml", "x/y/a.yml"));
 }
 
+TEST_CASE(
+    "lint: path globs: * stays in a folder, ** crosses any number, a * after ** still works") {
+  CHECK(globMatch("docs/**/*.md", "docs/a.md"));
+  CHECK(globMatch("docs/**/*.md", "docs/a/b/c.md"));
+  CHECK_FALSE(globMatch("docs/**/*.md", "docs/a/b/c.txt"));
+  CHECK_FALSE(globMatch("docs/**/*.md", "src/a.md"));
+  CHECK(globMatch("legacy-*.yml", "legacy-build.yml"));
+  CHECK_FALSE(globMatch("legacy-*.yml", "legacy-a/b.yml"));
+  CHECK(globMatch("a/**", "a/b/c"));
+  CHECK(globMatch("**", "anything/at/all"));
+  CHECK(globMatch("a?c", "abc"));
+  CHECK_FALSE(globMatch("a?c", "a/c"));
+  CHECK(globMatch("*-*.yml", "gen-a-b.yml"));
+  CHECK(globMatch("**/*-ci/*.yml", "x/y/z-ci/w.yml"));
+  CHECK_FALSE(globMatch("**/*-ci/*.yml", "x/y/z-ci/w/v.yml"));
+}
+
+TEST_CASE("lint: docs/lint.md's rule table is the rule list, row for row") {
+  std::ifstream in("docs/lint.md");
+  REQUIRE(in);
+  std::string documented, line;
+  bool inRules = false;  // the table under "## Rules", up to the next heading
+  while (std::getline(in, line)) {
+    if (line.rfind("## ", 0) == 0) inRules = line == "## Rules";
+    if (inRules && line.rfind("| `", 0) == 0) documented += line + "\n";
+  }
+  std::string expected;
+  for (const auto& r : allRules())
+    expected += "| `" + std::string(r.id) + "` | " + severityName(r.severity) + " | " +
+                std::string(r.description) + " |\n";
+  CHECK(documented == expected);
+}
+
 TEST_CASE("lint: SARIF, GitHub and Azure outputs render the same findings") {
   Sources sources;
   const SourceFile* f = sources.add("/repo/ci.yml", "x");
@@ -334,6 +368,48 @@ TEST_CASE("lint: custom runner labels come from .github/actionlint.yaml too") {
   CHECK(out ==
         "42 unknown runner label 'tpu'; list custom self-hosted labels under lint.runner-labels "
         "in .galley.yml");
+}
+
+TEST_CASE("lint: actionlint.yaml ignore patterns are named where galley does not apply them") {
+  Sources sources;
+  MemoryRepo repo(sources);
+  repo.add(".github/actionlint.yaml",
+           "paths:\n"
+           "  .github/workflows/release.yml:\n    ignore: []\n"
+           "  .github/workflows/**/*.{yml,yaml}:\n    ignore:\n      - 'SC2086:.+'\n");
+  const SourceFile* ci = repo.add(".github/workflows/ci.yml", job("    runs-on: ubuntu-latest\n"));
+  const SourceFile* release =
+      repo.add(".github/workflows/release.yml", job("    runs-on: ubuntu-latest\n"));
+  const SourceFile* other = repo.add("ci/workflows/x.yml", job("    runs-on: ubuntu-latest\n"));
+  auto notes = [&](const SourceFile* f) {
+    Diagnostics d;
+    lintFile(*f, FileKind::Workflow, &repo, {}, d);
+    std::string out;
+    for (const auto& x : d.all())
+      if (x.rule == "actionlint-paths")
+        out += std::string(x.where.path()) + ":" + std::to_string(x.where.begin.line) + ":" +
+               std::to_string(x.where.begin.column) + " " + x.message + " / " + x.hint + "\n";
+    return out;
+  };
+  CHECK(notes(ci) ==
+        ".github/actionlint.yaml:4:3 the ignore patterns actionlint.yaml sets for "
+        "'.github/workflows/**/*.{yml,yaml}' are not applied to .github/workflows/ci.yml: they "
+        "are regular expressions over actionlint's messages, which galley's do not share / set "
+        "rules for these paths under lint: paths: in .galley.yml\n");
+  // An empty ignore list hides nothing; the glob after it still covers the file.
+  CHECK(notes(release).find("for '.github/workflows/**/*.{yml,yaml}'") != std::string::npos);
+  // Not under a .github/workflows folder: actionlint's configuration is not its.
+  CHECK(notes(other) == "");
+}
+
+TEST_CASE("lint: actionlint path globs take {a,b} alternatives and ** across folders") {
+  CHECK(actionlintGlobMatch(".github/workflows/**/*.{yml,yaml}", ".github/workflows/ci.yml"));
+  CHECK(actionlintGlobMatch(".github/workflows/**/*.{yml,yaml}", ".github/workflows/a/b.yaml"));
+  CHECK_FALSE(actionlintGlobMatch(".github/workflows/**/*.{yml,yaml}", ".github/workflows/c.json"));
+  CHECK(actionlintGlobMatch("{a,b}/{x,y}.yml", "b/y.yml"));
+  CHECK_FALSE(actionlintGlobMatch("{a,b}/{x,y}.yml", "c/y.yml"));
+  CHECK(actionlintGlobMatch(".github/workflows/release.yaml", ".github/workflows/release.yaml"));
+  CHECK_FALSE(actionlintGlobMatch(".github/workflows/*.yml", ".github/workflows/a/b.yml"));
 }
 
 TEST_CASE("lint: a schedule's timezone must be an IANA time zone name") {

@@ -14,6 +14,7 @@ const std::vector<RuleInfo>& allRules() {
       {"unused-anchor", S::Warning, "an anchor that no alias refers to"},
       {"io", S::Error, "a file cannot be read"},
       {"config", S::Error, "the .galley.yml lint section is invalid"},
+      {"actionlint-paths", S::Note, "actionlint.yaml ignore patterns galley does not apply"},
       // Shape, from GitHub's schema.
       {"unknown-key", S::Error, "a key that does not exist at this place"},
       {"missing-key", S::Error, "a required key is missing"},
