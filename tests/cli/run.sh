@@ -150,6 +150,13 @@ mkdir -p "$tmp/repo/.github/workflows"
 printf 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n        shel: bash\n' >"$tmp/repo/.github/workflows/bad.yml"
 expect "a workflows folder given to lint is linted" 1 "$galley" lint "$tmp/repo/.github/workflows/"
 contains "a workflows folder given to lint is linted" "bad.yml:7:9: error: unexpected key 'shel'"
+# A repository's actionlint.yaml ignores are not applied, and lint says so
+# where they are written, named from the working directory.
+mkdir -p "$tmp/alrepo/.git" "$tmp/alrepo/.github/workflows"
+printf 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n' >"$tmp/alrepo/.github/workflows/ci.yml"
+printf 'paths:\n  .github/workflows/*.yml:\n    ignore: [SC2086]\n' >"$tmp/alrepo/.github/actionlint.yaml"
+expect "actionlint.yaml ignores get a note, not silence" 0 sh -c "cd '$tmp/alrepo' && '$galley' lint --shellcheck off"
+contains "actionlint.yaml ignores get a note, not silence" ".github/actionlint.yaml:2:3: note: the ignore patterns actionlint.yaml sets for '.github/workflows/*.yml' are not applied to"
 # JSON and SARIF stay valid JSON when a file's name is not UTF-8 (the
 # name is written with U+FFFD; it used to abort the run).
 printf 'on: pus\n' >"$tmp/bad"$'\xff'".yml"
