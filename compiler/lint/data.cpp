@@ -1,49 +1,45 @@
 #include "compiler/lint/data.h"
 
-#include <array>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 
 namespace galley::lint {
 
 namespace {
 
-struct Embedded {
-  const char* name;
-  const char* text;
+using namespace std::literals;
+
+struct DataFile {
+  std::string_view name;
+  DataNode root;
 };
 
-const Embedded kEmbedded[] = {
-#include "compiler/data/embedded.inc"
-};
-constexpr size_t kCount = std::size(kEmbedded);
+#include "compiler/data/data_tables.inc"
 
-size_t indexOf(std::string_view name) {
-  for (size_t i = 0; i < kCount; ++i)
-    if (name == kEmbedded[i].name) return i;
-  std::fprintf(stderr, "galley: no embedded data named %.*s\n", int(name.size()), name.data());
+[[noreturn]] void missing(const char* what, std::string_view name) {
+  std::fprintf(stderr, "galley: no embedded %s named %.*s\n", what, int(name.size()), name.data());
   std::abort();
 }
 
 }  // namespace
 
-const nlohmann::json& embeddedData(std::string_view name) {
-  // Each file is parsed when first asked for: a run that lints workflows
-  // never reads the action schema or the time zones. The documents live
-  // until exit, so they are never destroyed.
-  static std::array<std::once_flag, kCount> once;
-  static auto* parsed = new std::array<nlohmann::json, kCount>;
-  size_t i = indexOf(name);
-  std::call_once(once[i], [i] {
-    try {
-      (*parsed)[i] = nlohmann::json::parse(kEmbedded[i].text);
-    } catch (const nlohmann::json::exception& ex) {
-      std::fprintf(stderr, "galley: embedded %s is malformed: %s\n", kEmbedded[i].name, ex.what());
-      std::abort();
-    }
-  });
-  return (*parsed)[i];
+const DataNode* DataNode::find(std::string_view key) const {
+  std::span<const DataMember> all = object();
+  auto it = std::lower_bound(all.begin(), all.end(), key,
+                             [](const DataMember& m, std::string_view k) { return m.key < k; });
+  return it != all.end() && it->key == key ? &it->value : nullptr;
+}
+
+const DataNode& DataNode::operator[](std::string_view key) const {
+  if (const DataNode* n = find(key)) return *n;
+  missing("data member", key);
+}
+
+const DataNode& embeddedData(std::string_view name) {
+  for (const DataFile& f : kDataFiles)
+    if (f.name == name) return f.root;
+  missing("data", name);
 }
 
 }  // namespace galley::lint

@@ -310,11 +310,12 @@ TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
   // The outputs of the actions actions.json knows, typed once per process.
   static const auto outputs = [] {
     std::unordered_map<std::string, TypePtr, StringHash, std::equal_to<>> out;
-    for (const auto& [spec, action] : embeddedData("actions.json")["actions"].items()) {
-      if (!action.contains("outputs")) continue;
+    for (const auto& [spec, action] : embeddedData("actions.json")["actions"].object()) {
+      const DataNode* outputs = action.find("outputs");
+      if (!outputs) continue;
       std::vector<std::pair<std::string, TypePtr>> props;
-      for (const auto& o : action["outputs"])
-        props.emplace_back(o.get<std::string>(), types::string());
+      for (const auto& o : outputs->list())
+        props.emplace_back(o.text, types::string());
       out.emplace(spec, types::objectOf(std::move(props)));
     }
     return out;

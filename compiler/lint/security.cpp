@@ -15,8 +15,8 @@ namespace {
 const std::vector<std::string>& untrustedPaths() {
   static const std::vector<std::string> paths = [] {
     std::vector<std::string> out;
-    for (const auto& p : embeddedData("lint.json")["untrustedInputs"]["paths"])
-      out.push_back(p.get<std::string>());
+    for (const auto& p : embeddedData("lint.json")["untrustedInputs"]["paths"].list())
+      out.emplace_back(p.text);
     return out;
   }();
   return paths;
@@ -432,8 +432,8 @@ class SecurityChecker {
   void checkSelfHosted(const yaml::Node& job) {
     static const std::vector<std::string> publicTriggers = [] {
       std::vector<std::string> out;
-      for (const auto& t : embeddedData("lint.json")["prTriggers"]["public"])
-        out.push_back(t.get<std::string>());
+      for (const auto& t : embeddedData("lint.json")["prTriggers"]["public"].list())
+        out.emplace_back(t.text);
       return out;
     }();
     std::string trigger;
@@ -470,8 +470,8 @@ class SecurityChecker {
   void checkWithCredentials(const StepKeys& step) {
     static const std::vector<std::string> names = [] {
       std::vector<std::string> out;
-      for (const auto& t : embeddedData("lint.json")["popularActionsWithSecrets"]["inputs"])
-        out.push_back(t.get<std::string>());
+      for (const auto& t : embeddedData("lint.json")["popularActionsWithSecrets"]["inputs"].list())
+        out.emplace_back(t.text);
       return out;
     }();
     const yaml::Node* with = step.with;

@@ -93,10 +93,10 @@ std::string_view majorSpec(std::string_view spec) {
 
 namespace {
 
-std::vector<std::string> jsonStrings(const nlohmann::json& j) {
+std::vector<std::string> dataStrings(const DataNode& list) {
   std::vector<std::string> out;
-  for (const auto& v : j)
-    out.push_back(v.get<std::string>());
+  for (const auto& v : list.list())
+    out.emplace_back(v.text);
   return out;
 }
 
@@ -360,7 +360,7 @@ class WorkflowChecker {
       diags().error(s->where, "shell-name",
                     "shell 'sh' does not exist on Windows runners; use bash or pwsh");
     static const std::vector<std::string> shells =
-        jsonStrings(embeddedData("lint.json")["shells"]["names"]);
+        dataStrings(embeddedData("lint.json")["shells"]["names"]);
     if (std::find(shells.begin(), shells.end(), lowerCase(s->value)) != shells.end()) return;
     if (s->value.find("{0}") != std::string::npos) return;  // a custom shell command
     diags().error(s->where, "shell-name",
@@ -449,9 +449,9 @@ class WorkflowChecker {
   // already asked for. Returns the first GitHub-hosted label seen.
   const yaml::Node* checkLabels(const std::vector<const yaml::Node*>& labels,
                                 const yaml::Node* hosted) {
-    static const nlohmann::json& data = embeddedData("lint.json")["runnerLabels"];
-    static const std::vector<std::string> hostedLabels = jsonStrings(data["githubHosted"]);
-    static const std::vector<std::string> self = jsonStrings(data["selfHosted"]);
+    static const DataNode& data = embeddedData("lint.json")["runnerLabels"];
+    static const std::vector<std::string> hostedLabels = dataStrings(data["githubHosted"]);
+    static const std::vector<std::string> self = dataStrings(data["selfHosted"]);
     static const std::vector<std::string> all = [] {
       std::vector<std::string> out = hostedLabels;
       out.insert(out.end(), self.begin(), self.end());
@@ -483,10 +483,10 @@ class WorkflowChecker {
         if (!hosted) hosted = l;
         continue;
       }
-      if (data["removed"].contains(v)) {
+      if (const DataNode* why = data["removed"].find(v)) {
         diags().error(l->where, "runner-label",
                       "runner '" + l->value + "' is no longer offered by GitHub (" +
-                          data["removed"][v].get<std::string>() + ")");
+                          std::string(why->text) + ")");
         continue;
       }
       if (isSelf || configLabel(v)) continue;
@@ -720,7 +720,7 @@ class WorkflowChecker {
   }
 
   void checkDeprecated(const yaml::Node& run) {
-    static const nlohmann::json& cmds = embeddedData("lint.json")["deprecatedCommands"]["commands"];
+    static const DataNode& cmds = embeddedData("lint.json")["deprecatedCommands"]["commands"];
     const std::string& s = run.value;
     size_t i = 0;
     std::optional<expr::ScalarMap> pos;
@@ -730,11 +730,12 @@ class WorkflowChecker {
              (std::isalpha(static_cast<unsigned char>(s[nameEnd])) || s[nameEnd] == '-'))
         ++nameEnd;
       std::string name = s.substr(i + 2, nameEnd - i - 2);
-      if (cmds.contains(name) && nameEnd < s.size() && (s[nameEnd] == ' ' || s[nameEnd] == ':')) {
+      const DataNode* instead = cmds.find(name);
+      if (instead && nameEnd < s.size() && (s[nameEnd] == ' ' || s[nameEnd] == ':')) {
         if (!pos) pos.emplace(run);
         diags().error(pos->location(i, nameEnd - i), "deprecated-command",
                       "workflow command '" + name + "' is deprecated and disabled",
-                      cmds[name].get<std::string>());
+                      std::string(instead->text));
       }
       i = nameEnd;
     }
@@ -791,22 +792,23 @@ class WorkflowChecker {
 
   static const PopularActions& popularActions() {
     static const PopularActions index = [] {
-      const nlohmann::json& data = embeddedData("actions.json");
+      const DataNode& data = embeddedData("actions.json");
       PopularActions p;
-      for (const auto& spec : data["outdated"]["actions"])
-        p.outdated.insert(spec.get<std::string>());
-      for (const auto& [major, a] : data["actions"].items()) {
+      for (const auto& spec : data["outdated"]["actions"].list())
+        p.outdated.emplace(spec.text);
+      for (const auto& [major, a] : data["actions"].object()) {
         // Known for its outputs only: it takes inputs it does not declare.
-        if (!a.contains("inputs")) continue;
-        ActionInputs& in = p.inputs[major];
-        for (const auto& i : a["inputs"]) {
-          std::string s = i.get<std::string>();
+        const DataNode* inputs = a.find("inputs");
+        if (!inputs) continue;
+        ActionInputs& in = p.inputs[std::string(major)];
+        for (const auto& i : inputs->list()) {
+          std::string_view s = i.text;
           bool req = !s.empty() && s[0] == '!';
-          in.inputs.push_back({req ? s.substr(1) : s, req});
+          in.inputs.push_back({std::string(req ? s.substr(1) : s), req});
         }
-        if (a.contains("deprecated"))
-          for (const auto& [k, v] : a["deprecated"].items())
-            in.deprecated.push_back({k, v.get<std::string>()});
+        if (const DataNode* deprecated = a.find("deprecated"))
+          for (const auto& [k, v] : deprecated->object())
+            in.deprecated.push_back({std::string(k), std::string(v.text)});
       }
       return p;
     }();
@@ -1226,8 +1228,8 @@ class WorkflowChecker {
     if (tz.value.empty() || hasExpression(tz.value)) return;
     static const std::set<std::string> names = [] {
       std::set<std::string> s;
-      for (const auto& n : embeddedData("timezones.json")["names"])
-        s.insert(n.get<std::string>());
+      for (const auto& n : embeddedData("timezones.json")["names"].list())
+        s.emplace(n.text);
       return s;
     }();
     if (names.count(tz.value)) return;
