@@ -1,5 +1,7 @@
 #include "compiler/lint/glob.h"
 
+#include <vector>
+
 namespace galley::lint {
 
 namespace {
@@ -125,22 +127,13 @@ std::vector<GlobProblem> globProblems(std::string_view p, bool isRef) {
   return out;
 }
 
-bool globMatch(std::string_view p, std::string_view s) {
-  // `*` backtracks in place (one point suffices within a segment); `**`
-  // tries each place the rest of the pattern could start, so a `*` after it
-  // cannot take its backtrack point (docs/**/*.md and docs/a/b.md).
+namespace {
+
+// Patterns without `**`: `*` backtracks in place, one point being enough
+// within a segment. Linear in practice.
+bool matchStars(std::string_view p, std::string_view s) {
   size_t pi = 0, si = 0, starP = std::string_view::npos, starS = 0;
-  for (;;) {
-    if (pi < p.size() && p.substr(pi, 2) == "**") {
-      size_t rest = pi + 2;
-      // "**/" matches nothing, or any text that ends with a '/'.
-      bool slash = rest < p.size() && p[rest] == '/';
-      std::string_view tail = p.substr(rest + (slash ? 1 : 0));
-      for (size_t k = si; k <= s.size(); ++k)
-        if ((!slash || k == si || s[k - 1] == '/') && globMatch(tail, s.substr(k))) return true;
-      return false;
-    }
-    if (si == s.size()) break;
+  while (si < s.size()) {
     if (pi < p.size()) {
       if (p[pi] == '*') {
         starP = pi;
@@ -161,6 +154,50 @@ bool globMatch(std::string_view p, std::string_view s) {
   while (pi < p.size() && p[pi] == '*')
     ++pi;
   return pi == p.size();
+}
+
+// Patterns with `**`, where a `*` after it must not take its backtrack
+// point (docs/**/*.md and docs/a/b.md): whether each suffix of the pattern
+// matches each suffix of s, one pattern position at a time from the end.
+// O(pattern x path) time, and rows for the four positions a step reads:
+// backtracking instead takes exponential time on `**a**a**a...b`.
+bool matchDoubleStars(std::string_view p, std::string_view s) {
+  const size_t n = s.size();
+  // row(pi)[si]: whether p[pi..] matches s[si..]; rows pi+1 to pi+3 are kept.
+  std::vector<std::vector<char>> rows(4, std::vector<char>(n + 1, 0));
+  auto row = [&](size_t pi) -> std::vector<char>& { return rows[pi % 4]; };
+  row(p.size()).assign(n + 1, 0);
+  row(p.size())[n] = 1;
+  for (size_t pi = p.size(); pi-- > 0;) {
+    std::vector<char>& here = row(pi);
+    if (p.substr(pi, 2) == "**") {
+      // "**/" matches nothing or any text ending in '/'; "**" any text.
+      bool slash = pi + 2 < p.size() && p[pi + 2] == '/';
+      const std::vector<char>& tail = row(pi + 2 + (slash ? 1 : 0));
+      bool later = false;  // some k > si the rest may start at
+      for (size_t si = n + 1; si-- > 0;) {
+        if (si < n && (!slash || s[si] == '/')) later = later || tail[si + 1];
+        here[si] = tail[si] || later;
+      }
+      continue;
+    }
+    const std::vector<char>& next = row(pi + 1);
+    for (size_t si = n + 1; si-- > 0;) {
+      bool ok;
+      if (p[pi] == '*')
+        ok = next[si] || (si < n && s[si] != '/' && here[si + 1]);
+      else
+        ok = si < n && (p[pi] == '?' ? s[si] != '/' : p[pi] == s[si]) && next[si + 1];
+      here[si] = ok;
+    }
+  }
+  return row(0)[0];
+}
+
+}  // namespace
+
+bool globMatch(std::string_view p, std::string_view s) {
+  return p.find("**") == std::string_view::npos ? matchStars(p, s) : matchDoubleStars(p, s);
 }
 
 }  // namespace galley::lint

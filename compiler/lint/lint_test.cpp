@@ -258,6 +258,16 @@ TEST_CASE("lint: path globs: * stays in a folder, ** crosses any number, a * aft
                         });
 }
 
+TEST_CASE("lint: a glob of many ** against a long path answers at once") {
+  // Backtracking took exponential time here (a .galley.yml glob hung lint).
+  std::string glob, path(200, 'a');
+  for (int i = 0; i < 12; ++i)
+    glob += "**a";
+  CHECK_FALSE(globMatch(glob + "**b", path));
+  CHECK(globMatch(glob + "**", path));
+  CHECK(globMatch(glob, path));
+}
+
 TEST_CASE("lint: docs/lint.md's rule table is the rule list, row for row") {
   std::ifstream in("docs/lint.md");
   REQUIRE(in);
@@ -429,6 +439,12 @@ TEST_CASE("lint: actionlint path globs take {a,b} alternatives and ** across fol
                  {".github/workflows/release.yaml", ".github/workflows/release.yaml", true},
                  {".github/workflows/*.yml", ".github/workflows/a/b.yml", false},
              });
+  // 2^40 spellings: the expansion stops at its budget instead of running on.
+  std::string glob;
+  for (int i = 0; i < 40; ++i)
+    glob += "{a,b}";
+  CHECK_FALSE(actionlintGlobMatch(glob + "c", std::string(40, 'b')));
+  CHECK(actionlintGlobMatch(glob, std::string(40, 'a')));
 }
 
 TEST_CASE("lint: a schedule's timezone must be an IANA time zone name") {
