@@ -82,6 +82,17 @@ int runLint(const LintArgs& args) {
   options.pyflakes = findLinter(args.pyflakes, {"pyflakes3", "pyflakes"});
   std::vector<std::string> paths;
   bool stdinUsed = false;
+  // A path that names nothing is a mistake on the command line, not a
+  // finding: say so for each and lint nothing (exit 2, as compile does).
+  bool missing = false;
+  for (const auto& p : args.paths) {
+    std::error_code ec;
+    if (p != "-" && !std::filesystem::exists(p, ec)) {
+      std::cerr << "galley lint: " << p << ": no such file or directory\n";
+      missing = true;
+    }
+  }
+  if (missing) return kExitUsage;
   for (const auto& p : args.paths) {
     if (p == "-") {
       stdinUsed = true;

@@ -144,6 +144,9 @@ contains "docs/pipeline.md's example compiles" "ci.yml"
 expect "docs/pipeline.md's example lints clean" 0 "$galley" lint "$tmp/docs-example/.github/workflows/ci.yml"
 contains "docs/pipeline.md's example lints clean" ""
 
+expect "a path that names nothing is a usage error, and nothing is linted" 2 "$galley" lint action.yml "$tmp/nope.yml"
+contains "a path that names nothing is a usage error, and nothing is linted" "galley lint: $tmp/nope.yml: no such file or directory"
+
 expect "a folder given to lint is a repository root" 0 "$galley" lint examples/credit-risk
 contains "a folder given to lint is a repository root" ""
 mkdir -p "$tmp/repo/.github/workflows"
