@@ -1,6 +1,8 @@
 #include "compiler/lint/expr_text.h"
 
+#include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "compiler/ascii.h"
 #include "compiler/expr/template.h"
@@ -46,40 +48,60 @@ bool identChar(char c) {
   return isAsciiAlnum(c) || c == '_' || c == '-';
 }
 
-// The `]` closing the `[` at open, skipping strings and nested brackets, or
-// npos.
-size_t matchingBracket(std::string_view s, size_t open) {
-  int depth = 0;
-  for (size_t i = open; i < s.size(); ++i) {
+// Past the string literal that opens at s[i] ('' escapes a quote inside).
+size_t skipString(std::string_view s, size_t i) {
+  for (++i; i < s.size(); ++i)
     if (s[i] == '\'') {
-      size_t q = i + 1;
-      while (q < s.size() && !(s[q] == '\'' && (q + 1 >= s.size() || s[q + 1] != '\'')))
-        q += s[q] == '\'' ? 2 : 1;
-      i = q;
+      if (i + 1 < s.size() && s[i + 1] == '\'')
+        ++i;
+      else
+        break;
+    }
+  return i + 1;
+}
+
+// Where each `[` of s closes, strings skipped, as (open, close) sorted by
+// open; a `[` that never closes has no entry. One pass with a stack, so that
+// deeply nested indexes cost no more than flat ones.
+std::vector<std::pair<size_t, size_t>> bracketPairs(std::string_view s) {
+  std::vector<std::pair<size_t, size_t>> pairs;
+  std::vector<size_t> open;
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == '\'') {
+      i = skipString(s, i);
       continue;
     }
-    if (s[i] == '[') ++depth;
-    if (s[i] == ']' && --depth == 0) return i;
+    if (s[i] == '[') open.push_back(i);
+    if (s[i] == ']' && !open.empty()) {
+      pairs.emplace_back(open.back(), i);
+      open.pop_back();
+    }
+    ++i;
   }
-  return std::string_view::npos;
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
 }
 
 }  // namespace
 
 std::vector<ContextPath> contextPaths(std::string_view s) {
   std::vector<ContextPath> out;
+  std::vector<std::pair<size_t, size_t>> brackets;  // found when the first `[` needs them
+  bool bracketsFound = false;
+  auto closeOf = [&](size_t open) {
+    if (!bracketsFound) brackets = bracketPairs(s), bracketsFound = true;
+    auto it = std::lower_bound(brackets.begin(), brackets.end(), std::pair{open, size_t{0}});
+    return it != brackets.end() && it->first == open ? it->second : std::string_view::npos;
+  };
+  // One pass, left to right: a chain is recorded where it starts, and the
+  // scan goes on just past its first name, so the chains inside its computed
+  // indexes (`pages[commits[issue.title].author.name]`) are met in turn; its
+  // own `.name` parts follow a '.', which no chain starts after.
   size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
     if (c == '\'') {
-      for (++i; i < s.size(); ++i)
-        if (s[i] == '\'') {
-          if (i + 1 < s.size() && s[i + 1] == '\'')
-            ++i;
-          else
-            break;
-        }
-      ++i;
+      i = skipString(s, i);
       continue;
     }
     if (!identStart(c) || (i > 0 && (identChar(s[i - 1]) || s[i - 1] == '.'))) {
@@ -89,9 +111,9 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
     size_t start = i;
     while (i < s.size() && identChar(s[i]))
       ++i;
+    size_t headEnd = i;
     std::string path;
     appendLower(path, s.substr(start, i - start));
-    std::vector<size_t> inner;  // where computed indexes begin
     size_t k = i;
     while (k < s.size() && s[k] == ' ')
       ++k;
@@ -112,7 +134,7 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
         continue;
       }
       if (i < s.size() && s[i] == '[') {
-        size_t close = matchingBracket(s, i);
+        size_t close = closeOf(i);
         if (close == std::string_view::npos) break;
         std::string_view idx = s.substr(i + 1, close - i - 1);
         if (idx.size() >= 2 && idx.front() == '\'' && idx.back() == '\'' &&
@@ -122,10 +144,7 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
         } else if (!idx.empty() && idx.find_first_not_of("0123456789") == std::string_view::npos) {
           (path += '.') += idx;
         } else {
-          // A computed index: any element, and the index reads paths too
-          // (`pages[commits[issue.title].author.name]`).
-          path += ".[]";
-          inner.push_back(i + 1);
+          path += ".[]";  // a computed index: any element
         }
         i = close + 1;
         continue;
@@ -133,9 +152,7 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
       break;
     }
     out.push_back({std::move(path), start});
-    for (size_t b : inner)
-      for (auto& cp : contextPaths(s.substr(b, matchingBracket(s, b - 1) - b)))
-        out.push_back({std::move(cp.path), b + cp.offset});
+    i = headEnd;
   }
   return out;
 }
