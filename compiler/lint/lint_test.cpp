@@ -363,6 +363,31 @@ std::string job(const std::string& body) {
 
 }  // namespace
 
+TEST_CASE("lint: matrix exclude values must match a value of their axis, or of include") {
+  std::string out =
+      lintText(job("    runs-on: ubuntu-latest\n"
+                   "    strategy:\n      matrix:\n"
+                   "        os: [linux, windows, ~]\n"
+                   "        cfg: [{a: 1, b: 2}]\n"
+                   "        include:\n          - os: macos\n"
+                   "        exclude:\n"
+                   "          - os: linux\n"     // its own value
+                   "          - os: macos\n"     // added by include
+                   "          - os: ~\n"         // a null matches a null
+                   "          - os: solaris\n"   // none
+                   "          - cfg: {a: 1}\n"   // a subset of a mapping
+                   "          - cfg: {a: 2}\n"   // none
+                   "          - arch: x64\n"));  // no such axis
+  CHECK(out ==
+        "ci.yml:16:17: error: exclude value for 'os' matches none of the axis's values [matrix]\n"
+        "ci.yml:18:18: error: exclude value for 'cfg' matches none of the axis's values [matrix]\n"
+        "ci.yml:19:13: error: exclude names 'arch', which is not a matrix axis [matrix]\n");
+  // A computed value may be anything: no exclude of that axis is reported.
+  CHECK(lintText(job("    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
+                     "        os: [linux, '${{ github.ref_name }}']\n"
+                     "        exclude:\n          - os: solaris\n")) == "");
+}
+
 TEST_CASE("lint: an empty runner label is reported where it is") {
   CHECK(findingsOf(job("    runs-on: ['x64', '']\n"), "runner-label") ==
         "ci.yml:5:22: error: runner label is empty [runner-label]\n");

@@ -530,32 +530,34 @@ class WorkflowChecker {
     const yaml::Node* m = strategy->find("matrix");
     if (!m || !m->isMapping()) return;
     // Every value an axis can take: its own list and what include adds.
-    std::map<std::string, std::vector<const yaml::Node*>> axes;
+    std::map<std::string, AxisValues> axes;
     for (const auto& e : m->entries) {
       if (e.key.value == "include" || e.key.value == "exclude") continue;
-      auto& values = axes[e.key.value];
+      AxisValues& values = axes[e.key.value];
       if (e.value.isSequence()) {
         checkDuplicateValues(e.key.value, e.value);
         for (const auto& v : e.value.items)
-          values.push_back(&v);
+          values.add(v);
       } else {
-        values.push_back(&e.value);  // an expression: matches anything
+        values.add(e.value);  // an expression: matches anything
       }
     }
     if (const yaml::Node* include = m->find("include"); include && include->isSequence())
       for (const auto& row : include->items)
         if (row.isMapping())
           for (const auto& cell : row.entries)
-            axes[cell.key.value].push_back(&cell.value);
+            axes[cell.key.value].add(cell.value);
     const yaml::Node* exclude = m->find("exclude");
     if (!exclude || !exclude->isSequence()) return;
+    std::optional<bool> matrixHasExpression;  // asked once, for the first unknown axis
     for (const auto& row : exclude->items) {
       if (!row.isMapping()) continue;
       for (const auto& cell : row.entries) {
         auto it = axes.find(cell.key.value);
         if (hasExpression(cell.key.value)) continue;
         if (it == axes.end()) {
-          if (anyExpression(*m)) continue;
+          if (!matrixHasExpression) matrixHasExpression = anyExpression(*m);
+          if (*matrixHasExpression) continue;
           std::vector<std::string> names;
           for (const auto& [k, v] : axes)
             names.push_back(k);
@@ -565,10 +567,7 @@ class WorkflowChecker {
           continue;
         }
         if (anyExpression(cell.value)) continue;
-        bool match = false;
-        for (const yaml::Node* v : it->second)
-          if (anyExpression(*v) || subsetOf(cell.value, *v)) match = true;
-        if (!match)
+        if (!it->second.matches(cell.value))
           diags().error(
               cell.value.where, "matrix",
               "exclude value for '" + cell.key.value + "' matches none of the axis's values");
@@ -584,6 +583,30 @@ class WorkflowChecker {
       if (hasExpression(e.key.value) || anyExpression(e.value)) return true;
     return false;
   }
+
+  // The values one matrix axis takes, as exclude rows are matched against
+  // them: scalars by hash, so that thousands of exclude rows against
+  // thousands of values cost no more than reading them (a 2 MB matrix took
+  // 25 s when each row scanned every value).
+  struct AxisValues {
+    std::vector<const yaml::Node*> all;
+    std::unordered_set<std::string_view> scalars, nulls;  // by spelling
+    bool anyExpression = false;  // one value is computed: anything may match
+
+    void add(const yaml::Node& v) {
+      all.push_back(&v);
+      if (v.isScalar()) scalars.insert(v.value);
+      if (v.isNull()) nulls.insert(v.value);
+      anyExpression = anyExpression || WorkflowChecker::anyExpression(v);
+    }
+    bool matches(const yaml::Node& part) const {
+      if (anyExpression) return true;
+      if (part.isScalar()) return scalars.count(part.value) > 0;
+      if (part.isNull()) return nulls.count(part.value) > 0;
+      return std::any_of(all.begin(), all.end(),
+                         [&](const yaml::Node* v) { return subsetOf(part, *v); });
+    }
+  };
 
   // An exclude value matches an axis value when every key it names is equal.
   static bool subsetOf(const yaml::Node& part, const yaml::Node& whole) {
