@@ -217,15 +217,15 @@ class WorkflowChecker {
     for (size_t i = 0; i < entries.size(); ++i) {
       const yaml::Entry& e = entries[i];
       if (!e.value.isMapping()) continue;
-      std::vector<std::string_view> seen;
+      CaselessIndex seen;  // a hash past a few names: a job may need hundreds
+      size_t count = 0;
       for (const yaml::Node* n : scalarsOf(e.value.find("needs"))) {
         if (n->value.empty() || hasExpression(n->value)) continue;
-        if (std::any_of(seen.begin(), seen.end(),
-                        [&](std::string_view s) { return equalsIgnoreCase(s, n->value); })) {
+        if (seen.add(n->value, count) != count) {
           diags().error(n->where, "job-needs", "job '" + n->value + "' is listed twice in needs");
           continue;
         }
-        seen.push_back(n->value);
+        ++count;
         size_t to = jobIndex.find(n->value);
         if (to == CaselessIndex::npos) {
           std::vector<std::string> ids;
@@ -250,7 +250,7 @@ class WorkflowChecker {
                  const std::vector<std::vector<size_t>>& edges,
                  const std::vector<size_t>& firstOf) {
     enum State : uint8_t { New, OnStack, Done };
-    std::vector<State> state(entries.size(), New);
+    std::vector<State> state(entries.size());      // value-initialised: all New
     std::vector<std::pair<size_t, size_t>> stack;  // job, next edge to follow
     for (size_t start : firstOf) {
       if (state[start] != New) continue;
