@@ -159,14 +159,16 @@ void noteActionlintIgnores(const SourceFile& workflow, Repo* repo, const SourceF
                            Diagnostics& found) {
   std::vector<ActionlintIgnores> ignores = actionlintPathIgnores(config);
   if (ignores.empty()) return;
-  // actionlint's globs are relative to the directory that holds .github/.
+  // actionlint's globs are relative to the directory that holds .github/:
+  // from there, a workflow's path is its last three parts
+  // (.github/workflows/ci.yml).
   std::string rel = repo->relativePath(workflow);
-  size_t workflows = rel.rfind('/');
-  size_t github = workflows == 0 || workflows == std::string::npos ? std::string::npos
-                                                                   : rel.rfind('/', workflows - 1);
-  size_t root =
-      github == 0 || github == std::string::npos ? std::string::npos : rel.rfind('/', github - 1);
-  std::string path = root == std::string::npos ? rel : rel.substr(root + 1);
+  std::string_view path = rel;
+  for (size_t i = rel.size(), slashes = 0; i-- > 0;)
+    if (rel[i] == '/' && ++slashes == 3) {
+      path = path.substr(i + 1);
+      break;
+    }
   for (const auto& i : ignores) {
     if (!actionlintGlobMatch(i.glob, path)) continue;
     found.report(Severity::Note, i.where, "actionlint-paths",
