@@ -79,9 +79,4 @@ struct ActionlintIgnores {
 };
 std::vector<ActionlintIgnores> actionlintPathIgnores(const SourceFile& file);
 
-// Whether path matches an actionlint path glob: a doublestar glob with
-// {a,b} alternatives (.github/workflows/**/*.{yml,yaml}). A glob spelling
-// out more than 1,024 alternatives matches nothing past those.
-bool actionlintGlobMatch(std::string_view glob, std::string_view path);
-
 }  // namespace galley::lint

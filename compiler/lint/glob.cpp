@@ -200,4 +200,34 @@ bool globMatch(std::string_view p, std::string_view s) {
   return p.find("**") == std::string_view::npos ? matchStars(p, s) : matchDoubleStars(p, s);
 }
 
+namespace {
+
+// Tries each alternative of glob's first {a,b} group in turn (groups do not
+// nest); `budget` bounds how many globs the expansion may try in all, so
+// that `{a,b}{a,b}{a,b}...` cannot take exponential time.
+bool braceMatch(std::string_view glob, std::string_view path, int& budget) {
+  size_t open = glob.find('{');
+  size_t close = open == std::string_view::npos ? open : glob.find('}', open);
+  if (close == std::string_view::npos) return --budget >= 0 && globMatch(glob, path);
+  std::string head(glob.substr(0, open));
+  std::string_view tail = glob.substr(close + 1);
+  std::string_view alternatives = glob.substr(open + 1, close - open - 1);
+  for (size_t b = 0; budget > 0;) {
+    size_t comma = alternatives.find(',', b);
+    std::string_view alt =
+        alternatives.substr(b, comma == std::string_view::npos ? comma : comma - b);
+    if (braceMatch(head + std::string(alt) + std::string(tail), path, budget)) return true;
+    if (comma == std::string_view::npos) break;
+    b = comma + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool actionlintGlobMatch(std::string_view glob, std::string_view path) {
+  int budget = 1024;  // more alternatives than any real glob spells out
+  return braceMatch(glob, path, budget);
+}
+
 }  // namespace galley::lint

@@ -26,4 +26,9 @@ std::vector<GlobProblem> globProblems(std::string_view pattern, bool isRef);
 // `?` one character.
 bool globMatch(std::string_view pattern, std::string_view path);
 
+// Whether path matches an actionlint path glob (actionlint.yaml `paths:`): a
+// doublestar glob with {a,b} alternatives (.github/workflows/**/*.{yml,yaml}).
+// A glob spelling out more than 1,024 alternatives matches nothing past those.
+bool actionlintGlobMatch(std::string_view glob, std::string_view path);
+
 }  // namespace galley::lint

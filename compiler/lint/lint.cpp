@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "compiler/lint/checks.h"
+#include "compiler/lint/glob.h"
 #include "compiler/lint/rules.h"
 #include "compiler/lint/schema.h"
 
