@@ -93,10 +93,11 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
     auto it = std::lower_bound(brackets.begin(), brackets.end(), std::pair{open, size_t{0}});
     return it != brackets.end() && it->first == open ? it->second : std::string_view::npos;
   };
-  // One pass, left to right: a chain is recorded where it starts, and the
-  // scan goes on just past its first name, so the chains inside its computed
-  // indexes (`pages[commits[issue.title].author.name]`) are met in turn; its
-  // own `.name` parts follow a '.', which no chain starts after.
+  // One pass, left to right: a chain is recorded where it starts. Past a
+  // chain with a computed index, the scan goes on just past its first name,
+  // so the chains inside its indexes (`pages[commits[issue.title].author]`)
+  // are met in turn; its own `.name` parts follow a '.', which no chain
+  // starts after. Past any other chain, it goes on after the chain.
   size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
@@ -119,6 +120,7 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
       ++k;
     if (k < s.size() && s[k] == '(') continue;  // a function call
     if (path == "true" || path == "false" || path == "null") continue;
+    bool computed = false;  // an index read from other paths, to scan next
     for (;;) {
       if (i < s.size() && s[i] == '.') {
         size_t b = ++i;
@@ -145,6 +147,7 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
           (path += '.') += idx;
         } else {
           path += ".[]";  // a computed index: any element
+          computed = true;
         }
         i = close + 1;
         continue;
@@ -152,7 +155,7 @@ std::vector<ContextPath> contextPaths(std::string_view s) {
       break;
     }
     out.push_back({std::move(path), start});
-    i = headEnd;
+    if (computed) i = headEnd;
   }
   return out;
 }

@@ -529,13 +529,17 @@ class WorkflowChecker {
                     "max-parallel must be a whole number, not " + mp->value);
     const yaml::Node* m = strategy->find("matrix");
     if (!m || !m->isMapping()) return;
+    for (const auto& e : m->entries)
+      if (e.value.isSequence() && e.key.value != "include" && e.key.value != "exclude")
+        checkDuplicateValues(e.key.value, e.value);
+    const yaml::Node* exclude = m->find("exclude");
+    if (!exclude || !exclude->isSequence()) return;
     // Every value an axis can take: its own list and what include adds.
     std::map<std::string, AxisValues> axes;
     for (const auto& e : m->entries) {
       if (e.key.value == "include" || e.key.value == "exclude") continue;
       AxisValues& values = axes[e.key.value];
       if (e.value.isSequence()) {
-        checkDuplicateValues(e.key.value, e.value);
         for (const auto& v : e.value.items)
           values.add(v);
       } else {
@@ -547,8 +551,6 @@ class WorkflowChecker {
         if (row.isMapping())
           for (const auto& cell : row.entries)
             axes[cell.key.value].add(cell.value);
-    const yaml::Node* exclude = m->find("exclude");
-    if (!exclude || !exclude->isSequence()) return;
     std::optional<bool> matrixHasExpression;  // asked once, for the first unknown axis
     for (const auto& row : exclude->items) {
       if (!row.isMapping()) continue;
