@@ -189,8 +189,22 @@ class Checker {
 
   void context(const Node& n) {
     if (contains(scope_.contexts, n.name)) return;
-    report(n.nameOffset, n.name.size(), "unknown named value '" + n.name + "'",
-           didYouMean(n.name, scope_.contexts));
+    if (!types::isContext(n.name)) {
+      report(n.nameOffset, n.name.size(), "unknown named value '" + n.name + "'",
+             didYouMean(n.name, scope_.contexts));
+      return;
+    }
+    // A real context the key does not provide (secrets in a job's if:,
+    // runner in runs-on:): say which ones it does.
+    std::string available;
+    for (size_t i = 0; i < scope_.contexts.size(); ++i)
+      available += (i == 0                            ? "'"
+                    : i + 1 == scope_.contexts.size() ? " or '"
+                                                      : ", '") +
+                   scope_.contexts[i] + "'";
+    report(n.nameOffset, n.name.size(),
+           "context '" + n.name + "' is not available here" +
+               (available.empty() ? std::string() : "; available: " + available));
   }
 
   // steps.<id>, needs.<job>, matrix.<key> and inputs.<name>: the first

@@ -336,5 +336,10 @@ const TypePtr& context(std::string_view name) {
   return it == table.end() ? any() : it->second;
 }
 
+bool isContext(std::string_view name) {
+  return std::any_of(std::begin(kContexts), std::end(kContexts),
+                     [&](const auto& c) { return equalsIgnoreCase(c.first, name); });
+}
+
 }  // namespace types
 }  // namespace galley::expr

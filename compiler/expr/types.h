@@ -83,5 +83,8 @@ std::string toString(const Type& t);
 // jobs. Any for a name that is not a context.
 const TypePtr& context(std::string_view name);
 
+// Whether name (in any case) is one of the contexts above.
+bool isContext(std::string_view name);
+
 }  // namespace types
 }  // namespace galley::expr

@@ -105,7 +105,9 @@ TEST_CASE("lint: untrusted data passed through env and expanded with env. is sti
 TEST_CASE("lint: a context the key does not allow is an expression error at its column") {
   std::string out = lintText(std::string(kHeader) +
                              "  j:\n    runs-on: ${{ runner.os }}\n    steps:\n      - run: x\n");
-  CHECK(out == "ci.yml:5:18: error: unknown named value 'runner' [expression]\n");
+  CHECK(out ==
+        "ci.yml:5:18: error: context 'runner' is not available here; available: 'github', "
+        "'inputs', 'vars', 'needs', 'strategy' or 'matrix' [expression]\n");
 }
 
 TEST_CASE("lint: deprecated workflow commands are found inside the script") {
@@ -333,7 +335,9 @@ TEST_CASE("lint: an expression in an env var name is checked like one in its val
       "on: push\npermissions: {}\nenv:\n  ${{ runner.name }}: ''\n"
       "  ${{ github.ref_name }}: x\njobs:\n  a:\n"
       "    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n");
-  CHECK(out == "ci.yml:4:7: error: unknown named value 'runner' [expression]\n");
+  CHECK(out ==
+        "ci.yml:4:7: error: context 'runner' is not available here; available: 'github', "
+        "'inputs', 'vars' or 'secrets' [expression]\n");
 }
 
 TEST_CASE("lint: an anchor that no alias refers to is a warning at its '&'") {
