@@ -197,11 +197,11 @@ class Checker {
     // A real context the key does not provide (secrets in a job's if:,
     // runner in runs-on:): say which ones it does.
     std::string available;
-    for (size_t i = 0; i < scope_.contexts.size(); ++i)
-      available += (i == 0                            ? "'"
-                    : i + 1 == scope_.contexts.size() ? " or '"
-                                                      : ", '") +
-                   scope_.contexts[i] + "'";
+    size_t count = scope_.contexts.size();
+    for (size_t i = 0; i < count; ++i) {
+      if (i) available += i + 1 < count ? ", " : count > 2 ? ", or " : " or ";
+      available += "'" + scope_.contexts[i] + "'";
+    }
     report(n.nameOffset, n.name.size(),
            "context '" + n.name + "' is not available here" +
                (available.empty() ? std::string() : "; available: " + available));

@@ -107,7 +107,7 @@ TEST_CASE("lint: a context the key does not allow is an expression error at its 
                              "  j:\n    runs-on: ${{ runner.os }}\n    steps:\n      - run: x\n");
   CHECK(out ==
         "ci.yml:5:18: error: context 'runner' is not available here; available: 'github', "
-        "'inputs', 'vars', 'needs', 'strategy' or 'matrix' [expression]\n");
+        "'inputs', 'vars', 'needs', 'strategy', or 'matrix' [expression]\n");
 }
 
 TEST_CASE("lint: deprecated workflow commands are found inside the script") {
@@ -337,7 +337,7 @@ TEST_CASE("lint: an expression in an env var name is checked like one in its val
       "    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n");
   CHECK(out ==
         "ci.yml:4:7: error: context 'runner' is not available here; available: 'github', "
-        "'inputs', 'vars' or 'secrets' [expression]\n");
+        "'inputs', 'vars', or 'secrets' [expression]\n");
 }
 
 TEST_CASE("lint: an anchor that no alias refers to is a warning at its '&'") {

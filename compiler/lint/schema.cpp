@@ -443,8 +443,11 @@ class Walker {
       return;
     }
     std::string what = ruleFor(d.name, "") == "events" ? "unknown event '" : "invalid value '";
+    // A short list is worth reading (an input's type); a long one (every
+    // webhook event) is left to the did-you-mean.
+    std::string expected = allowed.size() <= 10 ? "; expected " + quoteList(allowed) : "";
     diags_.error(n.where, ruleFor(d.name, "invalid-value"),
-                 what + n.value + "' for '" + std::string(f.section) + "'",
+                 what + n.value + "' for '" + std::string(f.section) + "'" + expected,
                  didYouMean(n.value, allowed));
   }
 
