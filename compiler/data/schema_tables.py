@@ -72,6 +72,12 @@ def load(path, fixes):
     for name, variants in fixes.get("appendOneOf", {}).items():
         defs.setdefault(name, {}).setdefault("one-of", []).extend(variants)
     out = {name: read_definition(j) for name, j in defs.items()}
+    # A one-of whose variant a key's value names (runs: by using:).
+    for name, sel in fixes.get("selectBy", {}).items():
+        for value, variant in sorted(sel["values"].items()):
+            if variant not in out:
+                sys.exit(f"schema_tables.py: selectBy {name}: no definition {variant}")
+            out[name].setdefault("select", []).append((sel["key"], value, variant))
     for name, kind in BUILTINS:
         if name not in out:
             d = read_definition({})
@@ -81,6 +87,8 @@ def load(path, fixes):
             if kind == "Mapping":
                 d["loose_key"], d["loose_value"] = "string", "any"
             out[name] = d
+    for d in out.values():
+        d.setdefault("select", [])
     return out
 
 
@@ -182,6 +190,10 @@ def emit(space, defs):
             f.append(f".decidingKeys = kDeciding{i}")
         if d["uses"]:
             f.append(f".usesVariant = {ref(d['uses'])}")
+        if d["select"]:
+            lines.append(f"constexpr SchemaDefinition::Selector kSelect{i}[] = {{" + ", ".join(
+                f"{{{literal(k)}, {literal(v)}, {ref(t)}}}" for k, v, t in d["select"]) + "};")
+            f.append(f".selectors = kSelect{i}")
         f.append(f".name = {literal(n)}")
         if d["context"]:
             f.append(f".context = {string_list(d['context'])}")

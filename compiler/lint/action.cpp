@@ -73,16 +73,6 @@ void checkConditionsHaveScripts(const yaml::Node& runs, CheckContext& cx) {
   }
 }
 
-void checkCompositeSteps(const yaml::Node& runs, CheckContext& cx) {
-  const yaml::Node* using_ = runs.find("using");
-  if (!using_ || using_->value != "composite") return;
-  for (const yaml::Node* step : stepsOf(runs)) {
-    if (step->find("run") && !step->find("shell"))
-      cx.diags.error(step->find("run")->where, "action-metadata",
-                     "run steps of a composite action need a 'shell'");
-  }
-}
-
 void checkDeprecatedInputs(const yaml::Node& root, CheckContext& cx) {
   const yaml::Node* inputs = root.find("inputs");
   if (!inputs || !inputs->isMapping()) return;
@@ -116,7 +106,6 @@ void checkActionMetadata(const yaml::Node& root, CheckContext& cx) {
   checkRuntime(*runs, cx);
   checkDockerImage(*runs, cx);
   checkConditionsHaveScripts(*runs, cx);
-  checkCompositeSteps(*runs, cx);
 }
 
 }  // namespace galley::lint

@@ -556,6 +556,31 @@ TEST_CASE("lint: a local reusable workflow whose workflow_call cannot be read") 
         "workflow_call 'outputs' must be a mapping, not a string");
 }
 
+TEST_CASE("lint: action metadata: runs: is read as its using: says, whatever keys it holds") {
+  auto lintAction = [](const std::string& runs) {
+    Sources sources;
+    const SourceFile* f =
+        sources.add("/nonexistent/action.yml", "name: a\ndescription: d\nruns:\n" + runs);
+    Diagnostics d;
+    lintFile(*f, FileKind::Action, nullptr, {}, d);
+    std::string out;
+    for (const auto& x : d.all())
+      out += std::to_string(x.where.begin.line) + ":" + std::to_string(x.where.begin.column) + " " +
+             x.message + " [" + x.rule + "]\n";
+    return out;
+  };
+  // A Docker action with a JavaScript action's key: 'main' is the stray key.
+  CHECK(lintAction("  using: docker\n  image: Dockerfile\n  main: index.js\n") ==
+        "6:3 unexpected key 'main' in 'runs'; expected 'args', 'entrypoint', 'env', 'image', "
+        "'post-entrypoint', 'post-if', 'pre-entrypoint', 'pre-if', or 'using' [unknown-key]\n");
+  // A composite action needs steps, not one of every shape's keys; its run
+  // steps need a shell (once).
+  CHECK(lintAction("  using: composite\n") ==
+        "3:1 'runs' is missing the required key 'steps' [missing-key]\n");
+  CHECK(lintAction("  using: composite\n  steps:\n    - run: make\n") ==
+        "6:7 'steps' is missing the required key 'shell' [missing-key]\n");
+}
+
 TEST_CASE("lint: action metadata: unknown input keys and pre-if without pre") {
   Sources sources;
   const SourceFile* f = sources.add(

@@ -380,6 +380,11 @@ class Walker {
       walk(n, d.usesVariant, f);
       return;
     }
+    for (const auto& s : d.selectors)
+      if (const yaml::Node* v = n.find(s.key); v && v->isScalar() && v->value == s.value) {
+        walk(n, s.variant, f);
+        return;
+      }
     for (auto e = n.entries.rbegin(); e != n.entries.rend(); ++e)
       for (const auto& [key, only] : d.decidingKeys)
         if (key == e->key.value) {

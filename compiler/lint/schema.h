@@ -71,6 +71,14 @@ struct SchemaDefinition {
   std::span<const DecidingKey> decidingKeys;
   // For a job: the variant a `uses:` key picks wherever it sits.
   const SchemaDefinition* usesVariant = nullptr;
+  // A OneOf whose variant a key's value names (an action's `runs:` by its
+  // `using:`), from schema_fixes.json: picked before any deciding key.
+  struct Selector {
+    std::string_view key;
+    std::string_view value;
+    const SchemaDefinition* variant;
+  };
+  std::span<const Selector> selectors;
 
   std::string_view name;
   std::span<const std::string_view> context;  // contexts and functions allowed in ${{ }} here
