@@ -138,6 +138,9 @@ class JobScopes {
   std::optional<std::vector<std::string>> inputs_, eventInputs_;
   std::unique_ptr<CaselessIndex> inputIndex_;  // of inputs_, when there are many
   expr::TypePtr inputsType_, secretsType_, githubType_, varsType_;
+  // jobs.<id> (workflow_call outputs): every job of the workflow, so an id
+  // that names none is reported.
+  expr::TypePtr jobsType_;
   std::vector<std::pair<std::string, std::vector<std::string>>> outputs_;
 };
 

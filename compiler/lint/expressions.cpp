@@ -213,6 +213,7 @@ JobScopes::JobScopes(const yaml::Node& root, Repo* repo,
     bool known = !outputs_.empty() && outputs_.back().first == e.key.value;
     jobTypes.emplace_back(e.key.value, jobResultType(known ? &outputs_.back().second : nullptr));
   }
+  jobsType_ = types::objectOf(jobTypes);
   CaselessIndex jobIndex;
   for (size_t i = 0; i < jobTypes.size(); ++i)
     jobIndex.add(jobTypes[i].first, i);
@@ -631,6 +632,7 @@ void JobScopes::fill(const Region& r, expr::Scope* scope) const {
   if (secretsType_) scope->types.emplace_back(std::string_view("secrets"), secretsType_);
   if (githubType_) scope->types.emplace_back(std::string_view("github"), githubType_);
   if (varsType_) scope->types.emplace_back(std::string_view("vars"), varsType_);
+  if (jobsType_) scope->types.emplace_back(std::string_view("jobs"), jobsType_);
   if (r.input >= 0) {
     const Input& in = callInputs_[r.input];
     scope->inputs = expr::Names(inputs_->data(), in.inputsBefore);

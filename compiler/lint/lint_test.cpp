@@ -392,6 +392,22 @@ TEST_CASE("lint: matrix exclude values must match a value of their axis, or of i
                      "        exclude:\n          - os: solaris\n")) == "");
 }
 
+TEST_CASE("lint: workflow_call outputs read jobs.<id> of the workflow's own jobs") {
+  std::string out = lintText(
+      "on:\n  workflow_call:\n    outputs:\n"
+      "      a:\n        value: ${{ jobs.build.outputs.dir }}\n"
+      "      b:\n        value: ${{ jobs.biuld.outputs.dir }}\n"
+      "      c:\n        value: ${{ jobs.build.output }}\n"
+      "permissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+      "    outputs:\n      dir: ${{ steps.s.outputs.dir }}\n"
+      "    steps:\n      - id: s\n        run: echo \"dir=x\" >> \"$GITHUB_OUTPUT\"\n");
+  CHECK(out ==
+        "ci.yml:7:20: error: property 'biuld' is not defined in object type {build: {outputs: "
+        "{dir: string}; result: string}} [expression]\n"
+        "ci.yml:9:20: error: property 'output' is not defined in object type {outputs: {dir: "
+        "string}; result: string} [expression]\n");
+}
+
 TEST_CASE("lint: an empty runner label is reported where it is") {
   CHECK(findingsOf(job("    runs-on: ['x64', '']\n"), "runner-label") ==
         "ci.yml:5:22: error: runner label is empty [runner-label]\n");
