@@ -118,8 +118,15 @@ class Checker {
   void call(const Node& n) {
     const FunctionSpec* f = findFunction(scope_.functions, n.name);
     if (!f) {
-      report(n.nameOffset, n.name.size(), "unknown function '" + n.name + "'",
-             didYouMean(n.name, names(scope_.functions)));
+      // A GitHub function the key does not provide (success() in a run:,
+      // hashFiles() in a job's if:) is not a typo: say where it is not.
+      if (const FunctionSpec* known = findFunction(githubFunctions(), n.name))
+        report(n.nameOffset, n.name.size(),
+               std::string(known->name) + "() is not available here" +
+                   (known->status ? ": status functions work in if: conditions" : ""));
+      else
+        report(n.nameOffset, n.name.size(), "unknown function '" + n.name + "'",
+               didYouMean(n.name, names(scope_.functions)));
       return;
     }
     auto count = static_cast<uint32_t>(n.args.size());
@@ -173,7 +180,8 @@ class Checker {
       } else {
         report(n.nameOffset, n.name.size(),
                "format string contains placeholder {" + std::to_string(index) + "} but only " +
-                   plural(static_cast<uint32_t>(given)) + " follow it");
+                   plural(static_cast<uint32_t>(given)) +
+                   (given == 1 ? " follows it" : " follow it"));
         return;
       }
       i = close;

@@ -408,6 +408,19 @@ TEST_CASE("lint: workflow_call outputs read jobs.<id> of the workflow's own jobs
         "string}; result: string} [expression]\n");
 }
 
+TEST_CASE("lint: a GitHub function the key does not provide is named as such") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  a:\n    if: ${{ hashFiles('x') != '' }}\n"
+                             "    runs-on: ubuntu-latest\n    steps:\n"
+                             "      - run: echo ${{ success() }} ${{ format('{0}{1}', 'x') }}\n");
+  CHECK(out ==
+        "ci.yml:5:13: error: hashFiles() is not available here [expression]\n"
+        "ci.yml:8:23: error: success() is not available here: status functions work in if: "
+        "conditions [expression]\n"
+        "ci.yml:8:40: error: format string contains placeholder {1} but only 1 argument follows "
+        "it [expression]\n");
+}
+
 TEST_CASE("lint: an empty runner label is reported where it is") {
   CHECK(findingsOf(job("    runs-on: ['x64', '']\n"), "runner-label") ==
         "ci.yml:5:22: error: runner label is empty [runner-label]\n");
