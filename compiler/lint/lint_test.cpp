@@ -610,6 +610,23 @@ TEST_CASE("lint: action metadata: runs: is read as its using: says, whatever key
         "6:7 'steps' is missing the required key 'shell' [missing-key]\n");
 }
 
+TEST_CASE("lint: a value outside a long allowed set gets a hint, not a list of them all") {
+  Sources sources;
+  const SourceFile* f = sources.add("/nonexistent/action.yml",
+                                    "name: a\ndescription: d\nbranding:\n  icon: not-an-icon\n"
+                                    "  color: pink\nruns:\n  using: node20\n  main: i.js\n");
+  Diagnostics d;
+  lintFile(*f, FileKind::Action, nullptr, {}, d);
+  std::string out;
+  for (const auto& x : d.all())
+    if (x.rule == "invalid-value") out += x.message + " / " + x.hint + "\n";
+  CHECK(out ==
+        "invalid value 'not-an-icon' for 'icon' / one of 256 values, such as 'activity', "
+        "'airplay', or 'alert-circle'\n"
+        "invalid value 'pink' for 'color'; expected 'white', 'yellow', 'blue', 'green', "
+        "'orange', 'red', 'purple', or 'gray-dark' / \n");
+}
+
 TEST_CASE("lint: action metadata: unknown input keys and pre-if without pre") {
   Sources sources;
   const SourceFile* f = sources.add(

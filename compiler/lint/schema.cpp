@@ -36,6 +36,7 @@ bool isStringLiteral(std::string_view v) {
   return true;
 }
 
+// 'a', 'b', or 'c'.
 template <class Strings>
 std::string quoteList(const Strings& names) {
   std::string out;
@@ -44,6 +45,23 @@ std::string quoteList(const Strings& names) {
     out += "'" + names[i] + "'";
   }
   return out;
+}
+
+// "; expected 'a', 'b', or 'c'" for a list short enough to read (an input's
+// types, an event's activity types); nothing for a long one (every webhook
+// event, Feather's 287 icons), where the did-you-mean says more.
+template <class Strings>
+std::string expectedList(const Strings& names) {
+  return names.size() <= 24 ? "; expected " + quoteList(names) : "";
+}
+
+// The hint for a value outside names: the closest name, or, where the
+// message lists none of them, how many there are and the first few.
+std::string valueHint(std::string_view value, const std::vector<std::string>& names) {
+  std::string hint = didYouMean(value, names);
+  if (!hint.empty() || names.size() <= 24) return hint;
+  return "one of " + std::to_string(names.size()) + " values, such as '" + names[0] + "', '" +
+         names[1] + "', or '" + names[2] + "'";
 }
 
 // The rule a mismatch under a definition belongs to: findings about events
@@ -211,9 +229,9 @@ class Walker {
     }
     std::vector<std::string> values(d.values.begin(), d.values.end());
     diags_.error(n.where, ruleFor(d.name, "invalid-value"),
-                 "invalid value '" + n.value + "' for '" + std::string(f.section) + "'; expected " +
-                     quoteList(values),
-                 didYouMean(n.value, values));
+                 "invalid value '" + n.value + "' for '" + std::string(f.section) + "'" +
+                     expectedList(values),
+                 valueHint(n.value, values));
   }
 
   void walkSequence(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
@@ -448,12 +466,9 @@ class Walker {
       return;
     }
     std::string what = ruleFor(d.name, "") == "events" ? "unknown event '" : "invalid value '";
-    // A short list is worth reading (an input's type); a long one (every
-    // webhook event) is left to the did-you-mean.
-    std::string expected = allowed.size() <= 10 ? "; expected " + quoteList(allowed) : "";
     diags_.error(n.where, ruleFor(d.name, "invalid-value"),
-                 what + n.value + "' for '" + std::string(f.section) + "'" + expected,
-                 didYouMean(n.value, allowed));
+                 what + n.value + "' for '" + std::string(f.section) + "'" + expectedList(allowed),
+                 valueHint(n.value, allowed));
   }
 
   const Schema& schema_;
