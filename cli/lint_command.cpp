@@ -52,10 +52,14 @@ std::string findLinter(const std::string& choice, const std::vector<std::string>
 bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config) {
   std::string path = args.config;
   if (path.empty()) {
-    std::string candidate =
-        lint::repoRootOf((std::filesystem::current_path() / "x").string()) + "/.galley.yml";
-    if (!std::filesystem::exists(candidate)) return true;
-    path = candidate;
+    namespace fs = std::filesystem;
+    fs::path candidate =
+        fs::path(lint::repoRootOf((fs::current_path() / "x").string())) / ".galley.yml";
+    if (!fs::exists(candidate)) return true;
+    // Named from the working directory, as the linted files are.
+    std::error_code ec;
+    fs::path relative = fs::relative(candidate, fs::current_path(), ec);
+    path = ec || relative.empty() ? candidate.string() : relative.string();
   }
   std::string err;
   const SourceFile* f = sources.read(path, &err);
