@@ -365,6 +365,21 @@ std::string job(const std::string& body) {
   return std::string(kHeader) + "  build:\n" + body + "    steps:\n      - run: make\n";
 }
 
+// Lints text as an action.yml: its findings of `rule` (all when empty), one
+// a line, as "line:col message [rule]", and " / hint" when there is one.
+std::string actionFindings(const std::string& text, std::string_view rule = "") {
+  Sources sources;
+  const SourceFile* f = sources.add("/nonexistent/action.yml", text);
+  Diagnostics d;
+  lintFile(*f, FileKind::Action, nullptr, {}, d);
+  std::string out;
+  for (const auto& x : d.all())
+    if (rule.empty() || x.rule == rule)
+      out += std::to_string(x.where.begin.line) + ":" + std::to_string(x.where.begin.column) + " " +
+             x.message + " [" + x.rule + "]" + (x.hint.empty() ? "" : " / " + x.hint) + "\n";
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("lint: matrix exclude values must match a value of their axis, or of include") {
@@ -586,63 +601,39 @@ TEST_CASE("lint: a local reusable workflow whose workflow_call cannot be read") 
 }
 
 TEST_CASE("lint: action metadata: runs: is read as its using: says, whatever keys it holds") {
-  auto lintAction = [](const std::string& runs) {
-    Sources sources;
-    const SourceFile* f =
-        sources.add("/nonexistent/action.yml", "name: a\ndescription: d\nruns:\n" + runs);
-    Diagnostics d;
-    lintFile(*f, FileKind::Action, nullptr, {}, d);
-    std::string out;
-    for (const auto& x : d.all())
-      out += std::to_string(x.where.begin.line) + ":" + std::to_string(x.where.begin.column) + " " +
-             x.message + " [" + x.rule + "]\n";
-    return out;
+  auto runs = [](const std::string& body) {
+    return actionFindings("name: a\ndescription: d\nruns:\n" + body);
   };
   // A Docker action with a JavaScript action's key: 'main' is the stray key.
-  CHECK(lintAction("  using: docker\n  image: Dockerfile\n  main: index.js\n") ==
+  CHECK(runs("  using: docker\n  image: Dockerfile\n  main: index.js\n") ==
         "6:3 unexpected key 'main' in 'runs'; expected 'args', 'entrypoint', 'env', 'image', "
         "'post-entrypoint', 'post-if', 'pre-entrypoint', 'pre-if', or 'using' [unknown-key]\n");
   // A composite action needs steps, not one of every shape's keys; its run
   // steps need a shell (once).
-  CHECK(lintAction("  using: composite\n") ==
+  CHECK(runs("  using: composite\n") ==
         "3:1 'runs' is missing the required key 'steps' [missing-key]\n");
-  CHECK(lintAction("  using: composite\n  steps:\n    - run: make\n") ==
+  CHECK(runs("  using: composite\n  steps:\n    - run: make\n") ==
         "6:7 'steps' is missing the required key 'shell' [missing-key]\n");
 }
 
 TEST_CASE("lint: a value outside a long allowed set gets a hint, not a list of them all") {
-  Sources sources;
-  const SourceFile* f = sources.add("/nonexistent/action.yml",
-                                    "name: a\ndescription: d\nbranding:\n  icon: not-an-icon\n"
-                                    "  color: pink\nruns:\n  using: node20\n  main: i.js\n");
-  Diagnostics d;
-  lintFile(*f, FileKind::Action, nullptr, {}, d);
-  std::string out;
-  for (const auto& x : d.all())
-    if (x.rule == "invalid-value") out += x.message + " / " + x.hint + "\n";
-  CHECK(out ==
-        "invalid value 'not-an-icon' for 'icon' / one of 256 values, such as 'activity', "
-        "'airplay', or 'alert-circle'\n"
-        "invalid value 'pink' for 'color'; expected 'white', 'yellow', 'blue', 'green', "
-        "'orange', 'red', 'purple', or 'gray-dark' / \n");
+  CHECK(actionFindings("name: a\ndescription: d\nbranding:\n  icon: not-an-icon\n"
+                       "  color: pink\nruns:\n  using: node20\n  main: i.js\n",
+                       "invalid-value") ==
+        "4:9 invalid value 'not-an-icon' for 'icon' [invalid-value] / one of 256 values, such as "
+        "'activity', 'airplay', or 'alert-circle'\n"
+        "5:10 invalid value 'pink' for 'color'; expected 'white', 'yellow', 'blue', 'green', "
+        "'orange', 'red', 'purple', or 'gray-dark' [invalid-value]\n");
 }
 
 TEST_CASE("lint: action metadata: unknown input keys and pre-if without pre") {
-  Sources sources;
-  const SourceFile* f = sources.add(
-      "/nonexistent/action.yml",
-      "name: a\ndescription: d\ninputs:\n  x:\n    requird: true\nruns:\n  using: node20\n"
-      "  main: index.js\n  pre-if: always()\n");
-  Diagnostics d;
-  lintFile(*f, FileKind::Action, nullptr, {}, d);
-  std::string out;
-  for (const auto& x : d.all())
-    if (x.rule == "action-metadata")
-      out += std::to_string(x.where.begin.line) + ":" + std::to_string(x.where.begin.column) + " " +
-             x.message + "\n";
-  CHECK(out ==
-        "5:5 unexpected key 'requird' in the definition of input 'x'\n"
-        "9:3 'pre-if' is set but there is no 'pre' script for it to guard\n");
+  CHECK(actionFindings(
+            "name: a\ndescription: d\ninputs:\n  x:\n    requird: true\nruns:\n  using: node20\n"
+            "  main: index.js\n  pre-if: always()\n",
+            "action-metadata") ==
+        "5:5 unexpected key 'requird' in the definition of input 'x' [action-metadata] / did you "
+        "mean 'required'?\n"
+        "9:3 'pre-if' is set but there is no 'pre' script for it to guard [action-metadata]\n");
 }
 
 TEST_CASE("lint: pyflakes findings land at their place in a Python script") {
