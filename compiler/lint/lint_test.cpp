@@ -436,6 +436,17 @@ TEST_CASE("lint: a GitHub function the key does not provide is named as such") {
         "it [expression]\n");
 }
 
+TEST_CASE("lint: retired GitHub runners are reported, current ones accepted") {
+  CHECK(lintText(job("    runs-on: ubuntu-20.04\n")) ==
+        "ci.yml:5:14: error: runner 'ubuntu-20.04' is no longer offered by GitHub (removed in "
+        "April 2025) [runner-label]\n");
+  CHECK(lintText(job("    runs-on: macos-13\n")) ==
+        "ci.yml:5:14: error: runner 'macos-13' is no longer offered by GitHub (removed in "
+        "December 2025) [runner-label]\n");
+  for (const char* label : {"macos-26", "macos-26-intel", "ubuntu-26.04-arm", "windows-11-arm"})
+    CHECK(lintText(job(std::string("    runs-on: ") + label + "\n")) == "");
+}
+
 TEST_CASE("lint: an empty runner label is reported where it is") {
   CHECK(findingsOf(job("    runs-on: ['x64', '']\n"), "runner-label") ==
         "ci.yml:5:22: error: runner label is empty [runner-label]\n");
