@@ -149,6 +149,15 @@ size_t editDistance(std::string_view a, std::string_view b) {
   return Distances::fits(a) ? Distances(a).to(b) : editDistanceByRows(a, b);
 }
 
+std::string quoteList(std::span<const std::string> names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += i + 1 == names.size() ? (names.size() > 2 ? ", or " : " or ") : ", ";
+    out += "'" + names[i] + "'";
+  }
+  return out;
+}
+
 std::string didYouMean(std::string_view word, std::span<const std::string> candidates) {
   // A third of the word may differ, as ninja's SpellcheckString allows a few edits.
   size_t best = std::max<size_t>(1, word.size() / 3) + 1;

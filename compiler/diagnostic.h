@@ -72,6 +72,9 @@ class Diagnostics {
 // The Levenshtein distance between a and b, ignoring ASCII case.
 size_t editDistance(std::string_view a, std::string_view b);
 
+// Names quoted and joined for a message: 'a', 'b', or 'c' ('a' or 'b').
+std::string quoteList(std::span<const std::string> names);
+
 // "did you mean 'x'?" for the candidate closest to word, or "" when none is
 // close enough to be a plausible typo.
 std::string didYouMean(std::string_view word, std::span<const std::string> candidates);

@@ -204,15 +204,10 @@ class Checker {
     }
     // A real context the key does not provide (secrets in a job's if:,
     // runner in runs-on:): say which ones it does.
-    std::string available;
-    size_t count = scope_.contexts.size();
-    for (size_t i = 0; i < count; ++i) {
-      if (i) available += i + 1 < count ? ", " : count > 2 ? ", or " : " or ";
-      available += "'" + scope_.contexts[i] + "'";
-    }
     report(n.nameOffset, n.name.size(),
            "context '" + n.name + "' is not available here" +
-               (available.empty() ? std::string() : "; available: " + available));
+               (scope_.contexts.empty() ? std::string()
+                                        : "; available: " + quoteList(scope_.contexts)));
   }
 
   // steps.<id>, needs.<job>, matrix.<key> and inputs.<name>: the first

@@ -31,6 +31,13 @@ const DataNode* DataNode::find(std::string_view key) const {
   return it != all.end() && it->key == key ? &it->value : nullptr;
 }
 
+std::vector<std::string> DataNode::strings() const {
+  std::vector<std::string> out;
+  for (const DataNode& item : list())
+    out.emplace_back(item.text);
+  return out;
+}
+
 const DataNode& DataNode::operator[](std::string_view key) const {
   if (const DataNode* n = find(key)) return *n;
   missing("data member", key);

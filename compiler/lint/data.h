@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace galley::lint {
 
@@ -24,6 +26,8 @@ struct DataNode {
 
   std::span<const DataNode> list() const { return {items, kind == Kind::List ? size : 0}; }
   std::span<const DataMember> object() const;  // below, where DataMember is complete
+  // A list of strings as owned strings (for did-you-mean candidates).
+  std::vector<std::string> strings() const;
   // An object's member, or nullptr.
   const DataNode* find(std::string_view key) const;
   // An object's member. Aborts when it is missing: the data is part of the

@@ -36,32 +36,23 @@ bool isStringLiteral(std::string_view v) {
   return true;
 }
 
-// 'a', 'b', or 'c'.
-template <class Strings>
-std::string quoteList(const Strings& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i) out += i + 1 == names.size() ? (names.size() > 2 ? ", or " : " or ") : ", ";
-    out += "'" + names[i] + "'";
-  }
-  return out;
-}
+// How many allowed values a message lists; past that, the hint speaks.
+constexpr size_t kListedValues = 24;
 
 // "; expected 'a', 'b', or 'c'" for a list short enough to read (an input's
 // types, an event's activity types); nothing for a long one (every webhook
-// event, Feather's 287 icons), where the did-you-mean says more.
-template <class Strings>
-std::string expectedList(const Strings& names) {
-  return names.size() <= 24 ? "; expected " + quoteList(names) : "";
+// event, Feather's 256 icons), where the did-you-mean says more.
+std::string expectedList(const std::vector<std::string>& names) {
+  return names.size() <= kListedValues ? "; expected " + quoteList(names) : "";
 }
 
 // The hint for a value outside names: the closest name, or, where the
 // message lists none of them, how many there are and the first few.
 std::string valueHint(std::string_view value, const std::vector<std::string>& names) {
   std::string hint = didYouMean(value, names);
-  if (!hint.empty() || names.size() <= 24) return hint;
-  return "one of " + std::to_string(names.size()) + " values, such as '" + names[0] + "', '" +
-         names[1] + "', or '" + names[2] + "'";
+  if (!hint.empty() || names.size() <= kListedValues) return hint;
+  return "one of " + std::to_string(names.size()) + " values, such as " +
+         quoteList(std::span(names).first(3));
 }
 
 // The rule a mismatch under a definition belongs to: findings about events

@@ -13,12 +13,8 @@ namespace galley::lint {
 namespace {
 
 const std::vector<std::string>& untrustedPaths() {
-  static const std::vector<std::string> paths = [] {
-    std::vector<std::string> out;
-    for (const auto& p : embeddedData("lint.json")["untrustedInputs"]["paths"].list())
-      out.emplace_back(p.text);
-    return out;
-  }();
+  static const std::vector<std::string> paths =
+      embeddedData("lint.json")["untrustedInputs"]["paths"].strings();
   return paths;
 }
 
@@ -430,12 +426,8 @@ class SecurityChecker {
   }
 
   void checkSelfHosted(const yaml::Node& job) {
-    static const std::vector<std::string> publicTriggers = [] {
-      std::vector<std::string> out;
-      for (const auto& t : embeddedData("lint.json")["prTriggers"]["public"].list())
-        out.emplace_back(t.text);
-      return out;
-    }();
+    static const std::vector<std::string> publicTriggers =
+        embeddedData("lint.json")["prTriggers"]["public"].strings();
     std::string trigger;
     for (const auto& t : publicTriggers)
       if (triggers_.count(t)) trigger = t;
@@ -468,12 +460,8 @@ class SecurityChecker {
   }
 
   void checkWithCredentials(const StepKeys& step) {
-    static const std::vector<std::string> names = [] {
-      std::vector<std::string> out;
-      for (const auto& t : embeddedData("lint.json")["popularActionsWithSecrets"]["inputs"].list())
-        out.emplace_back(t.text);
-      return out;
-    }();
+    static const std::vector<std::string> names =
+        embeddedData("lint.json")["popularActionsWithSecrets"]["inputs"].strings();
     const yaml::Node* with = step.with;
     if (!with || !with->isMapping()) return;
     for (const auto& e : with->entries) {

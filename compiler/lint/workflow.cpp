@@ -93,13 +93,6 @@ std::string_view majorSpec(std::string_view spec) {
 
 namespace {
 
-std::vector<std::string> dataStrings(const DataNode& list) {
-  std::vector<std::string> out;
-  for (const auto& v : list.list())
-    out.emplace_back(v.text);
-  return out;
-}
-
 // GitHub: "must start with a letter or _ and contain only alphanumeric
 // characters, -, or _".
 bool validId(std::string_view id) {
@@ -360,7 +353,7 @@ class WorkflowChecker {
       diags().error(s->where, "shell-name",
                     "shell 'sh' does not exist on Windows runners; use bash or pwsh");
     static const std::vector<std::string> shells =
-        dataStrings(embeddedData("lint.json")["shells"]["names"]);
+        embeddedData("lint.json")["shells"]["names"].strings();
     if (std::find(shells.begin(), shells.end(), lowerCase(s->value)) != shells.end()) return;
     if (s->value.find("{0}") != std::string::npos) return;  // a custom shell command
     diags().error(s->where, "shell-name",
@@ -450,8 +443,8 @@ class WorkflowChecker {
   const yaml::Node* checkLabels(const std::vector<const yaml::Node*>& labels,
                                 const yaml::Node* hosted) {
     static const DataNode& data = embeddedData("lint.json")["runnerLabels"];
-    static const std::vector<std::string> hostedLabels = dataStrings(data["githubHosted"]);
-    static const std::vector<std::string> self = dataStrings(data["selfHosted"]);
+    static const std::vector<std::string> hostedLabels = data["githubHosted"].strings();
+    static const std::vector<std::string> self = data["selfHosted"].strings();
     static const std::vector<std::string> all = [] {
       std::vector<std::string> out = hostedLabels;
       out.insert(out.end(), self.begin(), self.end());
