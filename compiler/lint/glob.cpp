@@ -166,8 +166,7 @@ bool matchDoubleStars(std::string_view p, std::string_view s) {
   // row(pi)[si]: whether p[pi..] matches s[si..]; rows pi+1 to pi+3 are kept.
   std::vector<std::vector<char>> rows(4, std::vector<char>(n + 1, 0));
   auto row = [&](size_t pi) -> std::vector<char>& { return rows[pi % 4]; };
-  row(p.size()).assign(n + 1, 0);
-  row(p.size())[n] = 1;
+  row(p.size())[n] = 1;  // the empty pattern matches only the empty rest
   for (size_t pi = p.size(); pi-- > 0;) {
     std::vector<char>& here = row(pi);
     if (p.substr(pi, 2) == "**") {
