@@ -23,6 +23,8 @@ struct CheckContext {
   Repo* repo;  // may be nullptr
   const LintOptions& options;
   Diagnostics& diags;
+  // The repository's actionlint.yaml as read for this file, or nullptr.
+  const ActionlintConfig* actionlint = nullptr;
 };
 
 // Job ids, needs, step ids, runners, uses:, inputs of actions and reusable

@@ -164,47 +164,28 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
   return diags.errorCount() == before;
 }
 
-namespace {
-
-// A list of strings under `section: key:` (or top-level `key:` when section
-// is empty) of an actionlint.yaml, or nullopt when it has none.
-std::optional<std::vector<std::string>> actionlintList(const SourceFile& file,
-                                                       std::string_view section,
-                                                       std::string_view key) {
+ActionlintConfig readActionlintConfig(const SourceFile& file) {
+  ActionlintConfig out;
   Diagnostics ignored;
   std::optional<yaml::Node> root = yaml::load(file, ignored);
-  const yaml::Node* owner = root && root->isMapping() ? &*root : nullptr;
-  if (owner && !section.empty()) owner = owner->find(section);
-  const yaml::Node* list = owner && owner->isMapping() ? owner->find(key) : nullptr;
-  if (!list || !list->isSequence()) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& i : list->items)
-    if (i.isScalar()) out.push_back(i.value);
+  if (!root || !root->isMapping()) return out;
+  auto strings = [](const yaml::Node* list) -> std::optional<std::vector<std::string>> {
+    if (!list || !list->isSequence()) return std::nullopt;
+    std::vector<std::string> values;
+    for (const auto& i : list->items)
+      if (i.isScalar()) values.push_back(i.value);
+    return values;
+  };
+  if (const yaml::Node* runner = root->find("self-hosted-runner"); runner && runner->isMapping())
+    out.runnerLabels = strings(runner->find("labels")).value_or(std::vector<std::string>{});
+  out.configVariables = strings(root->find("config-variables"));
+  if (const yaml::Node* paths = root->find("paths"); paths && paths->isMapping())
+    for (const auto& e : paths->entries) {
+      const yaml::Node* list = e.value.isMapping() ? e.value.find("ignore") : nullptr;
+      if (list && list->isSequence() && !list->items.empty())
+        out.pathIgnores.push_back({e.key.value, e.key.where});
+    }
   return out;
-}
-
-}  // namespace
-
-std::vector<ActionlintIgnores> actionlintPathIgnores(const SourceFile& file) {
-  Diagnostics ignored;
-  std::optional<yaml::Node> root = yaml::load(file, ignored);
-  const yaml::Node* paths = root && root->isMapping() ? root->find("paths") : nullptr;
-  std::vector<ActionlintIgnores> out;
-  if (!paths || !paths->isMapping()) return out;
-  for (const auto& e : paths->entries) {
-    const yaml::Node* list = e.value.isMapping() ? e.value.find("ignore") : nullptr;
-    if (list && list->isSequence() && !list->items.empty())
-      out.push_back({e.key.value, e.key.where});
-  }
-  return out;
-}
-
-std::vector<std::string> actionlintRunnerLabels(const SourceFile& file) {
-  return actionlintList(file, "self-hosted-runner", "labels").value_or(std::vector<std::string>{});
-}
-
-std::optional<std::vector<std::string>> actionlintConfigVariables(const SourceFile& file) {
-  return actionlintList(file, "", "config-variables");
 }
 
 }  // namespace galley::lint

@@ -59,24 +59,25 @@ struct Config {
 // severities, wrong types) go into diags as errors; returns false if any.
 bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags);
 
-// The custom runner labels of an actionlint configuration file
-// (.github/actionlint.yaml, `self-hosted-runner: labels:`), globs allowed, so
-// a repository set up for actionlint needs no second list. Unreadable or
-// differently shaped files give none: that file is actionlint's to check.
-std::vector<std::string> actionlintRunnerLabels(const SourceFile& file);
-
-// The `config-variables:` list of an actionlint.yaml, or nullopt when it has
-// none (or cannot be read). Other keys are actionlint's and ignored.
-std::optional<std::vector<std::string>> actionlintConfigVariables(const SourceFile& file);
-
-// The globs of an actionlint.yaml's `paths:` that list `ignore:` patterns,
-// each where it is written. galley does not apply those patterns (they are
-// regular expressions over actionlint's messages, which galley's do not
-// share) and says so on the files they would cover.
-struct ActionlintIgnores {
-  std::string glob;  // relative to the repository root; {a,b} alternatives allowed
-  Location where;
+// What galley reads of an actionlint configuration file
+// (.github/actionlint.yaml), so a repository set up for actionlint needs no
+// second list. Unreadable or differently shaped parts give nothing: that
+// file is actionlint's to check. Other keys are actionlint's and ignored.
+struct ActionlintConfig {
+  // `self-hosted-runner: labels:`, globs allowed.
+  std::vector<std::string> runnerLabels;
+  // `config-variables:`, or nullopt when it has none.
+  std::optional<std::vector<std::string>> configVariables;
+  // The globs of `paths:` that list `ignore:` patterns, each where it is
+  // written. galley does not apply those patterns (they are regular
+  // expressions over actionlint's messages, which galley's do not share) and
+  // says so on the files they would cover.
+  struct Ignores {
+    std::string glob;  // relative to the repository root; {a,b} alternatives allowed
+    Location where;
+  };
+  std::vector<Ignores> pathIgnores;
 };
-std::vector<ActionlintIgnores> actionlintPathIgnores(const SourceFile& file);
+ActionlintConfig readActionlintConfig(const SourceFile& file);
 
 }  // namespace galley::lint

@@ -148,17 +148,17 @@ void filterInto(Diagnostics& found, const Config& config, std::string_view path,
 // The configuration variables to check vars.NAME against: .galley.yml's,
 // else those of the repository's actionlint configuration.
 std::optional<std::vector<std::string>> configVariables(const LintOptions& options,
-                                                        const SourceFile* actionlintFile) {
+                                                        const ActionlintConfig* actionlint) {
   if (options.config.configVariables) return options.config.configVariables;
-  if (actionlintFile) return actionlintConfigVariables(*actionlintFile);
+  if (actionlint) return actionlint->configVariables;
   return std::nullopt;
 }
 
 // A note where the repository's actionlint.yaml sets ignore patterns for
 // this workflow's path: actionlint would hide findings that galley reports.
-void noteActionlintIgnores(const SourceFile& workflow, Repo* repo, const SourceFile& config,
+void noteActionlintIgnores(const SourceFile& workflow, Repo* repo,
+                           const std::vector<ActionlintConfig::Ignores>& ignores,
                            Diagnostics& found) {
-  std::vector<ActionlintIgnores> ignores = actionlintPathIgnores(config);
   if (ignores.empty()) return;
   // actionlint's globs are relative to the directory that holds .github/:
   // from there, a workflow's path is its last three parts
@@ -195,7 +195,7 @@ void runScriptLinters(const yaml::Node& root, CheckContext& cx) {
     return;
   }
   Diagnostics python;
-  CheckContext pythonCx{cx.file, cx.repo, cx.options, python};
+  CheckContext pythonCx{cx.file, cx.repo, cx.options, python, cx.actionlint};
   std::thread pyflakes([&root, &pythonCx] { checkPythonScripts(root, pythonCx); });
   checkScripts(root, cx);
   pyflakes.join();
@@ -227,11 +227,13 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       yaml::Node empty;
       empty.where = {&file, {1, 1}, {1, 1}};
       const yaml::Node& root = docs.empty() ? empty : docs.front();
-      CheckContext cx{file, repo, options, found};
-      const SourceFile* actionlintFile = actionlintConfig(file, repo);
-      if (actionlintFile && kind == FileKind::Workflow)
-        noteActionlintIgnores(file, repo, *actionlintFile, found);
-      JobScopes jobs(root, repo, configVariables(options, actionlintFile), kind);
+      // The repository's actionlint.yaml, read once for every use below.
+      std::optional<ActionlintConfig> actionlint;
+      if (const SourceFile* f = actionlintConfig(file, repo)) actionlint = readActionlintConfig(*f);
+      CheckContext cx{file, repo, options, found, actionlint ? &*actionlint : nullptr};
+      if (actionlint && kind == FileKind::Workflow)
+        noteActionlintIgnores(file, repo, actionlint->pathIgnores, found);
+      JobScopes jobs(root, repo, configVariables(options, cx.actionlint), kind);
       ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def,
                                          bool expression) {
         checkExpressions(n, def, expression, jobs, cx);

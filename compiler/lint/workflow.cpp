@@ -494,18 +494,10 @@ class WorkflowChecker {
   bool configLabel(const std::string& v) {
     for (const auto& g : cx_.options.config.runnerLabels)
       if (globMatch(lowerCase(g), v)) return true;
-    for (const auto& g : actionlintLabels())
-      if (globMatch(lowerCase(g), v)) return true;
+    if (cx_.actionlint)
+      for (const auto& g : cx_.actionlint->runnerLabels)
+        if (globMatch(lowerCase(g), v)) return true;
     return false;
-  }
-
-  // Custom labels from actionlint's configuration, read once per workflow.
-  const std::vector<std::string>& actionlintLabels() {
-    if (actionlintLabels_) return *actionlintLabels_;
-    actionlintLabels_.emplace();
-    if (const SourceFile* f = actionlintConfig(cx_.file, cx_.repo))
-      *actionlintLabels_ = actionlintRunnerLabels(*f);
-    return *actionlintLabels_;
   }
 
   // --- matrix -------------------------------------------------------------
@@ -1262,7 +1254,6 @@ class WorkflowChecker {
 
   const yaml::Node& root_;
   CheckContext& cx_;
-  std::optional<std::vector<std::string>> actionlintLabels_;
   std::set<const SourceFile*> reportedActions_;
 };
 
