@@ -301,11 +301,13 @@ const Expression* parseCached(std::string_view text, const ParseOptions& options
     std::string key;
     std::unique_ptr<Expression> tree;  // nullptr until the slot is first used
   };
-  constexpr size_t kSlots = 1024;
+  constexpr size_t kSlots = 4096;
   thread_local std::vector<Slot> slots(kSlots);
   thread_local std::string key;  // reused, so a lookup allocates nothing
   key.assign(text);
-  key.append(reinterpret_cast<const char*>(&options.functions), sizeof(options.functions));
+  // A permissive parse reads no function list: one tree serves every key's.
+  if (!options.permissive)
+    key.append(reinterpret_cast<const char*>(&options.functions), sizeof(options.functions));
   key += options.permissive ? 'p' : 's';
   Slot& slot = slots[std::hash<std::string>{}(key) & (kSlots - 1)];
   if (slot.tree && slot.key == key) return slot.tree.get();

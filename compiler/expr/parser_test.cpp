@@ -84,3 +84,20 @@ TEST_CASE("parseCached shares one tree per text and options, and never caches an
   CHECK(err.kind == "parsing");
   CHECK_FALSE(galley::expr::parseCached("a ==", options, &err));
 }
+
+TEST_CASE("parseCached: a permissive parse is shared whatever the function list") {
+  // Keys under different contexts allow different functions; a permissive
+  // parse reads none of them, so they share its tree.
+  galley::expr::ParseOptions all, none;
+  all.permissive = none.permissive = true;
+  none.functions = {};
+  galley::expr::ExprError err;
+  const galley::expr::Expression* a = galley::expr::parseCached("format('{0}', x)", all, &err);
+  REQUIRE(a);
+  CHECK(a == galley::expr::parseCached("format('{0}', x)", none, &err));
+  // A strict parse checks calls against its list: not shared.
+  all.permissive = none.permissive = false;
+  CHECK(galley::expr::parseCached("format('{0}', 1)", all, &err));
+  CHECK_FALSE(galley::expr::parseCached("format('{0}', 1)", none, &err));
+  CHECK(err.message.starts_with("Unrecognized function"));
+}
