@@ -279,7 +279,7 @@ class GithubEmitter {
       case ir::Step::Kind::Download: {
         bool publish = s.kind == ir::Step::Kind::Publish;
         o.set("uses",
-              Out::str(publish ? "actions/upload-artifact@v4" : "actions/download-artifact@v4"));
+              Out::str(publish ? "actions/upload-artifact@v6" : "actions/download-artifact@v7"));
         Out& with = o.set("with", Out::map());
         with.set("name", Out::str(s.artifact));
         with.set("path", Out::str(text(s.path)));

@@ -727,6 +727,8 @@ TEST_CASE("lint: a composite action's steps are checked like a job's") {
         "action.yml:8:22: error: untrusted data is expanded into a script: "
         "'github.event.issue.title' is controlled by whoever triggers the workflow "
         "[template-injection]\n"
+        "action.yml:10:13: warning: 'actions/checkout@v4' is built for Node.js 20, which GitHub "
+        "removed from its runners on 2026-09-16: they run it on Node.js 24 [node20-action]\n"
         "action.yml:13:9: error: 'actions/checkout@v4' has no input 'fetch-dept' [action-input]\n"
         "action.yml:14:18: error: workflow command 'set-output' is deprecated and disabled "
         "[deprecated-command]\n"
@@ -809,6 +811,33 @@ TEST_CASE("lint: streamed output is the gathered findings rendered, in path orde
     }
   }
   fs::remove_all(dir);
+}
+
+TEST_CASE("lint: an action major built for Node.js 20 is a warning naming the first for 24") {
+  std::string text = std::string(kHeader) +
+                     "  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                     "      - uses: actions/checkout@v4.2.2\n"  // a release of the v4 major
+                     "      - uses: actions/checkout@v5\n"      // built for Node.js 24
+                     "      - uses: actions/checkout@v2\n"      // a runtime no runner has
+                     "      - uses: Docker/Login-Action@v3\n"   // names ignore case
+                     "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n";
+  CHECK(lintText(text) ==
+        "ci.yml:7:15: warning: 'actions/checkout@v4.2.2' is built for Node.js 20, which GitHub "
+        "removed from its runners on 2026-09-16: they run it on Node.js 24 [node20-action]\n"
+        "ci.yml:9:15: error: 'actions/checkout@v2' runs on a Node.js version GitHub no longer "
+        "runs; update its version [outdated-action]\n"
+        "ci.yml:10:15: warning: 'Docker/Login-Action@v3' is built for Node.js 20, which GitHub "
+        "removed from its runners on 2026-09-16: they run it on Node.js 24 [node20-action]\n");
+  Sources sources;
+  MemoryRepo repo(sources);
+  Diagnostics found;
+  lintFile(*sources.add("ci.yml", text), FileKind::Workflow, &repo, {}, found);
+  std::vector<std::string> hints;
+  for (const auto& d : found.all())
+    if (d.rule == "node20-action") hints.push_back(d.hint);
+  CHECK(hints == std::vector<std::string>{
+                     "update to actions/checkout@v5, its first version built for Node.js 24",
+                     "update to docker/login-action@v4, its first version built for Node.js 24"});
 }
 
 }  // namespace galley::lint

@@ -31,6 +31,7 @@ const std::vector<RuleInfo>& allRules() {
       {"action-ref", S::Error, "a uses: value in an invalid format"},
       {"action-input", S::Error, "unknown, missing or deprecated inputs of an action"},
       {"outdated-action", S::Error, "an action version whose runtime GitHub no longer runs"},
+      {"node20-action", S::Warning, "an action built for Node.js 20, which runners force onto 24"},
       {"local-action", S::Error, "a local action that is missing or invalid"},
       {"action-metadata", S::Error, "invalid action.yml metadata"},
       {"workflow-call", S::Error, "reusable workflow calls and their inputs, outputs, secrets"},

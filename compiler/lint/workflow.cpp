@@ -797,6 +797,8 @@ class WorkflowChecker {
   // actions.json indexed once: outdated versions, and inputs per major version.
   struct PopularActions {
     std::unordered_set<std::string, StringHash, std::equal_to<>> outdated;
+    // A major built for Node.js 20, and the first major built for 24.
+    std::unordered_map<std::string, std::string_view, StringHash, std::equal_to<>> node20;
     std::unordered_map<std::string, ActionInputs, StringHash, std::equal_to<>> inputs;
   };
 
@@ -806,6 +808,8 @@ class WorkflowChecker {
       PopularActions p;
       for (const auto& spec : data["outdated"]["actions"].list())
         p.outdated.emplace(spec.text);
+      for (const auto& [major, next] : data["node20"]["actions"].object())
+        p.node20.emplace(std::string(major), next.text);
       for (const auto& [major, a] : data["actions"].object()) {
         // Known for its outputs only: it takes inputs it does not declare.
         const DataNode* inputs = a.find("inputs");
@@ -834,7 +838,17 @@ class WorkflowChecker {
       diags().error(
           uses.where, "outdated-action",
           "'" + u + "' runs on a Node.js version GitHub no longer runs; update its version");
-    auto it = popular.inputs.find(majorSpec(spec));
+    std::string_view major = majorSpec(spec);
+    if (auto n = popular.node20.find(major); n != popular.node20.end()) {
+      std::string_view name = major.substr(0, major.rfind('@'));
+      diags().warning(uses.where, "node20-action",
+                      "'" + u +
+                          "' is built for Node.js 20, which GitHub removed from its runners on "
+                          "2026-09-16: they run it on Node.js 24",
+                      "update to " + std::string(name) + "@" + std::string(n->second) +
+                          ", its first version built for Node.js 24");
+    }
+    auto it = popular.inputs.find(major);
     if (it == popular.inputs.end()) return;
     checkWith(step, uses, it->second, u);
   }
