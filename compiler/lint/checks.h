@@ -162,6 +162,16 @@ const SourceFile* localActionFile(Repo* repo, std::string_view uses);
 // An action reference as actions.json keys it: owner/name lower-cased, then
 // @ and the ref (`actions/cache@v4.1.2`); "" without an '@'.
 std::string actionSpec(std::string_view uses);
+// Whether ref is a full commit SHA (40 hexadecimal digits).
+bool isCommitSha(std::string_view ref);
+// The tag a `uses:` pinned to a commit SHA names in a comment after it on
+// its line (`owner/repo@<sha> # v4.2.2`, also `# tag=v4.2.2`), as pinning
+// advice asks: "v4.2.2", or "" when the ref is no SHA or has no such
+// comment. The comment is trusted: galley cannot fetch the tag to compare.
+std::string pinnedTag(const yaml::Node& uses);
+// actionSpec() of a `uses:`, with a pinned SHA read as the tag its comment
+// names.
+std::string actionSpecOf(const yaml::Node& uses);
 // A spec's major version: inputs and outputs are known per major version, so
 // v4.1.2 and v4 share v4's.
 std::string_view majorSpec(std::string_view spec);

@@ -321,7 +321,7 @@ TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
     }
     return out;
   }();
-  std::string spec = actionSpec(u);
+  std::string spec = actionSpecOf(*uses);
   if (spec.empty()) return unknown;
   auto it = outputs.find(majorSpec(spec));
   return it == outputs.end() ? unknown : it->second;

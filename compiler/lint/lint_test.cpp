@@ -840,4 +840,31 @@ TEST_CASE("lint: an action major built for Node.js 20 is a warning naming the fi
                      "update to docker/login-action@v4, its first version built for Node.js 24"});
 }
 
+TEST_CASE("lint: a SHA pin is checked as the tag its comment names") {
+  // As the pinning audit advises: the SHA, and the tag in a comment.
+  std::string out = lintText(
+      std::string(kHeader) +
+      "  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+      "      - id: co\n"
+      "        uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
+      "        with:\n          fetch-dept: 1\n"
+      "      - uses: actions/setup-node@1a4442cacd436585916779262731d5b162bc6ec7  # tag=3.8.1\n"
+      "      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # the latest\n"
+      "      - uses: reviewdog/action-actionlint@v1\n        with:\n          fail_on_error: true\n"
+      "      - run: echo ${{ steps.co.outputs.commit }} ${{ steps.co.outputs.nope }}\n");
+  CHECK(out ==
+        "ci.yml:8:15: warning: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683' "
+        "(v4.2.2 by its comment) is built for Node.js 20, which GitHub removed from its runners "
+        "on 2026-09-16: they run it on Node.js 24 [node20-action]\n"
+        "ci.yml:10:11: error: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683' "
+        "(v4.2.2 by its comment) has no input 'fetch-dept' [action-input]\n"
+        "ci.yml:11:15: error: 'actions/setup-node@1a4442cacd436585916779262731d5b162bc6ec7' "
+        "(v3.8.1 by its comment) runs on a Node.js version GitHub no longer runs; update its "
+        "version [outdated-action]\n"
+        "ci.yml:15:11: error: input 'fail_on_error' of 'reviewdog/action-actionlint@v1' is "
+        "deprecated: Deprecated, use `fail_level` instead [action-input]\n"
+        "ci.yml:16:54: error: property 'nope' is not defined in object type {commit: string; "
+        "ref: string} [expression]\n");
+}
+
 }  // namespace galley::lint

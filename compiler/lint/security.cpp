@@ -493,9 +493,7 @@ class SecurityChecker {
     size_t at = u.find('@');
     if (at == std::string::npos) return;  // action-ref reports the missing ref
     std::string_view ref = std::string_view(u).substr(at + 1);
-    bool sha = ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char c) {
-                 return std::isxdigit(static_cast<unsigned char>(c));
-               });
+    bool sha = isCommitSha(ref);
     static constexpr std::string_view branches[] = {"main", "master", "develop",
                                                     "dev",  "trunk",  "head"};
     auto isBranch = [&] {

@@ -84,6 +84,44 @@ std::string actionSpec(std::string_view uses) {
   return spec;
 }
 
+bool isCommitSha(std::string_view ref) {
+  return ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char c) {
+           return isAsciiDigit(c) || (asciiLower(c) >= 'a' && asciiLower(c) <= 'f');
+         });
+}
+
+std::string pinnedTag(const yaml::Node& uses) {
+  const std::string& u = uses.value;
+  size_t at = u.find('@');
+  if (at == std::string::npos || !isCommitSha(std::string_view(u).substr(at + 1)) ||
+      !uses.where.known() || uses.where.end.line != uses.where.begin.line)
+    return "";
+  // The rest of the line after the scalar: spaces, then `#`.
+  std::string_view line = uses.where.file->line(uses.where.end.line);
+  size_t i = uses.where.end.column ? uses.where.end.column - 1 : line.size();
+  if (i >= line.size() || (line[i] != ' ' && line[i] != '\t')) return "";
+  i = line.find_first_not_of(" \t", i);
+  if (i == std::string_view::npos || line[i] != '#') return "";
+  std::string_view rest = line.substr(i + 1);
+  rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+  for (std::string_view prefix : {"tag=", "pin@"})
+    if (rest.starts_with(prefix)) rest.remove_prefix(prefix.size());
+  std::string_view tag = rest.substr(0, rest.find_first_of(" \t"));
+  // v4, v4.2.2, 4.2.2: a version, not prose.
+  std::string_view digits = tag.starts_with('v') ? tag.substr(1) : tag;
+  if (digits.empty() || !isAsciiDigit(digits[0])) return "";
+  for (char c : digits)
+    if (!isAsciiAlnum(c) && c != '.' && c != '-') return "";
+  return tag.starts_with('v') ? std::string(tag) : "v" + std::string(tag);
+}
+
+std::string actionSpecOf(const yaml::Node& uses) {
+  std::string spec = actionSpec(uses.value);
+  std::string tag = pinnedTag(uses);
+  if (!tag.empty()) spec.replace(spec.find('@') + 1, std::string::npos, tag);
+  return spec;
+}
+
 std::string_view majorSpec(std::string_view spec) {
   size_t at = spec.find('@');
   size_t dot = at == std::string_view::npos ? at : spec.find('.', at);
@@ -831,19 +869,21 @@ class WorkflowChecker {
 
   void checkPopularAction(const yaml::Node& step, const yaml::Node& uses) {
     const PopularActions& popular = popularActions();
-    const std::string& u = uses.value;
-    std::string spec = actionSpec(u);
+    // A SHA pin stands for the tag its comment names, and says so.
+    std::string tag = pinnedTag(uses);
+    const std::string u =
+        "'" + uses.value + "'" + (tag.empty() ? "" : " (" + tag + " by its comment)");
+    std::string spec = actionSpecOf(uses);
     if (spec.empty()) return;
-    if (popular.outdated.count(spec))
-      diags().error(
-          uses.where, "outdated-action",
-          "'" + u + "' runs on a Node.js version GitHub no longer runs; update its version");
     std::string_view major = majorSpec(spec);
+    // v3.8.1 runs what v3 does.
+    if (popular.outdated.count(spec) || popular.outdated.count(major))
+      diags().error(uses.where, "outdated-action",
+                    u + " runs on a Node.js version GitHub no longer runs; update its version");
     if (auto n = popular.node20.find(major); n != popular.node20.end()) {
       std::string_view name = major.substr(0, major.rfind('@'));
       diags().warning(uses.where, "node20-action",
-                      "'" + u +
-                          "' is built for Node.js 20, which GitHub removed from its runners on "
+                      u + " is built for Node.js 20, which GitHub removed from its runners on "
                           "2026-09-16: they run it on Node.js 24",
                       "update to " + std::string(name) + "@" + std::string(n->second) +
                           ", its first version built for Node.js 24");
@@ -854,8 +894,9 @@ class WorkflowChecker {
   }
 
   // Input names compare without case, as the runner matches them.
+  // shown: the action as messages name it, quoted.
   void checkWith(const yaml::Node& step, const yaml::Node& uses, const ActionInputs& in,
-                 std::string_view shownName) {
+                 std::string_view shown) {
     const yaml::Node* with = step.find("with");
     auto same = [](std::string_view a, std::string_view b) { return equalsIgnoreCase(a, b); };
     if (with && with->isMapping()) {
@@ -864,9 +905,9 @@ class WorkflowChecker {
         auto dep = std::find_if(in.deprecated.begin(), in.deprecated.end(),
                                 [&](const auto& d) { return same(d.first, k); });
         if (dep != in.deprecated.end()) {
-          diags().warning(e.key.where, "action-input",
-                          "input '" + k + "' of '" + std::string(shownName) +
-                              "' is deprecated: " + dep->second);
+          diags().warning(
+              e.key.where, "action-input",
+              "input '" + k + "' of " + std::string(shown) + " is deprecated: " + dep->second);
           continue;
         }
         if (std::any_of(in.inputs.begin(), in.inputs.end(),
@@ -875,8 +916,7 @@ class WorkflowChecker {
         std::vector<std::string> names;
         for (const auto& [n, r] : in.inputs)
           names.push_back(n);
-        diags().error(e.key.where, "action-input",
-                      "'" + std::string(shownName) + "' has no input '" + k + "'",
+        diags().error(e.key.where, "action-input", std::string(shown) + " has no input '" + k + "'",
                       didYouMean(k, names));
       }
     }
@@ -887,7 +927,7 @@ class WorkflowChecker {
                                        [&](const auto& e) { return same(e.key.value, n); });
       if (!given)
         diags().error(uses.where, "action-input",
-                      "'" + std::string(shownName) + "' requires the input '" + n + "'");
+                      std::string(shown) + " requires the input '" + n + "'");
     }
   }
 
@@ -927,7 +967,7 @@ class WorkflowChecker {
         in.inputs.push_back({e.key.value, req});
       }
     }
-    checkWith(step, uses, in, uses.value);
+    checkWith(step, uses, in, "'" + uses.value + "'");
   }
 
   // The action's own problems, shown where the workflow uses it (the action
