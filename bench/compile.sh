@@ -4,6 +4,7 @@
 # Target (issue 2): under 20 ms for the whole process.
 # Usage: bench/compile.sh [path/to/galley]
 set -euo pipefail
+command -v hyperfine >/dev/null || { echo "bench/compile.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 cd "$(dirname "$0")/.."
 galley=$(realpath "${1:-build/galley}")
 out=$(mktemp -d)

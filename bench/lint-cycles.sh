@@ -18,7 +18,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 galley="$(realpath "${1:-$root/build/galley}")"
 top="${2:-25}"
 corpus="$root/../shared/corpus/github/realworld"
-command -v valgrind >/dev/null || { echo "bench/lint-cycles.sh: needs valgrind" >&2; exit 2; }
+command -v valgrind >/dev/null || { echo "bench/lint-cycles.sh: needs valgrind (apt-get install valgrind)" >&2; exit 2; }
 [ -d "$corpus" ] || { echo "bench/lint-cycles.sh: $corpus is missing" >&2; exit 2; }
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -14,6 +14,7 @@
 # hyperfine's table, then the ratios the targets name, in wall time and in CPU
 # time (user + system), since the machines are shared and noisy.
 set -euo pipefail
+command -v hyperfine >/dev/null || { echo "bench/lint.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
 galley="$(realpath "${1:-$root/build/galley}")"
 corpus="$root/../shared/corpus/github/realworld"
