@@ -813,7 +813,7 @@ class WorkflowChecker {
       return;
     }
     size_t at = u.find('@');
-    std::string repoPath = u.substr(0, at);
+    std::string_view repoPath = std::string_view(u).substr(0, at);
     size_t slash = repoPath.find('/');
     if (at == std::string::npos || at + 1 == u.size()) {
       diags().error(uses.where, "action-ref",
@@ -871,32 +871,38 @@ class WorkflowChecker {
     const PopularActions& popular = popularActions();
     // A SHA pin stands for the tag its comment names, and says so.
     std::string tag = pinnedTag(uses);
-    const std::string u =
-        "'" + uses.value + "'" + (tag.empty() ? "" : " (" + tag + " by its comment)");
     std::string spec = actionSpecOf(uses);
     if (spec.empty()) return;
     std::string_view major = majorSpec(spec);
     // v3.8.1 runs what v3 does.
     if (popular.outdated.count(spec) || popular.outdated.count(major))
       diags().error(uses.where, "outdated-action",
-                    u + " runs on a Node.js version GitHub no longer runs; update its version");
+                    shownUses(uses, tag) + " runs on a Node.js version GitHub no longer runs; update its version");
     if (auto n = popular.node20.find(major); n != popular.node20.end()) {
       std::string_view name = major.substr(0, major.rfind('@'));
       diags().warning(uses.where, "node20-action",
-                      u + " is built for Node.js 20, which GitHub removed from its runners on "
+                      shownUses(uses, tag) + " is built for Node.js 20, which GitHub removed from its runners on "
                           "2026-09-16: they run it on Node.js 24",
                       "update to " + std::string(name) + "@" + std::string(n->second) +
                           ", its first version built for Node.js 24");
     }
     auto it = popular.inputs.find(major);
     if (it == popular.inputs.end()) return;
-    checkWith(step, uses, it->second, u);
+    checkWith(step, uses, it->second, tag);
+  }
+
+  // The action as messages name it: quoted, and with the tag a SHA pin's
+  // comment names. Built only for a message: most uses have none.
+  static std::string shownUses(const yaml::Node& uses, std::string_view tag) {
+    std::string shown = "'" + uses.value + "'";
+    if (!tag.empty()) shown += " (" + std::string(tag) + " by its comment)";
+    return shown;
   }
 
   // Input names compare without case, as the runner matches them.
-  // shown: the action as messages name it, quoted.
+  // tag: what pinnedTag read for uses.
   void checkWith(const yaml::Node& step, const yaml::Node& uses, const ActionInputs& in,
-                 std::string_view shown) {
+                 std::string_view tag) {
     const yaml::Node* with = step.find("with");
     auto same = [](std::string_view a, std::string_view b) { return equalsIgnoreCase(a, b); };
     if (with && with->isMapping()) {
@@ -907,7 +913,7 @@ class WorkflowChecker {
         if (dep != in.deprecated.end()) {
           diags().warning(
               e.key.where, "action-input",
-              "input '" + k + "' of " + std::string(shown) + " is deprecated: " + dep->second);
+              "input '" + k + "' of " + shownUses(uses, tag) + " is deprecated: " + dep->second);
           continue;
         }
         if (std::any_of(in.inputs.begin(), in.inputs.end(),
@@ -916,7 +922,7 @@ class WorkflowChecker {
         std::vector<std::string> names;
         for (const auto& [n, r] : in.inputs)
           names.push_back(n);
-        diags().error(e.key.where, "action-input", std::string(shown) + " has no input '" + k + "'",
+        diags().error(e.key.where, "action-input", shownUses(uses, tag) + " has no input '" + k + "'",
                       didYouMean(k, names));
       }
     }
@@ -927,7 +933,7 @@ class WorkflowChecker {
                                        [&](const auto& e) { return same(e.key.value, n); });
       if (!given)
         diags().error(uses.where, "action-input",
-                      std::string(shown) + " requires the input '" + n + "'");
+                      shownUses(uses, tag) + " requires the input '" + n + "'");
     }
   }
 
@@ -967,7 +973,7 @@ class WorkflowChecker {
         in.inputs.push_back({e.key.value, req});
       }
     }
-    checkWith(step, uses, in, "'" + uses.value + "'");
+    checkWith(step, uses, in, "");
   }
 
   // The action's own problems, shown where the workflow uses it (the action
