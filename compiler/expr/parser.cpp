@@ -288,6 +288,28 @@ bool parse(std::string_view text, const ParseOptions& options, Expression* out, 
   }
 }
 
+namespace {
+
+// Direct-mapped: each text has one slot, whose tree a miss replaces. A hit
+// costs a hash and a comparison, and the cache never grows past its slots.
+struct ParseCache {
+  struct Slot {
+    std::string key;
+    std::unique_ptr<Expression> tree;  // nullptr until the slot is first used
+  };
+  static constexpr size_t kSlots = 4096;
+  std::vector<Slot> slots = std::vector<Slot>(kSlots);
+  std::vector<uint32_t> used;  // the slots holding a tree, for clear()
+  std::string key;             // reused, so a lookup allocates nothing
+};
+
+ParseCache& threadCache() {
+  thread_local ParseCache cache;
+  return cache;
+}
+
+}  // namespace
+
 const Expression* parseCached(std::string_view text, const ParseOptions& options, ExprError* err) {
   if (!options.contexts.empty()) {
     // Named values are part of what a text means: not cached.
@@ -295,27 +317,31 @@ const Expression* parseCached(std::string_view text, const ParseOptions& options
     one = Expression();
     return parse(text, options, &one, err) ? &one : nullptr;
   }
-  // Direct-mapped: each text has one slot, whose tree a miss replaces. A hit
-  // costs a hash and a comparison, and the cache never grows.
-  struct Slot {
-    std::string key;
-    std::unique_ptr<Expression> tree;  // nullptr until the slot is first used
-  };
-  constexpr size_t kSlots = 4096;
-  thread_local std::vector<Slot> slots(kSlots);
-  thread_local std::string key;  // reused, so a lookup allocates nothing
+  ParseCache& cache = threadCache();
+  std::string& key = cache.key;
   key.assign(text);
   // A permissive parse reads no function list: one tree serves every key's.
   if (!options.permissive)
     key.append(reinterpret_cast<const char*>(&options.functions), sizeof(options.functions));
   key += options.permissive ? 'p' : 's';
-  Slot& slot = slots[std::hash<std::string>{}(key) & (kSlots - 1)];
+  size_t index = std::hash<std::string>{}(key) & (ParseCache::kSlots - 1);
+  ParseCache::Slot& slot = cache.slots[index];
   if (slot.tree && slot.key == key) return slot.tree.get();
-  if (!slot.tree) slot.tree = std::make_unique<Expression>();
+  if (!slot.tree) {
+    slot.tree = std::make_unique<Expression>();
+    cache.used.push_back(static_cast<uint32_t>(index));
+  }
   slot.key.clear();  // the slot holds no valid tree until the parse succeeds
   if (!parse(text, options, slot.tree.get(), err)) return nullptr;
   slot.key = key;
   return slot.tree.get();
+}
+
+void clearParseCache() {
+  ParseCache& cache = threadCache();
+  for (uint32_t i : cache.used)
+    cache.slots[i] = ParseCache::Slot();
+  cache.used.clear();
 }
 
 }  // namespace galley::expr

@@ -39,4 +39,10 @@ bool parse(std::string_view text, const ParseOptions& options, Expression* out, 
 // when text does not parse.
 const Expression* parseCached(std::string_view text, const ParseOptions& options, ExprError* err);
 
+// Frees the thread's cached trees. Lint calls it after each file: most of
+// a file's repeats are its own, and trees kept from file to file would
+// hold memory the next files' YAML would otherwise reuse, on fresh pages
+// whose first touch (a page fault) costs more than parsing again.
+void clearParseCache();
+
 }  // namespace galley::expr

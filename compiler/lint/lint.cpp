@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "compiler/expr/parser.h"
 #include "compiler/lint/checks.h"
 #include "compiler/lint/glob.h"
 #include "compiler/lint/rules.h"
@@ -256,6 +257,7 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
       }
     }
   }
+  expr::clearParseCache();
   filterInto(found, options.config, file.path(), diags);
 }
 
