@@ -297,7 +297,7 @@ struct ParseCache {
     std::string key;
     std::unique_ptr<Expression> tree;  // nullptr until the slot is first used
   };
-  static constexpr size_t kSlots = 4096;
+  static constexpr size_t kSlots = 512;
   std::vector<Slot> slots = std::vector<Slot>(kSlots);
   std::vector<uint32_t> used;  // the slots holding a tree, for clear()
   std::string key;             // reused, so a lookup allocates nothing
