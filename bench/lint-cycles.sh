@@ -11,6 +11,9 @@
 #
 #   bench/lint-cycles.sh [GALLEY_BINARY] [TOP]    (default: build/galley, 25)
 #
+# The model leaves out page faults, which cost about 10 us each on this kind
+# of machine: bench/lint.sh counts them.
+#
 # Code layout alone moves the loader's estimate by a few percent from one
 # build to the next: compare builds by the lint-only cycles, not by one ratio.
 set -euo pipefail
