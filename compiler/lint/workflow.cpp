@@ -877,11 +877,13 @@ class WorkflowChecker {
     // v3.8.1 runs what v3 does.
     if (popular.outdated.count(spec) || popular.outdated.count(major))
       diags().error(uses.where, "outdated-action",
-                    shownUses(uses, tag) + " runs on a Node.js version GitHub no longer runs; update its version");
+                    shownUses(uses, tag) +
+                        " runs on a Node.js version GitHub no longer runs; update its version");
     if (auto n = popular.node20.find(major); n != popular.node20.end()) {
       std::string_view name = major.substr(0, major.rfind('@'));
       diags().warning(uses.where, "node20-action",
-                      shownUses(uses, tag) + " is built for Node.js 20, which GitHub removed from its runners on "
+                      shownUses(uses, tag) +
+                          " is built for Node.js 20, which GitHub removed from its runners on "
                           "2026-09-16: they run it on Node.js 24",
                       "update to " + std::string(name) + "@" + std::string(n->second) +
                           ", its first version built for Node.js 24");
@@ -922,8 +924,8 @@ class WorkflowChecker {
         std::vector<std::string> names;
         for (const auto& [n, r] : in.inputs)
           names.push_back(n);
-        diags().error(e.key.where, "action-input", shownUses(uses, tag) + " has no input '" + k + "'",
-                      didYouMean(k, names));
+        diags().error(e.key.where, "action-input",
+                      shownUses(uses, tag) + " has no input '" + k + "'", didYouMean(k, names));
       }
     }
     if (with && !with->isMapping() && !with->isNull()) return;
