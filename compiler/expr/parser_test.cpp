@@ -101,3 +101,24 @@ TEST_CASE("parseCached: a permissive parse is shared whatever the function list"
   CHECK_FALSE(galley::expr::parseCached("format('{0}', 1)", none, &err));
   CHECK(err.message.starts_with("Unrecognized function"));
 }
+
+TEST_CASE("clearParseCache drops the trees, and the texts parse again") {
+  galley::expr::ParseOptions options;
+  options.permissive = true;
+  galley::expr::ExprError err;
+  galley::expr::clearParseCache();
+  const galley::expr::Expression* a =
+      galley::expr::parseCached("github.event.pull_request.head.sha", options, &err);
+  REQUIRE(a);
+  CHECK(galley::expr::parseCached("matrix.os", options, &err));
+  galley::expr::clearParseCache();
+  galley::expr::clearParseCache();  // twice in a row: nothing left to drop
+  const galley::expr::Expression* b =
+      galley::expr::parseCached("github.event.pull_request.head.sha", options, &err);
+  REQUIRE(b);
+  CHECK(b->text == "github.event.pull_request.head.sha");
+  REQUIRE(b->root);
+  CHECK(b->root->kind == galley::expr::NodeKind::Index);
+  CHECK(b->nodes.size() == 9);  // github and four .name indexes, each with its key
+  CHECK(b == galley::expr::parseCached("github.event.pull_request.head.sha", options, &err));
+}
