@@ -8,6 +8,7 @@ const std::vector<Command>& commands() {
       {attachRecipes},
       {attachEval},
       {attachLint},
+      {attachRun},
   };
   return all;
 }
