@@ -9,14 +9,18 @@
 // ids, needs, step ids, uses, triggers, inputs) is typed.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "compiler/diagnostic.h"
+#include "compiler/workflow_template.h"
 #include "compiler/yaml.h"
 
 namespace galley::wf {
+
+struct Workflow;
 
 // A value evaluated at run time: a scalar, sequence or mapping that may hold
 // `${{ }}`. A missing key is std::nullopt, never a Null node.
@@ -45,6 +49,9 @@ struct Step {
   std::optional<Template> with;
   std::optional<Template> continueOnError;
   std::optional<Template> timeoutMinutes;
+  std::optional<Template> background;  // experimental background steps
+
+  bool isRun() const { return uses.value.empty(); }
 };
 
 struct Job {
@@ -71,6 +78,11 @@ struct Job {
   std::optional<Template> secrets;  // a mapping; see secretsInherit
   bool secretsInherit = false;      // `secrets: inherit`
   std::vector<Step> steps;
+  std::optional<Template> cancelTimeoutMinutes;
+  std::optional<Template> snapshot;
+  // The workflow a call runs, once read (readCalledWorkflow); nullptr
+  // before, and for a regular job.
+  std::shared_ptr<const Workflow> called;
 
   bool callsWorkflow() const { return !uses.value.empty(); }
 };
@@ -111,6 +123,7 @@ struct Event {
 struct Workflow {
   const SourceFile* file = nullptr;
   std::optional<Template> name;
+  std::optional<Template> description;
   std::optional<Template> runName;
   std::vector<Event> on;
   std::vector<Input> dispatchInputs;  // on.workflow_dispatch.inputs
@@ -127,11 +140,23 @@ struct Workflow {
   const Event* event(std::string_view name) const;
 };
 
+struct ReadOptions {
+  TemplateLimits limits;
+  // Characters a workflow file may hold; 0: no limit beyond the loader's.
+  size_t maxFileSize = 0;
+};
+
 // Reads a workflow from its document's root node. Structural problems
 // (missing `jobs`, `runs-on` with `uses`, unknown needs, cycles, bad step ids,
 // wrong types) are reported into diags at their positions, with GitHub's
 // workflow parser's wording where it has one. Returns false when the
 // workflow cannot be run; *out is filled as far as it could be read.
-bool readWorkflow(const yaml::Node& root, const SourceFile& file, Workflow* out, Diagnostics& diags);
+// Problems GitHub finds while building its model (unknown needs, bad ids)
+// are only reported when the schema reading found none, as GitHub does: they
+// would mostly repeat what it said.
+bool readWorkflow(const yaml::Node& root, const SourceFile& file, Workflow* out,
+                  Diagnostics& diags);
+bool readWorkflow(const yaml::Node& root, const SourceFile& file, const ReadOptions& options,
+                  Workflow* out, Diagnostics& diags);
 
 }  // namespace galley::wf
