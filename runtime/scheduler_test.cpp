@@ -50,7 +50,9 @@ struct Fixture {
     auto r = yaml::load(*f, diags);
     REQUIRE(r);
     root = std::move(*r);
-    REQUIRE_MESSAGE(wf::readWorkflow(root, *f, &workflow, diags), diags.all().empty() ? "" : diags.all()[0].message);
+    bool read = wf::readWorkflow(root, *f, &workflow, diags);
+    INFO((diags.all().empty() ? std::string() : diags.all()[0].message));
+    REQUIRE(read);
     REQUIRE(makePlan(workflow, po, &plan, diags));
     SchedulerOptions so;
     so.parallel = parallel;
