@@ -193,9 +193,10 @@ class Converter {
     if (const yaml::Node* inputs = config.find("inputs")) readInputs(*inputs, &out->callInputs);
     if (const yaml::Node* secrets = config.find("secrets"); secrets && secrets->isMapping()) {
       for (const yaml::Entry& e : secrets->entries) {
-        CallSecret s{e.key.value, e.key.where, false};
+        CallSecret s{e.key.value, e.key.where, false, ""};
         if (const yaml::Node* r = e.value.find("required"); r && r->asBool())
           s.required = *r->asBool();
+        if (const yaml::Node* d = e.value.find("description")) s.description = d->value;
         out->callSecrets.push_back(std::move(s));
       }
     }
@@ -587,6 +588,7 @@ bool readWorkflow(const yaml::Node& root, const SourceFile& file, const ReadOpti
                     " characters has been exceeded");
     return false;
   }
+  if (!budgetFile(options.limits.budget, file, diags)) return false;
   Diagnostics reading;
   yaml::Node tree = readTemplate(root, "workflow-root-strict", reading, options.limits);
   Diagnostics converting;

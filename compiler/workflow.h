@@ -110,6 +110,7 @@ struct CallSecret {
   std::string name;
   Location where;
   bool required = false;
+  std::string description;
 };
 
 // One trigger under `on:`, with its configuration (branches, types, ...) as
