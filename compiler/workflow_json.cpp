@@ -214,6 +214,22 @@ class Writer {
   Json step(const Step& s) {
     Json out = Json::object();
     out["id"] = s.id;
+    if (s.isWait()) {
+      const char* synthetic = !s.wait.empty() ? "Wait" : s.waitAll ? "Wait for all" : "Cancel";
+      out["name"] = s.name ? token(*s.name) : Json(synthetic);
+      if (s.continueOnError) out["continue-on-error"] = flag(*s.continueOnError);
+      if (!s.wait.empty()) {
+        Json targets = Json::array();
+        for (const Text& t : s.wait)
+          targets.push_back(text(t));
+        out["wait"] = std::move(targets);
+      } else if (s.waitAll) {
+        out["wait-all"] = true;
+      } else {
+        out["cancel"] = text(s.cancel);
+      }
+      return out;
+    }
     if (s.name) out["name"] = token(*s.name);
     out["if"] = expression(s.condition.value);
     if (s.continueOnError) out["continue-on-error"] = flag(*s.continueOnError);

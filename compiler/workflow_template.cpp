@@ -319,6 +319,17 @@ bool checkWith(std::string_view text, const expr::ParseOptions& options, std::st
   expr::ExprError e;
   if (!expr::parse(text, options, &tree, &e)) {
     *err = e.message;
+    // GitHub calls input that ends where a token is due (`contains('a',
+    // 'b'`) an unexpected end, shown with the last token; galley's parser
+    // (whose wording lint's tests pin) names the end itself.
+    std::vector<expr::Token> tokens;
+    expr::ExprError lexError;
+    if (e.message.starts_with("Unexpected symbol: 'EOF'") && expr::lex(text, &tokens, &lexError) &&
+        tokens.size() >= 2) {
+      const expr::Token& last = tokens[tokens.size() - 2];
+      *err = "Unexpected end of expression: '" + std::string(last.text) + "'. " +
+             expr::locatedAt(text, last.offset);
+    }
     return false;
   }
   if (statusCall) {

@@ -76,6 +76,8 @@ CaseOptions readOptions(const std::string& text, Sources& sources) {
                                                : wf::PermissionsPolicy::Write;
   if (const yaml::Node* n = doc->find("skip-reusable-workflows"))
     o.skipCalls = n->asBool().value_or(false);
+  if (const yaml::Node* n = doc->find("is-partial-rerun"))
+    o.partialRerun = n->asBool().value_or(false);
   if (const yaml::Node* f = doc->find("experimental-features"))
     if (const yaml::Node* b = f->find("allowBackgroundSteps"))
       o.read.limits.backgroundSteps = b->asBool().value_or(false);
@@ -206,6 +208,11 @@ Outcome runCase(const fs::path& path) {
   jsonOptions.includeEvents = options.includeEvents;
   jsonOptions.includeInputTypes = !options.includeEvents;
   nlohmann::json actual = nlohmann::json::parse(wf::toReaderJson(workflow, jsonOptions).dump());
+  // GitHub's own harness, on a partial rerun, rewrites the file table from
+  // its dictionary of called workflows, which is sorted; tokens keep their
+  // ids (a quirk the case says goes away with a feature flag).
+  if (options.partialRerun && actual.contains("file-table"))
+    std::sort(actual["file-table"].begin(), actual["file-table"].end());
   if (actual == expected) return {true, ""};
   nlohmann::json patch = nlohmann::json::diff(expected, actual);
   std::string shown = patch.dump();
