@@ -4,6 +4,8 @@
 #include <set>
 #include <unordered_set>
 
+#include "compiler/graph.h"
+
 namespace galley::wf {
 
 namespace {
@@ -449,6 +451,7 @@ class Converter {
         }
       }
     }
+    std::string cycle;
     for (const Pending& p : waiting) {
       for (const Text& need : p.needs) {
         bool known =
@@ -460,39 +463,25 @@ class Converter {
         Diagnostic& d = diags_.error(need.where, kRule,
                                      "Job '" + p.job->id + "' depends on job '" + need.value +
                                          "' which creates a cycle in the dependency graph.");
-        std::string path = cyclePath(jobs, p.job->id, need.value);
-        if (!path.empty()) d.hint = "the cycle: " + path;
+        if (cycle.empty()) cycle = cycleOf(jobs);
+        if (!cycle.empty()) d.hint = "the cycle: " + cycle;
       }
     }
   }
 
-  // The shortest path of needs from `to` back to `from`, written
-  // `from -> to -> ... -> from`; empty when there is none.
-  static std::string cyclePath(const std::vector<Job>& jobs, const std::string& from,
-                               const std::string& to) {
-    auto find = [&](const std::string& id) -> const Job* {
-      for (const Job& j : jobs)
-        if (j.id == id) return &j;
-      return nullptr;
-    };
-    std::vector<std::pair<std::string, size_t>> queue = {{to, SIZE_MAX}};
-    std::set<std::string> seen = {to};
-    for (size_t i = 0; i < queue.size(); ++i) {
-      if (queue[i].first == from) {
-        std::vector<std::string> chain;
-        for (size_t k = i; k != SIZE_MAX; k = queue[k].second)
-          chain.push_back(queue[k].first);
-        std::string out = from;
-        for (const std::string& id : chain)
-          out += " -> " + id;
-        return out;
-      }
-      const Job* j = find(queue[i].first);
-      if (!j) continue;
-      for (const Text& n : j->needs)
-        if (seen.insert(n.value).second) queue.push_back({n.value, i});
+  // The cycle through the needs, as a path (`a -> b -> a`).
+  static std::string cycleOf(const std::vector<Job>& jobs) {
+    std::vector<GraphNode> nodes;
+    for (const Job& j : jobs) {
+      GraphNode& n = nodes.emplace_back();
+      n.id = j.id;
+      for (const Text& t : j.needs)
+        n.needs.push_back(t.value);
     }
-    return "";
+    std::vector<size_t> order;
+    std::vector<std::string> cycle;
+    if (topologicalOrder(nodes, &order, &cycle)) return "";
+    return cyclePath(cycle);
   }
 
   // --- steps ---
