@@ -4,6 +4,8 @@
 #include <set>
 #include <unordered_set>
 
+#include "compiler/graph.h"
+
 namespace galley::wf {
 
 namespace {
@@ -125,27 +127,23 @@ class Converter {
       : file_(file), options_(options), diags_(diags) {}
 
   void convert(const yaml::Node& root, Workflow* out) {
+    static const std::pair<std::string_view, std::optional<Template> Workflow::*> kSlots[] = {
+        {"name", &Workflow::name},
+        {"description", &Workflow::description},
+        {"run-name", &Workflow::runName},
+        {"env", &Workflow::env},
+        {"defaults", &Workflow::defaults},
+        {"concurrency", &Workflow::concurrency},
+        {"permissions", &Workflow::permissions},
+    };
     out->file = &file_;
     for (const yaml::Entry& e : root.entries) {
       const std::string& key = e.key.value;
-      if (key == "on")
-        readOn(e.value, out);
-      else if (key == "jobs")
-        readJobs(e.value, out);
-      else if (key == "name")
-        out->name = e.value;
-      else if (key == "description")
-        out->description = e.value;
-      else if (key == "run-name")
-        out->runName = e.value;
-      else if (key == "env")
-        out->env = e.value;
-      else if (key == "defaults")
-        out->defaults = e.value;
-      else if (key == "concurrency")
-        out->concurrency = checkConcurrency(e.value);
-      else if (key == "permissions")
-        out->permissions = e.value;
+      if (key == "on") readOn(e.value, out);
+      if (key == "jobs") readJobs(e.value, out);
+      if (key == "concurrency") checkConcurrency(e.value);
+      for (const auto& [name, member] : kSlots)
+        if (name == key) out->*member = e.value;
     }
   }
 
@@ -193,9 +191,10 @@ class Converter {
     if (const yaml::Node* inputs = config.find("inputs")) readInputs(*inputs, &out->callInputs);
     if (const yaml::Node* secrets = config.find("secrets"); secrets && secrets->isMapping()) {
       for (const yaml::Entry& e : secrets->entries) {
-        CallSecret s{e.key.value, e.key.where, false};
+        CallSecret s{e.key.value, e.key.where, false, ""};
         if (const yaml::Node* r = e.value.find("required"); r && r->asBool())
           s.required = *r->asBool();
+        if (const yaml::Node* d = e.value.find("description")) s.description = d->value;
         out->callSecrets.push_back(std::move(s));
       }
     }
@@ -254,15 +253,15 @@ class Converter {
 
   // --- settings GitHub checks while converting ---
 
-  const yaml::Node& checkConcurrency(const yaml::Node& n) {
-    if (!n.isMapping()) return n;
+  void checkConcurrency(const yaml::Node& n) {
+    if (!n.isMapping()) return;
+    // A key or value that is an expression is checked when it is evaluated.
     for (const yaml::Entry& e : n.entries) {
       if (isExpression(e.key) || isExpression(e.value)) continue;
       const std::string& key = e.key.value;
       if (key != "group" && key != "cancel-in-progress" && key != "queue")
         error(e.key.where, "Invalid property name: " + key);
     }
-    return n;
   }
 
   void checkRunsOn(const yaml::Node& n) {
@@ -353,6 +352,40 @@ class Converter {
     checkNeeds(jobs, out->jobs);
   }
 
+  // The settings that are a template as written.
+  static std::optional<Template>* jobTemplate(Job* job, std::string_view key) {
+    static const std::pair<std::string_view, std::optional<Template> Job::*> kSlots[] = {
+        {"name", &Job::name},
+        {"runs-on", &Job::runsOn},
+        {"environment", &Job::environment},
+        {"concurrency", &Job::concurrency},
+        {"outputs", &Job::outputs},
+        {"env", &Job::env},
+        {"defaults", &Job::defaults},
+        {"strategy", &Job::strategy},
+        {"continue-on-error", &Job::continueOnError},
+        {"timeout-minutes", &Job::timeoutMinutes},
+        {"cancel-timeout-minutes", &Job::cancelTimeoutMinutes},
+        {"permissions", &Job::permissions},
+        {"container", &Job::container},
+        {"services", &Job::services},
+        {"snapshot", &Job::snapshot},
+        {"with", &Job::with},
+    };
+    for (const auto& [name, member] : kSlots)
+      if (name == key) return &(job->*member);
+    return nullptr;
+  }
+
+  // What GitHub checks of a setting while it builds its model.
+  void checkJobSetting(std::string_view key, const yaml::Node& v) {
+    if (key == "runs-on") checkRunsOn(v);
+    if (key == "concurrency") checkConcurrency(v);
+    if (key == "strategy") checkMatrix(v);
+    if (key == "container") checkContainer(v);
+    if (key == "services") checkServices(v);
+  }
+
   Job readJob(const yaml::Node& key, const yaml::Node& n) {
     Job job;
     job.id = key.value;
@@ -360,51 +393,23 @@ class Converter {
     for (const yaml::Entry& e : n.entries) {
       const std::string& k = e.key.value;
       const yaml::Node& v = e.value;
-      if (k == "name")
-        job.name = v;
-      else if (k == "needs")
+      checkJobSetting(k, v);
+      if (std::optional<Template>* slot = jobTemplate(&job, k)) {
+        *slot = v;
+      } else if (k == "needs") {
         readNeeds(v, &job.needs);
-      else if (k == "if")
+      } else if (k == "if") {
         job.condition = condition(v, "job-if");
-      else if (k == "runs-on")
-        checkRunsOn(v), job.runsOn = v;
-      else if (k == "environment")
-        job.environment = v;
-      else if (k == "concurrency")
-        job.concurrency = checkConcurrency(v);
-      else if (k == "outputs")
-        job.outputs = v;
-      else if (k == "env")
-        job.env = v;
-      else if (k == "defaults")
-        job.defaults = v;
-      else if (k == "strategy")
-        checkMatrix(v), job.strategy = v;
-      else if (k == "continue-on-error")
-        job.continueOnError = v;
-      else if (k == "timeout-minutes")
-        job.timeoutMinutes = v;
-      else if (k == "cancel-timeout-minutes")
-        job.cancelTimeoutMinutes = v;
-      else if (k == "permissions")
-        job.permissions = v;
-      else if (k == "container")
-        checkContainer(v), job.container = v;
-      else if (k == "services")
-        checkServices(v), job.services = v;
-      else if (k == "snapshot")
-        job.snapshot = v;
-      else if (k == "uses")
+      } else if (k == "uses") {
         job.uses = text(v);
-      else if (k == "with")
-        job.with = v;
-      else if (k == "secrets") {
+      } else if (k == "secrets") {
         if (isStringValue(v) && v.value == "inherit")
           job.secretsInherit = true;
         else
           job.secrets = v;
-      } else if (k == "steps")
+      } else if (k == "steps") {
         readSteps(v, &job.steps);
+      }
     }
     if (job.condition.value.empty()) job.condition = Text{"success()", {}};
     return job;
@@ -446,6 +451,7 @@ class Converter {
         }
       }
     }
+    std::string cycle;
     for (const Pending& p : waiting) {
       for (const Text& need : p.needs) {
         bool known =
@@ -457,39 +463,25 @@ class Converter {
         Diagnostic& d = diags_.error(need.where, kRule,
                                      "Job '" + p.job->id + "' depends on job '" + need.value +
                                          "' which creates a cycle in the dependency graph.");
-        std::string path = cyclePath(jobs, p.job->id, need.value);
-        if (!path.empty()) d.hint = "the cycle: " + path;
+        if (cycle.empty()) cycle = cycleOf(jobs);
+        if (!cycle.empty()) d.hint = "the cycle: " + cycle;
       }
     }
   }
 
-  // The shortest path of needs from `to` back to `from`, written
-  // `from -> to -> ... -> from`; empty when there is none.
-  static std::string cyclePath(const std::vector<Job>& jobs, const std::string& from,
-                               const std::string& to) {
-    auto find = [&](const std::string& id) -> const Job* {
-      for (const Job& j : jobs)
-        if (j.id == id) return &j;
-      return nullptr;
-    };
-    std::vector<std::pair<std::string, size_t>> queue = {{to, SIZE_MAX}};
-    std::set<std::string> seen = {to};
-    for (size_t i = 0; i < queue.size(); ++i) {
-      if (queue[i].first == from) {
-        std::vector<std::string> chain;
-        for (size_t k = i; k != SIZE_MAX; k = queue[k].second)
-          chain.push_back(queue[k].first);
-        std::string out = from;
-        for (const std::string& id : chain)
-          out += " -> " + id;
-        return out;
-      }
-      const Job* j = find(queue[i].first);
-      if (!j) continue;
-      for (const Text& n : j->needs)
-        if (seen.insert(n.value).second) queue.push_back({n.value, i});
+  // The cycle through the needs, as a path (`a -> b -> a`).
+  static std::string cycleOf(const std::vector<Job>& jobs) {
+    std::vector<GraphNode> nodes;
+    for (const Job& j : jobs) {
+      GraphNode& n = nodes.emplace_back();
+      n.id = j.id;
+      for (const Text& t : j.needs)
+        n.needs.push_back(t.value);
     }
-    return "";
+    std::vector<size_t> order;
+    std::vector<std::string> cycle;
+    if (topologicalOrder(nodes, &order, &cycle)) return "";
+    return cyclePath(cycle);
   }
 
   // --- steps ---
@@ -500,59 +492,106 @@ class Converter {
       return;
     }
     IdBuilder ids;
+    std::vector<std::string> known;  // ids of the steps before
     for (const yaml::Node& s : steps.items) {
       if (!s.isMapping()) continue;
       Step step;
-      if (readStep(s, ids, &step)) out->push_back(std::move(step));
+      if (readStep(s, ids, known, &step)) out->push_back(std::move(step));
     }
     for (Step& step : *out) {
       if (!step.id.empty()) continue;
       std::string segment = step.isRun() ? "" : actionIdSegment(step.uses.value);
+      if (!step.wait.empty()) segment = "wait";
+      if (step.waitAll) segment = "wait-all";
+      if (!step.cancel.value.empty()) segment = "cancel";
       step.id = ids.generate("__" + (segment.empty() ? std::string("run") : segment));
       step.idGenerated = true;
     }
   }
 
-  bool readStep(const yaml::Node& n, IdBuilder& ids, Step* step) {
+  // A step a wait or cancel step names: an earlier step, not itself.
+  void checkTarget(const Text& target, const std::vector<std::string>& known, const Step& step) {
+    if (target.value.starts_with("__")) {
+      error(target.where, "The identifier '" + target.value +
+                              "' is invalid. IDs starting with '__' are reserved.");
+    } else if (!step.id.empty() && lowered(target.value) == lowered(step.id)) {
+      error(target.where, "Step '" + step.id + "' cannot reference itself");
+    } else if (std::find(known.begin(), known.end(), target.value) == known.end()) {
+      error(target.where, "Step references unknown step ID '" + target.value + "'");
+    }
+  }
+
+  static std::string lowered(std::string s) {
+    for (char& c : s)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+  }
+
+  void readStepId(const yaml::Node& v, IdBuilder& ids, std::vector<std::string>& known,
+                  Step* step) {
+    if (v.value.empty()) return;
+    std::string problem = ids.add(v.value);
+    if (problem.empty())
+      known.push_back(v.value);
+    else
+      error(v.where, problem);
+    step->id = v.value;
+  }
+
+  void readWait(const yaml::Node& v, const std::vector<std::string>& known, Step* step) {
+    if (v.isScalar()) step->wait.push_back(text(v));
+    for (const yaml::Node& item : v.items)
+      step->wait.push_back(text(item));
+    for (const Text& t : step->wait)
+      checkTarget(t, known, *step);
+  }
+
+  void readUses(const yaml::Node& v, Step* step) {
+    step->uses = text(v);
+    if (!isExpression(v) && !validStepUses(v.value))
+      error(v.where, "Expected format {org}/{repo}[/path]@ref. Actual '" + v.value + "'");
+  }
+
+  // The settings that are a template as written.
+  static std::optional<Template>* stepTemplate(Step* step, std::string_view key) {
+    if (key == "name") return &step->name;
+    if (key == "run") return &step->run;
+    if (key == "shell") return &step->shell;
+    if (key == "working-directory") return &step->workingDirectory;
+    if (key == "env") return &step->env;
+    if (key == "with") return &step->with;
+    if (key == "continue-on-error") return &step->continueOnError;
+    if (key == "timeout-minutes") return &step->timeoutMinutes;
+    if (key == "background") return &step->background;
+    return nullptr;
+  }
+
+  bool readStep(const yaml::Node& n, IdBuilder& ids, std::vector<std::string>& known, Step* step) {
     step->where = n.where;
-    bool hasRun = false;
     for (const yaml::Entry& e : n.entries) {
       const std::string& k = e.key.value;
       const yaml::Node& v = e.value;
-      if (k == "id") {
-        if (!v.value.empty()) {
-          std::string problem = ids.add(v.value);
-          if (!problem.empty()) error(v.where, problem);
-          step->id = v.value;
-        }
-      } else if (k == "name")
-        step->name = v;
-      else if (k == "if")
+      if (std::optional<Template>* slot = stepTemplate(step, k)) {
+        *slot = v;
+      } else if (k == "id") {
+        readStepId(v, ids, known, step);
+      } else if (k == "if") {
         step->condition = condition(v, "step-if");
-      else if (k == "uses") {
-        step->uses = text(v);
-        if (!isExpression(v) && !validStepUses(v.value))
-          error(v.where, "Expected format {org}/{repo}[/path]@ref. Actual '" + v.value + "'");
-      } else if (k == "run")
-        step->run = v, hasRun = true;
-      else if (k == "shell")
-        step->shell = v;
-      else if (k == "working-directory")
-        step->workingDirectory = v;
-      else if (k == "env")
-        step->env = v;
-      else if (k == "with")
-        step->with = v;
-      else if (k == "continue-on-error")
-        step->continueOnError = v;
-      else if (k == "timeout-minutes")
-        step->timeoutMinutes = v;
-      else if (k == "background")
-        step->background = v;
+      } else if (k == "uses") {
+        readUses(v, step);
+      } else if (k == "wait") {
+        readWait(v, known, step);
+      } else if (k == "wait-all") {
+        step->waitAll = true;
+        if (v.asBool() == false) error(v.where, "The value of 'wait-all' must be true or omitted");
+      } else if (k == "cancel") {
+        step->cancel = text(v);
+        checkTarget(step->cancel, known, *step);
+      }
     }
-    if (hasRun) step->uses = Text{};
+    if (step->run) step->uses = Text{};
     if (step->condition.value.empty()) step->condition = Text{"success()", {}};
-    if (!hasRun && step->uses.value.empty()) {
+    if (!step->run && step->uses.value.empty() && !step->isWait()) {
       error(n.where, "Expected one of uses or run to be defined");
       return false;
     }
@@ -587,6 +626,7 @@ bool readWorkflow(const yaml::Node& root, const SourceFile& file, const ReadOpti
                     " characters has been exceeded");
     return false;
   }
+  if (!budgetFile(options.limits.budget, file, diags)) return false;
   Diagnostics reading;
   yaml::Node tree = readTemplate(root, "workflow-root-strict", reading, options.limits);
   Diagnostics converting;

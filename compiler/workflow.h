@@ -49,9 +49,15 @@ struct Step {
   std::optional<Template> with;
   std::optional<Template> continueOnError;
   std::optional<Template> timeoutMinutes;
-  std::optional<Template> background;  // experimental background steps
+  // GitHub's experimental background steps: `background: true` on a run
+  // or action step; steps that wait for background steps or cancel one.
+  std::optional<Template> background;
+  std::vector<Text> wait;  // `wait:` the steps named
+  bool waitAll = false;    // `wait-all:`
+  Text cancel;             // `cancel:` the step named
 
-  bool isRun() const { return uses.value.empty(); }
+  bool isWait() const { return !wait.empty() || waitAll || !cancel.value.empty(); }
+  bool isRun() const { return uses.value.empty() && !isWait(); }
 };
 
 struct Job {
@@ -110,6 +116,7 @@ struct CallSecret {
   std::string name;
   Location where;
   bool required = false;
+  std::string description;
 };
 
 // One trigger under `on:`, with its configuration (branches, types, ...) as

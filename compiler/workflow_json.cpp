@@ -20,7 +20,9 @@ enum TokenType {
   kNull = 7
 };
 
+// GitHub's service writes the numbers JSON has no spelling for as strings.
 Json number(double d) {
+  if (!std::isfinite(d)) return numberText(d);
   if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15)
     return Json(static_cast<int64_t>(d));
   return Json(d);
@@ -49,15 +51,16 @@ class Writer {
     if (n.isPlain()) {
       if (auto b = n.asBool())
         return options_.includeSource ? withSource(n, kBoolean, "bool", *b) : Json(*b);
-      if (auto d = n.asNumber())
+      if (auto d = coreNumber(n))
         return options_.includeSource ? withSource(n, kNumber, "num", number(*d)) : number(*d);
     }
     std::string expr;
     if (templateExpression(n.value, &expr)) {
-      if (expr == "insert") return withSource(n, kInsert, "expr", "insert", true);
+      if (expr == "insert") return withSource(n, kInsert, "directive", "insert", true);
       return withSource(n, kExpression, "expr", expr, true);
     }
-    return options_.includeSource ? withSource(n, kString, "lit", n.value) : Json(n.value);
+    std::string text = templateLiteral(n.value).value_or(n.value);
+    return options_.includeSource ? withSource(n, kString, "lit", text) : Json(text);
   }
 
   Json text(const Text& t) {
@@ -74,7 +77,7 @@ class Writer {
     if (wf.defaults) out["defaults"] = token(*wf.defaults);
     if (wf.permissions)
       if (auto p = readPermissions(*wf.permissions)) out["permissions"] = permissions(*p);
-    if (!wf.dispatchInputs.empty()) {
+    if (options_.includeInputTypes && !wf.dispatchInputs.empty()) {
       Json types = Json::object();
       for (const Input& in : wf.dispatchInputs)
         types[in.name] = in.type;
@@ -205,12 +208,28 @@ class Writer {
     if (call)
       if (const Template* o = call->find("outputs")) out["outputs"] = token(*o);
     if (j.strategy) out["strategy"] = token(*j.strategy);
-    if (j.called) out["jobs"] = jobs(*j.called, perms);
+    out["jobs"] = j.called ? jobs(*j.called, perms) : Json::array();
   }
 
   Json step(const Step& s) {
     Json out = Json::object();
     out["id"] = s.id;
+    if (s.isWait()) {
+      const char* synthetic = !s.wait.empty() ? "Wait" : s.waitAll ? "Wait for all" : "Cancel";
+      out["name"] = s.name ? token(*s.name) : Json(synthetic);
+      if (s.continueOnError) out["continue-on-error"] = flag(*s.continueOnError);
+      if (!s.wait.empty()) {
+        Json targets = Json::array();
+        for (const Text& t : s.wait)
+          targets.push_back(text(t));
+        out["wait"] = std::move(targets);
+      } else if (s.waitAll) {
+        out["wait-all"] = true;
+      } else {
+        out["cancel"] = text(s.cancel);
+      }
+      return out;
+    }
     if (s.name) out["name"] = token(*s.name);
     out["if"] = expression(s.condition.value);
     if (s.continueOnError) out["continue-on-error"] = flag(*s.continueOnError);
@@ -242,7 +261,7 @@ class Writer {
   static Json literal(const Template& n) {
     if (n.isPlain()) {
       if (auto b = n.asBool()) return *b;
-      if (auto d = n.asNumber()) return number(*d);
+      if (auto d = coreNumber(n)) return number(*d);
     }
     return n.value;
   }
@@ -274,6 +293,7 @@ class Writer {
           Json secrets = Json::object();
           for (const CallSecret& s : wf.callSecrets) {
             Json one = Json::object();
+            if (!s.description.empty()) one["description"] = s.description;
             if (s.required) one["required"] = true;
             secrets[s.name] = std::move(one);
           }

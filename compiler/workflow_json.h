@@ -19,6 +19,9 @@ struct ReaderJsonOptions {
   bool includeSource = false;
   // The triggers, as "events" (GitHub's TypeScript parser writes them).
   bool includeEvents = false;
+  // The types of workflow_dispatch inputs, as "input-types" (GitHub's
+  // service writes them; its TypeScript parser does not).
+  bool includeInputTypes = true;
 };
 
 nlohmann::ordered_json toReaderJson(const Workflow& wf, const ReaderJsonOptions& options = {});

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <set>
@@ -25,6 +27,18 @@ const lint::Schema& schema() {
   return lint::Schema::workflow();
 }
 
+constexpr size_t kTokenBytes = 24;
+constexpr size_t kStringBytes = 26;
+
+size_t utf16Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;
+    if (c >= 0xF0) ++n;  // outside the BMP: a surrogate pair
+  }
+  return n;
+}
+
 // The literal types of GitHub's template tokens. A plain scalar is read
 // with the YAML 1.2 core schema, as GitHub's YAML readers do.
 enum class Literal { Null, Boolean, Number, String };
@@ -33,25 +47,49 @@ Literal literalType(const yaml::Node& n) {
   if (n.isNull()) return Literal::Null;
   if (n.isPlain()) {
     if (n.asBool()) return Literal::Boolean;
-    if (n.asNumber()) return Literal::Number;
+    if (coreNumber(n)) return Literal::Number;
   }
   return Literal::String;
 }
 
-// How GitHub writes a number as a string: integers without a fraction,
-// others in the shortest form that reads back the same.
+}  // namespace
+
+// GitHub's service writes a number as a string with 15 significant digits
+// (.NET's "G15"): 0.84551240822557006 is "0.84551240822557", 1e18
+// "1E+18"; the exponent keeps at least two digits.
 std::string numberText(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d == std::floor(d) && std::fabs(d) < 1e15) {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
-    return std::string(buf, r.ptr);
-  }
+  if (d == 0) return "0";
   char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, d);
-  return std::string(buf, r.ptr);
+  std::snprintf(buf, sizeof buf, "%.15G", d);
+  return buf;
 }
+
+std::optional<double> coreNumber(const yaml::Node& n) {
+  if (auto d = n.asNumber()) {
+    // Decimal digits past a double's range read as infinity, as GitHub's
+    // service reads them.
+    std::string_view v = n.value;
+    bool based = v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'o');
+    bool special = v.find_first_of("nN") != std::string_view::npos;  // .inf, .nan
+    if (!based && !special) return std::strtod(n.value.c_str(), nullptr);
+    return d;
+  }
+  if (!n.isPlain()) return std::nullopt;
+  // YAML 1.2 core spellings the loader leaves as strings.
+  std::string_view v = n.value;
+  bool negative = false;
+  if (!v.empty() && (v[0] == '+' || v[0] == '-')) {
+    negative = v[0] == '-';
+    v.remove_prefix(1);
+  }
+  if (v == ".inf" || v == ".Inf" || v == ".INF") return negative ? -HUGE_VAL : HUGE_VAL;
+  if (n.value == ".nan" || n.value == ".NaN" || n.value == ".NAN") return NAN;
+  return std::nullopt;
+}
+
+namespace {
 
 // A literal as GitHub writes it where a string is wanted.
 std::string literalText(const yaml::Node& n) {
@@ -61,7 +99,7 @@ std::string literalText(const yaml::Node& n) {
     case Literal::Boolean:
       return *n.asBool() ? "true" : "false";
     case Literal::Number:
-      return numberText(*n.asNumber());
+      return numberText(*coreNumber(n));
     case Literal::String:
       return n.value;
   }
@@ -82,11 +120,32 @@ bool isSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+// The length of a Unicode space at the start (or, with atEnd, the end) of s:
+// the trims of GitHub's parsers drop U+00A0 and U+FEFF too.
+size_t unicodeSpace(std::string_view s, bool atEnd) {
+  for (std::string_view u : {std::string_view("\xC2\xA0"), std::string_view("\xEF\xBB\xBF"),
+                             std::string_view("\xE3\x80\x80")})
+    if (atEnd ? s.ends_with(u) : s.starts_with(u)) return u.size();
+  return 0;
+}
+
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && isSpace(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && isSpace(s.back()))
-    s.remove_suffix(1);
+  for (;;) {
+    if (!s.empty() && isSpace(s.front()))
+      s.remove_prefix(1);
+    else if (size_t n = unicodeSpace(s, false))
+      s.remove_prefix(n);
+    else
+      break;
+  }
+  for (;;) {
+    if (!s.empty() && isSpace(s.back()))
+      s.remove_suffix(1);
+    else if (size_t n = unicodeSpace(s, true))
+      s.remove_suffix(n);
+    else
+      break;
+  }
   return s;
 }
 
@@ -260,6 +319,17 @@ bool checkWith(std::string_view text, const expr::ParseOptions& options, std::st
   expr::ExprError e;
   if (!expr::parse(text, options, &tree, &e)) {
     *err = e.message;
+    // GitHub calls input that ends where a token is due (`contains('a',
+    // 'b'`) an unexpected end, shown with the last token; galley's parser
+    // (whose wording lint's tests pin) names the end itself.
+    std::vector<expr::Token> tokens;
+    expr::ExprError lexError;
+    if (e.message.starts_with("Unexpected symbol: 'EOF'") && expr::lex(text, &tokens, &lexError) &&
+        tokens.size() >= 2) {
+      const expr::Token& last = tokens[tokens.size() - 2];
+      *err = "Unexpected end of expression: '" + std::string(last.text) + "'. " +
+             expr::locatedAt(text, last.offset);
+    }
     return false;
   }
   if (statusCall) {
@@ -283,6 +353,16 @@ struct DefInfo {
   bool allowsExpressions() const { return context && !context->items.empty(); }
 };
 
+// Where GitHub's service (its C# parser) accepts what the published schema
+// refuses: workflow_dispatch's `inputs:` and an input left empty (a string
+// input), and keys of workflow_dispatch it does not know (ignored).
+bool acceptsNull(const SchemaDefinition* d) {
+  return d && (d->name == "workflow-dispatch-inputs" || d->name == "workflow-dispatch-input");
+}
+bool ignoresUnknownKeys(const SchemaDefinition* d) {
+  return d && d->name == "workflow-dispatch-mapping";
+}
+
 class Reader {
  public:
   Reader(Diagnostics& diags, const TemplateLimits& limits) : diags_(diags), limits_(limits) {}
@@ -292,15 +372,12 @@ class Reader {
     return readValue(root, def, 0);
   }
 
-  size_t size() const { return size_; }
-
  private:
   Diagnostics& diags_;
   const TemplateLimits& limits_;
   std::deque<ContextInfo> contexts_;
   std::map<std::pair<const ContextInfo*, const SchemaDefinition*>, const ContextInfo*> merged_;
   bool stopped_ = false;
-  size_t size_ = 0;
 
   void error(const yaml::Node& at, std::string message) {
     diags_.error(at.where, kRule, std::move(message));
@@ -346,12 +423,21 @@ class Reader {
     return out;
   }
 
-  // GitHub's accounting of memory: a fixed cost per token, and the bytes
-  // of its strings.
   void account(const yaml::Node& n, size_t bytes) {
-    size_ += bytes;
-    if (limits_.maxResultSize && size_ > limits_.maxResultSize)
-      fatal(n, "Maximum object size exceeded");
+    TemplateBudget* b = limits_.budget;
+    if (!b) return;
+    b->used += bytes;
+    if (b->max && b->used > b->max) fatal(n, "Maximum object size exceeded");
+  }
+
+  // What a scalar costs once read: strings and expressions carry text.
+  void accountScalar(const yaml::Node& n, bool expression) {
+    if (!limits_.budget) return;
+    Literal t = literalType(n);
+    if (t != Literal::String) return account(n, kTokenBytes);
+    std::string text = n.value;
+    if (expression) templateExpression(n.value, &text);
+    account(n, kTokenBytes + kStringBytes + 2 * utf16Length(text));
   }
 
   // --- definitions by type (GitHub's TemplateSchema) ---
@@ -418,17 +504,18 @@ class Reader {
 
   yaml::Node readValue(const yaml::Node& n, const DefInfo& def, uint32_t depth) {
     if (stopped_) return yaml::Node{};
+    if (n.isNull() && acceptsNull(def.def)) return n;
     if (n.isScalar() || n.isNull()) {
-      account(n, 16 + n.value.size());
       bool expression = false;
       yaml::Node s = parseScalar(n, def, &expression);
+      accountScalar(s, expression);
       return validate(s, expression, def);
     }
     if (depth >= limits_.maxDepth) {
       fatal(n, "Maximum object depth exceeded");
       return yaml::Node{};
     }
-    account(n, 16);
+    account(n, kTokenBytes);
     if (n.isSequence()) return readSequence(n, def, depth);
     return readMapping(n, def, depth);
   }
@@ -471,10 +558,10 @@ class Reader {
 
   Key readKey(const yaml::Node& key, const DefInfo& def) {
     Key k;
-    account(key, 16 + key.value.size());
     k.node = parseScalar(key, def, &k.expression);
     if (!k.expression && literalType(k.node) != Literal::String)
       k.node = asString(k.node, literalText(k.node));
+    accountScalar(k.node, k.expression);
     return k;
   }
 
@@ -519,6 +606,7 @@ class Reader {
         out.entries.push_back({key.node, readValue(e.value, child(def, looseValue), depth + 1)});
         continue;
       }
+      if (maps.size() == 1 && ignoresUnknownKeys(maps[0])) continue;
       error(key.node, "Unexpected value '" + name + "'");
     }
     if (maps.size() > 1) {
@@ -659,12 +747,12 @@ class Reader {
       }
     }
     if (failed) return n;
-    if (pieces.size() == 1 && expressions == 1) {
-      if (auto text = stringLiteral(trim(pieces[0].text))) {
-        yaml::Node s = asString(n, *text);
-        s.style = yaml::Style::SingleQuoted;
-        return s;
-      }
+    // `${{ 'text' }}` stays as written: the literal it evaluates to may hold
+    // `${{` itself, which must not read as an expression again.
+    if (pieces.size() == 1 && expressions == 1 && stringLiteral(trim(pieces[0].text))) return n;
+    if (pieces.size() > 1 && joinPieces(pieces).size() > expr::kMaxExpressionLength) {
+      error(n, "Exceeded max expression length " + std::to_string(expr::kMaxExpressionLength));
+      return n;
     }
     *expression = true;
     return n;
@@ -674,19 +762,39 @@ class Reader {
 }  // namespace
 
 yaml::Node readTemplate(const yaml::Node& node, std::string_view type, Diagnostics& diags,
-                        const TemplateLimits& limits, size_t* size) {
+                        const TemplateLimits& limits) {
   Reader reader(diags, limits);
-  yaml::Node out = reader.read(node, type);
-  if (size) *size = reader.size();
-  return out;
+  return reader.read(node, type);
+}
+
+bool budgetFile(TemplateBudget* budget, const SourceFile& file, Diagnostics& diags) {
+  if (!budget) return true;
+  const std::string& name = file.path();
+  if (std::find(budget->files.begin(), budget->files.end(), name) != budget->files.end())
+    return true;
+  budget->files.push_back(name);
+  budget->used += kStringBytes + 2 * utf16Length(name);
+  if (!budget->max || budget->used <= budget->max) return true;
+  diags.error(Location{&file, {}, {}}, kRule, "Maximum object size exceeded");
+  return false;
 }
 
 bool templateExpression(std::string_view value, std::string* expression) {
   if (value.find(kOpen) == std::string_view::npos) return false;
   std::vector<Piece> pieces;
   if (!splitPieces(value, &pieces)) return false;
+  if (pieces.size() == 1 && pieces[0].expression && stringLiteral(trim(pieces[0].text)))
+    return false;
   *expression = joinPieces(pieces);
   return true;
+}
+
+std::optional<std::string> templateLiteral(std::string_view value) {
+  std::vector<Piece> pieces;
+  if (value.find(kOpen) == std::string_view::npos || !splitPieces(value, &pieces) ||
+      pieces.size() != 1 || !pieces[0].expression)
+    return std::nullopt;
+  return stringLiteral(trim(pieces[0].text));
 }
 
 std::vector<std::string_view> definitionContext(std::string_view type) {
