@@ -45,13 +45,14 @@ class CancelToken {
   // Raises the level to `level` (a lower level than the current one is ignored).
   void cancel(int level);
   int level() const { return level_.load(std::memory_order_acquire); }
-  // A descriptor that becomes readable (and stays so) once level() > 0, for
-  // poll loops; -1 if the system gave none (then waiters poll every 50 ms).
-  int waitFd() const { return fd_; }
+  // A descriptor that becomes readable, and stays so, once level() >= level
+  // (1 or 2), for poll loops; -1 if the system gave none (then run() looks
+  // at level() every 50 ms).
+  int waitFd(int level) const { return level >= 2 ? fds_[1] : fds_[0]; }
 
  private:
   std::atomic<int> level_{0};
-  int fd_ = -1;
+  int fds_[2] = {-1, -1};
 };
 
 // The graceful sequence's waits; tests shorten them.
@@ -69,10 +70,10 @@ struct Result {
   // The exit status; when a signal ended the process, 128 + the signal (what
   // .NET, hence the GitHub runner, reports); -1 when it did not start.
   int exitCode = -1;
-  int signal = 0;         // the signal that ended the main process, if any
-  bool timedOut = false;  // the timeout expired and the graceful sequence ran
-  bool cancelled = false; // the token's level was > 0 while it ran
-  long pid = 0;           // the main process's id (also its process group's)
+  int signal = 0;          // the signal that ended the main process, if any
+  bool timedOut = false;   // the timeout expired and the graceful sequence ran
+  bool cancelled = false;  // the token's level was > 0 while it ran
+  long pid = 0;            // the main process's id (also its process group's)
 };
 
 // Runs spec to completion with stdin from /dev/null, calling onOutput(stream,
