@@ -129,6 +129,12 @@ long highestId(const std::string& root) {
   return high;
 }
 
+// Text from user programs may be any bytes: invalid UTF-8 becomes U+FFFD
+// rather than an exception that would lose the record.
+std::string jsonText(const json& j) {
+  return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 json ownerJson() {
   int pid = static_cast<int>(getpid());
   return {{"pid", pid}, {"pidStart", processStartTicks(pid)}, {"host", hostName()}};
@@ -169,7 +175,7 @@ void RunStore::save() {
   j["id"] = id_;
   j.update(ownerJson());
   std::string err;
-  if (!writeFileAtomically(dir_ + "/run.json", j.dump(1) + "\n", &err)) fail(err);
+  if (!writeFileAtomically(dir_ + "/run.json", jsonText(j), &err)) fail(err);
 }
 
 std::unique_ptr<RunStore> newRun(const std::string& root, RunInfo info, std::string* err,
@@ -214,15 +220,15 @@ std::unique_ptr<RunStore> newRun(const std::string& root, RunInfo info, std::str
 }
 
 bool RunStore::writePlan(const json& plan, std::string* err) {
-  return writeFileAtomically(dir_ + "/plan.json", plan.dump(1) + "\n", err);
+  return writeFileAtomically(dir_ + "/plan.json", jsonText(plan), err);
 }
 
 bool RunStore::writeEvent(const json& payload, std::string* err) {
-  return writeFileAtomically(dir_ + "/event.json", payload.dump(1) + "\n", err);
+  return writeFileAtomically(dir_ + "/event.json", jsonText(payload), err);
 }
 
 bool RunStore::writeInputs(const json& inputs, std::string* err) {
-  return writeFileAtomically(dir_ + "/inputs.json", inputs.dump(1) + "\n", err);
+  return writeFileAtomically(dir_ + "/inputs.json", jsonText(inputs), err);
 }
 
 void RunStore::runStarted(const RunInfo& info) {
