@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <utility>
 
 #include "compiler/render.h"
 #include "runtime/display.h"
@@ -140,7 +141,7 @@ void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
   }
   for (const auto& j : run.jobs) {
     std::string word = jobResultWord(j, false);
-    std::string line = "  " + paint(padTo(word, 11), j.status == Status::Completed
+    std::string line = "  " + paint(padTo(word, 12), j.status == Status::Completed
                                                          ? resultColour(j.result.result)
                                                          : "33",
                                     color);
@@ -477,16 +478,15 @@ void LiveView::stepLog(const JobInfo& j, const StepInfo& s, const LogLine& l) {
 void LiveView::stepFinished(const JobInfo& j, const StepInfo& s, const StepResult& r) {
   std::lock_guard lock(mu_);
   RunTally::stepFinished(j, s, r);
-  Running& run = running_[j.index];
+  Running done = std::exchange(running_[j.index], Running{});
   if (r.conclusion == Result::Failure) {
     std::string text = paint("✗", "31", options_.color) + " " + jobLabel(j) + " / " + stepLabel(s) +
                        ": " + stepResultText(r, options_.color) + "\n";
-    for (const auto& l : run.tail)
+    for (const auto& l : done.tail)
       text += "    " + l + "\n";
     printAbove(text);
     draw();
   }
-  run = Running{};
 }
 
 void LiveView::approvalRequested(const Approval& a) {
