@@ -20,7 +20,10 @@
 #include "runtime/evaluate.h"
 #include "runtime/job.h"
 #include "runtime/masker.h"
+#include "runtime/approvals.h"
+#include "runtime/progress.h"
 #include "runtime/scheduler.h"
+#include "runtime/store.h"
 
 namespace galley::run {
 
@@ -261,57 +264,6 @@ void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, 
 
 namespace {
 
-// Plain progress, until the store and live views take over.
-class PlainLines final : public Reporter {
- public:
-  explicit PlainLines(std::ostream& out) : out_(out) {}
-  void jobStarted(const JobInfo& j) override { out_ << "[" << j.name << "] started\n"; }
-  void stepLog(const JobInfo& j, const StepInfo& s, const LogLine& l) override {
-    out_ << "[" << j.name << "/" << s.name << "] " << l.text << '\n';
-  }
-  void stepFinished(const JobInfo& j, const StepInfo& s, const StepResult& r) override {
-    out_ << "[" << j.name << "/" << s.name << "] " << resultName(r.conclusion)
-         << (r.skipReason.empty() ? "" : " (" + r.skipReason + ")") << '\n';
-  }
-  void annotation(const Annotation& a) override { annotations_.push_back(a); }
-  void jobFinished(const JobInfo& j, const JobResult& r) override {
-    out_ << "[" << j.name << "] " << resultName(r.result)
-         << (r.reason.empty() ? "" : " (" + r.reason + ")") << '\n';
-    results_.emplace_back(j.name, r);
-  }
-  void summary(const RunResult& r) {
-    out_ << "\nsummary:\n";
-    for (const auto& [name, jr] : results_)
-      out_ << "  " << resultName(jr.result) << "  " << name
-           << (jr.reason.empty() ? "" : "  (" + jr.reason + ")") << '\n';
-    for (const auto& a : annotations_) {
-      out_ << "  ";
-      if (!a.file.empty()) out_ << a.file << ':' << a.line << ':' << a.column << ": ";
-      out_ << a.level << ": " << a.message << "  [" << a.job << (a.step.empty() ? "" : "/" + a.step)
-           << "]\n";
-    }
-    out_ << "run " << resultName(r.result) << '\n';
-  }
-
- private:
-  std::ostream& out_;
-  std::vector<Annotation> annotations_;
-  std::vector<std::pair<std::string, JobResult>> results_;
-};
-
-std::string newRunDir(const std::string& root, std::string* id) {
-  std::error_code ec;
-  fs::create_directories(root, ec);
-  for (int n = 1;; ++n) {
-    std::string dir = root + "/" + std::to_string(n);
-    if (fs::create_directory(dir, ec)) {
-      *id = std::to_string(n);
-      return dir;
-    }
-    if (ec) return "";
-  }
-}
-
 }  // namespace
 
 int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
@@ -320,26 +272,30 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
             const std::vector<std::pair<std::string, std::string>>& secrets, int parallel,
             const std::string& approve, const std::string& output, bool inPlace, bool verbose,
             std::atomic<int>& interrupts, int interruptFd) {
-  std::string runId;
-  std::string runDir = newRunDir(target.repoRoot + "/.galley/runs", &runId);
-  if (runDir.empty()) {
-    std::cerr << "galley: error: cannot create a run folder in " << target.repoRoot << "/.galley/runs\n";
+  std::string err;
+  RunInfo info{"", "", target.file, event};
+  info.workflow = target.workflow->name && target.workflow->name->isScalar()
+                      ? target.workflow->name->value
+                      : target.relativeFile;
+  std::unique_ptr<RunStore> store = newRun(runsRoot(target.repoRoot), info, &err);
+  if (!store) {
+    std::cerr << "galley: error: " << err << '\n';
     return 2;
   }
+  std::string runId = store->id();
+  std::string runDir = store->dir();
+  info.id = runId;
   RunFacts facts;
   facts.repoRoot = target.repoRoot;
   facts.event = event;
   facts.runId = runId;
   facts.workflowFile = target.relativeFile;
-  facts.workflowName = target.workflow->name && target.workflow->name->isScalar()
-                           ? target.workflow->name->value
-                           : target.relativeFile;
+  facts.workflowName = info.workflow;
   facts.eventPath = runDir + "/event.json";
   if (!eventFile.empty()) {
     std::ifstream in(eventFile);
     std::stringstream ss;
     ss << in.rdbuf();
-    std::string err;
     if (!in || !expr::parseJson(ss.str(), &facts.payload, &err)) {
       std::cerr << "galley: error: --event-file " << eventFile << ": " << (in ? err : "cannot read") << '\n';
       return 2;
@@ -393,22 +349,37 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   for (const auto& [k, v] : secrets)
     masker.addSecret(v);
   RunEvents events;
-  PlainLines plain(std::cout);
-  events.add(&plain);
+  ViewMode mode = output == "json" ? ViewMode::Json : ViewMode::Auto;
+  std::unique_ptr<Reporter> view = makeView(mode, std::cout, STDOUT_FILENO);
+  events.add(store.get());
+  events.add(view.get());
+  std::unique_ptr<Approver> asker;
+  if (approve == "auto") {
+    asker = std::make_unique<AutoApprover>();
+  } else if (approve == "prompt") {
+    auto p = PromptApprover::onTerminal(&err);
+    if (!p) {
+      std::cerr << "galley: error: --approve prompt: " << err << '\n';
+      return 2;
+    }
+    asker = std::move(p);
+  } else {
+    asker = std::make_unique<WaitApprover>(runId, store->approvalsDir(), &std::cerr);
+  }
+  OncePerEnvironment approver(*asker);
   HostOptions ho;
   ho.repoRoot = target.repoRoot;
   ho.inPlace = inPlace;
   ho.runDir = runDir;
-  ho.artifactsDir = runDir + "/artifacts";
-  ho.cacheDir = target.repoRoot + "/.galley/cache";
+  ho.artifactsDir = store->artifactsDir();
+  ho.cacheDir = cacheDir(target.repoRoot);
+  ho.approver = &approver;
   ho.runId = runId;
   ho.actionDirs = popts.actionDirs;
   ho.approvals = target.approvals;
   ho.debug = verbose || getenv("ACTIONS_STEP_DEBUG");
   std::error_code ec;
   fs::create_directories(ho.artifactsDir, ec);
-  (void)approve;
-  (void)output;
   HostRunner runner(ho, events, masker);
 
   proc::CancelToken cancel;
@@ -428,7 +399,6 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
                            : "galley: cancelling the run (Ctrl-C again to kill it)\n");
     }
   });
-  RunInfo info{runId, facts.workflowName, target.file, event};
   events.runStarted(info);
   RunResult rr;
   rr.started = Clock::now();
@@ -439,7 +409,7 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   events.runFinished(info, rr);
   done = true;
   watcher.join();
-  plain.summary(rr);
+  view.reset();
   if (rr.interrupted) return 130;
   return wr.result == Result::Success ? 0 : 1;
 }
