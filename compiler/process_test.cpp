@@ -51,9 +51,8 @@ bool alive(long pid) {
 }
 
 long elapsedMs(std::chrono::steady_clock::time_point since) {
-  return static_cast<long>(std::chrono::duration_cast<milliseconds>(
-                               std::chrono::steady_clock::now() - since)
-                               .count());
+  return static_cast<long>(
+      std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - since).count());
 }
 
 std::string tempDir() {
@@ -169,7 +168,8 @@ TEST_CASE("process: a program that cannot start says why") {
 }
 
 TEST_CASE("process: the child gets SIGPIPE's default action even when galley ignores it") {
-  struct sigaction ignore{}, old{};
+  struct sigaction ignore {
+  }, old{};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &old);
   Output o;
@@ -386,8 +386,7 @@ TEST_CASE("line splitter: lines are cut at LF whatever the chunking") {
 }
 
 TEST_CASE("line splitter: one CR before LF is dropped, other CRs stay") {
-  CHECK(split({"a\r\n", "b\r", "\n", "c\r\r\n", "d\re\n"}) ==
-        V{"O:a", "O:b", "O:c\r", "O:d\re"});
+  CHECK(split({"a\r\n", "b\r", "\n", "c\r\r\n", "d\re\n"}) == V{"O:a", "O:b", "O:c\r", "O:d\re"});
 }
 
 TEST_CASE("line splitter: flush delivers unterminated tails, without a trailing CR") {
