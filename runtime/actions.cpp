@@ -251,10 +251,30 @@ std::vector<fs::path> matchFiles(const fs::path& root, const std::vector<std::st
   return {out.begin(), out.end()};
 }
 
-fs::path commonAncestor(const std::vector<fs::path>& files) {
-  fs::path common = files.front().parent_path();
-  for (const auto& f : files) {
-    fs::path dir = f.parent_path();
+// upload-artifact v4 keeps paths relative to the least common ancestor of
+// the patterns' search paths (each pattern up to its first glob segment);
+// a lone file's is its folder.
+fs::path commonAncestor(const fs::path& root, const std::vector<std::string>& patterns) {
+  std::vector<fs::path> search;
+  for (const auto& p : patterns) {
+    if (p.starts_with("!")) continue;
+    fs::path pat = (fs::path(p).is_absolute() ? fs::path(p) : root / p).lexically_normal();
+    fs::path base;
+    bool glob = false;
+    for (const auto& part : pat) {
+      if (part.string().find_first_of("*?[") != std::string::npos) {
+        glob = true;
+        break;
+      }
+      base /= part;
+    }
+    std::error_code ec;
+    if (!glob && fs::is_regular_file(base, ec)) base = base.parent_path();
+    search.push_back(base);
+  }
+  if (search.empty()) return root;
+  fs::path common = search.front();
+  for (const auto& dir : search) {
     while (!common.empty() && std::mismatch(common.begin(), common.end(), dir.begin(), dir.end()).first != common.end())
       common = common.parent_path();
   }
@@ -298,7 +318,7 @@ Result uploadArtifact(const ActionCall& call, ActionContext& ctx) {
   }
   // Upload under a temporary name, then rename: a reader never sees half an artifact.
   fs::path partial = dest.string() + ".partial-" + std::to_string(getpid());
-  fs::path root = commonAncestor(files);
+  fs::path root = commonAncestor(ctx.job.workspace(), patterns);
   uintmax_t bytes = 0;
   for (const auto& f : files) {
     fs::path to = partial / f.lexically_relative(root);

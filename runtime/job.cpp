@@ -378,7 +378,9 @@ class JobExecution final : public JobApi {
     if (outcome == Result::Failure && !continueOnError) failed_ = true;
     record.outcome = r.outcome;
     record.conclusion = r.conclusion;
-    r.outputs = record.outputs;
+    // Outputs stay whole for later expressions; what is reported is masked.
+    for (const auto& [k, v] : record.outputs)
+      r.outputs[k] = masker_.mask(v);
     r.exitCode = record.exitCode;
     r.finished = Clock::now();
     events_.stepFinished(jr_.info, info, r);
