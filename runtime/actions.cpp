@@ -101,13 +101,38 @@ Result checkout(const ActionCall& call, ActionContext& ctx) {
     if (const expr::Value* s = github.asObject().find("sha")) sha = asText(*s);
   std::string target = !ref.empty() ? ref : !sha.empty() ? sha : "HEAD";
   ctx.job.log(ctx.info, "Checking out " + target + " of " + o.repoRoot + " (its committed tree)");
-  // A local clone shares the repository's objects: fast, and a real git
-  // repository for steps that run git, holding only what is committed.
-  Result r = runTool(ctx, call, {"git", "clone", "--quiet", "--no-checkout", o.repoRoot, dest}, "",
-                     "actions/checkout");
-  if (r != Result::Success) return r;
-  return runTool(ctx, call, {"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", target},
-                 dest, "actions/checkout");
+  // The repository galley runs for may be a folder of a larger git
+  // repository (an example inside a monorepo): then that folder's tree is
+  // what GitHub would check out at the root of its own repository.
+  std::string top, prefix;
+  proc::Result pr;
+  proc::capture({"git", "-C", o.repoRoot, "rev-parse", "--show-toplevel", "--show-prefix"}, &top,
+                false, std::chrono::seconds(10), &pr);
+  if (pr.exitCode != 0 || top.empty()) {
+    ctx.job.error(o.repoRoot + " is not in a git repository: actions/checkout copies the committed "
+                  "tree at HEAD (run with --workdir . to use the folder as it is)",
+                  call.where, call.stepId);
+    return Result::Failure;
+  }
+  size_t nl = top.find('\n');
+  prefix = nl == std::string::npos ? "" : top.substr(nl + 1);
+  top = top.substr(0, nl);
+  while (!prefix.empty() && (prefix.back() == '\n' || prefix.back() == '/')) prefix.pop_back();
+  if (prefix.empty()) {
+    // A local clone shares the repository's objects: fast, and a real git
+    // repository for steps that run git, holding only what is committed.
+    Result r = runTool(ctx, call, {"git", "clone", "--quiet", "--no-checkout", top, dest}, "",
+                       "actions/checkout");
+    if (r != Result::Success) return r;
+    return runTool(ctx, call,
+                   {"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", target},
+                   dest, "actions/checkout");
+  }
+  fs::create_directories(dest, ec);
+  return runTool(ctx, call,
+                 {"bash", "-c", "set -o pipefail; git -C \"$1\" archive --format=tar \"$2:$3\" | tar -x -C \"$4\"",
+                  "checkout", top, target, prefix, dest},
+                 "", "actions/checkout");
 }
 
 // ---- actions/setup-python, actions/setup-node ------------------------------
