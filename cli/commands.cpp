@@ -9,6 +9,8 @@ const std::vector<Command>& commands() {
       {attachEval},
       {attachLint},
       {attachRun},
+      {attachRegistry},
+      {attachEndpoint},
   };
   return all;
 }

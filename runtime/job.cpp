@@ -153,6 +153,16 @@ class JobExecution final : public JobApi {
       baseEnv_.emplace_back(key, std::string(kv.substr(eq + 1)));
     }
     path_ = getenv("PATH") ? getenv("PATH") : "/usr/local/bin:/usr/bin:/bin";
+    // Steps call galley itself (`galley registry`, `galley endpoint`): the
+    // galley running them comes first on their PATH, as a runner provides
+    // its own tools.
+    std::string bin = o_.runDir + "/bin";
+    fs::create_directories(bin, ec);
+    std::error_code ignored;
+    fs::path self = fs::read_symlink("/proc/self/exe", ignored);
+    if (!self.empty() && !fs::exists(bin + "/galley", ignored))
+      fs::create_symlink(self, bin + "/galley", ignored);
+    if (fs::exists(bin + "/galley", ignored)) path_ = bin + ":" + path_;
     return true;
   }
 
