@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "compiler/graph.h"
+#include "compiler/workflow_tags.h"
 
 namespace galley::wf {
 
@@ -627,8 +628,17 @@ bool readWorkflow(const yaml::Node& root, const SourceFile& file, const ReadOpti
     return false;
   }
   if (!budgetFile(options.limits.budget, file, diags)) return false;
+  // Tags are rare: the tree is copied to apply them only when the text may
+  // hold one.
+  const yaml::Node* source = &root;
+  yaml::Node tagged;
+  if (mayHaveTags(file)) {
+    tagged = root;
+    if (!applyTags(file, &tagged, diags)) return false;
+    source = &tagged;
+  }
   Diagnostics reading;
-  yaml::Node tree = readTemplate(root, "workflow-root-strict", reading, options.limits);
+  yaml::Node tree = readTemplate(*source, "workflow-root-strict", reading, options.limits);
   Diagnostics converting;
   Converter(file, options, converting).convert(tree, out);
   bool ok = !reading.hasErrors() && !converting.hasErrors();

@@ -373,3 +373,37 @@ TEST_CASE("a called workflow without workflow_call cannot be called") {
         "caller.yml:4:11: error: workflow_call key is not defined in the referenced workflow. "
         "[reusable-workflow]\n");
 }
+
+TEST_CASE("explicit tags are read as GitHub reads them") {
+  auto r = read(
+      "on: push\n"
+      "env:\n"
+      "  A: !!str 0\n"
+      "  B: !!null\n"
+      "  C: !!float 1\n"
+      "jobs:\n"
+      "  a:\n"
+      "    runs-on: x\n"
+      "    steps: [{run: echo}]\n");
+  REQUIRE(r->ok);
+  auto json = wf::toReaderJson(r->workflow);
+  CHECK(
+      json["env"].dump() ==
+      R"j({"type":2,"map":[{"Key":"A","Value":"0"},{"Key":"B","Value":""},{"Key":"C","Value":"1"}]})j");
+}
+
+TEST_CASE("a value its tag does not fit, and an unknown tag, stop the reading") {
+  CHECK(errors("on: push\n"
+               "jobs:\n"
+               "  a:\n"
+               "    runs-on: !!bool maybe\n"
+               "    steps: [{run: echo}]\n") ==
+        "w.yml: error: The value 'maybe' on line 4 and column 14 is invalid for the type "
+        "'tag:yaml.org,2002:bool' [workflow-syntax]\n");
+  CHECK(errors("on: push\n"
+               "jobs:\n"
+               "  a:\n"
+               "    runs-on: !custom x\n"
+               "    steps: [{run: echo}]\n") ==
+        "w.yml: error: Unexpected tag '!custom' [workflow-syntax]\n");
+}
