@@ -315,25 +315,24 @@ class Converter {
 
   // --- if ---
 
-  Text condition(const yaml::Node& n, std::string_view definition) {
+  // The expression GitHub evaluates for an `if:` (GitHub's
+  // convertToIfCondition); a condition that does not parse is reported.
+  std::string ifExpression(const yaml::Node& n, std::string_view definition) {
     std::string cond;
-    std::string expr;
-    if (templateExpression(n.value, &expr))
-      cond = expr;
-    else
-      cond = std::string(n.value);
-    auto first = cond.find_first_not_of(" \t\r\n");
-    cond = first == std::string::npos
-               ? ""
-               : cond.substr(first, cond.find_last_not_of(" \t\r\n") - first + 1);
+    if (auto literal = templateLiteral(n.value))
+      cond = *literal;
+    else if (!templateExpression(n.value, &cond))
+      cond = n.value;
+    size_t first = cond.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return "success()";
+    cond = cond.substr(first, cond.find_last_not_of(" \t\r\n") - first + 1);
     std::vector<std::string_view> context = definitionContext(definition);
-    if (cond.empty()) return Text{"success()", n.where};
     std::string err;
     bool status = false;
     if (checkExpression(cond, context, &err, &status) && !status)
       cond = "success() && (" + cond + ")";
     if (!checkExpression(cond, context, &err, nullptr)) error(n.where, err);
-    return Text{cond, n.where};
+    return cond;
   }
 
   // --- jobs ---
@@ -400,7 +399,8 @@ class Converter {
       } else if (k == "needs") {
         readNeeds(v, &job.needs);
       } else if (k == "if") {
-        job.condition = condition(v, "job-if");
+        job.condition = text(v);
+        job.conditionExpression = ifExpression(v, "job-if");
       } else if (k == "uses") {
         job.uses = text(v);
       } else if (k == "secrets") {
@@ -412,7 +412,6 @@ class Converter {
         readSteps(v, &job.steps);
       }
     }
-    if (job.condition.value.empty()) job.condition = Text{"success()", {}};
     return job;
   }
 
@@ -577,7 +576,8 @@ class Converter {
       } else if (k == "id") {
         readStepId(v, ids, known, step);
       } else if (k == "if") {
-        step->condition = condition(v, "step-if");
+        step->condition = text(v);
+        step->conditionExpression = ifExpression(v, "step-if");
       } else if (k == "uses") {
         readUses(v, step);
       } else if (k == "wait") {
@@ -591,7 +591,6 @@ class Converter {
       }
     }
     if (step->run) step->uses = Text{};
-    if (step->condition.value.empty()) step->condition = Text{"success()", {}};
     if (!step->run && step->uses.value.empty() && !step->isWait()) {
       error(n.where, "Expected one of uses or run to be defined");
       return false;

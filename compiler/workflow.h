@@ -41,6 +41,9 @@ struct Step {
   std::optional<Template> name;
   // `if:` as written; empty means the default, success().
   Text condition;
+  // The expression GitHub evaluates for it: `${{ }}` removed, success() &&
+  // (...) added unless a status function is called, "success()" when none.
+  std::string conditionExpression = "success()";
   Text uses;  // empty for a run step
   std::optional<Template> run;
   std::optional<Template> shell;
@@ -65,7 +68,8 @@ struct Job {
   Location where;  // the job's key
   std::optional<Template> name;
   std::vector<Text> needs;
-  Text condition;  // empty: success()
+  Text condition;                                 // empty: success()
+  std::string conditionExpression = "success()";  // as Step's
   std::optional<Template> runsOn;
   std::optional<Template> environment;  // a name, or {name, url}
   std::optional<Template> concurrency;  // a group name, or {group, cancel-in-progress}

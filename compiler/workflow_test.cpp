@@ -225,11 +225,14 @@ TEST_CASE("the model keeps conditions as GitHub evaluates them and values as wri
   CHECK(w.dispatchInputs[0].options == std::vector<std::string>{"a", "b"});
   const wf::Job* build = w.job("build");
   REQUIRE(build);
-  CHECK(build->condition.value == "success() && (github.ref == 'refs/heads/main')");
+  CHECK(build->condition.value == "github.ref == 'refs/heads/main'");
   CHECK(build->condition.where.begin == Position{7, 9});
+  CHECK(build->conditionExpression == "success() && (github.ref == 'refs/heads/main')");
   REQUIRE(build->runsOn);
   CHECK(build->runsOn->items.at(1).value == "${{ inputs.level }}");
-  CHECK(build->steps.at(0).condition.value == "always()");
+  CHECK(build->steps.at(0).condition.value == "${{ always() }}");
+  CHECK(build->steps.at(0).conditionExpression == "always()");
+  CHECK(w.job("deploy")->conditionExpression == "success()");
   const wf::Job* deploy = w.job("deploy");
   REQUIRE(deploy);
   CHECK(deploy->callsWorkflow());
