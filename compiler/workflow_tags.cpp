@@ -158,7 +158,8 @@ class Tagger {
         fail("Unexpected tag '" + t.name + "'");
       return;
     }
-    if (kind == "str") {
+    // `!` alone is YAML's non-specific tag: on a scalar, a string.
+    if (kind == "str" || name == "!") {
       if (n.isNull()) n.value.clear();
       n.kind = yaml::Kind::Scalar;
       if (n.style == yaml::Style::Plain) n.style = yaml::Style::DoubleQuoted;
