@@ -23,7 +23,9 @@ namespace galley::wf {
 struct Workflow;
 
 // A value evaluated at run time: a scalar, sequence or mapping that may hold
-// `${{ }}`. A missing key is std::nullopt, never a Null node.
+// `${{ }}`. A missing key is std::nullopt, never a Null node. Values are the
+// nodes as GitHub's schema reading leaves them (workflow_template.h):
+// entries it rejects dropped, a scalar it coerces to a string double-quoted.
 using Template = yaml::Node;
 
 // A literal string with where it was written.
@@ -90,8 +92,8 @@ struct Job {
   std::vector<Step> steps;
   std::optional<Template> cancelTimeoutMinutes;
   std::optional<Template> snapshot;
-  // The workflow a call runs, once read (readCalledWorkflow); nullptr
-  // before, and for a regular job.
+  // The workflow a call runs, once read and checked (expandCalls in
+  // workflow_call.h); nullptr before, and for a regular job.
   std::shared_ptr<const Workflow> called;
 
   bool callsWorkflow() const { return !uses.value.empty(); }
