@@ -163,7 +163,7 @@ class Writer {
     out["id"] = text(Text{j.id, j.where});
     out["name"] = jobName(j);
     if (!j.needs.empty() || j.callsWorkflow()) out["needs"] = needs(j);
-    out["if"] = expression(j.condition.value);
+    out["if"] = expression(j.conditionExpression);
     std::optional<Permissions> perms = jobPermissions(wf, j, inherited);
     if (j.callsWorkflow()) {
       reusable(j, perms, out);
@@ -231,7 +231,7 @@ class Writer {
       return out;
     }
     if (s.name) out["name"] = token(*s.name);
-    out["if"] = expression(s.condition.value);
+    out["if"] = expression(s.conditionExpression);
     if (s.continueOnError) out["continue-on-error"] = flag(*s.continueOnError);
     if (s.timeoutMinutes) out["timeout-minutes"] = token(*s.timeoutMinutes);
     if (s.env) out["env"] = token(*s.env);
