@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,14 +56,24 @@ class Masker {
   static std::vector<std::string> encodings(std::string_view value);
 
   // Thread-safety: any thread may add while others mask. Masking reads an
-  // immutable snapshot (one atomic shared_ptr load per call, no mutex);
-  // adding rebuilds the snapshot under a writers' mutex and publishes it.
-  // A line masked while a value is being added sees the old or the new set.
+  // immutable snapshot of the compiled values: each thread keeps the last
+  // snapshots it used and checks them against an atomic version number, so
+  // the common case is one atomic load and no lock; after a change, a
+  // thread's next call copies the new snapshot under a short mutex. Adding
+  // builds the new snapshot outside that mutex (writers are serialized by
+  // their own). A line masked while a value is being added sees the old or
+  // the new set; one masked after addSecret() returned sees the new set.
+  // A thread may hold a destroyed Masker's last snapshot (memory only) until
+  // it masks with other Maskers or exits.
 
  private:
   void addMany(const std::vector<std::string>& values);
-  std::mutex writers_;
-  std::atomic<std::shared_ptr<const MaskMatcher>> current_;
+  const MaskMatcher* snapshot() const;
+  const uint64_t id_;           // unique per Masker, never reused
+  std::mutex writers_;          // one rebuild at a time
+  mutable std::mutex publish_;  // guards current_
+  std::shared_ptr<const MaskMatcher> current_;
+  std::atomic<uint64_t> version_{0};  // bumped after current_ changes
 };
 
 }  // namespace galley::run
