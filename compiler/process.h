@@ -90,7 +90,9 @@ struct Result {
 //
 // The child gets default dispositions for every signal and an empty signal
 // mask, whatever galley's threads block or ignore (SIGPIPE in particular).
-// Thread-safe: many threads may run() at once.
+// Thread-safe: many threads may run() at once. run() reaps only its own
+// child, by pid: the rest of galley must not reap children it did not start
+// (no waitpid(-1), no SIGCHLD set to SIG_IGN).
 Result run(const Spec& spec, const std::function<void(Stream, std::string_view)>& onOutput,
            std::chrono::milliseconds timeout = {}, const CancelToken* cancel = nullptr,
            const Timing& timing = {});
