@@ -31,14 +31,19 @@ class Masker {
   void addSecret(std::string_view value);
 
   // Registers exactly `value` (no trimming, no line split) with its encoded
-  // forms; ::add-mask:: registers its data this way plus each trimmed line
-  // (call addSecret-style splitting yourself via addSecretLines).
+  // forms; all-blank values are ignored. The runner handles ::add-mask::DATA
+  // as addValue(DATA) then addSecretLines(DATA) (and a stop-commands token as
+  // addValue alone).
   void addValue(std::string_view value);
   // Registers each line of value (split on CR/LF, trimmed, empty dropped).
   void addSecretLines(std::string_view value);
 
   // `line` with every occurrence of every registered value replaced by "***";
-  // overlapping and adjacent occurrences merge into one "***".
+  // overlapping and adjacent occurrences merge into one "***". Linear in the
+  // line for log text; the cost at a position grows with how much of a
+  // registered value matches there, so text that repeats a long secret's
+  // prefix many times over (a secret "aaaa..." in a line of 'a's) is the slow
+  // case, as in the runner's own IndexOf-based masker.
   std::string mask(std::string_view line) const;
   // For multi-line text (step summaries, JSON): masks whole registered values
   // wherever they occur, across line breaks too, and therefore every line's.
