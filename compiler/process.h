@@ -108,8 +108,10 @@ bool capture(const std::vector<std::string>& argv, std::string* out, bool withSt
 // Turns run()'s chunks into lines, keeping one partial line per stream so
 // that interleaved stdout and stderr never mix within a line. A line is
 // delivered without its '\n' and without one '\r' before it. A line longer
-// than maxLine bytes is delivered in pieces of at most maxLine bytes, cut
-// before a UTF-8 continuation byte when one of the last 3 bytes allows it.
+// than maxLine bytes is delivered in pieces of at most maxLine bytes. As each
+// piece is masked alone, a piece ends, when it can, just after a space, tab,
+// comma, semicolon or quote among its last min(maxLine/4, 1024) bytes; else
+// not inside a UTF-8 character when one of its last 3 bytes allows it.
 // Not thread-safe: one splitter per run().
 class LineSplitter {
  public:

@@ -446,6 +446,17 @@ TEST_CASE("line splitter: a long line comes in pieces of maxLine bytes") {
   CHECK(split({"abcdefgh"}, 4) == V{"O:abcd", "O:efgh"});
 }
 
+TEST_CASE("line splitter: pieces end after a separator near the limit, not inside a word") {
+  // maxLine 40: a separator among the last 10 bytes ends the piece.
+  std::string a32(32, 'a'), s20(20, 'S');
+  CHECK(split({a32 + "," + s20 + "\n"}, 40) == V{"O:" + a32 + ",", "O:" + s20});
+  CHECK(split({std::string(39, 'a') + " bbb\n"}, 40) ==
+        V{"O:" + std::string(39, 'a') + " ", "O:bbb"});
+  // Further back than that, the piece is full.
+  std::string far = std::string(20, 'a') + " " + std::string(30, 'b');
+  CHECK(split({far + "\n"}, 40) == V{"O:" + far.substr(0, 40), "O:" + far.substr(40)});
+}
+
 TEST_CASE("line splitter: pieces are not cut inside a UTF-8 character") {
   // "ab" + "é" (2 bytes) + "€" (3 bytes): a cut at 4 would split "€".
   std::string line = "ab\xC3\xA9\xE2\x82\xAC";
