@@ -44,6 +44,12 @@ void checkActionSteps(const yaml::Node& root, CheckContext& cx);
 // (security.cpp)
 void checkSecurity(const yaml::Node& root, CheckContext& cx);
 
+// Artifacts: an upload that takes in the .git directory of a checkout that
+// kept its token (artipacked); in workflow_run workflows, a downloaded
+// artifact's contents reaching scripts through step outputs or GITHUB_ENV
+// (artifact-poisoning). (artifacts.cpp)
+void checkArtifacts(const yaml::Node& root, CheckContext& cx);
+
 // run: scripts through shellcheck. (shellcheck.cpp)
 void checkScripts(const yaml::Node& root, CheckContext& cx);
 

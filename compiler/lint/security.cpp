@@ -252,8 +252,6 @@ class SecurityChecker {
   // The steps of a job, or of a composite action's runs:, under env.
   void checkSteps(const yaml::Node& owner, const Taint& env) {
     std::map<std::string, std::string> taintedSteps;  // step id -> untrusted path
-    const yaml::Node* checkout = nullptr;
-    reportedArtipacked_ = false;
     for (const yaml::Node* step : stepsOf(owner)) {
       StepKeys keys(*step);
       // Most steps set no env: they see the job's as it is, uncopied.
@@ -267,35 +265,12 @@ class SecurityChecker {
       if (keys.uses && keys.uses->isScalar()) checkPinning(*keys.uses);
       checkCheckout(keys);
       checkWithCredentials(keys);
-      if (keys.usesAction("actions/checkout") && persistsCredentials(keys) && !checkout)
-        checkout = step;
-      if (checkout && keys.usesAction("actions/upload-artifact"))
-        reportArtipacked(*checkout, *step);
       if (keys.id && keys.id->isScalar()) {
         std::string p = anyUntrusted(keys.with);
         if (p.empty()) p = anyUntrusted(keys.run);
         if (!p.empty()) taintedSteps[lowerCase(keys.id->value)] = p;
       }
     }
-  }
-
-  static bool persistsCredentials(const StepKeys& step) {
-    const yaml::Node* with = step.with;
-    const yaml::Node* pc = with && with->isMapping() ? with->find("persist-credentials") : nullptr;
-    // Action inputs arrive as strings: a quoted 'false' turns persistence off too.
-    if (!pc || !pc->isScalar()) return true;
-    return !equalsIgnoreCase(pc->value, "false");
-  }
-
-  void reportArtipacked(const yaml::Node& checkout, const yaml::Node& upload) {
-    if (reportedArtipacked_) return;
-    reportedArtipacked_ = true;
-    Diagnostic& d = diags().warning(
-        checkout.find("uses")->where, "artipacked",
-        "actions/checkout keeps the token in .git/config and a later step uploads artifacts, "
-        "which may include it",
-        "set 'persist-credentials: false' on the checkout");
-    d.notes.push_back({upload.find("uses")->where, "artifacts are uploaded here"});
   }
 
   void checkScript(const yaml::Node& script, const Taint& env,
@@ -565,7 +540,6 @@ class SecurityChecker {
   bool privileged_;  // runs with the base repository's secrets for others' code
   bool textHasExpression_, textMayHoldToken_;  // in the file's text, anywhere
   Taint workflowEnv_;
-  bool reportedArtipacked_ = false;
 };
 
 }  // namespace
@@ -573,6 +547,7 @@ class SecurityChecker {
 void checkSecurity(const yaml::Node& root, CheckContext& cx) {
   if (!root.isMapping()) return;
   SecurityChecker(root, cx).run();
+  checkArtifacts(root, cx);
 }
 
 }  // namespace galley::lint

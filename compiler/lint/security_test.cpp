@@ -46,25 +46,6 @@ TEST_CASE("lint security: untrusted data written to GITHUB_ENV is reported on it
                    0) == 0);
 }
 
-TEST_CASE("lint security: checkout keeping credentials before an artifact upload") {
-  std::string wf = std::string("on: push\npermissions: {}\n") + kJob +
-                   "      - uses: actions/checkout@v4\n"
-                   "      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n";
-  CHECK(findings(wf, "artipacked").rfind("ci.yml:7:15: warning: actions/checkout keeps", 0) == 0);
-  std::string fixed =
-      std::string("on: push\npermissions: {}\n") + kJob +
-      "      - uses: actions/checkout@v4\n        with:\n"
-      "          persist-credentials: false\n"
-      "      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n";
-  CHECK(findings(fixed, "artipacked") == "");
-  std::string quoted =
-      std::string("on: push\npermissions: {}\n") + kJob +
-      "      - uses: actions/checkout@v4\n        with:\n"
-      "          persist-credentials: 'false'\n"
-      "      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n";
-  CHECK(findings(quoted, "artipacked") == "");
-}
-
 TEST_CASE("lint security: secrets inherit, toJSON(secrets), write-all, self-hosted on PRs") {
   std::string wf =
       "on: pull_request\npermissions: write-all\njobs:\n"
