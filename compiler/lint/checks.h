@@ -50,13 +50,6 @@ void checkSecurity(const yaml::Node& root, CheckContext& cx);
 // (artifact-poisoning). (artifacts.cpp)
 void checkArtifacts(const yaml::Node& root, CheckContext& cx);
 
-// run: scripts through shellcheck. (shellcheck.cpp)
-void checkScripts(const yaml::Node& root, CheckContext& cx);
-
-// run: scripts whose shell is Python through pyflakes, findings at their
-// place in the script. (pyflakes.cpp)
-void checkPythonScripts(const yaml::Node& root, CheckContext& cx);
-
 // ${{ }} in one scalar the schema accepted (`expression`: whether it holds
 // one, as the schema walk found): syntax, unknown functions and argument
 // counts, and contexts or functions not available under contextDef (nullptr:
