@@ -162,7 +162,11 @@ size_t runOf(std::string_view text, size_t from, Pred in) {
 // xoxb-, xoxp- or xoxa- and 10 or more letters, digits or '-' (Slack). A
 // hand-written scan: std::regex spent more instructions compiling this
 // pattern once than the whole corpus spends matching it.
-std::optional<std::pair<size_t, size_t>> findToken(std::string_view text) {
+struct Token {
+  size_t offset, length;
+  bool awsKeyId;  // AKIA...: an identifier, not a secret by itself
+};
+std::optional<Token> findToken(std::string_view text) {
   auto alnum = [](char c) { return isAsciiAlnum(c); };
   auto word = [](char c) { return isAsciiAlnum(c) || c == '_'; };
   auto upperOrDigit = [](char c) { return (c >= 'A' && c <= 'Z') || isAsciiDigit(c); };
@@ -170,14 +174,14 @@ std::optional<std::pair<size_t, size_t>> findToken(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     std::string_view at = text.substr(i);
     if (at.starts_with("ghp_") || at.starts_with("gho_")) {
-      if (runOf(text, i + 4, alnum) >= 36) return std::pair{i, size_t{40}};
+      if (runOf(text, i + 4, alnum) >= 36) return Token{i, 40, false};
     } else if (at.starts_with("github_pat_")) {
-      if (size_t n = runOf(text, i + 11, word); n >= 40) return std::pair{i, 11 + n};
+      if (size_t n = runOf(text, i + 11, word); n >= 40) return Token{i, 11 + n, false};
     } else if (at.starts_with("AKIA")) {
-      if (runOf(text, i + 4, upperOrDigit) >= 16) return std::pair{i, size_t{20}};
+      if (runOf(text, i + 4, upperOrDigit) >= 16) return Token{i, 20, true};
     } else if (at.starts_with("xox") && at.size() >= 5 &&
                (at[3] == 'b' || at[3] == 'p' || at[3] == 'a') && at[4] == '-') {
-      if (size_t n = runOf(text, i + 5, slack); n >= 10) return std::pair{i, 5 + n};
+      if (size_t n = runOf(text, i + 5, slack); n >= 10) return Token{i, 5 + n, false};
     }
   }
   return std::nullopt;
@@ -511,9 +515,18 @@ class SecurityChecker {
     bool escaped = n.style == yaml::Style::DoubleQuoted;
     if ((textHasExpression_ || escaped) && hasExpression(n.value)) scanExpressions(n);
     if (!(textMayHoldToken_ || escaped) || !mayHoldToken(n.value)) return;
-    if (auto token = findToken(n.value))
-      diags().error(expr::ScalarMap(n).location(token->first, token->second),
-                    "hardcoded-credentials", "this looks like a credential written in the workflow",
+    auto token = findToken(n.value);
+    if (!token) return;
+    Location at = expr::ScalarMap(n).location(token->offset, token->length);
+    if (token->awsKeyId)
+      diags().error(at, "hardcoded-credentials",
+                    "this is an AWS access key ID: an identifier, not a secret by itself, that "
+                    "pairs with a secret access key",
+                    "keep both in secrets (or the ID in vars); rotate the pair if the secret "
+                    "access key is written anywhere too");
+    else
+      diags().error(at, "hardcoded-credentials",
+                    "this looks like a credential written in the workflow",
                     "revoke it and use a secret instead");
   }
 
