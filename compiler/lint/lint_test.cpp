@@ -914,3 +914,21 @@ TEST_CASE("lint: filters under create are named as filters the event does not ha
 }
 
 }  // namespace galley::lint
+
+namespace galley::lint {
+
+TEST_CASE("lint: actionlint's popular actions: unknown inputs of ruby/setup-ruby, old goreleaser") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  j:\n    runs-on: ubuntu-latest\n    steps:\n"
+                             "      - uses: ruby/setup-ruby@v1\n        with:\n"
+                             "          ruby-versions: '3.3'\n"
+                             "      - uses: goreleaser/goreleaser-action@v1\n"
+                             "      - uses: octokit/request-action@v2.x\n        with:\n"
+                             "          route: GET /\n");
+  CHECK(out ==
+        "ci.yml:9:11: error: 'ruby/setup-ruby@v1' has no input 'ruby-versions' [action-input]\n"
+        "ci.yml:10:15: error: 'goreleaser/goreleaser-action@v1' runs on a Node.js version GitHub "
+        "no longer runs; update its version [outdated-action]\n");
+}
+
+}  // namespace galley::lint

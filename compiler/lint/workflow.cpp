@@ -841,7 +841,8 @@ class WorkflowChecker {
     checkPopularAction(step, uses);
   }
 
-  // actions.json indexed once: outdated versions, and inputs per major version.
+  // popular_actions.json and actions.json's node20 table indexed once:
+  // outdated versions, and inputs per version.
   struct PopularActions {
     std::unordered_set<std::string, StringHash, std::equal_to<>> outdated;
     // A major built for Node.js 20, and the first major built for 24.
@@ -851,11 +852,11 @@ class WorkflowChecker {
 
   static const PopularActions& popularActions() {
     static const PopularActions index = [] {
-      const DataNode& data = embeddedData("actions.json");
+      const DataNode& data = embeddedData("popular_actions.json");
       PopularActions p;
-      for (const auto& spec : data["outdated"]["actions"].list())
+      for (const auto& spec : data["outdated"].list())
         p.outdated.emplace(spec.text);
-      for (const auto& [major, next] : data["node20"]["actions"].object())
+      for (const auto& [major, next] : embeddedData("actions.json")["node20"]["actions"].object())
         p.node20.emplace(std::string(major), next.text);
       for (const auto& [major, a] : data["actions"].object()) {
         // Known for its outputs only: it takes inputs it does not declare.
@@ -869,11 +870,26 @@ class WorkflowChecker {
         }
         if (const DataNode* deprecated = a.find("deprecated"))
           for (const auto& [k, v] : deprecated->object())
-            in.deprecated.push_back({std::string(k), std::string(v.text)});
+            in.deprecated.push_back({std::string(k), oneSentence(v.text)});
       }
       return p;
     }();
     return index;
+  }
+
+  // An action's deprecation message as the end of one of ours: on one
+  // line, without its closing period.
+  static std::string oneSentence(std::string_view text) {
+    std::string out;
+    for (char c : text)
+      if (c == '\n' || c == '\r') {
+        if (!out.empty() && out.back() != ' ') out += ' ';
+      } else {
+        out += c;
+      }
+    while (!out.empty() && (out.back() == '.' || out.back() == ' '))
+      out.pop_back();
+    return out;
   }
 
   void checkPopularAction(const yaml::Node& step, const yaml::Node& uses) {
@@ -897,7 +913,8 @@ class WorkflowChecker {
                       "update to " + std::string(name) + "@" + std::string(n->second) +
                           ", its first version built for Node.js 24");
     }
-    auto it = popular.inputs.find(major);
+    auto it = popular.inputs.find(spec);  // octokit/request-action@v2.x is its own
+    if (it == popular.inputs.end()) it = popular.inputs.find(major);
     if (it == popular.inputs.end()) return;
     checkWith(step, uses, it->second, tag);
   }
