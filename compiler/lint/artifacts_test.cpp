@@ -97,3 +97,72 @@ TEST_CASE("lint artifacts: upload-artifact from v4.4 leaves .git out unless incl
 }
 
 }  // namespace galley::lint
+
+namespace galley::lint {
+
+namespace {
+
+const char* kWorkflowRun =
+    "on:\n  workflow_run:\n    workflows: [ci]\n    types: [completed]\npermissions: {}\n"
+    "jobs:\n  comment:\n    runs-on: ubuntu-latest\n    steps:\n";
+
+std::string poisoned(int line, int column, const std::string& path) {
+  return "ci.yml:" + std::to_string(line) + ":" + std::to_string(column) + ": error: '" + path +
+         "' holds data read from the artifact downloaded at 10:15, which the triggering run "
+         "wrote: expanded into a script, it runs as code with this workflow's secrets and token "
+         "[artifact-poisoning]\n";
+}
+
+}  // namespace
+
+TEST_CASE("lint artifacts: a workflow_run artifact's contents expanded through a step output") {
+  std::string wf = std::string(kWorkflowRun) +
+                   "      - uses: actions/download-artifact@v4\n"  // 10
+                   "        with:\n"
+                   "          run-id: ${{ github.event.workflow_run.id }}\n"
+                   "          github-token: ${{ github.token }}\n"
+                   "      - id: pr\n"  // 14
+                   "        run: |\n"
+                   "          NUMBER=$(cat pr/number)\n"
+                   "          echo \"number=$NUMBER\" >> \"$GITHUB_OUTPUT\"\n"
+                   "          echo \"title=fixed\" >> \"$GITHUB_OUTPUT\"\n"
+                   "      - run: gh pr comment ${{ steps.pr.outputs.number }} --body ok\n"  // 19
+                   "      - run: echo ${{ steps.pr.outputs.title }}\n"
+                   "      - uses: actions/github-script@v7\n"
+                   "        with:\n"
+                   "          script: console.log(${{ steps.pr.outputs.number }})\n"  // 23
+                   "      - id: old\n"
+                   "        run: echo \"::set-output name=id::$(<pr-id.txt)\"\n"
+                   "      - run: echo ${{ steps.old.outputs.id }}\n";  // 26
+  CHECK(findings(wf, "artifact-poisoning") == poisoned(19, 32, "steps.pr.outputs.number") +
+                                                  poisoned(23, 35, "steps.pr.outputs.number") +
+                                                  poisoned(26, 23, "steps.old.outputs.id"));
+}
+
+TEST_CASE("lint artifacts: a workflow_run artifact written to GITHUB_ENV, then read as env") {
+  std::string wf = std::string(kWorkflowRun) +
+                   "      - uses: dawidd6/action-download-artifact@v6\n"  // 10
+                   "      - run: cat pr.env >> $GITHUB_ENV\n"             // 11
+                   "      - run: ./deploy ${{ env.PR_REF }}\n";           // 12
+  CHECK(findings(wf, "artifact-poisoning") ==
+        "ci.yml:11:29: error: data read from the artifact downloaded at 10:15 is written to the "
+        "environment of later steps: whoever wrote the artifact can set any variable (BASH_ENV, "
+        "LD_PRELOAD, NODE_OPTIONS) [artifact-poisoning]\n" +
+            poisoned(12, 27, "env.PR_REF"));
+}
+
+TEST_CASE("lint artifacts: no poisoning without workflow_run, or with this run's artifacts") {
+  std::string own = std::string(kWorkflowRun) +
+                    "      - uses: actions/download-artifact@v4\n"
+                    "      - id: pr\n        run: echo \"n=$(cat n)\" >> $GITHUB_OUTPUT\n"
+                    "      - run: echo ${{ steps.pr.outputs.n }}\n";
+  CHECK(findings(own, "artifact-poisoning") == "");
+  std::string push = std::string("on: push\npermissions: {}\njobs:\n  j:\n") +
+                     "    runs-on: ubuntu-latest\n    steps:\n"
+                     "      - uses: dawidd6/action-download-artifact@v6\n"
+                     "      - id: pr\n        run: echo \"n=$(cat n)\" >> $GITHUB_OUTPUT\n"
+                     "      - run: echo ${{ steps.pr.outputs.n }}\n";
+  CHECK(findings(push, "artifact-poisoning") == "");
+}
+
+}  // namespace galley::lint
