@@ -29,6 +29,7 @@ struct LintArgs {
   bool notes = false;
   unsigned jobs = 0;
   bool parseOnly = false;
+  std::string writeScripts;
   bool listRules = false;
 };
 
@@ -112,6 +113,7 @@ int runLint(const LintArgs& args) {
   }
   if (args.paths.empty()) paths = lint::discoverFiles(".");
   options.parseOnly = args.parseOnly;
+  options.writeScriptsTo = args.writeScripts;
   if (paths.empty() && !stdinUsed) {
     std::cerr << "galley lint: no workflow or action files found (looked for "
                  ".github/workflows/*.yml and action.yml)\n";
@@ -183,6 +185,9 @@ void attachLint(CLI::App& app, int& status) {
   cmd->add_option("--jobs,-j", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("--list-rules", args->listRules, "List the rules and their default severities");
   cmd->add_flag("--parse-only", args->parseOnly, "Only parse the YAML (benchmarks)")->group("");
+  cmd->add_option("--write-scripts", args->writeScripts,
+                  "Write the scripts the linters would get into DIR instead (benchmarks)")
+      ->group("");
   cmd->callback([args, &status] { status = runLint(*args); });
 }
 

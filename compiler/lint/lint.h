@@ -91,6 +91,9 @@ struct LintOptions {
   // How many scripts one linter process is given at most: start-up is most
   // of a linter's cost on a short script, so many files' scripts share one.
   size_t batchScripts = 200;
+  // Benchmarks: write each script a linter would be given into this
+  // directory (N.sh, N.py) instead of running the linter.
+  std::string writeScriptsTo;
 };
 
 // Lints one file. `repo` may be nullptr (no local actions or workflows are

@@ -1,5 +1,6 @@
 #include "compiler/lint/scripts.h"
 
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -46,6 +47,14 @@ void collectScripts(const yaml::Node& root, const LintOptions& options, FileScri
 void lintScripts(ScriptLinter linter, const std::vector<const Script*>& scripts,
                  const LintOptions& options, std::vector<Diagnostics>& found) {
   if (scripts.empty()) return;
+  if (!options.writeScriptsTo.empty()) {
+    static std::atomic<size_t> written{0};
+    const char* ext = linter == ScriptLinter::Shellcheck ? ".sh" : ".py";
+    for (const Script* s : scripts)
+      std::ofstream(options.writeScriptsTo + "/" + std::to_string(written++) + ext)
+          << s->text << '\n';
+    return;
+  }
   if (linter == ScriptLinter::Shellcheck)
     runShellcheck(scripts, options, found);
   else
