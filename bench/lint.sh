@@ -134,7 +134,7 @@ if [ "${SCRIPT_ROUNDS:-3}" -gt 0 ] && command -v shellcheck >/dev/null; then
   echo
   echo "script linters: $nsh shell and $npy Python scripts; load: $(cut -d' ' -f1-3 /proc/loadavg)"
   # What galley passes shellcheck besides the files (compiler/lint/shellcheck.cpp).
-  excluded=SC1091,SC1128,SC2043,SC2050,SC2154,SC2157,SC2194,SC2016
+  excluded=SC1091,SC1128,SC2016,SC2043,SC2050,SC2078,SC2154,SC2157,SC2193,SC2194
   pyflakes=$(command -v pyflakes3 || command -v pyflakes || true)
   # shellcheck disable=SC2086
   floor="'$galley' lint $off ${files[*]} >/dev/null; cd '$out/scripts' &&

@@ -95,7 +95,8 @@ TEST_CASE("lint shellcheck: ${{ }} stands in as a word valid everywhere, columns
                    "    steps:\n"
                    "      - run: |\n"
                    "          [ \"${{ env.X }}\" -le 3770 ] && echo ok\n"
-                   "          ${{ matrix.name }}=1 && export V_${{ matrix.k }}=2 && echo $V\n";
+                   "          ${{ matrix.name }}=1 && export V_${{ matrix.k }}=2 && echo $V\n"
+                   "          if [ \"${{ secrets.T }}\" ]; then echo set; fi\n";
   CHECK(shellcheck(wf) ==
         "ci.yml:9:70: note: SC2086: Double quote to prevent globbing and word splitting. "
         "[shellcheck]\n");
