@@ -144,10 +144,10 @@ class Writer {
     return out;
   }
 
+  // A job's name, or its id when it has none or an empty one.
   Json jobName(const Job& j) {
-    if (j.name && !(j.name->isScalar() && j.name->value.empty() && !j.name->isPlain()))
-      if (!(j.name->isNull())) return token(*j.name);
-    return text(Text{j.id, j.where});
+    bool empty = !j.name || j.name->isNull() || (j.name->isScalar() && j.name->value.empty());
+    return empty ? text(Text{j.id, j.where}) : token(*j.name);
   }
 
   Json needs(const Job& j) {
@@ -270,8 +270,6 @@ class Writer {
     Json out = Json::object();
     for (const Input& in : list) {
       Json i{{"type", in.type}};
-      const Template* config = nullptr;
-      (void)config;
       if (!in.description.empty()) i["description"] = in.description;
       if (in.required) i["required"] = true;
       if (in.defaultValue) i["default"] = literal(*in.defaultValue);
