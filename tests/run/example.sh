@@ -11,6 +11,8 @@ store="$(mktemp -d)"
 trap 'rm -rf "$store"' EXIT
 # Debian's interpreter first: a pyenv shim's Python does not see Debian's
 # scikit-learn, and pip cannot reach PyPI here.
+# pip cannot reach PyPI here: no retries for `pip install --upgrade pip`.
+export PIP_RETRIES=0 PIP_DISABLE_PIP_VERSION_CHECK=1
 export PATH="/usr/local/bin:/usr/bin:/bin" CI=true NO_COLOR=1
 export GALLEY_RUNS_DIR="$store/runs" GALLEY_CACHE_DIR="$store/cache"
 if ! "$galley" run ci > "$store/out.log" 2>&1; then
