@@ -4,10 +4,8 @@ namespace galley::cli {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {attachCompile},
-      {attachRecipes},
-      {attachEval},
-      {attachLint},
+      {attachCompile}, {attachRecipes}, {attachEval},    {attachLint},
+      {attachRuns},    {attachLogs},    {attachApprove},
   };
   return all;
 }
