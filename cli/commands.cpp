@@ -4,8 +4,14 @@ namespace galley::cli {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {attachCompile}, {attachRecipes}, {attachEval},    {attachLint},
-      {attachRuns},    {attachLogs},    {attachApprove},
+      {attachCompile},
+      {attachRecipes},
+      {attachEval},
+      {attachLint},
+      {attachRun},
+      {attachRuns},
+      {attachLogs},
+      {attachApprove},
   };
   return all;
 }

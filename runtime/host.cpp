@@ -1,5 +1,7 @@
 #include "runtime/host.h"
 
+#include "runtime/commands.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -19,19 +21,6 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-std::string replaceEach(std::string_view s,
-                        const std::vector<std::pair<char, const char*>>& table) {
-  std::string out;
-  for (char c : s) {
-    auto it = std::find_if(table.begin(), table.end(), [c](const auto& e) { return e.first == c; });
-    if (it != table.end())
-      out += it->second;
-    else
-      out += c;
-  }
-  return out;
 }
 
 // 32 hex digits nobody can guess: a step cannot end our stop-commands.
@@ -95,23 +84,6 @@ Host detectHost(const char* (*getenv)(const char*)) {
   return Host::None;
 }
 
-std::string escapeGitHubData(std::string_view s) {
-  return replaceEach(s, {{'%', "%25"}, {'\r', "%0D"}, {'\n', "%0A"}});
-}
-
-std::string escapeGitHubProperty(std::string_view s) {
-  return replaceEach(s, {{'%', "%25"}, {'\r', "%0D"}, {'\n', "%0A"}, {':', "%3A"}, {',', "%2C"}});
-}
-
-std::string escapeAzureData(std::string_view s) {
-  return replaceEach(s, {{'%', "%AZP25"}, {'\r', "%0D"}, {'\n', "%0A"}});
-}
-
-std::string escapeAzureProperty(std::string_view s) {
-  return replaceEach(s,
-                     {{'%', "%AZP25"}, {'\r', "%0D"}, {'\n', "%0A"}, {';', "%3B"}, {']', "%5D"}});
-}
-
 HostView::HostView(Host host, std::ostream& out, ViewOptions options, HostFiles files)
     : RunTally(options.now),
       host_(host),
@@ -157,7 +129,7 @@ void HostView::openGroup(const StepKey& k) {
   std::string title = p.shownBefore ? p.title + " (continued)" : p.title;
   p.shownBefore = true;
   if (host_ == Host::GitHubActions) {
-    out_ << "::group::" << escapeGitHubData(title) << '\n';
+    out_ << "::group::" << escapeCommandData(title) << '\n';
     token_ = randomToken();
     out_ << "::stop-commands::" << token_ << '\n';
   } else {
@@ -216,8 +188,8 @@ std::string HostView::annotationCommand(const Annotation& a) const {
     std::string cmd = "::" + a.level;
     for (size_t i = 0; i < props.size(); ++i)
       cmd += (i ? "," : " ") + std::string(props[i].first) + "=" +
-             escapeGitHubProperty(props[i].second);
-    return cmd + "::" + escapeGitHubData(a.message);
+             escapeCommandProperty(props[i].second);
+    return cmd + "::" + escapeCommandData(a.message);
   }
   // Azure has errors and warnings only: a notice is a plain line.
   std::string message = a.title.empty() ? a.message : a.title + ": " + a.message;

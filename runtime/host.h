@@ -23,17 +23,6 @@ const char* hostName(Host h);  // "none", "github", "azure"
 // Pipelines; else None. `getenv` is replaceable for tests.
 Host detectHost(const char* (*getenv)(const char*) = nullptr);
 
-// The hosts' escapes for a command's data (the message) and its properties
-// (key=value). GitHub (actions/runner ActionCommand): data % CR LF as %25
-// %0D %0A; properties also : , as %3A %2C. Azure (azure-pipelines-task-lib
-// taskcommand): data % CR LF as %AZP25 %0D %0A; properties also ; ] as %3B
-// %5D.
-// TODO(lead): runtime/commands.h brings the same escapes; keep one.
-std::string escapeGitHubData(std::string_view s);
-std::string escapeGitHubProperty(std::string_view s);
-std::string escapeAzureData(std::string_view s);
-std::string escapeAzureProperty(std::string_view s);
-
 // Where a host view writes besides its log; empty members are taken from
 // the environment ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY, $AGENT_TEMPDIRECTORY).
 struct HostFiles {

@@ -1,5 +1,7 @@
 #include "runtime/host.h"
 
+#include "runtime/commands.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -55,8 +57,8 @@ TEST_CASE("the host is told by GITHUB_ACTIONS and TF_BUILD") {
 }
 
 TEST_CASE("command text is escaped as each host unescapes it") {
-  CHECK(escapeGitHubData("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b");
-  CHECK(escapeGitHubProperty("src/a:b,c%") == "src/a%3Ab%2Cc%25");
+  CHECK(escapeCommandData("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b");
+  CHECK(escapeCommandProperty("src/a:b,c%") == "src/a%3Ab%2Cc%25");
   CHECK(escapeAzureData("100% done\nx;y]") == "100%AZP25 done%0Ax;y]");
   CHECK(escapeAzureProperty("a;b]c%\r") == "a%3Bb%5Dc%AZP25%0D");
 }

@@ -4,7 +4,7 @@
 #include "compiler/lint/checks.h"
 #include "compiler/lint/expr_text.h"
 #include "compiler/lint/scripts.h"
-#include "compiler/lint/subprocess.h"
+#include "compiler/process.h"
 
 namespace galley::lint {
 
@@ -80,7 +80,7 @@ void checkPythonScripts(const yaml::Node& root, CheckContext& cx) {
   for (size_t i = 0; i < scripts.size(); ++i)
     argv.push_back(files.write(i, scripts[i].text, ".py"));
   std::string out;
-  if (!runCapture(argv, &out, true)) {
+  if (!proc::capture(argv, &out, true)) {
     cx.diags.error({&cx.file, {1, 1}, {1, 1}}, "pyflakes", "cannot run " + cx.options.pyflakes);
     return;
   }

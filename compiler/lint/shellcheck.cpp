@@ -5,7 +5,7 @@
 #include "compiler/lint/checks.h"
 #include "compiler/lint/expr_text.h"
 #include "compiler/lint/scripts.h"
-#include "compiler/lint/subprocess.h"
+#include "compiler/process.h"
 
 namespace galley::lint {
 
@@ -88,7 +88,7 @@ void checkScripts(const yaml::Node& root, CheckContext& cx) {
                                      "--shell=" + shell, "--exclude=" + std::string(kExcluded)};
     argv.insert(argv.end(), paths.begin(), paths.end());
     std::string out;
-    if (!runCapture(argv, &out)) {
+    if (!proc::capture(argv, &out)) {
       cx.diags.error({&cx.file, {1, 1}, {1, 1}}, "shellcheck",
                      "cannot run " + cx.options.shellcheck);
       break;
