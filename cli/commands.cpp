@@ -12,6 +12,8 @@ const std::vector<Command>& commands() {
       {attachRuns},
       {attachLogs},
       {attachApprove},
+      {attachRegistry},
+      {attachEndpoint},
   };
   return all;
 }

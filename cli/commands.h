@@ -25,5 +25,7 @@ void attachRun(CLI::App& app, int& status);
 void attachRuns(CLI::App& app, int& status);
 void attachLogs(CLI::App& app, int& status);
 void attachApprove(CLI::App& app, int& status);
+void attachRegistry(CLI::App& app, int& status);
+void attachEndpoint(CLI::App& app, int& status);
 
 }  // namespace galley::cli

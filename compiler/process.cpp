@@ -419,9 +419,18 @@ bool capture(const std::vector<std::string>& argv, std::string* out, bool withSt
 
 namespace {
 
-// Where to cut a piece of at most `max` bytes from `text`: before a UTF-8
-// continuation byte only if backing off up to 3 bytes finds a character start.
+// Where to cut a piece of at most `max` bytes from `text`. Pieces are masked
+// one by one, so a secret cut in two would leak: prefer to cut just after a
+// space, tab, comma, semicolon or quote among the last bytes (secrets rarely
+// hold those; JSON and command lines put them around values). Failing that,
+// not before a UTF-8 continuation byte if backing off up to 3 bytes finds a
+// character start; failing that, at max.
 size_t cutPoint(std::string_view text, size_t max) {
+  size_t window = std::min<size_t>(max / 4, 1024);
+  for (size_t cut = max; cut > max - window; --cut) {
+    char c = text[cut - 1];
+    if (c == ' ' || c == '\t' || c == ',' || c == ';' || c == '"' || c == '\'') return cut;
+  }
   auto continuation = [&](size_t i) {
     return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
   };

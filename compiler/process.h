@@ -90,7 +90,9 @@ struct Result {
 //
 // The child gets default dispositions for every signal and an empty signal
 // mask, whatever galley's threads block or ignore (SIGPIPE in particular).
-// Thread-safe: many threads may run() at once.
+// Thread-safe: many threads may run() at once. run() reaps only its own
+// child, by pid: the rest of galley must not reap children it did not start
+// (no waitpid(-1), no SIGCHLD set to SIG_IGN).
 Result run(const Spec& spec, const std::function<void(Stream, std::string_view)>& onOutput,
            std::chrono::milliseconds timeout = {}, const CancelToken* cancel = nullptr,
            const Timing& timing = {});
@@ -106,8 +108,10 @@ bool capture(const std::vector<std::string>& argv, std::string* out, bool withSt
 // Turns run()'s chunks into lines, keeping one partial line per stream so
 // that interleaved stdout and stderr never mix within a line. A line is
 // delivered without its '\n' and without one '\r' before it. A line longer
-// than maxLine bytes is delivered in pieces of at most maxLine bytes, cut
-// before a UTF-8 continuation byte when one of the last 3 bytes allows it.
+// than maxLine bytes is delivered in pieces of at most maxLine bytes. As each
+// piece is masked alone, a piece ends, when it can, just after a space, tab,
+// comma, semicolon or quote among its last min(maxLine/4, 1024) bytes; else
+// not inside a UTF-8 character when one of its last 3 bytes allows it.
 // Not thread-safe: one splitter per run().
 class LineSplitter {
  public:

@@ -235,6 +235,21 @@ TEST_CASE("process: a backgrounded child with its output elsewhere dies with run
   CHECK_FALSE(alive(pid));
 }
 
+TEST_CASE("process: a child that left the group cannot keep run() waiting") {
+  Output o;
+  auto start = std::chrono::steady_clock::now();
+  // setsid takes the sleep out of the group: the group kill misses it, and
+  // it holds stdout open. run() stops reading a second after the kill.
+  Result r = runShell("setsid sleep 100 & echo $!", &o, {}, nullptr, quick());
+  long ms = elapsedMs(start);
+  CHECK(r.exitCode == 0);
+  CHECK(ms >= 300 + 1000);
+  CHECK(ms < 5000);
+  long pid = std::stol(o.out);
+  CHECK(alive(pid));  // documented: it escapes, as it escapes the GitHub runner
+  kill(static_cast<pid_t>(pid), SIGKILL);
+}
+
 TEST_CASE("process: cancel level 1 from another thread runs the graceful sequence") {
   CancelToken token;
   std::atomic<bool> ready{false};
@@ -337,6 +352,19 @@ TEST_CASE("process: 100 MB of output pass through in chunks, not accumulated") {
   CHECK(largest <= 64 * 1024);
 }
 
+TEST_CASE("process: heavy output on both streams at once does not stall either") {
+  Spec spec;
+  spec.argv = {"/bin/sh", "-c",
+               "for i in 1 2 3 4 5 6 7 8; do head -c 1000000 /dev/zero >&2;"
+               " head -c 1000000 /dev/zero; done"};
+  size_t out = 0, err = 0;
+  Result r = run(
+      spec, [&](Stream s, std::string_view c) { (s == Stream::Out ? out : err) += c.size(); }, 10s);
+  CHECK_FALSE(r.timedOut);
+  CHECK(out == 8000000);
+  CHECK(err == 8000000);
+}
+
 TEST_CASE("process: capture keeps stdout, and stderr only when asked") {
   std::string out;
   CHECK(capture({"/bin/sh", "-c", "echo a; echo b >&2; echo c"}, &out));
@@ -416,6 +444,17 @@ TEST_CASE("line splitter: a long line comes in pieces of maxLine bytes") {
   CHECK(split({"abcd", "\r", "\n"}, 4) == V{"O:abcd"});
   CHECK(split({"abcd", "\r", "x\n"}, 4) == V{"O:abcd", "O:\rx"});
   CHECK(split({"abcdefgh"}, 4) == V{"O:abcd", "O:efgh"});
+}
+
+TEST_CASE("line splitter: pieces end after a separator near the limit, not inside a word") {
+  // maxLine 40: a separator among the last 10 bytes ends the piece.
+  std::string a32(32, 'a'), s20(20, 'S');
+  CHECK(split({a32 + "," + s20 + "\n"}, 40) == V{"O:" + a32 + ",", "O:" + s20});
+  CHECK(split({std::string(39, 'a') + " bbb\n"}, 40) ==
+        V{"O:" + std::string(39, 'a') + " ", "O:bbb"});
+  // Further back than that, the piece is full.
+  std::string far = std::string(20, 'a') + " " + std::string(30, 'b');
+  CHECK(split({far + "\n"}, 40) == V{"O:" + far.substr(0, 40), "O:" + far.substr(40)});
 }
 
 TEST_CASE("line splitter: pieces are not cut inside a UTF-8 character") {

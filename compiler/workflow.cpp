@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "compiler/graph.h"
+#include "compiler/workflow_tags.h"
 
 namespace galley::wf {
 
@@ -314,25 +315,24 @@ class Converter {
 
   // --- if ---
 
-  Text condition(const yaml::Node& n, std::string_view definition) {
+  // The expression GitHub evaluates for an `if:` (GitHub's
+  // convertToIfCondition); a condition that does not parse is reported.
+  std::string ifExpression(const yaml::Node& n, std::string_view definition) {
     std::string cond;
-    std::string expr;
-    if (templateExpression(n.value, &expr))
-      cond = expr;
-    else
-      cond = std::string(n.value);
-    auto first = cond.find_first_not_of(" \t\r\n");
-    cond = first == std::string::npos
-               ? ""
-               : cond.substr(first, cond.find_last_not_of(" \t\r\n") - first + 1);
+    if (auto literal = templateLiteral(n.value))
+      cond = *literal;
+    else if (!templateExpression(n.value, &cond))
+      cond = n.value;
+    size_t first = cond.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return "success()";
+    cond = cond.substr(first, cond.find_last_not_of(" \t\r\n") - first + 1);
     std::vector<std::string_view> context = definitionContext(definition);
-    if (cond.empty()) return Text{"success()", n.where};
     std::string err;
     bool status = false;
     if (checkExpression(cond, context, &err, &status) && !status)
       cond = "success() && (" + cond + ")";
     if (!checkExpression(cond, context, &err, nullptr)) error(n.where, err);
-    return Text{cond, n.where};
+    return cond;
   }
 
   // --- jobs ---
@@ -399,7 +399,8 @@ class Converter {
       } else if (k == "needs") {
         readNeeds(v, &job.needs);
       } else if (k == "if") {
-        job.condition = condition(v, "job-if");
+        job.condition = text(v);
+        job.conditionExpression = ifExpression(v, "job-if");
       } else if (k == "uses") {
         job.uses = text(v);
       } else if (k == "secrets") {
@@ -411,7 +412,6 @@ class Converter {
         readSteps(v, &job.steps);
       }
     }
-    if (job.condition.value.empty()) job.condition = Text{"success()", {}};
     return job;
   }
 
@@ -576,7 +576,8 @@ class Converter {
       } else if (k == "id") {
         readStepId(v, ids, known, step);
       } else if (k == "if") {
-        step->condition = condition(v, "step-if");
+        step->condition = text(v);
+        step->conditionExpression = ifExpression(v, "step-if");
       } else if (k == "uses") {
         readUses(v, step);
       } else if (k == "wait") {
@@ -590,7 +591,6 @@ class Converter {
       }
     }
     if (step->run) step->uses = Text{};
-    if (step->condition.value.empty()) step->condition = Text{"success()", {}};
     if (!step->run && step->uses.value.empty() && !step->isWait()) {
       error(n.where, "Expected one of uses or run to be defined");
       return false;
@@ -627,8 +627,17 @@ bool readWorkflow(const yaml::Node& root, const SourceFile& file, const ReadOpti
     return false;
   }
   if (!budgetFile(options.limits.budget, file, diags)) return false;
+  // Tags are rare: the tree is copied to apply them only when the text may
+  // hold one.
+  const yaml::Node* source = &root;
+  yaml::Node tagged;
+  if (mayHaveTags(file)) {
+    tagged = root;
+    if (!applyTags(file, &tagged, diags)) return false;
+    source = &tagged;
+  }
   Diagnostics reading;
-  yaml::Node tree = readTemplate(root, "workflow-root-strict", reading, options.limits);
+  yaml::Node tree = readTemplate(*source, "workflow-root-strict", reading, options.limits);
   Diagnostics converting;
   Converter(file, options, converting).convert(tree, out);
   bool ok = !reading.hasErrors() && !converting.hasErrors();

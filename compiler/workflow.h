@@ -23,7 +23,9 @@ namespace galley::wf {
 struct Workflow;
 
 // A value evaluated at run time: a scalar, sequence or mapping that may hold
-// `${{ }}`. A missing key is std::nullopt, never a Null node.
+// `${{ }}`. A missing key is std::nullopt, never a Null node. Values are the
+// nodes as GitHub's schema reading leaves them (workflow_template.h):
+// entries it rejects dropped, a scalar it coerces to a string double-quoted.
 using Template = yaml::Node;
 
 // A literal string with where it was written.
@@ -41,6 +43,9 @@ struct Step {
   std::optional<Template> name;
   // `if:` as written; empty means the default, success().
   Text condition;
+  // The expression GitHub evaluates for it: `${{ }}` removed, success() &&
+  // (...) added unless a status function is called, "success()" when none.
+  std::string conditionExpression = "success()";
   Text uses;  // empty for a run step
   std::optional<Template> run;
   std::optional<Template> shell;
@@ -65,7 +70,8 @@ struct Job {
   Location where;  // the job's key
   std::optional<Template> name;
   std::vector<Text> needs;
-  Text condition;  // empty: success()
+  Text condition;                                 // empty: success()
+  std::string conditionExpression = "success()";  // as Step's
   std::optional<Template> runsOn;
   std::optional<Template> environment;  // a name, or {name, url}
   std::optional<Template> concurrency;  // a group name, or {group, cancel-in-progress}
@@ -86,8 +92,8 @@ struct Job {
   std::vector<Step> steps;
   std::optional<Template> cancelTimeoutMinutes;
   std::optional<Template> snapshot;
-  // The workflow a call runs, once read (readCalledWorkflow); nullptr
-  // before, and for a regular job.
+  // The workflow a call runs, once read and checked (expandCalls in
+  // workflow_call.h); nullptr before, and for a regular job.
   std::shared_ptr<const Workflow> called;
 
   bool callsWorkflow() const { return !uses.value.empty(); }

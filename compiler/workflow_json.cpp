@@ -144,10 +144,10 @@ class Writer {
     return out;
   }
 
+  // A job's name, or its id when it has none or an empty one.
   Json jobName(const Job& j) {
-    if (j.name && !(j.name->isScalar() && j.name->value.empty() && !j.name->isPlain()))
-      if (!(j.name->isNull())) return token(*j.name);
-    return text(Text{j.id, j.where});
+    bool empty = !j.name || j.name->isNull() || (j.name->isScalar() && j.name->value.empty());
+    return empty ? text(Text{j.id, j.where}) : token(*j.name);
   }
 
   Json needs(const Job& j) {
@@ -163,7 +163,7 @@ class Writer {
     out["id"] = text(Text{j.id, j.where});
     out["name"] = jobName(j);
     if (!j.needs.empty() || j.callsWorkflow()) out["needs"] = needs(j);
-    out["if"] = expression(j.condition.value);
+    out["if"] = expression(j.conditionExpression);
     std::optional<Permissions> perms = jobPermissions(wf, j, inherited);
     if (j.callsWorkflow()) {
       reusable(j, perms, out);
@@ -231,7 +231,7 @@ class Writer {
       return out;
     }
     if (s.name) out["name"] = token(*s.name);
-    out["if"] = expression(s.condition.value);
+    out["if"] = expression(s.conditionExpression);
     if (s.continueOnError) out["continue-on-error"] = flag(*s.continueOnError);
     if (s.timeoutMinutes) out["timeout-minutes"] = token(*s.timeoutMinutes);
     if (s.env) out["env"] = token(*s.env);
@@ -270,8 +270,6 @@ class Writer {
     Json out = Json::object();
     for (const Input& in : list) {
       Json i{{"type", in.type}};
-      const Template* config = nullptr;
-      (void)config;
       if (!in.description.empty()) i["description"] = in.description;
       if (in.required) i["required"] = true;
       if (in.defaultValue) i["default"] = literal(*in.defaultValue);

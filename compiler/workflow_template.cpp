@@ -362,6 +362,13 @@ bool acceptsNull(const SchemaDefinition* d) {
 bool ignoresUnknownKeys(const SchemaDefinition* d) {
   return d && d->name == "workflow-dispatch-mapping";
 }
+// repository_dispatch's `types:` takes one type as a string, as every other
+// event's `types:` does (the published schema omits it; real workflows
+// write it).
+bool takesOneString(const SchemaDefinition* map, std::string_view key, const yaml::Node& v) {
+  return map && map->name == "repository-dispatch-mapping" && key == "types" && v.isScalar() &&
+         !v.value.empty();
+}
 
 class Reader {
  public:
@@ -596,6 +603,10 @@ class Reader {
       if (const SchemaDefinition* prop = matchProperty(maps, name)) {
         if (!limits_.backgroundSteps && backgroundKey(name)) {
           error(key.node, "Unexpected value '" + name + "'");
+          continue;
+        }
+        if (maps.size() == 1 && takesOneString(maps[0], name, e.value)) {
+          out.entries.push_back({key.node, e.value});
           continue;
         }
         out.entries.push_back({key.node, readValue(e.value, child(def, prop), depth + 1)});

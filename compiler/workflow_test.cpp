@@ -225,11 +225,14 @@ TEST_CASE("the model keeps conditions as GitHub evaluates them and values as wri
   CHECK(w.dispatchInputs[0].options == std::vector<std::string>{"a", "b"});
   const wf::Job* build = w.job("build");
   REQUIRE(build);
-  CHECK(build->condition.value == "success() && (github.ref == 'refs/heads/main')");
+  CHECK(build->condition.value == "github.ref == 'refs/heads/main'");
   CHECK(build->condition.where.begin == Position{7, 9});
+  CHECK(build->conditionExpression == "success() && (github.ref == 'refs/heads/main')");
   REQUIRE(build->runsOn);
   CHECK(build->runsOn->items.at(1).value == "${{ inputs.level }}");
-  CHECK(build->steps.at(0).condition.value == "always()");
+  CHECK(build->steps.at(0).condition.value == "${{ always() }}");
+  CHECK(build->steps.at(0).conditionExpression == "always()");
+  CHECK(w.job("deploy")->conditionExpression == "success()");
   const wf::Job* deploy = w.job("deploy");
   REQUIRE(deploy);
   CHECK(deploy->callsWorkflow());
@@ -372,4 +375,38 @@ TEST_CASE("a called workflow without workflow_call cannot be called") {
   CHECK(testing::headlines(c.diags) ==
         "caller.yml:4:11: error: workflow_call key is not defined in the referenced workflow. "
         "[reusable-workflow]\n");
+}
+
+TEST_CASE("explicit tags are read as GitHub reads them") {
+  auto r = read(
+      "on: push\n"
+      "env:\n"
+      "  A: !!str 0\n"
+      "  B: !!null\n"
+      "  C: !!float 1\n"
+      "jobs:\n"
+      "  a:\n"
+      "    runs-on: x\n"
+      "    steps: [{run: echo}]\n");
+  REQUIRE(r->ok);
+  auto json = wf::toReaderJson(r->workflow);
+  CHECK(
+      json["env"].dump() ==
+      R"j({"type":2,"map":[{"Key":"A","Value":"0"},{"Key":"B","Value":""},{"Key":"C","Value":"1"}]})j");
+}
+
+TEST_CASE("a value its tag does not fit, and an unknown tag, stop the reading") {
+  CHECK(errors("on: push\n"
+               "jobs:\n"
+               "  a:\n"
+               "    runs-on: !!bool maybe\n"
+               "    steps: [{run: echo}]\n") ==
+        "w.yml: error: The value 'maybe' on line 4 and column 14 is invalid for the type "
+        "'tag:yaml.org,2002:bool' [workflow-syntax]\n");
+  CHECK(errors("on: push\n"
+               "jobs:\n"
+               "  a:\n"
+               "    runs-on: !custom x\n"
+               "    steps: [{run: echo}]\n") ==
+        "w.yml: error: Unexpected tag '!custom' [workflow-syntax]\n");
 }

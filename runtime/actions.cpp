@@ -101,13 +101,38 @@ Result checkout(const ActionCall& call, ActionContext& ctx) {
     if (const expr::Value* s = github.asObject().find("sha")) sha = asText(*s);
   std::string target = !ref.empty() ? ref : !sha.empty() ? sha : "HEAD";
   ctx.job.log(ctx.info, "Checking out " + target + " of " + o.repoRoot + " (its committed tree)");
-  // A local clone shares the repository's objects: fast, and a real git
-  // repository for steps that run git, holding only what is committed.
-  Result r = runTool(ctx, call, {"git", "clone", "--quiet", "--no-checkout", o.repoRoot, dest}, "",
-                     "actions/checkout");
-  if (r != Result::Success) return r;
-  return runTool(ctx, call, {"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", target},
-                 dest, "actions/checkout");
+  // The repository galley runs for may be a folder of a larger git
+  // repository (an example inside a monorepo): then that folder's tree is
+  // what GitHub would check out at the root of its own repository.
+  std::string top, prefix;
+  proc::Result pr;
+  proc::capture({"git", "-C", o.repoRoot, "rev-parse", "--show-toplevel", "--show-prefix"}, &top,
+                false, std::chrono::seconds(10), &pr);
+  if (pr.exitCode != 0 || top.empty()) {
+    ctx.job.error(o.repoRoot + " is not in a git repository: actions/checkout copies the committed "
+                  "tree at HEAD (run with --workdir . to use the folder as it is)",
+                  call.where, call.stepId);
+    return Result::Failure;
+  }
+  size_t nl = top.find('\n');
+  prefix = nl == std::string::npos ? "" : top.substr(nl + 1);
+  top = top.substr(0, nl);
+  while (!prefix.empty() && (prefix.back() == '\n' || prefix.back() == '/')) prefix.pop_back();
+  if (prefix.empty()) {
+    // A local clone shares the repository's objects: fast, and a real git
+    // repository for steps that run git, holding only what is committed.
+    Result r = runTool(ctx, call, {"git", "clone", "--quiet", "--no-checkout", top, dest}, "",
+                       "actions/checkout");
+    if (r != Result::Success) return r;
+    return runTool(ctx, call,
+                   {"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", target},
+                   dest, "actions/checkout");
+  }
+  fs::create_directories(dest, ec);
+  return runTool(ctx, call,
+                 {"bash", "-c", "set -o pipefail; git -C \"$1\" archive --format=tar \"$2:$3\" | tar -x -C \"$4\"",
+                  "checkout", top, target, prefix, dest},
+                 "", "actions/checkout");
 }
 
 // ---- actions/setup-python, actions/setup-node ------------------------------
@@ -251,10 +276,30 @@ std::vector<fs::path> matchFiles(const fs::path& root, const std::vector<std::st
   return {out.begin(), out.end()};
 }
 
-fs::path commonAncestor(const std::vector<fs::path>& files) {
-  fs::path common = files.front().parent_path();
-  for (const auto& f : files) {
-    fs::path dir = f.parent_path();
+// upload-artifact v4 keeps paths relative to the least common ancestor of
+// the patterns' search paths (each pattern up to its first glob segment);
+// a lone file's is its folder.
+fs::path commonAncestor(const fs::path& root, const std::vector<std::string>& patterns) {
+  std::vector<fs::path> search;
+  for (const auto& p : patterns) {
+    if (p.starts_with("!")) continue;
+    fs::path pat = (fs::path(p).is_absolute() ? fs::path(p) : root / p).lexically_normal();
+    fs::path base;
+    bool glob = false;
+    for (const auto& part : pat) {
+      if (part.string().find_first_of("*?[") != std::string::npos) {
+        glob = true;
+        break;
+      }
+      base /= part;
+    }
+    std::error_code ec;
+    if (!glob && fs::is_regular_file(base, ec)) base = base.parent_path();
+    search.push_back(base);
+  }
+  if (search.empty()) return root;
+  fs::path common = search.front();
+  for (const auto& dir : search) {
     while (!common.empty() && std::mismatch(common.begin(), common.end(), dir.begin(), dir.end()).first != common.end())
       common = common.parent_path();
   }
@@ -298,7 +343,7 @@ Result uploadArtifact(const ActionCall& call, ActionContext& ctx) {
   }
   // Upload under a temporary name, then rename: a reader never sees half an artifact.
   fs::path partial = dest.string() + ".partial-" + std::to_string(getpid());
-  fs::path root = commonAncestor(files);
+  fs::path root = commonAncestor(ctx.job.workspace(), patterns);
   uintmax_t bytes = 0;
   for (const auto& f : files) {
     fs::path to = partial / f.lexically_relative(root);

@@ -153,6 +153,16 @@ class JobExecution final : public JobApi {
       baseEnv_.emplace_back(key, std::string(kv.substr(eq + 1)));
     }
     path_ = getenv("PATH") ? getenv("PATH") : "/usr/local/bin:/usr/bin:/bin";
+    // Steps call galley itself (`galley registry`, `galley endpoint`): the
+    // galley running them comes first on their PATH, as a runner provides
+    // its own tools.
+    std::string bin = o_.runDir + "/bin";
+    fs::create_directories(bin, ec);
+    std::error_code ignored;
+    fs::path self = fs::read_symlink("/proc/self/exe", ignored);
+    if (!self.empty() && !fs::exists(bin + "/galley", ignored))
+      fs::create_symlink(self, bin + "/galley", ignored);
+    if (fs::exists(bin + "/galley", ignored)) path_ = bin + ":" + path_;
     return true;
   }
 
@@ -378,7 +388,9 @@ class JobExecution final : public JobApi {
     if (outcome == Result::Failure && !continueOnError) failed_ = true;
     record.outcome = r.outcome;
     record.conclusion = r.conclusion;
-    r.outputs = record.outputs;
+    // Outputs stay whole for later expressions; what is reported is masked.
+    for (const auto& [k, v] : record.outputs)
+      r.outputs[k] = masker_.mask(v);
     r.exitCode = record.exitCode;
     r.finished = Clock::now();
     events_.stepFinished(jr_.info, info, r);

@@ -328,14 +328,52 @@ std::vector<std::string> Masker::encodings(std::string_view value) {
   return out;
 }
 
-Masker::Masker() = default;
+namespace {
+
+std::atomic<uint64_t> nextMaskerId{1};
+
+// The snapshots this thread used last, by Masker id. Why not one
+// atomic<shared_ptr>: every load would be an atomic read-modify-write of the
+// shared reference count (a cache line bouncing between masking threads),
+// and g++ 12's implementation draws ThreadSanitizer reports.
+struct CachedSnapshot {
+  uint64_t masker = 0, version = 0;
+  std::shared_ptr<const MaskMatcher> matcher;
+};
+thread_local std::array<CachedSnapshot, 4> tCache;
+thread_local size_t tNextSlot = 0;
+
+}  // namespace
+
+Masker::Masker() : id_(nextMaskerId.fetch_add(1)) {}
 Masker::~Masker() = default;
+
+const MaskMatcher* Masker::snapshot() const {
+  uint64_t version = version_.load(std::memory_order_acquire);
+  CachedSnapshot* slot = nullptr;
+  for (auto& c : tCache)
+    if (c.masker == id_) {
+      if (c.version == version) return c.matcher.get();
+      slot = &c;
+    }
+  if (!slot) {
+    slot = &tCache[tNextSlot];
+    tNextSlot = (tNextSlot + 1) % tCache.size();
+  }
+  std::lock_guard<std::mutex> lock(publish_);
+  slot->masker = id_;
+  slot->version = version_.load(std::memory_order_relaxed);
+  slot->matcher = current_;
+  return slot->matcher.get();
+}
 
 void Masker::addMany(const std::vector<std::string>& values) {
   std::lock_guard<std::mutex> lock(writers_);
-  std::shared_ptr<const MaskMatcher> old = current_.load();
   std::vector<std::string> patterns;
-  if (old) patterns = old->patterns();
+  {
+    std::lock_guard<std::mutex> read(publish_);
+    if (current_) patterns = current_->patterns();
+  }
   size_t before = patterns.size();
   for (const auto& v : values) {
     patterns.push_back(v);
@@ -345,7 +383,10 @@ void Masker::addMany(const std::vector<std::string>& values) {
   std::sort(patterns.begin(), patterns.end());
   patterns.erase(std::unique(patterns.begin(), patterns.end()), patterns.end());
   if (patterns.size() == before) return;  // nothing new: keep the snapshot
-  current_.store(std::make_shared<const MaskMatcher>(std::move(patterns)));
+  auto next = std::make_shared<const MaskMatcher>(std::move(patterns));
+  std::lock_guard<std::mutex> publish(publish_);
+  current_ = std::move(next);
+  version_.fetch_add(1, std::memory_order_release);
 }
 
 void Masker::addSecret(std::string_view value) {
@@ -384,7 +425,7 @@ std::string replaced(std::string_view text, const std::vector<std::pair<size_t, 
 }  // namespace
 
 std::string Masker::mask(std::string_view line) const {
-  std::shared_ptr<const MaskMatcher> m = current_.load();
+  const MaskMatcher* m = snapshot();
   if (!m) return std::string(line);
   std::vector<std::pair<size_t, size_t>> ranges;
   m->ranges(line, &ranges);
@@ -393,7 +434,7 @@ std::string Masker::mask(std::string_view line) const {
 }
 
 void Masker::maskInPlace(std::string& text) const {
-  std::shared_ptr<const MaskMatcher> m = current_.load();
+  const MaskMatcher* m = snapshot();
   if (!m) return;
   std::vector<std::pair<size_t, size_t>> ranges;
   m->ranges(text, &ranges);
@@ -401,11 +442,11 @@ void Masker::maskInPlace(std::string& text) const {
 }
 
 bool Masker::empty() const {
-  return current_.load() == nullptr;
+  return snapshot() == nullptr;
 }
 
 size_t Masker::patternCount() const {
-  std::shared_ptr<const MaskMatcher> m = current_.load();
+  const MaskMatcher* m = snapshot();
   return m ? m->patterns().size() : 0;
 }
 

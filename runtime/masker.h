@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,14 +31,19 @@ class Masker {
   void addSecret(std::string_view value);
 
   // Registers exactly `value` (no trimming, no line split) with its encoded
-  // forms; ::add-mask:: registers its data this way plus each trimmed line
-  // (call addSecret-style splitting yourself via addSecretLines).
+  // forms; all-blank values are ignored. The runner handles ::add-mask::DATA
+  // as addValue(DATA) then addSecretLines(DATA) (and a stop-commands token as
+  // addValue alone).
   void addValue(std::string_view value);
   // Registers each line of value (split on CR/LF, trimmed, empty dropped).
   void addSecretLines(std::string_view value);
 
   // `line` with every occurrence of every registered value replaced by "***";
-  // overlapping and adjacent occurrences merge into one "***".
+  // overlapping and adjacent occurrences merge into one "***". Linear in the
+  // line for log text; the cost at a position grows with how much of a
+  // registered value matches there, so text that repeats a long secret's
+  // prefix many times over (a secret "aaaa..." in a line of 'a's) is the slow
+  // case, as in the runner's own IndexOf-based masker.
   std::string mask(std::string_view line) const;
   // For multi-line text (step summaries, JSON): masks whole registered values
   // wherever they occur, across line breaks too, and therefore every line's.
@@ -55,14 +61,24 @@ class Masker {
   static std::vector<std::string> encodings(std::string_view value);
 
   // Thread-safety: any thread may add while others mask. Masking reads an
-  // immutable snapshot (one atomic shared_ptr load per call, no mutex);
-  // adding rebuilds the snapshot under a writers' mutex and publishes it.
-  // A line masked while a value is being added sees the old or the new set.
+  // immutable snapshot of the compiled values: each thread keeps the last
+  // snapshots it used and checks them against an atomic version number, so
+  // the common case is one atomic load and no lock; after a change, a
+  // thread's next call copies the new snapshot under a short mutex. Adding
+  // builds the new snapshot outside that mutex (writers are serialized by
+  // their own). A line masked while a value is being added sees the old or
+  // the new set; one masked after addSecret() returned sees the new set.
+  // A thread may hold a destroyed Masker's last snapshot (memory only) until
+  // it masks with other Maskers or exits.
 
  private:
   void addMany(const std::vector<std::string>& values);
-  std::mutex writers_;
-  std::atomic<std::shared_ptr<const MaskMatcher>> current_;
+  const MaskMatcher* snapshot() const;
+  const uint64_t id_;           // unique per Masker, never reused
+  std::mutex writers_;          // one rebuild at a time
+  mutable std::mutex publish_;  // guards current_
+  std::shared_ptr<const MaskMatcher> current_;
+  std::atomic<uint64_t> version_{0};  // bumped after current_ changes
 };
 
 }  // namespace galley::run

@@ -1,5 +1,6 @@
 #include "runtime/scheduler.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -82,7 +83,8 @@ std::vector<std::string> labelsOf(const expr::Value& v) {
 class PlanRun {
  public:
   PlanRun(const Plan& plan, const SchedulerOptions& options, JobRunner& runner, Reporter& events,
-          const proc::CancelToken& cancel, std::string prefix, Slots& slots)
+          const proc::CancelToken& cancel, std::string prefix, Slots& slots,
+          std::atomic<size_t>& nextIndex)
       : plan_(plan),
         options_(options),
         runner_(runner),
@@ -90,6 +92,7 @@ class PlanRun {
         cancel_(cancel),
         prefix_(std::move(prefix)),
         slots_(slots),
+        nextIndex_(nextIndex),
         jobs_(plan.jobs.size()) {}
 
   WorkflowResult run() {
@@ -504,7 +507,8 @@ class PlanRun {
       for (const auto& d : diags.all())
         if (d.severity == Severity::Error) return failWith(d.message, d.where);
     }
-    PlanRun nested(plan, child, runner_, events_, cancel_, prefix_ + pathSafe(job.id) + "/", slots_);
+    PlanRun nested(plan, child, runner_, events_, cancel_, prefix_ + pathSafe(job.id) + "/", slots_,
+                   nextIndex_);
     WorkflowResult wr = nested.run();
 
     expr::Object jobsCtx;
@@ -556,12 +560,13 @@ class PlanRun {
   const proc::CancelToken& cancel_;
   std::string prefix_;
   Slots& slots_;
+  // Job indexes are unique over the run, nested workflows included.
+  std::atomic<size_t>& nextIndex_;
   std::vector<JobState> jobs_;
   std::map<size_t, std::vector<JobInfo>> queued_;
   std::vector<std::thread> threads_;
   std::mutex mu_;
   std::condition_variable cv_;
-  size_t nextIndex_ = 0;
   int seenCancel_ = 0;
 };
 
@@ -571,7 +576,8 @@ WorkflowResult runPlan(const Plan& plan, const SchedulerOptions& options, JobRun
                        Reporter& events, const proc::CancelToken& cancel,
                        const std::string& keyPrefix) {
   Slots slots(options.parallel);
-  PlanRun run(plan, options, runner, events, cancel, keyPrefix, slots);
+  std::atomic<size_t> nextIndex{0};
+  PlanRun run(plan, options, runner, events, cancel, keyPrefix, slots, nextIndex);
   return run.run();
 }
 

@@ -134,6 +134,17 @@ std::optional<yaml::Node> loadWorkflow(const SourceFile& file, Diagnostics& diag
   return root;
 }
 
+// Cases where galley follows GitHub deliberately elsewhere than the suite.
+const std::map<std::string, std::string> kDivergences = {
+    {"errors-anchor-tag.yml",
+     "GitHub Actions accepts YAML anchors now (the suite's service refused them); galley "
+     "expands them"},
+    {"events-single-invalid.yml",
+     "a TypeScript-only case that contradicts GitHub's service: the service ignores unknown "
+     "workflow_dispatch keys (on-workflow_dispatch-unknown-keys-ignored.yml), and galley runs "
+     "what the service runs"},
+};
+
 struct Outcome {
   bool passed = false;
   std::string reason;
@@ -236,8 +247,11 @@ TEST_CASE("the workflow model reads GitHub's workflow parser suite as GitHub doe
   std::ostringstream failures;
   for (const fs::path& f : files) {
     Outcome o = runCase(f);
+    auto known = kDivergences.find(f.filename().string());
     if (o.passed)
       ++passed;
+    else if (known != kDivergences.end())
+      failures << "  DIFFERS ON PURPOSE " << f.filename().string() << ": " << known->second << "\n";
     else
       failures << "  FAIL " << f.filename().string() << ": " << o.reason << "\n";
   }

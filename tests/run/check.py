@@ -95,15 +95,18 @@ def run_case(galley, name):
         jobs = {j["key"]: j for j in record["jobs"]} if record else {}
 
         def log_text(key, step):
+            # Every step with that id (an action's post step shares it) or name.
             j = jobs.get(key)
-            s = step_of(j, step) if j else None
-            if not s:
+            steps = [s for s in (j["steps"] if j else []) if s["id"] == step or s["name"] == step]
+            if not steps:
                 return None
-            path = os.path.join(rundir, "logs", file_name_of(key), "%d.log" % s["index"])
-            if not os.path.exists(path):
-                return ""
-            with open(path, errors="replace") as f:
-                return "\n".join(l.split(" ", 2)[2] if l.count(" ") >= 2 else l for l in f.read().splitlines())
+            text = []
+            for s in steps:
+                path = os.path.join(rundir, "logs", file_name_of(key), "%d.log" % s["index"])
+                if os.path.exists(path):
+                    with open(path, errors="replace") as f:
+                        text += [l.split(" ", 2)[2] if l.count(" ") >= 2 else l for l in f.read().splitlines()]
+            return "\n".join(text)
 
         for k, v in exp:
             if k == "exit" and p.returncode != int(v):
@@ -115,7 +118,7 @@ def run_case(galley, name):
                     problems.append(f"job {key}: {got}, expected {want} (jobs: {sorted(jobs)})")
             elif k == "step":
                 ks, outcome, conclusion = v.split()
-                key, step = ks.split("/", 1)
+                key, step = ks.rsplit("/", 1)
                 s = step_of(jobs[key], step) if key in jobs else None
                 got = (s.get("outcome"), s.get("conclusion")) if s else None
                 if got != (outcome, conclusion):
@@ -128,7 +131,7 @@ def run_case(galley, name):
                     problems.append(f"output {key}.{oname}: {got!r}, expected {oval!r}")
             elif k in ("log", "summary"):
                 ks, text = v.split(" ", 1)
-                key, step = ks.split("/", 1)
+                key, step = ks.rsplit("/", 1)
                 if k == "log":
                     body = log_text(key, step)
                 else:
