@@ -9,6 +9,9 @@ const std::vector<Command>& commands() {
       {attachEval},
       {attachLint},
       {attachRun},
+      {attachRuns},
+      {attachLogs},
+      {attachApprove},
       {attachRegistry},
       {attachEndpoint},
   };

@@ -14,6 +14,7 @@
 
 #include "runtime/display.h"
 #include "runtime/files.h"
+#include "runtime/wording.h"
 
 namespace galley::run {
 
@@ -103,8 +104,8 @@ bool PromptApprover::readLine(std::string* line, const std::atomic<bool>* cancel
 
 bool PromptApprover::decide(Approval& a, const std::atomic<bool>* cancelled) {
   std::lock_guard lock(mu_);
-  std::string question = "Job '" + printable(a.job) + "' wants environment '" +
-                         printable(a.environment) + "'";
+  std::string question =
+      "Job '" + printable(a.job) + "' wants environment '" + printable(a.environment) + "'";
   if (!a.approvers.empty()) question += " (approvers: " + printable(a.approvers) + ")";
   say(question + ".\nApprove? [y/N] ");
   std::string answer;
@@ -170,16 +171,6 @@ bool readApproval(const std::string& path, Approval* out, std::string* err) {
 
 namespace {
 
-std::string shellWord(const std::string& s) {
-  bool plain = !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                 "0123456789-_./") == std::string::npos;
-  if (plain) return s;
-  std::string out = "'";
-  for (char c : s)
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string dumpJson(const nlohmann::json& j) {
   return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -210,8 +201,8 @@ bool WaitApprover::decide(Approval& a, const std::atomic<bool>* cancelled) {
     std::lock_guard lock(noticeMu_);
     std::string cmd = "galley approve " + shellWord(runId_) + " " + shellWord(a.job);
     *notice_ << "Job '" << printable(a.job) << "' waits for approval of environment '"
-             << printable(a.environment) << "'. Decide with:\n  " << printable(cmd)
-             << "\n  " << printable(cmd) << " --reject --comment 'why'\n"
+             << printable(a.environment) << "'. Decide with:\n  " << printable(cmd) << "\n  "
+             << printable(cmd) << " --reject --comment 'why'\n"
              << std::flush;
   }
   while (!(cancelled && cancelled->load())) {
@@ -255,8 +246,8 @@ std::vector<Approval> pendingApprovals(const StoredRun& run) {
   return out;
 }
 
-bool recordDecision(const std::string& approvalsDir, const Approval& decision,
-                    bool* alreadyDecided, Approval* existing, std::string* err) {
+bool recordDecision(const std::string& approvalsDir, const Approval& decision, bool* alreadyDecided,
+                    Approval* existing, std::string* err) {
   std::string path = approvalDecisionPath(approvalsDir, decision.job);
   bool exists = false;
   if (createFileExclusively(path, dumpJson(toJson(decision)), &exists, err)) {

@@ -34,7 +34,8 @@ std::string currentActor();
 // Approves everything at once, `by: galley (--approve auto)`.
 class AutoApprover final : public Approver {
  public:
-  explicit AutoApprover(std::function<Clock::time_point()> now = Clock::now) : now_(std::move(now)) {}
+  explicit AutoApprover(std::function<Clock::time_point()> now = Clock::now)
+      : now_(std::move(now)) {}
   bool decide(Approval& a, const std::atomic<bool>* cancelled) override;
 
  private:
@@ -113,8 +114,8 @@ std::vector<Approval> pendingApprovals(const StoredRun& run);
 // Records a decision for the request of `jobKey`: created once, atomically;
 // a second decision fails with *alreadyDecided set (and *existing, when
 // given, holding the first). False with *err otherwise.
-bool recordDecision(const std::string& approvalsDir, const Approval& decision,
-                    bool* alreadyDecided, Approval* existing, std::string* err);
+bool recordDecision(const std::string& approvalsDir, const Approval& decision, bool* alreadyDecided,
+                    Approval* existing, std::string* err);
 
 // Reads a request or decision file.
 bool readApproval(const std::string& path, Approval* out, std::string* err);

@@ -37,7 +37,9 @@ struct Terminal {
     for (int fd : {in[0], in[1], out[0], out[1]})
       if (fd >= 0) close(fd);
   }
-  void type(const std::string& s) { REQUIRE(write(in[1], s.data(), s.size()) == ssize_t(s.size())); }
+  void type(const std::string& s) {
+    REQUIRE(write(in[1], s.data(), s.size()) == ssize_t(s.size()));
+  }
   void hangUp() {
     close(in[1]);
     in[1] = -1;

@@ -11,7 +11,8 @@ TEST_CASE("control characters from a program print in caret notation") {
   CHECK(printable("tab\there") == "tab\there");
   CHECK(printable("tab\there", false) == "tab here");
   // C1 controls (U+009B is a one-byte CSI on some terminals) and bytes that are not UTF-8.
-  CHECK(printable("x\xc2\x9b" "1m y\xff") == "x?1m y?");
+  CHECK(printable("x\xc2\x9b"
+                  "1m y\xff") == "x?1m y?");
   CHECK(printable("héllo ✓ 日本") == "héllo ✓ 日本");
 }
 

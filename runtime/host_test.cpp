@@ -70,7 +70,8 @@ TEST_CASE("on GitHub a step is a group whose lines cannot issue commands") {
     view.jobStarted(kBuild);
     view.stepStarted(kBuild, kLint);
     view.stepLog(kBuild, kLint, out("::add-mask::x"));
-    view.annotation(Annotation{"error", "bad, very\nbad", "Lint", "src/a,b.py", 3, 0, 7, 0, "build", "lint"});
+    view.annotation(
+        Annotation{"error", "bad, very\nbad", "Lint", "src/a,b.py", 3, 0, 7, 0, "build", "lint"});
     view.stepLog(kBuild, kLint, out("after \033[1m"));
     view.stepFinished(kBuild, kLint, StepResult{});
     view.jobFinished(kBuild, JobResult{Result::Success, "", at(0), at(2), {}});
@@ -90,8 +91,8 @@ TEST_CASE("on GitHub a step is a group whose lines cannot issue commands") {
   std::string text = o.str();
   std::vector<std::string> tokens;
   std::regex stop("stop-commands::([0-9a-f]{32})");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), stop);
-       it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), stop); it != std::sregex_iterator();
+       ++it)
     tokens.push_back((*it)[1]);
   REQUIRE(tokens.size() == 2);
   CHECK(tokens[0] != tokens[1]);
@@ -138,16 +139,17 @@ TEST_CASE("on Azure a step is a group and its lines cannot issue logging command
   CHECK(o.str() ==
         "##[group]build/Lint\n"
         "##\u200Bvso[task.setvariable variable=x]1 and ##\u200B[error]no\n"
-        "##vso[task.logissue type=warning;sourcepath=a%3Bb.py;linenumber=2;columnnumber=1]50%AZP25 of ]x;\n"
+        "##vso[task.logissue type=warning;sourcepath=a%3Bb.py;linenumber=2;columnnumber=1]50%AZP25 "
+        "of ]x;\n"
         "a.py:9: notice: fyi\n"
         "##[endgroup]\n"
         "##vso[task.setvariable variable=model;isOutput=true]v2%0A%AZP25\n");
 }
 
 TEST_CASE("a job output goes to the host's GITHUB_OUTPUT with a delimiter not in the value") {
-  std::string path = (std::filesystem::temp_directory_path() /
-                      ("galley-output-" + std::to_string(getpid())))
-                         .string();
+  std::string path =
+      (std::filesystem::temp_directory_path() / ("galley-output-" + std::to_string(getpid())))
+          .string();
   std::ostringstream o;
   HostView view(Host::GitHubActions, o, fixed(), HostFiles{path, "", ""});
   std::string err;

@@ -10,113 +10,9 @@
 #include "compiler/render.h"
 #include "runtime/display.h"
 #include "runtime/host.h"
+#include "runtime/wording.h"
 
 namespace galley::run {
-
-namespace {
-
-const char* resultColour(Result r) {
-  switch (r) {
-    case Result::Success: return "32";
-    case Result::Failure: return "31";
-    case Result::Cancelled: return "33";
-    case Result::Skipped: return "2";
-  }
-  return "0";
-}
-
-std::string jobLabel(const JobInfo& j) {
-  return printable(j.name.empty() ? j.key : j.name);
-}
-
-std::string jobLabel(const JobRecord& j) {
-  return printable(j.name.empty() ? j.key : j.name);
-}
-
-std::string stepLabel(const StepInfo& s) {
-  return printable(s.name.empty() ? s.id : s.name);
-}
-
-std::string stepLabel(const StepRecord& s) {
-  return printable(s.name.empty() ? s.id : s.name);
-}
-
-bool known(Clock::time_point t) {
-  return t.time_since_epoch().count() != 0;
-}
-
-std::string took(Clock::time_point from, Clock::time_point to) {
-  return known(from) && known(to) ? formatDuration(to - from) : std::string();
-}
-
-// `failure (exit code 1; continue-on-error)`: a step's result in words.
-std::string stepResultText(const StepResult& r, bool color) {
-  std::string text = paint(resultName(r.outcome), resultColour(r.outcome), color);
-  std::vector<std::string> notes;
-  if (r.outcome == Result::Failure && r.exitCode != 0)
-    notes.push_back("exit code " + std::to_string(r.exitCode));
-  if (r.outcome == Result::Failure && r.conclusion == Result::Success)
-    notes.push_back("continue-on-error");
-  if (!notes.empty()) {
-    text += " (" + notes[0];
-    for (size_t i = 1; i < notes.size(); ++i)
-      text += "; " + notes[i];
-    text += ")";
-  }
-  return text;
-}
-
-// An annotation's position as compilers print one: `file:line:col: `.
-std::string annotationText(const Annotation& a, bool color) {
-  std::string where;
-  if (!a.file.empty()) {
-    where = printable(a.file);
-    if (a.line) where += ":" + std::to_string(a.line);
-    if (a.line && a.column) where += ":" + std::to_string(a.column);
-    where += ": ";
-  }
-  const char* colour = a.level == "error" ? "1;31" : a.level == "warning" ? "1;33" : "1;36";
-  std::string message = a.title.empty() ? a.message : a.title + ": " + a.message;
-  // A message of several lines keeps its shape, indented under the first.
-  std::string body;
-  size_t start = 0;
-  for (size_t nl; (nl = message.find('\n', start)) != std::string::npos; start = nl + 1)
-    body += printable(std::string_view(message).substr(start, nl - start)) + "\n      ";
-  body += printable(std::string_view(message).substr(start));
-  return where + paint(a.level, colour, color) + ": " + body;
-}
-
-std::string approvalText(const Approval& a) {
-  std::string text = "environment '" + printable(a.environment) + "' " +
-                     (a.approved ? "approved" : "rejected") + " by " + printable(a.by);
-  if (!a.comment.empty()) text += ": " + printable(a.comment);
-  return text;
-}
-
-// How `galley logs` names a step: its id, or its number when galley made the id.
-std::string stepArgument(const StepRecord& s) {
-  if (!s.id.empty() && s.id.rfind("__", 0) != 0) return s.id;
-  return std::to_string(s.index + 1);
-}
-
-std::string shellWord(const std::string& s) {
-  bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-           c == '/';
-  });
-  if (plain) return s;
-  std::string out = "'";
-  for (char c : s)
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string jobResultWord(const JobRecord& j, bool color) {
-  if (j.status != Status::Completed) return statusName(j.status);
-  return paint(resultName(j.result.result), resultColour(j.result.result), color);
-}
-
-}  // namespace
 
 // ---- summary ----
 
@@ -126,9 +22,10 @@ void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
   std::string what = printable(run.info.workflow);
   if (!run.info.event.empty()) what += (what.empty() ? "" : ", ") + printable(run.info.event);
   if (!what.empty()) title += " (" + what + ")";
-  std::string outcome = run.status == Status::Completed
-                            ? paint(resultName(run.result.result), resultColour(run.result.result), color)
-                            : std::string(statusName(run.status));
+  std::string outcome =
+      run.status == Status::Completed
+          ? paint(resultName(run.result.result), resultColour(run.result.result), color)
+          : std::string(statusName(run.status));
   std::string duration = took(run.started, run.result.finished);
   out << paint(title, "1", color) << ": " << outcome;
   if (run.status == Status::Completed && !duration.empty()) out << " in " << duration;
@@ -141,13 +38,12 @@ void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
   }
   for (const auto& j : run.jobs) {
     std::string word = jobResultWord(j, false);
-    std::string line = "  " + paint(padTo(word, 12), j.status == Status::Completed
-                                                         ? resultColour(j.result.result)
-                                                         : "33",
-                                    color);
+    std::string line =
+        "  " + paint(padTo(word, 12),
+                     j.status == Status::Completed ? resultColour(j.result.result) : "33", color);
     line += padTo(jobLabel(j), nameWidth);
-    std::string time = j.status == Status::Completed ? took(j.result.started, j.result.finished)
-                                                     : std::string();
+    std::string time =
+        j.status == Status::Completed ? took(j.result.started, j.result.finished) : std::string();
     std::string reason = j.status == Status::Completed ? printable(j.result.reason) : "";
     if (timeWidth || !reason.empty()) line += "  " + padTo(time, timeWidth);
     if (!reason.empty()) line += "  " + reason;
@@ -249,7 +145,8 @@ void PlainView::approvalDecided(const Approval& a) {
 
 void PlainView::jobFinished(const JobInfo& j, const JobResult& r) {
   RunTally::jobFinished(j, r);
-  out_ << '[' << jobLabel(j) << "] " << paint(resultName(r.result), resultColour(r.result), options_.color);
+  out_ << '[' << jobLabel(j) << "] "
+       << paint(resultName(r.result), resultColour(r.result), options_.color);
   if (r.result != Result::Skipped)
     if (std::string d = took(r.started, r.finished); !d.empty()) out_ << " in " << d;
   if (!r.reason.empty()) out_ << ": " << printable(r.reason);
@@ -273,21 +170,29 @@ constexpr auto kFrameInterval = std::chrono::milliseconds(100);
 const char* symbolOf(const JobRecord& j, Clock::time_point now) {
   static const char* spinner[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
   switch (j.status) {
-    case Status::Queued: return "·";
-    case Status::Waiting: return "?";
-    case Status::Interrupted: return "!";
+    case Status::Queued:
+      return "·";
+    case Status::Waiting:
+      return "?";
+    case Status::Interrupted:
+      return "!";
     case Status::Running: {
       auto tick = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) /
                   kFrameInterval;
       return spinner[static_cast<size_t>(tick) % 10];
     }
-    case Status::Completed: break;
+    case Status::Completed:
+      break;
   }
   switch (j.result.result) {
-    case Result::Success: return "✓";
-    case Result::Failure: return "✗";
-    case Result::Cancelled: return "⊘";
-    case Result::Skipped: return "-";
+    case Result::Success:
+      return "✓";
+    case Result::Failure:
+      return "✗";
+    case Result::Cancelled:
+      return "⊘";
+    case Result::Skipped:
+      return "-";
   }
   return " ";
 }
@@ -336,16 +241,20 @@ std::string LiveView::jobLine(const JobRecord& j, size_t nameWidth, size_t width
   Clock::time_point now = options_.now();
   std::string time, detail;
   switch (j.status) {
-    case Status::Queued: time = "queued"; break;
+    case Status::Queued:
+      time = "queued";
+      break;
     case Status::Waiting:
       time = "waiting";
       for (const auto& a : record().approvals)
         if (a.job == j.key && !a.decided)
           detail = "approval of environment '" + printable(a.environment) + "'";
       break;
-    case Status::Interrupted: time = "interrupted"; break;
+    case Status::Interrupted:
+      time = "interrupted";
+      break;
     case Status::Running: {
-      time = known(j.result.started) ? formatDuration(now - j.result.started) : "";
+      time = knownTime(j.result.started) ? formatDuration(now - j.result.started) : "";
       auto it = running_.find(j.index);
       if (it != running_.end() && !it->second.step.empty()) {
         detail = it->second.step;
@@ -536,7 +445,7 @@ nlohmann::json jobJson(const JobInfo& j) {
 }
 
 nlohmann::json timeOrNull(Clock::time_point t) {
-  return known(t) ? nlohmann::json(isoTime(t)) : nlohmann::json(nullptr);
+  return knownTime(t) ? nlohmann::json(isoTime(t)) : nlohmann::json(nullptr);
 }
 
 const char* streamName(Stream s) {
@@ -556,7 +465,8 @@ void JsonView::emit(const char* event, nlohmann::json fields) {
 }
 
 void JsonView::runStarted(const RunInfo& i) {
-  emit("runStarted", {{"run", {{"id", i.id}, {"workflow", i.workflow}, {"file", i.file}, {"event", i.event}}}});
+  emit("runStarted",
+       {{"run", {{"id", i.id}, {"workflow", i.workflow}, {"file", i.file}, {"event", i.event}}}});
 }
 
 void JsonView::jobQueued(const JobInfo& j) {
@@ -568,11 +478,16 @@ void JsonView::jobStarted(const JobInfo& j) {
 }
 
 void JsonView::stepStarted(const JobInfo& j, const StepInfo& s) {
-  emit("stepStarted", {{"job", j.key}, {"step", {{"index", s.index}, {"id", s.id}, {"name", s.name}}}});
+  emit("stepStarted",
+       {{"job", j.key}, {"step", {{"index", s.index}, {"id", s.id}, {"name", s.name}}}});
 }
 
 void JsonView::stepLog(const JobInfo& j, const StepInfo& s, const LogLine& l) {
-  emit("stepLog", {{"at", isoTime(l.at)}, {"job", j.key}, {"step", s.id}, {"stream", streamName(l.stream)}, {"text", l.text}});
+  emit("stepLog", {{"at", isoTime(l.at)},
+                   {"job", j.key},
+                   {"step", s.id},
+                   {"stream", streamName(l.stream)},
+                   {"text", l.text}});
 }
 
 void JsonView::stepSummary(const JobInfo& j, const StepInfo& s, const std::string& md) {

@@ -87,7 +87,7 @@ class LiveView final : public RunTally {
   };
   std::vector<std::string> frameLines(size_t width, size_t height) const;
   std::string jobLine(const JobRecord& job, size_t nameWidth, size_t width) const;
-  void draw();                           // with mu_ held
+  void draw();                               // with mu_ held
   void printAbove(const std::string& text);  // with mu_ held
   void clearFrame(std::string& out);
   void stopTicker();
@@ -99,8 +99,8 @@ class LiveView final : public RunTally {
   std::condition_variable wake_;
   std::thread ticker_;
   bool stopping_ = false;
-  size_t suspended_ = 0;  // pending approvals
-  size_t drawn_ = 0;      // lines of the frame on screen
+  size_t suspended_ = 0;               // pending approvals
+  size_t drawn_ = 0;                   // lines of the frame on screen
   std::map<size_t, Running> running_;  // by job index
 };
 

@@ -54,13 +54,18 @@ struct Scenario {
     StepResult lintResult{Result::Failure, Result::Success, "", at(0), at(2), 1, {}};
     clock = at(2);
     r.stepFinished(build, lint, lintResult);
-    r.annotation(Annotation{"warning", "line too long", "", "src/x.py", 3, 0, 80, 0, "build", "lint"});
+    r.annotation(
+        Annotation{"warning", "line too long", "", "src/x.py", 3, 0, 80, 0, "build", "lint"});
     r.jobFinished(build, JobResult{Result::Success, "", at(0), at(2.5), {{"wheel", "x.whl"}}});
     clock = at(4);
     r.stepLog(test, pytest, LogLine{at(3.9), Stream::Out, "FAILED test_x.py::test_one"});
-    r.stepFinished(test, pytest, StepResult{Result::Failure, Result::Failure, "", at(0.5), at(4), 1, {}});
-    r.stepFinished(test, upload, StepResult{Result::Skipped, Result::Skipped, "a previous step failed", {}, {}, 0, {}});
-    r.annotation(Annotation{"error", "assert 1 == 2\nwhere 1 = f()", "", "tests/test_x.py", 12, 0, 5, 0, "test", "pytest"});
+    r.stepFinished(test, pytest,
+                   StepResult{Result::Failure, Result::Failure, "", at(0.5), at(4), 1, {}});
+    r.stepFinished(
+        test, upload,
+        StepResult{Result::Skipped, Result::Skipped, "a previous step failed", {}, {}, 0, {}});
+    r.annotation(Annotation{"error", "assert 1 == 2\nwhere 1 = f()", "", "tests/test_x.py", 12, 0,
+                            5, 0, "test", "pytest"});
     r.jobFinished(test, JobResult{Result::Failure, "", at(0.5), at(4.2), {}});
     r.jobFinished(deploy, JobResult{Result::Skipped, "needs a job that failed: test", {}, {}, {}});
     clock = at(5);
@@ -133,18 +138,24 @@ TEST_CASE("the JSON view writes one object per event") {
   for (std::string line; std::getline(lines, line);)
     got.push_back(line);
   REQUIRE(got.size() == 20);
-  CHECK(got[0] ==
-        R"J({"at":"2027-01-15T08:00:00.000Z","event":"runStarted","run":{"event":"push","file":".github/workflows/ci.yml","id":"3","workflow":"CI"}})J");
-  CHECK(got[1] ==
-        R"J({"at":"2027-01-15T08:00:00.000Z","event":"jobQueued","job":{"id":"build","key":"build","matrix":{"python":"3.11"},"name":"build (3.11)"}})J");
-  CHECK(got[9] ==
-        R"J({"at":"2027-01-15T08:00:01.200Z","event":"stepLog","job":"build","step":"lint","stream":"stderr","text":"E501 line \u001b[31mtoo\u001b[0m long"})J");
-  CHECK(got[10] ==
-        R"J({"at":"2027-01-15T08:00:02.000Z","conclusion":"success","event":"stepFinished","exitCode":1,"finished":"2027-01-15T08:00:02.000Z","job":"build","outcome":"failure","outputs":{},"started":"2027-01-15T08:00:00.000Z","step":"lint"})J");
-  CHECK(got[11] ==
-        R"J({"annotation":{"column":80,"endColumn":0,"endLine":0,"file":"src/x.py","job":"build","level":"warning","line":3,"message":"line too long","step":"lint","title":""},"at":"2027-01-15T08:00:02.000Z","event":"annotation"})J");
-  CHECK(got[19] ==
-        R"J({"at":"2027-01-15T08:00:05.000Z","event":"runFinished","finished":"2027-01-15T08:00:05.000Z","interrupted":false,"jobs":{"build":"success","deploy":"skipped","test":"failure"},"result":"failure","run":"3","started":"2027-01-15T08:00:00.000Z"})J");
+  CHECK(
+      got[0] ==
+      R"J({"at":"2027-01-15T08:00:00.000Z","event":"runStarted","run":{"event":"push","file":".github/workflows/ci.yml","id":"3","workflow":"CI"}})J");
+  CHECK(
+      got[1] ==
+      R"J({"at":"2027-01-15T08:00:00.000Z","event":"jobQueued","job":{"id":"build","key":"build","matrix":{"python":"3.11"},"name":"build (3.11)"}})J");
+  CHECK(
+      got[9] ==
+      R"J({"at":"2027-01-15T08:00:01.200Z","event":"stepLog","job":"build","step":"lint","stream":"stderr","text":"E501 line \u001b[31mtoo\u001b[0m long"})J");
+  CHECK(
+      got[10] ==
+      R"J({"at":"2027-01-15T08:00:02.000Z","conclusion":"success","event":"stepFinished","exitCode":1,"finished":"2027-01-15T08:00:02.000Z","job":"build","outcome":"failure","outputs":{},"started":"2027-01-15T08:00:00.000Z","step":"lint"})J");
+  CHECK(
+      got[11] ==
+      R"J({"annotation":{"column":80,"endColumn":0,"endLine":0,"file":"src/x.py","job":"build","level":"warning","line":3,"message":"line too long","step":"lint","title":""},"at":"2027-01-15T08:00:02.000Z","event":"annotation"})J");
+  CHECK(
+      got[19] ==
+      R"J({"at":"2027-01-15T08:00:05.000Z","event":"runFinished","finished":"2027-01-15T08:00:05.000Z","interrupted":false,"jobs":{"build":"success","deploy":"skipped","test":"failure"},"result":"failure","run":"3","started":"2027-01-15T08:00:00.000Z"})J");
 }
 
 TEST_CASE("the JSON view replaces bytes that are not UTF-8") {
@@ -205,7 +216,8 @@ TEST_CASE("a live frame has one line per job with its running step and last line
         "  … 2 more: 0 done, 2 waiting\n");
 }
 
-TEST_CASE("a live view prints a failed step's last lines above the frame and ends with the summary") {
+TEST_CASE(
+    "a live view prints a failed step's last lines above the frame and ends with the summary") {
   Scenario s;
   std::ostringstream out;
   LiveView view(out, -1, ViewOptions{false, s.now()}, false);

@@ -15,11 +15,16 @@ SourcePoint pointOf(const Location& where) {
 
 const char* statusName(Status s) {
   switch (s) {
-    case Status::Queued: return "queued";
-    case Status::Waiting: return "waiting";
-    case Status::Running: return "running";
-    case Status::Completed: return "completed";
-    case Status::Interrupted: return "interrupted";
+    case Status::Queued:
+      return "queued";
+    case Status::Waiting:
+      return "waiting";
+    case Status::Running:
+      return "running";
+    case Status::Completed:
+      return "completed";
+    case Status::Interrupted:
+      return "interrupted";
   }
   return "queued";
 }
@@ -224,8 +229,12 @@ json pointJson(const SourcePoint& p) {
 }
 
 json stepJson(const StepRecord& s) {
-  json j = {{"index", s.index}, {"id", s.id}, {"name", s.name}, {"where", pointJson(s.where)},
-            {"status", statusName(s.status)}, {"started", timeJson(s.result.started)}};
+  json j = {{"index", s.index},
+            {"id", s.id},
+            {"name", s.name},
+            {"where", pointJson(s.where)},
+            {"status", statusName(s.status)},
+            {"started", timeJson(s.result.started)}};
   if (s.hasSummary) j["summary"] = true;
   if (s.status != Status::Completed) return j;
   j["outcome"] = resultName(s.result.outcome);
@@ -244,10 +253,14 @@ json jobJson(const JobRecord& r) {
   json steps = json::array();
   for (const auto& s : r.steps)
     steps.push_back(stepJson(s));
-  json j = {{"index", r.index},   {"id", r.id},
-            {"key", r.key},       {"name", r.name},
-            {"matrix", matrix},   {"where", pointJson(r.where)},
-            {"status", statusName(r.status)}, {"started", timeJson(r.result.started)},
+  json j = {{"index", r.index},
+            {"id", r.id},
+            {"key", r.key},
+            {"name", r.name},
+            {"matrix", matrix},
+            {"where", pointJson(r.where)},
+            {"status", statusName(r.status)},
+            {"started", timeJson(r.result.started)},
             {"steps", steps}};
   if (r.status != Status::Completed) return j;
   j["result"] = resultName(r.result.result);
@@ -275,8 +288,8 @@ void parseResult(const json& j, Result* r) {
 
 Status parseStatus(const json& j) {
   std::string s = j.get<std::string>();
-  for (Status st : {Status::Queued, Status::Waiting, Status::Running, Status::Completed,
-                    Status::Interrupted})
+  for (Status st :
+       {Status::Queued, Status::Waiting, Status::Running, Status::Completed, Status::Interrupted})
     if (s == statusName(st)) return st;
   throw std::runtime_error("unknown status '" + s + "'");
 }
@@ -382,21 +395,16 @@ Approval readApproval(const json& j) {
 }  // namespace
 
 json toJson(const Annotation& a) {
-  return {{"level", a.level},     {"message", a.message},     {"title", a.title},
-          {"file", a.file},       {"line", a.line},           {"endLine", a.endLine},
-          {"column", a.column},   {"endColumn", a.endColumn}, {"job", a.job},
+  return {{"level", a.level},   {"message", a.message},     {"title", a.title},
+          {"file", a.file},     {"line", a.line},           {"endLine", a.endLine},
+          {"column", a.column}, {"endColumn", a.endColumn}, {"job", a.job},
           {"step", a.step}};
 }
 
 json toJson(const Approval& a) {
-  return {{"environment", a.environment},
-          {"job", a.job},
-          {"approvers", a.approvers},
-          {"decided", a.decided},
-          {"approved", a.approved},
-          {"by", a.by},
-          {"comment", a.comment},
-          {"at", timeJson(a.at)}};
+  return {{"environment", a.environment}, {"job", a.job},           {"approvers", a.approvers},
+          {"decided", a.decided},         {"approved", a.approved}, {"by", a.by},
+          {"comment", a.comment},         {"at", timeJson(a.at)}};
 }
 
 json toJson(const RunRecord& r) {
@@ -407,15 +415,10 @@ json toJson(const RunRecord& r) {
     annotations.push_back(toJson(a));
   for (const auto& a : r.approvals)
     approvals.push_back(toJson(a));
-  json j = {{"id", r.info.id},
-            {"workflow", r.info.workflow},
-            {"file", r.info.file},
-            {"event", r.info.event},
-            {"status", statusName(r.status)},
-            {"started", timeJson(r.started)},
-            {"jobs", jobs},
-            {"annotations", annotations},
-            {"approvals", approvals}};
+  json j = {
+      {"id", r.info.id},       {"workflow", r.info.workflow},    {"file", r.info.file},
+      {"event", r.info.event}, {"status", statusName(r.status)}, {"started", timeJson(r.started)},
+      {"jobs", jobs},          {"annotations", annotations},     {"approvals", approvals}};
   if (r.status == Status::Completed) {
     j["result"] = resultName(r.result.result);
     j["interrupted"] = r.result.interrupted;

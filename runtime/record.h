@@ -41,7 +41,7 @@ struct JobRecord {
   std::vector<std::pair<std::string, std::string>> matrix;
   SourcePoint where;
   Status status = Status::Queued;
-  JobResult result;  // meaningful once Completed
+  JobResult result;               // meaningful once Completed
   std::vector<StepRecord> steps;  // ordered by StepRecord::index
 
   // The step with this index, or nullptr.

@@ -443,7 +443,8 @@ bool resolveRun(const std::string& root, const std::string& name, std::string* i
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(root, ec)) {
       std::string n = e.path().filename().string();
-      if (isRunId(n) && e.is_directory(ec)) high = std::max(high, std::strtol(n.c_str(), nullptr, 10));
+      if (isRunId(n) && e.is_directory(ec))
+        high = std::max(high, std::strtol(n.c_str(), nullptr, 10));
     }
     if (high == 0) {
       *err = "no runs yet in " + root;

@@ -272,7 +272,8 @@ TEST_CASE("a run whose galley was killed with SIGKILL mid-run reads back as inte
     if (write(ready[1], "x", 1) != 1) _exit(1);
     for (size_t n = 0;; ++n) {
       store->stepLog(busy, s, LogLine{Clock::now(), Stream::Out, "epoch " + std::to_string(n)});
-      if (n % 50 == 0) store->annotation(Annotation{"notice", "epoch", "", "", 0, 0, 0, 0, "train", "fit"});
+      if (n % 50 == 0)
+        store->annotation(Annotation{"notice", "epoch", "", "", 0, 0, 0, 0, "train", "fit"});
     }
   }
   close(ready[1]);
@@ -293,8 +294,8 @@ TEST_CASE("a run whose galley was killed with SIGKILL mid-run reads back as inte
   REQUIRE(run.record.jobs[1].steps.size() == 1);
   CHECK(run.record.jobs[1].steps[0].status == Status::Interrupted);
   size_t next = 0;
-  auto lines = readLogLines(run.stepLogPath(run.record.jobs[1], run.record.jobs[1].steps[0]), 0,
-                            &next);
+  auto lines =
+      readLogLines(run.stepLogPath(run.record.jobs[1], run.record.jobs[1].steps[0]), 0, &next);
   REQUIRE(!lines.empty());
   for (size_t i = 0; i < lines.size(); ++i)
     CHECK(lines[i].text == "epoch " + std::to_string(i));
@@ -360,7 +361,8 @@ TEST_CASE("a malformed run record is an error naming the file") {
   TempDir tmp;
   auto s = mustCreate(tmp.path);
   std::string err;
-  REQUIRE(writeFileAtomically(s->dir() + "/run.json", "{\"id\": \"1\", \"status\": \"odd\"}", &err));
+  REQUIRE(
+      writeFileAtomically(s->dir() + "/run.json", "{\"id\": \"1\", \"status\": \"odd\"}", &err));
   StoredRun run;
   CHECK_FALSE(loadRun(tmp.path, "1", &run, &err));
   CHECK(err == s->dir() + "/run.json: unknown status 'odd'");
