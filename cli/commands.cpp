@@ -8,6 +8,9 @@ const std::vector<Command>& commands() {
       {attachRecipes},
       {attachEval},
       {attachLint},
+      {attachRun},
+      {attachRegistry},
+      {attachEndpoint},
   };
   return all;
 }

@@ -5,7 +5,7 @@
 #include "compiler/lint/checks.h"
 #include "compiler/lint/expr_text.h"
 #include "compiler/lint/scripts.h"
-#include "compiler/lint/subprocess.h"
+#include "compiler/process.h"
 
 namespace galley::lint {
 
@@ -71,7 +71,12 @@ void runPyflakes(const std::vector<const Script*>& scripts, const LintOptions& o
   for (size_t i = 0; i < scripts.size(); ++i)
     argv.push_back(files.write(i, scripts[i]->text, ".py"));
   std::string out;
-  RunResult r = runCaptureWithin(argv, &out, true, options.batchTimeout);
+<<<<<<< HEAD
+  if (!proc::capture(argv, &out, true)) {
+    cx.diags.error({&cx.file, {1, 1}, {1, 1}}, "pyflakes", "cannot run " + cx.options.pyflakes);
+=======
+  proc::Result r;
+  proc::capture(argv, &out, true, options.batchTimeout, &r);
   if (!r.started) {
     for (size_t i = 0; i < scripts.size(); ++i)
       found[i].error({scripts[i]->run.where.file, {1, 1}, {1, 1}}, "pyflakes",
@@ -84,6 +89,7 @@ void runPyflakes(const std::vector<const Script*>& scripts, const LintOptions& o
                     "pyflakes took too long over the batch of " + std::to_string(scripts.size()) +
                         " scripts that holds it, and was stopped",
                     found[i]);
+>>>>>>> lint20
     return;
   }
   for (size_t start = 0; start < out.size();) {

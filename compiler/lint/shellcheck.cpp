@@ -6,7 +6,7 @@
 #include "compiler/lint/checks.h"
 #include "compiler/lint/expr_text.h"
 #include "compiler/lint/scripts.h"
-#include "compiler/lint/subprocess.h"
+#include "compiler/process.h"
 
 namespace galley::lint {
 
@@ -200,7 +200,8 @@ void runShellcheck(const std::vector<const Script*>& scripts, const LintOptions&
   for (size_t i = 0; i < scripts.size(); ++i)
     argv.push_back(files.write(i, scripts[i]->text, ".sh"));
   std::string out;
-  RunResult r = runCaptureWithin(argv, &out, false, options.batchTimeout);
+  proc::Result r;
+  proc::capture(argv, &out, false, options.batchTimeout, &r);
   if (!r.started) {
     for (size_t i = 0; i < scripts.size(); ++i)
       found[i].error({scripts[i]->run.where.file, {1, 1}, {1, 1}}, "shellcheck",
