@@ -71,10 +71,6 @@ void runPyflakes(const std::vector<const Script*>& scripts, const LintOptions& o
   for (size_t i = 0; i < scripts.size(); ++i)
     argv.push_back(files.write(i, scripts[i]->text, ".py"));
   std::string out;
-<<<<<<< HEAD
-  if (!proc::capture(argv, &out, true)) {
-    cx.diags.error({&cx.file, {1, 1}, {1, 1}}, "pyflakes", "cannot run " + cx.options.pyflakes);
-=======
   proc::Result r;
   proc::capture(argv, &out, true, options.batchTimeout, &r);
   if (!r.started) {
@@ -89,7 +85,6 @@ void runPyflakes(const std::vector<const Script*>& scripts, const LintOptions& o
                     "pyflakes took too long over the batch of " + std::to_string(scripts.size()) +
                         " scripts that holds it, and was stopped",
                     found[i]);
->>>>>>> lint20
     return;
   }
   for (size_t start = 0; start < out.size();) {
