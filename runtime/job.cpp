@@ -252,6 +252,16 @@ class JobExecution final : public JobApi {
 
   expr::Value contexts(const std::vector<std::pair<std::string, std::string>>& stepEnv = {}) const {
     std::map<std::string, expr::Value> ctx = jr_.contexts;
+    // github.workspace is the job's workspace, as GITHUB_WORKSPACE is.
+    auto gh = ctx.find("github");
+    if (gh != ctx.end() && gh->second.kind() == expr::Kind::Object) {
+      expr::Object o;
+      o.add("workspace", str(workspace_));
+      o.add("job", str(job_.id));
+      for (const auto& [k, v] : gh->second.asObject().entries())
+        o.add(k, v);
+      gh->second = expr::Value::object(std::move(o));
+    }
     ctx["env"] = envContext(stepEnv);
     ctx["steps"] = stepsContext();
     expr::Object job;
