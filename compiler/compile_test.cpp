@@ -429,3 +429,55 @@ steps:
                 "          flake8 ${PARAMS_PATHS}\n") != std::string::npos);
   CHECK(gh.find("run: echo \"checking ${PARAMS_PATHS}\"\n") != std::string::npos);
 }
+
+TEST_CASE("compile: a cron field of ten thousand parts is checked without exhausting the stack") {
+  std::string field = "1";
+  for (int i = 1; i < 10000; ++i)
+    field += ",1";
+  Project p("name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '" + field +
+                " * * * *'\n    recipes:\n      hello:\n        recipe: echo\n        with: "
+                "{message: hi}\n",
+            {{"echo", kEcho}});
+  REQUIRE(p.compile());
+  CHECK(p.errors() == "");
+  Project bad("name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '" + field +
+                  ",x * * * *'\n    recipes:\n      hello:\n        recipe: echo\n  "
+                  "      with: {message: hi}\n",
+              {{"echo", kEcho}});
+  CHECK_FALSE(bad.compile());
+  CHECK(bad.errors().find("galley.yml:6:17: error: '1,1,1,") == 0);
+}
+
+TEST_CASE("compile: cron fields accept steps, ranges and lists and refuse the rest") {
+  for (const char* good : {"*/5 * * * *", "0 3 * * 1-5", "0,30 1-3/2 * * *", "5 4 1 1 0"}) {
+    Project p(std::string("name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - "
+                          "cron: '") +
+                  good +
+                  "'\n    recipes:\n      hello:\n        recipe: echo\n        with: "
+                  "{message: hi}\n",
+              {{"echo", kEcho}});
+    CHECK_MESSAGE(p.compile(), good);
+  }
+  for (const char* bad : {"* * * * * *", "1- * * * *", "1/ * * * *", ",1 * * * *", "1, * * * *",
+                          "*-1 * * * *", "a * * * *", "1--2 * * * *"}) {
+    Project p(std::string("name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - "
+                          "cron: '") +
+                  bad +
+                  "'\n    recipes:\n      hello:\n        recipe: echo\n        with: "
+                  "{message: hi}\n",
+              {{"echo", kEcho}});
+    CHECK_FALSE_MESSAGE(p.compile(), bad);
+  }
+}
+
+TEST_CASE("compile: a secret name of thirty thousand characters is an error, not a crash") {
+  std::string name(30000, 'A');
+  Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n") +
+                "secrets:\n  - " + name + "-\n  - GOOD_1\n  - 1BAD\n",
+            {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  std::string errors = p.errors();
+  CHECK(errors.find("galley.yml:12:5: error: secret 'AAAA") == 0);
+  CHECK(errors.find("galley.yml:14:5: error: secret '1BAD' must be a valid environment variable "
+                    "name: letters, digits and '_' [invalid-id]\n") != std::string::npos);
+}
