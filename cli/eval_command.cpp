@@ -84,7 +84,15 @@ expr::EvalResult evaluateLine(const std::string& line) {
   if (input.contains("status") &&
       (!input["status"].is_string() || !parseStatus(input["status"].get<std::string>(), &status)))
     return {false, {}, "\"status\" must be success, failure or cancelled", "usage"};
-  expr::Value contexts = expr::fromJsonValue(input.value("context", Json::object()));
+  expr::Value contexts = expr::Value::object({});
+  std::string err;
+  // find, not value(): value() copies, and nlohmann copies recursively.
+  if (auto c = input.find("context"); c != input.end()) {
+    if (!c->is_object())
+      return {false, {}, "\"context\" must be an object of named values", "usage"};
+    if (!expr::fromJsonValue(*c, &contexts, &err))
+      return {false, {}, "\"context\": " + err, "usage"};
+  }
   StatusHost host(status);
   return expr::evaluateText(input["expr"].get<std::string>(), contexts, host);
 }
