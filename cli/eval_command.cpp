@@ -2,9 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/app.h"
 #include "cli/commands.h"
@@ -12,6 +12,7 @@
 #include "compiler/expr/checker.h"
 #include "compiler/expr/evaluator.h"
 #include "compiler/expr/template.h"
+#include "compiler/source.h"
 
 namespace galley::cli {
 
@@ -97,25 +98,48 @@ expr::EvalResult evaluateLine(const std::string& line) {
   return expr::evaluateText(input["expr"].get<std::string>(), contexts, host);
 }
 
+// Reads one line of at most kMaxSourceBytes into *line; a longer line is
+// skipped to its end and *tooLong set, so an endless line (/dev/zero)
+// cannot exhaust memory. False at the end of input.
+bool readLine(std::istream& in, std::string* line, bool* tooLong) {
+  line->clear();
+  *tooLong = false;
+  std::streambuf* buf = in.rdbuf();
+  bool any = false;
+  for (int c; (c = buf->sbumpc()) != std::char_traits<char>::eof();) {
+    any = true;
+    if (c == '\n') return true;
+    if (line->size() < kMaxSourceBytes)
+      line->push_back(static_cast<char>(c));
+    else
+      *tooLong = true;
+  }
+  return any;
+}
+
 int runJsonLines() {
   std::string line;
-  while (std::getline(std::cin, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::cout << resultLine(evaluateLine(line)).dump(-1, ' ', false, Json::error_handler_t::replace)
-              << '\n';
+  bool tooLong = false;
+  while (readLine(std::cin, &line, &tooLong)) {
+    if (!tooLong && line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    expr::EvalResult r = tooLong ? expr::EvalResult{false,
+                                                    {},
+                                                    "input line is longer than " +
+                                                        std::to_string(kMaxSourceBytes) + " bytes",
+                                                    "usage"}
+                                 : evaluateLine(line);
+    std::cout << resultLine(r).dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
   }
   std::cout.flush();
   return kExitOk;
 }
 
 bool readContext(const std::string& path, expr::Value* out) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "galley eval: cannot read context file '" << path << "'\n";
+  std::string text, err;
+  if (readRegularFile(path, kMaxSourceBytes, &text, &err) != ReadResult::Ok) {
+    std::cerr << "galley eval: cannot read context file: " << err << "\n";
     return false;
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string err;
   if (!expr::parseJson(text, out, &err)) {
     std::cerr << "galley eval: context file '" << path << "' is not JSON: " << err << "\n";
     return false;
@@ -149,12 +173,13 @@ int runSingle(const EvalOptions& o) {
 // Parses and checks every line of a file (one expression per line), several
 // rounds, and prints the best and median round: bench/expressions.sh.
 int runBench(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "galley eval: cannot read '" << path << "'\n";
+  std::string text, err;
+  if (readRegularFile(path, kMaxSourceBytes, &text, &err) != ReadResult::Ok) {
+    std::cerr << "galley eval: cannot read " << err << "\n";
     return kExitUsage;
   }
   std::vector<std::string> lines;
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) lines.push_back(line);
   static const std::vector<std::string> contexts = {"github",   "env",    "vars",   "job",

@@ -73,6 +73,21 @@ bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config
   return ok;
 }
 
+// Reads standard input into *text, at most kMaxSourceBytes of it: false
+// (and *text empty) when there is more, so an endless stream cannot exhaust
+// memory.
+bool readStdinCapped(std::string* text) {
+  char buf[65536];
+  while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+    text->append(buf, static_cast<size_t>(std::cin.gcount()));
+    if (text->size() > kMaxSourceBytes) {
+      text->clear();
+      return false;
+    }
+  }
+  return true;
+}
+
 int runLint(const LintArgs& args) {
   if (args.listRules) {
     for (const auto& r : lint::allRules())
@@ -115,10 +130,16 @@ int runLint(const LintArgs& args) {
     return kExitUsage;
   }
   auto readStdin = [&] {
-    std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    std::string input;
+    bool tooLarge = !readStdinCapped(&input);
     const SourceFile* f = sources.add("<stdin>", std::move(input));
     Diagnostics found;
-    lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, found);
+    if (tooLarge)
+      found.error({f, {1, 1}, {1, 1}}, "io",
+                  "standard input holds more than " + std::to_string(kMaxSourceBytes) +
+                      " bytes; galley reads at most " + std::to_string(kMaxSourceBytes) + " bytes");
+    else
+      lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, found);
     return found;
   };
   std::string root = std::filesystem::current_path().string();
