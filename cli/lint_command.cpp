@@ -53,12 +53,13 @@ bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config
   std::string path = args.config;
   if (path.empty()) {
     namespace fs = std::filesystem;
-    fs::path candidate =
-        fs::path(lint::repoRootOf((fs::current_path() / "x").string())) / ".galley.yml";
-    if (!fs::exists(candidate)) return true;
-    // Named from the working directory, as the linted files are.
     std::error_code ec;
-    fs::path relative = fs::relative(candidate, fs::current_path(), ec);
+    fs::path cwd = fs::current_path(ec);
+    if (ec) return true;  // no working folder (deleted): no repository config either
+    fs::path candidate = fs::path(lint::repoRootOf((cwd / "x").string())) / ".galley.yml";
+    if (!fs::exists(candidate, ec)) return true;
+    // Named from the working directory, as the linted files are.
+    fs::path relative = fs::relative(candidate, cwd, ec);
     path = ec || relative.empty() ? candidate.string() : relative.string();
   }
   std::string err;
@@ -115,7 +116,7 @@ int runLint(const LintArgs& args) {
   for (const auto& p : args.paths) {
     if (p == "-") {
       stdinUsed = true;
-    } else if (std::filesystem::is_directory(p)) {
+    } else if (std::error_code ec; std::filesystem::is_directory(p, ec)) {
       for (auto& f : lint::discoverFiles(p))
         paths.push_back(f);
     } else {
@@ -135,14 +136,16 @@ int runLint(const LintArgs& args) {
     const SourceFile* f = sources.add("<stdin>", std::move(input));
     Diagnostics found;
     if (tooLarge)
-      found.error({f, {1, 1}, {1, 1}}, "io",
-                  "standard input holds more than " + std::to_string(kMaxSourceBytes) +
+      found.error({}, "io",
+                  "<stdin>: holds more than " + std::to_string(kMaxSourceBytes) +
                       " bytes; galley reads at most " + std::to_string(kMaxSourceBytes) + " bytes");
     else
       lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, found);
     return found;
   };
-  std::string root = std::filesystem::current_path().string();
+  std::error_code ec;
+  std::string root = std::filesystem::current_path(ec).string();
+  if (ec) root = ".";
   // Every format is written file by file as the threads finish them: the
   // line formats as lines, JSON and SARIF as one document whose items arrive
   // in path order.

@@ -79,8 +79,9 @@ int show(RecipeLibrary& library, const std::string& name) {
 
 void attachRecipes(CLI::App& app, int& status) {
   // A project's own recipes: ./recipes when ./galley.yml is there.
+  std::error_code ec;
   auto project =
-      std::make_shared<std::string>(std::filesystem::exists("galley.yml") ? "recipes" : "");
+      std::make_shared<std::string>(std::filesystem::exists("galley.yml", ec) ? "recipes" : "");
   auto name = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("recipes", "List the recipe library, or show one recipe");
   cmd->add_option("--project-recipes", *project, "The project's own recipes folder")

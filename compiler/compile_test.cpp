@@ -481,3 +481,28 @@ TEST_CASE("compile: a secret name of thirty thousand characters is an error, not
   CHECK(errors.find("galley.yml:14:5: error: secret '1BAD' must be a valid environment variable "
                     "name: letters, digits and '_' [invalid-id]\n") != std::string::npos);
 }
+
+TEST_CASE("compile: recipe names that are not plain names never reach the file system") {
+  // Long enough for ENAMETOOLONG, a way out of recipes/, an absolute path,
+  // a NUL and a byte that is not UTF-8: each is an unknown recipe.
+  for (std::string name :
+       {std::string(256, 'a'), std::string("../galley"), std::string("/etc/passwd"),
+        std::string("\"a\\0b\""), std::string("\"\\xff\""), std::string("recipes/echo")}) {
+    Project p(pipeline("      x:\n        recipe: " + name + "\n"), {{"echo", kEcho}});
+    CHECK_FALSE(p.compile());
+    std::string errors = p.errors();
+    CHECK_MESSAGE(errors.rfind("galley.yml:9:17: error: unknown recipe '", 0) == 0, errors);
+    CHECK_MESSAGE(errors.find("[io]") == std::string::npos, errors);
+  }
+}
+
+TEST_CASE("compile: a project recipe that cannot be looked at is an error, not the built-in") {
+  Project p(pipeline("      unit-tests: {}\n"));
+  // A symlink to itself: stat fails with ELOOP (even for root, unlike
+  // permissions).
+  std::filesystem::create_symlink("unit-tests.yml", p.dir / "recipes/unit-tests.yml");
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "error: recipes/unit-tests.yml: cannot read recipe: Too many levels of symbolic links "
+        "[io]\n");
+}
