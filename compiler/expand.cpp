@@ -891,6 +891,7 @@ class Expander {
       return false;
     }
     const std::string& s = run.value;
+    expr::ScalarMap map(run);  // one replay of the script for every reference in it
     std::string script = prefix;
     ShellQuoting quoting;
     bool splitsWords = false;  // a list parameter expanded unquoted
@@ -906,13 +907,17 @@ class Expander {
         quoting.feed(s[k]);
       size_t close = s.find("}}", open);
       if (close == std::string::npos) {
-        diags_.error(locationInScalar(run, open, 3), "reference",
+        diags_.error(locationInScalar(map, run, open, 3), "reference",
                      "'${{' is never closed with '}}'");
         return false;
       }
-      yaml::Node piece = run;
+      // Not a copy of run: that would copy the whole script per reference.
+      yaml::Node piece;
+      piece.kind = run.kind;
+      piece.style = run.style;
+      piece.offset = run.offset;
       piece.value = s.substr(open, close + 2 - open);
-      piece.where = locationInScalar(run, open, close + 2 - open);
+      piece.where = locationInScalar(map, run, open, close + 2 - open);
       auto t = parseText(piece, scope, diags_);
       if (!t) return false;
       std::string inner = s.substr(open + 3, close - open - 3);
@@ -933,7 +938,7 @@ class Expander {
       if (step.shell == "pwsh") {
         script += "$env:" + env;
       } else if (quoting.state() == ShellQuoting::State::QuotedHeredoc) {
-        diags_.error(locationInScalar(run, open, close + 2 - open), "reference",
+        diags_.error(locationInScalar(map, run, open, close + 2 - open), "reference",
                      "'${{ " + inner +
                          " }}' sits in a quoted here-document, where the shell expands nothing",
                      "read the environment variable " + env +
