@@ -530,3 +530,83 @@ TEST_CASE("compile: an if: of 4,000 && terms compiles in linear time") {
   std::string ado = p.file(*files, ".azure-pipelines/ci.yml");
   CHECK(ado.find("and(and(and(") != std::string::npos);
 }
+
+TEST_CASE("compile: a reference where bash evaluates arithmetic is an error naming the check") {
+  const char* recipe = R"(recipe: a
+description: Arithmetic.
+parameters:
+  x:
+    type: string
+    default: a[$(touch /tmp/pwned)]
+    description: X.
+  n:
+    type: number
+    default: 3
+    description: N.
+steps:
+  - run: |
+      echo $(( ${{ params.x }} + 1 ))
+      if [[ ${{ params.x }} -gt 1 ]]; then echo big; fi
+      echo $(( ${{ params.n }} + 1 ))
+)";
+  Project p(pipeline("      a: {}\n"), {{"a", recipe}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "recipes/a.yml:14:16: error: '${{ params.x }}' sits where bash evaluates arithmetic, which "
+        "runs code in a value such as 'a[$(cmd)]' however it is quoted [reference]\n"
+        "      echo $(( ${{ params.x }} + 1 ))\n"
+        "               ^~~~~~~~~~~~~~~\n"
+        "  hint: check that the environment variable PARAMS_X (galley sets it for this step) is "
+        "a number first, e.g. [[ $PARAMS_X =~ ^-?[0-9]+$ ]] || exit 1, and use $PARAMS_X there\n"
+        "recipes/a.yml:15:13: error: '${{ params.x }}' sits where bash evaluates arithmetic, which "
+        "runs code in a value such as 'a[$(cmd)]' however it is quoted [reference]\n"
+        "      if [[ ${{ params.x }} -gt 1 ]]; then echo big; fi\n"
+        "            ^~~~~~~~~~~~~~~\n"
+        "  hint: check that the environment variable PARAMS_X (galley sets it for this step) is "
+        "a number first, e.g. [[ $PARAMS_X =~ ^-?[0-9]+$ ]] || exit 1, and use $PARAMS_X there\n");
+}
+
+TEST_CASE("compile: an integer known at compile time may stand in arithmetic") {
+  const char* recipe = R"(recipe: a
+description: Arithmetic.
+parameters:
+  n:
+    type: number
+    default: 3
+    description: N.
+steps:
+  - run: echo $(( ${{ params.n }} + 1 ))
+)";
+  Project p(pipeline("      a: {}\n"), {{"a", recipe}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.file(*files, ".github/workflows/ci.yml").find("run: echo $(( \"${PARAMS_N}\" + 1 ))") !=
+        std::string::npos);
+}
+
+TEST_CASE("compile: a comment does not change how the next line's references are quoted") {
+  const char* recipe = R"(recipe: c
+description: Comments.
+parameters:
+  x:
+    type: string
+    default: a b
+    description: X.
+steps:
+  - run: |
+      # don't
+      rm ${{ params.x }}
+      # say "hi
+      rm ${{ params.x }}
+      echo ok # ${{ params.x }}
+)";
+  Project p(pipeline("      c: {}\n"), {{"c", recipe}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.file(*files, ".github/workflows/ci.yml")
+            .find("          # don't\n"
+                  "          rm \"${PARAMS_X}\"\n"
+                  "          # say \"hi\n"
+                  "          rm \"${PARAMS_X}\"\n"
+                  "          echo ok # ${PARAMS_X}\n") != std::string::npos);
+}
