@@ -35,20 +35,34 @@ bool writeFiles(const std::vector<GeneratedFile>& files) {
     std::string onDisk, err;
     ReadResult r = readGenerated(f.root, f.relative, &onDisk, &err);
     if (r == ReadResult::Failed) {
-      std::cerr << "galley: cannot write " << err << '\n';
+      std::cerr << "galley: cannot write " << printable(err) << '\n';
       return false;
     }
     if (r == ReadResult::Ok && onDisk == f.text) {
-      std::cout << "unchanged " << f.path << '\n';
+      std::cout << "unchanged " << printable(f.path) << '\n';
       continue;
     }
     if (!writeGenerated(f.root, f.relative, f.text, &err)) {
-      std::cerr << "galley: cannot write " << err << '\n';
+      std::cerr << "galley: cannot write " << printable(err) << '\n';
       return false;
     }
-    std::cout << "wrote " << f.path << '\n';
+    std::cout << "wrote " << printable(f.path) << '\n';
   }
   return true;
+}
+
+// Prints text line by line, each made printable: a stale file on disk may
+// hold anything.
+void printLines(std::ostream& out, const std::string& text) {
+  std::string shown;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    appendPrintable(shown, std::string_view(text).substr(start, end - start));
+    shown += '\n';
+    start = end + 1;
+  }
+  out << shown;
 }
 
 int checkFiles(const std::vector<GeneratedFile>& files) {
@@ -57,13 +71,14 @@ int checkFiles(const std::vector<GeneratedFile>& files) {
     std::string onDisk, err;
     ReadResult r = readGenerated(f.root, f.relative, &onDisk, &err);
     if (r == ReadResult::Failed) {
-      std::cerr << "galley: cannot check " << err << '\n';
+      std::cerr << "galley: cannot check " << printable(err) << '\n';
       return kExitUsage;
     }
     bool exists = r == ReadResult::Ok;
     if (exists && onDisk == f.text) continue;
     ++stale;
-    std::cout << unifiedDiff(onDisk, f.text, exists ? f.path : "/dev/null", f.path + " (compiled)");
+    printLines(std::cout,
+               unifiedDiff(onDisk, f.text, exists ? f.path : "/dev/null", f.path + " (compiled)"));
   }
   if (stale) {
     std::cerr << "galley: " << stale << " generated file" << (stale == 1 ? " is" : "s are")

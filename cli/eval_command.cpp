@@ -12,6 +12,7 @@
 #include "compiler/expr/checker.h"
 #include "compiler/expr/evaluator.h"
 #include "compiler/expr/template.h"
+#include "compiler/render.h"
 #include "compiler/source.h"
 
 namespace galley::cli {
@@ -65,7 +66,7 @@ Json resultLine(const expr::EvalResult& r) {
 // Prints a value as JSON, or the error; the exit status for either.
 int printResult(bool ok, const std::string& error, const expr::Value& value) {
   if (!ok) {
-    std::cerr << "error: " << error << "\n";
+    std::cerr << "error: " << printable(error) << "\n";
     return kExitFindings;
   }
   std::cout << expr::toJsonValue(value).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
@@ -137,15 +138,17 @@ int runJsonLines() {
 bool readContext(const std::string& path, expr::Value* out) {
   std::string text, err;
   if (readRegularFile(path, kMaxSourceBytes, &text, &err) != ReadResult::Ok) {
-    std::cerr << "galley eval: cannot read context file: " << err << "\n";
+    std::cerr << "galley eval: cannot read context file: " << printable(err) << "\n";
     return false;
   }
   if (!expr::parseJson(text, out, &err)) {
-    std::cerr << "galley eval: context file '" << path << "' is not JSON: " << err << "\n";
+    std::cerr << "galley eval: context file '" << printable(path)
+              << "' is not JSON: " << printable(err) << "\n";
     return false;
   }
   if (out->kind() != expr::Kind::Object) {
-    std::cerr << "galley eval: context file '" << path << "' must hold an object of named values\n";
+    std::cerr << "galley eval: context file '" << printable(path)
+              << "' must hold an object of named values\n";
     return false;
   }
   return true;
@@ -175,7 +178,7 @@ int runSingle(const EvalOptions& o) {
 int runBench(const std::string& path) {
   std::string text, err;
   if (readRegularFile(path, kMaxSourceBytes, &text, &err) != ReadResult::Ok) {
-    std::cerr << "galley eval: cannot read " << err << "\n";
+    std::cerr << "galley eval: cannot read " << printable(err) << "\n";
     return kExitUsage;
   }
   std::vector<std::string> lines;

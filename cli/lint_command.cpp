@@ -65,7 +65,7 @@ bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config
   std::string err;
   const SourceFile* f = sources.read(path, &err);
   if (!f) {
-    std::cerr << "galley lint: " << err << '\n';
+    std::cerr << "galley lint: " << printable(err) << '\n';
     return false;
   }
   Diagnostics diags;
@@ -108,7 +108,7 @@ int runLint(const LintArgs& args) {
   for (const auto& p : args.paths) {
     std::error_code ec;
     if (p != "-" && !std::filesystem::exists(p, ec)) {
-      std::cerr << "galley lint: " << p << ": no such file or directory\n";
+      std::cerr << "galley lint: " << printable(p) << ": no such file or directory\n";
       missing = true;
     }
   }

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/app.h"
+#include "compiler/render.h"
 
 int main(int argc, char** argv) {
   // galley writes through iostreams only (the few C stdio messages are
@@ -15,7 +16,7 @@ int main(int argc, char** argv) {
     return galley::cli::run(argc, argv);
   } catch (const std::exception& e) {
     std::cout.flush();
-    std::cerr << "galley: error: internal error: " << e.what() << '\n';
+    std::cerr << "galley: error: internal error: " << galley::printable(e.what()) << '\n';
   } catch (...) {
     std::cout.flush();
     std::cerr << "galley: error: internal error: an unknown exception\n";
