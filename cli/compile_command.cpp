@@ -1,13 +1,11 @@
 #include <CLI/CLI.hpp>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "compiler/compile.h"
 #include "compiler/diff.h"
+#include "compiler/generated_files.h"
 #include "compiler/render.h"
 
 namespace galley::cli {
@@ -22,14 +20,6 @@ struct CompileArgs {
   bool check = false;
 };
 
-std::string readFile(const std::string& path, bool* exists) {
-  std::ifstream in(path, std::ios::binary);
-  *exists = static_cast<bool>(in);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void report(const Diagnostics& diags, const std::string& format) {
   if (format == "json") {
     writeDocument(std::cout, jsonFormat(), diags);
@@ -42,31 +32,53 @@ void report(const Diagnostics& diags, const std::string& format) {
 // tools that watch them.
 bool writeFiles(const std::vector<GeneratedFile>& files) {
   for (const auto& f : files) {
-    bool exists = false;
-    if (readFile(f.path, &exists) == f.text && exists) {
-      std::cout << "unchanged " << f.path << '\n';
-      continue;
-    }
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(f.path).parent_path(), ec);
-    std::ofstream out(f.path, std::ios::binary);
-    if (!out || !(out << f.text) || !out.flush()) {
-      std::cerr << "galley: cannot write " << f.path << '\n';
+    std::string onDisk, err;
+    ReadResult r = readGenerated(f.root, f.relative, &onDisk, &err);
+    if (r == ReadResult::Failed) {
+      std::cerr << "galley: cannot write " << printable(err) << '\n';
       return false;
     }
-    std::cout << "wrote " << f.path << '\n';
+    if (r == ReadResult::Ok && onDisk == f.text) {
+      std::cout << "unchanged " << printable(f.path) << '\n';
+      continue;
+    }
+    if (!writeGenerated(f.root, f.relative, f.text, &err)) {
+      std::cerr << "galley: cannot write " << printable(err) << '\n';
+      return false;
+    }
+    std::cout << "wrote " << printable(f.path) << '\n';
   }
   return true;
+}
+
+// Prints text line by line, each made printable: a stale file on disk may
+// hold anything.
+void printLines(std::ostream& out, const std::string& text) {
+  std::string shown;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    appendPrintable(shown, std::string_view(text).substr(start, end - start));
+    shown += '\n';
+    start = end + 1;
+  }
+  out << shown;
 }
 
 int checkFiles(const std::vector<GeneratedFile>& files) {
   int stale = 0;
   for (const auto& f : files) {
-    bool exists = false;
-    std::string onDisk = readFile(f.path, &exists);
+    std::string onDisk, err;
+    ReadResult r = readGenerated(f.root, f.relative, &onDisk, &err);
+    if (r == ReadResult::Failed) {
+      std::cerr << "galley: cannot check " << printable(err) << '\n';
+      return kExitUsage;
+    }
+    bool exists = r == ReadResult::Ok;
     if (exists && onDisk == f.text) continue;
     ++stale;
-    std::cout << unifiedDiff(onDisk, f.text, exists ? f.path : "/dev/null", f.path + " (compiled)");
+    printLines(std::cout,
+               unifiedDiff(onDisk, f.text, exists ? f.path : "/dev/null", f.path + " (compiled)"));
   }
   if (stale) {
     std::cerr << "galley: " << stale << " generated file" << (stale == 1 ? " is" : "s are")

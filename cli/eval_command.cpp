@@ -2,9 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/app.h"
 #include "cli/commands.h"
@@ -12,6 +12,8 @@
 #include "compiler/expr/checker.h"
 #include "compiler/expr/evaluator.h"
 #include "compiler/expr/template.h"
+#include "compiler/render.h"
+#include "compiler/source.h"
 
 namespace galley::cli {
 
@@ -64,7 +66,7 @@ Json resultLine(const expr::EvalResult& r) {
 // Prints a value as JSON, or the error; the exit status for either.
 int printResult(bool ok, const std::string& error, const expr::Value& value) {
   if (!ok) {
-    std::cerr << "error: " << error << "\n";
+    std::cerr << "error: " << printable(error) << "\n";
     return kExitFindings;
   }
   std::cout << expr::toJsonValue(value).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
@@ -84,36 +86,69 @@ expr::EvalResult evaluateLine(const std::string& line) {
   if (input.contains("status") &&
       (!input["status"].is_string() || !parseStatus(input["status"].get<std::string>(), &status)))
     return {false, {}, "\"status\" must be success, failure or cancelled", "usage"};
-  expr::Value contexts = expr::fromJsonValue(input.value("context", Json::object()));
+  expr::Value contexts = expr::Value::object({});
+  std::string err;
+  // find, not value(): value() copies, and nlohmann copies recursively.
+  if (auto c = input.find("context"); c != input.end()) {
+    if (!c->is_object())
+      return {false, {}, "\"context\" must be an object of named values", "usage"};
+    if (!expr::fromJsonValue(*c, &contexts, &err))
+      return {false, {}, "\"context\": " + err, "usage"};
+  }
   StatusHost host(status);
   return expr::evaluateText(input["expr"].get<std::string>(), contexts, host);
 }
 
+// Reads one line of at most kMaxSourceBytes into *line; a longer line is
+// skipped to its end and *tooLong set, so an endless line (/dev/zero)
+// cannot exhaust memory. False at the end of input.
+bool readLine(std::istream& in, std::string* line, bool* tooLong) {
+  line->clear();
+  *tooLong = false;
+  std::streambuf* buf = in.rdbuf();
+  bool any = false;
+  for (int c; (c = buf->sbumpc()) != std::char_traits<char>::eof();) {
+    any = true;
+    if (c == '\n') return true;
+    if (line->size() < kMaxSourceBytes)
+      line->push_back(static_cast<char>(c));
+    else
+      *tooLong = true;
+  }
+  return any;
+}
+
 int runJsonLines() {
   std::string line;
-  while (std::getline(std::cin, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::cout << resultLine(evaluateLine(line)).dump(-1, ' ', false, Json::error_handler_t::replace)
-              << '\n';
+  bool tooLong = false;
+  while (readLine(std::cin, &line, &tooLong)) {
+    if (!tooLong && line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    expr::EvalResult r = tooLong ? expr::EvalResult{false,
+                                                    {},
+                                                    "input line is longer than " +
+                                                        std::to_string(kMaxSourceBytes) + " bytes",
+                                                    "usage"}
+                                 : evaluateLine(line);
+    std::cout << resultLine(r).dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
   }
   std::cout.flush();
   return kExitOk;
 }
 
 bool readContext(const std::string& path, expr::Value* out) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "galley eval: cannot read context file '" << path << "'\n";
+  std::string text, err;
+  if (readRegularFile(path, kMaxSourceBytes, &text, &err) != ReadResult::Ok) {
+    std::cerr << "galley eval: cannot read context file: " << printable(err) << "\n";
     return false;
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string err;
   if (!expr::parseJson(text, out, &err)) {
-    std::cerr << "galley eval: context file '" << path << "' is not JSON: " << err << "\n";
+    std::cerr << "galley eval: context file '" << printable(path)
+              << "' is not JSON: " << printable(err) << "\n";
     return false;
   }
   if (out->kind() != expr::Kind::Object) {
-    std::cerr << "galley eval: context file '" << path << "' must hold an object of named values\n";
+    std::cerr << "galley eval: context file '" << printable(path)
+              << "' must hold an object of named values\n";
     return false;
   }
   return true;
@@ -141,12 +176,13 @@ int runSingle(const EvalOptions& o) {
 // Parses and checks every line of a file (one expression per line), several
 // rounds, and prints the best and median round: bench/expressions.sh.
 int runBench(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "galley eval: cannot read '" << path << "'\n";
+  std::string text, err;
+  if (readRegularFile(path, kMaxSourceBytes, &text, &err) != ReadResult::Ok) {
+    std::cerr << "galley eval: cannot read " << printable(err) << "\n";
     return kExitUsage;
   }
   std::vector<std::string> lines;
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) lines.push_back(line);
   static const std::vector<std::string> contexts = {"github",   "env",    "vars",   "job",

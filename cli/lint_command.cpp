@@ -57,24 +57,40 @@ bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config
   std::string path = args.config;
   if (path.empty()) {
     namespace fs = std::filesystem;
-    fs::path candidate =
-        fs::path(lint::repoRootOf((fs::current_path() / "x").string())) / ".galley.yml";
-    if (!fs::exists(candidate)) return true;
-    // Named from the working directory, as the linted files are.
     std::error_code ec;
-    fs::path relative = fs::relative(candidate, fs::current_path(), ec);
+    fs::path cwd = fs::current_path(ec);
+    if (ec) return true;  // no working folder (deleted): no repository config either
+    fs::path candidate = fs::path(lint::repoRootOf((cwd / "x").string())) / ".galley.yml";
+    if (!fs::exists(candidate, ec)) return true;
+    // Named from the working directory, as the linted files are.
+    fs::path relative = fs::relative(candidate, cwd, ec);
     path = ec || relative.empty() ? candidate.string() : relative.string();
   }
   std::string err;
   const SourceFile* f = sources.read(path, &err);
   if (!f) {
-    std::cerr << "galley lint: " << err << '\n';
+    std::cerr << "galley lint: " << printable(err) << '\n';
     return false;
   }
   Diagnostics diags;
   bool ok = lint::loadConfig(*f, config, diags);
   renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
   return ok;
+}
+
+// Reads standard input into *text, at most kMaxSourceBytes of it: false
+// (and *text empty) when there is more, so an endless stream cannot exhaust
+// memory.
+bool readStdinCapped(std::string* text) {
+  char buf[65536];
+  while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+    text->append(buf, static_cast<size_t>(std::cin.gcount()));
+    if (text->size() > kMaxSourceBytes) {
+      text->clear();
+      return false;
+    }
+  }
+  return true;
 }
 
 int runLint(const LintArgs& args) {
@@ -96,7 +112,7 @@ int runLint(const LintArgs& args) {
   for (const auto& p : args.paths) {
     std::error_code ec;
     if (p != "-" && !std::filesystem::exists(p, ec)) {
-      std::cerr << "galley lint: " << p << ": no such file or directory\n";
+      std::cerr << "galley lint: " << printable(p) << ": no such file or directory\n";
       missing = true;
     }
   }
@@ -104,7 +120,7 @@ int runLint(const LintArgs& args) {
   for (const auto& p : args.paths) {
     if (p == "-") {
       stdinUsed = true;
-    } else if (std::filesystem::is_directory(p)) {
+    } else if (std::error_code ec; std::filesystem::is_directory(p, ec)) {
       for (auto& f : lint::discoverFiles(p))
         paths.push_back(f);
     } else {
@@ -120,13 +136,21 @@ int runLint(const LintArgs& args) {
     return kExitUsage;
   }
   auto readStdin = [&] {
-    std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    std::string input;
+    bool tooLarge = !readStdinCapped(&input);
     const SourceFile* f = sources.add("<stdin>", std::move(input));
     Diagnostics found;
-    lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, found);
+    if (tooLarge)
+      found.error({}, "io",
+                  "<stdin>: holds more than " + std::to_string(kMaxSourceBytes) +
+                      " bytes; galley reads at most " + std::to_string(kMaxSourceBytes) + " bytes");
+    else
+      lint::lintFile(*f, lint::FileKind::Workflow, nullptr, options, found);
     return found;
   };
-  std::string root = std::filesystem::current_path().string();
+  std::error_code ec;
+  std::string root = std::filesystem::current_path(ec).string();
+  if (ec) root = ".";
   // Every format is written file by file as the threads finish them: the
   // line formats as lines, JSON and SARIF as one document whose items arrive
   // in path order. The line formats are read by people: their notes are

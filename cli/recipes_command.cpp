@@ -28,8 +28,10 @@ int list(RecipeLibrary& library) {
   int status = kExitOk;
   for (const auto& name : library.names()) {
     const Recipe* r = library.find(name, diags);
-    std::cout << name;
-    if (r) std::cout << std::string(name.size() < 30 ? 30 - name.size() : 1, ' ') << r->description;
+    std::cout << printable(name);
+    if (r)
+      std::cout << std::string(name.size() < 30 ? 30 - name.size() : 1, ' ')
+                << printable(r->description);
     std::cout << '\n';
     if (!r) status = kExitFindings;
   }
@@ -42,35 +44,36 @@ int show(RecipeLibrary& library, const std::string& name) {
   const Recipe* r = library.find(name, diags);
   if (!r) {
     if (diags.empty()) {
-      std::cerr << "galley: unknown recipe '" << name << "'";
+      std::cerr << "galley: unknown recipe '" << printable(name) << "'";
       std::string hint = didYouMean(name, library.names());
-      if (!hint.empty()) std::cerr << "; " << hint;
+      if (!hint.empty()) std::cerr << "; " << printable(hint);
       std::cerr << '\n';
       return kExitUsage;
     }
     renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
     return kExitFindings;
   }
-  std::cout << r->name << " (" << r->origin << ")\n  " << r->description << "\n\nparameters:\n";
+  std::cout << printable(r->name) << " (" << printable(r->origin) << ")\n  "
+            << printable(r->description) << "\n\nparameters:\n";
   if (r->parameters.empty()) std::cout << "  (none)\n";
   for (const auto& p : r->parameters) {
-    std::cout << "  " << p.name << ": " << paramTypeName(p.type);
+    std::cout << "  " << printable(p.name) << ": " << paramTypeName(p.type);
     if (!p.options.empty()) {
       std::cout << " (";
       for (size_t i = 0; i < p.options.size(); ++i)
-        std::cout << (i ? " | " : "") << p.options[i];
+        std::cout << (i ? " | " : "") << printable(p.options[i]);
       std::cout << ")";
     }
     if (p.defaultValue)
-      std::cout << " = " << valueText(*p.defaultValue);
+      std::cout << " = " << printable(valueText(*p.defaultValue));
     else
       std::cout << ", required";
-    std::cout << "\n      " << p.description << '\n';
+    std::cout << "\n      " << printable(p.description) << '\n';
   }
   if (!r->outputs.empty()) {
     std::cout << "\noutputs:\n";
     for (const auto& o : r->outputs)
-      std::cout << "  " << o.name << "\n      " << o.description << '\n';
+      std::cout << "  " << printable(o.name) << "\n      " << printable(o.description) << '\n';
   }
   return kExitOk;
 }
@@ -79,8 +82,9 @@ int show(RecipeLibrary& library, const std::string& name) {
 
 void attachRecipes(CLI::App& app, int& status) {
   // A project's own recipes: ./recipes when ./galley.yml is there.
+  std::error_code ec;
   auto project =
-      std::make_shared<std::string>(std::filesystem::exists("galley.yml") ? "recipes" : "");
+      std::make_shared<std::string>(std::filesystem::exists("galley.yml", ec) ? "recipes" : "");
   auto name = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("recipes", "List the recipe library, or show one recipe");
   cmd->add_option("--project-recipes", *project, "The project's own recipes folder")

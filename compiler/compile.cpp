@@ -31,15 +31,16 @@ std::optional<std::vector<GeneratedFile>> compile(const CompileOptions& options,
   for (const auto& spec : project->pipelines) {
     auto pipeline = expand(*project, spec, library, sources, diags);
     if (!pipeline) continue;
+    auto add = [&](const std::string& relative, std::string text) {
+      files.push_back(
+          {(out / relative).lexically_normal().string(), std::move(text), out.string(), relative});
+    };
     if (options.github && project->github)
       if (auto text = emitGithub(*pipeline, diags))
-        files.push_back(
-            {(out / ".github" / "workflows" / (spec.id + ".yml")).lexically_normal().string(),
-             *text});
+        add(".github/workflows/" + spec.id + ".yml", std::move(*text));
     if (options.ado && project->ado)
       if (auto text = emitAdo(*pipeline, diags))
-        files.push_back(
-            {(out / ".azure-pipelines" / (spec.id + ".yml")).lexically_normal().string(), *text});
+        add(".azure-pipelines/" + spec.id + ".yml", std::move(*text));
   }
   if (diags.hasErrors()) return std::nullopt;
   return files;

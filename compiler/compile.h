@@ -19,8 +19,10 @@ struct CompileOptions {
 };
 
 struct GeneratedFile {
-  std::string path;  // where it goes, under outDir
+  std::string path;  // where it goes: root/relative
   std::string text;
+  std::string root;      // outDir, or galley.yml's folder
+  std::string relative;  // below root, '/'-separated plain names
 };
 
 // Compiles every pipeline of the project. Returns nullopt when any

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -428,4 +429,184 @@ steps:
                 "purpose\n"
                 "          flake8 ${PARAMS_PATHS}\n") != std::string::npos);
   CHECK(gh.find("run: echo \"checking ${PARAMS_PATHS}\"\n") != std::string::npos);
+}
+
+TEST_CASE("compile: a cron field of ten thousand parts is checked without exhausting the stack") {
+  std::string field = "1";
+  for (int i = 1; i < 10000; ++i)
+    field += ",1";
+  Project p("name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '" + field +
+                " * * * *'\n    recipes:\n      hello:\n        recipe: echo\n        with: "
+                "{message: hi}\n",
+            {{"echo", kEcho}});
+  REQUIRE(p.compile());
+  CHECK(p.errors() == "");
+  Project bad("name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '" + field +
+                  ",x * * * *'\n    recipes:\n      hello:\n        recipe: echo\n  "
+                  "      with: {message: hi}\n",
+              {{"echo", kEcho}});
+  CHECK_FALSE(bad.compile());
+  CHECK(bad.errors().find("galley.yml:6:17: error: '1,1,1,") == 0);
+}
+
+TEST_CASE("compile: cron fields accept steps, ranges and lists and refuse the rest") {
+  for (const char* good : {"*/5 * * * *", "0 3 * * 1-5", "0,30 1-3/2 * * *", "5 4 1 1 0"}) {
+    Project p(std::string("name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - "
+                          "cron: '") +
+                  good +
+                  "'\n    recipes:\n      hello:\n        recipe: echo\n        with: "
+                  "{message: hi}\n",
+              {{"echo", kEcho}});
+    CHECK_MESSAGE(p.compile(), good);
+  }
+  for (const char* bad : {"* * * * * *", "1- * * * *", "1/ * * * *", ",1 * * * *", "1, * * * *",
+                          "*-1 * * * *", "a * * * *", "1--2 * * * *"}) {
+    Project p(std::string("name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - "
+                          "cron: '") +
+                  bad +
+                  "'\n    recipes:\n      hello:\n        recipe: echo\n        with: "
+                  "{message: hi}\n",
+              {{"echo", kEcho}});
+    CHECK_FALSE_MESSAGE(p.compile(), bad);
+  }
+}
+
+TEST_CASE("compile: a secret name of thirty thousand characters is an error, not a crash") {
+  std::string name(30000, 'A');
+  Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n") +
+                "secrets:\n  - " + name + "-\n  - GOOD_1\n  - 1BAD\n",
+            {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  std::string errors = p.errors();
+  CHECK(errors.find("galley.yml:12:5: error: secret 'AAAA") == 0);
+  CHECK(errors.find("galley.yml:14:5: error: secret '1BAD' must be a valid environment variable "
+                    "name: letters, digits and '_' [invalid-id]\n") != std::string::npos);
+}
+
+TEST_CASE("compile: recipe names that are not plain names never reach the file system") {
+  // Long enough for ENAMETOOLONG, a way out of recipes/, an absolute path,
+  // a NUL and a byte that is not UTF-8: each is an unknown recipe.
+  for (std::string name :
+       {std::string(256, 'a'), std::string("../galley"), std::string("/etc/passwd"),
+        std::string("\"a\\0b\""), std::string("\"\\xff\""), std::string("recipes/echo")}) {
+    Project p(pipeline("      x:\n        recipe: " + name + "\n"), {{"echo", kEcho}});
+    CHECK_FALSE(p.compile());
+    std::string errors = p.errors();
+    CHECK_MESSAGE(errors.rfind("galley.yml:9:17: error: unknown recipe '", 0) == 0, errors);
+    CHECK_MESSAGE(errors.find("[io]") == std::string::npos, errors);
+  }
+}
+
+TEST_CASE("compile: a project recipe that cannot be looked at is an error, not the built-in") {
+  Project p(pipeline("      unit-tests: {}\n"));
+  // A symlink to itself: stat fails with ELOOP (even for root, unlike
+  // permissions).
+  std::filesystem::create_symlink("unit-tests.yml", p.dir / "recipes/unit-tests.yml");
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "error: recipes/unit-tests.yml: cannot read recipe: Too many levels of symbolic links "
+        "[io]\n");
+}
+
+TEST_CASE("compile: an if: of 4,000 && terms compiles in linear time") {
+  // Each term's position used to replay the whole scalar: 4,000 terms took
+  // 67 s. Linear, they take a few hundredths of a second.
+  std::string cond = "inputs.x == 'a'";
+  for (int i = 1; i < 4000; ++i)
+    cond += " && inputs.x == 'a'";
+  Project p(
+      "name: demo\npipelines:\n  ci:\n    on:\n      manual:\n        inputs:\n          x:\n     "
+      "       description: x\n    recipes:\n      hello:\n        recipe: echo\n        with: "
+      "{message: hi}\n        if: ${{ " +
+          cond + " }}\n",
+      {{"echo", kEcho}});
+  auto start = std::chrono::steady_clock::now();
+  auto files = p.compile();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(files);
+  CHECK(seconds < 1.0);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(gh.find("if: ${{ inputs.x == 'a' && inputs.x == 'a' && ") != std::string::npos);
+  std::string ado = p.file(*files, ".azure-pipelines/ci.yml");
+  CHECK(ado.find("and(and(and(") != std::string::npos);
+}
+
+TEST_CASE("compile: a reference where bash evaluates arithmetic is an error naming the check") {
+  const char* recipe = R"(recipe: a
+description: Arithmetic.
+parameters:
+  x:
+    type: string
+    default: a[$(touch /tmp/pwned)]
+    description: X.
+  n:
+    type: number
+    default: 3
+    description: N.
+steps:
+  - run: |
+      echo $(( ${{ params.x }} + 1 ))
+      if [[ ${{ params.x }} -gt 1 ]]; then echo big; fi
+      echo $(( ${{ params.n }} + 1 ))
+)";
+  Project p(pipeline("      a: {}\n"), {{"a", recipe}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "recipes/a.yml:14:16: error: '${{ params.x }}' sits where bash evaluates arithmetic, which "
+        "runs code in a value such as 'a[$(cmd)]' however it is quoted [reference]\n"
+        "      echo $(( ${{ params.x }} + 1 ))\n"
+        "               ^~~~~~~~~~~~~~~\n"
+        "  hint: check that the environment variable PARAMS_X (galley sets it for this step) is "
+        "a number first, e.g. [[ $PARAMS_X =~ ^-?[0-9]+$ ]] || exit 1, and use $PARAMS_X there\n"
+        "recipes/a.yml:15:13: error: '${{ params.x }}' sits where bash evaluates arithmetic, which "
+        "runs code in a value such as 'a[$(cmd)]' however it is quoted [reference]\n"
+        "      if [[ ${{ params.x }} -gt 1 ]]; then echo big; fi\n"
+        "            ^~~~~~~~~~~~~~~\n"
+        "  hint: check that the environment variable PARAMS_X (galley sets it for this step) is "
+        "a number first, e.g. [[ $PARAMS_X =~ ^-?[0-9]+$ ]] || exit 1, and use $PARAMS_X there\n");
+}
+
+TEST_CASE("compile: an integer known at compile time may stand in arithmetic") {
+  const char* recipe = R"(recipe: a
+description: Arithmetic.
+parameters:
+  n:
+    type: number
+    default: 3
+    description: N.
+steps:
+  - run: echo $(( ${{ params.n }} + 1 ))
+)";
+  Project p(pipeline("      a: {}\n"), {{"a", recipe}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.file(*files, ".github/workflows/ci.yml").find("run: echo $(( \"${PARAMS_N}\" + 1 ))") !=
+        std::string::npos);
+}
+
+TEST_CASE("compile: a comment does not change how the next line's references are quoted") {
+  const char* recipe = R"(recipe: c
+description: Comments.
+parameters:
+  x:
+    type: string
+    default: a b
+    description: X.
+steps:
+  - run: |
+      # don't
+      rm ${{ params.x }}
+      # say "hi
+      rm ${{ params.x }}
+      echo ok # ${{ params.x }}
+)";
+  Project p(pipeline("      c: {}\n"), {{"c", recipe}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.file(*files, ".github/workflows/ci.yml")
+            .find("          # don't\n"
+                  "          rm \"${PARAMS_X}\"\n"
+                  "          # say \"hi\n"
+                  "          rm \"${PARAMS_X}\"\n"
+                  "          echo ok # ${PARAMS_X}\n") != std::string::npos);
 }

@@ -192,11 +192,21 @@ class AdoEmitter {
     auto call = [&](const char* f) {
       return std::string(f) + "(" + cond(c.args[0], level) + ", " + cond(c.args[1], level) + ")";
     };
+    // A chain a && b && c as and(and(a, b), c), built in one pass.
+    auto chain = [&](const char* f) {
+      std::string s;
+      for (size_t i = 1; i < c.args.size(); ++i)
+        s += std::string(f) + "(";
+      s += cond(c.args[0], level);
+      for (size_t i = 1; i < c.args.size(); ++i)
+        s += ", " + cond(c.args[i], level) + ")";
+      return s;
+    };
     switch (c.op) {
       case Cond::Op::Or:
-        return call("or");
+        return chain("or");
       case Cond::Op::And:
-        return call("and");
+        return chain("and");
       case Cond::Op::Eq:
         return call("eq");
       case Cond::Op::Ne:

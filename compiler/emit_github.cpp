@@ -147,14 +147,22 @@ class GithubEmitter {
     return s + "'";
   }
 
+  // The operands of an Or or And joined by op, each at precedence level.
+  std::string chain(const Cond& c, const char* op, int level) const {
+    std::string s;
+    for (size_t i = 0; i < c.args.size(); ++i)
+      s += (i ? op : "") + cond(c.args[i], level);
+    return s;
+  }
+
   std::string cond(const Cond& c, int parent = 0) const {
     // Precedence: || 1, && 2, == != 3.
     auto wrap = [&](int mine, const std::string& s) { return mine < parent ? "(" + s + ")" : s; };
     switch (c.op) {
       case Cond::Op::Or:
-        return wrap(1, cond(c.args[0], 1) + " || " + cond(c.args[1], 1));
+        return wrap(1, chain(c, " || ", 1));
       case Cond::Op::And:
-        return wrap(2, cond(c.args[0], 2) + " && " + cond(c.args[1], 2));
+        return wrap(2, chain(c, " && ", 2));
       case Cond::Op::Eq:
         return wrap(3, cond(c.args[0], 4) + " == " + cond(c.args[1], 4));
       case Cond::Op::Ne:

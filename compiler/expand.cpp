@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "compiler/ascii.h"
 #include "compiler/graph.h"
 #include "compiler/shape.h"
 #include "compiler/shell_quoting.h"
@@ -873,6 +874,13 @@ class Expander {
     expandSteps(recipe->body, inner, job, outputs, depth + 1);
   }
 
+  // An optional '-' and decimal digits: what bash arithmetic reads as a
+  // number and nothing else.
+  static bool isInteger(const std::string& v) {
+    size_t i = !v.empty() && v[0] == '-' ? 1 : 0;
+    return i < v.size() && std::all_of(v.begin() + static_cast<long>(i), v.end(), isAsciiDigit);
+  }
+
   // Moves every `${{ }}` of a script into an environment variable, so values
   // are never pasted into the script text.
   bool runStep(const yaml::Node& run, const std::string& prefix, const yaml::Node& n, Scope& scope,
@@ -891,14 +899,24 @@ class Expander {
       return false;
     }
     const std::string& s = run.value;
+    expr::ScalarMap map(run);  // one replay of the script for every reference in it
     std::string script = prefix;
     ShellQuoting quoting;
     bool splitsWords = false;  // a list parameter expanded unquoted
     size_t pos = 0;
+    // The references of the script, for the arithmetic check at its end.
+    struct Placed {
+      Location where;
+      std::string inner, env;
+      bool integer;  // a value known now to be an integer: safe in arithmetic
+    };
+    std::vector<Placed> placed;
     while (pos < s.size()) {
       size_t open = s.find("${{", pos);
       if (open == std::string::npos) {
         script += s.substr(pos);
+        for (size_t k = pos; k < s.size(); ++k)
+          quoting.feed(s[k]);
         break;
       }
       script += s.substr(pos, open - pos);
@@ -906,13 +924,17 @@ class Expander {
         quoting.feed(s[k]);
       size_t close = s.find("}}", open);
       if (close == std::string::npos) {
-        diags_.error(locationInScalar(run, open, 3), "reference",
+        diags_.error(locationInScalar(map, run, open, 3), "reference",
                      "'${{' is never closed with '}}'");
         return false;
       }
-      yaml::Node piece = run;
+      // Not a copy of run: that would copy the whole script per reference.
+      yaml::Node piece;
+      piece.kind = run.kind;
+      piece.style = run.style;
+      piece.offset = run.offset;
       piece.value = s.substr(open, close + 2 - open);
-      piece.where = locationInScalar(run, open, close + 2 - open);
+      piece.where = locationInScalar(map, run, open, close + 2 - open);
       auto t = parseText(piece, scope, diags_);
       if (!t) return false;
       std::string inner = s.substr(open + 3, close - open - 3);
@@ -933,7 +955,7 @@ class Expander {
       if (step.shell == "pwsh") {
         script += "$env:" + env;
       } else if (quoting.state() == ShellQuoting::State::QuotedHeredoc) {
-        diags_.error(locationInScalar(run, open, close + 2 - open), "reference",
+        diags_.error(locationInScalar(map, run, open, close + 2 - open), "reference",
                      "'${{ " + inner +
                          " }}' sits in a quoted here-document, where the shell expands nothing",
                      "read the environment variable " + env +
@@ -943,9 +965,26 @@ class Expander {
         splitsWords = splitsWords || (words && (quoting.state() == ShellQuoting::State::Plain ||
                                                 quoting.state() == ShellQuoting::State::Single));
         script += quoting.expansion(env, words);
+        quoting.reference(placed.size());
+        placed.push_back({piece.where, inner, env, !t->hasRefs() && isInteger(t->str())});
       }
+      quoting.feed('x');  // the expansion: a word character to the scanner
       pos = close + 2;
     }
+    bool safe = true;
+    for (size_t id : quoting.arithmeticReferences()) {
+      const Placed& p = placed[id];
+      if (p.integer) continue;
+      diags_.error(p.where, "reference",
+                   "'${{ " + p.inner +
+                       " }}' sits where bash evaluates arithmetic, which runs code in a value "
+                       "such as 'a[$(cmd)]' however it is quoted",
+                   "check that the environment variable " + p.env +
+                       " (galley sets it for this step) is a number first, e.g. [[ $" + p.env +
+                       " =~ ^-?[0-9]+$ ]] || exit 1, and use $" + p.env + " there");
+      safe = false;
+    }
+    if (!safe) return false;
     // Lists reach bash unquoted on purpose, one word per item; a directive on
     // the script's first line says so to shellcheck for the whole script.
     if (splitsWords)

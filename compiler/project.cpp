@@ -1,7 +1,10 @@
 #include "compiler/project.h"
 
+#include <algorithm>
 #include <filesystem>
-#include <regex>
+#include <sstream>
+
+#include "compiler/ascii.h"
 
 #include "compiler/shape.h"
 
@@ -63,9 +66,17 @@ std::vector<Use> parseUses(const yaml::Node& map, Diagnostics& diags) {
 
 namespace {
 
+// A scan, not std::regex: libstdc++'s regex recurses once per character and
+// overflows the stack on a name of a few ten thousand characters.
+bool isEnvName(const std::string& s) {
+  if (s.empty() || !(isAsciiAlpha(s[0]) || s[0] == '_')) return false;
+  for (char c : s)
+    if (!isAsciiAlnum(c) && c != '_') return false;
+  return true;
+}
+
 bool envName(const yaml::Node& key, const std::string& what, Diagnostics& diags) {
-  static const std::regex valid("[A-Za-z_][A-Za-z0-9_]*");
-  if (std::regex_match(key.value, valid)) return true;
+  if (isEnvName(key.value)) return true;
   diags.error(key.where, "invalid-id",
               what + " '" + key.value +
                   "' must be a valid environment variable name: letters, digits and '_'");
@@ -128,14 +139,39 @@ void parseFilter(const yaml::Node& n, BranchFilter& f, const std::string& what,
     f.paths = shape::stringList(*p, what + ".paths", diags).value_or(std::vector<std::string>{});
 }
 
+// Reads digits at s[i...]; false when there are none.
+bool cronNumber(const std::string& s, size_t& i) {
+  size_t start = i;
+  while (i < s.size() && isAsciiDigit(s[i]))
+    ++i;
+  return i > start;
+}
+
+// One field: part (',' part)*, part = ('*' | N ['-' N]) ['/' N]. A scan, not
+// std::regex, which recursed per character and overflowed the stack on a
+// field of ten thousand parts.
+bool validCronField(const std::string& s) {
+  size_t i = 0;
+  for (;;) {
+    if (i < s.size() && s[i] == '*') {
+      ++i;
+    } else {
+      if (!cronNumber(s, i)) return false;
+      if (i < s.size() && s[i] == '-' && !cronNumber(s, ++i)) return false;
+    }
+    if (i < s.size() && s[i] == '/' && !cronNumber(s, ++i)) return false;
+    if (i == s.size()) return true;
+    if (s[i++] != ',') return false;
+  }
+}
+
 bool validCron(const std::string& cron) {
   std::istringstream in(cron);
   std::string field;
   int fields = 0;
-  static const std::regex part(R"((\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*)");
   while (in >> field) {
     ++fields;
-    if (!std::regex_match(field, part)) return false;
+    if (!validCronField(field)) return false;
   }
   return fields == 5;
 }

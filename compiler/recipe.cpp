@@ -242,7 +242,11 @@ RecipeLibrary::RecipeLibrary(Sources& sources, std::string projectDir)
     : sources_(sources), projectDir_(std::move(projectDir)) {}
 
 bool RecipeLibrary::exists(const std::string& name) const {
-  if (!projectDir_.empty() && fs::exists(fs::path(projectDir_) / (name + ".yml"))) return true;
+  // Only a plain name may become a file name: "../x", "/etc/x" or a name
+  // longer than the system allows never reach the file system.
+  if (!shape::validId(name)) return false;
+  std::error_code ec;
+  if (!projectDir_.empty() && fs::exists(fs::path(projectDir_) / (name + ".yml"), ec)) return true;
   return builtinRecipeFiles().count(name) > 0;
 }
 
@@ -252,9 +256,10 @@ std::vector<std::string> RecipeLibrary::names() const {
     if (name != "actions") all.insert(name);  // recipes/actions.yml holds portable actions
   std::error_code ec;
   if (!projectDir_.empty() && fs::is_directory(projectDir_, ec)) {
-    for (const auto& entry : fs::directory_iterator(projectDir_, ec))
-      if (entry.path().extension() == ".yml" && entry.path().stem() != "actions")
-        all.insert(entry.path().stem().string());
+    // increment(ec), not a range-for: the loop's operator++ throws.
+    for (fs::directory_iterator it(projectDir_, ec), end; !ec && it != end; it.increment(ec))
+      if (it->path().extension() == ".yml" && it->path().stem() != "actions")
+        all.insert(it->path().stem().string());
   }
   return {all.begin(), all.end()};
 }
@@ -268,7 +273,15 @@ const Recipe* RecipeLibrary::find(const std::string& name, Diagnostics& diags) {
   std::string origin = "built-in";
   fs::path local = fs::path(projectDir_) / (name + ".yml");
   std::error_code ec;
-  if (!projectDir_.empty() && fs::exists(local, ec)) {
+  bool isLocal = !projectDir_.empty() && fs::exists(local, ec);
+  // No file can have a name too long for the system: no such recipe.
+  if (ec && ec != std::errc::filename_too_long) {
+    // A recipes folder galley cannot look into must not silently fall
+    // back to the built-in recipe of the same name.
+    diags.error({}, "io", local.string() + ": cannot read recipe: " + ec.message());
+    return nullptr;
+  }
+  if (isLocal) {
     std::string err;
     file = sources_.read(local.string(), &err);
     if (!file) {

@@ -56,8 +56,12 @@ std::string envNameOf(const std::vector<std::string>& path) {
 }
 
 Location locationInScalar(const yaml::Node& scalar, size_t k, size_t length) {
+  return locationInScalar(expr::ScalarMap(scalar), scalar, k, length);
+}
+
+Location locationInScalar(const expr::ScalarMap& map, const yaml::Node& scalar, size_t k,
+                          size_t length) {
   if (!scalar.where.file || !scalar.isScalar()) return scalar.where;
-  expr::ScalarMap map(scalar);
   return map.exact() ? map.location(k, length) : scalar.where;
 }
 
@@ -90,6 +94,7 @@ std::string trim(std::string_view s) {
 std::optional<Text> parseText(const yaml::Node& scalar, Resolver& resolver, Diagnostics& diags) {
   Text out;
   out.where = scalar.where;
+  expr::ScalarMap map(scalar);
   const std::string& s = scalar.value;
   size_t pos = 0;
   bool ok = true;
@@ -102,12 +107,12 @@ std::optional<Text> parseText(const yaml::Node& scalar, Resolver& resolver, Diag
     out.append(Text::literal(s.substr(pos, open - pos)));
     size_t close = s.find("}}", open + 3);
     if (close == std::string::npos) {
-      diags.error(locationInScalar(scalar, open, 3), "reference",
+      diags.error(locationInScalar(map, scalar, open, 3), "reference",
                   "'${{' is never closed with '}}'");
       return std::nullopt;
     }
     std::string inner = trim(std::string_view(s).substr(open + 3, close - open - 3));
-    Location at = locationInScalar(scalar, open, close + 2 - open);
+    Location at = locationInScalar(map, scalar, open, close + 2 - open);
     std::vector<std::string> path;
     if (!splitPath(inner, path)) {
       diags.error(at, "reference",
@@ -139,7 +144,7 @@ namespace {
 class CondParser {
  public:
   CondParser(const yaml::Node& node, size_t base, std::string text, Resolver& r, Diagnostics& d)
-      : node_(node), base_(base), s_(std::move(text)), resolver_(r), diags_(d) {}
+      : node_(node), map_(node), base_(base), s_(std::move(text)), resolver_(r), diags_(d) {}
 
   std::optional<Cond> parse() {
     auto c = parseOr(0);
@@ -157,7 +162,7 @@ class CondParser {
     return std::nullopt;
   }
 
-  Location here(size_t length) const { return locationInScalar(node_, base_ + pos_, length); }
+  Location here(size_t length) const { return locationInScalar(map_, node_, base_ + pos_, length); }
 
   void skipSpace() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_])))
@@ -180,14 +185,22 @@ class CondParser {
     return c;
   }
 
-  // operand (token operand)*, grouped to the left.
+  // operand (token operand)*, as one node with every operand in order: a
+  // chain of thousands of && stays one level deep, so nothing that walks
+  // the tree recursively (folding, emitting, destroying) goes deep.
   std::optional<Cond> leftAssociative(int depth, std::string_view token, Cond::Op op,
                                       std::optional<Cond> (CondParser::*operand)(int)) {
     auto left = (this->*operand)(depth);
+    bool chained = false;
     while (left && eat(token)) {
       auto right = (this->*operand)(depth);
       if (!right) return std::nullopt;
-      left = binary(op, std::move(*left), std::move(*right));
+      if (chained) {
+        left->args.push_back(std::move(*right));
+      } else {
+        left = binary(op, std::move(*left), std::move(*right));
+        chained = true;
+      }
     }
     return left;
   }
@@ -270,7 +283,7 @@ class CondParser {
       ++pos_;
     std::string word = s_.substr(start, pos_ - start);
     if (word.empty()) return fail("unexpected '" + s_.substr(pos_, 1) + "'");
-    c.where = locationInScalar(node_, base_ + start, word.size());
+    c.where = locationInScalar(map_, node_, base_ + start, word.size());
     if (eat("(")) {
       static const char* status[] = {"success", "failure", "always", "cancelled"};
       bool known = false;
@@ -346,6 +359,7 @@ class CondParser {
   }
 
   const yaml::Node& node_;
+  expr::ScalarMap map_;  // one replay of node_ for every position the parser reports
   size_t base_;
   std::string s_;
   Resolver& resolver_;
@@ -437,18 +451,21 @@ std::optional<bool> fold(Cond& c) {
     case Cond::Op::And:
     case Cond::Op::Or: {
       bool isAnd = c.op == Cond::Op::And;
-      auto l = fold(c.args[0]);
-      auto r = fold(c.args[1]);
       // A constant operand decides the whole, or drops out of it.
-      if (l && *l != isAnd) return !isAnd;
-      if (r && *r != isAnd) return !isAnd;
-      if (l && r) return isAnd;
-      if (l) {
-        Cond keep = std::move(c.args[1]);
+      bool decided = false;
+      std::vector<Cond> kept;
+      for (auto& a : c.args) {
+        auto v = fold(a);
+        if (v && *v != isAnd) decided = true;
+        if (!v) kept.push_back(std::move(a));
+      }
+      if (decided) return !isAnd;
+      if (kept.empty()) return isAnd;
+      if (kept.size() == 1) {
+        Cond keep = std::move(kept[0]);
         c = std::move(keep);
-      } else if (r) {
-        Cond keep = std::move(c.args[0]);
-        c = std::move(keep);
+      } else {
+        c.args = std::move(kept);
       }
       return std::nullopt;
     }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/diagnostic.h"
+#include "compiler/expr/scalar_map.h"
 #include "compiler/yaml.h"
 
 namespace galley {
@@ -65,6 +66,8 @@ std::optional<Text> parseText(const yaml::Node& scalar, Resolver& resolver, Diag
 
 // A condition: GitHub's expression syntax, restricted to what galley can
 // write for every target.
+// A condition. Or and And hold two or more operands (a chain is one node);
+// Eq and Ne two; Not one.
 struct Cond {
   enum class Op { Or, And, Not, Eq, Ne, Status, Literal, Value };
   enum class Lit { String, Number, Boolean, Null };
@@ -94,5 +97,10 @@ void collectRefs(const Cond& c, std::vector<const Ref*>& out);
 // style (block scalars too); the scalar's start when the source cannot be
 // replayed.
 Location locationInScalar(const yaml::Node& scalar, size_t k, size_t length);
+// The same through a map of the scalar that the caller keeps: a map replays
+// its scalar once, so a caller locating many pieces of one scalar stays
+// linear (a fresh map per piece is quadratic in the scalar's length).
+Location locationInScalar(const expr::ScalarMap& map, const yaml::Node& scalar, size_t k,
+                          size_t length);
 
 }  // namespace galley

@@ -83,3 +83,39 @@ TEST_CASE("conditions: nesting deeper than 50 levels is an error, not a stack ov
   REQUIRE(d.all().size() == 1);
   CHECK(d.all()[0].message == "condition nests deeper than 50 levels");
 }
+
+TEST_CASE("conditions: a chain of operands folds as the binary form did") {
+  Diagnostics d;
+  CHECK(folded("true && true && true", d) == true);
+  CHECK(folded("true && true && false", d) == false);
+  CHECK(folded("false || false || true", d) == true);
+  CHECK(folded("needs.j.outputs.x == 'a' && false && needs.j.outputs.x == 'b'", d) == false);
+  CHECK(folded("needs.j.outputs.x == 'a' || true", d) == true);
+  CHECK(d.empty());
+  // Constant operands drop out; what is left stays one chain.
+  yaml::Node n;
+  n.kind = yaml::Kind::Scalar;
+  n.value = "needs.j.outputs.x == 'a' && true && needs.j.outputs.x == 'b' && params.on";
+  FakeResolver r;
+  auto c = parseCondition(n, r, d);
+  REQUIRE(c);
+  CHECK_FALSE(fold(*c));
+  CHECK(c->op == Cond::Op::And);
+  CHECK(c->args.size() == 2);
+}
+
+TEST_CASE("conditions: 100,000 && terms are one level deep, not a stack overflow") {
+  std::string text = "needs.j.outputs.x";
+  for (int i = 1; i < 100000; ++i)
+    text += " && needs.j.outputs.x";
+  yaml::Node n;
+  n.kind = yaml::Kind::Scalar;
+  n.value = text;
+  FakeResolver r;
+  Diagnostics d;
+  auto c = parseCondition(n, r, d);
+  REQUIRE(c);
+  CHECK(c->op == Cond::Op::And);
+  CHECK(c->args.size() == 100000);
+  CHECK_FALSE(fold(*c));
+}

@@ -28,6 +28,38 @@ const char* severityColor(Severity s) {
   return "";
 }
 
+// The code point of the n-byte UTF-8 sequence at s[i].
+uint32_t codePointAt(std::string_view s, size_t i, size_t n) {
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[i + k])); };
+  if (n == 2) return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+  if (n == 3) return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+  return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+}
+
+// C1 controls and the bidirectional embeddings, overrides and isolates
+// (which reorder what a terminal shows).
+bool unsafeCodePoint(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void appendEscape(std::string& out, uint32_t cp, bool isByte) {
+  static const char* kHex = "0123456789abcdef";
+  if (cp == '\n') {
+    out += "\\n";
+  } else if (cp == '\t') {
+    out += "\\t";
+  } else if (cp == '\r') {
+    out += "\\r";
+  } else if (isByte || cp <= 0xFF) {
+    ((out += "\\x") += kHex[(cp >> 4) & 0xF]) += kHex[cp & 0xF];
+  } else {
+    out += "\\u";
+    for (int d = 3; d >= 0; --d)
+      out += kHex[(cp >> (4 * d)) & 0xF];
+  }
+}
+
 // The source line, then a caret under the range: "^" and "~" up to its end
 // when the range stays on one line. Tabs are kept so the caret lines up.
 void renderSnippet(std::string& text, const Location& at, const RenderOptions& o) {
@@ -36,18 +68,27 @@ void renderSnippet(std::string& text, const Location& at, const RenderOptions& o
   if (line.empty() && at.begin.line > at.file->lineCount()) return;
   // Control bytes from a hostile file must not reach the terminal: show '?'.
   // Lines seldom hold one: a loop with no early exit (vectorised) looks first.
+  // Bytes that are not UTF-8 and C1 controls (0x9b is a CSI to some
+  // terminals) become '?' too, byte for byte, so the caret stays in place.
   auto control = [](char c) {
     unsigned char u = static_cast<unsigned char>(c);
-    return (u < 0x20 && u != '\t') || u == 0x7f;
+    return (u < 0x20 && u != '\t') || u >= 0x7f;
   };
   bool anyControl = false;
   for (char c : line)
     anyControl |= control(c);
   size_t start = text.size();
   text += line;
-  if (anyControl)
-    for (size_t i = start; i < text.size(); ++i)
-      if (control(text[i])) text[i] = '?';
+  if (anyControl) {
+    for (size_t i = 0; i < line.size();) {
+      unsigned char u = static_cast<unsigned char>(line[i]);
+      size_t n = u < 0x80 ? 1 : utf8Length(line, i);
+      bool bad = n == 0 || (n == 1 ? control(line[i]) : unsafeCodePoint(codePointAt(line, i, n)));
+      for (size_t k = 0; k < std::max<size_t>(n, 1); ++k)
+        if (bad) text[start + i + k] = '?';
+      i += std::max<size_t>(n, 1);
+    }
+  }
   text += '\n';
   if (o.color) text += "\033[1;32m";
   // The caret's indent keeps the line's tabs, so it lines up in a terminal.
@@ -66,6 +107,49 @@ void renderSnippet(std::string& text, const Location& at, const RenderOptions& o
   text += '\n';
 }
 
+}  // namespace
+
+void appendPrintable(std::string& out, std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    // Most text is plain ASCII: copy runs of it at once.
+    size_t run = i;
+    while (run < s.size() && static_cast<unsigned char>(s[run]) >= 0x20 &&
+           static_cast<unsigned char>(s[run]) < 0x7F)
+      ++run;
+    out.append(s, i, run - i);
+    i = run;
+    if (i == s.size()) break;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      appendEscape(out, c, true);
+      ++i;
+      continue;
+    }
+    size_t n = utf8Length(s, i);
+    if (n == 0) {
+      appendEscape(out, c, true);
+      ++i;
+      continue;
+    }
+    uint32_t cp = codePointAt(s, i, n);
+    if (unsafeCodePoint(cp))
+      appendEscape(out, cp, false);
+    else
+      out.append(s, i, n);
+    i += n;
+  }
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  appendPrintable(out, s);
+  return out;
+}
+
+namespace {
+
 void appendNumber(std::string& text, uint32_t n) {
   char digits[16];
   auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
@@ -76,7 +160,7 @@ void renderHeader(std::string& text, const Location& at, Severity s, const std::
                   const std::string& rule, const RenderOptions& o) {
   if (o.color) text += kBold;
   if (at.file) {
-    text += at.file->path();
+    appendPrintable(text, at.file->path());
     if (at.begin.line) {
       text += ':';
       appendNumber(text, at.begin.line);
@@ -90,9 +174,13 @@ void renderHeader(std::string& text, const Location& at, Severity s, const std::
   text += ':';
   if (o.color) (text += kReset) += kBold;
   text += ' ';
-  text += message;
+  appendPrintable(text, message);
   if (o.color) text += kReset;
-  if (!rule.empty()) ((text += " [") += rule) += ']';
+  if (!rule.empty()) {
+    text += " [";
+    appendPrintable(text, rule);
+    text += ']';
+  }
   text += '\n';
 }
 
@@ -101,7 +189,11 @@ void renderHeader(std::string& text, const Location& at, Severity s, const std::
 void render(std::string& text, const Diagnostic& d, const RenderOptions& o) {
   renderHeader(text, d.where, d.severity, d.message, d.rule, o);
   renderSnippet(text, d.where, o);
-  if (!d.hint.empty()) ((text += "  hint: ") += d.hint) += '\n';
+  if (!d.hint.empty()) {
+    text += "  hint: ";
+    appendPrintable(text, d.hint);
+    text += '\n';
+  }
   for (const auto& n : d.notes) {
     renderHeader(text, n.where, Severity::Note, n.message, "", o);
     renderSnippet(text, n.where, o);

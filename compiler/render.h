@@ -17,6 +17,17 @@ struct RenderOptions {
   bool showSource = true;
 };
 
+// s made safe to print on a terminal: C0 controls (newline and tab too),
+// DEL, C1 controls, bidirectional overrides and bytes that are not UTF-8
+// are written as escapes (\x1b, \n, \u202e), so a name or message taken
+// from a hostile file can neither drive the terminal nor forge a line of
+// output. Everything else, backslashes included, is unchanged. Every
+// renderer passes user-derived text (paths, messages, hints, rules)
+// through it; so does the CLI for what it prints itself.
+std::string printable(std::string_view s);
+// Appends printable(s) to out.
+void appendPrintable(std::string& out, std::string_view s);
+
 void renderText(std::ostream& out, const Diagnostic& d, const RenderOptions& options);
 void renderText(std::ostream& out, const Diagnostics& ds, const RenderOptions& options);
 

@@ -1,8 +1,12 @@
 #include "compiler/source.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstring>
 
 namespace galley {
 
@@ -44,29 +48,91 @@ const SourceFile* Sources::add(std::string path, std::string text) {
 }
 
 const SourceFile* Sources::read(const std::string& path, std::string* err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *err = path + ": cannot open file";
-    return nullptr;
-  }
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  if (size < 0) {
-    *err = path + ": cannot read file";
-    return nullptr;
-  }
-  if (static_cast<size_t>(size) > kMaxSourceBytes) {
-    *err = path + ": file is " + std::to_string(size) + " bytes; galley reads at most " +
-           std::to_string(kMaxSourceBytes) + " bytes";
-    return nullptr;
-  }
-  in.seekg(0);
-  std::string text(static_cast<size_t>(size), '\0');
-  if (!in.read(text.data(), size)) {
-    *err = path + ": cannot read file";
-    return nullptr;
-  }
+  std::string text;
+  if (readRegularFile(path, kMaxSourceBytes, &text, err) != ReadResult::Ok) return nullptr;
   return add(path, std::move(text));
+}
+
+namespace {
+
+// Closes a descriptor on every return path.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::string typeName(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a special file";
+}
+
+std::string tooLarge(const std::string& path, const std::string& size, size_t maxBytes) {
+  return path + ": file is " + size + " bytes; galley reads at most " + std::to_string(maxBytes) +
+         " bytes";
+}
+
+}  // namespace
+
+ReadResult readRegularFile(const std::string& path, size_t maxBytes, std::string* text,
+                           std::string* err) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
+  // before fstat could tell what it is.
+  Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
+  if (f.fd < 0) {
+    int e = errno;
+    *err = path + ": cannot open file" + (e == ENOENT ? "" : std::string(": ") + std::strerror(e));
+    return e == ENOENT || e == ENOTDIR ? ReadResult::Missing : ReadResult::Failed;
+  }
+  return readOpenFile(f.fd, path, maxBytes, text, err);
+}
+
+ReadResult readOpenFile(int fd, const std::string& path, size_t maxBytes, std::string* text,
+                        std::string* err) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    *err = path + ": cannot read file: " + std::strerror(errno);
+    return ReadResult::Failed;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *err = path + ": is " + typeName(st.st_mode) + ", not a regular file";
+    return ReadResult::Failed;
+  }
+  if (st.st_size > 0 && static_cast<uint64_t>(st.st_size) > maxBytes) {
+    *err = tooLarge(path, std::to_string(st.st_size), maxBytes);
+    return ReadResult::Failed;
+  }
+  // The size fstat gives is a hint (files in /proc claim 0, a file may
+  // grow): read until the end, stopping one byte past the limit.
+  text->clear();
+  text->resize(std::min<uint64_t>(maxBytes, static_cast<uint64_t>(std::max<off_t>(st.st_size, 0))) +
+               1);
+  size_t have = 0;
+  for (;;) {
+    if (have == text->size()) {
+      if (have > maxBytes) break;
+      text->resize(std::min(maxBytes + 1, std::max<size_t>(have * 2, 4096)));
+    }
+    ssize_t n = ::read(fd, text->data() + have, text->size() - have);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *err = path + ": cannot read file: " + std::strerror(errno);
+      return ReadResult::Failed;
+    }
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+  }
+  if (have > maxBytes) {
+    *err = tooLarge(path, "more than " + std::to_string(maxBytes), maxBytes);
+    return ReadResult::Failed;
+  }
+  text->resize(have);
+  return ReadResult::Ok;
 }
 
 size_t utf8Length(std::string_view s, size_t i) {

@@ -59,14 +59,31 @@ struct Location {
 // Limits on what galley reads, so hostile input cannot exhaust memory.
 inline constexpr size_t kMaxSourceBytes = 32u << 20;
 
+// What readRegularFile found.
+enum class ReadResult { Ok, Missing, Failed };
+
+// Reads the regular file at path (through symlinks) into *text, at most
+// maxBytes of it. Never blocks and never reads without end: a FIFO, device,
+// socket or folder is refused without reading it, and a file that holds
+// more than maxBytes (whatever its size claims) is refused after maxBytes+1.
+// Missing: nothing at path (*err says so too). Failed: *err names the path
+// and the reason (not a regular file, too large, unreadable).
+ReadResult readRegularFile(const std::string& path, size_t maxBytes, std::string* text,
+                           std::string* err);
+// The same for a descriptor already open (O_NONBLOCK, for a FIFO's sake),
+// named path in messages; the caller keeps and closes fd.
+ReadResult readOpenFile(int fd, const std::string& path, size_t maxBytes, std::string* text,
+                        std::string* err);
+
 // Owns the source files of one command. Thread-safe: lint loads files from
 // several threads. Returned pointers stay valid for the life of the set.
 class Sources {
  public:
   // Adds in-memory text (tests, standard input, generated files).
   const SourceFile* add(std::string path, std::string text);
-  // Reads a file from disk. On failure returns nullptr and sets *err to a
-  // message naming the path (missing, unreadable, too large).
+  // Reads a regular file from disk (readRegularFile, kMaxSourceBytes). On
+  // failure returns nullptr and sets *err to a message naming the path
+  // (missing, unreadable, not a regular file, too large).
   const SourceFile* read(const std::string& path, std::string* err);
 
  private:

@@ -282,6 +282,7 @@ class Builder {
     std::string anchor;
     size_t defined = 0;    // index into defined_ when anchored
     size_t firstNode = 0;  // node count when the frame opened
+    size_t firstByte = 0;  // scalar bytes when the frame opened
     bool haveKey = false;
     Node key;
   };
@@ -290,6 +291,7 @@ class Builder {
   struct Anchored {
     Node node;
     size_t nodes = 0;    // what one alias of it adds to the node budget
+    size_t bytes = 0;    // and to the byte budget
     size_t defined = 0;  // index into defined_
     bool open = false;
   };
@@ -312,13 +314,25 @@ class Builder {
     return n;
   }
 
-  bool count(const yaml_event_t& e, size_t n) {
+  // Adds n nodes holding `bytes` bytes of scalar text to the budgets. Both
+  // count: an alias of a small node is cheap in bytes and dear in nodes, an
+  // alias of one long string the other way round.
+  bool count(const yaml_event_t& e, size_t n, size_t bytes) {
     nodes_ += n;
-    if (nodes_ <= limits_.maxNodes) return true;
-    fail(at(e.start_mark), "yaml-limit",
-         "document expands to more than " + std::to_string(limits_.maxNodes) +
-             " nodes (aliases are expanded under a budget)");
-    return false;
+    bytes_ += bytes;
+    if (nodes_ > limits_.maxNodes) {
+      fail(at(e.start_mark), "yaml-limit",
+           "document expands to more than " + std::to_string(limits_.maxNodes) +
+               " nodes (aliases are expanded under a budget)");
+      return false;
+    }
+    if (bytes_ > limits_.maxBytes) {
+      fail(at(e.start_mark), "yaml-limit",
+           "document expands to more than " + std::to_string(limits_.maxBytes) +
+               " bytes of text (aliases are expanded under a budget)");
+      return false;
+    }
+    return true;
   }
 
   void defineAnchor(const yaml_char_t* name, const yaml_event_t& e) {
@@ -331,7 +345,7 @@ class Builder {
 
   void scalar(const yaml_event_t& e) {
     const auto& s = e.data.scalar;
-    if (!count(e, 1)) return;
+    if (!count(e, 1, s.length)) return;
     std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
     Style style = scalarStyle(s.style);
     // An untagged plain `~`, `null` or nothing is YAML's null.
@@ -347,7 +361,8 @@ class Builder {
       n.where.end = file_.positionOf(n.offset + value.size());
     }
     defineAnchor(s.anchor, e);
-    if (s.anchor) anchors_[reinterpret_cast<const char*>(s.anchor)] = {n, 1, defined_.size() - 1};
+    if (s.anchor)
+      anchors_[reinterpret_cast<const char*>(s.anchor)] = {n, 1, s.length, defined_.size() - 1};
     place(std::move(n));
   }
 
@@ -372,7 +387,7 @@ class Builder {
       place(std::move(n));
       return;
     }
-    if (!count(e, it->second.nodes)) return;
+    if (!count(e, it->second.nodes, it->second.bytes)) return;
     place(Node(it->second.node));
   }
 
@@ -382,7 +397,7 @@ class Builder {
            "nesting is deeper than " + std::to_string(limits_.maxDepth) + " levels");
       return;
     }
-    if (!count(e, 1)) return;
+    if (!count(e, 1, 0)) return;
     const yaml_char_t* tag =
         kind == Kind::Mapping ? e.data.mapping_start.tag : e.data.sequence_start.tag;
     Frame f;
@@ -398,6 +413,7 @@ class Builder {
       a.open = true;
     }
     f.firstNode = nodes_;
+    f.firstByte = bytes_;
     stack_.push_back(std::move(f));
   }
 
@@ -411,7 +427,8 @@ class Builder {
     // Unless a newer anchor of the same name inside it took the name over.
     if (!f.anchor.empty()) {
       Anchored& a = anchors_[f.anchor];
-      if (a.defined == f.defined) a = {n, nodes_ - f.firstNode + 1, f.defined, false};
+      if (a.defined == f.defined)
+        a = {n, nodes_ - f.firstNode + 1, bytes_ - f.firstByte, f.defined, false};
     }
     place(std::move(n));
   }
@@ -469,6 +486,7 @@ class Builder {
   std::unordered_map<std::string, Anchored> anchors_;
   std::vector<Anchor> defined_;
   size_t nodes_ = 0;
+  size_t bytes_ = 0;
 };
 
 // libyaml's own words, with where the construct it was reading began.

@@ -71,6 +71,9 @@ const char* kindName(Kind k);
 struct LoadLimits {
   uint32_t maxDepth = 256;      // nesting of sequences and mappings
   size_t maxNodes = 2'000'000;  // nodes after alias expansion
+  // Bytes of scalar text after alias expansion: twice the largest file
+  // galley reads, so only aliases can reach it.
+  size_t maxBytes = 2 * kMaxSourceBytes;
 };
 
 // An anchor (`&name`) defined in a document, at its `&`, and whether an

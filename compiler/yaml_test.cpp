@@ -131,6 +131,27 @@ TEST_CASE("aliases expand, and a billion-laughs document stops at the node budge
   CHECK(l->diags.all()[0].rule == "yaml-limit");
 }
 
+TEST_CASE("aliases of one long string stop at the byte budget, at the alias that breaks it") {
+  // A 1 MB string repeated 1,000 times: a 1 MB file that would expand to
+  // 1 GB of text, with only 1,003 nodes. The 67th alias breaks 64 MiB.
+  std::string text = "x: &a \"" + std::string(1000000, 'A') + "\"\ny: [";
+  for (int i = 0; i < 1000; ++i)
+    text += std::string(i ? ", " : "") + "*a";
+  text += "]\n";
+  auto l = parse(text);
+  CHECK_FALSE(l->node);
+  CHECK(headlines(l->diags) ==
+        "test.yml:2:269: error: document expands to more than 67108864 bytes of text (aliases "
+        "are expanded under a budget) [yaml-limit]\n");
+  // The same budget counts text inside anchored collections and keys.
+  auto nested = parse("a: &a {k: [\"12345\"]}\nb: [*a, *a]\n", {256, 1000, 16});
+  CHECK(headlines(nested->diags) ==
+        "test.yml:2:9: error: document expands to more than 16 bytes of text (aliases are "
+        "expanded under a budget) [yaml-limit]\n");
+  auto fits = parse("a: &a {k: [\"12345\"]}\nb: [*a]\n", {256, 1000, 16});
+  CHECK(fits->node);
+}
+
 TEST_CASE("more than one document in a single-document file is an error") {
   auto l = parse("a: 1\n---\nb: 2\n");
   CHECK(headlines(l->diags) ==

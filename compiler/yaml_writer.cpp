@@ -4,10 +4,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "compiler/ascii.h"
+#include "compiler/source.h"
 #include "compiler/yaml.h"
 
 namespace galley::yaml {
@@ -78,15 +78,92 @@ std::string singleQuoted(const std::string& s) {
   return out + "'";
 }
 
-// JSON strings are YAML double-quoted scalars: let the JSON library escape.
+// The code point of the UTF-8 sequence of n bytes at s[i].
+uint32_t codePoint(const std::string& s, size_t i, size_t n) {
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[i + k])); };
+  if (n == 1) return b(0);
+  if (n == 2) return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+  if (n == 3) return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+  return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+}
+
+// Characters a YAML reader refuses raw (outside YAML's printable set:
+// C0 controls but tab and newline, DEL, C1 controls, U+FFFE, U+FFFF) or
+// reads as a line break (U+0085, U+2028, U+2029 in YAML 1.1, as libyaml
+// and PyYAML do). They can only be written escaped, in double quotes.
+bool unprintable(uint32_t cp, bool allowNewline) {
+  if (cp == '\n') return !allowNewline;
+  if (cp == '\t') return false;
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFFFE ||
+         cp == 0xFFFF;
+}
+
+bool hasUnprintable(const std::string& s, bool allowNewline) {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8Length(s, i);
+    if (n == 0) return true;  // not UTF-8: written as U+FFFD, escaped
+    if (unprintable(codePoint(s, i, n), allowNewline)) return true;
+    i += n;
+  }
+  return false;
+}
+
+void appendHex(std::string& out, char kind, uint32_t cp, int digits) {
+  static const char* kHex = "0123456789abcdef";
+  out += '\\';
+  out += kind;
+  for (int d = digits - 1; d >= 0; --d)
+    out += kHex[(cp >> (4 * d)) & 0xF];
+}
+
+}  // namespace
+
+std::string escapedText(const std::string& s, bool quotes) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8Length(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    uint32_t cp = codePoint(s, i, n);
+    switch (cp) {
+      case '"':
+        out += quotes ? "\\\"" : "\"";
+        break;
+      case '\\':
+        out += quotes ? "\\\\" : "\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += quotes ? "\\t" : "\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (unprintable(cp, false))
+          appendHex(out, cp <= 0xFF ? 'x' : 'u', cp, cp <= 0xFF ? 2 : 4);
+        else
+          out.append(s, i, n);
+    }
+    i += n;
+  }
+  return out;
+}
+
+namespace {
+
 std::string doubleQuoted(const std::string& s) {
-  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return "\"" + escapedText(s, true) + "\"";
 }
 
 bool hasControl(const std::string& s, bool allowNewline) {
-  for (unsigned char c : s)
-    if ((c < 0x20 && c != '\t' && !(allowNewline && c == '\n')) || c == 0x7f) return true;
-  return false;
+  return hasUnprintable(s, allowNewline);
 }
 
 std::string scalar(const std::string& s) {
@@ -205,8 +282,12 @@ bool plainSafe(const std::string& s) {
 
 std::string write(const Out& doc, const std::vector<std::string>& header, bool spaced) {
   std::ostringstream out;
-  for (const auto& h : header)
-    out << "# " << h << '\n';
+  // A header line holding a newline (a file named "x\non: ..." ) would
+  // end the comment and start YAML: escape what cannot stand in a comment.
+  for (const auto& h : header) {
+    std::string line = escapedText(h, false);
+    out << "# " << line << '\n';
+  }
   if (!header.empty()) out << '\n';
   if (doc.kind() != Out::Kind::Mapping) {
     writeNode(out, doc, 0);

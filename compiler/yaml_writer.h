@@ -71,4 +71,11 @@ Node asNode(const Out& out, Location where = {});
 // Whether a string can be written as a plain scalar and read back unchanged.
 bool plainSafe(const std::string& s);
 
+// s with every character a YAML reader refuses raw or reads as a line break
+// (controls, newlines, DEL, U+0080-U+009F, U+2028, U+2029, U+FFFE, U+FFFF,
+// bytes that are not UTF-8) written as a YAML escape (\x7f, \u2028, \n);
+// with quotes, '"' and '\\' too, for the inside of a double-quoted scalar.
+// Without, the result is safe in a comment.
+std::string escapedText(const std::string& s, bool quotes);
+
 }  // namespace galley::yaml

@@ -10,6 +10,7 @@
 #include "compiler/compile.h"
 #include "compiler/diff.h"
 #include "compiler/recipe.h"
+#include "compiler/yaml.h"
 #include "tests/testing.h"
 
 using namespace galley;
@@ -34,8 +35,13 @@ std::string compareWithDisk(const fs::path& galleyYml) {
   auto files = compile(o, sources, diags);
   if (!files) return galley::testing::rendered(diags);
   std::string problems;
-  for (const auto& f : *files)
+  for (const auto& f : *files) {
     problems += unifiedDiff(slurp(f.path), f.text, f.path, f.path + " (compiled)");
+    // Every emitted file reads back through the loader without a complaint.
+    Diagnostics loaded;
+    yaml::loadAll(*sources.add(f.path, f.text), loaded);
+    if (!loaded.empty()) problems += galley::testing::rendered(loaded);
+  }
   if (files->size() < 2) problems += galleyYml.string() + ": expected outputs for both targets\n";
   return problems;
 }

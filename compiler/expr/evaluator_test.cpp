@@ -174,5 +174,28 @@ TEST_CASE("if: conditions evaluate to a boolean after the implicit success()") {
   CHECK(toString(evaluateIf("${{ github.ref }} == 'other'", ctx, ok).value) == "true");
 }
 
+// d arrays nested in each other.
+std::string nested(int d) {
+  return std::string(d, '[') + std::string(d, ']');
+}
+
+TEST_CASE("a JSON document converts with 500 levels of nesting and is refused at 501") {
+  Value v;
+  std::string err;
+  CHECK(fromJsonValue(nlohmann::ordered_json::parse(nested(500)), &v, &err));
+  CHECK(err == "");
+  CHECK_FALSE(fromJsonValue(nlohmann::ordered_json::parse(nested(501)), &v, &err));
+  CHECK(err == "JSON nested deeper than 500 levels");
+  // Far deeper than the stack could walk: refused, not a crash.
+  CHECK_FALSE(fromJsonValue(nlohmann::ordered_json::parse(nested(100000)), &v, &err));
+}
+
+TEST_CASE("fromJSON takes 500 levels of nesting and refuses 501") {
+  CHECK(eval("fromJSON('" + nested(500) + "')") == "Array Array");
+  CHECK(eval("fromJSON('" + nested(501) + "')") ==
+        "error: Error parsing JSON when evaluating fromJson: JSON nested deeper than 500 levels at "
+        "offset 500");
+}
+
 }  // namespace
 }  // namespace galley::expr

@@ -38,7 +38,10 @@ bool sameJson(const Json& a, const Json& b) {
 // Returns "" when the case passes, else what went wrong.
 std::string runCase(const Json& c) {
   std::string expr = c["expr"].get<std::string>();
-  Value contexts = fromJsonValue(c.contains("contexts") ? c["contexts"] : Json::object());
+  Value contexts;
+  std::string err;
+  if (!fromJsonValue(c.contains("contexts") ? c["contexts"] : Json::object(), &contexts, &err))
+    return "contexts: " + err;
   EvalHost host;
   EvalResult r = evaluateText(expr, contexts, host);
   if (c.contains("err")) {

@@ -562,39 +562,59 @@ nlohmann::ordered_json toJsonValue(const Value& v) {
   return nullptr;
 }
 
-Value fromJsonValue(const nlohmann::ordered_json& j) {
+namespace {
+
+// Recursion bounded by kMaxJsonDepth: a context given as JSON lines is
+// parsed by nlohmann without a depth limit, and both this walk and the
+// Value tree it builds (whose destructor recurses) must stay shallow.
+bool convertJson(const nlohmann::ordered_json& j, int depth, Value* out, std::string* err) {
   switch (j.type()) {
     case nlohmann::ordered_json::value_t::boolean:
-      return Value::boolean(j.get<bool>());
+      *out = Value::boolean(j.get<bool>());
+      return true;
     case nlohmann::ordered_json::value_t::number_integer:
     case nlohmann::ordered_json::value_t::number_unsigned:
     case nlohmann::ordered_json::value_t::number_float:
-      return Value::number(j.get<double>());
+      *out = Value::number(j.get<double>());
+      return true;
     case nlohmann::ordered_json::value_t::string:
-      return Value::string(j.get<std::string>());
-    case nlohmann::ordered_json::value_t::array: {
-      std::vector<Value> items;
-      items.reserve(j.size());
-      for (const auto& item : j)
-        items.push_back(fromJsonValue(item));
-      return Value::array(std::move(items));
-    }
-    case nlohmann::ordered_json::value_t::object: {
-      Object o;
-      for (const auto& [key, item] : j.items())
-        o.add(key, fromJsonValue(item));
-      return Value::object(std::move(o));
-    }
+      *out = Value::string(j.get<std::string>());
+      return true;
+    case nlohmann::ordered_json::value_t::array:
+    case nlohmann::ordered_json::value_t::object:
+      break;
     default:
-      return Value();
+      *out = Value();
+      return true;
   }
+  if (depth >= kMaxJsonDepth) {
+    *err = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    return false;
+  }
+  if (j.is_array()) {
+    std::vector<Value> items(j.size());
+    for (size_t i = 0; i < j.size(); ++i)
+      if (!convertJson(j[i], depth + 1, &items[i], err)) return false;
+    *out = Value::array(std::move(items));
+    return true;
+  }
+  Object o;
+  for (const auto& [key, item] : j.items()) {
+    Value v;
+    if (!convertJson(item, depth + 1, &v, err)) return false;
+    o.add(key, std::move(v));
+  }
+  *out = Value::object(std::move(o));
+  return true;
+}
+
+}  // namespace
+
+bool fromJsonValue(const nlohmann::ordered_json& j, Value* out, std::string* err) {
+  return convertJson(j, 0, out, err);
 }
 
 namespace {
-
-// JSON nesting deeper than this is refused, so that hostile input cannot
-// exhaust the stack in the recursive descent below.
-constexpr int kMaxJsonDepth = 500;
 
 // A JSON reader with JavaScript's JSON.parse semantics where they matter to
 // expressions: numbers too large for a double become Infinity (not an
@@ -634,16 +654,17 @@ class JsonReader {
     return true;
   }
 
+  // depth: the arrays and objects around this value.
   bool value(Value* out, int depth) {
-    if (depth > kMaxJsonDepth) {
-      fail("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-      return false;
-    }
     if (i_ >= t_.size()) {
       fail("unexpected end of JSON");
       return false;
     }
     char c = t_[i_];
+    if ((c == '{' || c == '[') && depth >= kMaxJsonDepth) {
+      fail("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      return false;
+    }
     if (c == '{') return object(out, depth);
     if (c == '[') return array(out, depth);
     if (c == '"') {

@@ -115,9 +115,14 @@ std::string foldCase(std::string_view s);
 std::string toJson(const Value& v);
 // The value as a JSON document (for CLI output and tests).
 nlohmann::ordered_json toJsonValue(const Value& v);
+// JSON nesting deeper than this is refused (by both functions below), so
+// that hostile input cannot exhaust the stack.
+inline constexpr int kMaxJsonDepth = 500;
+
 // A value from a JSON document (contexts, fromJSON). Integral numbers become
 // doubles; objects keep key order, the first of case-insensitive duplicates.
-Value fromJsonValue(const nlohmann::ordered_json& j);
+// On a document nested deeper than kMaxJsonDepth returns false and sets *err.
+bool fromJsonValue(const nlohmann::ordered_json& j, Value* out, std::string* err);
 // Parses text as JSON. On failure returns false and sets *err.
 bool parseJson(std::string_view text, Value* out, std::string* err);
 

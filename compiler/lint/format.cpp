@@ -22,6 +22,11 @@ std::string fullMessage(const Diagnostic& d) {
   return d.hint.empty() ? d.message : d.message + " (" + d.hint + ")";
 }
 
+// Annotations reach a CI log, which a terminal may show: no control bytes.
+std::string shownMessage(const Diagnostic& d) {
+  return printable(fullMessage(d));
+}
+
 // Workflow commands end at a newline and treat % \r \n specially in the
 // message; properties also escape : and ,.
 std::string escapeData(std::string_view s) {
@@ -144,14 +149,15 @@ std::string githubLine(const Diagnostic& d, std::string_view root) {
                      : d.severity == Severity::Warning ? "warning"
                                                        : "notice";
   std::string line = "::";
-  ((line += kind) += " file=") += escapeProperty(relative(d.where.path(), root));
+  ((line += kind) += " file=") += escapeProperty(printable(relative(d.where.path(), root)));
   if (d.where.begin.line) {
     line += ",line=" + std::to_string(d.where.begin.line) +
             ",col=" + std::to_string(d.where.begin.column);
     if (d.where.end.line == d.where.begin.line && d.where.end.column > d.where.begin.column)
       line += ",endColumn=" + std::to_string(d.where.end.column);
   }
-  ((((line += ",title=") += escapeProperty(d.rule)) += "::") += escapeData(fullMessage(d))) += '\n';
+  ((((line += ",title=") += escapeProperty(printable(d.rule))) += "::") +=
+   escapeData(shownMessage(d))) += '\n';
   return line;
 }
 
@@ -171,12 +177,12 @@ std::string azureLine(const Diagnostic& d, std::string_view root) {
   if (d.severity == Severity::Note) return azureNote(d, root);
   const char* type = d.severity == Severity::Error ? "error" : "warning";
   std::string line = "##vso[task.logissue type=";
-  ((line += type) += ";sourcepath=") += escapeAzure(relative(d.where.path(), root));
+  ((line += type) += ";sourcepath=") += escapeAzure(printable(relative(d.where.path(), root)));
   if (d.where.begin.line)
     line += ";linenumber=" + std::to_string(d.where.begin.line) +
             ";columnnumber=" + std::to_string(d.where.begin.column);
-  ((((line += ";code=") += escapeAzure(d.rule)) += "]") +=
-   escapeData(fullMessage(d) + " [" + d.rule + "]")) += '\n';
+  ((((line += ";code=") += escapeAzure(printable(d.rule))) += "]") +=
+   escapeData(shownMessage(d) + " [" + printable(d.rule) + "]")) += '\n';
   return line;
 }
 

@@ -306,10 +306,11 @@ std::vector<std::string> discoverFiles(const std::string& root) {
   bool isWorkflows = dir.filename() == "workflows" && dir.parent_path().filename() == ".github";
   fs::path wf = isWorkflows ? fs::path(root) : fs::path(root) / ".github" / "workflows";
   if (fs::is_directory(wf, ec))
-    for (const auto& e : fs::directory_iterator(wf, ec)) {
-      std::string ext = e.path().extension().string();
-      if (e.is_regular_file(ec) && (ext == ".yml" || ext == ".yaml"))
-        out.push_back(e.path().string());
+    // increment(ec), not a range-for: the loop's operator++ throws.
+    for (fs::directory_iterator e(wf, ec), end; !ec && e != end; e.increment(ec)) {
+      std::string ext = e->path().extension().string();
+      if (e->is_regular_file(ec) && (ext == ".yml" || ext == ".yaml"))
+        out.push_back(e->path().string());
     }
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   for (; it != end; it.increment(ec)) {

@@ -46,5 +46,15 @@ expect "jsonl answers each line in order" 0 \
 {"ok":true,"kind":"Object","value":{"a":1},"string":"Object","truthy":true}' \
   bash -c "'$galley' eval --jsonl < '$lines'"
 rm -f "$lines"
+deep="$(mktemp)"
+python3 -c "d=30000;print('{\"expr\":\"1\",\"context\":{\"a\":'+'['*d+']'*d+'}}')" > "$deep"
+echo '{"expr":"1","context":[]}' >> "$deep"
+expect "jsonl refuses a context nested 30,000 deep and goes on" 0 \
+  '{"ok":false,"error":"\"context\": JSON nested deeper than 500 levels"}
+{"ok":false,"error":"\"context\" must be an object of named values"}' \
+  bash -c "'$galley' eval --jsonl < '$deep'"
+python3 -c "d=30000;print('{\"a\":'+'['*d+']'*d+'}')" > "$deep"
+expect "a context file nested 30,000 deep is a usage error" 2 '' "$galley" eval --context "$deep" "1"
+rm -f "$deep"
 echo "cli eval: $pass passed, $fail failed"
 [ "$fail" = 0 ]
