@@ -89,7 +89,7 @@ void PlainView::runStarted(const RunInfo& info) {
   if (!info.id.empty()) out_ << ' ' << printable(info.id);
   out_ << ": " << printable(info.workflow.empty() ? info.file : info.workflow);
   if (!info.event.empty()) out_ << " (" << printable(info.event) << ')';
-  out_ << '\n';
+  out_ << std::endl;
 }
 
 void PlainView::jobStarted(const JobInfo& j) {
@@ -103,7 +103,7 @@ void PlainView::stepStarted(const JobInfo& j, const StepInfo& s) {
 }
 
 void PlainView::stepLog(const JobInfo& j, const StepInfo& s, const LogLine& l) {
-  out_ << '[' << jobLabel(j) << '/' << stepLabel(s) << "] " << printable(l.text) << '\n';
+  out_ << '[' << jobLabel(j) << '/' << stepLabel(s) << "] " << printable(l.text) << std::endl;
 }
 
 void PlainView::stepFinished(const JobInfo& j, const StepInfo& s, const StepResult& r) {
@@ -114,7 +114,7 @@ void PlainView::stepFinished(const JobInfo& j, const StepInfo& s, const StepResu
   } else if (std::string d = took(r.started, r.finished); !d.empty()) {
     out_ << " in " << d;
   }
-  out_ << '\n';
+  out_ << std::endl;
 }
 
 void PlainView::annotation(const Annotation& a) {
@@ -125,7 +125,7 @@ void PlainView::annotation(const Annotation& a) {
       where = jobLabel(j);
       if (const StepRecord* s = j.findStep(a.step)) where += "/" + stepLabel(*s);
     }
-  out_ << '[' << where << "] " << annotationText(a, options_.color) << '\n';
+  out_ << '[' << where << "] " << annotationText(a, options_.color) << std::endl;
 }
 
 void PlainView::approvalRequested(const Approval& a) {
@@ -134,13 +134,13 @@ void PlainView::approvalRequested(const Approval& a) {
   out_ << '[' << (j ? jobLabel(*j) : printable(a.job)) << "] waiting for approval of environment '"
        << printable(a.environment) << "'";
   if (!a.approvers.empty()) out_ << " (approvers: " << printable(a.approvers) << ')';
-  out_ << '\n';
+  out_ << std::endl;
 }
 
 void PlainView::approvalDecided(const Approval& a) {
   RunTally::approvalDecided(a);
   const JobRecord* j = record().job(a.job);
-  out_ << '[' << (j ? jobLabel(*j) : printable(a.job)) << "] " << approvalText(a) << '\n';
+  out_ << '[' << (j ? jobLabel(*j) : printable(a.job)) << "] " << approvalText(a) << std::endl;
 }
 
 void PlainView::jobFinished(const JobInfo& j, const JobResult& r) {
@@ -150,12 +150,12 @@ void PlainView::jobFinished(const JobInfo& j, const JobResult& r) {
   if (r.result != Result::Skipped)
     if (std::string d = took(r.started, r.finished); !d.empty()) out_ << " in " << d;
   if (!r.reason.empty()) out_ << ": " << printable(r.reason);
-  out_ << '\n';
+  out_ << std::endl;
 }
 
 void PlainView::runFinished(const RunInfo& info, const RunResult& r) {
   RunTally::runFinished(info, r);
-  out_ << '\n';
+  out_ << std::endl;
   writeSummary(out_, record(), options_.color);
   out_.flush();
 }
@@ -461,7 +461,7 @@ void JsonView::emit(const char* event, nlohmann::json fields) {
   nlohmann::json j = {{"event", event}};
   if (!fields.contains("at")) j["at"] = isoTime(now_());
   j.update(fields);
-  out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
 }
 
 void JsonView::runStarted(const RunInfo& i) {
