@@ -258,3 +258,29 @@ TEST_CASE("an animated live view redraws its frame in place until the run finish
 }
 
 }  // namespace galley::run
+
+namespace galley::run {
+
+TEST_CASE("the plain view says who decided an approval, and when none was made") {
+  Scenario s;
+  std::ostringstream out;
+  PlainView view(out, ViewOptions{false, s.now()});
+  view.jobQueued(s.deploy);
+  Approval a;
+  a.environment = "production";
+  a.job = "deploy";
+  a.approvers = "alice";
+  view.approvalRequested(a);
+  view.approvalDecided(a);
+  a.decided = true;
+  a.approved = true;
+  a.by = "alice";
+  a.comment = "go";
+  view.approvalDecided(a);
+  CHECK(out.str() ==
+        "[deploy] waiting for approval of environment 'production' (approvers: alice)\n"
+        "[deploy] environment 'production' not decided (cancelled)\n"
+        "[deploy] environment 'production' approved by alice: go\n");
+}
+
+}  // namespace galley::run
