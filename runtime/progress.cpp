@@ -16,7 +16,9 @@ namespace galley::run {
 
 // ---- summary ----
 
-void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
+namespace {
+
+void writeRunHeadline(std::ostream& out, const RunRecord& run, bool color) {
   std::string title = "Run";
   if (!run.info.id.empty()) title += " " + printable(run.info.id);
   std::string what = printable(run.info.workflow);
@@ -30,28 +32,32 @@ void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
   out << paint(title, "1", color) << ": " << outcome;
   if (run.status == Status::Completed && !duration.empty()) out << " in " << duration;
   out << '\n';
+}
 
+// One line per job: result, name, duration, reason, in aligned columns.
+void writeJobTable(std::ostream& out, const RunRecord& run, bool color) {
   size_t nameWidth = 0, timeWidth = 0;
   for (const auto& j : run.jobs) {
     nameWidth = std::max(nameWidth, std::min<size_t>(displayWidth(jobLabel(j)), 40));
     timeWidth = std::max(timeWidth, took(j.result.started, j.result.finished).size());
   }
   for (const auto& j : run.jobs) {
-    std::string word = jobResultWord(j, false);
-    std::string line =
-        "  " + paint(padTo(word, 12),
-                     j.status == Status::Completed ? resultColour(j.result.result) : "33", color);
+    bool done = j.status == Status::Completed;
+    std::string line = "  " + paint(padTo(jobResultWord(j, false), 12),
+                                    done ? resultColour(j.result.result) : "33", color);
     line += padTo(jobLabel(j), nameWidth);
-    std::string time =
-        j.status == Status::Completed ? took(j.result.started, j.result.finished) : std::string();
-    std::string reason = j.status == Status::Completed ? printable(j.result.reason) : "";
+    std::string time = done ? took(j.result.started, j.result.finished) : std::string();
+    std::string reason = done ? printable(j.result.reason) : "";
     if (timeWidth || !reason.empty()) line += "  " + padTo(time, timeWidth);
     if (!reason.empty()) line += "  " + reason;
     while (!line.empty() && line.back() == ' ')
       line.pop_back();
     out << line << '\n';
   }
+}
 
+// The steps that failed the run, each with the command that shows its log.
+void writeFailedSteps(std::ostream& out, const RunRecord& run, bool color) {
   std::vector<std::string> failed;
   for (const auto& j : run.jobs)
     for (const auto& s : j.steps) {
@@ -66,16 +72,22 @@ void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
                 " --step " + shellWord(stepArgument(s)) + ")";
       failed.push_back(line);
     }
-  if (!failed.empty()) {
-    out << paint("Failed steps:", "1", color) << '\n';
-    for (const auto& f : failed)
-      out << f << '\n';
-  }
-  if (!run.annotations.empty()) {
-    out << paint("Annotations:", "1", color) << '\n';
-    for (const auto& a : run.annotations)
-      out << "  " << annotationText(a, color) << '\n';
-  }
+  if (failed.empty()) return;
+  out << paint("Failed steps:", "1", color) << '\n';
+  for (const auto& f : failed)
+    out << f << '\n';
+}
+
+}  // namespace
+
+void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
+  writeRunHeadline(out, run, color);
+  writeJobTable(out, run, color);
+  writeFailedSteps(out, run, color);
+  if (run.annotations.empty()) return;
+  out << paint("Annotations:", "1", color) << '\n';
+  for (const auto& a : run.annotations)
+    out << "  " << annotationText(a, color) << '\n';
 }
 
 // ---- plain ----
