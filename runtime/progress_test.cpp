@@ -252,7 +252,8 @@ TEST_CASE("an animated live view redraws its frame in place until the run finish
   std::string text = out.str();
   // Redrawn: the cursor went back up over the three lines of the last frame.
   CHECK(text.find("\033[?7l\r\033[3A\r\033[J") != std::string::npos);
-  CHECK(text.find("⠴ test          1.0s      Run pytest: collected 3 items\n") != std::string::npos);
+  CHECK(text.find("⠴ test          1.0s      Run pytest: collected 3 items\n") !=
+        std::string::npos);
   CHECK(text.size() > std::string(kSummary).size());
   CHECK(text.compare(text.size() - std::string(kSummary).size(), std::string::npos, kSummary) == 0);
 }
