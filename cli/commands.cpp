@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
       {attachEval},
       {attachLint},
       {attachRun},
+      {attachRerun},
       {attachRuns},
       {attachLogs},
       {attachApprove},

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cli/app.h"
@@ -19,6 +20,7 @@
 #include "runtime/masker.h"
 #include "runtime/run.h"
 #include "runtime/scheduler.h"
+#include "runtime/store.h"
 
 namespace galley::cli {
 
@@ -39,7 +41,40 @@ struct RunArgs {
   std::string output = "text";
   std::string workdir;
   bool verbose = false;
+  std::string rerunOf;  // galley rerun --failed: the run whose successes are reused
 };
+
+// The choices a run was made with, for `galley rerun` (no secret values:
+// only the names of environment variables and files they came from).
+nlohmann::json invocationOf(const RunArgs& a) {
+  std::error_code ec;
+  return {{"target", a.target},       {"cwd", fs::current_path(ec).string()},
+          {"jobs", a.jobs},           {"event", a.event},
+          {"eventFile", a.eventFile}, {"inputs", a.inputs},
+          {"vars", a.vars},           {"varFile", a.varFile},
+          {"matrix", a.matrix},       {"platforms", a.platforms},
+          {"actionDirs", a.actionDirs}, {"workdir", a.workdir}};
+}
+
+bool argsOf(const nlohmann::json& j, RunArgs* a, std::string* cwd) {
+  try {
+    a->target = j.at("target").get<std::string>();
+    *cwd = j.at("cwd").get<std::string>();
+    a->jobs = j.value("jobs", std::vector<std::string>{});
+    a->event = j.value("event", std::string("push"));
+    a->eventFile = j.value("eventFile", std::string());
+    a->inputs = j.value("inputs", std::vector<std::string>{});
+    a->vars = j.value("vars", std::vector<std::string>{});
+    a->varFile = j.value("varFile", std::string());
+    a->matrix = j.value("matrix", std::vector<std::string>{});
+    a->platforms = j.value("platforms", std::vector<std::string>{});
+    a->actionDirs = j.value("actionDirs", std::vector<std::string>{});
+    a->workdir = j.value("workdir", std::string());
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
 
 bool splitPair(const std::string& s, std::pair<std::string, std::string>* out) {
   size_t eq = s.find('=');
@@ -144,7 +179,61 @@ int runCommand(const RunArgs& args) {
   return run::execute(target, plan, popts, args.event, args.eventFile, inputsCtx, vars, secrets,
                       args.parallel > 0 ? args.parallel : int(std::thread::hardware_concurrency()),
                       args.approve, args.output, args.workdir == ".", args.verbose, interrupts,
-                      interruptPipe[0]);
+                      interruptPipe[0], invocationOf(args), args.rerunOf);
+}
+
+void catchInterrupts() {
+  if (pipe(interruptPipe) == 0) {
+    struct sigaction sa {};
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+  }
+  signal(SIGPIPE, SIG_IGN);
+}
+
+struct RerunArgs {
+  std::string run;
+  bool failed = false;
+  std::vector<std::string> secrets;
+  std::string secretFile;
+  std::string approve = "wait";
+  std::string output = "text";
+  int parallel = 0;
+};
+
+// galley rerun RUN [--failed]: the run again, as it was asked for, from the
+// folder it was started in; with --failed, its successful jobs are reused.
+int rerunCommand(const RerunArgs& r) {
+  std::string repo = lint::repoRootOf((fs::current_path() / "x").string());
+  std::string root = run::runsRoot(repo), id, err;
+  run::StoredRun earlier;
+  nlohmann::json invocation;
+  if (!run::resolveRun(root, r.run, &id, &err) || !run::loadRun(root, id, &earlier, &err) ||
+      !earlier.inputs(&invocation, &err)) {
+    std::cerr << "galley: error: " << err << '\n';
+    return kExitUsage;
+  }
+  RunArgs args;
+  std::string cwd;
+  if (!argsOf(invocation, &args, &cwd)) {
+    std::cerr << "galley: error: run " << id << " does not say how it was started (inputs.json)\n";
+    return kExitUsage;
+  }
+  std::error_code ec;
+  fs::current_path(cwd, ec);
+  if (ec) {
+    std::cerr << "galley: error: cannot go back to " << cwd << ": " << ec.message() << '\n';
+    return kExitUsage;
+  }
+  args.secrets = r.secrets;
+  args.secretFile = r.secretFile;
+  args.approve = r.approve;
+  args.output = r.output;
+  args.parallel = r.parallel;
+  if (r.failed) args.rerunOf = id;
+  return runCommand(args);
 }
 
 }  // namespace
@@ -180,15 +269,28 @@ void attachRun(CLI::App& app, int& status) {
                   "'.': run in the repository itself instead of a clean copy of HEAD");
   cmd->add_flag("--verbose", args->verbose, "Show ::debug:: lines");
   cmd->callback([args, &status] {
-    if (pipe(interruptPipe) == 0) {
-      struct sigaction sa {};
-      sa.sa_handler = onInterrupt;
-      sigemptyset(&sa.sa_mask);
-      sigaction(SIGINT, &sa, nullptr);
-      sigaction(SIGTERM, &sa, nullptr);
-    }
-    signal(SIGPIPE, SIG_IGN);
+    catchInterrupts();
     status = runCommand(*args);
+  });
+}
+
+void attachRerun(CLI::App& app, int& status) {
+  auto args = std::make_shared<RerunArgs>();
+  CLI::App* cmd = app.add_subcommand("rerun", "Run an earlier run again, or only what failed in it");
+  cmd->add_option("run", args->run, "The run's id, or latest")->required();
+  cmd->add_flag("--failed", args->failed,
+                "Run only the jobs that did not succeed, reusing the others' outputs and artifacts");
+  cmd->add_option("--secret", args->secrets,
+                  "KEY=VALUE, or KEY to read it from the environment (secrets are never stored)");
+  cmd->add_option("--secret-file", args->secretFile, "A dotenv file of secrets");
+  cmd->add_option("-j,--jobs", args->parallel, "Jobs running at once (default: the cores)");
+  cmd->add_option("--approve", args->approve, "prompt, wait (for `galley approve`) or auto")
+      ->check(CLI::IsMember({"prompt", "wait", "auto"}));
+  cmd->add_option("--output", args->output, "text or json (one event per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([args, &status] {
+    catchInterrupts();
+    status = rerunCommand(*args);
   });
 }
 

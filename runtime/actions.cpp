@@ -185,9 +185,10 @@ Result setupPython(const ActionCall& call, ActionContext& ctx) {
                   call.where, call.stepId);
     return Result::Failure;
   }
-  // A virtual environment per run, over the host's packages: pip install
-  // goes into it, never into the host's Python.
-  std::string venv = ctx.job.options().runDir + "/python/" + version;
+  // A virtual environment per job (each job is a fresh machine on GitHub),
+  // over the host's packages: pip install goes into it, never into the
+  // host's Python, and parallel jobs never install into one another's.
+  std::string venv = (fs::path(ctx.job.temp()).parent_path() / "python" / version).string();
   std::error_code ec;
   if (!fs::exists(venv + "/bin/python", ec)) {
     ctx.job.log(ctx.info, "Creating a virtual environment for Python " + version + " in " + venv);

@@ -76,7 +76,7 @@ class JobExecution final : public JobApi {
     result_.started = Clock::now();
     if (!setUp()) return finish(Result::Failure);
     if (!approve()) return finish(result_.result);
-    if (!evaluateJobEnv()) return finish(Result::Failure);
+    if (!evaluateJobEnv() || !readJobTimeout()) return finish(Result::Failure);
     size_t index = 0;
     for (const wf::Step& step : job_.steps)
       runStep(step, index++);
@@ -89,7 +89,32 @@ class JobExecution final : public JobApi {
   }
 
  private:
-  bool cancelled() const { return jr_.cancel && jr_.cancel->level() > 0; }
+  bool cancelled() const { return (jr_.cancel && jr_.cancel->level() > 0) || jobTimedOut_; }
+
+  // The job's time left under its timeout-minutes (GitHub's default: 360).
+  std::chrono::milliseconds jobTimeLeft() const {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(jobDeadline_ - Clock::now());
+    return std::max(left, std::chrono::milliseconds(1));
+  }
+
+  bool readJobTimeout() {
+    double minutes = 360;
+    if (job_.timeoutMinutes) {
+      StepHost host(status(), workspace_);
+      expr::Value v;
+      EvalError err;
+      if (!evaluate(*job_.timeoutMinutes, contexts(), host, &v, &err)) {
+        annotate("error", err.message, err.where, "");
+        result_.reason = err.message;
+        return false;
+      }
+      minutes = expr::toNumber(v);
+      if (!(minutes > 0)) minutes = 360;
+    }
+    jobMinutes_ = minutes;
+    jobDeadline_ = Clock::now() + std::chrono::milliseconds(long(minutes * 60000));
+    return true;
+  }
 
   expr::JobStatus status() const {
     if (cancelled()) return expr::JobStatus::Cancelled;
@@ -252,6 +277,16 @@ class JobExecution final : public JobApi {
 
   expr::Value contexts(const std::vector<std::pair<std::string, std::string>>& stepEnv = {}) const {
     std::map<std::string, expr::Value> ctx = jr_.contexts;
+    // github.workspace is the job's workspace, as GITHUB_WORKSPACE is.
+    auto gh = ctx.find("github");
+    if (gh != ctx.end() && gh->second.kind() == expr::Kind::Object) {
+      expr::Object o;
+      o.add("workspace", str(workspace_));
+      o.add("job", str(job_.id));
+      for (const auto& [k, v] : gh->second.asObject().entries())
+        o.add(k, v);
+      gh->second = expr::Value::object(std::move(o));
+    }
     ctx["env"] = envContext(stepEnv);
     ctx["steps"] = stepsContext();
     expr::Object job;
@@ -371,11 +406,32 @@ class JobExecution final : public JobApi {
       if (minutes > 0) timeout = std::chrono::milliseconds(long(minutes * 60000));
     }
 
+    // The job's own timeout bounds every step; when it is the one that
+    // expires, the job is cancelled as GitHub cancels it.
+    bool jobBound = timeout.count() == 0 || jobTimeLeft() < timeout;
+    if (jobBound) timeout = jobTimeLeft();
     Result outcome;
     if (step.run) {
-      outcome = runScript(step, info, stepEnv, timeout, record, host);
+      outcome = runScript(step, info, stepEnv, timeout, record, host, !jobBound);
     } else {
       outcome = runAction(step, info, stepEnv, timeout, record);
+    }
+    if (jobBound && Clock::now() >= jobDeadline_ && !jobTimedOut_) {
+      jobTimedOut_ = true;
+      // What is left (always() and post steps) gets cancel-timeout-minutes.
+      double cancelMinutes = 5;
+      if (job_.cancelTimeoutMinutes) {
+        expr::Value v;
+        EvalError e;
+        if (evaluate(*job_.cancelTimeoutMinutes, contexts(), host, &v, &e) && expr::toNumber(v) > 0)
+          cancelMinutes = expr::toNumber(v);
+      }
+      jobDeadline_ = Clock::now() + std::chrono::milliseconds(long(cancelMinutes * 60000));
+      outcome = Result::Cancelled;
+      std::ostringstream m;
+      m << "The job has exceeded the maximum execution time of " << jobMinutes_ << " minutes.";
+      annotate("error", m.str(), job_.where, "");
+      result_.reason = m.str();
     }
     if (outcome == Result::Failure && !continueOnError) failed_ = true;
     endStep(info, record, r, outcome, continueOnError);
@@ -484,7 +540,8 @@ class JobExecution final : public JobApi {
 
   Result runScript(const wf::Step& step, const StepInfo& info,
                    const std::vector<std::pair<std::string, std::string>>& stepEnv,
-                   std::chrono::milliseconds timeout, StepOutcome& record, expr::EvalHost& host) {
+                   std::chrono::milliseconds timeout, StepOutcome& record, expr::EvalHost& host,
+                   bool stepTimeout) {
     EvalError err;
     std::string script;
     if (!evaluateString(*step.run, contexts(stepEnv), host, &script, &err)) {
@@ -529,7 +586,7 @@ class JobExecution final : public JobApi {
     for (const auto& a : shell.argv)
       shown += (shown.empty() ? "" : " ") + a;
     note(Stream::Galley, "shell: " + shown, &info);
-    Result outcome = execute(spec, info, timeout, record, step.id, stepName(step));
+    Result outcome = execute(spec, info, timeout, record, step.id, stepName(step), stepTimeout);
     std::remove(file.c_str());
     if (!applyFiles(files, info, record, step.id, {})) outcome = Result::Failure;
     return outcome;
@@ -547,6 +604,14 @@ class JobExecution final : public JobApi {
   // workflow commands. Used for run: steps and for actions' processes.
   Result execute(const proc::Spec& spec, const StepInfo& info, std::chrono::milliseconds timeout,
                  StepOutcome& record, const std::string& stepId, const std::string& name) override {
+    return execute(spec, info, timeout, record, stepId, name, true);
+  }
+
+  // stepTimeout: the timeout is the step's own (else the job's, reported
+  // by the caller).
+  Result execute(const proc::Spec& spec, const StepInfo& info, std::chrono::milliseconds timeout,
+                 StepOutcome& record, const std::string& stepId, const std::string& name,
+                 bool stepTimeout) {
     CommandReader reader(false, o_.debug);
     proc::LineSplitter lines;
     bool commandFailed = false;
@@ -576,6 +641,7 @@ class JobExecution final : public JobApi {
       annotate("error", pr.error, info.where, stepId);
       return Result::Failure;
     }
+    if (pr.timedOut && !stepTimeout) return Result::Cancelled;
     if (pr.timedOut) {
       long minutes = long(timeout.count() / 60000);
       annotate("error",
@@ -817,6 +883,9 @@ class JobExecution final : public JobApi {
   std::map<std::string, std::string> state_;
   std::vector<PostStep> posts_;
   bool failed_ = false;
+  bool jobTimedOut_ = false;
+  double jobMinutes_ = 360;
+  Clock::time_point jobDeadline_ = Clock::time_point::max();
 };
 
 HostRunner::HostRunner(HostOptions options, Reporter& events, Masker& masker)

@@ -14,6 +14,7 @@
 #include "compiler/expr/template.h"
 #include "compiler/yaml_writer.h"
 #include "compiler/expr/value.h"
+#include <sstream>
 #include "compiler/lint/lint.h"
 #include "compiler/yaml.h"
 #include "runtime/contexts.h"
@@ -271,7 +272,8 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
             const std::vector<std::pair<std::string, std::string>>& vars,
             const std::vector<std::pair<std::string, std::string>>& secrets, int parallel,
             const std::string& approve, const std::string& output, bool inPlace, bool verbose,
-            std::atomic<int>& interrupts, int interruptFd) {
+            std::atomic<int>& interrupts, int interruptFd, const nlohmann::json& invocation,
+            const std::string& reuseFrom) {
   std::string err;
   RunInfo info{"", "", target.file, event};
   info.workflow = target.workflow->name && target.workflow->name->isScalar()
@@ -285,6 +287,8 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   std::string runId = store->id();
   std::string runDir = store->dir();
   info.id = runId;
+  if (!invocation.is_null() && !store->writeInputs(invocation, &err))
+    std::cerr << "galley: warning: " << err << '\n';
   RunFacts facts;
   facts.repoRoot = target.repoRoot;
   facts.event = event;
@@ -319,6 +323,20 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   so.contexts["secrets"] = expr::Value::object(std::move(secretsObj));
   so.contexts["inputs"] = inputs;
   so.secrets = secrets;
+  if (!reuseFrom.empty()) {
+    StoredRun earlier;
+    if (!loadRun(runsRoot(target.repoRoot), reuseFrom, &earlier, &err)) {
+      std::cerr << "galley: error: " << err << '\n';
+      return 2;
+    }
+    for (const auto& [key, job] : earlier.completedJobs())
+      if (job->result.result == Result::Success) so.reuse[key] = job->result;
+    // What the reused jobs uploaded is there for the jobs that run again.
+    std::error_code ec;
+    if (fs::is_directory(earlier.artifactsDir(), ec))
+      fs::copy(earlier.artifactsDir(), store->artifactsDir(),
+               fs::copy_options::recursive | fs::copy_options::skip_existing, ec);
+  }
   auto sources = std::make_shared<Sources>();
   auto loaded = std::make_shared<std::vector<std::unique_ptr<wf::Workflow>>>();
   auto roots = std::make_shared<std::vector<std::unique_ptr<yaml::Node>>>();

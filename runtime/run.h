@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "compiler/diagnostic.h"
 #include "compiler/workflow.h"
 #include "runtime/plan.h"
@@ -44,7 +46,10 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
 // and why) or as JSON.
 void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, bool json);
 
-// Runs the plan. Returns the exit code: 0 success, 1 a failed run, 130
+// Runs the plan. invocation (the command line's choices, kept in the
+// store's inputs.json) lets `galley rerun` run it again; reuseFrom names a
+// run whose successful jobs are reused, outputs and artifacts included,
+// instead of run again (`galley rerun --failed`). Returns the exit code: 0 success, 1 a failed run, 130
 // interrupted. interruptFd becomes readable on each Ctrl-C (counted by
 // interrupts): the first cancels gracefully, the second kills.
 int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
@@ -52,6 +57,7 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
             const std::vector<std::pair<std::string, std::string>>& vars,
             const std::vector<std::pair<std::string, std::string>>& secrets, int parallel,
             const std::string& approve, const std::string& output, bool inPlace, bool verbose,
-            std::atomic<int>& interrupts, int interruptFd);
+            std::atomic<int>& interrupts, int interruptFd,
+            const nlohmann::json& invocation = {}, const std::string& reuseFrom = "");
 
 }  // namespace galley::run
