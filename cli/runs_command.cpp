@@ -16,14 +16,13 @@ namespace {
 int listCommand(size_t limit) {
   std::string root = runsRootHere();
   std::vector<std::string> problems;
-  std::vector<run::StoredRun> runs = run::listRuns(root, &problems);
+  std::vector<run::StoredRun> runs = run::listRuns(root, &problems, limit);
   for (const auto& p : problems)
     std::cerr << "galley: warning: " << run::printable(p) << '\n';
   if (runs.empty()) {
     std::cerr << "galley: no runs in " << run::printable(root) << '\n';
     return kExitOk;
   }
-  if (limit && runs.size() > limit) runs.erase(runs.begin(), runs.end() - static_cast<long>(limit));
   run::writeRunList(std::cout, runs, run::Clock::now(), wantColor(1));
   return kExitOk;
 }

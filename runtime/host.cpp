@@ -103,7 +103,7 @@ HostView::~HostView() {
 
 void HostView::writeLine(const std::string& text) {
   std::string safe = printable(text);
-  out_ << (host_ == Host::AzurePipelines ? inertForAzure(std::move(safe)) : safe) << '\n';
+  out_ << (host_ == Host::AzurePipelines ? inertForAzure(std::move(safe)) : safe) << std::endl;
 }
 
 // A command inside a GitHub group runs between the end and a new start of
@@ -167,7 +167,7 @@ void HostView::flush(const StepKey& k, bool finished) {
 // A line that belongs to no step: written outside any group.
 void HostView::outside(const std::string& line) {
   closeGroup();
-  out_ << line << '\n';
+  out_ << line << std::endl;
 }
 
 std::string HostView::annotationCommand(const Annotation& a) const {

@@ -16,7 +16,9 @@ namespace galley::run {
 
 // ---- summary ----
 
-void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
+namespace {
+
+void writeRunHeadline(std::ostream& out, const RunRecord& run, bool color) {
   std::string title = "Run";
   if (!run.info.id.empty()) title += " " + printable(run.info.id);
   std::string what = printable(run.info.workflow);
@@ -30,28 +32,32 @@ void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
   out << paint(title, "1", color) << ": " << outcome;
   if (run.status == Status::Completed && !duration.empty()) out << " in " << duration;
   out << '\n';
+}
 
+// One line per job: result, name, duration, reason, in aligned columns.
+void writeJobTable(std::ostream& out, const RunRecord& run, bool color) {
   size_t nameWidth = 0, timeWidth = 0;
   for (const auto& j : run.jobs) {
     nameWidth = std::max(nameWidth, std::min<size_t>(displayWidth(jobLabel(j)), 40));
     timeWidth = std::max(timeWidth, took(j.result.started, j.result.finished).size());
   }
   for (const auto& j : run.jobs) {
-    std::string word = jobResultWord(j, false);
-    std::string line =
-        "  " + paint(padTo(word, 12),
-                     j.status == Status::Completed ? resultColour(j.result.result) : "33", color);
+    bool done = j.status == Status::Completed;
+    std::string line = "  " + paint(padTo(jobResultWord(j, false), 12),
+                                    done ? resultColour(j.result.result) : "33", color);
     line += padTo(jobLabel(j), nameWidth);
-    std::string time =
-        j.status == Status::Completed ? took(j.result.started, j.result.finished) : std::string();
-    std::string reason = j.status == Status::Completed ? printable(j.result.reason) : "";
+    std::string time = done ? took(j.result.started, j.result.finished) : std::string();
+    std::string reason = done ? printable(j.result.reason) : "";
     if (timeWidth || !reason.empty()) line += "  " + padTo(time, timeWidth);
     if (!reason.empty()) line += "  " + reason;
     while (!line.empty() && line.back() == ' ')
       line.pop_back();
     out << line << '\n';
   }
+}
 
+// The steps that failed the run, each with the command that shows its log.
+void writeFailedSteps(std::ostream& out, const RunRecord& run, bool color) {
   std::vector<std::string> failed;
   for (const auto& j : run.jobs)
     for (const auto& s : j.steps) {
@@ -66,16 +72,22 @@ void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
                 " --step " + shellWord(stepArgument(s)) + ")";
       failed.push_back(line);
     }
-  if (!failed.empty()) {
-    out << paint("Failed steps:", "1", color) << '\n';
-    for (const auto& f : failed)
-      out << f << '\n';
-  }
-  if (!run.annotations.empty()) {
-    out << paint("Annotations:", "1", color) << '\n';
-    for (const auto& a : run.annotations)
-      out << "  " << annotationText(a, color) << '\n';
-  }
+  if (failed.empty()) return;
+  out << paint("Failed steps:", "1", color) << '\n';
+  for (const auto& f : failed)
+    out << f << '\n';
+}
+
+}  // namespace
+
+void writeSummary(std::ostream& out, const RunRecord& run, bool color) {
+  writeRunHeadline(out, run, color);
+  writeJobTable(out, run, color);
+  writeFailedSteps(out, run, color);
+  if (run.annotations.empty()) return;
+  out << paint("Annotations:", "1", color) << '\n';
+  for (const auto& a : run.annotations)
+    out << "  " << annotationText(a, color) << '\n';
 }
 
 // ---- plain ----
@@ -89,7 +101,7 @@ void PlainView::runStarted(const RunInfo& info) {
   if (!info.id.empty()) out_ << ' ' << printable(info.id);
   out_ << ": " << printable(info.workflow.empty() ? info.file : info.workflow);
   if (!info.event.empty()) out_ << " (" << printable(info.event) << ')';
-  out_ << '\n';
+  out_ << std::endl;
 }
 
 void PlainView::jobStarted(const JobInfo& j) {
@@ -103,7 +115,7 @@ void PlainView::stepStarted(const JobInfo& j, const StepInfo& s) {
 }
 
 void PlainView::stepLog(const JobInfo& j, const StepInfo& s, const LogLine& l) {
-  out_ << '[' << jobLabel(j) << '/' << stepLabel(s) << "] " << printable(l.text) << '\n';
+  out_ << '[' << jobLabel(j) << '/' << stepLabel(s) << "] " << printable(l.text) << std::endl;
 }
 
 void PlainView::stepFinished(const JobInfo& j, const StepInfo& s, const StepResult& r) {
@@ -114,7 +126,7 @@ void PlainView::stepFinished(const JobInfo& j, const StepInfo& s, const StepResu
   } else if (std::string d = took(r.started, r.finished); !d.empty()) {
     out_ << " in " << d;
   }
-  out_ << '\n';
+  out_ << std::endl;
 }
 
 void PlainView::annotation(const Annotation& a) {
@@ -125,7 +137,7 @@ void PlainView::annotation(const Annotation& a) {
       where = jobLabel(j);
       if (const StepRecord* s = j.findStep(a.step)) where += "/" + stepLabel(*s);
     }
-  out_ << '[' << where << "] " << annotationText(a, options_.color) << '\n';
+  out_ << '[' << where << "] " << annotationText(a, options_.color) << std::endl;
 }
 
 void PlainView::approvalRequested(const Approval& a) {
@@ -134,13 +146,13 @@ void PlainView::approvalRequested(const Approval& a) {
   out_ << '[' << (j ? jobLabel(*j) : printable(a.job)) << "] waiting for approval of environment '"
        << printable(a.environment) << "'";
   if (!a.approvers.empty()) out_ << " (approvers: " << printable(a.approvers) << ')';
-  out_ << '\n';
+  out_ << std::endl;
 }
 
 void PlainView::approvalDecided(const Approval& a) {
   RunTally::approvalDecided(a);
   const JobRecord* j = record().job(a.job);
-  out_ << '[' << (j ? jobLabel(*j) : printable(a.job)) << "] " << approvalText(a) << '\n';
+  out_ << '[' << (j ? jobLabel(*j) : printable(a.job)) << "] " << approvalText(a) << std::endl;
 }
 
 void PlainView::jobFinished(const JobInfo& j, const JobResult& r) {
@@ -150,12 +162,12 @@ void PlainView::jobFinished(const JobInfo& j, const JobResult& r) {
   if (r.result != Result::Skipped)
     if (std::string d = took(r.started, r.finished); !d.empty()) out_ << " in " << d;
   if (!r.reason.empty()) out_ << ": " << printable(r.reason);
-  out_ << '\n';
+  out_ << std::endl;
 }
 
 void PlainView::runFinished(const RunInfo& info, const RunResult& r) {
   RunTally::runFinished(info, r);
-  out_ << '\n';
+  out_ << std::endl;
   writeSummary(out_, record(), options_.color);
   out_.flush();
 }
@@ -461,7 +473,7 @@ void JsonView::emit(const char* event, nlohmann::json fields) {
   nlohmann::json j = {{"event", event}};
   if (!fields.contains("at")) j["at"] = isoTime(now_());
   j.update(fields);
-  out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
 }
 
 void JsonView::runStarted(const RunInfo& i) {

@@ -1,6 +1,7 @@
 #include "runtime/progress.h"
 
 #include <sstream>
+#include <thread>
 
 #include "runtime/display.h"
 #include "tests/testing.h"
@@ -233,6 +234,54 @@ TEST_CASE(
                                  "\033[?7h"
                                  "\r\033[3A\r\033[J") +
                          kSummary);
+}
+
+}  // namespace galley::run
+
+namespace galley::run {
+
+TEST_CASE("an animated live view redraws its frame in place until the run finishes") {
+  Scenario s;
+  std::ostringstream out;
+  {
+    LiveView view(out, -1, ViewOptions{false, s.now()}, true);
+    s.untilStarted(view);
+    std::this_thread::sleep_for(std::chrono::milliseconds(350));
+    s.rest(view);
+  }
+  std::string text = out.str();
+  // Redrawn: the cursor went back up over the three lines of the last frame.
+  CHECK(text.find("\033[?7l\r\033[3A\r\033[J") != std::string::npos);
+  CHECK(text.find("⠴ test          1.0s      Run pytest: collected 3 items\n") !=
+        std::string::npos);
+  CHECK(text.size() > std::string(kSummary).size());
+  CHECK(text.compare(text.size() - std::string(kSummary).size(), std::string::npos, kSummary) == 0);
+}
+
+}  // namespace galley::run
+
+namespace galley::run {
+
+TEST_CASE("the plain view says who decided an approval, and when none was made") {
+  Scenario s;
+  std::ostringstream out;
+  PlainView view(out, ViewOptions{false, s.now()});
+  view.jobQueued(s.deploy);
+  Approval a;
+  a.environment = "production";
+  a.job = "deploy";
+  a.approvers = "alice";
+  view.approvalRequested(a);
+  view.approvalDecided(a);
+  a.decided = true;
+  a.approved = true;
+  a.by = "alice";
+  a.comment = "go";
+  view.approvalDecided(a);
+  CHECK(out.str() ==
+        "[deploy] waiting for approval of environment 'production' (approvers: alice)\n"
+        "[deploy] environment 'production' not decided (cancelled)\n"
+        "[deploy] environment 'production' approved by alice: go\n");
 }
 
 }  // namespace galley::run

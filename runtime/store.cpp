@@ -432,7 +432,8 @@ bool loadRun(const std::string& root, const std::string& id, StoredRun* out, std
   return true;
 }
 
-std::vector<StoredRun> listRuns(const std::string& root, std::vector<std::string>* problems) {
+std::vector<StoredRun> listRuns(const std::string& root, std::vector<std::string>* problems,
+                                size_t newest) {
   std::vector<long> ids;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(root, ec)) {
@@ -440,6 +441,7 @@ std::vector<StoredRun> listRuns(const std::string& root, std::vector<std::string
     if (isRunId(name) && e.is_directory(ec)) ids.push_back(std::strtol(name.c_str(), nullptr, 10));
   }
   std::sort(ids.begin(), ids.end());
+  if (newest && ids.size() > newest) ids.erase(ids.begin(), ids.end() - static_cast<long>(newest));
   std::vector<StoredRun> runs;
   for (long id : ids) {
     StoredRun run;

@@ -129,10 +129,11 @@ struct StoredRun {
 // unknown id or a malformed record.
 bool loadRun(const std::string& root, const std::string& id, StoredRun* out, std::string* err);
 
-// Every run under root, oldest first. Runs that cannot be read are left out
-// and named in *problems (when given).
+// The runs under root, oldest first: all of them, or (newest > 0) only the
+// newest that many ids. Runs that cannot be read are left out and named in
+// *problems (when given).
 std::vector<StoredRun> listRuns(const std::string& root,
-                                std::vector<std::string>* problems = nullptr);
+                                std::vector<std::string>* problems = nullptr, size_t newest = 0);
 
 // A run named on the command line: its id, or `latest` / `last` for the
 // newest. False with *err ("no runs yet", "unknown run 'x'").

@@ -354,6 +354,9 @@ TEST_CASE("prune keeps the newest runs and never removes one in progress") {
   for (const auto& r : listRuns(tmp.path))
     left.push_back(r.record.info.id);
   CHECK(left == std::vector<std::string>{"1", "4"});
+  auto newest = listRuns(tmp.path, nullptr, 1);
+  REQUIRE(newest.size() == 1);
+  CHECK(newest[0].record.info.id == "4");
   CHECK(pruneRuns(tmp.path, PruneOptions{std::nullopt, at(1)}, &err) ==
         std::vector<std::string>{"4"});
 }

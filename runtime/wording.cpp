@@ -84,6 +84,8 @@ std::string annotationText(const Annotation& a, bool color) {
 }
 
 std::string approvalText(const Approval& a) {
+  // The engine reports a question the run's cancellation cut short, too.
+  if (!a.decided) return "environment '" + printable(a.environment) + "' not decided (cancelled)";
   std::string text = "environment '" + printable(a.environment) + "' " +
                      (a.approved ? "approved" : "rejected") + " by " + printable(a.by);
   if (!a.comment.empty()) text += ": " + printable(a.comment);

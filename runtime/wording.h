@@ -27,7 +27,8 @@ std::string stepResultText(const StepResult& r, bool color);
 // `file:line:col: level: title: message`; later lines of the message are
 // indented under the first.
 std::string annotationText(const Annotation& a, bool color);
-// `environment 'production' approved by alice: comment`.
+// `environment 'production' approved by alice: comment`, or `... not
+// decided (cancelled)`.
 std::string approvalText(const Approval& a);
 // How `galley logs --step` names a step: its id, or its 1-based number when
 // galley generated the id.

@@ -8,7 +8,7 @@ set -uo pipefail
 galley="$(realpath "$1")"
 repo="$(mktemp -d)"
 trap 'rm -rf "$repo"; pkill -f galley-orphan-sleep-4242 2>/dev/null' EXIT
-cd "$repo"
+cd "$repo" || exit 2
 git init -q . && git config user.email t@galley && git config user.name t
 mkdir -p .github/workflows
 export CI=true NO_COLOR=1
