@@ -23,7 +23,8 @@ std::string temporaryName(const std::string& path) {
   return path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter++);
 }
 
-bool writeSynced(const std::string& path, const std::string& content, std::string* err) {
+bool writeSynced(const std::string& path, const std::string& content, std::string* err,
+                 bool sync = true) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     *err = failure("cannot create", path);
@@ -41,7 +42,7 @@ bool writeSynced(const std::string& path, const std::string& content, std::strin
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) {
+  if (sync && ::fsync(fd) != 0) {
     *err = failure("cannot sync", path);
     ::close(fd);
     ::unlink(path.c_str());
@@ -53,9 +54,10 @@ bool writeSynced(const std::string& path, const std::string& content, std::strin
 
 }  // namespace
 
-bool writeFileAtomically(const std::string& path, const std::string& content, std::string* err) {
+bool writeFileAtomically(const std::string& path, const std::string& content, std::string* err,
+                         bool sync) {
   std::string tmp = temporaryName(path);
-  if (!writeSynced(tmp, content, err)) return false;
+  if (!writeSynced(tmp, content, err, sync)) return false;
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     *err = failure("cannot replace", path);
     ::unlink(tmp.c_str());

@@ -6,10 +6,12 @@
 
 namespace galley::run {
 
-// Writes `content` to `path` via a temporary file beside it, fsync and
-// rename: a process killed at any instant leaves the old file or the new
-// one. False with *err naming the path when a step fails.
-bool writeFileAtomically(const std::string& path, const std::string& content, std::string* err);
+// Writes `content` to `path` via a temporary file beside it and rename: a
+// process killed at any instant leaves the old file or the new one. With
+// sync, the data is fsynced before the rename, so a machine that loses
+// power does too. False with *err naming the path when a step fails.
+bool writeFileAtomically(const std::string& path, const std::string& content, std::string* err,
+                         bool sync = true);
 
 // Creates `path` with `content` only if it does not exist yet, atomically:
 // the content is written and synced under a temporary name, then linked to

@@ -169,28 +169,19 @@ void RunStore::fail(const std::string& err) {
   if (error_.empty()) error_ = err;
 }
 
-// A state change that others read only to follow the run: written at
-// once when the last write is 250 ms old, else marked for the next one (the
-// run's end writes it whatever happens). Writing run.json, synced, for each
-// of a job's 500 short steps cost more than running them; a galley killed
-// in between leaves the record at most 250 ms behind, never half-written.
-void RunStore::saveSoon() {
-  auto now = std::chrono::steady_clock::now();
-  if (now - lastSave_ >= std::chrono::milliseconds(250)) {
-    save();
-  } else {
-    stale_ = true;
-  }
-}
+// A state change that others only read to follow the run is written at
+// once but not synced: rename keeps it atomic against a killed galley, and
+// syncing run.json for each of a job's 500 short steps cost more than
+// running them. The run's start, its approvals and its end are synced.
+void RunStore::saveSoon() { save(false); }
 
-void RunStore::save() {
+void RunStore::save(bool sync) {
   stale_ = false;
-  lastSave_ = std::chrono::steady_clock::now();
   json j = toJson(record());
   j["id"] = id_;
   j.update(ownerJson());
   std::string err;
-  if (!writeFileAtomically(dir_ + "/run.json", jsonText(j), &err)) fail(err);
+  if (!writeFileAtomically(dir_ + "/run.json", jsonText(j), &err, sync)) fail(err);
 }
 
 std::unique_ptr<RunStore> newRun(const std::string& root, RunInfo info, std::string* err,
@@ -291,7 +282,6 @@ void RunStore::closeLog(const JobInfo& j, const StepInfo& s) {
 }
 
 void RunStore::stepLog(const JobInfo& j, const StepInfo& s, const LogLine& l) {
-  if (stale_) saveSoon();
   int fd = logFd(j, s);
   if (fd < 0) return;
   static const char streams[] = {'o', 'e', 'g'};

@@ -38,9 +38,8 @@ std::string cacheDir(const std::string& repoRoot);
 std::string fileNameOf(std::string_view key);
 
 // A Reporter that keeps the run on disk. State events replace run.json
-// atomically, at most every 250 ms while a run goes on (jobQueued only
-// marks it stale: a large matrix is not written once per leg), and always
-// at its end; log lines are appended to the step's log as they come,
+// atomically (jobQueued only marks it stale: a large matrix is not written
+// once per leg), synced at the run's start, approvals and end; log lines are appended to the step's log as they come,
 // without fsync (a killed galley loses no line the kernel has; a machine
 // crash may lose the last ones). Write failures do not stop the run: the
 // first is kept in error(). Not thread-safe: RunEvents serialises the calls.
@@ -81,7 +80,7 @@ class RunStore final : public RunTally {
   friend std::unique_ptr<RunStore> newRun(const std::string&, RunInfo, std::string*,
                                           std::function<Clock::time_point()>);
   RunStore(std::string dir, std::string id, std::function<Clock::time_point()> now);
-  void save();
+  void save(bool sync = true);
   void saveSoon();
   void fail(const std::string& err);
   int logFd(const JobInfo& j, const StepInfo& s);
@@ -90,7 +89,6 @@ class RunStore final : public RunTally {
   std::string dir_, id_;
   std::string error_;
   bool stale_ = false;
-  std::chrono::steady_clock::time_point lastSave_;
   std::map<std::pair<size_t, size_t>, int> logs_;  // (job index, step index) -> fd
 };
 

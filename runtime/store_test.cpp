@@ -280,8 +280,7 @@ TEST_CASE("a run whose galley was killed with SIGKILL mid-run reads back as inte
   char c;
   REQUIRE(read(ready[0], &c, 1) == 1);
   close(ready[0]);
-  // The record may lag the events by up to 250 ms (RunStore::saveSoon).
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
