@@ -4,17 +4,9 @@ namespace galley::cli {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {attachCompile},
-      {attachRecipes},
-      {attachEval},
-      {attachLint},
-      {attachRun},
-      {attachRerun},
-      {attachRuns},
-      {attachLogs},
-      {attachApprove},
-      {attachRegistry},
-      {attachEndpoint},
+      {attachCompile}, {attachRecipes},  {attachEval},     {attachLint},
+      {attachRun},     {attachRerun},    {attachRuns},     {attachLogs},
+      {attachApprove}, {attachRegistry}, {attachEndpoint},
   };
   return all;
 }

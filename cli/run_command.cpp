@@ -48,12 +48,18 @@ struct RunArgs {
 // only the names of environment variables and files they came from).
 nlohmann::json invocationOf(const RunArgs& a) {
   std::error_code ec;
-  return {{"target", a.target},       {"cwd", fs::current_path(ec).string()},
-          {"jobs", a.jobs},           {"event", a.event},
-          {"eventFile", a.eventFile}, {"inputs", a.inputs},
-          {"vars", a.vars},           {"varFile", a.varFile},
-          {"matrix", a.matrix},       {"platforms", a.platforms},
-          {"actionDirs", a.actionDirs}, {"workdir", a.workdir}};
+  return {{"target", a.target},
+          {"cwd", fs::current_path(ec).string()},
+          {"jobs", a.jobs},
+          {"event", a.event},
+          {"eventFile", a.eventFile},
+          {"inputs", a.inputs},
+          {"vars", a.vars},
+          {"varFile", a.varFile},
+          {"matrix", a.matrix},
+          {"platforms", a.platforms},
+          {"actionDirs", a.actionDirs},
+          {"workdir", a.workdir}};
 }
 
 bool argsOf(const nlohmann::json& j, RunArgs* a, std::string* cwd) {
@@ -145,7 +151,8 @@ int runCommand(const RunArgs& args) {
 
   // Values from the command line and files.
   std::vector<std::pair<std::string, std::string>> inputs, vars, secrets;
-  if (!pairs(args.inputs, "--input", &inputs) || !pairs(args.vars, "--var", &vars)) return kExitUsage;
+  if (!pairs(args.inputs, "--input", &inputs) || !pairs(args.vars, "--var", &vars))
+    return kExitUsage;
   std::string err;
   if (!args.varFile.empty() && !run::readDotenv(args.varFile, &vars, &err)) {
     std::cerr << "galley: error: --var-file: " << err << '\n';
@@ -276,10 +283,12 @@ void attachRun(CLI::App& app, int& status) {
 
 void attachRerun(CLI::App& app, int& status) {
   auto args = std::make_shared<RerunArgs>();
-  CLI::App* cmd = app.add_subcommand("rerun", "Run an earlier run again, or only what failed in it");
+  CLI::App* cmd =
+      app.add_subcommand("rerun", "Run an earlier run again, or only what failed in it");
   cmd->add_option("run", args->run, "The run's id, or latest")->required();
-  cmd->add_flag("--failed", args->failed,
-                "Run only the jobs that did not succeed, reusing the others' outputs and artifacts");
+  cmd->add_flag(
+      "--failed", args->failed,
+      "Run only the jobs that did not succeed, reusing the others' outputs and artifacts");
   cmd->add_option("--secret", args->secrets,
                   "KEY=VALUE, or KEY to read it from the environment (secrets are never stored)");
   cmd->add_option("--secret-file", args->secretFile, "A dotenv file of secrets");

@@ -273,7 +273,8 @@ class GithubEmitter {
     Out o = Out::map();
     o.set("name", Out::str(s.name));
     if (!s.id.empty()) o.set("id", Out::str(s.id));
-    if (s.condition) o.set("if", Out::str("${{ " + cond(*s.condition) + " }}").at(s.condition->where));
+    if (s.condition)
+      o.set("if", Out::str("${{ " + cond(*s.condition) + " }}").at(s.condition->where));
     switch (s.kind) {
       case ir::Step::Kind::Run:
         if (s.shell != "bash") o.set("shell", Out::str(s.shell));

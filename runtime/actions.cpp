@@ -86,11 +86,13 @@ Result checkout(const ActionCall& call, ActionContext& ctx) {
       return Result::Failure;
     }
   if (o.inPlace) {
-    ctx.job.log(ctx.info, "The workspace is the repository itself (--workdir .): nothing to check out.");
+    ctx.job.log(ctx.info,
+                "The workspace is the repository itself (--workdir .): nothing to check out.");
     return Result::Success;
   }
   std::string dest = ctx.job.workspace();
-  if (const std::string* p = input(call, "path"); p && !p->empty()) dest = (fs::path(dest) / *p).string();
+  if (const std::string* p = input(call, "path"); p && !p->empty())
+    dest = (fs::path(dest) / *p).string();
   std::error_code ec;
   if (fs::exists(dest, ec) && !fs::is_empty(dest, ec)) fs::remove_all(dest, ec);
   fs::create_directories(fs::path(dest).parent_path(), ec);
@@ -109,30 +111,35 @@ Result checkout(const ActionCall& call, ActionContext& ctx) {
   proc::capture({"git", "-C", o.repoRoot, "rev-parse", "--show-toplevel", "--show-prefix"}, &top,
                 false, std::chrono::seconds(10), &pr);
   if (pr.exitCode != 0 || top.empty()) {
-    ctx.job.error(o.repoRoot + " is not in a git repository: actions/checkout copies the committed "
-                  "tree at HEAD (run with --workdir . to use the folder as it is)",
+    ctx.job.error(o.repoRoot +
+                      " is not in a git repository: actions/checkout copies the committed "
+                      "tree at HEAD (run with --workdir . to use the folder as it is)",
                   call.where, call.stepId);
     return Result::Failure;
   }
   size_t nl = top.find('\n');
   prefix = nl == std::string::npos ? "" : top.substr(nl + 1);
   top = top.substr(0, nl);
-  while (!prefix.empty() && (prefix.back() == '\n' || prefix.back() == '/')) prefix.pop_back();
+  while (!prefix.empty() && (prefix.back() == '\n' || prefix.back() == '/'))
+    prefix.pop_back();
   if (prefix.empty()) {
     // A local clone shares the repository's objects: fast, and a real git
     // repository for steps that run git, holding only what is committed.
     Result r = runTool(ctx, call, {"git", "clone", "--quiet", "--no-checkout", top, dest}, "",
                        "actions/checkout");
     if (r != Result::Success) return r;
-    return runTool(ctx, call,
-                   {"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", target},
-                   dest, "actions/checkout");
+    return runTool(
+        ctx, call,
+        {"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", target}, dest,
+        "actions/checkout");
   }
   fs::create_directories(dest, ec);
-  return runTool(ctx, call,
-                 {"bash", "-c", "set -o pipefail; git -C \"$1\" archive --format=tar \"$2:$3\" | tar -x -C \"$4\"",
-                  "checkout", top, target, prefix, dest},
-                 "", "actions/checkout");
+  return runTool(
+      ctx, call,
+      {"bash", "-c",
+       "set -o pipefail; git -C \"$1\" archive --format=tar \"$2:$3\" | tar -x -C \"$4\"",
+       "checkout", top, target, prefix, dest},
+      "", "actions/checkout");
 }
 
 // ---- actions/setup-python, actions/setup-node ------------------------------
@@ -141,7 +148,8 @@ std::string probe(ActionContext& ctx, std::vector<std::string> argv) {
   std::string out;
   proc::Result r;
   if (!proc::capture(argv, &out, true, std::chrono::seconds(20), &r) || r.exitCode != 0) return "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+    out.pop_back();
   return out;
 }
 
@@ -217,7 +225,8 @@ Result setupNode(const ActionCall& call, ActionContext& ctx) {
   std::string v = exe.empty() ? "" : probe(ctx, {exe, "--version"});
   if (v.starts_with("v")) v = v.substr(1);
   if (v.empty() || !versionMatches(v, want)) {
-    ctx.job.error("no Node.js " + want + " on this host" + (v.empty() ? "" : "; found " + exe + " (" + v + ")"),
+    ctx.job.error("no Node.js " + want + " on this host" +
+                      (v.empty() ? "" : "; found " + exe + " (" + v + ")"),
                   call.where, call.stepId);
     return Result::Failure;
   }
@@ -250,7 +259,8 @@ std::vector<fs::path> matchFiles(const fs::path& root, const std::vector<std::st
       if (fs::is_regular_file(pat, ec)) {
         hits.push_back(pat);
       } else if (fs::is_directory(pat, ec)) {
-        for (auto it = fs::recursive_directory_iterator(pat, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        for (auto it = fs::recursive_directory_iterator(pat, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
           if (it->is_regular_file(ec)) hits.push_back(it->path());
       }
     } else {
@@ -261,10 +271,12 @@ std::vector<fs::path> matchFiles(const fs::path& root, const std::vector<std::st
         base /= part;
       }
       std::string glob = pat.string();
-      for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      for (auto it = fs::recursive_directory_iterator(base, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (!it->is_regular_file(ec)) continue;
         std::string s = it->path().string();
-        if (lint::globMatch(glob, s) || lint::globMatch(glob + "/**", s)) hits.push_back(it->path());
+        if (lint::globMatch(glob, s) || lint::globMatch(glob + "/**", s))
+          hits.push_back(it->path());
       }
     }
     for (auto& h : hits) {
@@ -301,7 +313,9 @@ fs::path commonAncestor(const fs::path& root, const std::vector<std::string>& pa
   if (search.empty()) return root;
   fs::path common = search.front();
   for (const auto& dir : search) {
-    while (!common.empty() && std::mismatch(common.begin(), common.end(), dir.begin(), dir.end()).first != common.end())
+    while (!common.empty() &&
+           std::mismatch(common.begin(), common.end(), dir.begin(), dir.end()).first !=
+               common.end())
       common = common.parent_path();
   }
   return common;
@@ -310,8 +324,9 @@ fs::path commonAncestor(const fs::path& root, const std::vector<std::string>& pa
 Result uploadArtifact(const ActionCall& call, ActionContext& ctx) {
   std::string name = inputOr(call, "name", "artifact");
   if (!validArtifactName(name)) {
-    ctx.job.error("artifact name '" + name + "' is not valid: it cannot hold \" : < > | * ? \\ / CR LF",
-                  call.where, call.stepId);
+    ctx.job.error(
+        "artifact name '" + name + "' is not valid: it cannot hold \" : < > | * ? \\ / CR LF",
+        call.where, call.stepId);
     return Result::Failure;
   }
   std::vector<std::string> patterns = lines(inputOr(call, "path", ""));
@@ -336,8 +351,11 @@ Result uploadArtifact(const ActionCall& call, ActionContext& ctx) {
   bool overwrite = inputOr(call, "overwrite", "false") == "true";
   if (fs::exists(dest, ec)) {
     if (!overwrite) {
-      ctx.job.error("Failed to CreateArtifact: an artifact with this name already exists on the workflow run: " + name,
-                    call.where, call.stepId);
+      ctx.job.error(
+          "Failed to CreateArtifact: an artifact with this name already exists on the workflow "
+          "run: " +
+              name,
+          call.where, call.stepId);
       return Result::Failure;
     }
     fs::remove_all(dest, ec);
@@ -351,7 +369,8 @@ Result uploadArtifact(const ActionCall& call, ActionContext& ctx) {
     fs::create_directories(to.parent_path(), ec);
     fs::copy_file(f, to, fs::copy_options::overwrite_existing, ec);
     if (ec) {
-      ctx.job.error("cannot copy " + f.string() + " into the artifact: " + ec.message(), call.where, call.stepId);
+      ctx.job.error("cannot copy " + f.string() + " into the artifact: " + ec.message(), call.where,
+                    call.stepId);
       return Result::Failure;
     }
     bytes += fs::file_size(f, ec);
@@ -362,8 +381,8 @@ Result uploadArtifact(const ActionCall& call, ActionContext& ctx) {
     return Result::Failure;
   }
   ctx.record.outputs["artifact-id"] = name;
-  ctx.job.log(ctx.info, "Artifact '" + name + "' holds " + std::to_string(files.size()) + " file(s), " +
-                            std::to_string(bytes) + " bytes");
+  ctx.job.log(ctx.info, "Artifact '" + name + "' holds " + std::to_string(files.size()) +
+                            " file(s), " + std::to_string(bytes) + " bytes");
   return Result::Success;
 }
 
@@ -387,8 +406,8 @@ Result downloadArtifact(const ActionCall& call, ActionContext& ctx) {
       for (auto& e : fs::directory_iterator(store, ec))
         if (e.path().filename().string().find(".partial-") == std::string::npos)
           known.push_back(e.path().filename().string());
-      ctx.job.error("Unable to download artifact(s): Artifact not found for name: " + name, call.where,
-                    call.stepId);
+      ctx.job.error("Unable to download artifact(s): Artifact not found for name: " + name,
+                    call.where, call.stepId);
       if (!known.empty()) ctx.job.log(ctx.info, "Artifacts of this run: " + quoteList(known));
       return Result::Failure;
     }
@@ -420,7 +439,9 @@ Result downloadArtifact(const ActionCall& call, ActionContext& ctx) {
 
 // ---- actions/cache ---------------------------------------------------------
 
-std::string cacheEntry(const std::string& key) { return sha256Hex(key).substr(0, 32); }
+std::string cacheEntry(const std::string& key) {
+  return sha256Hex(key).substr(0, 32);
+}
 
 // The entry for key, or the newest whose key starts with one of the
 // restore keys, in their order.
@@ -455,8 +476,9 @@ std::string findCache(const fs::path& root, const std::string& key,
   return "";
 }
 
-Result saveCache(const fs::path& root, const std::string& key, const std::vector<std::string>& paths,
-                 ActionContext& ctx, const std::string& stepId, Location where) {
+Result saveCache(const fs::path& root, const std::string& key,
+                 const std::vector<std::string>& paths, ActionContext& ctx,
+                 const std::string& stepId, Location where) {
   std::error_code ec;
   fs::path entry = root / cacheEntry(key);
   if (fs::exists(entry, ec)) {
@@ -562,7 +584,9 @@ bool readAction(const std::string& dir, ActionFile* out, std::string* err) {
   return false;
 }
 
-std::string scalarOf(const yaml::Node* n) { return n && n->isScalar() ? n->value : ""; }
+std::string scalarOf(const yaml::Node* n) {
+  return n && n->isScalar() ? n->value : "";
+}
 
 // The `inputs` context of an action: what `with:` gives, else the default.
 Pairs actionInputs(const yaml::Node& root, const ActionCall& call, ActionContext& ctx, bool* ok) {
@@ -606,7 +630,8 @@ std::string inputEnvName(const std::string& name) {
   return s;
 }
 
-expr::Value withReplaced(const expr::Value& contexts, const std::map<std::string, expr::Value>& repl) {
+expr::Value withReplaced(const expr::Value& contexts,
+                         const std::map<std::string, expr::Value>& repl) {
   expr::Object o;
   for (const auto& [k, v] : repl)
     o.add(k, v);
@@ -615,12 +640,12 @@ expr::Value withReplaced(const expr::Value& contexts, const std::map<std::string
   return expr::Value::object(std::move(o));
 }
 
-Result runNode(const ActionCall& call, ActionContext& ctx, const ActionFile& action, const Pairs& inputs,
-               const yaml::Node& runs, const std::string& actionPath) {
+Result runNode(const ActionCall& call, ActionContext& ctx, const ActionFile& action,
+               const Pairs& inputs, const yaml::Node& runs, const std::string& actionPath) {
   std::string node = findProgram("node", ctx.job.path());
   if (node.empty()) {
-    ctx.job.error("JavaScript action '" + call.uses + "' needs node, which is not installed", call.where,
-                  call.stepId);
+    ctx.job.error("JavaScript action '" + call.uses + "' needs node, which is not installed",
+                  call.where, call.stepId);
     return Result::Failure;
   }
   Pairs extra;
@@ -645,7 +670,8 @@ Result runNode(const ActionCall& call, ActionContext& ctx, const ActionFile& act
         return r;
       });
   std::string pre = scalarOf(runs.find("pre"));
-  if (!pre.empty()) ctx.job.warning("pre: of a local action is not run (as on GitHub)", call.where, call.stepId);
+  if (!pre.empty())
+    ctx.job.warning("pre: of a local action is not run (as on GitHub)", call.where, call.stepId);
   Result r = (*runScript)(ctx, scalarOf(runs.find("main")));
   std::string post = scalarOf(runs.find("post"));
   if (!post.empty()) {
@@ -735,7 +761,8 @@ Result runComposite(const ActionCall& call, ActionContext& ctx, const ActionFile
     if (const yaml::Node* run = s.find("run")) {
       std::string script, shellName, wd;
       if (!evaluateString(*run, contexts, host, &script, &err) ||
-          (s.find("shell") && !evaluateString(*s.find("shell"), contexts, host, &shellName, &err)) ||
+          (s.find("shell") &&
+           !evaluateString(*s.find("shell"), contexts, host, &shellName, &err)) ||
           (s.find("working-directory") &&
            !evaluateString(*s.find("working-directory"), contexts, host, &wd, &err))) {
         ctx.job.error(err.message, err.where, call.stepId);
@@ -798,8 +825,9 @@ Result runComposite(const ActionCall& call, ActionContext& ctx, const ActionFile
       e.add("conclusion", expr::Value::string(resultName(so.conclusion)));
       stepsObj.add(sid, expr::Value::object(std::move(e)));
     }
-    expr::Value contexts = withReplaced(ctx.job.contextsFor(call.stepEnv),
-                                        {{"inputs", inputsCtx}, {"steps", expr::Value::object(std::move(stepsObj))}});
+    expr::Value contexts =
+        withReplaced(ctx.job.contextsFor(call.stepEnv),
+                     {{"inputs", inputsCtx}, {"steps", expr::Value::object(std::move(stepsObj))}});
     expr::EvalHost host;
     for (const auto& e : outputs->entries) {
       const yaml::Node* value = e.value.isMapping() ? e.value.find("value") : nullptr;
@@ -827,12 +855,14 @@ Result localAction(const ActionCall& call, ActionContext& ctx, const std::string
   if (using_ == "composite") return runComposite(call, ctx, action, inputs, *runs, dir);
   if (using_.starts_with("node")) return runNode(call, ctx, action, inputs, *runs, dir);
   if (using_ == "docker") {
-    ctx.job.error("Docker action '" + call.uses + "' cannot run: galley runs steps on the host, without Docker",
+    ctx.job.error("Docker action '" + call.uses +
+                      "' cannot run: galley runs steps on the host, without Docker",
                   call.where, call.stepId);
     return Result::Failure;
   }
-  ctx.job.error("action '" + call.uses + "' has runs.using '" + using_ + "', which galley does not know",
-                call.where, call.stepId);
+  ctx.job.error(
+      "action '" + call.uses + "' has runs.using '" + using_ + "', which galley does not know",
+      call.where, call.stepId);
   return Result::Failure;
 }
 
@@ -841,22 +871,30 @@ Result localAction(const ActionCall& call, ActionContext& ctx, const std::string
 Result runActionStep(const ActionCall& call, ActionContext& ctx) {
   std::string variant;
   switch (actionKind(call.uses, &variant)) {
-    case ActionKind::Checkout: return checkout(call, ctx);
-    case ActionKind::SetupPython: return setupPython(call, ctx);
-    case ActionKind::SetupNode: return setupNode(call, ctx);
-    case ActionKind::UploadArtifact: return uploadArtifact(call, ctx);
-    case ActionKind::DownloadArtifact: return downloadArtifact(call, ctx);
-    case ActionKind::Cache: return cache(call, ctx, variant);
+    case ActionKind::Checkout:
+      return checkout(call, ctx);
+    case ActionKind::SetupPython:
+      return setupPython(call, ctx);
+    case ActionKind::SetupNode:
+      return setupNode(call, ctx);
+    case ActionKind::UploadArtifact:
+      return uploadArtifact(call, ctx);
+    case ActionKind::DownloadArtifact:
+      return downloadArtifact(call, ctx);
+    case ActionKind::Cache:
+      return cache(call, ctx, variant);
     case ActionKind::Local:
-      return localAction(call, ctx, (fs::path(ctx.job.workspace()) / call.uses).lexically_normal().string());
+      return localAction(call, ctx,
+                         (fs::path(ctx.job.workspace()) / call.uses).lexically_normal().string());
     case ActionKind::Docker:
-      ctx.job.error("Docker actions cannot run: galley runs steps on the host, without Docker", call.where,
-                    call.stepId);
+      ctx.job.error("Docker actions cannot run: galley runs steps on the host, without Docker",
+                    call.where, call.stepId);
       return Result::Failure;
     case ActionKind::Remote: {
       auto it = ctx.job.options().actionDirs.find(call.uses);
       if (it == ctx.job.options().actionDirs.end()) {
-        ctx.job.error("remote action '" + call.uses + "' has no local clone (--action-dir " + call.uses + "=PATH)",
+        ctx.job.error("remote action '" + call.uses + "' has no local clone (--action-dir " +
+                          call.uses + "=PATH)",
                       call.where, call.stepId);
         return Result::Failure;
       }

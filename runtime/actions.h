@@ -71,11 +71,12 @@ class JobApi {
   virtual void error(const std::string& message, Location where, const std::string& stepId) = 0;
   virtual void warning(const std::string& message, Location where, const std::string& stepId) = 0;
   // A step process's environment: the job's, the step's env, then extra.
-  virtual std::vector<std::string> env(const std::vector<std::pair<std::string, std::string>>& stepEnv,
-                                       const StepFiles& files,
-                                       const std::vector<std::pair<std::string, std::string>>& extra) = 0;
+  virtual std::vector<std::string> env(
+      const std::vector<std::pair<std::string, std::string>>& stepEnv, const StepFiles& files,
+      const std::vector<std::pair<std::string, std::string>>& extra) = 0;
   virtual StepFiles files() = 0;
-  virtual expr::Value contextsFor(const std::vector<std::pair<std::string, std::string>>& stepEnv) const = 0;
+  virtual expr::Value contextsFor(
+      const std::vector<std::pair<std::string, std::string>>& stepEnv) const = 0;
   virtual expr::JobStatus jobStatus() const = 0;
   virtual Masker& masker() = 0;
   // Runs a process as part of a step: masked lines, workflow commands.

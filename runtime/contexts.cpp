@@ -20,11 +20,14 @@ std::string git(const std::string& root, std::vector<std::string> args) {
   std::string out;
   proc::Result r;
   if (!proc::capture(argv, &out, false, std::chrono::seconds(10), &r) || r.exitCode != 0) return "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+    out.pop_back();
   return out;
 }
 
-expr::Value s(const std::string& v) { return expr::Value::string(v); }
+expr::Value s(const std::string& v) {
+  return expr::Value::string(v);
+}
 
 std::string osUser() {
   if (const char* a = getenv("GALLEY_ACTOR"); a && *a) return a;
@@ -54,12 +57,14 @@ GitFacts gitFacts(const std::string& repoRoot) {
   if (!url.empty()) {
     if (url.ends_with(".git")) url.resize(url.size() - 4);
     size_t slash = url.find_last_of('/');
-    size_t before = slash == std::string::npos ? std::string::npos : url.find_last_of("/:", slash - 1);
+    size_t before =
+        slash == std::string::npos ? std::string::npos : url.find_last_of("/:", slash - 1);
     if (slash != std::string::npos && before != std::string::npos)
       g.repository = url.substr(before + 1);
   }
   if (g.repository.empty())
-    g.repository = "local/" + std::filesystem::absolute(repoRoot).lexically_normal().filename().string();
+    g.repository =
+        "local/" + std::filesystem::absolute(repoRoot).lexically_normal().filename().string();
   g.owner = g.repository.substr(0, g.repository.find('/'));
   return g;
 }
@@ -128,10 +133,12 @@ bool readDotenv(const std::string& path, std::vector<std::pair<std::string, std:
     size_t eq = l.find('=');
     if (eq == std::string_view::npos) return fail("expected KEY=VALUE");
     std::string key(l.substr(0, eq));
-    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
+      key.pop_back();
     if (key.empty()) return fail("a name is missing before '='");
     size_t v = static_cast<size_t>(l.data() - text.data()) + eq + 1;
-    while (v < text.size() && (text[v] == ' ' || text[v] == '\t')) ++v;
+    while (v < text.size() && (text[v] == ' ' || text[v] == '\t'))
+      ++v;
     std::string value;
     if (v < text.size() && (text[v] == '"' || text[v] == '\'')) {
       char q = text[v++];
@@ -156,7 +163,8 @@ bool readDotenv(const std::string& path, std::vector<std::pair<std::string, std:
       value.assign(text, v, eol - v);
       size_t hash = value.find(" #");
       if (hash != std::string::npos) value.resize(hash);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\r' || value.back() == '\t'))
+      while (!value.empty() &&
+             (value.back() == ' ' || value.back() == '\r' || value.back() == '\t'))
         value.pop_back();
     }
     out->emplace_back(key, value);

@@ -22,7 +22,9 @@ std::string dotenv(const std::string& text, std::vector<std::pair<std::string, s
 
 TEST_CASE("dotenv files: comments, export, quotes and multi-line values") {
   std::vector<std::pair<std::string, std::string>> kv;
-  CHECK(dotenv("# a comment\nA=1\nexport B = two words # note\nC=\"x\\ny\"\nD='it''s'\nE=\"line1\nline2\"\n\n", &kv) == "");
+  CHECK(dotenv("# a comment\nA=1\nexport B = two words # "
+               "note\nC=\"x\\ny\"\nD='it''s'\nE=\"line1\nline2\"\n\n",
+               &kv) == "");
   REQUIRE(kv.size() == 5);
   CHECK(kv[0] == std::pair<std::string, std::string>{"A", "1"});
   CHECK(kv[1] == std::pair<std::string, std::string>{"B", "two words"});

@@ -29,7 +29,9 @@ expr::Value plainValue(const yaml::Node& n) {
 bool evaluate(const wf::Template& t, const expr::Value& contexts, expr::EvalHost& host,
               expr::Value* out, EvalError* err) {
   switch (t.kind) {
-    case yaml::Kind::Null: *out = expr::Value(); return true;
+    case yaml::Kind::Null:
+      *out = expr::Value();
+      return true;
     case yaml::Kind::Scalar: {
       if (!expr::hasExpression(t.value)) {
         *out = plainValue(t);
@@ -105,8 +107,8 @@ bool evaluateMap(const wf::Template& t, const expr::Value& contexts, expr::EvalH
   return true;
 }
 
-bool evaluateCondition(const wf::Text& condition, const expr::Value& contexts,
-                       expr::EvalHost& host, bool* out, EvalError* err) {
+bool evaluateCondition(const wf::Text& condition, const expr::Value& contexts, expr::EvalHost& host,
+                       bool* out, EvalError* err) {
   expr::EvalResult r = expr::evaluateIf(condition.value, contexts, host);
   if (!r.ok) {
     *err = {r.error, condition.where};

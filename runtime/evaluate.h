@@ -37,8 +37,8 @@ bool evaluateMap(const wf::Template& t, const expr::Value& contexts, expr::EvalH
 
 // An `if:` as GitHub reads it (expr::evaluateIf); an empty condition is
 // success().
-bool evaluateCondition(const wf::Text& condition, const expr::Value& contexts,
-                       expr::EvalHost& host, bool* out, EvalError* err);
+bool evaluateCondition(const wf::Text& condition, const expr::Value& contexts, expr::EvalHost& host,
+                       bool* out, EvalError* err);
 
 // A value as text for an environment variable or an output: strings as
 // they are, others as `${{ }}` writes them (JSON for arrays and objects, as

@@ -4,10 +4,14 @@ namespace galley::run {
 
 const char* resultName(Result r) {
   switch (r) {
-    case Result::Success: return "success";
-    case Result::Failure: return "failure";
-    case Result::Cancelled: return "cancelled";
-    case Result::Skipped: return "skipped";
+    case Result::Success:
+      return "success";
+    case Result::Failure:
+      return "failure";
+    case Result::Cancelled:
+      return "cancelled";
+    case Result::Skipped:
+      return "skipped";
   }
   return "success";
 }

@@ -28,10 +28,10 @@ const char* resultName(Result r);  // "success", "failure", "cancelled", "skippe
 
 // One planned job instance: a job, or one leg of its matrix.
 struct JobInfo {
-  size_t index = 0;         // unique within the run, stable in the plan
-  std::string id;           // the job's id in its workflow (`build`)
-  std::string key;          // unique, path-safe: `build`, `build-2`, `call/inner`
-  std::string name;         // for display: `build (3.11, ubuntu-latest)`
+  size_t index = 0;  // unique within the run, stable in the plan
+  std::string id;    // the job's id in its workflow (`build`)
+  std::string key;   // unique, path-safe: `build`, `build-2`, `call/inner`
+  std::string name;  // for display: `build (3.11, ubuntu-latest)`
   std::vector<std::pair<std::string, std::string>> matrix;  // leg values, as text
   Location where;
 };
@@ -125,9 +125,15 @@ class Reporter {
 class RunEvents final : public Reporter {
  public:
   void add(Reporter* r) { reporters_.push_back(r); }
-  void runStarted(const RunInfo& r) override { each([&](Reporter& x) { x.runStarted(r); }); }
-  void jobQueued(const JobInfo& j) override { each([&](Reporter& x) { x.jobQueued(j); }); }
-  void jobStarted(const JobInfo& j) override { each([&](Reporter& x) { x.jobStarted(j); }); }
+  void runStarted(const RunInfo& r) override {
+    each([&](Reporter& x) { x.runStarted(r); });
+  }
+  void jobQueued(const JobInfo& j) override {
+    each([&](Reporter& x) { x.jobQueued(j); });
+  }
+  void jobStarted(const JobInfo& j) override {
+    each([&](Reporter& x) { x.jobStarted(j); });
+  }
   void stepStarted(const JobInfo& j, const StepInfo& s) override {
     each([&](Reporter& x) { x.stepStarted(j, s); });
   }
@@ -140,7 +146,9 @@ class RunEvents final : public Reporter {
   void stepFinished(const JobInfo& j, const StepInfo& s, const StepResult& r) override {
     each([&](Reporter& x) { x.stepFinished(j, s, r); });
   }
-  void annotation(const Annotation& a) override { each([&](Reporter& x) { x.annotation(a); }); }
+  void annotation(const Annotation& a) override {
+    each([&](Reporter& x) { x.annotation(a); });
+  }
   void approvalRequested(const Approval& a) override {
     each([&](Reporter& x) { x.approvalRequested(a); });
   }

@@ -23,7 +23,6 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) {
          });
 }
 
-
 // 32 hex digits nobody can guess: a step cannot end our stop-commands.
 std::string randomToken() {
   std::random_device device;
@@ -50,7 +49,8 @@ std::string inertForAzure(std::string text) {
 }
 
 std::string stepTitle(const JobInfo& j, const StepInfo& s) {
-  return printable(j.name.empty() ? j.key : j.name) + "/" + printable(s.name.empty() ? s.id : s.name);
+  return printable(j.name.empty() ? j.key : j.name) + "/" +
+         printable(s.name.empty() ? s.id : s.name);
 }
 
 std::string randomDelimiter(const std::string& value) {
@@ -64,9 +64,12 @@ std::string randomDelimiter(const std::string& value) {
 
 const char* hostName(Host h) {
   switch (h) {
-    case Host::None: return "none";
-    case Host::GitHubActions: return "github";
-    case Host::AzurePipelines: return "azure";
+    case Host::None:
+      return "none";
+    case Host::GitHubActions:
+      return "github";
+    case Host::AzurePipelines:
+      return "azure";
   }
   return "none";
 }
@@ -82,7 +85,10 @@ Host detectHost(const char* (*getenv)(const char*)) {
 }
 
 HostView::HostView(Host host, std::ostream& out, ViewOptions options, HostFiles files)
-    : RunTally(options.now), host_(host), out_(out), options_(std::move(options)),
+    : RunTally(options.now),
+      host_(host),
+      out_(out),
+      options_(std::move(options)),
       files_(std::move(files)) {
   auto env = [](const char* name) {
     const char* v = std::getenv(name);
@@ -181,13 +187,15 @@ std::string HostView::annotationCommand(const Annotation& a) const {
     if (!a.title.empty()) props.emplace_back("title", a.title);
     std::string cmd = "::" + a.level;
     for (size_t i = 0; i < props.size(); ++i)
-      cmd += (i ? "," : " ") + std::string(props[i].first) + "=" + escapeCommandProperty(props[i].second);
+      cmd += (i ? "," : " ") + std::string(props[i].first) + "=" +
+             escapeCommandProperty(props[i].second);
     return cmd + "::" + escapeCommandData(a.message);
   }
   // Azure has errors and warnings only: a notice is a plain line.
   std::string message = a.title.empty() ? a.message : a.title + ": " + a.message;
   if (a.level != "error" && a.level != "warning") {
-    std::string where = a.file.empty() ? "" : a.file + (a.line ? ":" + std::to_string(a.line) : "") + ": ";
+    std::string where =
+        a.file.empty() ? "" : a.file + (a.line ? ":" + std::to_string(a.line) : "") + ": ";
     return inertForAzure(printable(where + a.level + ": " + message));
   }
   std::string cmd = "##vso[task.logissue type=" + a.level;
@@ -244,9 +252,11 @@ void HostView::stepSummary(const JobInfo& j, const StepInfo& s, const std::strin
   std::lock_guard lock(mu_);
   RunTally::stepSummary(j, s, markdown);
   if (host_ == Host::GitHubActions && !files_.githubStepSummary.empty()) {
-    std::ofstream(files_.githubStepSummary, std::ios::app) << markdown << (markdown.empty() || markdown.back() == '\n' ? "" : "\n");
+    std::ofstream(files_.githubStepSummary, std::ios::app)
+        << markdown << (markdown.empty() || markdown.back() == '\n' ? "" : "\n");
   } else if (host_ == Host::AzurePipelines && !files_.azureTempDir.empty()) {
-    std::string path = files_.azureTempDir + "/galley-summary-" + std::to_string(++summaries_) + ".md";
+    std::string path =
+        files_.azureTempDir + "/galley-summary-" + std::to_string(++summaries_) + ".md";
     std::ofstream(path) << markdown;
     StepKey k{j.index, s.index};
     std::string cmd = "##vso[task.uploadsummary]" + escapeAzureData(path);

@@ -23,7 +23,6 @@ const char* hostName(Host h);  // "none", "github", "azure"
 // Pipelines; else None. `getenv` is replaceable for tests.
 Host detectHost(const char* (*getenv)(const char*) = nullptr);
 
-
 // Where a host view writes besides its log; empty members are taken from
 // the environment ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY, $AGENT_TEMPDIRECTORY).
 struct HostFiles {

@@ -27,7 +27,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-expr::Value str(const std::string& s) { return expr::Value::string(s); }
+expr::Value str(const std::string& s) {
+  return expr::Value::string(s);
+}
 
 std::string readAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -376,8 +378,9 @@ class JobExecution final : public JobApi {
       return endStep(info, record, r, Result::Failure, false);
     }
     if (!go) {
-      r.skipReason = cancelled() ? "the job was cancelled" : failed_ ? "an earlier step failed"
-                                                                     : "its if: condition is false";
+      r.skipReason = cancelled() ? "the job was cancelled"
+                     : failed_   ? "an earlier step failed"
+                                 : "its if: condition is false";
       return endStep(info, record, r, Result::Skipped, false);
     }
     bool continueOnError = false;
@@ -453,9 +456,9 @@ class JobExecution final : public JobApi {
   }
 
   // The environment a step's process gets.
-  std::vector<std::string> processEnv(const std::vector<std::pair<std::string, std::string>>& stepEnv,
-                                      const StepFiles& files,
-                                      const std::vector<std::pair<std::string, std::string>>& extra) {
+  std::vector<std::string> processEnv(
+      const std::vector<std::pair<std::string, std::string>>& stepEnv, const StepFiles& files,
+      const std::vector<std::pair<std::string, std::string>>& extra) {
     std::vector<std::pair<std::string, std::string>> env = baseEnv_;
     auto set = [&](const std::string& k, const std::string& v) { setEnv(env, k, v); };
     std::string p;
@@ -489,16 +492,26 @@ class JobExecution final : public JobApi {
     const expr::Value& github = jr_.contexts.at("github");
     if (github.kind() == expr::Kind::Object) {
       static const std::pair<const char*, const char*> vars[] = {
-          {"GITHUB_ACTOR", "actor"},           {"GITHUB_EVENT_NAME", "event_name"},
-          {"GITHUB_EVENT_PATH", "event_path"}, {"GITHUB_REF", "ref"},
-          {"GITHUB_REF_NAME", "ref_name"},     {"GITHUB_REF_TYPE", "ref_type"},
-          {"GITHUB_REPOSITORY", "repository"}, {"GITHUB_REPOSITORY_OWNER", "repository_owner"},
-          {"GITHUB_RUN_ID", "run_id"},         {"GITHUB_RUN_NUMBER", "run_number"},
-          {"GITHUB_RUN_ATTEMPT", "run_attempt"}, {"GITHUB_SHA", "sha"},
-          {"GITHUB_WORKFLOW", "workflow"},     {"GITHUB_SERVER_URL", "server_url"},
-          {"GITHUB_API_URL", "api_url"},       {"GITHUB_GRAPHQL_URL", "graphql_url"},
-          {"GITHUB_BASE_REF", "base_ref"},     {"GITHUB_HEAD_REF", "head_ref"},
-          {"GITHUB_TRIGGERING_ACTOR", "triggering_actor"}, {"GITHUB_WORKFLOW_REF", "workflow_ref"},
+          {"GITHUB_ACTOR", "actor"},
+          {"GITHUB_EVENT_NAME", "event_name"},
+          {"GITHUB_EVENT_PATH", "event_path"},
+          {"GITHUB_REF", "ref"},
+          {"GITHUB_REF_NAME", "ref_name"},
+          {"GITHUB_REF_TYPE", "ref_type"},
+          {"GITHUB_REPOSITORY", "repository"},
+          {"GITHUB_REPOSITORY_OWNER", "repository_owner"},
+          {"GITHUB_RUN_ID", "run_id"},
+          {"GITHUB_RUN_NUMBER", "run_number"},
+          {"GITHUB_RUN_ATTEMPT", "run_attempt"},
+          {"GITHUB_SHA", "sha"},
+          {"GITHUB_WORKFLOW", "workflow"},
+          {"GITHUB_SERVER_URL", "server_url"},
+          {"GITHUB_API_URL", "api_url"},
+          {"GITHUB_GRAPHQL_URL", "graphql_url"},
+          {"GITHUB_BASE_REF", "base_ref"},
+          {"GITHUB_HEAD_REF", "head_ref"},
+          {"GITHUB_TRIGGERING_ACTOR", "triggering_actor"},
+          {"GITHUB_WORKFLOW_REF", "workflow_ref"},
       };
       for (const auto& [var, key] : vars)
         if (const expr::Value* v = github.asObject().find(key)) set(var, asText(*v));
@@ -527,7 +540,8 @@ class JobExecution final : public JobApi {
   std::string workingDirectory(const wf::Step& step, expr::EvalHost& host,
                                const std::vector<std::pair<std::string, std::string>>& stepEnv,
                                std::string* err) {
-    const wf::Template* wd = step.workingDirectory ? &*step.workingDirectory : runDefault("working-directory");
+    const wf::Template* wd =
+        step.workingDirectory ? &*step.workingDirectory : runDefault("working-directory");
     if (!wd) return workspace_;
     std::string dir;
     EvalError e;
@@ -633,8 +647,8 @@ class JobExecution final : public JobApi {
       if (cmd) command(*cmd, info, record, stepId);
     };
     proc::Result pr = proc::run(
-        spec, [&](proc::Stream s, std::string_view chunk) { lines.feed(s, chunk, onLine); }, timeout,
-        jr_.cancel, o_.timing);
+        spec, [&](proc::Stream s, std::string_view chunk) { lines.feed(s, chunk, onLine); },
+        timeout, jr_.cancel, o_.timing);
     lines.flush(onLine);
     record.exitCode = pr.exitCode;
     if (!pr.started) {
@@ -732,7 +746,8 @@ class JobExecution final : public JobApi {
     std::string err;
     Properties kv;
     if (!parseKeyValueFile(readAll(f.env), &kv, &err)) {
-      annotate("error", "Unable to process file command 'env' successfully. " + err, info.where, stepId);
+      annotate("error", "Unable to process file command 'env' successfully. " + err, info.where,
+               stepId);
       ok = false;
     }
     for (const auto& [k, v] : kv) {
@@ -745,14 +760,16 @@ class JobExecution final : public JobApi {
     }
     kv.clear();
     if (!parseKeyValueFile(readAll(f.output), &kv, &err)) {
-      annotate("error", "Unable to process file command 'output' successfully. " + err, info.where, stepId);
+      annotate("error", "Unable to process file command 'output' successfully. " + err, info.where,
+               stepId);
       ok = false;
     }
     for (const auto& [k, v] : kv)
       record.outputs[k] = v;
     kv.clear();
     if (!parseKeyValueFile(readAll(f.state), &kv, &err)) {
-      annotate("error", "Unable to process file command 'state' successfully. " + err, info.where, stepId);
+      annotate("error", "Unable to process file command 'state' successfully. " + err, info.where,
+               stepId);
       ok = false;
     }
     for (const auto& [k, v] : kv)
@@ -840,34 +857,60 @@ class JobExecution final : public JobApi {
 
  public:
   // What actions need from the job (actions.cpp).
-  const HostOptions& options() const override { return o_; }
-  const JobRun& jobRun() const override { return jr_; }
-  const std::string& workspace() const override { return workspace_; }
-  const std::string& temp() const override { return temp_; }
-  std::string path() const override { return currentPath(); }
-  void prependPath(const std::string& dir) override { pathPrepends_.push_back(dir); }
-  void setJobEnv(const std::string& k, const std::string& v) override { setEnv(jobEnv_, k, v); }
-  void addPost(PostStep post) override { posts_.push_back(std::move(post)); }
-  std::map<std::string, std::string>& state() override { return state_; }
-  void log(const StepInfo& info, const std::string& text) override { note(Stream::Galley, text, &info); }
+  const HostOptions& options() const override {
+    return o_;
+  }
+  const JobRun& jobRun() const override {
+    return jr_;
+  }
+  const std::string& workspace() const override {
+    return workspace_;
+  }
+  const std::string& temp() const override {
+    return temp_;
+  }
+  std::string path() const override {
+    return currentPath();
+  }
+  void prependPath(const std::string& dir) override {
+    pathPrepends_.push_back(dir);
+  }
+  void setJobEnv(const std::string& k, const std::string& v) override {
+    setEnv(jobEnv_, k, v);
+  }
+  void addPost(PostStep post) override {
+    posts_.push_back(std::move(post));
+  }
+  std::map<std::string, std::string>& state() override {
+    return state_;
+  }
+  void log(const StepInfo& info, const std::string& text) override {
+    note(Stream::Galley, text, &info);
+  }
   void error(const std::string& message, Location where, const std::string& stepId) override {
     annotate("error", message, where, stepId);
   }
   void warning(const std::string& message, Location where, const std::string& stepId) override {
     annotate("warning", message, where, stepId);
   }
-  std::vector<std::string> env(const std::vector<std::pair<std::string, std::string>>& stepEnv,
-                               const StepFiles& files,
-                               const std::vector<std::pair<std::string, std::string>>& extra) override {
+  std::vector<std::string> env(
+      const std::vector<std::pair<std::string, std::string>>& stepEnv, const StepFiles& files,
+      const std::vector<std::pair<std::string, std::string>>& extra) override {
     return processEnv(stepEnv, files, extra);
   }
-  StepFiles files() override { return newFiles(); }
+  StepFiles files() override {
+    return newFiles();
+  }
   expr::Value contextsFor(
       const std::vector<std::pair<std::string, std::string>>& stepEnv) const override {
     return contexts(stepEnv);
   }
-  expr::JobStatus jobStatus() const override { return status(); }
-  Masker& masker() override { return masker_; }
+  expr::JobStatus jobStatus() const override {
+    return status();
+  }
+  Masker& masker() override {
+    return masker_;
+  }
 
  private:
   const HostOptions& o_;

@@ -16,9 +16,9 @@ namespace galley::run {
 class Approver;
 
 struct HostOptions {
-  std::string repoRoot;   // the repository (its committed tree is what checkout copies)
-  bool inPlace = false;   // --workdir .: the workspace is repoRoot itself
-  std::string runDir;     // this run's folder in the store
+  std::string repoRoot;  // the repository (its committed tree is what checkout copies)
+  bool inPlace = false;  // --workdir .: the workspace is repoRoot itself
+  std::string runDir;    // this run's folder in the store
   std::string artifactsDir;
   std::string cacheDir;
   std::string runId;

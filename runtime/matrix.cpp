@@ -8,8 +8,8 @@ namespace galley::run {
 namespace {
 
 bool sameValue(const expr::Value& a, const expr::Value& b) {
-  if (a.isPrimitive() && b.isPrimitive()) return a.kind() == b.kind() && expr::looseEquals(a, b) &&
-                                                 asText(a) == asText(b);
+  if (a.isPrimitive() && b.isPrimitive())
+    return a.kind() == b.kind() && expr::looseEquals(a, b) && asText(a) == asText(b);
   return expr::toJson(a) == expr::toJson(b);
 }
 

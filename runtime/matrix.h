@@ -32,6 +32,7 @@ expr::Value matrixContext(const MatrixLeg& leg);
 std::string legName(const std::string& job, const MatrixLeg& leg);
 
 // Whether leg matches every `key=value` filter whose key it has (--matrix).
-bool legSelected(const MatrixLeg& leg, const std::vector<std::pair<std::string, std::string>>& filters);
+bool legSelected(const MatrixLeg& leg,
+                 const std::vector<std::pair<std::string, std::string>>& filters);
 
 }  // namespace galley::run

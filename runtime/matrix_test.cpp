@@ -52,10 +52,9 @@ TEST_CASE("include extends the legs it fits and adds a leg where it fits none") 
     "include": [{"color": "green"}, {"color": "pink", "animal": "cat"},
                 {"fruit": "apple", "shape": "circle"}, {"fruit": "banana"},
                 {"fruit": "banana", "animal": "cat"}]})");
-  CHECK(got == std::vector<std::string>{
-                   "t (apple, cat, pink, circle)", "t (apple, dog, green, circle)",
-                   "t (pear, cat, pink)", "t (pear, dog, green)", "t (banana)",
-                   "t (banana, cat)"});
+  CHECK(got == std::vector<std::string>{"t (apple, cat, pink, circle)",
+                                        "t (apple, dog, green, circle)", "t (pear, cat, pink)",
+                                        "t (pear, dog, green)", "t (banana)", "t (banana, cat)"});
 }
 
 TEST_CASE("a matrix of only include runs each entry") {
@@ -70,7 +69,8 @@ TEST_CASE("empty vectors, non-sequences and oversized matrices are errors") {
   CHECK(failure(R"({"a": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17],
                     "b": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]})") ==
         "the matrix has more than 256 legs");
-  CHECK(failure(R"({"a": [1], "exclude": [{"a": 1}]})") == "the matrix has no legs left after 'exclude'");
+  CHECK(failure(R"({"a": [1], "exclude": [{"a": 1}]})") ==
+        "the matrix has no legs left after 'exclude'");
 }
 
 TEST_CASE("--matrix filters keep the legs with those values") {

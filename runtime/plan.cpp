@@ -41,7 +41,8 @@ void checkUses(const wf::Step& step, const PlanOptions& options, Diagnostics& di
                   "clone it and pass --action-dir " + spec + "=PATH");
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -51,8 +52,7 @@ bool makePlan(const wf::Workflow& workflow, const PlanOptions& options, Plan* pl
               Diagnostics& diags) {
   plan->workflow = &workflow;
   plan->jobs.clear();
-  for (const auto& job : workflow.jobs)
-  {
+  for (const auto& job : workflow.jobs) {
     PlannedJob pj;
     pj.job = &job;
     plan->jobs.push_back(std::move(pj));

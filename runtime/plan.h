@@ -38,7 +38,7 @@ struct PlannedJob {
 
 struct Plan {
   const wf::Workflow* workflow = nullptr;
-  std::vector<PlannedJob> jobs;  // in workflow order
+  std::vector<PlannedJob> jobs;                // in workflow order
   size_t index(std::string_view jobId) const;  // npos when unknown
 };
 

@@ -10,18 +10,18 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include <sstream>
 #include "compiler/compile.h"
 #include "compiler/expr/template.h"
-#include "compiler/yaml_writer.h"
 #include "compiler/expr/value.h"
-#include <sstream>
 #include "compiler/lint/lint.h"
 #include "compiler/yaml.h"
+#include "compiler/yaml_writer.h"
+#include "runtime/approvals.h"
 #include "runtime/contexts.h"
 #include "runtime/evaluate.h"
 #include "runtime/job.h"
 #include "runtime/masker.h"
-#include "runtime/approvals.h"
 #include "runtime/progress.h"
 #include "runtime/scheduler.h"
 #include "runtime/store.h"
@@ -130,7 +130,8 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
   } else {
     fs::path dir = fs::path(root) / ".github" / "workflows";
     std::vector<std::string> names;
-    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
       std::string ext = it->path().extension().string();
       if (ext == ".yml" || ext == ".yaml") names.push_back(it->path().stem().string());
     }
@@ -250,10 +251,10 @@ void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, 
       }
       if (pj.job->callsWorkflow()) out << ": calls " << pj.job->uses.value;
       if (pj.dynamicMatrix) out << ": matrix resolved when the job is ready";
-      if (pj.job->condition.value.size())
-        out << " [if: " << pj.job->condition.value << "]";
+      if (pj.job->condition.value.size()) out << " [if: " << pj.job->condition.value << "]";
       std::string why;
-      if (pj.job->runsOn && pj.job->runsOn->isScalar() && !expr::hasExpression(pj.job->runsOn->value) &&
+      if (pj.job->runsOn && pj.job->runsOn->isScalar() &&
+          !expr::hasExpression(pj.job->runsOn->value) &&
           !runsHere({pj.job->runsOn->value}, options, &why))
         out << ": skipped, " << why;
       out << '\n';
@@ -263,9 +264,7 @@ void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, 
   }
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
             const std::string& event, const std::string& eventFile, const expr::Value& inputs,
@@ -301,7 +300,8 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
     std::stringstream ss;
     ss << in.rdbuf();
     if (!in || !expr::parseJson(ss.str(), &facts.payload, &err)) {
-      std::cerr << "galley: error: --event-file " << eventFile << ": " << (in ? err : "cannot read") << '\n';
+      std::cerr << "galley: error: --event-file " << eventFile << ": " << (in ? err : "cannot read")
+                << '\n';
       return 2;
     }
     std::ofstream(facts.eventPath) << ss.str();
@@ -342,7 +342,8 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   auto roots = std::make_shared<std::vector<std::unique_ptr<yaml::Node>>>();
   auto loadMu = std::make_shared<std::mutex>();
   std::string repoRoot = target.repoRoot;
-  so.loadWorkflow = [=](const std::string& uses, Location, std::string* err) -> const wf::Workflow* {
+  so.loadWorkflow = [=](const std::string& uses, Location,
+                        std::string* err) -> const wf::Workflow* {
     std::lock_guard lock(*loadMu);
     std::string path = (fs::path(repoRoot) / uses).lexically_normal().string();
     const SourceFile* f = sources->read(path, err);
@@ -404,7 +405,9 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   std::atomic<bool> done{false};
   std::thread watcher([&] {
     while (!done) {
-      struct pollfd p {interruptFd, POLLIN, 0};
+      struct pollfd p {
+        interruptFd, POLLIN, 0
+      };
       if (interruptFd < 0 || poll(&p, 1, 100) <= 0) {
         if (interruptFd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         continue;

@@ -49,15 +49,15 @@ void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, 
 // Runs the plan. invocation (the command line's choices, kept in the
 // store's inputs.json) lets `galley rerun` run it again; reuseFrom names a
 // run whose successful jobs are reused, outputs and artifacts included,
-// instead of run again (`galley rerun --failed`). Returns the exit code: 0 success, 1 a failed run, 130
-// interrupted. interruptFd becomes readable on each Ctrl-C (counted by
-// interrupts): the first cancels gracefully, the second kills.
+// instead of run again (`galley rerun --failed`). Returns the exit code: 0 success, 1 a failed run,
+// 130 interrupted. interruptFd becomes readable on each Ctrl-C (counted by interrupts): the first
+// cancels gracefully, the second kills.
 int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
             const std::string& event, const std::string& eventFile, const expr::Value& inputs,
             const std::vector<std::pair<std::string, std::string>>& vars,
             const std::vector<std::pair<std::string, std::string>>& secrets, int parallel,
             const std::string& approve, const std::string& output, bool inPlace, bool verbose,
-            std::atomic<int>& interrupts, int interruptFd,
-            const nlohmann::json& invocation = {}, const std::string& reuseFrom = "");
+            std::atomic<int>& interrupts, int interruptFd, const nlohmann::json& invocation = {},
+            const std::string& reuseFrom = "");
 
 }  // namespace galley::run

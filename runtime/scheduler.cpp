@@ -47,7 +47,9 @@ class StatusHost final : public expr::EvalHost {
   expr::JobStatus s_;
 };
 
-expr::Value str(const std::string& s) { return expr::Value::string(s); }
+expr::Value str(const std::string& s) {
+  return expr::Value::string(s);
+}
 
 expr::Value outputsObject(const std::map<std::string, std::string>& outputs) {
   expr::Object o;
@@ -158,7 +160,8 @@ class PlanRun {
     JobInfo info;
     info.index = nextIndex_++;
     info.id = job.id;
-    info.key = prefix_ + pathSafe(job.id) + (legCount > 1 ? "-" + std::to_string(legIndex + 1) : "");
+    info.key =
+        prefix_ + pathSafe(job.id) + (legCount > 1 ? "-" + std::to_string(legIndex + 1) : "");
     std::string name = job.id;
     if (job.name && job.name->isScalar() && !expr::hasExpression(job.name->value))
       name = job.name->value;
@@ -263,11 +266,9 @@ class PlanRun {
     EvalError err;
     if (!evaluateCondition(job.condition, contexts, host, &go, &err)) return fail(i, err);
     if (!go) {
-      std::string why = status == expr::JobStatus::Success
-                            ? "its if: condition is false"
-                            : status == expr::JobStatus::Cancelled
-                                  ? "the run was cancelled"
-                                  : "a job it needs did not succeed";
+      std::string why = status == expr::JobStatus::Success     ? "its if: condition is false"
+                        : status == expr::JobStatus::Cancelled ? "the run was cancelled"
+                                                               : "a job it needs did not succeed";
       return endBeforeStart(i, Result::Skipped, why);
     }
 
@@ -323,7 +324,8 @@ class PlanRun {
       strategy.add("fail-fast", expr::Value::boolean(js.failFast));
       strategy.add("job-index", expr::Value::number(double(l)));
       strategy.add("job-total", expr::Value::number(double(n)));
-      strategy.add("max-parallel", expr::Value::number(js.maxParallel > 0 ? js.maxParallel : double(n)));
+      strategy.add("max-parallel",
+                   expr::Value::number(js.maxParallel > 0 ? js.maxParallel : double(n)));
       jr.contexts["strategy"] = expr::Value::object(std::move(strategy));
       jr.secrets = options_.secrets;
       jr.cancel = leg->cancel.get();
@@ -335,8 +337,16 @@ class PlanRun {
           leg->done = leg->skipped = true;
           leg->result.result = Result::Failure;
           leg->result.reason = err.message;
-          Annotation a{"error", err.message, "", std::string(err.where.path()), err.where.begin.line,
-                       0, err.where.begin.column, 0, leg->info.key, ""};
+          Annotation a{"error",
+                       err.message,
+                       "",
+                       std::string(err.where.path()),
+                       err.where.begin.line,
+                       0,
+                       err.where.begin.column,
+                       0,
+                       leg->info.key,
+                       ""};
           events_.annotation(a);
           events_.jobFinished(leg->info, leg->result);
           continue;
@@ -417,7 +427,7 @@ class PlanRun {
       r.finished = std::max(r.finished, lr.finished);
     }
     if (r.started == Clock::time_point::max()) r.started = {};
-    r.result = anyFailed     ? (js.continueOnError ? Result::Success : Result::Failure)
+    r.result = anyFailed      ? (js.continueOnError ? Result::Success : Result::Failure)
                : anyCancelled ? Result::Cancelled
                : allSkipped   ? Result::Skipped
                               : Result::Success;
@@ -445,14 +455,23 @@ class PlanRun {
     JobResult r;
     r.started = Clock::now();
     auto failWith = [&](const std::string& message, Location where) {
-      Annotation a{"error", message, "", std::string(where.path()), where.begin.line, 0,
-                   where.begin.column, 0, prefix_ + pathSafe(job.id), ""};
+      Annotation a{"error",
+                   message,
+                   "",
+                   std::string(where.path()),
+                   where.begin.line,
+                   0,
+                   where.begin.column,
+                   0,
+                   prefix_ + pathSafe(job.id),
+                   ""};
       events_.annotation(a);
       r.result = Result::Failure;
       r.reason = message;
       return r;
     };
-    if (!options_.loadWorkflow) return failWith("reusable workflows cannot be loaded here", job.uses.where);
+    if (!options_.loadWorkflow)
+      return failWith("reusable workflows cannot be loaded here", job.uses.where);
     std::string err;
     const wf::Workflow* called = options_.loadWorkflow(job.uses.value, job.uses.where, &err);
     if (!called) return failWith(err, job.uses.where);
@@ -461,7 +480,8 @@ class PlanRun {
     StatusHost host(expr::JobStatus::Success);
     EvalError e;
     std::vector<std::pair<std::string, std::string>> with;
-    if (job.with && !evaluateMap(*job.with, contexts, host, &with, &e)) return failWith(e.message, e.where);
+    if (job.with && !evaluateMap(*job.with, contexts, host, &with, &e))
+      return failWith(e.message, e.where);
     expr::Object inputs;
     for (const wf::Input& in : called->callInputs) {
       const std::string* given = nullptr;
@@ -469,11 +489,12 @@ class PlanRun {
         if (equalsIgnoreCase(k, in.name)) given = &v;
       expr::Value value;
       if (given) {
-        value = in.type == "boolean" ? expr::Value::boolean(*given == "true")
+        value = in.type == "boolean"  ? expr::Value::boolean(*given == "true")
                 : in.type == "number" ? expr::Value::number(expr::parseNumber(*given))
                                       : str(*given);
       } else if (in.defaultValue) {
-        if (!evaluate(*in.defaultValue, contexts, host, &value, &e)) return failWith(e.message, e.where);
+        if (!evaluate(*in.defaultValue, contexts, host, &value, &e))
+          return failWith(e.message, e.where);
       } else if (in.required) {
         return failWith("input '" + in.name + "' is required by " + job.uses.value, job.uses.where);
       }
@@ -520,7 +541,8 @@ class PlanRun {
     for (const wf::CallOutput& out : called->callOutputs) {
       if (!out.value) continue;
       std::string v;
-      if (!evaluateString(*out.value, outContexts, host, &v, &e)) return failWith(e.message, e.where);
+      if (!evaluateString(*out.value, outContexts, host, &v, &e))
+        return failWith(e.message, e.where);
       r.outputs[out.name] = v;
     }
     r.result = wr.result;
@@ -547,7 +569,7 @@ class PlanRun {
       cancelled |= r.result == Result::Cancelled;
       wr.jobs[plan_.jobs[i].job->id] = r;
     }
-    wr.result = failed ? Result::Failure
+    wr.result = failed                             ? Result::Failure
                 : cancelled || cancel_.level() > 0 ? Result::Cancelled
                                                    : Result::Success;
     return wr;

@@ -75,7 +75,8 @@ jobs:
   cleanup: {needs: build, if: failure(), runs-on: ubuntu-latest, steps: [{run: 'true'}]}
 )");
   CHECK(wr.result == Result::Failure);
-  CHECK(f.recorder.finished["test"] == std::pair{Result::Skipped, std::string("a job it needs did not succeed")});
+  CHECK(f.recorder.finished["test"] ==
+        std::pair{Result::Skipped, std::string("a job it needs did not succeed")});
   CHECK(f.recorder.finished["report"].first == Result::Success);
   CHECK(f.recorder.finished["cleanup"].first == Result::Success);
 }
@@ -88,7 +89,8 @@ jobs:
   b: {needs: a, runs-on: ubuntu-latest, steps: [{run: 'true'}]}
   c: {needs: a, if: '!failure()', runs-on: ubuntu-latest, steps: [{run: 'true'}]}
 )");
-  CHECK(f.recorder.finished["a"] == std::pair{Result::Skipped, std::string("its if: condition is false")});
+  CHECK(f.recorder.finished["a"] ==
+        std::pair{Result::Skipped, std::string("its if: condition is false")});
   CHECK(f.recorder.finished["b"].first == Result::Skipped);
   CHECK(f.recorder.finished["c"].first == Result::Success);
 }
@@ -118,7 +120,8 @@ jobs:
     runs-on: ubuntu-latest
     strategy: {fail-fast: false, matrix: {v: [1, 2, 3]}}
     steps: [{run: 'true'}]
-)", {}, 1);
+)",
+                  {}, 1);
   CHECK(wr.result == Result::Failure);
   CHECK(f.runner.ran.size() == 3);
 }
@@ -132,7 +135,8 @@ jobs:
   a: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
   b: {needs: a, runs-on: ubuntu-latest, steps: [{run: 'true'}]}
   c: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
-)", po);
+)",
+        po);
   CHECK(f.runner.ran == std::vector<std::string>{"a", "b"});
 }
 
@@ -143,15 +147,17 @@ jobs:
   w: {runs-on: windows-latest, steps: [{run: 'true'}]}
 )");
   CHECK(f.recorder.finished["w"] ==
-        std::pair{Result::Skipped, std::string("runs on 'windows-latest', another OS than this host's "
-                                               "(--platform windows-latest=host runs it here)")});
+        std::pair{Result::Skipped,
+                  std::string("runs on 'windows-latest', another OS than this host's "
+                              "(--platform windows-latest=host runs it here)")});
   Fixture g;
   PlanOptions po;
   po.platforms["windows-latest"] = "host";
   g.run(R"(on: push
 jobs:
   w: {runs-on: windows-latest, steps: [{run: 'true'}]}
-)", po);
+)",
+        po);
   CHECK(g.recorder.finished["w"].first == Result::Success);
 }
 

@@ -51,8 +51,7 @@ std::vector<std::string> splitWords(std::string_view s) {
   return words;
 }
 
-bool need(std::string_view program, const std::string& path, std::string* found,
-          std::string* err) {
+bool need(std::string_view program, const std::string& path, std::string* found, std::string* err) {
   *found = findProgram(program, path);
   if (!found->empty()) return true;
   *err = "shell '" + std::string(program) + "' is not installed (not found in PATH)";
@@ -100,7 +99,8 @@ bool githubShell(std::string_view shell, const std::string& path, ShellCommand* 
     out->argv = {program, "-command", ". '{0}'"};
     out->extension = ".ps1";
     out->prologue = "$ErrorActionPreference = 'stop'\n";
-    out->epilogue = "\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }\n";
+    out->epilogue =
+        "\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }\n";
     return true;
   }
   if (shell == "cmd") {

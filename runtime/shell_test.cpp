@@ -31,7 +31,8 @@ TEST_CASE("shells run with the GitHub runner's command lines") {
   CHECK(line("perl") ==
         "error: Invalid shell option 'perl'. Shell must be a valid built-in (bash, sh, cmd, "
         "powershell, pwsh) or a format string containing '{0}'");
-  CHECK(line("nosuchshell {0}") == "error: shell 'nosuchshell' is not installed (not found in PATH)");
+  CHECK(line("nosuchshell {0}") ==
+        "error: shell 'nosuchshell' is not installed (not found in PATH)");
 }
 
 TEST_CASE("python runs the script with python, else python3") {

@@ -173,7 +173,9 @@ void RunStore::fail(const std::string& err) {
 // once but not synced: rename keeps it atomic against a killed galley, and
 // syncing run.json for each of a job's 500 short steps cost more than
 // running them. The run's start, its approvals and its end are synced.
-void RunStore::saveSoon() { save(false); }
+void RunStore::saveSoon() {
+  save(false);
+}
 
 void RunStore::save(bool sync) {
   stale_ = false;

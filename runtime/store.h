@@ -39,10 +39,10 @@ std::string fileNameOf(std::string_view key);
 
 // A Reporter that keeps the run on disk. State events replace run.json
 // atomically (jobQueued only marks it stale: a large matrix is not written
-// once per leg), synced at the run's start, approvals and end; log lines are appended to the step's log as they come,
-// without fsync (a killed galley loses no line the kernel has; a machine
-// crash may lose the last ones). Write failures do not stop the run: the
-// first is kept in error(). Not thread-safe: RunEvents serialises the calls.
+// once per leg), synced at the run's start, approvals and end; log lines are appended to the step's
+// log as they come, without fsync (a killed galley loses no line the kernel has; a machine crash
+// may lose the last ones). Write failures do not stop the run: the first is kept in error(). Not
+// thread-safe: RunEvents serialises the calls.
 class RunStore final : public RunTally {
  public:
   ~RunStore() override;
