@@ -709,19 +709,8 @@ Result runComposite(const ActionCall& call, ActionContext& ctx, const ActionFile
     if (!s.isMapping()) continue;
     std::string id = scalarOf(s.find("id"));
     if (id.empty()) id = "__composite_" + std::to_string(++generated);
-    expr::Object stepsObj;
-    for (const auto& [sid, so] : inner) {
-      expr::Object e, outs;
-      for (const auto& [k, v] : so.outputs)
-        outs.add(k, expr::Value::string(v));
-      e.add("outputs", expr::Value::object(std::move(outs)));
-      e.add("outcome", expr::Value::string(resultName(so.outcome)));
-      e.add("conclusion", expr::Value::string(resultName(so.conclusion)));
-      stepsObj.add(sid, expr::Value::object(std::move(e)));
-    }
     expr::Value base = ctx.job.contextsFor(call.stepEnv);
-    std::map<std::string, expr::Value> repl{{"inputs", inputsCtx},
-                                            {"steps", expr::Value::object(std::move(stepsObj))}};
+    std::map<std::string, expr::Value> repl{{"inputs", inputsCtx}, {"steps", stepsContext(inner)}};
     expr::Value contexts = withReplaced(base, repl);
     class Host final : public expr::EvalHost {
      public:
@@ -815,19 +804,8 @@ Result runComposite(const ActionCall& call, ActionContext& ctx, const ActionFile
   }
   // The action's outputs: `value:` read with the composite's steps.
   if (const yaml::Node* outputs = action.root->find("outputs"); outputs && outputs->isMapping()) {
-    expr::Object stepsObj;
-    for (const auto& [sid, so] : inner) {
-      expr::Object e, outs;
-      for (const auto& [k, v] : so.outputs)
-        outs.add(k, expr::Value::string(v));
-      e.add("outputs", expr::Value::object(std::move(outs)));
-      e.add("outcome", expr::Value::string(resultName(so.outcome)));
-      e.add("conclusion", expr::Value::string(resultName(so.conclusion)));
-      stepsObj.add(sid, expr::Value::object(std::move(e)));
-    }
-    expr::Value contexts =
-        withReplaced(ctx.job.contextsFor(call.stepEnv),
-                     {{"inputs", inputsCtx}, {"steps", expr::Value::object(std::move(stepsObj))}});
+    expr::Value contexts = withReplaced(ctx.job.contextsFor(call.stepEnv),
+                                        {{"inputs", inputsCtx}, {"steps", stepsContext(inner)}});
     expr::EvalHost host;
     for (const auto& e : outputs->entries) {
       const yaml::Node* value = e.value.isMapping() ? e.value.find("value") : nullptr;
@@ -867,6 +845,20 @@ Result localAction(const ActionCall& call, ActionContext& ctx, const std::string
 }
 
 }  // namespace
+
+expr::Value stepsContext(const std::map<std::string, StepOutcome>& steps) {
+  expr::Object o;
+  for (const auto& [id, s] : steps) {
+    expr::Object entry, outputs;
+    for (const auto& [k, v] : s.outputs)
+      outputs.add(k, expr::Value::string(v));
+    entry.add("outputs", expr::Value::object(std::move(outputs)));
+    entry.add("outcome", expr::Value::string(resultName(s.outcome)));
+    entry.add("conclusion", expr::Value::string(resultName(s.conclusion)));
+    o.add(id, expr::Value::object(std::move(entry)));
+  }
+  return expr::Value::object(std::move(o));
+}
 
 Result runActionStep(const ActionCall& call, ActionContext& ctx) {
   std::string variant;

@@ -44,6 +44,9 @@ struct StepOutcome {
   int exitCode = 0;
 };
 
+// The `steps` context of steps that ran: outputs, outcome, conclusion.
+expr::Value stepsContext(const std::map<std::string, StepOutcome>& steps);
+
 struct ActionContext;
 
 // A step that runs after the job's steps (an action's post:, cache saves),

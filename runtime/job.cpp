@@ -252,21 +252,6 @@ class JobExecution final : public JobApi {
     return true;
   }
 
-  expr::Value stepsContext() const {
-    expr::Object o;
-    for (const auto& [id, s] : steps_) {
-      expr::Object entry;
-      expr::Object outputs;
-      for (const auto& [k, v] : s.outputs)
-        outputs.add(k, str(v));
-      entry.add("outputs", expr::Value::object(std::move(outputs)));
-      entry.add("outcome", str(resultName(s.outcome)));
-      entry.add("conclusion", str(resultName(s.conclusion)));
-      o.add(id, expr::Value::object(std::move(entry)));
-    }
-    return expr::Value::object(std::move(o));
-  }
-
   expr::Value envContext(const std::vector<std::pair<std::string, std::string>>& extra = {}) const {
     expr::Object o;
     // Later layers win: add them first, since Object keeps the first key.
@@ -290,7 +275,7 @@ class JobExecution final : public JobApi {
       gh->second = expr::Value::object(std::move(o));
     }
     ctx["env"] = envContext(stepEnv);
-    ctx["steps"] = stepsContext();
+    ctx["steps"] = run::stepsContext(steps_);
     expr::Object job;
     job.add("status", str(cancelled() ? "cancelled" : failed_ ? "failure" : "success"));
     job.add("container", expr::Value::object({}));
