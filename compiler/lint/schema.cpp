@@ -185,7 +185,7 @@ class Walker {
                        std::string(expected));
       return;
     }
-    std::string shown = n.isScalar() ? " '" + n.value + "'" : "";
+    std::string shown = n.isScalar() ? " '" + excerpt(n.value) + "'" : "";
     diags_.error(n.where, ruleFor(d.name, "type-mismatch"),
                  "'" + std::string(f.section) + "' must be a " + std::string(expected) +
                      ", not a " + got + shown);
