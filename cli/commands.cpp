@@ -8,6 +8,13 @@ const std::vector<Command>& commands() {
       {attachRecipes},
       {attachEval},
       {attachLint},
+      {attachRun},
+      {attachRerun},
+      {attachRuns},
+      {attachLogs},
+      {attachApprove},
+      {attachRegistry},
+      {attachEndpoint},
   };
   return all;
 }

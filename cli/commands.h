@@ -21,5 +21,12 @@ void attachCompile(CLI::App& app, int& status);
 void attachRecipes(CLI::App& app, int& status);
 void attachEval(CLI::App& app, int& status);
 void attachLint(CLI::App& app, int& status);
+void attachRun(CLI::App& app, int& status);
+void attachRerun(CLI::App& app, int& status);
+void attachRuns(CLI::App& app, int& status);
+void attachLogs(CLI::App& app, int& status);
+void attachApprove(CLI::App& app, int& status);
+void attachRegistry(CLI::App& app, int& status);
+void attachEndpoint(CLI::App& app, int& status);
 
 }  // namespace galley::cli

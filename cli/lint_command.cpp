@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "compiler/lint/format.h"
 #include "compiler/lint/lint.h"
+#include "compiler/lint/report.h"
 #include "compiler/lint/rules.h"
 #include "compiler/render.h"
 #include "compiler/yaml.h"
@@ -24,8 +25,11 @@ struct LintArgs {
   std::string config;
   std::string shellcheck = "auto";
   std::string pyflakes = "auto";
+  std::string minSeverity = "note";
+  bool notes = false;
   unsigned jobs = 0;
   bool parseOnly = false;
+  std::string writeScripts;
   bool listRules = false;
 };
 
@@ -131,6 +135,7 @@ int runLint(const LintArgs& args) {
     std::cerr << "galley lint: note: skipped " << printable(s)
               << ": it resolves outside the repository\n";
   options.parseOnly = args.parseOnly;
+  options.writeScriptsTo = args.writeScripts;
   if (paths.empty() && !stdinUsed) {
     std::cerr << "galley lint: no workflow or action files found (looked for "
                  ".github/workflows/*.yml and action.yml)\n";
@@ -154,22 +159,33 @@ int runLint(const LintArgs& args) {
   if (ec) root = ".";
   // Every format is written file by file as the threads finish them: the
   // line formats as lines, JSON and SARIF as one document whose items arrive
-  // in path order.
+  // in path order. The line formats are read by people: their notes are
+  // counted per rule unless --notes, and a summary closes them.
+  bool document = args.format == "json" || args.format == "sarif";
+  lint::ReportOptions shown;
+  shown.minSeverity = args.minSeverity == "error"     ? Severity::Error
+                      : args.minSeverity == "warning" ? Severity::Warning
+                                                      : Severity::Note;
+  shown.eachNote = args.notes || document;
+  lint::Report report(shown);
   OutputFormat format = lint::outputFormat(args.format, root, RenderOptions{wantColor(1), true});
   DocumentWriter writer(std::cout, format);
-  bool failed = lint::lintPathsStreamed(
-      paths, sources, options, args.jobs,
-      [&format](const Diagnostics& found, std::string& text) { format.items(found, text); },
-      [&writer](std::string_view text) { writer.write(text); });
+  auto render = [&](const Diagnostics& found, std::string& text) {
+    Diagnostics kept;
+    report.take(found, kept);
+    format.items(kept, text);
+  };
+  lint::lintPathsStreamed(paths, sources, options, args.jobs, render,
+                          [&writer](std::string_view text) { writer.write(text); });
   if (stdinUsed) {
     Diagnostics found = readStdin();
     std::string text;
-    format.items(found, text);
+    render(found, text);
     writer.write(text);
-    failed = failed || lint::failsRun(found);
   }
   writer.finish();
-  return failed ? kExitFindings : kExitOk;
+  if (!document) std::cout << report.closing();
+  return report.fails() ? kExitFindings : kExitOk;
 }
 
 }  // namespace
@@ -189,9 +205,19 @@ void attachLint(CLI::App& app, int& status) {
   cmd->add_option("--pyflakes", args->pyflakes,
                   "pyflakes binary for Python run: scripts: auto (pyflakes3 or pyflakes from "
                   "PATH), off, or a path");
+  cmd->add_option("--min-severity", args->minSeverity,
+                  "Show only findings at this severity or above: error, warning or note "
+                  "(default); the exit status follows what is shown")
+      ->check(CLI::IsMember({"error", "warning", "note"}));
+  cmd->add_flag("--notes", args->notes,
+                "Show each note (text, github, azure); by default notes are counted per rule "
+                "at the end");
   cmd->add_option("--jobs,-j", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("--list-rules", args->listRules, "List the rules and their default severities");
   cmd->add_flag("--parse-only", args->parseOnly, "Only parse the YAML (benchmarks)")->group("");
+  cmd->add_option("--write-scripts", args->writeScripts,
+                  "Write the scripts the linters would get into DIR instead (benchmarks)")
+      ->group("");
   cmd->callback([args, &status] { status = runLint(*args); });
 }
 

@@ -46,4 +46,48 @@ std::optional<std::vector<GeneratedFile>> compile(const CompileOptions& options,
   return files;
 }
 
+std::optional<std::vector<std::string>> pipelineIds(const std::string& file, Sources& sources,
+                                                    Diagnostics& diags) {
+  std::string err;
+  const SourceFile* f = sources.read(file, &err);
+  if (!f) {
+    diags.error({}, "io", err);
+    return std::nullopt;
+  }
+  auto project = parseProject(*f, diags);
+  if (!project || diags.hasErrors()) return std::nullopt;
+  std::vector<std::string> ids;
+  for (const auto& spec : project->pipelines)
+    ids.push_back(spec.id);
+  return ids;
+}
+
+std::optional<PipelineRun> pipelineRun(const std::string& file, const std::string& id,
+                                       Sources& sources, Diagnostics& diags) {
+  std::string err;
+  const SourceFile* f = sources.read(file, &err);
+  if (!f) {
+    diags.error({}, "io", err);
+    return std::nullopt;
+  }
+  auto project = parseProject(*f, diags);
+  if (!project || diags.hasErrors()) return std::nullopt;
+  RecipeLibrary library(sources, project->recipesDir);
+  for (const auto& spec : project->pipelines) {
+    if (spec.id != id) continue;
+    auto pipeline = expand(*project, spec, library, sources, diags);
+    if (!pipeline) return std::nullopt;
+    auto tree = githubWorkflow(*pipeline, diags);
+    if (!tree) return std::nullopt;
+    PipelineRun run;
+    run.id = id;
+    run.file = f;
+    run.workflow = std::move(*tree);
+    for (const auto& env : project->environments)
+      if (!env.approvers.empty()) run.approvals.emplace_back(env.name, env.approvers);
+    return run;
+  }
+  return std::nullopt;
+}
+
 }  // namespace galley

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/diagnostic.h"
+#include "compiler/yaml_writer.h"
 
 namespace galley {
 
@@ -28,5 +29,24 @@ struct GeneratedFile {
 // diagnostic is an error; warnings are left in diags either way.
 std::optional<std::vector<GeneratedFile>> compile(const CompileOptions& options, Sources& sources,
                                                   Diagnostics& diags);
+
+// One pipeline of galley.yml as `galley run` runs it: the GitHub workflow
+// compile would write, as a tree with positions in the user's files.
+struct PipelineRun {
+  std::string id;
+  const SourceFile* file = nullptr;  // galley.yml
+  yaml::Out workflow;
+  // Environments whose jobs wait for an approval, with their approvers.
+  std::vector<std::pair<std::string, std::vector<std::string>>> approvals;
+};
+
+// The ids of galley.yml's pipelines, or nullopt (with diags) when it does
+// not load.
+std::optional<std::vector<std::string>> pipelineIds(const std::string& file, Sources& sources,
+                                                    Diagnostics& diags);
+
+// Expands pipeline `id` of galley.yml for the GitHub target.
+std::optional<PipelineRun> pipelineRun(const std::string& file, const std::string& id,
+                                       Sources& sources, Diagnostics& diags);
 
 }  // namespace galley

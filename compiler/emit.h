@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compiler/pipeline_ir.h"
+#include "compiler/yaml_writer.h"
 
 namespace galley {
 
@@ -15,6 +16,11 @@ std::vector<std::string> generatedHeader(const ir::Pipeline& p);
 
 std::optional<std::string> emitGithub(const ir::Pipeline& p, Diagnostics& diags);
 std::optional<std::string> emitAdo(const ir::Pipeline& p, Diagnostics& diags);
+
+// The GitHub workflow emitGithub writes, as the tree it writes it from,
+// with the positions of the user's text: what `galley run` runs for a
+// pipeline, step for step the same as the compiled file.
+std::optional<yaml::Out> githubWorkflow(const ir::Pipeline& p, Diagnostics& diags);
 
 // A bash script run up to retries + 1 times until it succeeds. warning is the
 // target's log command prefix for "attempt N failed" lines.

@@ -16,6 +16,12 @@ class GithubEmitter {
   GithubEmitter(const ir::Pipeline& p, Diagnostics& d) : p_(p), diags_(d) {}
 
   std::optional<std::string> run() {
+    auto doc = tree();
+    if (!doc) return std::nullopt;
+    return yaml::write(*doc, generatedHeader(p_));
+  }
+
+  std::optional<Out> tree() {
     Out doc = Out::map();
     doc.set("name", Out::str(p_.name));
     doc.set("on", triggers());
@@ -33,7 +39,7 @@ class GithubEmitter {
         jobs.set(jobId(stage, job), emitJob(stage, job));
     doc.set("jobs", jobs);
     if (diags_.hasErrors()) return std::nullopt;
-    return yaml::write(doc, generatedHeader(p_));
+    return doc;
   }
 
  private:
@@ -218,7 +224,7 @@ class GithubEmitter {
         c = job.condition;
       }
     }
-    if (c) j.set("if", Out::str("${{ " + cond(*c) + " }}"));
+    if (c) j.set("if", Out::str("${{ " + cond(*c) + " }}").at(c->where));
     const auto& labels = p_.agents.githubLabels;
     j.set("runs-on", labels.size() == 1 ? Out::str(labels[0]) : Out::strings(labels));
     if (!job.environment.empty()) j.set("environment", Out::str(job.environment));
@@ -252,6 +258,7 @@ class GithubEmitter {
       if (auto out = emitStep(s)) steps.push(std::move(*out));
     }
     j.set("steps", steps);
+    j.at(job.where);
     return j;
   }
 
@@ -266,7 +273,7 @@ class GithubEmitter {
     Out o = Out::map();
     o.set("name", Out::str(s.name));
     if (!s.id.empty()) o.set("id", Out::str(s.id));
-    if (s.condition) o.set("if", Out::str("${{ " + cond(*s.condition) + " }}"));
+    if (s.condition) o.set("if", Out::str("${{ " + cond(*s.condition) + " }}").at(s.condition->where));
     switch (s.kind) {
       case ir::Step::Kind::Run:
         if (s.shell != "bash") o.set("shell", Out::str(s.shell));
@@ -298,6 +305,7 @@ class GithubEmitter {
     if (!s.env.empty()) o.set("env", env(s.env));
     if (s.timeoutMinutes) o.set("timeout-minutes", Out::number(s.timeoutMinutes));
     if (s.continueOnError) o.set("continue-on-error", Out::boolean(true));
+    o.at(s.where);
     return o;
   }
 
@@ -309,6 +317,10 @@ class GithubEmitter {
 
 std::optional<std::string> emitGithub(const ir::Pipeline& p, Diagnostics& diags) {
   return GithubEmitter(p, diags).run();
+}
+
+std::optional<yaml::Out> githubWorkflow(const ir::Pipeline& p, Diagnostics& diags) {
+  return GithubEmitter(p, diags).tree();
 }
 
 }  // namespace galley

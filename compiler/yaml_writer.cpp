@@ -1,5 +1,7 @@
 #include "compiler/yaml_writer.h"
 
+#include "compiler/yaml.h"
+
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -302,6 +304,42 @@ std::string write(const Out& doc, const std::vector<std::string>& header, bool s
     first = false;
   }
   return out.str();
+}
+
+Node asNode(const Out& out, Location where) {
+  if (out.where().known()) where = out.where();
+  Node n;
+  n.where = where;
+  switch (out.kind()) {
+    case Out::Kind::String:
+      n.kind = Kind::Scalar;
+      n.style = Style::DoubleQuoted;
+      n.value = out.text();
+      break;
+    case Out::Kind::Bare:
+      n.kind = out.text() == "null" ? Kind::Null : Kind::Scalar;
+      n.value = out.text();
+      break;
+    case Out::Kind::Sequence:
+      n.kind = Kind::Sequence;
+      n.style = Style::Block;
+      for (const Out& item : out.items())
+        n.items.push_back(asNode(item, where));
+      break;
+    case Out::Kind::Mapping:
+      n.kind = Kind::Mapping;
+      n.style = Style::Block;
+      for (const auto& [k, v] : out.entries()) {
+        Entry e;
+        e.key.kind = Kind::Scalar;
+        e.key.value = k;
+        e.key.where = v.where().known() ? v.where() : where;
+        e.value = asNode(v, where);
+        n.entries.push_back(std::move(e));
+      }
+      break;
+  }
+  return n;
 }
 
 }  // namespace galley::yaml

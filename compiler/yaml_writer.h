@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/source.h"
+
 namespace galley::yaml {
 
 class Out {
@@ -25,6 +27,14 @@ class Out {
   static Out seq() { return Out(Kind::Sequence, {}); }
   static Out map() { return Out(Kind::Mapping, {}); }
   static Out strings(const std::vector<std::string>& items);
+
+  // Where the user wrote what this node was made from (galley.yml, a
+  // recipe), for `galley run`, which runs the tree without writing it.
+  Out& at(Location where) {
+    where_ = where;
+    return *this;
+  }
+  const Location& where() const { return where_; }
 
   Kind kind() const { return kind_; }
   bool empty() const { return items_.empty() && entries_.empty(); }
@@ -43,6 +53,7 @@ class Out {
   Out(Kind k, std::string text) : kind_(k), text_(std::move(text)) {}
   Kind kind_;
   std::string text_;
+  Location where_;
   std::vector<Out> items_;
   std::vector<std::pair<std::string, Out>> entries_;
 };
@@ -50,6 +61,12 @@ class Out {
 // Writes a document. header lines are written as "# line" comments first;
 // a blank line separates top-level entries when spaced is set.
 std::string write(const Out& doc, const std::vector<std::string>& header = {}, bool spaced = true);
+
+// The tree as the YAML model reads its written text, without writing it:
+// strings become double-quoted scalars (so they stay strings), bare values
+// plain ones. A node takes its own position, else its parent's.
+struct Node;
+Node asNode(const Out& out, Location where = {});
 
 // Whether a string can be written as a plain scalar and read back unchanged.
 bool plainSafe(const std::string& s);

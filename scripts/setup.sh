@@ -3,7 +3,11 @@
 # already there, then configures and builds. Used by both README commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(cmake g++ make libyaml-dev nlohmann-json3-dev libcli11-dev doctest-dev python3 shellcheck pyflakes3)
+# git and the Python tools are what the example's pipelines run with
+# `galley run` (checkout, setup-python's virtual environment over Debian's
+# packages, code-quality and unit-tests): offline, nothing from PyPI.
+packages=(cmake g++ make libyaml-dev nlohmann-json3-dev libcli11-dev doctest-dev python3 shellcheck pyflakes3
+  git python3-venv python3-sklearn python3-pytest python3-pytest-cov flake8 pylint bandit)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,6 +12,9 @@
 # SCHEMA_DIR defaults to ../shared/corpus/github/languageservices/schema: GitHub's
 # workflow and action schemas from actions/languageservices (MIT, see
 # compiler/data/LICENSE.languageservices), commit named in SOURCES.md.
+# popular_actions.json is generated from actionlint's data set,
+# ../shared/corpus/github/actionlint/data/popular_actions.go (MIT, see
+# compiler/data/LICENSE.actionlint), and actions.json (popular_actions.py).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 check=0
@@ -20,6 +23,7 @@ if [ "${1:-}" = "--check" ]; then
   shift
 fi
 schema_dir="${1:-$here/../../../shared/corpus/github/languageservices/schema}"
+actionlint_data="$here/../../../shared/corpus/github/actionlint/data/popular_actions.go"
 dest="$here"
 if [ $check = 1 ]; then
   if [ ! -d "$schema_dir" ]; then
@@ -30,10 +34,21 @@ if [ $check = 1 ]; then
   trap 'rm -rf "$dest"' EXIT
 fi
 
+# actionlint's popular actions and ours become one table (popular_actions.py
+# says how); without actionlint's data the committed table is used as it is.
+popular="$here/popular_actions.json"
+if [ -f "$actionlint_data" ]; then
+  popular="$dest/popular_actions.json"
+  python3 "$here/popular_actions.py" "$actionlint_data" "$here/actions.json" >"$popular.tmp"
+  mv "$popular.tmp" "$popular"
+elif [ $check = 1 ]; then
+  echo "embed.sh --check: $actionlint_data is missing; popular_actions.json not regenerated"
+fi
+
 # The JSON data files become constant tables (data_tables.py says how).
 out="$dest/data_tables.inc"
 python3 "$here/data_tables.py" actions.json="$here/actions.json" lint.json="$here/lint.json" \
-  timezones.json="$here/timezones.json" >"$out.tmp"
+  popular_actions.json="$popular" timezones.json="$here/timezones.json" >"$out.tmp"
 mv "$out.tmp" "$out"
 
 # GitHub's schemas become constant tables (schema_tables.py says how).
@@ -42,14 +57,16 @@ python3 "$here/schema_tables.py" "$schema_dir/workflow-v1.0.json" \
   "$schema_dir/action-v1.0.json" "$here/schema_fixes.json" >"$tables.tmp"
 mv "$tables.tmp" "$tables"
 if [ $check = 1 ]; then
-  for f in data_tables.inc schema_tables.inc; do
+  for f in popular_actions.json data_tables.inc schema_tables.inc; do
+    [ -f "$dest/$f" ] || continue
     if ! cmp -s "$dest/$f" "$here/$f"; then
       echo "embed.sh --check: compiler/data/$f is stale; run compiler/data/embed.sh" >&2
       exit 1
     fi
   done
-  echo "embed.sh --check: data_tables.inc and schema_tables.inc match their sources"
+  echo "embed.sh --check: popular_actions.json, data_tables.inc and schema_tables.inc match their sources"
   exit 0
 fi
+if [ -f "$actionlint_data" ]; then echo "wrote $popular"; fi
 echo "wrote $out"
 echo "wrote $tables"

@@ -15,7 +15,10 @@
 
 namespace galley::expr {
 
-enum class JobStatus : uint8_t { Success, Failure, Cancelled };
+// Skipped: a job whose needs include a skipped job (none failed): success(),
+// failure() and cancelled() are all false, so only always() (or a
+// condition without status functions that GitHub wraps in success()) decides.
+enum class JobStatus : uint8_t { Success, Failure, Cancelled, Skipped };
 
 // What functions need from the world outside the expression. The defaults
 // suit a context where no job runs (a success status, no workspace).

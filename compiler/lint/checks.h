@@ -44,12 +44,11 @@ void checkActionSteps(const yaml::Node& root, CheckContext& cx);
 // (security.cpp)
 void checkSecurity(const yaml::Node& root, CheckContext& cx);
 
-// run: scripts through shellcheck. (shellcheck.cpp)
-void checkScripts(const yaml::Node& root, CheckContext& cx);
-
-// run: scripts whose shell is Python through pyflakes, findings at their
-// place in the script. (pyflakes.cpp)
-void checkPythonScripts(const yaml::Node& root, CheckContext& cx);
+// Artifacts: an upload that takes in the .git directory of a checkout that
+// kept its token (artipacked); in workflow_run workflows, a downloaded
+// artifact's contents reaching scripts through step outputs or GITHUB_ENV
+// (artifact-poisoning). (artifacts.cpp)
+void checkArtifacts(const yaml::Node& root, CheckContext& cx);
 
 // ${{ }} in one scalar the schema accepted (`expression`: whether it holds
 // one, as the schema walk found): syntax, unknown functions and argument

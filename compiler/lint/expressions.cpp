@@ -296,7 +296,7 @@ void JobScopes::readAction(const yaml::Node& root) {
 }
 
 // The outputs a step's action declares (a local action's action.yml, a
-// popular action in actions.json), or a map of strings when unknown.
+// popular action in popular_actions.json), or a map of strings when unknown.
 TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
   const TypePtr& unknown = unknownOutputs();
   const yaml::Node* uses = step.find("uses");
@@ -308,10 +308,10 @@ TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
     TypePtr t = outputsOf(meta->find("outputs"));
     return t ? t : unknown;
   }
-  // The outputs of the actions actions.json knows, typed once per process.
+  // The outputs of the popular actions, typed once per process.
   static const auto outputs = [] {
     std::unordered_map<std::string, TypePtr, StringHash, std::equal_to<>> out;
-    for (const auto& [spec, action] : embeddedData("actions.json")["actions"].object()) {
+    for (const auto& [spec, action] : embeddedData("popular_actions.json")["actions"].object()) {
       const DataNode* outputs = action.find("outputs");
       if (!outputs) continue;
       std::vector<std::pair<std::string, TypePtr>> props;
@@ -323,7 +323,8 @@ TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
   }();
   std::string spec = actionSpecOf(*uses);
   if (spec.empty()) return unknown;
-  auto it = outputs.find(majorSpec(spec));
+  auto it = outputs.find(spec);  // octokit/request-action@v2.x is its own
+  if (it == outputs.end()) it = outputs.find(majorSpec(spec));
   return it == outputs.end() ? unknown : it->second;
 }
 

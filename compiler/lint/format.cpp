@@ -161,7 +161,20 @@ std::string githubLine(const Diagnostic& d, std::string_view root) {
   return line;
 }
 
+// Azure's logissue has only warning and error: a note is a plain log line,
+// never raised to a warning.
+std::string azureNote(const Diagnostic& d, std::string_view root) {
+  std::string line = "note: " + relative(d.where.path(), root);
+  if (d.where.begin.line)
+    line += ":" + std::to_string(d.where.begin.line) + ":" + std::to_string(d.where.begin.column);
+  std::string message = fullMessage(d);
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  return line + ": " + message + " [" + d.rule + "]\n";
+}
+
 std::string azureLine(const Diagnostic& d, std::string_view root) {
+  if (d.severity == Severity::Note) return azureNote(d, root);
   const char* type = d.severity == Severity::Error ? "error" : "warning";
   std::string line = "##vso[task.logissue type=";
   ((line += type) += ";sourcepath=") += escapeAzure(printable(relative(d.where.path(), root)));

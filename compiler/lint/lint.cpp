@@ -1,7 +1,9 @@
 #include "compiler/lint/lint.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -12,6 +14,7 @@
 #include "compiler/lint/glob.h"
 #include "compiler/lint/rules.h"
 #include "compiler/lint/schema.h"
+#include "compiler/lint/scripts.h"
 
 namespace galley::lint {
 
@@ -189,18 +192,80 @@ bool hasLoadErrors(const Diagnostics& d) {
   return false;
 }
 
-// shellcheck and pyflakes are separate processes: run them side by side.
-void runScriptLinters(const yaml::Node& root, CheckContext& cx) {
-  if (cx.options.pyflakes.empty()) {
-    checkScripts(root, cx);
+// Checks a file's scripts in batches of options.batchScripts, shellcheck
+// and pyflakes (separate processes) side by side; their findings join
+// found.
+void checkScriptsNow(const FileScripts& scripts, const LintOptions& options, Diagnostics& found) {
+  auto run = [&options](ScriptLinter linter, const std::vector<Script>& all, Diagnostics& into) {
+    size_t step = std::max<size_t>(1, options.batchScripts);
+    for (size_t b = 0; b < all.size(); b += step) {
+      std::vector<const Script*> batch;
+      for (size_t i = b; i < std::min(all.size(), b + step); ++i)
+        batch.push_back(&all[i]);
+      std::vector<Diagnostics> each(batch.size());
+      lintScripts(linter, batch, options, each);
+      for (auto& d : each)
+        into.append(std::move(d));
+    }
+  };
+  const auto& python = scripts[size_t(ScriptLinter::Pyflakes)];
+  Diagnostics pythonFound;
+  std::thread pyflakes;
+  if (!python.empty())
+    pyflakes = std::thread([&] { run(ScriptLinter::Pyflakes, python, pythonFound); });
+  run(ScriptLinter::Shellcheck, scripts[size_t(ScriptLinter::Shellcheck)], found);
+  if (pyflakes.joinable()) pyflakes.join();
+  found.append(std::move(pythonFound));
+}
+
+// Lints file up to its scripts: found gets the findings, not yet filtered;
+// scripts the run: scripts the script linters are to check.
+void lintUnfiltered(const SourceFile& file, FileKind kind, Repo* repo, const LintOptions& options,
+                    Diagnostics& found, FileScripts& scripts) {
+  std::vector<yaml::Anchor> anchors;
+  std::vector<yaml::Node> docs = yaml::loadAll(file, found, {}, &anchors);
+  if (options.parseOnly) return;
+  for (const auto& a : anchors)
+    if (!a.used)
+      found.warning(a.where, "unused-anchor",
+                    "anchor '&" + a.name + "' is defined but no alias refers to it",
+                    "remove it, or refer to it with '*" + a.name + "'");
+  if (hasLoadErrors(found)) return;
+  if (docs.size() > 1) {
+    found.error(docs[1].where, "yaml-syntax",
+                "expected one YAML document, found " + std::to_string(docs.size()));
     return;
   }
-  Diagnostics python;
-  CheckContext pythonCx{cx.file, cx.repo, cx.options, python, cx.actionlint};
-  std::thread pyflakes([&root, &pythonCx] { checkPythonScripts(root, pythonCx); });
-  checkScripts(root, cx);
-  pyflakes.join();
-  cx.diags.append(std::move(python));
+  yaml::Node empty;
+  empty.where = {&file, {1, 1}, {1, 1}};
+  const yaml::Node& root = docs.empty() ? empty : docs.front();
+  // The repository's actionlint.yaml, read once for every use below.
+  std::optional<ActionlintConfig> actionlint;
+  if (const SourceFile* f = actionlintConfig(file, repo)) actionlint = readActionlintConfig(*f);
+  CheckContext cx{file, repo, options, found, actionlint ? &*actionlint : nullptr};
+  if (actionlint && kind == FileKind::Workflow)
+    noteActionlintIgnores(file, repo, actionlint->pathIgnores, found);
+  JobScopes jobs(root, repo, configVariables(options, cx.actionlint), kind);
+  ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def,
+                                     bool expression) {
+    checkExpressions(n, def, expression, jobs, cx);
+  };
+  if (root.isNull()) {
+    found.error(
+        root.where, "missing-key",
+        kind == FileKind::Action ? "the action metadata is empty" : "the workflow is empty");
+  } else if (kind == FileKind::Action) {
+    Schema::action().validate(root, "action-root-strict", "action", found, visit);
+    checkActionMetadata(root, cx);
+    checkActionSteps(root, cx);
+    checkSecurity(root, cx);
+    collectScripts(root, options, scripts, found);
+  } else {
+    Schema::workflow().validate(root, "workflow-root-strict", "workflow", found, visit);
+    checkWorkflow(root, cx);
+    checkSecurity(root, cx);
+    collectScripts(root, options, scripts, found);
+  }
 }
 
 }  // namespace
@@ -212,52 +277,11 @@ void lintFile(const SourceFile& file, FileKind kind, Repo* repo, const LintOptio
   // costs more allocating than the findings do.
   thread_local Diagnostics found;
   found.clear();
-  std::vector<yaml::Anchor> anchors;
-  std::vector<yaml::Node> docs = yaml::loadAll(file, found, {}, &anchors);
-  if (options.parseOnly) return;
-  for (const auto& a : anchors)
-    if (!a.used)
-      found.warning(a.where, "unused-anchor",
-                    "anchor '&" + a.name + "' is defined but no alias refers to it",
-                    "remove it, or refer to it with '*" + a.name + "'");
-  if (!hasLoadErrors(found)) {
-    if (docs.size() > 1) {
-      found.error(docs[1].where, "yaml-syntax",
-                  "expected one YAML document, found " + std::to_string(docs.size()));
-    } else {
-      yaml::Node empty;
-      empty.where = {&file, {1, 1}, {1, 1}};
-      const yaml::Node& root = docs.empty() ? empty : docs.front();
-      // The repository's actionlint.yaml, read once for every use below.
-      std::optional<ActionlintConfig> actionlint;
-      if (const SourceFile* f = actionlintConfig(file, repo)) actionlint = readActionlintConfig(*f);
-      CheckContext cx{file, repo, options, found, actionlint ? &*actionlint : nullptr};
-      if (actionlint && kind == FileKind::Workflow)
-        noteActionlintIgnores(file, repo, actionlint->pathIgnores, found);
-      JobScopes jobs(root, repo, configVariables(options, cx.actionlint), kind);
-      ScalarVisitor visit = [&cx, &jobs](const yaml::Node& n, const SchemaDefinition* def,
-                                         bool expression) {
-        checkExpressions(n, def, expression, jobs, cx);
-      };
-      if (root.isNull()) {
-        found.error(
-            root.where, "missing-key",
-            kind == FileKind::Action ? "the action metadata is empty" : "the workflow is empty");
-      } else if (kind == FileKind::Action) {
-        Schema::action().validate(root, "action-root-strict", "action", found, visit);
-        checkActionMetadata(root, cx);
-        checkActionSteps(root, cx);
-        checkSecurity(root, cx);
-        runScriptLinters(root, cx);
-      } else {
-        Schema::workflow().validate(root, "workflow-root-strict", "workflow", found, visit);
-        checkWorkflow(root, cx);
-        checkSecurity(root, cx);
-        runScriptLinters(root, cx);
-      }
-    }
-  }
+  FileScripts scripts;
+  lintUnfiltered(file, kind, repo, options, found, scripts);
   expr::clearParseCache();
+  if (options.parseOnly) return;
+  checkScriptsNow(scripts, options, found);
   filterInto(found, options.config, file.path(), diags);
 }
 
@@ -358,10 +382,118 @@ std::vector<size_t> pathOrder(const std::vector<std::string>& paths) {
   return order;
 }
 
+// The scripts of files linted so far that wait for their linter, and the
+// files that wait for their scripts. Threads lint files and add their
+// scripts; a thread takes a batch once a linter has batchScripts waiting
+// (or kBatchBytes), and when no file is left to lint, what remains is
+// shared out among the threads. A file's findings are finished (filtered)
+// by the thread that checks its last script.
+class ScriptQueue {
+ public:
+  // Scripts of one batch hold at most this many bytes (past the first):
+  // the batch's time budget is for a batch of ordinary size.
+  static constexpr size_t kBatchBytes = 256 * 1024;
+
+  struct Batch {
+    ScriptLinter linter = ScriptLinter::Shellcheck;
+    std::vector<std::pair<size_t, const Script*>> scripts;  // file rank, script
+  };
+
+  ScriptQueue(size_t files, const LintOptions& options, unsigned threads)
+      : pending_(files), options_(options), threads_(threads) {}
+
+  // Keeps file `rank`'s findings until its scripts are checked. False when
+  // it has none: the caller finishes it.
+  bool add(size_t rank, Diagnostics& found, FileScripts&& scripts) {
+    size_t count = 0;
+    for (const auto& s : scripts)
+      count += s.size();
+    if (count == 0) return false;
+    auto p = std::make_unique<Pending>();
+    p->found = std::move(found);
+    p->scripts = std::move(scripts);
+    p->left = count;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (size_t l = 0; l < kScriptLinters; ++l)
+      for (const Script& script : p->scripts[l]) {
+        waiting_[l].push_back({rank, &script});
+        bytes_[l] += script.text.size();
+      }
+    pending_[rank] = std::move(p);
+    return true;
+  }
+
+  // A batch to check: a full one, or when drain (no file left to lint) a
+  // share of what waits. Empty when there is none.
+  Batch take(bool drain) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (size_t l = 0; l < kScriptLinters; ++l) {
+      auto& q = waiting_[l];
+      size_t most = std::max<size_t>(1, options_.batchScripts);
+      bool full = q.size() >= most || bytes_[l] >= kBatchBytes;
+      if (q.empty() || (!full && !drain)) continue;
+      if (!full) most = std::max<size_t>(1, (q.size() + threads_ - 1) / threads_);
+      Batch b;
+      b.linter = ScriptLinter(l);
+      size_t bytes = 0;
+      while (!q.empty() && b.scripts.size() < most && (b.scripts.empty() || bytes < kBatchBytes)) {
+        bytes += q.front().second->text.size();
+        b.scripts.push_back(q.front());
+        q.pop_front();
+      }
+      bytes_[l] -= bytes;
+      return b;
+    }
+    return {};
+  }
+
+  // Checks a batch; each file whose last script it held is filtered into
+  // `finished` and handed to done(rank, finished).
+  void check(const Batch& b, const std::function<void(size_t, Diagnostics&)>& done) {
+    std::vector<const Script*> scripts;
+    for (const auto& [rank, s] : b.scripts)
+      scripts.push_back(s);
+    std::vector<Diagnostics> found(scripts.size());
+    lintScripts(b.linter, scripts, options_, found);
+    for (size_t i = 0; i < scripts.size(); ++i) {
+      size_t rank = b.scripts[i].first;
+      Pending& p = *pending_[rank];
+      bool last;
+      {
+        std::lock_guard<std::mutex> lock(p.mu);
+        p.found.append(std::move(found[i]));
+        last = --p.left == 0;
+      }
+      if (!last) continue;
+      std::unique_ptr<Pending> mine;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        mine = std::move(pending_[rank]);
+      }
+      done(rank, mine->found);
+    }
+  }
+
+ private:
+  struct Pending {
+    std::mutex mu;
+    Diagnostics found;  // unfiltered
+    FileScripts scripts;
+    size_t left = 0;  // scripts not yet checked
+  };
+  std::vector<std::unique_ptr<Pending>> pending_;  // by rank
+  const LintOptions& options_;
+  unsigned threads_;
+  std::mutex mu_;
+  std::array<std::deque<std::pair<size_t, const Script*>>, kScriptLinters> waiting_;
+  std::array<size_t, kScriptLinters> bytes_{};
+};
+
 // Lints paths on `threads` threads, in path order. After each file,
 // done(k, t, found) runs on thread t with the findings (filtered, in
 // position order) of the k-th file in path order, which it may take; a file
-// that cannot be read has one finding that says so.
+// that cannot be read has one finding that says so. Files come to done out
+// of order: those with scripts when their scripts are checked.
 using FileDone = std::function<void(size_t rank, unsigned thread, Diagnostics& found)>;
 void lintEach(const std::vector<std::string>& paths, Sources& sources, const LintOptions& options,
               unsigned threads, const FileDone& done) {
@@ -385,20 +517,44 @@ void lintEach(const std::vector<std::string>& paths, Sources& sources, const Lin
     byDirectory.emplace(std::string(dir), r.get());
     return r.get();
   };
+  ScriptQueue queue(order.size(), options, threads);
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
-    Diagnostics found;
+    Diagnostics found, filtered;
+    auto finish = [&](size_t k, Diagnostics& raw) {
+      filtered.clear();
+      filterInto(raw, options.config, paths[order[k]], filtered);
+      done(k, t, filtered);
+    };
     for (size_t k; (k = next++) < order.size();) {
       const std::string& path = paths[order[k]];
       found.clear();
+      FileScripts scripts;
       if (!options.config.ignores(path)) {
         std::string err;
-        if (const SourceFile* f = sources.read(path, &err))
-          lintFile(*f, kindOf(path), repoFor(path), options, found);
-        else
+        if (const SourceFile* f = sources.read(path, &err)) {
+          lintUnfiltered(*f, kindOf(path), repoFor(path), options, found, scripts);
+          expr::clearParseCache();
+        } else {
           found.error({}, "io", err);
+        }
       }
-      done(k, t, found);
+      if (options.parseOnly) {
+        found.clear();
+        done(k, t, found);
+        continue;
+      }
+      if (!queue.add(k, found, std::move(scripts))) finish(k, found);
+      while (true) {
+        ScriptQueue::Batch b = queue.take(false);
+        if (b.scripts.empty()) break;
+        queue.check(b, finish);
+      }
+    }
+    while (true) {
+      ScriptQueue::Batch b = queue.take(true);
+      if (b.scripts.empty()) break;
+      queue.check(b, finish);
     }
   };
   std::vector<std::thread> pool;

@@ -7,6 +7,7 @@
 // passes its own Diagnostics; the Repo and Sources it reads are shared.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -81,6 +82,18 @@ struct LintOptions {
   std::string pyflakes;
   // Only load the YAML (benchmarks: the cost of parsing alone, same threads).
   bool parseOnly = false;
+  // The script linters' budgets. A script larger than scriptBytes is not
+  // given to them (a note says so); a linter process still running
+  // batchTimeout after it started is killed, and each script it was given
+  // gets a note that it was not checked.
+  size_t scriptBytes = 64 * 1024;
+  std::chrono::milliseconds batchTimeout{30000};
+  // How many scripts one linter process is given at most: start-up is most
+  // of a linter's cost on a short script, so many files' scripts share one.
+  size_t batchScripts = 200;
+  // Benchmarks: write each script a linter would be given into this
+  // directory (N.sh, N.py) instead of running the linter.
+  std::string writeScriptsTo;
 };
 
 // Lints one file. `repo` may be nullptr (no local actions or workflows are

@@ -115,8 +115,8 @@ TEST_CASE("lint: deprecated workflow commands are found inside the script") {
                              "  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
                              "          echo x\n          echo \"::set-output name=a::b\"\n");
   CHECK(out ==
-        "ci.yml:9:17: error: workflow command 'set-output' is deprecated and disabled "
-        "[deprecated-command]\n");
+        "ci.yml:9:17: error: workflow command 'set-output' is deprecated: it still runs, with "
+        "a warning in the run's log [deprecated-command]\n");
 }
 
 TEST_CASE("lint: a schedule more often than every 5 minutes is an error") {
@@ -730,8 +730,8 @@ TEST_CASE("lint: a composite action's steps are checked like a job's") {
         "action.yml:10:13: warning: 'actions/checkout@v4' is built for Node.js 20, which GitHub "
         "removed from its runners on 2026-09-16: they run it on Node.js 24 [node20-action]\n"
         "action.yml:13:9: error: 'actions/checkout@v4' has no input 'fetch-dept' [action-input]\n"
-        "action.yml:14:18: error: workflow command 'set-output' is deprecated and disabled "
-        "[deprecated-command]\n"
+        "action.yml:14:18: error: workflow command 'set-output' is deprecated: it still runs, with "
+        "a warning in the run's log [deprecated-command]\n"
         "action.yml:16:39: error: input 'whom' is not defined by the action [expression]\n"
         "action.yml:18:49: error: step 'x' is not defined before this point [expression]\n");
 }
@@ -865,6 +865,70 @@ TEST_CASE("lint: a SHA pin is checked as the tag its comment names") {
         "deprecated: Deprecated, use `fail_level` instead [action-input]\n"
         "ci.yml:16:54: error: property 'nope' is not defined in object type {commit: string; "
         "ref: string} [expression]\n");
+}
+
+}  // namespace galley::lint
+
+namespace galley::lint {
+
+TEST_CASE("lint: a deliberate if: false says the job never runs, not to remove the key") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  off:\n    if: false\n    runs-on: ubuntu-latest\n    steps:\n"
+                             "      - run: make\n        if: ${{ false }}\n"
+                             "      - run: make\n        if: true\n");
+  CHECK(out ==
+        "ci.yml:5:9: error: the condition is always false: this job never runs [constant-if]\n"
+        "ci.yml:9:13: error: the condition is always false: this step never runs "
+        "[constant-if]\n"
+        "ci.yml:11:13: error: the condition is always true; remove the if: key "
+        "[constant-if]\n");
+}
+
+TEST_CASE("lint: set-env is disabled, set-output deprecated but running") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  j:\n    runs-on: ubuntu-latest\n    steps:\n"
+                             "      - run: echo '::set-env name=A::b'\n");
+  CHECK(out ==
+        "ci.yml:7:20: error: workflow command 'set-env' is disabled: the runner fails the step "
+        "unless ACTIONS_ALLOW_UNSECURE_COMMANDS is set [deprecated-command]\n");
+}
+
+TEST_CASE("lint: a cron separated by no-break spaces names the character") {
+  std::string out = lintText(
+      "on:\n  schedule:\n    - cron: '0\xC2\xA0"
+      "3 * * *'\npermissions: {}\njobs:\n"
+      "  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n");
+  CHECK(out ==
+        "ci.yml:3:15: error: cron '0\xC2\xA0"
+        "3 * * *' separates its fields with U+00A0 "
+        "(NO-BREAK SPACE), which cron does not read as a space [cron]\n");
+}
+
+TEST_CASE("lint: filters under create are named as filters the event does not have") {
+  std::string out = lintText(
+      "on:\n  create:\n    tags: ['v*']\npermissions: {}\njobs:\n"
+      "  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n");
+  CHECK(out ==
+        "ci.yml:3:5: error: 'create' takes no settings: filters such as 'tags' are not "
+        "available for the create event [events]\n");
+}
+
+}  // namespace galley::lint
+
+namespace galley::lint {
+
+TEST_CASE("lint: actionlint's popular actions: unknown inputs of ruby/setup-ruby, old goreleaser") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  j:\n    runs-on: ubuntu-latest\n    steps:\n"
+                             "      - uses: ruby/setup-ruby@v1\n        with:\n"
+                             "          ruby-versions: '3.3'\n"
+                             "      - uses: goreleaser/goreleaser-action@v1\n"
+                             "      - uses: octokit/request-action@v2.x\n        with:\n"
+                             "          route: GET /\n");
+  CHECK(out ==
+        "ci.yml:9:11: error: 'ruby/setup-ruby@v1' has no input 'ruby-versions' [action-input]\n"
+        "ci.yml:10:15: error: 'goreleaser/goreleaser-action@v1' runs on a Node.js version GitHub "
+        "no longer runs; update its version [outdated-action]\n");
 }
 
 }  // namespace galley::lint

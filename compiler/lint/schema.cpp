@@ -185,6 +185,17 @@ class Walker {
                        std::string(expected));
       return;
     }
+    // The events that take no settings are the schema's null definitions
+    // named after them: a mapping under one is filters the event lacks.
+    if (d.kind == Kind::Null && d.name != "null" && n.isMapping() && !n.entries.empty()) {
+      diags_.error(n.entries.front().key.where, "events",
+                   "'" + std::string(f.section) + "' takes no settings: filters such as '" +
+                       n.entries.front().key.value + "' are not available for the " +
+                       std::string(f.section) + " event",
+                   "remove them; to act on some refs only, test github.ref (and, for "
+                   "create and delete, github.ref_type) in the jobs' if:");
+      return;
+    }
     std::string shown = n.isScalar() ? " '" + excerpt(n.value) + "'" : "";
     diags_.error(n.where, ruleFor(d.name, "type-mismatch"),
                  "'" + std::string(f.section) + "' must be a " + std::string(expected) +

@@ -162,7 +162,11 @@ size_t runOf(std::string_view text, size_t from, Pred in) {
 // xoxb-, xoxp- or xoxa- and 10 or more letters, digits or '-' (Slack). A
 // hand-written scan: std::regex spent more instructions compiling this
 // pattern once than the whole corpus spends matching it.
-std::optional<std::pair<size_t, size_t>> findToken(std::string_view text) {
+struct Token {
+  size_t offset, length;
+  bool awsKeyId;  // AKIA...: an identifier, not a secret by itself
+};
+std::optional<Token> findToken(std::string_view text) {
   auto alnum = [](char c) { return isAsciiAlnum(c); };
   auto word = [](char c) { return isAsciiAlnum(c) || c == '_'; };
   auto upperOrDigit = [](char c) { return (c >= 'A' && c <= 'Z') || isAsciiDigit(c); };
@@ -170,14 +174,14 @@ std::optional<std::pair<size_t, size_t>> findToken(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     std::string_view at = text.substr(i);
     if (at.starts_with("ghp_") || at.starts_with("gho_")) {
-      if (runOf(text, i + 4, alnum) >= 36) return std::pair{i, size_t{40}};
+      if (runOf(text, i + 4, alnum) >= 36) return Token{i, 40, false};
     } else if (at.starts_with("github_pat_")) {
-      if (size_t n = runOf(text, i + 11, word); n >= 40) return std::pair{i, 11 + n};
+      if (size_t n = runOf(text, i + 11, word); n >= 40) return Token{i, 11 + n, false};
     } else if (at.starts_with("AKIA")) {
-      if (runOf(text, i + 4, upperOrDigit) >= 16) return std::pair{i, size_t{20}};
+      if (runOf(text, i + 4, upperOrDigit) >= 16) return Token{i, 20, true};
     } else if (at.starts_with("xox") && at.size() >= 5 &&
                (at[3] == 'b' || at[3] == 'p' || at[3] == 'a') && at[4] == '-') {
-      if (size_t n = runOf(text, i + 5, slack); n >= 10) return std::pair{i, 5 + n};
+      if (size_t n = runOf(text, i + 5, slack); n >= 10) return Token{i, 5 + n, false};
     }
   }
   return std::nullopt;
@@ -252,8 +256,6 @@ class SecurityChecker {
   // The steps of a job, or of a composite action's runs:, under env.
   void checkSteps(const yaml::Node& owner, const Taint& env) {
     std::map<std::string, std::string> taintedSteps;  // step id -> untrusted path
-    const yaml::Node* checkout = nullptr;
-    reportedArtipacked_ = false;
     for (const yaml::Node* step : stepsOf(owner)) {
       StepKeys keys(*step);
       // Most steps set no env: they see the job's as it is, uncopied.
@@ -267,35 +269,12 @@ class SecurityChecker {
       if (keys.uses && keys.uses->isScalar()) checkPinning(*keys.uses);
       checkCheckout(keys);
       checkWithCredentials(keys);
-      if (keys.usesAction("actions/checkout") && persistsCredentials(keys) && !checkout)
-        checkout = step;
-      if (checkout && keys.usesAction("actions/upload-artifact"))
-        reportArtipacked(*checkout, *step);
       if (keys.id && keys.id->isScalar()) {
         std::string p = anyUntrusted(keys.with);
         if (p.empty()) p = anyUntrusted(keys.run);
         if (!p.empty()) taintedSteps[lowerCase(keys.id->value)] = p;
       }
     }
-  }
-
-  static bool persistsCredentials(const StepKeys& step) {
-    const yaml::Node* with = step.with;
-    const yaml::Node* pc = with && with->isMapping() ? with->find("persist-credentials") : nullptr;
-    // Action inputs arrive as strings: a quoted 'false' turns persistence off too.
-    if (!pc || !pc->isScalar()) return true;
-    return !equalsIgnoreCase(pc->value, "false");
-  }
-
-  void reportArtipacked(const yaml::Node& checkout, const yaml::Node& upload) {
-    if (reportedArtipacked_) return;
-    reportedArtipacked_ = true;
-    Diagnostic& d = diags().warning(
-        checkout.find("uses")->where, "artipacked",
-        "actions/checkout keeps the token in .git/config and a later step uploads artifacts, "
-        "which may include it",
-        "set 'persist-credentials: false' on the checkout");
-    d.notes.push_back({upload.find("uses")->where, "artifacts are uploaded here"});
   }
 
   void checkScript(const yaml::Node& script, const Taint& env,
@@ -536,9 +515,18 @@ class SecurityChecker {
     bool escaped = n.style == yaml::Style::DoubleQuoted;
     if ((textHasExpression_ || escaped) && hasExpression(n.value)) scanExpressions(n);
     if (!(textMayHoldToken_ || escaped) || !mayHoldToken(n.value)) return;
-    if (auto token = findToken(n.value))
-      diags().error(expr::ScalarMap(n).location(token->first, token->second),
-                    "hardcoded-credentials", "this looks like a credential written in the workflow",
+    auto token = findToken(n.value);
+    if (!token) return;
+    Location at = expr::ScalarMap(n).location(token->offset, token->length);
+    if (token->awsKeyId)
+      diags().error(at, "hardcoded-credentials",
+                    "this is an AWS access key ID: an identifier, not a secret by itself, that "
+                    "pairs with a secret access key",
+                    "keep both in secrets (or the ID in vars); rotate the pair if the secret "
+                    "access key is written anywhere too");
+    else
+      diags().error(at, "hardcoded-credentials",
+                    "this looks like a credential written in the workflow",
                     "revoke it and use a secret instead");
   }
 
@@ -565,7 +553,6 @@ class SecurityChecker {
   bool privileged_;  // runs with the base repository's secrets for others' code
   bool textHasExpression_, textMayHoldToken_;  // in the file's text, anywhere
   Taint workflowEnv_;
-  bool reportedArtipacked_ = false;
 };
 
 }  // namespace
@@ -573,6 +560,7 @@ class SecurityChecker {
 void checkSecurity(const yaml::Node& root, CheckContext& cx) {
   if (!root.isMapping()) return;
   SecurityChecker(root, cx).run();
+  checkArtifacts(root, cx);
 }
 
 }  // namespace galley::lint

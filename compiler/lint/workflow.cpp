@@ -323,9 +323,9 @@ class WorkflowChecker {
   void checkJob(const yaml::Node& key, const yaml::Node& job) {
     checkEnv(job.find("env"));
     checkDefaults(job.find("defaults"));
-    checkIf(job.find("if"));
+    checkIf(job.find("if"), "job");
     if (const yaml::Node* snap = job.find("snapshot"); snap && snap->isMapping()) {
-      checkIf(snap->find("if"));
+      checkIf(snap->find("if"), "snapshot");
       if (const yaml::Node* v = snap->find("version"); v && v->isScalar()) checkPattern(*v, false);
     }
     checkTimeout(job.find("timeout-minutes"));
@@ -662,7 +662,8 @@ class WorkflowChecker {
 
   // --- conditions ---------------------------------------------------------
 
-  void checkIf(const yaml::Node* cond) {
+  // what: the job, step or snapshot the condition guards.
+  void checkIf(const yaml::Node* cond, std::string_view what) {
     if (!cond || !cond->isScalar()) return;
     std::string_view v = cond->value;
     auto trim = [](std::string_view s) {
@@ -693,10 +694,18 @@ class WorkflowChecker {
     // Untrimmed, as the expression checks parse it: the parse cache then
     // already holds its tree.
     std::optional<bool> constant = constantCondition(t);
-    if (constant)
+    // A deliberate `if: false` switches the job off: removing the key
+    // would switch it on.
+    std::string w(what);
+    if (constant && *constant)
       diags().warning(cond->where, "constant-if",
-                      std::string("the condition is always ") + (*constant ? "true" : "false") +
-                          "; remove the if: key");
+                      "the condition is always true; remove the if: key");
+    else if (constant)
+      diags().warning(cond->where, "constant-if",
+                      "the condition is always false: this " + w + " never runs",
+                      "delete the " + w +
+                          " if it is no longer needed (removing only the if: "
+                          "would make it run)");
   }
 
   // The value of a condition that reads no context and calls no status
@@ -758,7 +767,7 @@ class WorkflowChecker {
           ids.push_back(id);
         }
       }
-      checkIf(keys.ifCond);
+      checkIf(keys.ifCond, "step");
       checkEnv(keys.env);
       checkTimeout(keys.timeout);
       checkShell(keys.shell, os);
@@ -782,8 +791,8 @@ class WorkflowChecker {
       if (instead && nameEnd < s.size() && (s[nameEnd] == ' ' || s[nameEnd] == ':')) {
         if (!pos) pos.emplace(run);
         diags().error(pos->location(i, nameEnd - i), "deprecated-command",
-                      "workflow command '" + name + "' is deprecated and disabled",
-                      std::string(instead->text));
+                      "workflow command '" + name + "' " + std::string((*instead)["status"].text),
+                      std::string((*instead)["instead"].text));
       }
       i = nameEnd;
     }
@@ -832,7 +841,8 @@ class WorkflowChecker {
     checkPopularAction(step, uses);
   }
 
-  // actions.json indexed once: outdated versions, and inputs per major version.
+  // popular_actions.json and actions.json's node20 table indexed once:
+  // outdated versions, and inputs per version.
   struct PopularActions {
     std::unordered_set<std::string, StringHash, std::equal_to<>> outdated;
     // A major built for Node.js 20, and the first major built for 24.
@@ -842,11 +852,11 @@ class WorkflowChecker {
 
   static const PopularActions& popularActions() {
     static const PopularActions index = [] {
-      const DataNode& data = embeddedData("actions.json");
+      const DataNode& data = embeddedData("popular_actions.json");
       PopularActions p;
-      for (const auto& spec : data["outdated"]["actions"].list())
+      for (const auto& spec : data["outdated"].list())
         p.outdated.emplace(spec.text);
-      for (const auto& [major, next] : data["node20"]["actions"].object())
+      for (const auto& [major, next] : embeddedData("actions.json")["node20"]["actions"].object())
         p.node20.emplace(std::string(major), next.text);
       for (const auto& [major, a] : data["actions"].object()) {
         // Known for its outputs only: it takes inputs it does not declare.
@@ -860,11 +870,26 @@ class WorkflowChecker {
         }
         if (const DataNode* deprecated = a.find("deprecated"))
           for (const auto& [k, v] : deprecated->object())
-            in.deprecated.push_back({std::string(k), std::string(v.text)});
+            in.deprecated.push_back({std::string(k), oneSentence(v.text)});
       }
       return p;
     }();
     return index;
+  }
+
+  // An action's deprecation message as the end of one of ours: on one
+  // line, without its closing period.
+  static std::string oneSentence(std::string_view text) {
+    std::string out;
+    for (char c : text)
+      if (c == '\n' || c == '\r') {
+        if (!out.empty() && out.back() != ' ') out += ' ';
+      } else {
+        out += c;
+      }
+    while (!out.empty() && (out.back() == '.' || out.back() == ' '))
+      out.pop_back();
+    return out;
   }
 
   void checkPopularAction(const yaml::Node& step, const yaml::Node& uses) {
@@ -888,7 +913,8 @@ class WorkflowChecker {
                       "update to " + std::string(name) + "@" + std::string(n->second) +
                           ", its first version built for Node.js 24");
     }
-    auto it = popular.inputs.find(major);
+    auto it = popular.inputs.find(spec);  // octokit/request-action@v2.x is its own
+    if (it == popular.inputs.end()) it = popular.inputs.find(major);
     if (it == popular.inputs.end()) return;
     checkWith(step, uses, it->second, tag);
   }
@@ -1400,7 +1426,35 @@ std::string parseCronField(std::string_view f, int field, std::vector<bool>* sel
   return {};
 }
 
+// A space that is not one to cron (copied from a web page or a word
+// processor): its code point and name, and its length in bytes, or 0.
+struct OddSpace {
+  size_t bytes;
+  const char* name;
+};
+OddSpace oddSpaceAt(std::string_view s, size_t i) {
+  auto at = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  if (at(i) == 0xC2 && at(i + 1) == 0xA0) return {2, "U+00A0 (NO-BREAK SPACE)"};
+  if (at(i) == 0xE2 && at(i + 1) == 0x80) {
+    unsigned c = at(i + 2);
+    if (c >= 0x80 && c <= 0x8A) return {3, "a Unicode space (U+2000 to U+200A)"};
+    if (c == 0x8B) return {3, "U+200B (ZERO WIDTH SPACE)"};
+    if (c == 0xAF) return {3, "U+202F (NARROW NO-BREAK SPACE)"};
+  }
+  if (at(i) == 0xE3 && at(i + 1) == 0x80 && at(i + 2) == 0x80)
+    return {3, "U+3000 (IDEOGRAPHIC SPACE)"};
+  return {0, nullptr};
+}
+
 void WorkflowChecker::checkCron(const yaml::Node& cron) {
+  for (size_t i = 0; i < cron.value.size(); ++i)
+    if (OddSpace odd = oddSpaceAt(cron.value, i); odd.bytes) {
+      diags().error(expr::ScalarMap(cron).location(i, odd.bytes), "cron",
+                    "cron '" + cron.value + "' separates its fields with " + odd.name +
+                        ", which cron does not read as a space",
+                    "retype the spaces between the fields as plain spaces");
+      return;
+    }
   std::vector<std::string> fields;
   std::string cur;
   for (char c : cron.value) {

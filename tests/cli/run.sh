@@ -158,8 +158,20 @@ contains "a workflows folder given to lint is linted" "bad.yml:7:9: error: unexp
 mkdir -p "$tmp/alrepo/.git" "$tmp/alrepo/.github/workflows"
 printf 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n' >"$tmp/alrepo/.github/workflows/ci.yml"
 printf 'paths:\n  .github/workflows/*.yml:\n    ignore: [SC2086]\n' >"$tmp/alrepo/.github/actionlint.yaml"
-expect "actionlint.yaml ignores get a note, not silence" 0 sh -c "cd '$tmp/alrepo' && '$galley' lint --shellcheck off"
+expect "actionlint.yaml ignores get a note, not silence" 0 sh -c "cd '$tmp/alrepo' && '$galley' lint --shellcheck off --notes"
 contains "actionlint.yaml ignores get a note, not silence" ".github/actionlint.yaml:2:3: note: the ignore patterns actionlint.yaml sets for '.github/workflows/*.yml' are not applied to"
+expect "notes are counted per rule unless --notes" 0 sh -c "cd '$tmp/alrepo' && '$galley' lint --shellcheck off"
+contains "notes are counted per rule unless --notes" "note: 1 actionlint-paths note (use --notes to show)
+0 errors, 0 warnings, 1 note in 1 file"
+# The summary counts what is shown; --min-severity decides that and the exit status.
+printf 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/upload-artifact@v3\n        with: {path: .}\n      - uses: actions/cache@v4\n        with: {key: k}\n' >"$tmp/summary.yml"
+expect "a summary closes the text report" 1 "$galley" lint --shellcheck off "$tmp/summary.yml"
+contains "a summary closes the text report" "note: 1 missing-permissions note (use --notes to show)
+2 errors, 1 warning, 1 note in 1 file"
+expect "--min-severity error leaves warnings out" 1 "$galley" lint --shellcheck off --min-severity error "$tmp/summary.yml"
+contains "--min-severity error leaves warnings out" "2 errors, 0 warnings, 0 notes in 1 file"
+expect "azure has no notes: a note is a plain line there" 1 "$galley" lint --shellcheck off --notes --format azure "$tmp/summary.yml"
+contains "azure has no notes: a note is a plain line there" "note: $tmp/summary.yml:3:3: job 'a' sets no permissions"
 # JSON and SARIF stay valid JSON when a file's name is not UTF-8 (the
 # name is written with U+FFFD; it used to abort the run).
 printf 'on: pus\n' >"$tmp/bad"$'\xff'".yml"

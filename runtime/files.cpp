@@ -1,0 +1,99 @@
+#include "runtime/files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace galley::run {
+
+namespace {
+
+std::string failure(const std::string& what, const std::string& path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+// A name no other process or thread writes at the same time.
+std::string temporaryName(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  return path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter++);
+}
+
+bool writeSynced(const std::string& path, const std::string& content, std::string* err) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *err = failure("cannot create", path);
+    return false;
+  }
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *err = failure("cannot write", path);
+      ::close(fd);
+      ::unlink(path.c_str());
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    *err = failure("cannot sync", path);
+    ::close(fd);
+    ::unlink(path.c_str());
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
+
+}  // namespace
+
+bool writeFileAtomically(const std::string& path, const std::string& content, std::string* err) {
+  std::string tmp = temporaryName(path);
+  if (!writeSynced(tmp, content, err)) return false;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    *err = failure("cannot replace", path);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool createFileExclusively(const std::string& path, const std::string& content, bool* exists,
+                           std::string* err) {
+  *exists = false;
+  std::string tmp = temporaryName(path);
+  if (!writeSynced(tmp, content, err)) return false;
+  // link(2), unlike rename(2), refuses to replace an existing name.
+  int rc = ::link(tmp.c_str(), path.c_str());
+  int saved = errno;
+  ::unlink(tmp.c_str());
+  if (rc == 0) return true;
+  errno = saved;
+  *exists = saved == EEXIST;
+  *err = failure("cannot create", path);
+  return false;
+}
+
+bool readWholeFile(const std::string& path, std::string* content, std::string* err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *err = failure("cannot open", path);
+    return false;
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) {
+    *err = failure("cannot read", path);
+    return false;
+  }
+  *content = std::move(s).str();
+  return true;
+}
+
+}  // namespace galley::run

@@ -1,0 +1,435 @@
+#include "runtime/run.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "compiler/compile.h"
+#include "compiler/expr/template.h"
+#include "compiler/yaml_writer.h"
+#include "compiler/expr/value.h"
+#include <sstream>
+#include "compiler/lint/lint.h"
+#include "compiler/yaml.h"
+#include "runtime/contexts.h"
+#include "runtime/evaluate.h"
+#include "runtime/job.h"
+#include "runtime/masker.h"
+#include "runtime/approvals.h"
+#include "runtime/progress.h"
+#include "runtime/scheduler.h"
+#include "runtime/store.h"
+
+namespace galley::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Loaded {
+  std::vector<std::unique_ptr<wf::Workflow>> workflows;
+  std::vector<yaml::Node> roots;
+};
+
+bool looksAzure(const std::string& path, const SourceFile& file) {
+  std::string name = fs::path(path).filename().string();
+  if (name.starts_with("azure-pipelines") || path.find(".azure-pipelines/") != std::string::npos)
+    return true;
+  const std::string& t = file.text();
+  bool jobsAsMapping = t.find("\njobs:\n  ") != std::string::npos;
+  return (t.starts_with("trigger:") || t.find("\nstages:") != std::string::npos ||
+          t.find("\npool:") != std::string::npos || t.starts_with("stages:")) &&
+         !jobsAsMapping;
+}
+
+const wf::Workflow* readOne(const std::string& path, Sources& sources, Loaded& keep,
+                            Diagnostics& diags, std::string* err) {
+  const SourceFile* file = sources.read(path, err);
+  if (!file) return nullptr;
+  auto root = yaml::load(*file, diags);
+  if (!root || diags.hasErrors()) {
+    *err = "";
+    return nullptr;
+  }
+  keep.roots.push_back(std::move(*root));
+  auto wf = std::make_unique<wf::Workflow>();
+  if (!wf::readWorkflow(keep.roots.back(), *file, wf.get(), diags)) {
+    *err = "";
+    return nullptr;
+  }
+  keep.workflows.push_back(std::move(wf));
+  return keep.workflows.back().get();
+}
+
+std::string displayPath(const std::string& path) {
+  std::error_code ec;
+  fs::path rel = fs::relative(path, fs::current_path(), ec);
+  return ec || rel.empty() || rel.string().starts_with("..") ? path : rel.string();
+}
+
+}  // namespace
+
+namespace {
+
+// TARGET as a pipeline of the galley.yml in the working directory: run from
+// the expanded pipeline, as compile would write it for GitHub.
+bool resolvePipeline(const std::string& id, Sources& sources, Target* target, Diagnostics& diags,
+                     bool* found) {
+  *found = false;
+  std::error_code ec;
+  if (id.empty() || !fs::is_regular_file("galley.yml", ec)) return false;
+  Diagnostics loadDiags;
+  auto ids = pipelineIds("galley.yml", sources, loadDiags);
+  if (!ids || std::find(ids->begin(), ids->end(), id) == ids->end()) return false;
+  *found = true;
+  auto run = pipelineRun("galley.yml", id, sources, diags);
+  if (!run) return false;
+  auto keep = std::make_shared<Loaded>();
+  target->keep = keep;
+  keep->roots.push_back(yaml::asNode(run->workflow, Location{run->file, {1, 1}, {1, 1}}));
+  auto wf = std::make_unique<wf::Workflow>();
+  if (!wf::readWorkflow(keep->roots.back(), *run->file, wf.get(), diags)) return false;
+  keep->workflows.push_back(std::move(wf));
+  target->workflow = keep->workflows.back().get();
+  target->pipeline = id;
+  target->file = "galley.yml";
+  target->relativeFile = ".github/workflows/" + id + ".yml";
+  target->repoRoot = lint::repoRootOf(fs::absolute("galley.yml").string());
+  for (const auto& [env, approvers] : run->approvals) {
+    std::string all;
+    for (const auto& a : approvers)
+      all += (all.empty() ? "" : ", ") + a;
+    target->approvals[env] = all;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool resolveTarget(const TargetOptions& options, Sources& sources, Target* target,
+                   Diagnostics& diags) {
+  std::error_code ec;
+  std::string path;
+  const std::string& t = options.target;
+  bool isPipeline = false;
+  if (resolvePipeline(t, sources, target, diags, &isPipeline)) return true;
+  if (isPipeline) return false;
+  std::string root = lint::repoRootOf((fs::current_path() / "x").string());
+  if (!t.empty() && fs::is_regular_file(t, ec)) {
+    path = t;
+  } else if (!t.empty() && fs::exists(t, ec)) {
+    diags.error({}, "usage", "'" + t + "' is not a regular file");
+    target->usageError = true;
+    return false;
+  } else {
+    fs::path dir = fs::path(root) / ".github" / "workflows";
+    std::vector<std::string> names;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::string ext = it->path().extension().string();
+      if (ext == ".yml" || ext == ".yaml") names.push_back(it->path().stem().string());
+    }
+    std::sort(names.begin(), names.end());
+    if (t.empty()) {
+      if (names.size() != 1) {
+        diags.error({}, "usage",
+                    names.empty() ? "no workflow to run: .github/workflows/ holds none"
+                                  : "which workflow? name one: " + quoteList(names));
+        target->usageError = true;
+        return false;
+      }
+      path = (dir / (names[0] + ".yml")).string();
+      if (!fs::exists(path, ec)) path = (dir / (names[0] + ".yaml")).string();
+    } else {
+      for (const char* ext : {".yml", ".yaml"})
+        if (fs::is_regular_file(dir / (t + ext), ec)) path = (dir / (t + ext)).string();
+      if (path.empty()) {
+        diags.error({}, "usage",
+                    "no workflow '" + t + "' in " + displayPath(dir.string()) +
+                        (names.empty() ? "" : "; there are " + quoteList(names)),
+                    didYouMean(t, names));
+        target->usageError = true;
+        return false;
+      }
+    }
+  }
+  path = displayPath(path);
+  target->file = path;
+  target->repoRoot = lint::repoRootOf(fs::absolute(path).string());
+  target->relativeFile = fs::relative(fs::absolute(path), target->repoRoot, ec).string();
+
+  auto keep = std::make_shared<Loaded>();
+  target->keep = keep;
+  std::string err;
+  const SourceFile* file = sources.read(path, &err);
+  if (!file) {
+    diags.error({}, "io", err);
+    target->usageError = true;
+    return false;
+  }
+  if (looksAzure(path, *file)) {
+    diags.error(Location{file, {1, 1}, {1, 1}}, "unsupported",
+                "this is an Azure Pipelines file; galley run runs GitHub workflows and galley.yml "
+                "pipelines so far (Azure Pipelines runs are not built yet)");
+    return false;
+  }
+  // A workflow is linted before it runs: its errors stop the run.
+  lint::LintOptions lo;
+  Diagnostics found;
+  lint::lintFile(*file, lint::FileKind::Workflow, nullptr, lo, found);
+  bool broken = false;
+  for (auto& d : found.all())
+    if (d.severity == Severity::Error) {
+      broken = true;
+      diags.add(std::move(d));
+    }
+  if (broken) return false;
+
+  const wf::Workflow* wf = readOne(path, sources, *keep, diags, &err);
+  if (!wf) {
+    if (!err.empty()) diags.error({}, "io", err);
+    return false;
+  }
+  target->workflow = wf;
+  return true;
+}
+
+void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, bool json) {
+  int waves = 0;
+  for (const auto& pj : plan.jobs)
+    waves = std::max(waves, pj.wave + 1);
+  if (json) {
+    nlohmann::ordered_json j;
+    j["workflow"] = plan.workflow->file ? plan.workflow->file->path() : "";
+    j["jobs"] = nlohmann::ordered_json::array();
+    for (const auto& pj : plan.jobs) {
+      nlohmann::ordered_json job;
+      job["id"] = pj.job->id;
+      job["wave"] = pj.wave;
+      job["selected"] = pj.selected;
+      job["needs"] = nlohmann::ordered_json::array();
+      for (const auto& n : pj.job->needs)
+        job["needs"].push_back(n.value);
+      if (pj.dynamicMatrix) job["matrix"] = "resolved when the job is ready";
+      nlohmann::ordered_json legs = nlohmann::ordered_json::array();
+      for (const auto& leg : pj.legs) {
+        nlohmann::ordered_json l = nlohmann::ordered_json::object();
+        for (const auto& [k, v] : leg.values)
+          l[k] = asText(v);
+        legs.push_back(l);
+      }
+      if (!pj.legs.empty()) job["legs"] = legs;
+      if (pj.job->callsWorkflow()) job["uses"] = pj.job->uses.value;
+      if (!pj.selected) job["skipped"] = "not selected by --job";
+      out << "";
+      j["jobs"].push_back(job);
+    }
+    out << j.dump(2) << '\n';
+    return;
+  }
+  out << "plan: " << (plan.workflow->file ? plan.workflow->file->path() : "") << '\n';
+  for (int w = 0; w < waves; ++w) {
+    out << "wave " << w + 1 << ":\n";
+    for (const auto& pj : plan.jobs) {
+      if (pj.wave != w) continue;
+      out << "  " << pj.job->id;
+      if (!pj.job->needs.empty()) {
+        out << " (needs";
+        for (const auto& n : pj.job->needs)
+          out << ' ' << n.value;
+        out << ')';
+      }
+      if (!pj.selected) {
+        out << ": skipped, not selected by --job\n";
+        continue;
+      }
+      if (pj.job->callsWorkflow()) out << ": calls " << pj.job->uses.value;
+      if (pj.dynamicMatrix) out << ": matrix resolved when the job is ready";
+      if (pj.job->condition.value.size())
+        out << " [if: " << pj.job->condition.value << "]";
+      std::string why;
+      if (pj.job->runsOn && pj.job->runsOn->isScalar() && !expr::hasExpression(pj.job->runsOn->value) &&
+          !runsHere({pj.job->runsOn->value}, options, &why))
+        out << ": skipped, " << why;
+      out << '\n';
+      for (const auto& leg : pj.legs)
+        out << "    - " << legName(pj.job->id, leg) << '\n';
+    }
+  }
+}
+
+namespace {
+
+}  // namespace
+
+int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
+            const std::string& event, const std::string& eventFile, const expr::Value& inputs,
+            const std::vector<std::pair<std::string, std::string>>& vars,
+            const std::vector<std::pair<std::string, std::string>>& secrets, int parallel,
+            const std::string& approve, const std::string& output, bool inPlace, bool verbose,
+            std::atomic<int>& interrupts, int interruptFd, const nlohmann::json& invocation,
+            const std::string& reuseFrom) {
+  std::string err;
+  RunInfo info{"", "", target.file, event};
+  info.workflow = target.workflow->name && target.workflow->name->isScalar()
+                      ? target.workflow->name->value
+                      : target.relativeFile;
+  std::unique_ptr<RunStore> store = newRun(runsRoot(target.repoRoot), info, &err);
+  if (!store) {
+    std::cerr << "galley: error: " << err << '\n';
+    return 2;
+  }
+  std::string runId = store->id();
+  std::string runDir = store->dir();
+  info.id = runId;
+  if (!invocation.is_null() && !store->writeInputs(invocation, &err))
+    std::cerr << "galley: warning: " << err << '\n';
+  RunFacts facts;
+  facts.repoRoot = target.repoRoot;
+  facts.event = event;
+  facts.runId = runId;
+  facts.workflowFile = target.relativeFile;
+  facts.workflowName = info.workflow;
+  facts.eventPath = runDir + "/event.json";
+  if (!eventFile.empty()) {
+    std::ifstream in(eventFile);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in || !expr::parseJson(ss.str(), &facts.payload, &err)) {
+      std::cerr << "galley: error: --event-file " << eventFile << ": " << (in ? err : "cannot read") << '\n';
+      return 2;
+    }
+    std::ofstream(facts.eventPath) << ss.str();
+  } else {
+    std::ofstream(facts.eventPath) << "{}\n";
+  }
+  GitFacts git = gitFacts(target.repoRoot);
+  SchedulerOptions so;
+  so.parallel = parallel;
+  so.plan = popts;
+  so.contexts["github"] = githubContext(facts, git);
+  expr::Object varsObj, secretsObj;
+  for (const auto& [k, v] : vars)
+    varsObj.add(k, expr::Value::string(v));
+  for (const auto& [k, v] : secrets)
+    secretsObj.add(k, expr::Value::string(v));
+  secretsObj.add("GITHUB_TOKEN", expr::Value::string(""));
+  so.contexts["vars"] = expr::Value::object(std::move(varsObj));
+  so.contexts["secrets"] = expr::Value::object(std::move(secretsObj));
+  so.contexts["inputs"] = inputs;
+  so.secrets = secrets;
+  if (!reuseFrom.empty()) {
+    StoredRun earlier;
+    if (!loadRun(runsRoot(target.repoRoot), reuseFrom, &earlier, &err)) {
+      std::cerr << "galley: error: " << err << '\n';
+      return 2;
+    }
+    for (const auto& [key, job] : earlier.completedJobs())
+      if (job->result.result == Result::Success) so.reuse[key] = job->result;
+    // What the reused jobs uploaded is there for the jobs that run again.
+    std::error_code ec;
+    if (fs::is_directory(earlier.artifactsDir(), ec))
+      fs::copy(earlier.artifactsDir(), store->artifactsDir(),
+               fs::copy_options::recursive | fs::copy_options::skip_existing, ec);
+  }
+  auto sources = std::make_shared<Sources>();
+  auto loaded = std::make_shared<std::vector<std::unique_ptr<wf::Workflow>>>();
+  auto roots = std::make_shared<std::vector<std::unique_ptr<yaml::Node>>>();
+  auto loadMu = std::make_shared<std::mutex>();
+  std::string repoRoot = target.repoRoot;
+  so.loadWorkflow = [=](const std::string& uses, Location, std::string* err) -> const wf::Workflow* {
+    std::lock_guard lock(*loadMu);
+    std::string path = (fs::path(repoRoot) / uses).lexically_normal().string();
+    const SourceFile* f = sources->read(path, err);
+    if (!f) return nullptr;
+    Diagnostics d;
+    auto root = yaml::load(*f, d);
+    if (!root || d.hasErrors()) {
+      *err = d.hasErrors() ? d.all()[0].message : "empty workflow";
+      return nullptr;
+    }
+    roots->push_back(std::make_unique<yaml::Node>(std::move(*root)));
+    auto wf = std::make_unique<wf::Workflow>();
+    if (!wf::readWorkflow(*roots->back(), *f, wf.get(), d)) {
+      *err = d.all().empty() ? "cannot read " + uses : d.all()[0].message;
+      return nullptr;
+    }
+    loaded->push_back(std::move(wf));
+    return loaded->back().get();
+  };
+
+  Masker masker;
+  for (const auto& [k, v] : secrets)
+    masker.addSecret(v);
+  RunEvents events;
+  ViewMode mode = output == "json" ? ViewMode::Json : ViewMode::Auto;
+  std::unique_ptr<Reporter> view = makeView(mode, std::cout, STDOUT_FILENO);
+  events.add(store.get());
+  events.add(view.get());
+  std::unique_ptr<Approver> asker;
+  if (approve == "auto") {
+    asker = std::make_unique<AutoApprover>();
+  } else if (approve == "prompt") {
+    auto p = PromptApprover::onTerminal(&err);
+    if (!p) {
+      std::cerr << "galley: error: --approve prompt: " << err << '\n';
+      return 2;
+    }
+    asker = std::move(p);
+  } else {
+    asker = std::make_unique<WaitApprover>(runId, store->approvalsDir(), &std::cerr);
+  }
+  OncePerEnvironment approver(*asker);
+  HostOptions ho;
+  ho.repoRoot = target.repoRoot;
+  ho.inPlace = inPlace;
+  ho.runDir = runDir;
+  ho.artifactsDir = store->artifactsDir();
+  ho.cacheDir = cacheDir(target.repoRoot);
+  ho.approver = &approver;
+  ho.runId = runId;
+  ho.actionDirs = popts.actionDirs;
+  ho.approvals = target.approvals;
+  ho.debug = verbose || getenv("ACTIONS_STEP_DEBUG");
+  std::error_code ec;
+  fs::create_directories(ho.artifactsDir, ec);
+  HostRunner runner(ho, events, masker);
+
+  proc::CancelToken cancel;
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done) {
+      struct pollfd p {interruptFd, POLLIN, 0};
+      if (interruptFd < 0 || poll(&p, 1, 100) <= 0) {
+        if (interruptFd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+      char buf[16];
+      if (read(interruptFd, buf, sizeof buf) <= 0) continue;
+      int n = interrupts.load();
+      cancel.cancel(n >= 2 ? 2 : 1);
+      std::cerr << (n >= 2 ? "galley: killing the run\n"
+                           : "galley: cancelling the run (Ctrl-C again to kill it)\n");
+    }
+  });
+  events.runStarted(info);
+  RunResult rr;
+  rr.started = Clock::now();
+  WorkflowResult wr = runPlan(plan, so, runner, events, cancel);
+  rr.finished = Clock::now();
+  rr.result = wr.result;
+  rr.interrupted = interrupts.load() > 0;
+  events.runFinished(info, rr);
+  done = true;
+  watcher.join();
+  view.reset();
+  if (rr.interrupted) return 130;
+  return wr.result == Result::Success ? 0 : 1;
+}
+
+}  // namespace galley::run

@@ -1,1 +1,0 @@
-// The runtime library: plan, scheduler, processes, logs, run store.

@@ -1,0 +1,584 @@
+#include "runtime/scheduler.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "compiler/ascii.h"
+#include "compiler/expr/template.h"
+#include "runtime/evaluate.h"
+
+namespace galley::run {
+
+namespace {
+
+// Legs running at once over the whole run, nested workflows included.
+class Slots {
+ public:
+  explicit Slots(int n) : free_(std::max(1, n)) {}
+  void acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return free_ > 0; });
+    --free_;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      ++free_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int free_;
+};
+
+class StatusHost final : public expr::EvalHost {
+ public:
+  explicit StatusHost(expr::JobStatus s) : s_(s) {}
+  expr::JobStatus status() const override { return s_; }
+
+ private:
+  expr::JobStatus s_;
+};
+
+expr::Value str(const std::string& s) { return expr::Value::string(s); }
+
+expr::Value outputsObject(const std::map<std::string, std::string>& outputs) {
+  expr::Object o;
+  for (const auto& [k, v] : outputs)
+    o.add(k, str(v));
+  return expr::Value::object(std::move(o));
+}
+
+expr::Value jobsEntry(const JobResult& r) {
+  expr::Object o;
+  o.add("result", str(resultName(r.result)));
+  o.add("outputs", outputsObject(r.outputs));
+  return expr::Value::object(std::move(o));
+}
+
+std::string pathSafe(std::string s) {
+  for (char& c : s)
+    if (!isAsciiAlnum(c) && c != '-' && c != '_' && c != '.') c = '_';
+  return s;
+}
+
+std::vector<std::string> labelsOf(const expr::Value& v) {
+  std::vector<std::string> labels;
+  if (v.kind() == expr::Kind::String) labels.push_back(v.asString());
+  if (v.kind() == expr::Kind::Array)
+    for (const auto& item : v.items())
+      if (item.kind() == expr::Kind::String) labels.push_back(item.asString());
+  if (v.kind() == expr::Kind::Object)
+    if (const expr::Value* l = v.asObject().find("labels")) return labelsOf(*l);
+  return labels;
+}
+
+class PlanRun {
+ public:
+  PlanRun(const Plan& plan, const SchedulerOptions& options, JobRunner& runner, Reporter& events,
+          const proc::CancelToken& cancel, std::string prefix, Slots& slots,
+          std::atomic<size_t>& nextIndex)
+      : plan_(plan),
+        options_(options),
+        runner_(runner),
+        events_(events),
+        cancel_(cancel),
+        prefix_(std::move(prefix)),
+        slots_(slots),
+        nextIndex_(nextIndex),
+        jobs_(plan.jobs.size()) {}
+
+  WorkflowResult run() {
+    queueKnownLegs();
+    std::unique_lock lock(mu_);
+    for (;;) {
+      propagateCancel();
+      bool progress = false;
+      for (size_t i = 0; i < jobs_.size(); ++i)
+        if (ready(i)) {
+          progress = true;
+          start(i, lock);
+        }
+      if (progress) continue;
+      if (allDone()) break;
+      cv_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    lock.unlock();
+    for (auto& t : threads_)
+      t.join();
+    return finish();
+  }
+
+ private:
+  enum class State { Waiting, Running, Done };
+
+  struct Leg {
+    JobInfo info;
+    MatrixLeg matrix;
+    std::unique_ptr<proc::CancelToken> cancel = std::make_unique<proc::CancelToken>();
+    bool started = false, done = false, skipped = false;
+    std::string skipReason;
+    JobResult result;
+  };
+
+  struct JobState {
+    State state = State::Waiting;
+    JobResult result;
+    std::vector<std::unique_ptr<Leg>> legs;
+    bool failFast = true;
+    bool continueOnError = false;
+    int maxParallel = 0;
+    int running = 0;
+  };
+
+  bool selected(size_t i) const { return plan_.jobs[i].selected; }
+
+  bool ready(size_t i) const {
+    if (!selected(i) || jobs_[i].state != State::Waiting) return false;
+    for (size_t n : plan_.jobs[i].needs)
+      if (jobs_[n].state != State::Done) return false;
+    return true;
+  }
+
+  bool allDone() const {
+    for (size_t i = 0; i < jobs_.size(); ++i)
+      if (selected(i) && jobs_[i].state != State::Done) return false;
+    return true;
+  }
+
+  JobInfo infoFor(size_t i, const MatrixLeg* leg, size_t legIndex, size_t legCount) {
+    const wf::Job& job = *plan_.jobs[i].job;
+    JobInfo info;
+    info.index = nextIndex_++;
+    info.id = job.id;
+    info.key = prefix_ + pathSafe(job.id) + (legCount > 1 ? "-" + std::to_string(legIndex + 1) : "");
+    std::string name = job.id;
+    if (job.name && job.name->isScalar() && !expr::hasExpression(job.name->value))
+      name = job.name->value;
+    info.name = leg ? legName(name, *leg) : name;
+    if (!prefix_.empty()) info.name = prefix_ + info.name;
+    if (leg)
+      for (const auto& [k, v] : leg->values)
+        info.matrix.emplace_back(k, asText(v));
+    info.where = job.where;
+    return info;
+  }
+
+  void queueKnownLegs() {
+    for (size_t i = 0; i < jobs_.size(); ++i) {
+      if (!selected(i)) continue;
+      const PlannedJob& pj = plan_.jobs[i];
+      if (pj.dynamicMatrix) continue;
+      size_t n = std::max<size_t>(1, pj.legs.size());
+      for (size_t l = 0; l < n; ++l) {
+        JobInfo info = infoFor(i, pj.legs.empty() ? nullptr : &pj.legs[l], l, n);
+        events_.jobQueued(info);
+        queued_[i].push_back(info);
+      }
+    }
+  }
+
+  // Jobs it needs, directly or not.
+  void ancestors(size_t i, std::set<size_t>& out) const {
+    for (size_t n : plan_.jobs[i].needs)
+      if (out.insert(n).second) ancestors(n, out);
+  }
+
+  expr::JobStatus statusFor(size_t i) const {
+    if (cancel_.level() > 0) return expr::JobStatus::Cancelled;
+    std::set<size_t> all;
+    ancestors(i, all);
+    for (size_t n : all)
+      if (jobs_[n].result.result == Result::Failure) return expr::JobStatus::Failure;
+    for (size_t n : plan_.jobs[i].needs)
+      if (jobs_[n].result.result == Result::Cancelled) return expr::JobStatus::Cancelled;
+    for (size_t n : plan_.jobs[i].needs)
+      if (jobs_[n].result.result != Result::Success) return expr::JobStatus::Skipped;
+    return expr::JobStatus::Success;
+  }
+
+  std::map<std::string, expr::Value> jobContexts(size_t i) const {
+    std::map<std::string, expr::Value> ctx = options_.contexts;
+    expr::Object needs;
+    for (size_t n : plan_.jobs[i].needs)
+      needs.add(plan_.jobs[n].job->id, jobsEntry(jobs_[n].result));
+    ctx["needs"] = expr::Value::object(std::move(needs));
+    return ctx;
+  }
+
+  void finishJob(size_t i, JobResult r, const std::vector<JobInfo>& infos) {
+    JobState& js = jobs_[i];
+    auto now = Clock::now();
+    if (r.started == Clock::time_point{}) r.started = now;
+    if (r.finished == Clock::time_point{}) r.finished = now;
+    for (const JobInfo& info : infos)
+      events_.jobFinished(info, r);
+    js.result = std::move(r);
+    js.state = State::Done;
+  }
+
+  // A job that cannot start: every leg known so far is reported with r.
+  void endBeforeStart(size_t i, Result result, std::string reason) {
+    JobResult r;
+    r.result = result;
+    r.reason = std::move(reason);
+    std::vector<JobInfo> infos = queued_[i];
+    if (infos.empty()) {
+      infos.push_back(infoFor(i, nullptr, 0, 1));
+      events_.jobQueued(infos.back());
+    }
+    finishJob(i, std::move(r), infos);
+  }
+
+  void fail(size_t i, const EvalError& err) {
+    Annotation a;
+    a.level = "error";
+    a.message = err.message;
+    a.file = std::string(err.where.path());
+    a.line = err.where.begin.line;
+    a.column = err.where.begin.column;
+    a.job = prefix_ + pathSafe(plan_.jobs[i].job->id);
+    events_.annotation(a);
+    endBeforeStart(i, Result::Failure, err.message);
+  }
+
+  void start(size_t i, std::unique_lock<std::mutex>& lock) {
+    const PlannedJob& pj = plan_.jobs[i];
+    const wf::Job& job = *pj.job;
+    JobState& js = jobs_[i];
+    js.state = State::Running;
+
+    auto ctx = jobContexts(i);
+    expr::Value contexts = makeContexts(ctx);
+    expr::JobStatus status = statusFor(i);
+    StatusHost host(status);
+    bool go = false;
+    EvalError err;
+    if (!evaluateCondition(job.condition, contexts, host, &go, &err)) return fail(i, err);
+    if (!go) {
+      std::string why = status == expr::JobStatus::Success
+                            ? "its if: condition is false"
+                            : status == expr::JobStatus::Cancelled
+                                  ? "the run was cancelled"
+                                  : "a job it needs did not succeed";
+      return endBeforeStart(i, Result::Skipped, why);
+    }
+
+    std::vector<MatrixLeg> legs;
+    if (job.strategy) {
+      expr::Value strategy;
+      if (!evaluate(*job.strategy, contexts, host, &strategy, &err)) return fail(i, err);
+      if (strategy.kind() == expr::Kind::Object) {
+        if (const expr::Value* m = strategy.asObject().find("matrix")) {
+          std::string why;
+          if (!expandMatrix(*m, &legs, &why)) {
+            const yaml::Node* node = job.strategy->find("matrix");
+            return fail(i, {why, node ? node->where : job.strategy->where});
+          }
+          std::erase_if(legs,
+                        [&](const MatrixLeg& l) { return !legSelected(l, options_.plan.matrix); });
+          if (legs.empty())
+            return endBeforeStart(i, Result::Skipped, "no matrix leg matches --matrix");
+        }
+        if (const expr::Value* f = strategy.asObject().find("fail-fast"))
+          js.failFast = expr::truthy(*f);
+        if (const expr::Value* m = strategy.asObject().find("max-parallel"))
+          js.maxParallel = static_cast<int>(expr::toNumber(*m));
+      }
+    }
+    if (job.continueOnError) {
+      expr::Value v;
+      if (!evaluate(*job.continueOnError, contexts, host, &v, &err)) return fail(i, err);
+      js.continueOnError = expr::truthy(v);
+    }
+
+    if (job.callsWorkflow()) return startCall(i, ctx);
+
+    size_t n = std::max<size_t>(1, legs.size());
+    bool known = queued_[i].size() == n;
+    for (size_t l = 0; l < n; ++l) {
+      auto leg = std::make_unique<Leg>();
+      if (!legs.empty()) leg->matrix = legs[l];
+      leg->info = known ? queued_[i][l] : infoFor(i, legs.empty() ? nullptr : &legs[l], l, n);
+      if (!known) events_.jobQueued(leg->info);
+      if (cancel_.level() > 0) leg->cancel->cancel(cancel_.level());
+      js.legs.push_back(std::move(leg));
+    }
+    for (size_t l = 0; l < n; ++l) {
+      Leg* leg = js.legs[l].get();
+      JobRun jr;
+      jr.workflow = plan_.workflow;
+      jr.job = &job;
+      jr.info = leg->info;
+      jr.contexts = ctx;
+      jr.contexts["matrix"] = legs.empty() ? expr::Value() : matrixContext(leg->matrix);
+      expr::Object strategy;
+      strategy.add("fail-fast", expr::Value::boolean(js.failFast));
+      strategy.add("job-index", expr::Value::number(double(l)));
+      strategy.add("job-total", expr::Value::number(double(n)));
+      strategy.add("max-parallel", expr::Value::number(js.maxParallel > 0 ? js.maxParallel : double(n)));
+      jr.contexts["strategy"] = expr::Value::object(std::move(strategy));
+      jr.secrets = options_.secrets;
+      jr.cancel = leg->cancel.get();
+
+      if (job.runsOn) {
+        expr::Value runsOn;
+        StatusHost h(status);
+        if (!evaluate(*job.runsOn, makeContexts(jr.contexts), h, &runsOn, &err)) {
+          leg->done = leg->skipped = true;
+          leg->result.result = Result::Failure;
+          leg->result.reason = err.message;
+          Annotation a{"error", err.message, "", std::string(err.where.path()), err.where.begin.line,
+                       0, err.where.begin.column, 0, leg->info.key, ""};
+          events_.annotation(a);
+          events_.jobFinished(leg->info, leg->result);
+          continue;
+        }
+        std::string why;
+        if (!runsHere(labelsOf(runsOn), options_.plan, &why)) {
+          leg->done = leg->skipped = true;
+          leg->result.result = Result::Skipped;
+          leg->result.reason = why;
+          events_.jobFinished(leg->info, leg->result);
+          continue;
+        }
+      }
+      auto reused = options_.reuse.find(leg->info.key);
+      if (reused != options_.reuse.end() && reused->second.result == Result::Success) {
+        leg->done = true;
+        leg->result = reused->second;
+        leg->result.reason = "reused from the earlier run";
+        events_.jobFinished(leg->info, leg->result);
+        continue;
+      }
+      threads_.emplace_back([this, i, leg, jr = std::move(jr)]() mutable { runLeg(i, leg, jr); });
+    }
+    (void)lock;
+    checkJobDone(i);
+  }
+
+  void runLeg(size_t i, Leg* leg, JobRun jr) {
+    {
+      std::unique_lock lock(mu_);
+      JobState& js = jobs_[i];
+      cv_.wait(lock, [&] { return js.maxParallel <= 0 || js.running < js.maxParallel; });
+      ++js.running;
+    }
+    slots_.acquire();
+    JobResult r;
+    if (leg->cancel->level() > 0) {
+      r.result = Result::Cancelled;
+      r.reason = "cancelled before it started";
+      events_.jobFinished(leg->info, r);
+    } else {
+      events_.jobStarted(leg->info);
+      r = runner_.run(jr);
+      events_.jobFinished(leg->info, r);
+    }
+    slots_.release();
+    std::lock_guard lock(mu_);
+    JobState& js = jobs_[i];
+    --js.running;
+    leg->done = true;
+    leg->result = r;
+    if (r.result == Result::Failure && js.failFast && !js.continueOnError)
+      for (auto& other : js.legs)
+        if (!other->done) other->cancel->cancel(1);
+    checkJobDone(i);
+    cv_.notify_all();
+  }
+
+  // With mu_ held: once every leg is done, the job's result.
+  void checkJobDone(size_t i) {
+    JobState& js = jobs_[i];
+    if (js.state != State::Running || js.legs.empty()) return;
+    for (const auto& leg : js.legs)
+      if (!leg->done) return;
+    JobResult r;
+    bool anyFailed = false, anyCancelled = false, allSkipped = true;
+    r.started = Clock::time_point::max();
+    for (const auto& leg : js.legs) {
+      const JobResult& lr = leg->result;
+      anyFailed |= lr.result == Result::Failure;
+      anyCancelled |= lr.result == Result::Cancelled;
+      allSkipped &= lr.result == Result::Skipped;
+      // Legs write the same outputs: the last one to finish wins, as on GitHub.
+      for (const auto& [k, v] : lr.outputs)
+        r.outputs[k] = v;
+      if (!lr.reason.empty() && r.reason.empty()) r.reason = lr.reason;
+      if (lr.started != Clock::time_point{}) r.started = std::min(r.started, lr.started);
+      r.finished = std::max(r.finished, lr.finished);
+    }
+    if (r.started == Clock::time_point::max()) r.started = {};
+    r.result = anyFailed     ? (js.continueOnError ? Result::Success : Result::Failure)
+               : anyCancelled ? Result::Cancelled
+               : allSkipped   ? Result::Skipped
+                              : Result::Success;
+    js.result = std::move(r);
+    js.state = State::Done;
+  }
+
+  void startCall(size_t i, std::map<std::string, expr::Value> ctx) {
+    const wf::Job& job = *plan_.jobs[i].job;
+    JobInfo info = queued_[i].empty() ? infoFor(i, nullptr, 0, 1) : queued_[i][0];
+    if (queued_[i].empty()) events_.jobQueued(info);
+    threads_.emplace_back([this, i, info, ctx = std::move(ctx), &job]() {
+      events_.jobStarted(info);
+      JobResult r = runCall(job, ctx);
+      r.finished = Clock::now();
+      events_.jobFinished(info, r);
+      std::lock_guard lock(mu_);
+      jobs_[i].result = std::move(r);
+      jobs_[i].state = State::Done;
+      cv_.notify_all();
+    });
+  }
+
+  JobResult runCall(const wf::Job& job, const std::map<std::string, expr::Value>& ctx) {
+    JobResult r;
+    r.started = Clock::now();
+    auto failWith = [&](const std::string& message, Location where) {
+      Annotation a{"error", message, "", std::string(where.path()), where.begin.line, 0,
+                   where.begin.column, 0, prefix_ + pathSafe(job.id), ""};
+      events_.annotation(a);
+      r.result = Result::Failure;
+      r.reason = message;
+      return r;
+    };
+    if (!options_.loadWorkflow) return failWith("reusable workflows cannot be loaded here", job.uses.where);
+    std::string err;
+    const wf::Workflow* called = options_.loadWorkflow(job.uses.value, job.uses.where, &err);
+    if (!called) return failWith(err, job.uses.where);
+
+    expr::Value contexts = makeContexts(ctx);
+    StatusHost host(expr::JobStatus::Success);
+    EvalError e;
+    std::vector<std::pair<std::string, std::string>> with;
+    if (job.with && !evaluateMap(*job.with, contexts, host, &with, &e)) return failWith(e.message, e.where);
+    expr::Object inputs;
+    for (const wf::Input& in : called->callInputs) {
+      const std::string* given = nullptr;
+      for (const auto& [k, v] : with)
+        if (equalsIgnoreCase(k, in.name)) given = &v;
+      expr::Value value;
+      if (given) {
+        value = in.type == "boolean" ? expr::Value::boolean(*given == "true")
+                : in.type == "number" ? expr::Value::number(expr::parseNumber(*given))
+                                      : str(*given);
+      } else if (in.defaultValue) {
+        if (!evaluate(*in.defaultValue, contexts, host, &value, &e)) return failWith(e.message, e.where);
+      } else if (in.required) {
+        return failWith("input '" + in.name + "' is required by " + job.uses.value, job.uses.where);
+      }
+      inputs.add(in.name, value);
+    }
+    std::vector<std::pair<std::string, std::string>> secrets;
+    if (job.secretsInherit) {
+      secrets = options_.secrets;
+    } else if (job.secrets && !evaluateMap(*job.secrets, contexts, host, &secrets, &e)) {
+      return failWith(e.message, e.where);
+    }
+    for (const wf::CallSecret& s : called->callSecrets) {
+      bool given = false;
+      for (const auto& kv : secrets)
+        given |= equalsIgnoreCase(kv.first, s.name);
+      if (s.required && !given)
+        return failWith("secret '" + s.name + "' is required by " + job.uses.value, job.uses.where);
+    }
+
+    SchedulerOptions child = options_;
+    child.contexts["inputs"] = expr::Value::object(std::move(inputs));
+    expr::Object secretsCtx;
+    for (const auto& [k, v] : secrets)
+      secretsCtx.add(k, str(v));
+    child.contexts["secrets"] = expr::Value::object(std::move(secretsCtx));
+    child.secrets = secrets;
+    child.plan.jobs.clear();
+    Plan plan;
+    Diagnostics diags;
+    if (!makePlan(*called, child.plan, &plan, diags)) {
+      for (const auto& d : diags.all())
+        if (d.severity == Severity::Error) return failWith(d.message, d.where);
+    }
+    PlanRun nested(plan, child, runner_, events_, cancel_, prefix_ + pathSafe(job.id) + "/", slots_,
+                   nextIndex_);
+    WorkflowResult wr = nested.run();
+
+    expr::Object jobsCtx;
+    for (const auto& [id, jr] : wr.jobs)
+      jobsCtx.add(id, jobsEntry(jr));
+    auto outCtx = child.contexts;
+    outCtx["jobs"] = expr::Value::object(std::move(jobsCtx));
+    expr::Value outContexts = makeContexts(outCtx);
+    for (const wf::CallOutput& out : called->callOutputs) {
+      if (!out.value) continue;
+      std::string v;
+      if (!evaluateString(*out.value, outContexts, host, &v, &e)) return failWith(e.message, e.where);
+      r.outputs[out.name] = v;
+    }
+    r.result = wr.result;
+    if (r.result == Result::Failure) r.reason = "the called workflow failed";
+    return r;
+  }
+
+  void propagateCancel() {
+    int level = cancel_.level();
+    if (level <= seenCancel_) return;
+    seenCancel_ = level;
+    for (auto& js : jobs_)
+      for (auto& leg : js.legs)
+        leg->cancel->cancel(level);
+  }
+
+  WorkflowResult finish() {
+    WorkflowResult wr;
+    bool failed = false, cancelled = false;
+    for (size_t i = 0; i < jobs_.size(); ++i) {
+      if (!selected(i)) continue;
+      const JobResult& r = jobs_[i].result;
+      failed |= r.result == Result::Failure;
+      cancelled |= r.result == Result::Cancelled;
+      wr.jobs[plan_.jobs[i].job->id] = r;
+    }
+    wr.result = failed ? Result::Failure
+                : cancelled || cancel_.level() > 0 ? Result::Cancelled
+                                                   : Result::Success;
+    return wr;
+  }
+
+  const Plan& plan_;
+  const SchedulerOptions& options_;
+  JobRunner& runner_;
+  Reporter& events_;
+  const proc::CancelToken& cancel_;
+  std::string prefix_;
+  Slots& slots_;
+  // Job indexes are unique over the run, nested workflows included.
+  std::atomic<size_t>& nextIndex_;
+  std::vector<JobState> jobs_;
+  std::map<size_t, std::vector<JobInfo>> queued_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int seenCancel_ = 0;
+};
+
+}  // namespace
+
+WorkflowResult runPlan(const Plan& plan, const SchedulerOptions& options, JobRunner& runner,
+                       Reporter& events, const proc::CancelToken& cancel,
+                       const std::string& keyPrefix) {
+  Slots slots(options.parallel);
+  std::atomic<size_t> nextIndex{0};
+  PlanRun run(plan, options, runner, events, cancel, keyPrefix, slots, nextIndex);
+  return run.run();
+}
+
+}  // namespace galley::run

@@ -1,0 +1,71 @@
+// Runs a plan: each job when its needs have finished, its `if:` decided
+// with their results, its matrix expanded (reading their outputs if it
+// does), its legs in parallel up to the run's and the job's limits, with
+// fail-fast; and calls of local reusable workflows as nested runs.
+//
+// The scheduler does no process work itself: a JobRunner runs each leg, so
+// tests drive the scheduler with a fake runner.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "compiler/expr/value.h"
+#include "compiler/process.h"
+#include "runtime/events.h"
+#include "runtime/plan.h"
+
+namespace galley::run {
+
+// Everything one job instance needs to run, evaluated by the scheduler.
+struct JobRun {
+  const wf::Workflow* workflow = nullptr;
+  const wf::Job* job = nullptr;
+  JobInfo info;
+  // The contexts a job starts with: github, vars, secrets, inputs, matrix,
+  // strategy, needs (env, job, runner and steps are the runner's).
+  std::map<std::string, expr::Value> contexts;
+  std::vector<std::pair<std::string, std::string>> secrets;  // to mask and expose
+  // Cancels this leg only (fail-fast, the run's cancellation reaches it too).
+  const proc::CancelToken* cancel = nullptr;
+};
+
+class JobRunner {
+ public:
+  virtual ~JobRunner() = default;
+  // Runs one job instance to its end, reporting its steps. Thread-safe:
+  // legs run on several threads at once.
+  virtual JobResult run(const JobRun& job) = 0;
+};
+
+// Reads a local reusable workflow (`uses: ./.github/workflows/x.yml`),
+// reporting problems at `where`. Returns nullptr when it cannot be read.
+using WorkflowLoader =
+    std::function<const wf::Workflow*(const std::string& uses, Location where, std::string* err)>;
+
+struct SchedulerOptions {
+  int parallel = 1;  // -j: legs running at once, over the whole run
+  PlanOptions plan;
+  WorkflowLoader loadWorkflow;
+  // The contexts every job of the top workflow starts with: github, vars,
+  // secrets, inputs.
+  std::map<std::string, expr::Value> contexts;
+  std::vector<std::pair<std::string, std::string>> secrets;
+  // rerun --failed: results of jobs to reuse instead of running them, by key.
+  std::map<std::string, JobResult> reuse;
+};
+
+struct WorkflowResult {
+  Result result = Result::Success;
+  // Each job's result and outputs, by job id (for `needs` and `jobs`).
+  std::map<std::string, JobResult> jobs;
+};
+
+// Runs plan to its end. cancel is the run's (Ctrl-C): jobs not started
+// then are decided again with cancelled(), running legs are cancelled.
+WorkflowResult runPlan(const Plan& plan, const SchedulerOptions& options, JobRunner& runner,
+                       Reporter& events, const proc::CancelToken& cancel,
+                       const std::string& keyPrefix = "");
+
+}  // namespace galley::run

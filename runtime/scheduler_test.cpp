@@ -1,0 +1,158 @@
+#include "runtime/scheduler.h"
+
+#include <doctest/doctest.h>
+
+#include <mutex>
+
+#include "compiler/yaml.h"
+
+namespace galley::run {
+
+namespace {
+
+// Runs no process: each leg's result comes from a table by job id.
+class FakeRunner final : public JobRunner {
+ public:
+  std::map<std::string, Result> results;
+  std::map<std::string, std::map<std::string, std::string>> outputs;
+  std::vector<std::string> ran;
+  std::mutex mu;
+
+  JobResult run(const JobRun& job) override {
+    JobResult r;
+    r.result = results.count(job.info.id) ? results[job.info.id] : Result::Success;
+    if (outputs.count(job.info.id)) r.outputs = outputs[job.info.id];
+    std::lock_guard lock(mu);
+    ran.push_back(job.info.name);
+    return r;
+  }
+};
+
+class Recorder final : public Reporter {
+ public:
+  std::map<std::string, std::pair<Result, std::string>> finished;
+  void jobFinished(const JobInfo& j, const JobResult& r) override {
+    finished[j.name] = {r.result, r.reason};
+  }
+};
+
+struct Fixture {
+  Sources sources;
+  Diagnostics diags;
+  yaml::Node root;
+  wf::Workflow workflow;
+  Plan plan;
+  FakeRunner runner;
+  Recorder recorder;
+
+  WorkflowResult run(const std::string& text, PlanOptions po = {}, int parallel = 2) {
+    const SourceFile* f = sources.add("w.yml", text);
+    auto r = yaml::load(*f, diags);
+    REQUIRE(r);
+    root = std::move(*r);
+    bool read = wf::readWorkflow(root, *f, &workflow, diags);
+    INFO((diags.all().empty() ? std::string() : diags.all()[0].message));
+    REQUIRE(read);
+    REQUIRE(makePlan(workflow, po, &plan, diags));
+    SchedulerOptions so;
+    so.parallel = parallel;
+    so.plan = po;
+    proc::CancelToken cancel;
+    return runPlan(plan, so, runner, recorder, cancel);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a failed job skips the jobs that need it, unless their if: says otherwise") {
+  Fixture f;
+  f.runner.results["build"] = Result::Failure;
+  auto wr = f.run(R"(on: push
+jobs:
+  build: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  test: {needs: build, runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  report: {needs: test, if: always(), runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  cleanup: {needs: build, if: failure(), runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+)");
+  CHECK(wr.result == Result::Failure);
+  CHECK(f.recorder.finished["test"] == std::pair{Result::Skipped, std::string("a job it needs did not succeed")});
+  CHECK(f.recorder.finished["report"].first == Result::Success);
+  CHECK(f.recorder.finished["cleanup"].first == Result::Success);
+}
+
+TEST_CASE("a job that needs a skipped job is skipped too") {
+  Fixture f;
+  f.run(R"(on: push
+jobs:
+  a: {if: false, runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  b: {needs: a, runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  c: {needs: a, if: '!failure()', runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+)");
+  CHECK(f.recorder.finished["a"] == std::pair{Result::Skipped, std::string("its if: condition is false")});
+  CHECK(f.recorder.finished["b"].first == Result::Skipped);
+  CHECK(f.recorder.finished["c"].first == Result::Success);
+}
+
+TEST_CASE("a dynamic matrix reads the outputs of the job it needs when that job is done") {
+  Fixture f;
+  f.runner.outputs["gen"] = {{"list", R"(["x", "y", "z"])"}};
+  f.run(R"(on: push
+jobs:
+  gen: {runs-on: ubuntu-latest, outputs: {list: '${{ steps.s.outputs.list }}'}, steps: [{id: s, run: 'true'}]}
+  use:
+    needs: gen
+    runs-on: ubuntu-latest
+    strategy: {matrix: {v: '${{ fromJSON(needs.gen.outputs.list) }}'}}
+    steps: [{run: 'true'}]
+)");
+  CHECK(f.recorder.finished.count("use (x)"));
+  CHECK(f.recorder.finished.count("use (z)"));
+}
+
+TEST_CASE("fail-fast cancels the other legs; fail-fast: false lets them finish") {
+  Fixture f;
+  f.runner.results["m"] = Result::Failure;
+  auto wr = f.run(R"(on: push
+jobs:
+  m:
+    runs-on: ubuntu-latest
+    strategy: {fail-fast: false, matrix: {v: [1, 2, 3]}}
+    steps: [{run: 'true'}]
+)", {}, 1);
+  CHECK(wr.result == Result::Failure);
+  CHECK(f.runner.ran.size() == 3);
+}
+
+TEST_CASE("--job runs a job and what it needs, nothing else") {
+  Fixture f;
+  PlanOptions po;
+  po.jobs = {"b"};
+  f.run(R"(on: push
+jobs:
+  a: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  b: {needs: a, runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  c: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+)", po);
+  CHECK(f.runner.ran == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("a job for another OS is skipped with its reason, unless --platform maps it") {
+  Fixture f;
+  f.run(R"(on: push
+jobs:
+  w: {runs-on: windows-latest, steps: [{run: 'true'}]}
+)");
+  CHECK(f.recorder.finished["w"] ==
+        std::pair{Result::Skipped, std::string("runs on 'windows-latest', another OS than this host's "
+                                               "(--platform windows-latest=host runs it here)")});
+  Fixture g;
+  PlanOptions po;
+  po.platforms["windows-latest"] = "host";
+  g.run(R"(on: push
+jobs:
+  w: {runs-on: windows-latest, steps: [{run: 'true'}]}
+)", po);
+  CHECK(g.recorder.finished["w"].first == Result::Success);
+}
+
+}  // namespace galley::run

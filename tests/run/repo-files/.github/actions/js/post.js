@@ -1,0 +1,1 @@
+console.log(`post remembers ${process.env.STATE_remember}`);
