@@ -117,17 +117,23 @@ int runLint(const LintArgs& args) {
     }
   }
   if (missing) return kExitUsage;
+  // Files a folder walk leaves out because they resolve outside the
+  // repository: said on stderr, not linted (their text could be anything).
+  std::vector<std::string> skipped;
   for (const auto& p : args.paths) {
     if (p == "-") {
       stdinUsed = true;
     } else if (std::error_code ec; std::filesystem::is_directory(p, ec)) {
-      for (auto& f : lint::discoverFiles(p))
+      for (auto& f : lint::discoverFiles(p, &skipped))
         paths.push_back(f);
     } else {
       paths.push_back(p);
     }
   }
-  if (args.paths.empty()) paths = lint::discoverFiles(".");
+  if (args.paths.empty()) paths = lint::discoverFiles(".", &skipped);
+  for (const auto& s : skipped)
+    std::cerr << "galley lint: note: skipped " << printable(s)
+              << ": it resolves outside the repository\n";
   options.parseOnly = args.parseOnly;
   options.writeScriptsTo = args.writeScripts;
   if (paths.empty() && !stdinUsed) {

@@ -145,6 +145,14 @@ class Distances {
 
 }  // namespace
 
+std::string excerpt(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+    --cut;  // not inside a UTF-8 sequence
+  return std::string(s.substr(0, cut)) + "...";
+}
+
 size_t editDistance(std::string_view a, std::string_view b) {
   return Distances::fits(a) ? Distances(a).to(b) : editDistanceByRows(a, b);
 }

@@ -69,6 +69,11 @@ class Diagnostics {
   size_t errors_ = 0;
 };
 
+// s as a message quotes it: itself when at most max bytes, else its first
+// max bytes (whole UTF-8 characters) and "...", so that a message never
+// echoes a whole file read as one long value.
+std::string excerpt(std::string_view s, size_t max = 80);
+
 // The Levenshtein distance between a and b, ignoring ASCII case.
 size_t editDistance(std::string_view a, std::string_view b);
 

@@ -453,7 +453,8 @@ class Expander {
     const Recipe* recipe = library_.find(use.recipe, diags_);
     if (!recipe) {
       if (!library_.exists(use.recipe) || !shape::validId(use.recipe))
-        diags_.error(use.recipeWhere, "unknown-recipe", "unknown recipe '" + use.recipe + "'",
+        diags_.error(use.recipeWhere, "unknown-recipe",
+                     "unknown recipe '" + excerpt(use.recipe) + "'",
                      didYouMean(use.recipe, library_.names()));
       return std::nullopt;
     }

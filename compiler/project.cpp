@@ -78,7 +78,7 @@ bool isEnvName(const std::string& s) {
 bool envName(const yaml::Node& key, const std::string& what, Diagnostics& diags) {
   if (isEnvName(key.value)) return true;
   diags.error(key.where, "invalid-id",
-              what + " '" + key.value +
+              what + " '" + excerpt(key.value) +
                   "' must be a valid environment variable name: letters, digits and '_'");
   return false;
 }
@@ -228,7 +228,7 @@ void parseTriggers(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
       if (!cron) continue;
       if (!validCron(cron->value)) {
         diags.error(cron->where, "cron",
-                    "'" + cron->value +
+                    "'" + excerpt(cron->value) +
                         "' is not a cron schedule of five fields (minute hour day month weekday)");
         continue;
       }

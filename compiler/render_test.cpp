@@ -40,3 +40,11 @@ TEST_CASE("a source line's bytes that are not UTF-8 or are C1 controls show as '
   ds.error({f, {1, 8}, {1, 9}}, "r", "m");
   CHECK(testing::rendered(ds) == "a.yml:1:8: error: m [r]\nx: ??? y\n       ^\n");
 }
+
+TEST_CASE("a message quotes a long value as an excerpt of whole characters") {
+  CHECK(excerpt("short") == "short");
+  CHECK(excerpt(std::string(80, 'a')) == std::string(80, 'a'));
+  CHECK(excerpt(std::string(81, 'a')) == std::string(80, 'a') + "...");
+  // 79 ASCII bytes then a 2-byte character across the cut: it is left out.
+  CHECK(excerpt(std::string(79, 'a') + "\xc3\xa9" + "zz") == std::string(79, 'a') + "...");
+}

@@ -103,7 +103,7 @@ bool validId(const std::string& s) {
 bool id(const yaml::Node& n, const std::string& what, Diagnostics& diags) {
   if (validId(n.value)) return true;
   diags.error(n.where, "invalid-id",
-              what + " '" + n.value +
+              what + " '" + excerpt(n.value) +
                   "' must start with a letter or '_' and hold only letters, digits, '_' and '-'");
   return false;
 }

@@ -297,7 +297,10 @@ std::string repoRootOf(const std::string& path) {
   return start.string();
 }
 
-std::vector<std::string> discoverFiles(const std::string& root) {
+namespace {
+
+// Every candidate below root, symlinks followed.
+std::vector<std::string> discoverAll(const std::string& root) {
   std::vector<std::string> out;
   std::error_code ec;
   // A repository root, or its workflows folder itself.
@@ -325,6 +328,40 @@ std::vector<std::string> discoverFiles(const std::string& root) {
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Whether path, with every symlink resolved, lies inside the folder `inside`
+// (already resolved).
+bool resolvesInside(const fs::path& path, const fs::path& inside, fs::path* target) {
+  std::error_code ec;
+  *target = fs::weakly_canonical(path, ec);
+  if (ec) return false;
+  auto [end, unused] = std::mismatch(inside.begin(), inside.end(), target->begin(), target->end());
+  (void)unused;
+  return end == inside.end();
+}
+
+}  // namespace
+
+std::vector<std::string> discoverFiles(const std::string& root, std::vector<std::string>* skipped) {
+  std::vector<std::string> found = discoverAll(root);
+  // A repository root, or its workflows folder itself: the repository is
+  // the folder above .github then.
+  fs::path dir = fs::path(root).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();
+  bool isWorkflows = dir.filename() == "workflows" && dir.parent_path().filename() == ".github";
+  std::error_code ec;
+  fs::path repo = fs::weakly_canonical(isWorkflows ? dir.parent_path().parent_path() : dir, ec);
+  std::vector<std::string> out;
+  for (auto& f : found) {
+    fs::path target;
+    if (!ec && resolvesInside(f, repo, &target)) {
+      out.push_back(std::move(f));
+    } else if (skipped) {
+      skipped->push_back(f + " -> " + target.string());
+    }
+  }
   return out;
 }
 

@@ -128,7 +128,11 @@ bool lintPathsStreamed(const std::vector<std::string>& paths, Sources& sources,
 // The workflow and action files of a repository: .github/workflows/*.{yml,yaml}
 // and every action.yml / action.yaml below root (skipping .git and
 // node_modules), sorted. Given a .github/workflows folder, its workflows.
-std::vector<std::string> discoverFiles(const std::string& root);
+// A file that resolves (through symlinks) outside the repository, such as a
+// workflow linked to /etc/passwd, is left out and, when skipped is given,
+// named there as "PATH -> TARGET".
+std::vector<std::string> discoverFiles(const std::string& root,
+                                       std::vector<std::string>* skipped = nullptr);
 
 // The repository root of a file: the nearest ancestor directory holding
 // .github or .git, else the file's directory.

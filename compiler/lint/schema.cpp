@@ -196,7 +196,7 @@ class Walker {
                    "create and delete, github.ref_type) in the jobs' if:");
       return;
     }
-    std::string shown = n.isScalar() ? " '" + n.value + "'" : "";
+    std::string shown = n.isScalar() ? " '" + excerpt(n.value) + "'" : "";
     diags_.error(n.where, ruleFor(d.name, "type-mismatch"),
                  "'" + std::string(f.section) + "' must be a " + std::string(expected) +
                      ", not a " + got + shown);
