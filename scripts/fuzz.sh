@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer target (tests/fuzz/targets.h) with AddressSanitizer
+# and UndefinedBehaviorSanitizer in build-fuzz/ and runs it for SECONDS.
+# Seeds come from the repository and ../shared at run time (copied into
+# build-fuzz/corpus/TARGET, which also keeps what the fuzzer finds); a
+# failing input lands in build-fuzz/artifacts/TARGET/. Needs clang (Debian:
+# clang-14 and libclang-rt-14-dev).
+#
+#   scripts/fuzz.sh TARGET SECONDS     TARGET: yaml expr compile lint shell
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
+seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
+case "$target" in yaml | expr | compile | lint | shell) ;; *)
+  echo "fuzz.sh: unknown target '$target' (yaml, expr, compile, lint, shell)" >&2
+  exit 2
+  ;;
+esac
+cxx=$(command -v clang++ || command -v clang++-14 || true)
+[ -n "$cxx" ] || { echo "fuzz.sh: clang++ is needed (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 2; }
+cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
+  -DGALLEY_FUZZ=ON \
+  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+  >/dev/null
+cmake --build build-fuzz -j2 --target "fuzz_$target"
+
+corpus=build-fuzz/corpus/$target
+artifacts=build-fuzz/artifacts/$target
+mkdir -p "$corpus" "$artifacts"
+# seed PREFIX FILES...: copies files into the corpus, the first byte of
+# each set to PREFIX when given (the targets read it as a switch).
+seed() {
+  local prefix=$1 f n=0
+  shift
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    { [ -z "$prefix" ] || printf '%b' "$prefix"; head -c 65536 "$f"; } >"$corpus/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
+    n=$((n + 1))
+    [ "$n" -lt 400 ] || break
+  done
+}
+shared=../shared
+cp tests/fuzz/seeds/"$target"/* "$corpus"/ 2>/dev/null || true
+case "$target" in
+  yaml) seed "" tests/golden/recipes/*/.github/workflows/*.yml recipes/*.yml "$shared"/corpus/github/realworld/*.yml ;;
+  lint) seed '\x00' "$shared"/corpus/github/realworld/*.yml tests/golden/recipes/*/.github/workflows/*.yml ;;
+  compile) seed "" tests/golden/recipes/*/galley.yml examples/*/galley.yml ;;
+  shell) seed "" recipes/*.yml ;;
+  expr)
+    # One expression per seed, from the differential suite's cases.
+    python3 - "$corpus" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+with open("tests/expr/differential.golden.jsonl") as f:
+    for i, line in enumerate(f):
+        if i >= 500:
+            break
+        with open(os.path.join(out, f"seed-diff-{i}"), "wb") as o:
+            o.write(b"\x00" + json.loads(line)["expr"].encode())
+PY
+    ;;
+esac
+export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1
+"build-fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
+  -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1
