@@ -14,6 +14,7 @@
 #include "compiler/lint/rules.h"
 #include "compiler/render.h"
 #include "compiler/yaml.h"
+#include "runtime/shell.h"
 
 namespace galley::cli {
 
@@ -38,16 +39,9 @@ std::string findLinter(const std::string& choice, const std::vector<std::string>
   if (choice == "off" || choice == "none") return {};
   if (choice != "auto") return choice;
   const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
   for (const auto& name : names) {
-    size_t start = 0;
-    while (start <= dirs.size()) {
-      size_t colon = dirs.find(':', start);
-      if (colon == std::string::npos) colon = dirs.size();
-      std::string candidate = dirs.substr(start, colon - start) + "/" + name;
-      if (access(candidate.c_str(), X_OK) == 0) return candidate;
-      start = colon + 1;
-    }
+    std::string found = run::findProgram(name, path ? path : "/usr/bin:/bin");
+    if (!found.empty()) return found;
   }
   return {};
 }

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "compiler/workflow_template.h"
+#include "compiler/yaml.h"
 
 namespace galley::wf {
 
@@ -20,28 +21,6 @@ struct Tag {
   bool scalar = false;
   Position at;  // where the tag is written
 };
-
-// Where the node that starts at i begins its own text: after its
-// properties (`!tag`, `&anchor`) and the blanks and comments after them, as
-// the loader places it.
-size_t afterProperties(const std::string& text, size_t i) {
-  while (i < text.size() && (text[i] == '&' || text[i] == '!')) {
-    while (i < text.size() && text[i] != ' ' && text[i] != '\t' && text[i] != '\n' &&
-           text[i] != '\r')
-      ++i;
-    for (bool more = true; more && i < text.size();) {
-      if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
-        ++i;
-      } else if (text[i] == '#') {
-        while (i < text.size() && text[i] != '\n')
-          ++i;
-      } else {
-        more = false;
-      }
-    }
-  }
-  return i;
-}
 
 // The explicit tags of the file's first document, by the offset where
 // their node's text starts.
@@ -73,7 +52,7 @@ std::map<size_t, Tag> scanTags(const SourceFile& file) {
     if (!tag) continue;
     t.name = reinterpret_cast<const char*>(tag);
     t.at = file.positionOf(e.start_mark.index);
-    out[afterProperties(text, e.start_mark.index)] = std::move(t);
+    out[yaml::skipProperties(text, e.start_mark.index)] = std::move(t);
   }
   return out;
 }

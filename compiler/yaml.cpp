@@ -184,27 +184,6 @@ class ByteOffsets {
   size_t base_ = 0, byte_ = 0, char_ = 0;
 };
 
-// Skips a node's properties (`&anchor`, `!tag`) and the blanks, line breaks
-// and comments after them: where the node's own text starts.
-size_t skipProperties(const std::string& text, size_t i) {
-  while (i < text.size() && (text[i] == '&' || text[i] == '!')) {
-    while (i < text.size() && text[i] != ' ' && text[i] != '\t' && text[i] != '\n' &&
-           text[i] != '\r')
-      ++i;
-    for (bool more = true; more && i < text.size();) {
-      if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
-        ++i;
-      } else if (text[i] == '#') {
-        while (i < text.size() && text[i] != '\n')
-          ++i;
-      } else {
-        more = false;
-      }
-    }
-  }
-  return i;
-}
-
 // One libyaml event, freed when it goes out of scope.
 struct Event {
   yaml_event_t e{};
@@ -499,6 +478,27 @@ std::string syntaxMessage(const yaml_parser_t& p) {
 }
 
 }  // namespace
+
+// Skips a node's properties (`&anchor`, `!tag`) and the blanks, line breaks
+// and comments after them: where the node's own text starts.
+size_t skipProperties(const std::string& text, size_t i) {
+  while (i < text.size() && (text[i] == '&' || text[i] == '!')) {
+    while (i < text.size() && text[i] != ' ' && text[i] != '\t' && text[i] != '\n' &&
+           text[i] != '\r')
+      ++i;
+    for (bool more = true; more && i < text.size();) {
+      if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+        ++i;
+      } else if (text[i] == '#') {
+        while (i < text.size() && text[i] != '\n')
+          ++i;
+      } else {
+        more = false;
+      }
+    }
+  }
+  return i;
+}
 
 std::vector<Node> loadAll(const SourceFile& file, Diagnostics& diags, const LoadLimits& limits,
                           std::vector<Anchor>* anchors) {

@@ -96,4 +96,9 @@ std::vector<Node> loadAll(const SourceFile& file, Diagnostics& diags, const Load
 // Null node positioned at 1:1. Returns nullopt when nothing usable was read.
 std::optional<Node> load(const SourceFile& file, Diagnostics& diags, const LoadLimits& limits = {});
 
+// The offset in text where the node starting at i begins its own text:
+// past its properties (`&anchor`, `!tag`) and the blanks, line breaks and
+// comments after them, as the loader places the node.
+size_t skipProperties(const std::string& text, size_t i);
+
 }  // namespace galley::yaml

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -34,7 +35,7 @@ namespace {
 
 struct Loaded {
   std::vector<std::unique_ptr<wf::Workflow>> workflows;
-  std::vector<yaml::Node> roots;
+  std::deque<yaml::Node> roots;  // a deque: nodes never move
 };
 
 bool looksAzure(const std::string& path, const SourceFile& file) {
@@ -338,30 +339,17 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
                fs::copy_options::recursive | fs::copy_options::skip_existing, ec);
   }
   auto sources = std::make_shared<Sources>();
-  auto loaded = std::make_shared<std::vector<std::unique_ptr<wf::Workflow>>>();
-  auto roots = std::make_shared<std::vector<std::unique_ptr<yaml::Node>>>();
+  auto called = std::make_shared<Loaded>();
   auto loadMu = std::make_shared<std::mutex>();
   std::string repoRoot = target.repoRoot;
   so.loadWorkflow = [=](const std::string& uses, Location,
                         std::string* err) -> const wf::Workflow* {
     std::lock_guard lock(*loadMu);
     std::string path = (fs::path(repoRoot) / uses).lexically_normal().string();
-    const SourceFile* f = sources->read(path, err);
-    if (!f) return nullptr;
     Diagnostics d;
-    auto root = yaml::load(*f, d);
-    if (!root || d.hasErrors()) {
-      *err = d.hasErrors() ? d.all()[0].message : "empty workflow";
-      return nullptr;
-    }
-    roots->push_back(std::make_unique<yaml::Node>(std::move(*root)));
-    auto wf = std::make_unique<wf::Workflow>();
-    if (!wf::readWorkflow(*roots->back(), *f, wf.get(), d)) {
-      *err = d.all().empty() ? "cannot read " + uses : d.all()[0].message;
-      return nullptr;
-    }
-    loaded->push_back(std::move(wf));
-    return loaded->back().get();
+    const wf::Workflow* wf = readOne(path, *sources, *called, d, err);
+    if (!wf && err->empty()) *err = d.all().empty() ? "cannot read " + uses : d.all()[0].message;
+    return wf;
   };
 
   Masker masker;
