@@ -3,10 +3,13 @@
 # already there, then configures and builds. Used by both README commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# git and the Python tools are what the example's pipelines run with
+# sqlite3 and libpq back the model registry (PostgreSQL for agent pools; the
+# server package lets the registry suite start a throwaway one); cpp-httplib is
+# the endpoints' HTTP client. git and the Python tools are what the example's pipelines run with
 # `galley run` (checkout, setup-python's virtual environment over Debian's
 # packages, code-quality and unit-tests): offline, nothing from PyPI.
 packages=(cmake g++ make libyaml-dev nlohmann-json3-dev libcli11-dev doctest-dev python3 shellcheck pyflakes3
+  libsqlite3-dev libpq-dev postgresql libcpp-httplib-dev
   git python3-venv python3-sklearn python3-pytest python3-pytest-cov flake8 pylint bandit)
 missing=()
 for p in "${packages[@]}"; do
