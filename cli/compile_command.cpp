@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/app.h"
@@ -35,7 +36,7 @@ bool writeFiles(const std::vector<GeneratedFile>& files) {
     std::string onDisk, err;
     ReadResult r = readGenerated(f.root, f.relative, &onDisk, &err);
     if (r == ReadResult::Failed) {
-      std::cerr << "galley: cannot write " << printable(err) << '\n';
+      printError("cannot write " + err);
       return false;
     }
     if (r == ReadResult::Ok && onDisk == f.text) {
@@ -43,7 +44,7 @@ bool writeFiles(const std::vector<GeneratedFile>& files) {
       continue;
     }
     if (!writeGenerated(f.root, f.relative, f.text, &err)) {
-      std::cerr << "galley: cannot write " << printable(err) << '\n';
+      printError("cannot write " + err);
       return false;
     }
     std::cout << "wrote " << printable(f.path) << '\n';
@@ -71,7 +72,7 @@ int checkFiles(const std::vector<GeneratedFile>& files) {
     std::string onDisk, err;
     ReadResult r = readGenerated(f.root, f.relative, &onDisk, &err);
     if (r == ReadResult::Failed) {
-      std::cerr << "galley: cannot check " << printable(err) << '\n';
+      printError("cannot check " + err);
       return kExitUsage;
     }
     bool exists = r == ReadResult::Ok;
@@ -92,8 +93,13 @@ int checkFiles(const std::vector<GeneratedFile>& files) {
 int runCompile(const CompileArgs& args) {
   CompileOptions options;
   options.file = args.file;
+  // A folder stands for the galley.yml in it.
+  std::error_code ec;
+  if (std::filesystem::is_directory(options.file, ec))
+    options.file = (std::filesystem::path(options.file) / "galley.yml").string();
   options.github = args.target == "all" || args.target == "github";
-  options.ado = args.target == "all" || args.target == "ado";
+  // "azure" is what Azure DevOps users type for ado.
+  options.ado = args.target == "all" || args.target == "ado" || args.target == "azure";
   options.outDir = args.out;
   Sources sources;
   Diagnostics diags;
@@ -117,8 +123,8 @@ void attachCompile(CLI::App& app, int& status) {
   CLI::App* cmd = app.add_subcommand(
       "compile", "Compile galley.yml into GitHub Actions workflows and Azure DevOps pipelines");
   cmd->add_option("file", args->file, "The project file")->capture_default_str();
-  cmd->add_option("--target,-t", args->target, "github, ado or all")
-      ->check(CLI::IsMember({"github", "ado", "all"}))
+  cmd->add_option("--target,-t", args->target, "github, ado (or azure) or all")
+      ->check(CLI::IsMember({"github", "ado", "azure", "all"}))
       ->capture_default_str();
   cmd->add_option("--out,-o", args->out,
                   "Root folder for generated files (default: galley.yml's folder)");

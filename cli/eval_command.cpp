@@ -66,7 +66,7 @@ Json resultLine(const expr::EvalResult& r) {
 // Prints a value as JSON, or the error; the exit status for either.
 int printResult(bool ok, const std::string& error, const expr::Value& value) {
   if (!ok) {
-    std::cerr << "error: " << printable(error) << "\n";
+    printError(error);
     return kExitFindings;
   }
   std::cout << expr::toJsonValue(value).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
@@ -138,17 +138,15 @@ int runJsonLines() {
 bool readContext(const std::string& path, expr::Value* out) {
   std::string text, err;
   if (readRegularFile(path, kMaxSourceBytes, &text, &err) != ReadResult::Ok) {
-    std::cerr << "galley eval: cannot read context file: " << printable(err) << "\n";
+    printError("cannot read context file: " + err);
     return false;
   }
   if (!expr::parseJson(text, out, &err)) {
-    std::cerr << "galley eval: context file '" << printable(path)
-              << "' is not JSON: " << printable(err) << "\n";
+    printError("context file '" + path + "' is not JSON: " + err);
     return false;
   }
   if (out->kind() != expr::Kind::Object) {
-    std::cerr << "galley eval: context file '" << printable(path)
-              << "' must hold an object of named values\n";
+    printError("context file '" + path + "' must hold an object of named values");
     return false;
   }
   return true;
@@ -156,12 +154,12 @@ bool readContext(const std::string& path, expr::Value* out) {
 
 int runSingle(const EvalOptions& o) {
   if (o.expr.empty() && o.jsonl == false) {
-    std::cerr << "galley eval: an EXPR argument or --jsonl is required\n";
+    printError("an EXPR argument or --jsonl is required");
     return kExitUsage;
   }
   expr::JobStatus status;
   if (!parseStatus(o.status, &status)) {
-    std::cerr << "galley eval: --status must be success, failure or cancelled\n";
+    printError("--status must be success, failure or cancelled");
     return kExitUsage;
   }
   expr::Value contexts = expr::Value::object({});
@@ -178,7 +176,7 @@ int runSingle(const EvalOptions& o) {
 int runBench(const std::string& path) {
   std::string text, err;
   if (readRegularFile(path, kMaxSourceBytes, &text, &err) != ReadResult::Ok) {
-    std::cerr << "galley eval: cannot read " << printable(err) << "\n";
+    printError("cannot read " + err);
     return kExitUsage;
   }
   std::vector<std::string> lines;
@@ -210,14 +208,39 @@ int runBench(const std::string& path) {
   return kExitOk;
 }
 
+// The Azure dialect's view of --status: what succeeded(), failed() and
+// canceled() read about the dependencies.
+class AzureStatusHost : public expr::azure::Host {
+ public:
+  explicit AzureStatusHost(expr::JobStatus s) : status_(s) {}
+  std::string status(const std::vector<std::string>&) const override {
+    switch (status_) {
+      case expr::JobStatus::Failure:
+        return "Failed";
+      case expr::JobStatus::Cancelled:
+        return "Canceled";
+      default:
+        return "Succeeded";
+    }
+  }
+
+ private:
+  expr::JobStatus status_;
+};
+
 int runAzure(const EvalOptions& o) {
   if (o.jsonl || o.expr.empty()) {
-    std::cerr << "galley eval: --dialect azure evaluates one EXPR (no --jsonl)\n";
+    printError("--dialect azure evaluates one EXPR (no --jsonl)");
     return kExitUsage;
   }
   expr::Value contexts = expr::Value::object({});
   if (!o.contextFile.empty() && !readContext(o.contextFile, &contexts)) return kExitUsage;
-  expr::azure::Host host;
+  expr::JobStatus status;
+  if (!parseStatus(o.status, &status)) {
+    printError("--status must be success, failure or cancelled");
+    return kExitUsage;
+  }
+  AzureStatusHost host(status);
   expr::azure::Result r = expr::azure::evaluate(o.expr, contexts, host);
   return printResult(r.ok, r.error, r.value);
 }
@@ -227,8 +250,7 @@ int runEval(const EvalOptions& o) {
   if (o.dialect == "azure") return runAzure(o);
   if (o.jsonl) {
     if (!o.expr.empty() || !o.contextFile.empty()) {
-      std::cerr << "galley eval: --jsonl reads expressions from standard input; "
-                   "EXPR and --context do not apply\n";
+      printError("--jsonl reads expressions from standard input; EXPR and --context do not apply");
       return kExitUsage;
     }
     return runJsonLines();

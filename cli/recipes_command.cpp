@@ -44,10 +44,8 @@ int show(RecipeLibrary& library, const std::string& name) {
   const Recipe* r = library.find(name, diags);
   if (!r) {
     if (diags.empty()) {
-      std::cerr << "galley: unknown recipe '" << printable(name) << "'";
       std::string hint = didYouMean(name, library.names());
-      if (!hint.empty()) std::cerr << "; " << printable(hint);
-      std::cerr << '\n';
+      printError("unknown recipe '" + name + "'" + (hint.empty() ? "" : "; " + hint));
       return kExitUsage;
     }
     renderText(std::cerr, diags, RenderOptions{wantColor(2), true});

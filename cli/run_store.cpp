@@ -14,10 +14,6 @@ std::string runsRootHere() {
   return run::runsRoot(lint::repoRootOf((here / "x").string()));
 }
 
-void printError(const std::string& message) {
-  std::cerr << "galley: error: " << run::printable(message) << '\n';
-}
-
 bool openRun(const std::string& root, const std::string& name, run::StoredRun* out) {
   std::string id, err;
   if (!run::resolveRun(root, name, &id, &err) || !run::loadRun(root, id, out, &err)) {

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "cli/app.h"
 #include "runtime/store.h"
 
 namespace galley::cli {
@@ -14,8 +15,5 @@ std::string runsRootHere();
 // Loads the run a user named (an id, `latest` or `last`). On failure writes
 // `galley: error: ...` to stderr and returns false.
 bool openRun(const std::string& root, const std::string& name, run::StoredRun* out);
-
-// `galley: error: message` on stderr, message made printable.
-void printError(const std::string& message);
 
 }  // namespace galley::cli

@@ -18,7 +18,7 @@ int listCommand(size_t limit) {
   std::vector<std::string> problems;
   std::vector<run::StoredRun> runs = run::listRuns(root, &problems, limit);
   for (const auto& p : problems)
-    std::cerr << "galley: warning: " << run::printable(p) << '\n';
+    printWarning(p);
   if (runs.empty()) {
     std::cerr << "galley: no runs in " << run::printable(root) << '\n';
     return kExitOk;

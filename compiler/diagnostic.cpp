@@ -166,6 +166,21 @@ std::string quoteList(std::span<const std::string> names) {
   return out;
 }
 
+namespace {
+
+// Whether b is a with two neighbouring characters swapped ("tset" for
+// "test"): one typo to a reader, though two edits to Levenshtein.
+bool isTransposition(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i])
+    ++i;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+         a.substr(i + 2) == b.substr(i + 2);
+}
+
+}  // namespace
+
 std::string didYouMean(std::string_view word, std::span<const std::string> candidates) {
   // A third of the word may differ, as ninja's SpellcheckString allows a few edits.
   size_t best = std::max<size_t>(1, word.size() / 3) + 1;
@@ -176,7 +191,9 @@ std::string didYouMean(std::string_view word, std::span<const std::string> candi
     // The lengths alone bound the distance from below.
     size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
     if (gap >= best) continue;
-    size_t d = distances ? distances->to(c) : editDistanceByRows(word, c);
+    size_t d = isTransposition(word, c) ? 1
+               : distances              ? distances->to(c)
+                                        : editDistanceByRows(word, c);
     if (d < best) {
       best = d;
       match = &c;

@@ -16,6 +16,9 @@ TEST_CASE("did-you-mean suggests the closest name within a third of the word") {
   CHECK(didYouMean("neds", {"needs", "name", "steps"}) == "did you mean 'needs'?");
   CHECK(didYouMean("trian-model", {"train-model", "unit-tests"}) == "did you mean 'train-model'?");
   CHECK(didYouMean("banana", {"needs", "steps"}) == "");
+  // A swap of two neighbours is one typo, even in a short word.
+  CHECK(didYouMean("tset", {"test", "train"}) == "did you mean 'test'?");
+  CHECK(didYouMean("tets", {"test"}) == "did you mean 'test'?");
 }
 
 // The textbook programme, full table, to check the bit-parallel one against.

@@ -468,8 +468,27 @@ class Builder {
   size_t bytes_ = 0;
 };
 
-// libyaml's own words, with where the construct it was reading began.
-std::string syntaxMessage(const yaml_parser_t& p) {
+// The text of line `line` (0-based) of text, without its line break.
+std::string_view lineOf(std::string_view text, size_t line) {
+  size_t start = 0;
+  for (size_t i = 0; i < line && start != std::string_view::npos; ++i) {
+    start = text.find('\n', start);
+    if (start != std::string_view::npos) ++start;
+  }
+  if (start == std::string_view::npos || start > text.size()) return {};
+  size_t end = text.find('\n', start);
+  return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+
+// libyaml's own words, with where the construct it was reading began; a
+// tab in a line's indentation, which libyaml calls "a character that cannot
+// start any token", is named as what it is.
+std::string syntaxMessage(const yaml_parser_t& p, std::string_view text) {
+  std::string_view line = lineOf(text, p.problem_mark.line);
+  size_t indent = line.find_first_not_of(" \t");
+  std::string_view lead = line.substr(0, indent == std::string_view::npos ? line.size() : indent);
+  if (lead.find('\t') != std::string_view::npos && p.problem_mark.column <= lead.size())
+    return "a tab indents this line; YAML indents with spaces only";
   std::string m = p.problem ? p.problem : "malformed YAML";
   if (p.context)
     m += " (" + std::string(p.context) + " at line " + std::to_string(p.context_mark.line + 1) +
@@ -521,7 +540,7 @@ std::vector<Node> loadAll(const SourceFile& file, Diagnostics& diags, const Load
     Event event;
     if (!yaml_parser_parse(&parser, &event.e)) {
       Location where = builder.at(parser.problem_mark);
-      diags.error(where, "yaml-syntax", syntaxMessage(parser));
+      diags.error(where, "yaml-syntax", syntaxMessage(parser, file.text()));
       break;
     }
     done = event.e.type == YAML_STREAM_END_EVENT;

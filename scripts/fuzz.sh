@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Builds one libFuzzer target (tests/fuzz/targets.h) with AddressSanitizer
-# and UndefinedBehaviorSanitizer in build-fuzz/ and runs it for SECONDS.
-# Seeds come from the repository and ../shared at run time (copied into
-# build-fuzz/corpus/TARGET, which also keeps what the fuzzer finds); a
-# failing input lands in build-fuzz/artifacts/TARGET/. Needs clang (Debian:
-# clang-14 and libclang-rt-14-dev).
+# Builds one libFuzzer target (tests/fuzz/targets.h) with AddressSanitizer,
+# UndefinedBehaviorSanitizer and LeakSanitizer in build-fuzz/ and runs it
+# for SECONDS, or until RUNS executions when given. Seeds come from the
+# repository and ../shared at run time (copied into build-fuzz/corpus/TARGET,
+# which also keeps what the fuzzer finds); a failing input lands in
+# build-fuzz/artifacts/TARGET/. Needs clang (Debian: clang-14 and
+# libclang-rt-14-dev).
 #
-#   scripts/fuzz.sh TARGET SECONDS     TARGET: yaml expr compile lint shell
+#   scripts/fuzz.sh TARGET SECONDS [RUNS]
+#     TARGET: yaml expr compile lint shell quoting commands masker, or all:
+#     every target at once, at the lowest priority, each logging to
+#     build-fuzz/logs/TARGET.log, then a table of what each did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
-seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
-case "$target" in yaml | expr | compile | lint | shell) ;; *)
-  echo "fuzz.sh: unknown target '$target' (yaml, expr, compile, lint, shell)" >&2
+targets=(yaml expr compile lint shell quoting commands masker)
+target=${1:?usage: scripts/fuzz.sh TARGET SECONDS [RUNS]}
+seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS [RUNS]}
+runs=${3:-0}
+case " ${targets[*]} all " in *" $target "*) ;; *)
+  echo "fuzz.sh: unknown target '$target' (${targets[*]} or all)" >&2
   exit 2
   ;;
 esac
@@ -22,7 +28,24 @@ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=
   -DGALLEY_FUZZ=ON \
   -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
   >/dev/null
-cmake --build build-fuzz -j2 --target "fuzz_$target"
+if [ "$target" = all ]; then
+  cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"
+  mkdir -p build-fuzz/logs
+  for t in "${targets[@]}"; do
+    GALLEY_FUZZ_BUILT=1 nice -n 19 "$0" "$t" "$seconds" "$runs" >"build-fuzz/logs/$t.log" 2>&1 &
+  done
+  wait || true
+  printf '%-9s %12s %8s %s\n' target executions seconds result
+  for t in "${targets[@]}"; do
+    log=build-fuzz/logs/$t.log
+    n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+    secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo '?')
+    if grep -q '^Done [0-9]* runs' "$log" && ! grep -q 'ERROR: \|SUMMARY: ' "$log"; then result=clean; else result="FAILED, see $log"; fi
+    printf '%-9s %12s %8s %s\n' "$t" "$n" "$secs" "$result"
+  done
+  exit 0
+fi
+[ -n "${GALLEY_FUZZ_BUILT:-}" ] || cmake --build build-fuzz -j2 --target "fuzz_$target"
 
 corpus=build-fuzz/corpus/$target
 artifacts=build-fuzz/artifacts/$target
@@ -46,6 +69,7 @@ case "$target" in
   lint) seed '\x00' "$shared"/corpus/github/realworld/*.yml tests/golden/recipes/*/.github/workflows/*.yml ;;
   compile) seed "" tests/golden/recipes/*/galley.yml examples/*/galley.yml ;;
   shell) seed "" recipes/*.yml ;;
+  commands) seed '\x02' tests/run/workflows/*.yml ;;
   expr)
     # One expression per seed, from the differential suite's cases.
     python3 - "$corpus" <<'PY'
@@ -60,6 +84,8 @@ with open("tests/expr/differential.golden.jsonl") as f:
 PY
     ;;
 esac
-export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1
+limit=-1  # libFuzzer: no limit
+[ "$runs" -gt 0 ] && limit=$runs
+export ASAN_OPTIONS=allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1
 "build-fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
-  -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1
+  -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1 -runs="$limit"

@@ -220,8 +220,10 @@ TypePtr merge(const TypePtr& a, const TypePtr& b) {
   // Two objects: the union of their properties; a map stays a map.
   if (a == b) return a;
   std::vector<std::pair<std::string, TypePtr>> props = a->props;
-  for (const auto& [k, t] : b->props) {
-    auto it = std::find_if(props.begin(), props.end(), [&](const auto& p) { return p.first == k; });
+  for (const auto& prop : b->props) {
+    const auto& [k, t] = prop;
+    auto it = std::find_if(props.begin(), props.end(),
+                           [&](const auto& p) { return p.first == prop.first; });
     if (it == props.end())
       props.emplace_back(k, t);
     else

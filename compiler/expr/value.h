@@ -38,7 +38,7 @@ class Object {
   // The value of key compared case-insensitively (ASCII), or nullptr.
   const Value* find(std::string_view key) const;
   const std::vector<std::pair<std::string, Value>>& entries() const { return entries_; }
-  size_t size() const { return entries_.size(); }
+  size_t size() const;
 
  private:
   std::vector<std::pair<std::string, Value>> entries_;
@@ -77,6 +77,12 @@ class Value {
                std::shared_ptr<Object>>
       v_;
 };
+
+// Defined here, once Value is complete: clang instantiates the entries'
+// pair type eagerly, where g++ waits.
+inline size_t Object::size() const {
+  return entries_.size();
+}
 
 // --- Coercions (GitHub) ---
 

@@ -955,10 +955,12 @@ class WorkflowChecker {
       }
     }
     if (with && !with->isMapping() && !with->isNull()) return;
-    for (const auto& [n, req] : in.inputs) {
+    for (const auto& input : in.inputs) {
+      const auto& [n, req] = input;
       if (!req) continue;
-      bool given = with && std::any_of(with->entries.begin(), with->entries.end(),
-                                       [&](const auto& e) { return same(e.key.value, n); });
+      bool given =
+          with && std::any_of(with->entries.begin(), with->entries.end(),
+                              [&](const auto& e) { return same(e.key.value, input.first); });
       if (!given)
         diags().error(uses.where, "action-input",
                       shownUses(uses, tag) + " requires the input '" + n + "'");

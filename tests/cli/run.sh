@@ -37,10 +37,24 @@ expect "version prints the version" 0 "$galley" --version
 contains "version prints the version" "galley 0.1.0"
 
 expect "no subcommand is a usage error" 2 "$galley"
-contains "no subcommand is a usage error" "A subcommand is required"
+contains "no subcommand is a usage error" "Subcommands:"
 
 expect "an unknown option is a usage error" 2 "$galley" compile --frobnicate
 contains "an unknown option is a usage error" "--frobnicate"
+if [ "$(wc -l <<<"$out")" = 1 ]; then passed=$((passed + 1)); else echo "FAIL: an unknown option takes more than one line"; failed=$((failed + 1)); fi
+contains "an unknown option points at --help" "galley: error: compile: the following argument was not expected: --frobnicate (see 'galley compile --help')"
+
+expect "an unknown command is a usage error with the nearest command" 2 "$galley" compiel
+contains "an unknown command is a usage error with the nearest command" "galley: error: unknown command 'compiel'; did you mean 'compile'? (see 'galley --help')"
+
+expect "eval --dialect azure reads --status" 0 "$galley" eval --dialect azure --status failure 'succeeded()'
+contains "eval --dialect azure reads --status" "false"
+expect "eval --dialect azure: failed() under --status failure" 0 "$galley" eval --dialect azure --status failure 'failed()'
+contains "eval --dialect azure: failed() under --status failure" "true"
+
+printf 'on: push\njobs:\n  a:\n\truns-on: x\n' >"$tmp/tab.yml"
+expect "a tab in indentation is named as a tab" 1 "$galley" lint "$tmp/tab.yml"
+contains "a tab in indentation is named as a tab" "tab.yml:4:1: error: a tab indents this line; YAML indents with spaces only [yaml-syntax]"
 
 expect "a missing galley.yml is a usage error" 2 "$galley" compile "$tmp/nope.yml"
 contains "a missing galley.yml is a usage error" "nope.yml: cannot open file"
@@ -98,6 +112,9 @@ contains "compile writes both targets' files" "wrote $tmp/gen/.azure-pipelines/t
 
 expect "a second compile leaves unchanged files alone" 0 "$galley" compile "$tmp/example/galley.yml" --out "$tmp/gen"
 contains "a second compile leaves unchanged files alone" "unchanged $tmp/gen/.github/workflows/ci.yml"
+
+expect "a folder stands for the galley.yml in it; azure names ado" 0 "$galley" compile "$tmp/example" --target azure --out "$tmp/az"
+if [ -e "$tmp/az/.azure-pipelines" ] && [ ! -e "$tmp/az/.github" ]; then passed=$((passed + 1)); else echo "FAIL: compile FOLDER --target azure wrote the wrong files"; failed=$((failed + 1)); fi
 
 expect "--target github writes only GitHub workflows" 0 "$galley" compile "$tmp/example/galley.yml" --target github --out "$tmp/gh"
 if [ -e "$tmp/gh/.azure-pipelines" ]; then echo "FAIL: --target github wrote Azure files"; failed=$((failed + 1)); else passed=$((passed + 1)); fi

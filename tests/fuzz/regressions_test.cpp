@@ -15,7 +15,7 @@ TEST_CASE("fuzz regressions: every saved input runs through its target without f
   size_t replayed = 0;
   for (const auto& target : galley::fuzz::targets()) {
     fs::path dir = fs::path(GALLEY_SOURCE_DIR) / "tests/fuzz/regressions" / target.name;
-    REQUIRE_MESSAGE(fs::is_directory(dir), dir.string());
+    if (!fs::is_directory(dir)) continue;  // nothing has failed there yet
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (!entry.is_regular_file() || entry.path().filename() == "README") continue;
       std::ifstream in(entry.path(), std::ios::binary);

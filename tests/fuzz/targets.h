@@ -19,6 +19,10 @@ struct Target {
 // and evaluated (the first byte picks the dialect). compile: a galley.yml.
 // lint: a workflow or, when the first byte is odd, an action. shell: the
 // bash quoting scanner, with references at the bytes marked 0x01.
+// quoting: the scanner's output run by bash with the input as a reference's
+// value, compared with what each context must print. commands: the
+// runtime's file-command and logging-command parsers. masker: secrets
+// (lines before the first NUL) must not survive in the masked rest.
 const std::vector<Target>& targets();
 
 }  // namespace galley::fuzz
