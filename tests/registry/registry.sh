@@ -281,7 +281,7 @@ same "7 archived by the promotions that followed" "8 7" \
 
 # ---- kill -9 during register ----
 head -c 60000000 /dev/urandom >"$tmp/huge.bin"
-for delay in 0.05 0.1 0.2 0.3 0.5; do
+for delay in 0.01 0.03 0.1 0.2 0.4; do
   # galley itself in the background (not a shell function, whose subshell
   # would take the kill and leave galley running).
   "$galley" registry register --name killed --path "$tmp/huge.bin" >/dev/null 2>&1 &
