@@ -22,10 +22,6 @@ void attachUnbuilt(CLI::App& app, int& status, const std::string& name, const st
 
 }  // namespace
 
-void attachRegistry(CLI::App& app, int& status) {
-  attachUnbuilt(app, status, "registry", "the local model registry");
-}
-
 void attachEndpoint(CLI::App& app, int& status) {
   attachUnbuilt(app, status, "endpoint", "local online and batch endpoints");
 }
