@@ -179,8 +179,9 @@ bool parseReference(std::string_view text, Reference* out, Error* err);
 class Database;
 struct StagedFile;
 
-// An open registry. Not thread-safe: one per thread. Every method is one
-// transaction; readers never see half a change.
+// An open registry. Not thread-safe: one per thread. Every change is one
+// transaction (a deletion then removes unreferenced files in a second one);
+// readers never see half a change.
 class Registry {
  public:
   // Opens the registry, creating the directory, the database and its
