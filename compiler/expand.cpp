@@ -6,6 +6,7 @@
 
 #include "compiler/ascii.h"
 #include "compiler/graph.h"
+#include "compiler/setup_galley.h"
 #include "compiler/shape.h"
 #include "compiler/shell_quoting.h"
 
@@ -254,6 +255,9 @@ class Expander {
     std::map<std::string, UseResult> results;
     expandUses(spec_.uses, nullptr, "", "", {}, std::nullopt, results);
     if (diags_.hasErrors()) return std::nullopt;
+    checkGalleyAgents(out_, diags_);
+    if (diags_.hasErrors()) return std::nullopt;
+    addGalleySetup(out_);
     return std::move(out_);
   }
 

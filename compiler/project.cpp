@@ -83,6 +83,27 @@ bool envName(const yaml::Node& key, const std::string& what, Diagnostics& diags)
   return false;
 }
 
+// Reads `galley: {version, source, ref}`.
+void parseGalleyPin(const yaml::Node& n, GalleyPin& pin, Diagnostics& diags) {
+  if (!shape::mapping(n, {"version", "source", "ref"}, "galley", diags)) return;
+  auto field = [&](const char* key, std::string& out) {
+    if (const yaml::Node* v = n.find(key)) {
+      auto s = shape::scalar(*v, std::string("galley.") + key, diags);
+      if (s && s->empty())
+        diags.error(v->where, "galley", std::string("galley.") + key + " is empty");
+      else if (s)
+        out = *s;
+    }
+  };
+  field("version", pin.version);
+  field("source", pin.source);
+  field("ref", pin.ref);
+  if (pin.ref.empty() && !pin.source.empty()) pin.ref = "v" + pin.version;
+  if (!pin.ref.empty() && pin.source.empty())
+    diags.error(n.find("ref")->where, "galley",
+                "galley.ref needs galley.source, the repository it is in");
+}
+
 // Reads an 'agents' mapping over `agents`: a key given replaces that
 // target's agents, a key left out keeps them.
 void parseAgents(const yaml::Node& n, const std::string& what, Agents& agents, Diagnostics& diags) {
@@ -276,8 +297,8 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
   p.document = std::move(*doc);
   const yaml::Node& d = p.document;
   if (!shape::mapping(d,
-                      {"name", "targets", "agents", "environments", "variables", "secrets",
-                       "recipes-dir", "pipelines"},
+                      {"name", "targets", "agents", "galley", "environments", "variables",
+                       "secrets", "recipes-dir", "pipelines"},
                       "galley.yml", diags))
     return std::nullopt;
   p.path = file.path();
@@ -302,6 +323,7 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
     }
   }
   if (const yaml::Node* a = d.find("agents")) parseAgents(*a, "agents", p.agents, diags);
+  if (const yaml::Node* g = d.find("galley")) parseGalleyPin(*g, p.galley, diags);
   if (const yaml::Node* e = d.find("environments")) parseEnvironments(*e, p, diags);
   if (const yaml::Node* v = d.find("variables")) {
     if (shape::isMapping(*v, "variables", diags))

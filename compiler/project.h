@@ -66,6 +66,14 @@ struct Agents {
   std::string adoVmImage = "ubuntu-latest";  // a Microsoft-hosted image
 };
 
+// Which galley the agents run (galley.yml's `galley:`): the version the
+// compiled jobs check for, and where to build it from when an agent lacks it.
+struct GalleyPin {
+  std::string version = GALLEY_VERSION;
+  std::string source;  // a git URL; empty: the agent must already have galley
+  std::string ref;     // tag or commit of source; default v<version>
+};
+
 struct PipelineSpec {
   std::string id;
   std::string name;
@@ -82,6 +90,7 @@ struct Project {
   bool github = true;
   bool ado = true;
   Agents agents;
+  GalleyPin galley;
   std::vector<Environment> environments;
   std::vector<std::pair<std::string, std::string>> variables;
   std::vector<std::string> secrets;

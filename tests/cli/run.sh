@@ -116,6 +116,31 @@ contains "a second compile leaves unchanged files alone" "unchanged $tmp/gen/.gi
 expect "a folder stands for the galley.yml in it; azure names ado" 0 "$galley" compile "$tmp/example" --target azure --out "$tmp/az"
 if [ -e "$tmp/az/.azure-pipelines" ] && [ ! -e "$tmp/az/.github" ]; then passed=$((passed + 1)); else echo "FAIL: compile FOLDER --target azure wrote the wrong files"; failed=$((failed + 1)); fi
 
+mkdir -p "$tmp/hosted"
+cat >"$tmp/hosted/galley.yml" <<'YML'
+name: hosted
+pipelines:
+  release:
+    recipes:
+      register:
+        recipe: register-in-staging
+        with:
+          model-name: m
+YML
+expect "backend local on hosted agents is an error at the use" 1 "$galley" compile "$tmp/hosted/galley.yml"
+contains "backend local on hosted agents is an error at the use" "galley.yml:5:7: error: 'register' runs galley on its agent (backend: local keeps the model registry and endpoints there), but pipeline 'release' runs on GitHub-hosted runners and Microsoft-hosted agents, which start empty for every job: what one job registers is gone in the next [hosted-agents]"
+contains "backend local on hosted agents: the hint" "hint: give the pipeline self-hosted agents (agents: {github: [self-hosted, linux], ado: {pool: NAME}}), or use backend: azureml"
+cat >>"$tmp/hosted/galley.yml" <<'YML'
+agents:
+  github: [self-hosted, linux]
+  ado: {pool: ml}
+galley:
+  source: https://example.com/galley.git
+YML
+expect "self-hosted agents compile, with galley set up first" 0 "$galley" compile "$tmp/hosted/galley.yml" --target github
+contains "self-hosted agents compile, with galley set up first" "wrote $tmp/hosted/.github/workflows/release.yml"
+if grep -A3 "steps:" "$tmp/hosted/.github/workflows/release.yml" | grep -q "name: Set up galley 0.1.0" && grep -q "GALLEY_REF: v0.1.0" "$tmp/hosted/.github/workflows/release.yml"; then passed=$((passed + 1)); else echo "FAIL: the job does not set up galley first"; failed=$((failed + 1)); fi
+
 expect "--target github writes only GitHub workflows" 0 "$galley" compile "$tmp/example/galley.yml" --target github --out "$tmp/gh"
 if [ -e "$tmp/gh/.azure-pipelines" ]; then echo "FAIL: --target github wrote Azure files"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
 
