@@ -19,6 +19,7 @@
 #include "compiler/yaml.h"
 #include "compiler/yaml_writer.h"
 #include "runtime/approvals.h"
+#include "runtime/concurrency.h"
 #include "runtime/contexts.h"
 #include "runtime/evaluate.h"
 #include "runtime/job.h"
@@ -265,7 +266,68 @@ void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, 
   }
 }
 
-namespace {}  // namespace
+namespace {
+
+// The workflow's `concurrency:` group, entered before any job starts (it
+// may use github, inputs and vars). False when the run must not go on:
+// *result says how it ends. The hold is kept in *hold until the run ends;
+// a newer run with cancel-in-progress cancels this one through `cancel`.
+bool enterRunGroup(const wf::Workflow& workflow, const SchedulerOptions& so,
+                   const GroupRegistry& groups, proc::CancelToken& cancel, Reporter& events,
+                   std::unique_ptr<GroupHold>* hold, Result* result) {
+  std::map<std::string, expr::Value> parts;
+  for (const char* name : {"github", "inputs", "vars"})
+    if (auto it = so.contexts.find(name); it != so.contexts.end()) parts[name] = it->second;
+  expr::EvalHost host;
+  GroupClaim claim;
+  EvalError e;
+  auto annotate = [&events](const std::string& message, Location where) {
+    Annotation a;
+    a.level = "error";
+    a.message = message;
+    a.file = std::string(where.path());
+    a.line = where.begin.line;
+    a.column = where.begin.column;
+    events.annotation(a);
+  };
+  if (!evaluateClaim(*workflow.concurrency, makeContexts(parts), host, &claim, &e)) {
+    annotate(e.message, e.where);
+    *result = Result::Failure;
+    return false;
+  }
+  claim.who = "run " + so.runId;
+  std::string err;
+  auto onWait = [&](const std::string& holder) {
+    if (so.notice)
+      so.notice("run " + so.runId + " waits for concurrency group '" + claim.group + "'" +
+                (holder.empty() ? "" : ", held by " + holder));
+  };
+  auto onPreempted = [&cancel, &events, group = claim.group] {
+    Annotation a;
+    a.level = "error";
+    a.message = preemptedMessage(group);
+    events.annotation(a);
+    cancel.cancel(1);
+  };
+  switch (groups.enter(claim, &cancel, onWait, onPreempted, hold, &err)) {
+    case GroupEntry::Held:
+      return true;
+    case GroupEntry::Replaced:
+      annotate(preemptedMessage(claim.group), workflow.concurrency->where);
+      *result = Result::Cancelled;
+      return false;
+    case GroupEntry::Cancelled:
+      *result = Result::Cancelled;
+      return false;
+    case GroupEntry::Failed:
+      annotate(err, workflow.concurrency->where);
+      *result = Result::Failure;
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
 
 int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
             const std::string& event, const std::string& eventFile, const expr::Value& inputs,
@@ -388,6 +450,10 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   std::error_code ec;
   fs::create_directories(ho.artifactsDir, ec);
   HostRunner runner(ho, events, masker);
+  GroupRegistry groups(runsRoot(target.repoRoot) + "/.concurrency");
+  so.groups = &groups;
+  so.runId = runId;
+  so.notice = [](const std::string& text) { std::cerr << "galley: " << text << '\n'; };
 
   proc::CancelToken cancel;
   std::atomic<bool> done{false};
@@ -411,7 +477,12 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   events.runStarted(info);
   RunResult rr;
   rr.started = Clock::now();
-  WorkflowResult wr = runPlan(plan, so, runner, events, cancel);
+  WorkflowResult wr;
+  std::unique_ptr<GroupHold> runHold;
+  if (!target.workflow->concurrency ||
+      enterRunGroup(*target.workflow, so, groups, cancel, events, &runHold, &wr.result))
+    wr = runPlan(plan, so, runner, events, cancel);
+  runHold.reset();
   rr.finished = Clock::now();
   rr.result = wr.result;
   rr.interrupted = interrupts.load() > 0;

@@ -1,7 +1,6 @@
 #include "runtime/store.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include <iterator>
 
 #include "runtime/files.h"
+#include "runtime/owner.h"
 
 namespace galley::run {
 
@@ -53,40 +53,6 @@ std::string fileNameOf(std::string_view key) {
 }
 
 namespace {
-
-// Identifies a process across pid reuse: its start time in clock ticks
-// since boot (/proc/<pid>/stat, field 22), or 0 where there is no /proc.
-unsigned long long processStartTicks(int pid) {
-  std::string stat, err;
-  if (!readWholeFile("/proc/" + std::to_string(pid) + "/stat", &stat, &err)) return 0;
-  // The command name (field 2) is in parentheses and may hold spaces.
-  size_t close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  size_t field = 2, i = close + 1;
-  while (i < stat.size() && field < 21) {
-    if (stat[i] == ' ') ++field;
-    ++i;
-  }
-  return std::strtoull(stat.c_str() + i, nullptr, 10);
-}
-
-std::string hostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return {};
-  return buf;
-}
-
-// Whether the galley that wrote a run still runs. A run from another
-// machine (a shared disk) cannot be checked and counts as alive.
-bool ownerAlive(const json& run) {
-  int pid = run.value("pid", 0);
-  if (pid <= 0) return false;
-  if (run.value("host", std::string()) != hostName()) return true;
-  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
-  unsigned long long recorded = run.value("pidStart", 0ull);
-  unsigned long long now = processStartTicks(pid);
-  return recorded == 0 || now == 0 || recorded == now;
-}
 
 std::string logDir(const std::string& runDir, std::string_view jobKey) {
   return runDir + "/logs/" + fileNameOf(jobKey);
@@ -133,11 +99,6 @@ long highestId(const std::string& root) {
 // rather than an exception that would lose the record.
 std::string jsonText(const json& j) {
   return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
-}
-
-json ownerJson() {
-  int pid = static_cast<int>(getpid());
-  return {{"pid", pid}, {"pidStart", processStartTicks(pid)}, {"host", hostName()}};
 }
 
 bool readJson(const std::string& path, json* out, std::string* err) {

@@ -102,6 +102,100 @@ git add -A && git commit -qm orphan
 "$galley" run orphan > orphan.log 2>&1
 ! pgrep -f galley-orphan-sleep-4242 >/dev/null; check "a step's background process ends with the step" $?
 
+# concurrency groups across separate galley processes of one repository.
+cat > .github/workflows/deploy.yml <<'YML'
+on: push
+concurrency:
+  group: deploy-${{ vars.GROUP }}
+  cancel-in-progress: ${{ vars.CANCEL == 'true' }}
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo "${{ vars.NAME }} start" >> "$CONC_LOG"
+          sleep ${{ vars.SLEEP }}
+          echo "${{ vars.NAME }} end" >> "$CONC_LOG"
+YML
+cat > .github/workflows/serial.yml <<'YML'
+on: push
+jobs:
+  leg:
+    runs-on: ubuntu-latest
+    concurrency: serial-${{ github.workflow }}
+    strategy:
+      matrix:
+        n: [1, 2, 3]
+    steps:
+      - run: |
+          echo "start" >> "$CONC_LOG"
+          sleep 0.5
+          echo "end" >> "$CONC_LOG"
+YML
+git add -A && git commit -qm concurrency
+export CONC_LOG="$repo/conc.log"
+until_grep() {  # until_grep FILE PATTERN: wait up to 10 s for PATTERN in FILE
+  for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+deploy() {  # deploy NAME SLEEP [CANCEL]: a run of deploy.yml in group deploy-x, in the background
+  "$galley" run deploy --var GROUP=x --var NAME="$1" --var SLEEP="$2" --var CANCEL="${3:-false}" \
+    > "$1.log" 2>&1 &
+}
+
+: > conc.log
+deploy A 2; a=$!
+until_grep conc.log "A start"
+deploy B 0; b=$!
+wait $a; ca=$?
+wait $b; cb=$?
+[ $ca = 0 ] && [ $cb = 0 ] && [ "$(tr '\n' ' ' < conc.log)" = "A start A end B start B end " ] &&
+  grep -q "waits for concurrency group 'deploy-x', held by run [0-9]*" B.log
+check "a run in a concurrency group waits for the run that holds it" $?
+
+: > conc.log
+deploy A 3; a=$!
+until_grep conc.log "A start"
+deploy B 0; b=$!
+until_grep B.log "waits for concurrency group"
+deploy C 0; c=$!
+wait $a; ca=$?
+wait $b; cb=$?
+wait $c; cc=$?
+[ $ca = 0 ] && [ $cb = 1 ] && [ $cc = 0 ] && [ "$(tr '\n' ' ' < conc.log)" = "A start A end C start C end " ] &&
+  grep -q "Canceling since a higher priority waiting request for 'deploy-x' exists" B.log
+check "a newer pending run replaces the pending one, which ends cancelled" $?
+
+: > conc.log
+deploy A 60; a=$!
+until_grep conc.log "A start"
+deploy B 0 true; b=$!
+wait $a; ca=$?
+wait $b; cb=$?
+[ $ca = 1 ] && [ $cb = 0 ] && [ "$(tr '\n' ' ' < conc.log)" = "A start B start B end " ] &&
+  grep -q "Canceling since a higher priority waiting request for 'deploy-x' exists" A.log
+check "cancel-in-progress cancels the run that holds the group" $?
+
+: > conc.log
+deploy A 4; a=$!
+until_grep conc.log "A start"
+kill -9 $a
+wait $a 2>/dev/null
+start=$(date +%s)
+deploy B 0; b=$!
+wait $b; cb=$?
+[ $cb = 0 ] && [ $(($(date +%s) - start)) -lt 3 ] && ! grep -q "waits for" B.log
+check "a group held by a killed galley is free for the next run" $?
+sleep 4  # A's step, orphaned by the kill -9, ends
+
+: > conc.log
+"$galley" run serial -j 3 > serial.log 2>&1
+# As on GitHub: leg 1 holds the group, leg 2 waits, leg 3 replaces it.
+[ $? = 1 ] && [ "$(tr '\n' ' ' < conc.log)" = "start end start end " ] &&
+  grep -q "success     leg (1)" serial.log && grep -q "success     leg (3)" serial.log &&
+  grep -q "cancelled   leg (2)  .*Canceling since a higher priority waiting request for 'serial-.github/workflows/serial.yml' exists" serial.log
+check "matrix legs in one concurrency group: one runs, one waits, a newer one replaces it" $?
+
 printf 'trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n  - script: echo hi\n' > azure-pipelines.yml
 "$galley" run azure-pipelines.yml > az.log 2>&1
 [ $? = 1 ] && grep -q "azure-pipelines.yml:1:1: error: this is an Azure Pipelines file" az.log
