@@ -75,6 +75,24 @@ std::string displayPath(const std::string& path) {
   return ec || rel.empty() || rel.string().starts_with("..") ? path : rel.string();
 }
 
+// The repository's .galley.yml, when it has one: its lint settings apply to
+// the lint before a run, and its `environments:` name the approvers of a
+// GitHub workflow's environments. False (with positioned errors) when it
+// is malformed.
+bool readRepositoryConfig(const std::string& repoRoot, Sources& sources, lint::Config* config,
+                          Diagnostics& diags) {
+  std::error_code ec;
+  std::string path = (fs::path(repoRoot) / ".galley.yml").string();
+  if (!fs::is_regular_file(path, ec)) return true;
+  std::string err;
+  const SourceFile* file = sources.read(displayPath(path), &err);
+  if (!file) {
+    diags.error({}, "io", err);
+    return false;
+  }
+  return lint::loadConfig(*file, config, diags);
+}
+
 }  // namespace
 
 namespace {
@@ -181,8 +199,18 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
                 "pipelines so far (Azure Pipelines runs are not built yet)");
     return false;
   }
-  // A workflow is linted before it runs: its errors stop the run.
   lint::LintOptions lo;
+  if (!readRepositoryConfig(target->repoRoot, sources, &lo.config, diags)) {
+    target->usageError = true;
+    return false;
+  }
+  for (const auto& [env, approvers] : lo.config.environments) {
+    std::string all;
+    for (const auto& a : approvers)
+      all += (all.empty() ? "" : ", ") + a;
+    if (!all.empty()) target->approvals[env] = all;
+  }
+  // A workflow is linted before it runs: its errors stop the run.
   Diagnostics found;
   lint::lintFile(*file, lint::FileKind::Workflow, nullptr, lo, found);
   bool broken = false;

@@ -196,6 +196,37 @@ sleep 4  # A's step, orphaned by the kill -9, ends
   grep -q "cancelled   leg (2)  .*Canceling since a higher priority waiting request for 'serial-.github/workflows/serial.yml' exists" serial.log
 check "matrix legs in one concurrency group: one runs, one waits, a newer one replaces it" $?
 
+# Approvers of a GitHub workflow's environments, from .galley.yml.
+cat > .github/workflows/ship.yml <<'YML'
+on: push
+jobs:
+  ship:
+    runs-on: ubuntu-latest
+    environment: prod
+    steps:
+      - run: echo shipped
+  try:
+    runs-on: ubuntu-latest
+    environment: dev
+    steps:
+      - run: echo tried
+YML
+printf 'environments:\n  prod:\n    approvers: [ann, bob]\n    description: Production.\n  dev:\n' > .galley.yml
+git add -A && git commit -qm ship
+"$galley" run ship > ship.log 2>&1 &
+ship=$!
+until_grep ship.log "waiting for approval of environment 'prod' (approvers: ann, bob)"
+GALLEY_ACTOR=ann "$galley" approve latest ship --comment "go" > approve.log 2>&1
+wait $ship; code=$?
+[ $code = 0 ] && grep -q "shipped" ship.log && ! grep -q "environment 'dev'" ship.log &&
+  "$galley" runs show latest | grep -q "ship: environment 'prod' approved by ann"
+check "a workflow's environment waits for the approvers .galley.yml names" $?
+printf 'environments:\n  prod:\n    aprovers: [ann]\n' > .galley.yml
+"$galley" run ship --approve auto > ship-bad.log 2>&1
+[ $? = 2 ] && grep -q "^.galley.yml:3:5: error: unknown key 'aprovers' in environment 'prod': only 'approvers' and 'description' \[config\]" ship-bad.log
+check "a malformed environments section in .galley.yml stops the run at its position" $?
+rm .galley.yml
+
 printf 'trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n  - script: echo hi\n' > azure-pipelines.yml
 "$galley" run azure-pipelines.yml > az.log 2>&1
 [ $? = 1 ] && grep -q "azure-pipelines.yml:1:1: error: this is an Azure Pipelines file" az.log
