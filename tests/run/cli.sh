@@ -221,6 +221,19 @@ wait $ship; code=$?
 [ $code = 0 ] && grep -q "shipped" ship.log && ! grep -q "environment 'dev'" ship.log &&
   "$galley" runs show latest | grep -q "ship: environment 'prod' approved by ann"
 check "a workflow's environment waits for the approvers .galley.yml names" $?
+"$galley" runs --output json -n 2 | python3 -c '
+import json, sys
+runs = json.load(sys.stdin)
+assert len(runs) == 2 and int(runs[0]["id"]) > int(runs[1]["id"]), runs
+assert runs[0]["file"] == ".github/workflows/ship.yml" and runs[0]["result"] == "success"
+assert sorted(j["key"] for j in runs[0]["jobs"]) == ["ship", "try"] and "steps" not in runs[0]["jobs"][0]'
+check "runs --output json lists the newest runs first, without their steps" $?
+"$galley" runs show latest --output json | python3 -c '
+import json, sys
+run = json.load(sys.stdin)
+assert [(a["environment"], a["by"], a["comment"]) for a in run["approvals"]] == [("prod", "ann", "go")], run
+assert [s["name"] for j in run["jobs"] if j["key"] == "ship" for s in j["steps"]] == ["Run echo shipped"]'
+check "runs show --output json is the stored record with steps and approvals" $?
 printf 'environments:\n  prod:\n    aprovers: [ann]\n' > .galley.yml
 "$galley" run ship --approve auto > ship-bad.log 2>&1
 [ $? = 2 ] && grep -q "^.galley.yml:3:5: error: unknown key 'aprovers' in environment 'prod': only 'approvers' and 'description' \[config\]" ship-bad.log
