@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "compiler/diagnostic.h"
 #include "compiler/workflow.h"
 #include "runtime/matrix.h"
@@ -48,6 +50,13 @@ struct Plan {
 // with no --action-dir). Returns false when the run must not start.
 bool makePlan(const wf::Workflow& workflow, const PlanOptions& options, Plan* plan,
               Diagnostics& diags);
+
+// The plan as JSON (`galley run --plan --output json`, and plan.json in the
+// run store): {"file", "jobs": [{"id", "wave", "needs", "selected", "legs"
+// (matrix values), "matrix" (when resolved at run time), "uses", "if",
+// "skipped" (why, when known before the run)}], "workflow": the workflow
+// model in GitHub's reader form (compiler/workflow_json.h)}.
+nlohmann::ordered_json planJson(const Plan& plan, const PlanOptions& options);
 
 // Whether a runs-on label runs on this host: self-hosted, linux, ubuntu-*,
 // the host's own OS, and any label --platform maps; windows-* and macos-*

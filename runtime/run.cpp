@@ -235,32 +235,8 @@ void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, 
   for (const auto& pj : plan.jobs)
     waves = std::max(waves, pj.wave + 1);
   if (json) {
-    nlohmann::ordered_json j;
-    j["workflow"] = plan.workflow->file ? plan.workflow->file->path() : "";
-    j["jobs"] = nlohmann::ordered_json::array();
-    for (const auto& pj : plan.jobs) {
-      nlohmann::ordered_json job;
-      job["id"] = pj.job->id;
-      job["wave"] = pj.wave;
-      job["selected"] = pj.selected;
-      job["needs"] = nlohmann::ordered_json::array();
-      for (const auto& n : pj.job->needs)
-        job["needs"].push_back(n.value);
-      if (pj.dynamicMatrix) job["matrix"] = "resolved when the job is ready";
-      nlohmann::ordered_json legs = nlohmann::ordered_json::array();
-      for (const auto& leg : pj.legs) {
-        nlohmann::ordered_json l = nlohmann::ordered_json::object();
-        for (const auto& [k, v] : leg.values)
-          l[k] = asText(v);
-        legs.push_back(l);
-      }
-      if (!pj.legs.empty()) job["legs"] = legs;
-      if (pj.job->callsWorkflow()) job["uses"] = pj.job->uses.value;
-      if (!pj.selected) job["skipped"] = "not selected by --job";
-      out << "";
-      j["jobs"].push_back(job);
-    }
-    out << j.dump(2) << '\n';
+    out << planJson(plan, options).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        << '\n';
     return;
   }
   out << "plan: " << (plan.workflow->file ? plan.workflow->file->path() : "") << '\n';
@@ -378,6 +354,8 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   std::string runDir = store->dir();
   info.id = runId;
   if (!invocation.is_null() && !store->writeInputs(invocation, &err))
+    std::cerr << "galley: warning: " << err << '\n';
+  if (!store->writePlan(planJson(plan, popts), &err))
     std::cerr << "galley: warning: " << err << '\n';
   RunFacts facts;
   facts.repoRoot = target.repoRoot;

@@ -47,6 +47,13 @@ git add -A && git commit -qm flaky
 export PASS_FILE="$repo/pass" BUILD_COUNT="$repo/build-count"
 "$galley" run flaky --plan > plan.txt
 grep -q "^wave 2:" plan.txt && grep -q "^  test (needs build)" plan.txt; check "--plan shows waves and needs" $?
+"$galley" run flaky --plan --output json | python3 -c '
+import json, sys
+plan = json.load(sys.stdin)
+assert [(j["id"], j["wave"], j["needs"]) for j in plan["jobs"]] == [("build", 0, []), ("test", 1, ["build"])], plan["jobs"]
+assert [j["id"] for j in plan["workflow"]["jobs"]] == ["build", "test"]
+assert plan["workflow"]["jobs"][1]["steps"][1]["id"] == "__run"'
+check "--plan --output json is the plan with the workflow in GitHub's reader form" $?
 "$galley" run flaky > run1.log 2>&1
 [ $? = 1 ]; check "a failing job fails the run with exit 1" $?
 touch pass
@@ -56,6 +63,8 @@ code=$?
   [ "$(wc -l < build-count)" = 1 ]
 check "rerun --failed reuses the successful job's outputs and artifacts" $?
 grep -q "^Run 2" run2.log; check "the rerun is a new run" $?
+python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["jobs"][1]["id"] == "test"' .galley/runs/2/plan.json
+check "each run keeps its plan in plan.json" $?
 
 cat > .github/workflows/slow.yml <<'YML'
 on: push
