@@ -158,7 +158,7 @@ bool runsHere(const std::vector<std::string>& labels, const PlanOptions& options
   return true;
 }
 
-nlohmann::ordered_json planJson(const Plan& plan, const PlanOptions& options) {
+nlohmann::ordered_json planJson(const Plan& plan, const PlanOptions& options, bool withWorkflow) {
   using nlohmann::ordered_json;
   ordered_json j;
   j["file"] = plan.workflow->file ? plan.workflow->file->path() : "";
@@ -193,7 +193,7 @@ nlohmann::ordered_json planJson(const Plan& plan, const PlanOptions& options) {
       job["skipped"] = why;
     j["jobs"].push_back(std::move(job));
   }
-  j["workflow"] = wf::toReaderJson(*plan.workflow);
+  if (withWorkflow) j["workflow"] = wf::toReaderJson(*plan.workflow);
   return j;
 }
 

@@ -104,11 +104,19 @@ bool resolvePipeline(const std::string& id, Sources& sources, Target* target, Di
   *found = false;
   std::error_code ec;
   if (id.empty() || !fs::is_regular_file("galley.yml", ec)) return false;
-  Diagnostics loadDiags;
-  auto ids = pipelineIds("galley.yml", sources, loadDiags);
-  if (!ids || std::find(ids->begin(), ids->end(), id) == ids->end()) return false;
+  // galley.yml is read once when TARGET is one of its pipelines (--plan's
+  // common case); only a failure asks whether TARGET was a pipeline at all,
+  // or a workflow's name beside a galley.yml that is broken or lacks it.
+  Diagnostics runDiags;
+  auto run = pipelineRun("galley.yml", id, sources, runDiags);
+  if (!run) {
+    Diagnostics loadDiags;
+    auto ids = pipelineIds("galley.yml", sources, loadDiags);
+    if (!ids || std::find(ids->begin(), ids->end(), id) == ids->end()) return false;
+  }
   *found = true;
-  auto run = pipelineRun("galley.yml", id, sources, diags);
+  for (auto& d : runDiags.all())
+    diags.add(std::move(d));
   if (!run) return false;
   auto keep = std::make_shared<Loaded>();
   target->keep = keep;
@@ -355,7 +363,7 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   info.id = runId;
   if (!invocation.is_null() && !store->writeInputs(invocation, &err))
     std::cerr << "galley: warning: " << err << '\n';
-  if (!store->writePlan(planJson(plan, popts), &err))
+  if (!store->writePlan(planJson(plan, popts, false), &err))
     std::cerr << "galley: warning: " << err << '\n';
   RunFacts facts;
   facts.repoRoot = target.repoRoot;
