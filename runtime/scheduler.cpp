@@ -383,9 +383,10 @@ class PlanRun {
         }
         claim.who = "run " + options_.runId + ", job " + leg->info.key;
         // Claimed here, in leg order, so that which legs a group lets in
-        // does not depend on which thread comes first.
+        // does not depend on which thread comes first. A registry that
+        // fails is the leg's failure when it would start (enterGroup).
         GroupTicket ticket;
-        if (!options_.groups->join(claim, &ticket, &leg->groupError)) ticket.held = false;
+        options_.groups->join(claim, &ticket, &leg->groupError);
         leg->ticket = std::move(ticket);
       }
       threads_.emplace_back([this, i, leg, jr = std::move(jr)]() mutable { runLeg(i, leg, jr); });
