@@ -16,27 +16,35 @@ namespace galley::run {
 
 namespace {
 
-// Legs running at once over the whole run, nested workflows included.
+// Legs running at once over the whole run, nested workflows included. A
+// free slot goes to the waiting leg queued first (the lowest job index), as
+// GitHub hands queued jobs to runners in order, not to whichever thread
+// the system woke first.
 class Slots {
  public:
   explicit Slots(int n) : free_(std::max(1, n)) {}
-  void acquire() {
+  void acquire(size_t order) {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return free_ > 0; });
+    waiting_.insert(order);
+    cv_.wait(lock, [&] { return free_ > 0 && *waiting_.begin() == order; });
+    waiting_.erase(waiting_.begin());
     --free_;
+    // Another slot may be free for the next in line.
+    cv_.notify_all();
   }
   void release() {
     {
       std::lock_guard lock(mu_);
       ++free_;
     }
-    cv_.notify_one();
+    cv_.notify_all();
   }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   int free_;
+  std::set<size_t> waiting_;
 };
 
 class StatusHost final : public expr::EvalHost {
@@ -409,7 +417,7 @@ class PlanRun {
       legDone(i, leg, r);
       return;
     }
-    slots_.acquire();
+    slots_.acquire(leg->info.index);
     if (leg->cancel->level() > 0) {
       r.result = Result::Cancelled;
       r.reason = "cancelled before it started";
