@@ -7,18 +7,49 @@
 #include "cli/run_store.h"
 #include "compiler/render.h"
 #include "runtime/display.h"
+#include "runtime/record.h"
 #include "runtime/report.h"
 
 namespace galley::cli {
 
 namespace {
 
-int listCommand(size_t limit) {
+// A run as `galley runs --output json` lists it: the record without steps,
+// annotations and approvals (`runs show --output json` has them).
+nlohmann::json listEntry(const run::StoredRun& r) {
+  nlohmann::json j = run::toJson(r.record);
+  nlohmann::json jobs = nlohmann::json::array();
+  for (const auto& job : j["jobs"]) {
+    nlohmann::json brief = job;
+    brief.erase("steps");
+    jobs.push_back(std::move(brief));
+  }
+  j["jobs"] = std::move(jobs);
+  j["annotations"] = j["annotations"].size();
+  j.erase("approvals");
+  j["dir"] = r.dir;
+  return j;
+}
+
+// Text from steps may be any bytes: invalid UTF-8 is replaced, not thrown.
+void printJson(const nlohmann::json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+int listCommand(size_t limit, bool json) {
   std::string root = runsRootHere();
   std::vector<std::string> problems;
   std::vector<run::StoredRun> runs = run::listRuns(root, &problems, limit);
   for (const auto& p : problems)
     printWarning(p);
+  if (json) {
+    // Newest first, as the text list.
+    nlohmann::json all = nlohmann::json::array();
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it)
+      all.push_back(listEntry(*it));
+    printJson(all);
+    return kExitOk;
+  }
   if (runs.empty()) {
     std::cerr << "galley: no runs in " << run::printable(root) << '\n';
     return kExitOk;
@@ -27,9 +58,15 @@ int listCommand(size_t limit) {
   return kExitOk;
 }
 
-int showCommand(const std::string& name) {
+int showCommand(const std::string& name, bool json) {
   run::StoredRun r;
   if (!openRun(runsRootHere(), name, &r)) return kExitUsage;
+  if (json) {
+    nlohmann::json j = run::toJson(r.record);
+    j["dir"] = r.dir;
+    printJson(j);
+    return kExitOk;
+  }
   run::writeRunDetails(std::cout, r, run::Clock::now(), wantColor(1));
   return kExitOk;
 }
@@ -63,15 +100,22 @@ void attachRuns(CLI::App& app, int& status) {
   CLI::App* cmd = app.add_subcommand("runs", "List the runs galley made here, newest first");
   cmd->add_option("--limit,-n", *limit, "Show at most this many runs (0: all)")
       ->capture_default_str();
-  cmd->callback([cmd, limit, &status] {
-    if (cmd->get_subcommands().empty()) status = listCommand(*limit);
+  auto output = std::make_shared<std::string>("text");
+  cmd->add_option("--output", *output, "text, or json (the stored records)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([cmd, limit, output, &status] {
+    if (cmd->get_subcommands().empty()) status = listCommand(*limit, *output == "json");
   });
 
   auto name = std::make_shared<std::string>();
   CLI::App* show = cmd->add_subcommand(
       "show", "Show a run's jobs and steps with results, durations and annotations");
   show->add_option("run", *name, "Run id, or latest")->required();
-  show->callback([name, &status] { status = showCommand(*name); });
+  auto showOutput = std::make_shared<std::string>("text");
+  show->add_option("--output", *showOutput, "text, or json (the stored record)")
+      ->check(CLI::IsMember({"text", "json"}));
+  show->callback(
+      [name, showOutput, &status] { status = showCommand(*name, *showOutput == "json"); });
 
   auto keep = std::make_shared<std::optional<size_t>>();
   auto days = std::make_shared<std::optional<unsigned>>();

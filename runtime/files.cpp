@@ -30,17 +30,11 @@ bool writeSynced(const std::string& path, const std::string& content, std::strin
     *err = failure("cannot create", path);
     return false;
   }
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      *err = failure("cannot write", path);
-      ::close(fd);
-      ::unlink(path.c_str());
-      return false;
-    }
-    done += static_cast<size_t>(n);
+  if (!writeAll(fd, content)) {
+    *err = failure("cannot write", path);
+    ::close(fd);
+    ::unlink(path.c_str());
+    return false;
   }
   if (sync && ::fsync(fd) != 0) {
     *err = failure("cannot sync", path);
@@ -53,6 +47,17 @@ bool writeSynced(const std::string& path, const std::string& content, std::strin
 }
 
 }  // namespace
+
+bool writeAll(int fd, std::string_view text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
 
 bool writeFileAtomically(const std::string& path, const std::string& content, std::string* err,
                          bool sync) {

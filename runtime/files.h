@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace galley::run {
 
@@ -19,6 +20,11 @@ bool writeFileAtomically(const std::string& path, const std::string& content, st
 // that case apart from other failures.
 bool createFileExclusively(const std::string& path, const std::string& content, bool* exists,
                            std::string* err);
+
+// Writes all of `text` to fd, retrying short writes and EINTR; false (errno
+// set) when a write fails. One call for a line appended with O_APPEND keeps
+// the line whole for readers.
+bool writeAll(int fd, std::string_view text);
 
 // The whole content of a file; false with *err when it cannot be read.
 bool readWholeFile(const std::string& path, std::string* content, std::string* err);

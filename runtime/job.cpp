@@ -14,6 +14,7 @@
 #include "compiler/ascii.h"
 #include "compiler/expr/template.h"
 #include "runtime/actions.h"
+#include "runtime/annotation_limits.h"
 #include "runtime/approvals.h"
 #include "runtime/commands.h"
 #include "runtime/evaluate.h"
@@ -123,7 +124,20 @@ class JobExecution final : public JobApi {
     return failed_ ? expr::JobStatus::Failure : expr::JobStatus::Success;
   }
 
+  // Annotations within GitHub's limits are reported; the rest are counted,
+  // and said at the job's end.
+  void report(const Annotation& a) {
+    if (limits_.admit(a)) events_.annotation(a);
+  }
+
   JobResult finish(Result r) {
+    if (limits_.dropped() > 0) {
+      Annotation a;
+      a.level = "warning";
+      a.message = limits_.droppedMessage();
+      a.job = jr_.info.key;
+      events_.annotation(a);
+    }
     result_.result = r;
     result_.finished = Clock::now();
     std::error_code ec;
@@ -148,7 +162,7 @@ class JobExecution final : public JobApi {
     a.column = where.begin.column;
     a.job = jr_.info.key;
     a.step = stepId;
-    events_.annotation(a);
+    report(a);
   }
 
   bool setUp() {
@@ -681,7 +695,7 @@ class JobExecution final : public JobApi {
       a.endColumn = a.line ? num("endColumn") : 0;
       a.job = jr_.info.key;
       a.step = stepId;
-      events_.annotation(a);
+      report(a);
       std::string label = n == "error" ? "Error" : n == "warning" ? "Warning" : "Notice";
       note(Stream::Galley, label + ": " + c.data, &info);
     } else if (n == "debug") {
@@ -904,6 +918,7 @@ class JobExecution final : public JobApi {
   const JobRun& jr_;
   const wf::Job& job_;
   JobResult result_;
+  AnnotationLimits limits_;
   std::string workspace_, temp_, path_, environment_;
   std::vector<std::pair<std::string, std::string>> baseEnv_, jobEnv_;
   std::vector<std::string> pathPrepends_;

@@ -4,6 +4,8 @@
 #include <set>
 
 #include "compiler/ascii.h"
+#include "compiler/expr/template.h"
+#include "compiler/workflow_json.h"
 #include "runtime/actions.h"
 #include "runtime/evaluate.h"
 
@@ -154,6 +156,45 @@ bool runsHere(const std::vector<std::string>& labels, const PlanOptions& options
     }
   }
   return true;
+}
+
+nlohmann::ordered_json planJson(const Plan& plan, const PlanOptions& options, bool withWorkflow) {
+  using nlohmann::ordered_json;
+  ordered_json j;
+  j["file"] = plan.workflow->file ? plan.workflow->file->path() : "";
+  j["jobs"] = ordered_json::array();
+  for (const auto& pj : plan.jobs) {
+    ordered_json job;
+    job["id"] = pj.job->id;
+    job["wave"] = pj.wave;
+    job["needs"] = ordered_json::array();
+    for (const auto& n : pj.job->needs)
+      job["needs"].push_back(n.value);
+    job["selected"] = pj.selected;
+    if (pj.dynamicMatrix) job["matrix"] = "resolved when the job is ready";
+    if (!pj.legs.empty()) {
+      ordered_json legs = ordered_json::array();
+      for (const auto& leg : pj.legs) {
+        ordered_json l = ordered_json::object();
+        for (const auto& [k, v] : leg.values)
+          l[k] = asText(v);
+        legs.push_back(std::move(l));
+      }
+      job["legs"] = std::move(legs);
+    }
+    if (pj.job->callsWorkflow()) job["uses"] = pj.job->uses.value;
+    if (!pj.job->condition.value.empty()) job["if"] = pj.job->condition.value;
+    std::string why;
+    if (!pj.selected)
+      job["skipped"] = "not selected by --job";
+    else if (pj.job->runsOn && pj.job->runsOn->isScalar() &&
+             !expr::hasExpression(pj.job->runsOn->value) &&
+             !runsHere({pj.job->runsOn->value}, options, &why))
+      job["skipped"] = why;
+    j["jobs"].push_back(std::move(job));
+  }
+  if (withWorkflow) j["workflow"] = wf::toReaderJson(*plan.workflow);
+  return j;
 }
 
 }  // namespace galley::run

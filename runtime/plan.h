@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "compiler/diagnostic.h"
 #include "compiler/workflow.h"
 #include "runtime/matrix.h"
@@ -48,6 +50,16 @@ struct Plan {
 // with no --action-dir). Returns false when the run must not start.
 bool makePlan(const wf::Workflow& workflow, const PlanOptions& options, Plan* plan,
               Diagnostics& diags);
+
+// The plan as JSON (`galley run --plan --output json`, and plan.json in the
+// run store): {"file", "jobs": [{"id", "wave", "needs", "selected", "legs"
+// (matrix values), "matrix" (when resolved at run time), "uses", "if",
+// "skipped" (why, when known before the run)}]}, with withWorkflow also
+// "workflow": the workflow model in GitHub's reader form
+// (compiler/workflow_json.h). The store leaves the model out: it holds the
+// scripts' text, which values a step masks at run time may be part of.
+nlohmann::ordered_json planJson(const Plan& plan, const PlanOptions& options,
+                                bool withWorkflow = true);
 
 // Whether a runs-on label runs on this host: self-hosted, linux, ubuntu-*,
 // the host's own OS, and any label --platform maps; windows-* and macos-*

@@ -246,13 +246,10 @@ json stepJson(const StepRecord& s) {
   return j;
 }
 
-json jobJson(const JobRecord& r) {
+json jobJson(const JobRecord& r, bool withSteps = true) {
   json matrix = json::array();
   for (const auto& [k, v] : r.matrix)
     matrix.push_back(json::array({k, v}));
-  json steps = json::array();
-  for (const auto& s : r.steps)
-    steps.push_back(stepJson(s));
   json j = {{"index", r.index},
             {"id", r.id},
             {"key", r.key},
@@ -260,8 +257,13 @@ json jobJson(const JobRecord& r) {
             {"matrix", matrix},
             {"where", pointJson(r.where)},
             {"status", statusName(r.status)},
-            {"started", timeJson(r.result.started)},
-            {"steps", steps}};
+            {"started", timeJson(r.result.started)}};
+  if (withSteps) {
+    json steps = json::array();
+    for (const auto& s : r.steps)
+      steps.push_back(stepJson(s));
+    j["steps"] = std::move(steps);
+  }
   if (r.status != Status::Completed) return j;
   j["result"] = resultName(r.result.result);
   if (!r.result.reason.empty()) j["reason"] = r.result.reason;
@@ -449,6 +451,87 @@ bool fromJson(const json& j, RunRecord* r, std::string* err) {
     }
     out.result.started = out.started;
     *r = std::move(out);
+    return true;
+  } catch (const std::exception& e) {
+    *err = e.what();
+    return false;
+  }
+}
+
+json jobEventJson(const JobRecord& job) {
+  return {{"job", jobJson(job, false)}};
+}
+
+json stepEventJson(const JobRecord& job, const StepRecord& step) {
+  return {{"job", job.index}, {"step", stepJson(step)}};
+}
+
+json annotationEventJson(const Annotation& a) {
+  return {{"annotation", toJson(a)}};
+}
+
+json approvalEventJson(const Approval& a) {
+  return {{"approval", toJson(a)}};
+}
+
+namespace {
+
+JobRecord* jobAt(RunRecord* r, size_t index) {
+  for (auto& j : r->jobs)
+    if (j.index == index) return &j;
+  return nullptr;
+}
+
+void foldJob(const json& j, RunRecord* r) {
+  JobRecord job = readJob(j);
+  if (JobRecord* known = jobAt(r, job.index)) {
+    job.steps = std::move(known->steps);
+    *known = std::move(job);
+  } else {
+    r->jobs.push_back(std::move(job));
+  }
+}
+
+void foldStep(const json& j, RunRecord* r) {
+  JobRecord* job = jobAt(r, j.at("job").get<size_t>());
+  if (!job) throw std::runtime_error("a step of an unknown job");
+  StepRecord step = readStep(j.at("step"));
+  auto at = job->steps.begin();
+  while (at != job->steps.end() && at->index < step.index)
+    ++at;
+  if (at != job->steps.end() && at->index == step.index)
+    *at = std::move(step);
+  else
+    job->steps.insert(at, std::move(step));
+}
+
+// A decision replaces the request it answers, as RunTally does.
+void foldApproval(const json& j, RunRecord* r) {
+  Approval a = readApproval(j);
+  if (a.decided)
+    for (auto it = r->approvals.rbegin(); it != r->approvals.rend(); ++it)
+      if (it->environment == a.environment && it->job == a.job) {
+        *it = std::move(a);
+        return;
+      }
+  r->approvals.push_back(std::move(a));
+}
+
+}  // namespace
+
+bool foldEvent(const json& line, RunRecord* r, std::string* err) {
+  try {
+    if (!line.is_object()) throw std::runtime_error("not an object");
+    if (line.contains("step"))
+      foldStep(line, r);
+    else if (line.contains("job"))
+      foldJob(line.at("job"), r);
+    else if (line.contains("annotation"))
+      r->annotations.push_back(readAnnotation(line.at("annotation")));
+    else if (line.contains("approval"))
+      foldApproval(line.at("approval"), r);
+    else
+      throw std::runtime_error("not a run event");
     return true;
   } catch (const std::exception& e) {
     *err = e.what();

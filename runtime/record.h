@@ -107,4 +107,19 @@ nlohmann::json toJson(const Annotation& a);
 nlohmann::json toJson(const Approval& a);
 bool fromJson(const nlohmann::json& j, Approval* a, std::string* err);
 
+// The run's event log (runtime/store.h): while a run goes on, each state
+// change is one line that snapshots what changed, so that writing it costs
+// the size of the change, not of the run. A line is one of
+//   {"job": <job without "steps">}        a job's state (matched by index)
+//   {"job": <index>, "step": <step>}      a step's state (matched by index)
+//   {"annotation": <annotation>}          one more annotation
+//   {"approval": <approval>}              a request, or its decision
+// eventJson* make them; foldEvent applies one to a record. A line that is
+// not one of these is false with *err and leaves the record as it was.
+nlohmann::json jobEventJson(const JobRecord& job);
+nlohmann::json stepEventJson(const JobRecord& job, const StepRecord& step);
+nlohmann::json annotationEventJson(const Annotation& a);
+nlohmann::json approvalEventJson(const Approval& a);
+bool foldEvent(const nlohmann::json& line, RunRecord* r, std::string* err);
+
 }  // namespace galley::run

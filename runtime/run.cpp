@@ -19,6 +19,7 @@
 #include "compiler/yaml.h"
 #include "compiler/yaml_writer.h"
 #include "runtime/approvals.h"
+#include "runtime/concurrency.h"
 #include "runtime/contexts.h"
 #include "runtime/evaluate.h"
 #include "runtime/job.h"
@@ -74,6 +75,24 @@ std::string displayPath(const std::string& path) {
   return ec || rel.empty() || rel.string().starts_with("..") ? path : rel.string();
 }
 
+// The repository's .galley.yml, when it has one: its lint settings apply to
+// the lint before a run, and its `environments:` name the approvers of a
+// GitHub workflow's environments. False (with positioned errors) when it
+// is malformed.
+bool readRepositoryConfig(const std::string& repoRoot, Sources& sources, lint::Config* config,
+                          Diagnostics& diags) {
+  std::error_code ec;
+  std::string path = (fs::path(repoRoot) / ".galley.yml").string();
+  if (!fs::is_regular_file(path, ec)) return true;
+  std::string err;
+  const SourceFile* file = sources.read(displayPath(path), &err);
+  if (!file) {
+    diags.error({}, "io", err);
+    return false;
+  }
+  return lint::loadConfig(*file, config, diags);
+}
+
 }  // namespace
 
 namespace {
@@ -85,11 +104,19 @@ bool resolvePipeline(const std::string& id, Sources& sources, Target* target, Di
   *found = false;
   std::error_code ec;
   if (id.empty() || !fs::is_regular_file("galley.yml", ec)) return false;
-  Diagnostics loadDiags;
-  auto ids = pipelineIds("galley.yml", sources, loadDiags);
-  if (!ids || std::find(ids->begin(), ids->end(), id) == ids->end()) return false;
+  // galley.yml is read once when TARGET is one of its pipelines (--plan's
+  // common case); only a failure asks whether TARGET was a pipeline at all,
+  // or a workflow's name beside a galley.yml that is broken or lacks it.
+  Diagnostics runDiags;
+  auto run = pipelineRun("galley.yml", id, sources, runDiags);
+  if (!run) {
+    Diagnostics loadDiags;
+    auto ids = pipelineIds("galley.yml", sources, loadDiags);
+    if (!ids || std::find(ids->begin(), ids->end(), id) == ids->end()) return false;
+  }
   *found = true;
-  auto run = pipelineRun("galley.yml", id, sources, diags);
+  for (auto& d : runDiags.all())
+    diags.add(std::move(d));
   if (!run) return false;
   auto keep = std::make_shared<Loaded>();
   target->keep = keep;
@@ -180,8 +207,18 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
                 "pipelines so far (Azure Pipelines runs are not built yet)");
     return false;
   }
-  // A workflow is linted before it runs: its errors stop the run.
   lint::LintOptions lo;
+  if (!readRepositoryConfig(target->repoRoot, sources, &lo.config, diags)) {
+    target->usageError = true;
+    return false;
+  }
+  for (const auto& [env, approvers] : lo.config.environments) {
+    std::string all;
+    for (const auto& a : approvers)
+      all += (all.empty() ? "" : ", ") + a;
+    if (!all.empty()) target->approvals[env] = all;
+  }
+  // A workflow is linted before it runs: its errors stop the run.
   Diagnostics found;
   lint::lintFile(*file, lint::FileKind::Workflow, nullptr, lo, found);
   bool broken = false;
@@ -206,32 +243,8 @@ void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, 
   for (const auto& pj : plan.jobs)
     waves = std::max(waves, pj.wave + 1);
   if (json) {
-    nlohmann::ordered_json j;
-    j["workflow"] = plan.workflow->file ? plan.workflow->file->path() : "";
-    j["jobs"] = nlohmann::ordered_json::array();
-    for (const auto& pj : plan.jobs) {
-      nlohmann::ordered_json job;
-      job["id"] = pj.job->id;
-      job["wave"] = pj.wave;
-      job["selected"] = pj.selected;
-      job["needs"] = nlohmann::ordered_json::array();
-      for (const auto& n : pj.job->needs)
-        job["needs"].push_back(n.value);
-      if (pj.dynamicMatrix) job["matrix"] = "resolved when the job is ready";
-      nlohmann::ordered_json legs = nlohmann::ordered_json::array();
-      for (const auto& leg : pj.legs) {
-        nlohmann::ordered_json l = nlohmann::ordered_json::object();
-        for (const auto& [k, v] : leg.values)
-          l[k] = asText(v);
-        legs.push_back(l);
-      }
-      if (!pj.legs.empty()) job["legs"] = legs;
-      if (pj.job->callsWorkflow()) job["uses"] = pj.job->uses.value;
-      if (!pj.selected) job["skipped"] = "not selected by --job";
-      out << "";
-      j["jobs"].push_back(job);
-    }
-    out << j.dump(2) << '\n';
+    out << planJson(plan, options).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        << '\n';
     return;
   }
   out << "plan: " << (plan.workflow->file ? plan.workflow->file->path() : "") << '\n';
@@ -265,7 +278,68 @@ void printPlan(std::ostream& out, const Plan& plan, const PlanOptions& options, 
   }
 }
 
-namespace {}  // namespace
+namespace {
+
+// The workflow's `concurrency:` group, entered before any job starts (it
+// may use github, inputs and vars). False when the run must not go on:
+// *result says how it ends. The hold is kept in *hold until the run ends;
+// a newer run with cancel-in-progress cancels this one through `cancel`.
+bool enterRunGroup(const wf::Workflow& workflow, const SchedulerOptions& so,
+                   const GroupRegistry& groups, proc::CancelToken& cancel, Reporter& events,
+                   std::unique_ptr<GroupHold>* hold, Result* result) {
+  std::map<std::string, expr::Value> parts;
+  for (const char* name : {"github", "inputs", "vars"})
+    if (auto it = so.contexts.find(name); it != so.contexts.end()) parts[name] = it->second;
+  expr::EvalHost host;
+  GroupClaim claim;
+  EvalError e;
+  auto annotate = [&events](const std::string& message, Location where) {
+    Annotation a;
+    a.level = "error";
+    a.message = message;
+    a.file = std::string(where.path());
+    a.line = where.begin.line;
+    a.column = where.begin.column;
+    events.annotation(a);
+  };
+  if (!evaluateClaim(*workflow.concurrency, makeContexts(parts), host, &claim, &e)) {
+    annotate(e.message, e.where);
+    *result = Result::Failure;
+    return false;
+  }
+  claim.who = "run " + so.runId;
+  std::string err;
+  auto onWait = [&](const std::string& holder) {
+    if (so.notice)
+      so.notice("run " + so.runId + " waits for concurrency group '" + claim.group + "'" +
+                (holder.empty() ? "" : ", held by " + holder));
+  };
+  auto onPreempted = [&cancel, &events, group = claim.group] {
+    Annotation a;
+    a.level = "error";
+    a.message = preemptedMessage(group);
+    events.annotation(a);
+    cancel.cancel(1);
+  };
+  switch (groups.enter(claim, &cancel, onWait, onPreempted, hold, &err)) {
+    case GroupEntry::Held:
+      return true;
+    case GroupEntry::Replaced:
+      annotate(preemptedMessage(claim.group), workflow.concurrency->where);
+      *result = Result::Cancelled;
+      return false;
+    case GroupEntry::Cancelled:
+      *result = Result::Cancelled;
+      return false;
+    case GroupEntry::Failed:
+      annotate(err, workflow.concurrency->where);
+      *result = Result::Failure;
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
 
 int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
             const std::string& event, const std::string& eventFile, const expr::Value& inputs,
@@ -288,6 +362,8 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   std::string runDir = store->dir();
   info.id = runId;
   if (!invocation.is_null() && !store->writeInputs(invocation, &err))
+    std::cerr << "galley: warning: " << err << '\n';
+  if (!store->writePlan(planJson(plan, popts, false), &err))
     std::cerr << "galley: warning: " << err << '\n';
   RunFacts facts;
   facts.repoRoot = target.repoRoot;
@@ -388,6 +464,10 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   std::error_code ec;
   fs::create_directories(ho.artifactsDir, ec);
   HostRunner runner(ho, events, masker);
+  GroupRegistry groups(runsRoot(target.repoRoot) + "/.concurrency");
+  so.groups = &groups;
+  so.runId = runId;
+  so.notice = [](const std::string& text) { std::cerr << "galley: " << text << '\n'; };
 
   proc::CancelToken cancel;
   std::atomic<bool> done{false};
@@ -411,7 +491,12 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   events.runStarted(info);
   RunResult rr;
   rr.started = Clock::now();
-  WorkflowResult wr = runPlan(plan, so, runner, events, cancel);
+  WorkflowResult wr;
+  std::unique_ptr<GroupHold> runHold;
+  if (!target.workflow->concurrency ||
+      enterRunGroup(*target.workflow, so, groups, cancel, events, &runHold, &wr.result))
+    wr = runPlan(plan, so, runner, events, cancel);
+  runHold.reset();
   rr.finished = Clock::now();
   rr.result = wr.result;
   rr.interrupted = interrupts.load() > 0;

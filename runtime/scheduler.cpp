@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -15,27 +16,35 @@ namespace galley::run {
 
 namespace {
 
-// Legs running at once over the whole run, nested workflows included.
+// Legs running at once over the whole run, nested workflows included. A
+// free slot goes to the waiting leg queued first (the lowest job index), as
+// GitHub hands queued jobs to runners in order, not to whichever thread
+// the system woke first.
 class Slots {
  public:
   explicit Slots(int n) : free_(std::max(1, n)) {}
-  void acquire() {
+  void acquire(size_t order) {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return free_ > 0; });
+    waiting_.insert(order);
+    cv_.wait(lock, [&] { return free_ > 0 && *waiting_.begin() == order; });
+    waiting_.erase(waiting_.begin());
     --free_;
+    // Another slot may be free for the next in line.
+    cv_.notify_all();
   }
   void release() {
     {
       std::lock_guard lock(mu_);
       ++free_;
     }
-    cv_.notify_one();
+    cv_.notify_all();
   }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   int free_;
+  std::set<size_t> waiting_;
 };
 
 class StatusHost final : public expr::EvalHost {
@@ -128,6 +137,8 @@ class PlanRun {
     bool started = false, done = false, skipped = false;
     std::string skipReason;
     JobResult result;
+    std::optional<GroupTicket> ticket;  // its claim on its job's concurrency group
+    std::string groupError;             // the registry failed making it
   };
 
   struct JobState {
@@ -330,25 +341,28 @@ class PlanRun {
       jr.secrets = options_.secrets;
       jr.cancel = leg->cancel.get();
 
+      auto legFails = [&](const EvalError& e) {
+        leg->done = leg->skipped = true;
+        leg->result.result = Result::Failure;
+        leg->result.reason = e.message;
+        Annotation a{"error",
+                     e.message,
+                     "",
+                     std::string(e.where.path()),
+                     e.where.begin.line,
+                     0,
+                     e.where.begin.column,
+                     0,
+                     leg->info.key,
+                     ""};
+        events_.annotation(a);
+        events_.jobFinished(leg->info, leg->result);
+      };
       if (job.runsOn) {
         expr::Value runsOn;
         StatusHost h(status);
         if (!evaluate(*job.runsOn, makeContexts(jr.contexts), h, &runsOn, &err)) {
-          leg->done = leg->skipped = true;
-          leg->result.result = Result::Failure;
-          leg->result.reason = err.message;
-          Annotation a{"error",
-                       err.message,
-                       "",
-                       std::string(err.where.path()),
-                       err.where.begin.line,
-                       0,
-                       err.where.begin.column,
-                       0,
-                       leg->info.key,
-                       ""};
-          events_.annotation(a);
-          events_.jobFinished(leg->info, leg->result);
+          legFails(err);
           continue;
         }
         std::string why;
@@ -368,6 +382,21 @@ class PlanRun {
         events_.jobFinished(leg->info, leg->result);
         continue;
       }
+      if (job.concurrency && options_.groups) {
+        StatusHost h(status);
+        GroupClaim claim;
+        if (!evaluateClaim(*job.concurrency, makeContexts(jr.contexts), h, &claim, &err)) {
+          legFails(err);
+          continue;
+        }
+        claim.who = "run " + options_.runId + ", job " + leg->info.key;
+        // Claimed here, in leg order, so that which legs a group lets in
+        // does not depend on which thread comes first. A registry that
+        // fails is the leg's failure when it would start (enterGroup).
+        GroupTicket ticket;
+        options_.groups->join(claim, &ticket, &leg->groupError);
+        leg->ticket = std::move(ticket);
+      }
       threads_.emplace_back([this, i, leg, jr = std::move(jr)]() mutable { runLeg(i, leg, jr); });
     }
     (void)lock;
@@ -381,8 +410,14 @@ class PlanRun {
       cv_.wait(lock, [&] { return js.maxParallel <= 0 || js.running < js.maxParallel; });
       ++js.running;
     }
-    slots_.acquire();
     JobResult r;
+    std::unique_ptr<GroupHold> hold;
+    if (leg->ticket && !enterGroup(*leg, &hold, &r)) {
+      events_.jobFinished(leg->info, r);
+      legDone(i, leg, r);
+      return;
+    }
+    slots_.acquire(leg->info.index);
     if (leg->cancel->level() > 0) {
       r.result = Result::Cancelled;
       r.reason = "cancelled before it started";
@@ -393,6 +428,48 @@ class PlanRun {
       events_.jobFinished(leg->info, r);
     }
     slots_.release();
+    hold.reset();
+    legDone(i, leg, r);
+  }
+
+  // A leg waits for its job's concurrency group before it takes a slot, as
+  // a GitHub job waits before it takes a runner. False with *r when the
+  // leg must not run: replaced by a newer claim, or cancelled while it waited.
+  bool enterGroup(Leg& leg, std::unique_ptr<GroupHold>* hold, JobResult* r) {
+    const GroupTicket& ticket = *leg.ticket;
+    proc::CancelToken* cancel = leg.cancel.get();
+    std::string key = leg.info.key, err = leg.groupError;
+    GroupEntry e = GroupEntry::Failed;
+    if (err.empty()) {
+      if (!ticket.held && options_.notice)
+        options_.notice("job " + key + " waits for concurrency group '" + ticket.group + "'" +
+                        (ticket.holder.empty() ? "" : ", held by " + ticket.holder));
+      auto onPreempted = [this, cancel, key, group = ticket.group] {
+        preempted(key, group);
+        cancel->cancel(1);
+      };
+      e = options_.groups->wait(ticket, cancel, onPreempted, hold, &err);
+    }
+    if (e == GroupEntry::Held) return true;
+    r->started = r->finished = Clock::now();
+    r->result = e == GroupEntry::Failed ? Result::Failure : Result::Cancelled;
+    r->reason = e == GroupEntry::Replaced ? preemptedMessage(ticket.group)
+                : e == GroupEntry::Cancelled
+                    ? "cancelled while waiting for concurrency group '" + ticket.group + "'"
+                    : err;
+    if (e == GroupEntry::Replaced) preempted(key, ticket.group);
+    return false;
+  }
+
+  void preempted(const std::string& key, const std::string& group) {
+    Annotation a;
+    a.level = "error";
+    a.message = preemptedMessage(group);
+    a.job = key;
+    events_.annotation(a);
+  }
+
+  void legDone(size_t i, Leg* leg, const JobResult& r) {
     std::lock_guard lock(mu_);
     JobState& js = jobs_[i];
     --js.running;

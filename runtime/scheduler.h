@@ -13,6 +13,7 @@
 
 #include "compiler/expr/value.h"
 #include "compiler/process.h"
+#include "runtime/concurrency.h"
 #include "runtime/events.h"
 #include "runtime/plan.h"
 
@@ -54,6 +55,12 @@ struct SchedulerOptions {
   std::vector<std::pair<std::string, std::string>> secrets;
   // rerun --failed: results of jobs to reuse instead of running them, by key.
   std::map<std::string, JobResult> reuse;
+  // Where job-level `concurrency:` groups are kept (none: not enforced),
+  // this run's id (to name it to the claims it makes wait), and where to
+  // say that a job waits for its group.
+  const GroupRegistry* groups = nullptr;
+  std::string runId;
+  std::function<void(const std::string&)> notice;
 };
 
 struct WorkflowResult {

@@ -1,7 +1,6 @@
 #include "runtime/store.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include <iterator>
 
 #include "runtime/files.h"
+#include "runtime/owner.h"
 
 namespace galley::run {
 
@@ -53,40 +53,6 @@ std::string fileNameOf(std::string_view key) {
 }
 
 namespace {
-
-// Identifies a process across pid reuse: its start time in clock ticks
-// since boot (/proc/<pid>/stat, field 22), or 0 where there is no /proc.
-unsigned long long processStartTicks(int pid) {
-  std::string stat, err;
-  if (!readWholeFile("/proc/" + std::to_string(pid) + "/stat", &stat, &err)) return 0;
-  // The command name (field 2) is in parentheses and may hold spaces.
-  size_t close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  size_t field = 2, i = close + 1;
-  while (i < stat.size() && field < 21) {
-    if (stat[i] == ' ') ++field;
-    ++i;
-  }
-  return std::strtoull(stat.c_str() + i, nullptr, 10);
-}
-
-std::string hostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return {};
-  return buf;
-}
-
-// Whether the galley that wrote a run still runs. A run from another
-// machine (a shared disk) cannot be checked and counts as alive.
-bool ownerAlive(const json& run) {
-  int pid = run.value("pid", 0);
-  if (pid <= 0) return false;
-  if (run.value("host", std::string()) != hostName()) return true;
-  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
-  unsigned long long recorded = run.value("pidStart", 0ull);
-  unsigned long long now = processStartTicks(pid);
-  return recorded == 0 || now == 0 || recorded == now;
-}
 
 std::string logDir(const std::string& runDir, std::string_view jobKey) {
   return runDir + "/logs/" + fileNameOf(jobKey);
@@ -135,11 +101,6 @@ std::string jsonText(const json& j) {
   return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-json ownerJson() {
-  int pid = static_cast<int>(getpid());
-  return {{"pid", pid}, {"pidStart", processStartTicks(pid)}, {"host", hostName()}};
-}
-
 bool readJson(const std::string& path, json* out, std::string* err) {
   std::string text;
   if (!readWholeFile(path, &text, err)) return false;
@@ -160,7 +121,7 @@ RunStore::RunStore(std::string dir, std::string id, std::function<Clock::time_po
     : RunTally(std::move(now)), dir_(std::move(dir)), id_(std::move(id)) {}
 
 RunStore::~RunStore() {
-  if (stale_) save();
+  if (events_ >= 0) ::close(events_);
   for (auto& [key, fd] : logs_)
     ::close(fd);
 }
@@ -169,21 +130,43 @@ void RunStore::fail(const std::string& err) {
   if (error_.empty()) error_ = err;
 }
 
-// A state change that others only read to follow the run is written at
-// once but not synced: rename keeps it atomic against a killed galley, and
-// syncing run.json for each of a job's 500 short steps cost more than
-// running them. The run's start, its approvals and its end are synced.
-void RunStore::saveSoon() {
-  save(false);
-}
-
-void RunStore::save(bool sync) {
-  stale_ = false;
+void RunStore::save() {
   json j = toJson(record());
   j["id"] = id_;
   j.update(ownerJson());
   std::string err;
-  if (!writeFileAtomically(dir_ + "/run.json", jsonText(j), &err, sync)) fail(err);
+  if (!writeFileAtomically(dir_ + "/run.json", jsonText(j), &err)) fail(err);
+}
+
+// Rewriting run.json on every change made a job of 500 short steps
+// quadratic (each step re-serialised all before it); a line per change is
+// constant. One write(2) per line with O_APPEND: a reader sees whole lines,
+// and a killed galley leaves at most one unfinished last line. Syncing is
+// kept for approvals, which a person waited for: the rest is only there to
+// follow the run, and the kernel keeps it when galley dies.
+void RunStore::append(const json& event, bool sync) {
+  if (events_ < 0) {
+    std::string path = dir_ + "/events.jsonl";
+    events_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (events_ < 0) {
+      fail("cannot open " + path + ": " + std::strerror(errno));
+      return;
+    }
+  }
+  std::string line = event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  if (!writeAll(events_, line)) {
+    fail("cannot write " + dir_ + "/events.jsonl: " + std::strerror(errno));
+    return;
+  }
+  if (sync && ::fsync(events_) != 0) fail("cannot sync " + dir_ + "/events.jsonl");
+}
+
+void RunStore::appendJob(const JobInfo& j) {
+  append(jobEventJson(jobOf(j)));
+}
+
+void RunStore::appendStep(const JobInfo& j, const StepInfo& s) {
+  append(stepEventJson(jobOf(j), stepOf(j, s)));
 }
 
 std::unique_ptr<RunStore> newRun(const std::string& root, RunInfo info, std::string* err,
@@ -249,17 +232,17 @@ void RunStore::runStarted(const RunInfo& info) {
 
 void RunStore::jobQueued(const JobInfo& j) {
   RunTally::jobQueued(j);
-  stale_ = true;
+  appendJob(j);
 }
 
 void RunStore::jobStarted(const JobInfo& j) {
   RunTally::jobStarted(j);
-  saveSoon();
+  appendJob(j);
 }
 
 void RunStore::stepStarted(const JobInfo& j, const StepInfo& s) {
   RunTally::stepStarted(j, s);
-  saveSoon();
+  appendStep(j, s);
 }
 
 int RunStore::logFd(const JobInfo& j, const StepInfo& s) {
@@ -295,16 +278,7 @@ void RunStore::stepLog(const JobInfo& j, const StepInfo& s, const LogLine& l) {
   // O_APPEND and a single write per line: a reader never sees two lines
   // mixed, and a killed galley leaves whole lines and at most one partial
   // last line, which readLogLines leaves for later.
-  size_t done = 0;
-  while (done < line.size()) {
-    ssize_t n = ::write(fd, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      fail("cannot write the log of " + j.key + ": " + std::strerror(errno));
-      return;
-    }
-    done += static_cast<size_t>(n);
-  }
+  if (!writeAll(fd, line)) fail("cannot write the log of " + j.key + ": " + std::strerror(errno));
 }
 
 void RunStore::stepSummary(const JobInfo& j, const StepInfo& s, const std::string& markdown) {
@@ -315,33 +289,41 @@ void RunStore::stepSummary(const JobInfo& j, const StepInfo& s, const std::strin
   if (!writeFileAtomically(dir + "/" + std::to_string(s.index) + ".summary.md", markdown, &err))
     fail(err);
   RunTally::stepSummary(j, s, markdown);
-  saveSoon();
+  appendStep(j, s);
 }
 
 void RunStore::stepFinished(const JobInfo& j, const StepInfo& s, const StepResult& r) {
   closeLog(j, s);
   RunTally::stepFinished(j, s, r);
-  saveSoon();
+  appendStep(j, s);
 }
 
 void RunStore::annotation(const Annotation& a) {
   RunTally::annotation(a);
-  saveSoon();
+  append(annotationEventJson(a));
 }
 
+// The job's status changes with its approval (waiting, then queued again):
+// its snapshot goes first, so that the synced approval line covers both.
 void RunStore::approvalRequested(const Approval& a) {
   RunTally::approvalRequested(a);
-  save();
+  approvalEvents(a);
 }
 
 void RunStore::approvalDecided(const Approval& a) {
   RunTally::approvalDecided(a);
-  save();
+  approvalEvents(a);
+}
+
+void RunStore::approvalEvents(const Approval& a) {
+  for (const auto& job : record().jobs)
+    if (job.key == a.job) append(jobEventJson(job));
+  append(approvalEventJson(a), true);
 }
 
 void RunStore::jobFinished(const JobInfo& j, const JobResult& r) {
   RunTally::jobFinished(j, r);
-  saveSoon();
+  appendJob(j);
 }
 
 void RunStore::runFinished(const RunInfo& info, const RunResult& r) {
@@ -350,6 +332,13 @@ void RunStore::runFinished(const RunInfo& info, const RunResult& r) {
   logs_.clear();
   RunTally::runFinished(info, r);
   save();
+  // run.json now holds everything; a reader that still finds the log next
+  // to a completed run.json ignores it.
+  if (events_ >= 0) {
+    ::close(events_);
+    events_ = -1;
+  }
+  if (error_.empty()) ::unlink((dir_ + "/events.jsonl").c_str());
 }
 
 // ---- reading ----
@@ -387,6 +376,32 @@ std::map<std::string, const JobRecord*> StoredRun::completedJobs() const {
 
 namespace {
 
+bool readRecord(const std::string& dir, json* j, RunRecord* r, std::string* err) {
+  if (!readJson(dir + "/run.json", j, err)) return false;
+  std::string why;
+  if (!j->is_object() || !fromJson(*j, r, &why)) {
+    *err = dir + "/run.json: " + (why.empty() ? "not a run record" : why);
+    return false;
+  }
+  return true;
+}
+
+// Folds events.jsonl over the record; false when there is no log. The last
+// line may be cut short (galley killed while writing it) and is left out;
+// a line that does not parse is skipped, so a damaged line costs only the
+// change it held.
+bool foldEvents(const std::string& dir, RunRecord* r) {
+  std::string text, err;
+  if (!readWholeFile(dir + "/events.jsonl", &text, &err)) return false;
+  size_t start = 0;
+  for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+    json line = json::parse(text.begin() + static_cast<long>(start),
+                            text.begin() + static_cast<long>(nl), nullptr, false);
+    if (!line.is_discarded()) foldEvent(line, r, &err);
+  }
+  return true;
+}
+
 void markInterrupted(RunRecord& r) {
   r.status = Status::Interrupted;
   for (auto& job : r.jobs) {
@@ -411,12 +426,13 @@ bool loadRun(const std::string& root, const std::string& id, StoredRun* out, std
     return false;
   }
   json j;
-  if (!readJson(run.dir + "/run.json", &j, err)) return false;
-  std::string why;
-  if (!j.is_object() || !fromJson(j, &run.record, &why)) {
-    *err = run.dir + "/run.json: " + (why.empty() ? "not a run record" : why);
+  if (!readRecord(run.dir, &j, &run.record, err)) return false;
+  // A run still going on has its changes since run.json in the log. When
+  // the log is gone, the run finished between the two reads: its run.json
+  // is now whole.
+  if (run.record.status != Status::Completed && !foldEvents(run.dir, &run.record) &&
+      !readRecord(run.dir, &j, &run.record, err))
     return false;
-  }
   run.pid = j.value("pid", 0);
   run.created = run.record.started;
   if (run.record.status != Status::Completed && !ownerAlive(j)) markInterrupted(run.record);

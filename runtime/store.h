@@ -5,6 +5,8 @@
 // Layout under the root (.galley/runs by default):
 //   .lock, .last          allocation of run ids (flock; the highest id given)
 //   <id>/run.json         the RunRecord plus galley's pid (atomically replaced)
+//   <id>/events.jsonl     while the run goes on: its state changes since
+//                         run.json, one line each (runtime/record.h)
 //   <id>/plan.json, event.json, inputs.json
 //   <id>/logs/<job>/<step>.log          one line per log line (below)
 //   <id>/logs/<job>/<step>.summary.md   the step's GITHUB_STEP_SUMMARY
@@ -37,12 +39,16 @@ std::string cacheDir(const std::string& repoRoot);
 // become %XX, so `call/inner` is `call%2Finner` and no key climbs out.
 std::string fileNameOf(std::string_view key);
 
-// A Reporter that keeps the run on disk. State events replace run.json
-// atomically (jobQueued only marks it stale: a large matrix is not written
-// once per leg), synced at the run's start, approvals and end; log lines are appended to the step's
-// log as they come, without fsync (a killed galley loses no line the kernel has; a machine crash
-// may lose the last ones). Write failures do not stop the run: the first is kept in error(). Not
-// thread-safe: RunEvents serialises the calls.
+// A Reporter that keeps the run on disk. run.json is written whole
+// (atomically, synced) at the run's start and end; in between, each state
+// change appends one line to events.jsonl, a snapshot of the job, step,
+// annotation or approval that changed, in one write(2) (synced for
+// approvals), so a step costs the same whatever the run's size. Readers
+// (loadRun) fold the log over run.json; a line cut short by a kill is
+// ignored. Log lines are appended to the step's log as they come, without
+// fsync (a killed galley loses no line the kernel has; a machine crash may
+// lose the last ones). Write failures do not stop the run: the first is
+// kept in error(). Not thread-safe: RunEvents serialises the calls.
 class RunStore final : public RunTally {
  public:
   ~RunStore() override;
@@ -80,15 +86,18 @@ class RunStore final : public RunTally {
   friend std::unique_ptr<RunStore> newRun(const std::string&, RunInfo, std::string*,
                                           std::function<Clock::time_point()>);
   RunStore(std::string dir, std::string id, std::function<Clock::time_point()> now);
-  void save(bool sync = true);
-  void saveSoon();
+  void save();
+  void append(const nlohmann::json& event, bool sync = false);
+  void appendJob(const JobInfo& j);
+  void appendStep(const JobInfo& j, const StepInfo& s);
+  void approvalEvents(const Approval& a);
   void fail(const std::string& err);
   int logFd(const JobInfo& j, const StepInfo& s);
   void closeLog(const JobInfo& j, const StepInfo& s);
 
   std::string dir_, id_;
   std::string error_;
-  bool stale_ = false;
+  int events_ = -1;                                // events.jsonl, opened by the first state change
   std::map<std::pair<size_t, size_t>, int> logs_;  // (job index, step index) -> fd
 };
 

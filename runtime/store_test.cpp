@@ -303,6 +303,74 @@ TEST_CASE("a run whose galley was killed with SIGKILL mid-run reads back as inte
   CHECK(listRuns(tmp.path).size() == 1);
 }
 
+TEST_CASE("a run in progress reads back from run.json and its event log") {
+  TempDir tmp;
+  auto store = mustCreate(tmp.path);
+  store->runStarted(info());
+  JobInfo lint = job(0, "lint"), test = job(1, "test");
+  store->jobQueued(lint);
+  store->jobQueued(test);
+  store->jobStarted(lint);
+  StepResult ok;
+  ok.outputs["n"] = "1";
+  store->stepStarted(lint, step(0, "a", "A"));
+  store->stepFinished(lint, step(0, "a", "A"), ok);
+  store->stepStarted(lint, step(1, "b", "B"));
+  store->annotation(Annotation{"warning", "careful", "", "x.py", 3, 0, 0, 0, "lint", "b"});
+  Approval asked{"prod", "test", "alice", false, false, "", "", at(5)};
+  store->approvalRequested(asked);
+
+  // run.json was written at the start only; the rest is in events.jsonl.
+  CHECK(fs::exists(store->dir() + "/events.jsonl"));
+  StoredRun run = mustLoad(tmp.path, store->id());
+  CHECK(run.record.status == Status::Running);
+  REQUIRE(run.record.jobs.size() == 2);
+  const JobRecord& j = run.record.jobs[0];
+  CHECK(j.status == Status::Running);
+  REQUIRE(j.steps.size() == 2);
+  CHECK(j.steps[0].status == Status::Completed);
+  CHECK(j.steps[0].result.outputs.at("n") == "1");
+  CHECK(j.steps[1].status == Status::Running);
+  CHECK(run.record.jobs[1].status == Status::Waiting);
+  REQUIRE(run.record.annotations.size() == 1);
+  CHECK(run.record.annotations[0].file == "x.py");
+  REQUIRE(run.record.approvals.size() == 1);
+  CHECK_FALSE(run.record.approvals[0].decided);
+
+  Approval decided = asked;
+  decided.decided = decided.approved = true;
+  decided.by = "alice";
+  store->approvalDecided(decided);
+  run = mustLoad(tmp.path, store->id());
+  REQUIRE(run.record.approvals.size() == 1);
+  CHECK(run.record.approvals[0].by == "alice");
+  CHECK(run.record.jobs[1].status == Status::Queued);
+
+  // At the end run.json holds everything and the log is gone.
+  store->runFinished(info(), RunResult{});
+  CHECK_FALSE(fs::exists(store->dir() + "/events.jsonl"));
+  run = mustLoad(tmp.path, store->id());
+  CHECK(run.record.status == Status::Completed);
+  CHECK(run.record.jobs[0].steps.size() == 2);
+  CHECK(run.record.approvals.size() == 1);
+}
+
+TEST_CASE("an event line cut short or damaged costs only its own change") {
+  TempDir tmp;
+  auto store = mustCreate(tmp.path);
+  store->runStarted(info());
+  JobInfo lint = job(0, "lint");
+  store->jobQueued(lint);
+  store->jobStarted(lint);
+  {
+    std::ofstream out(store->dir() + "/events.jsonl", std::ios::app);
+    out << "{\"job\": 7, \"step\": {}}\nnot json\n{\"job\": {\"index\": 0, \"key\": \"li";
+  }
+  StoredRun run = mustLoad(tmp.path, store->id());
+  REQUIRE(run.record.jobs.size() == 1);
+  CHECK(run.record.jobs[0].status == Status::Running);
+}
+
 TEST_CASE("a log line still being written is left for the next read") {
   TempDir tmp;
   std::string path = tmp.path + "/x.log";

@@ -121,6 +121,37 @@ void readPinning(const yaml::Node& n, Config* config, Diagnostics& diags) {
   }
 }
 
+// environments: {NAME: {approvers: [...], description: TEXT}}
+void readEnvironments(const yaml::Node& n, Config* config, Diagnostics& diags) {
+  if (!n.isMapping()) {
+    diags.error(n.where, "config", "'environments' must map environment names to their settings");
+    return;
+  }
+  const std::vector<std::string> keys = {"approvers", "description"};
+  for (const auto& e : n.entries) {
+    std::vector<std::string>& approvers = config->environments[e.key.value];
+    if (e.value.isNull()) continue;
+    if (!e.value.isMapping()) {
+      diags.error(
+          e.value.where, "config",
+          "the settings of environment '" + e.key.value + "' must be a mapping with 'approvers'");
+      continue;
+    }
+    for (const auto& s : e.value.entries) {
+      if (s.key.value == "approvers") {
+        readStrings(s.value, &approvers, diags);
+      } else if (s.key.value != "description") {
+        diags.error(s.key.where, "config",
+                    "unknown key '" + s.key.value + "' in environment '" + e.key.value +
+                        "': only 'approvers' and 'description'",
+                    didYouMean(s.key.value, keys));
+      } else if (!s.value.isScalar()) {
+        diags.error(s.value.where, "config", "'description' must be a string");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
@@ -132,8 +163,10 @@ bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags) {
     diags.error(root->where, "config", "the configuration must be a mapping");
     return false;
   }
+  if (const yaml::Node* envs = root->find("environments"); envs && !envs->isNull())
+    readEnvironments(*envs, config, diags);
   const yaml::Node* lint = root->find("lint");
-  if (!lint || lint->isNull()) return true;
+  if (!lint || lint->isNull()) return diags.errorCount() == before;
   if (!lint->isMapping()) {
     diags.error(lint->where, "config", "'lint' must be a mapping");
     return false;

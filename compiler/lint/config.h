@@ -13,6 +13,15 @@
 //       .github/workflows/legacy-*.yml:
 //         rules: {unpinned-uses: off}
 //
+// and its `environments:` section, the approvers `galley run` asks for a
+// job of a GitHub workflow bound to one of them (galley.yml pipelines have
+// their own):
+//
+//   environments:
+//     prod:
+//       approvers: [ml-leads@example.com]
+//       description: Production endpoint.
+//
 // Without config-variables here, a repository's .github/actionlint.yaml (or
 // .yml) `config-variables:` list is used, as actionlint reads it.
 #pragma once
@@ -48,6 +57,9 @@ struct Config {
   // The configuration variables (`vars.NAME`) the repository defines;
   // nullopt when not listed (any name goes).
   std::optional<std::vector<std::string>> configVariables;
+  // `environments:`: each environment named there, with its approvers
+  // (an empty list: no approval).
+  std::map<std::string, std::vector<std::string>> environments;
 
   // Whether a rule is on in a file, and its severity after the config.
   std::optional<Severity> severityOf(std::string_view rule, Severity fallback,
@@ -55,8 +67,9 @@ struct Config {
   bool ignores(std::string_view path) const;
 };
 
-// Reads the `lint:` section of a .galley.yml. Problems (unknown rules, bad
-// severities, wrong types) go into diags as errors; returns false if any.
+// Reads the `lint:` and `environments:` sections of a .galley.yml. Problems
+// (unknown rules or keys, bad severities, wrong types) go into diags as
+// errors at their positions; returns false if any.
 bool loadConfig(const SourceFile& file, Config* config, Diagnostics& diags);
 
 // What galley reads of an actionlint configuration file
@@ -68,6 +81,9 @@ struct ActionlintConfig {
   std::vector<std::string> runnerLabels;
   // `config-variables:`, or nullopt when it has none.
   std::optional<std::vector<std::string>> configVariables;
+  // `environments:`: each environment named there, with its approvers
+  // (an empty list: no approval).
+  std::map<std::string, std::vector<std::string>> environments;
   // The globs of `paths:` that list `ignore:` patterns, each where it is
   // written. galley does not apply those patterns (they are regular
   // expressions over actionlint's messages, which galley's do not share) and

@@ -191,6 +191,33 @@ TEST_CASE("lint: config paths set rules for the files a glob matches, later entr
         "8:15 unknown rule 'runner-lable' (did you mean 'runner-label'?)\n");
 }
 
+TEST_CASE("config: environments name their approvers, and a malformed section is positioned") {
+  Sources sources;
+  Config config;
+  Diagnostics diags;
+  const SourceFile* good = sources.add(".galley.yml",
+                                       "environments:\n  prod:\n    approvers: [ann, bob]\n"
+                                       "    description: Production.\n  dev:\n");
+  REQUIRE(loadConfig(*good, &config, diags));
+  CHECK(config.environments.at("prod") == std::vector<std::string>{"ann", "bob"});
+  CHECK(config.environments.at("dev").empty());
+
+  const SourceFile* bad = sources.add("bad.yml",
+                                      "environments:\n  prod:\n    aprovers: [ann]\n  qa: [x]\n"
+                                      "  staging:\n    approvers: ann\n");
+  Diagnostics bd;
+  CHECK_FALSE(loadConfig(*bad, &config, bd));
+  std::string got;
+  for (const auto& d : bd.all())
+    got += std::to_string(d.where.begin.line) + ":" + std::to_string(d.where.begin.column) + " " +
+           d.message + (d.hint.empty() ? "" : " (" + d.hint + ")") + "\n";
+  CHECK(got ==
+        "3:5 unknown key 'aprovers' in environment 'prod': only 'approvers' and 'description' "
+        "(did you mean 'approvers'?)\n"
+        "4:7 the settings of environment 'qa' must be a mapping with 'approvers'\n"
+        "6:16 expected a sequence of strings\n");
+}
+
 TEST_CASE("lint: binary, empty and deeply nested files get a diagnostic, not a crash") {
   CHECK(lintText(std::string("on: push\0\x01", 11)).find("[yaml-syntax]") != std::string::npos);
   CHECK(lintText("").find("the workflow is empty [missing-key]") != std::string::npos);

@@ -11,6 +11,7 @@ Each tests/run/workflows/NAME.yml carries its expectations in header comments:
   # log: KEY/STEP TEXT              a line of the step's log contains TEXT
   # no-log: TEXT                    nothing galley wrote (logs, records, console) contains TEXT
   # annotation: LEVEL TEXT          an annotation of that level contains TEXT
+  # annotations: LEVEL N            exactly N annotations of that level
   # stderr: TEXT                    galley's stderr contains TEXT
   # summary: KEY/STEP TEXT          the step's summary contains TEXT
 
@@ -157,6 +158,11 @@ def run_case(galley, name):
                 anns = record["annotations"] if record else []
                 if not any(a["level"] == level and text in a["message"] for a in anns):
                     problems.append(f"no {level} annotation with {text!r}; got {[(a['level'], a['message']) for a in anns]}")
+            elif k == "annotations":
+                level, want = v.split()
+                got = sum(1 for a in (record["annotations"] if record else []) if a["level"] == level)
+                if got != int(want):
+                    problems.append(f"{got} {level} annotations, expected {want}")
             elif k == "stderr" and v not in p.stderr:
                 problems.append(f"stderr lacks {v!r}; it is:\n{p.stderr}")
         if problems:

@@ -47,6 +47,13 @@ git add -A && git commit -qm flaky
 export PASS_FILE="$repo/pass" BUILD_COUNT="$repo/build-count"
 "$galley" run flaky --plan > plan.txt
 grep -q "^wave 2:" plan.txt && grep -q "^  test (needs build)" plan.txt; check "--plan shows waves and needs" $?
+"$galley" run flaky --plan --output json | python3 -c '
+import json, sys
+plan = json.load(sys.stdin)
+assert [(j["id"], j["wave"], j["needs"]) for j in plan["jobs"]] == [("build", 0, []), ("test", 1, ["build"])], plan["jobs"]
+assert [j["id"] for j in plan["workflow"]["jobs"]] == ["build", "test"]
+assert plan["workflow"]["jobs"][1]["steps"][1]["id"] == "__run"'
+check "--plan --output json is the plan with the workflow in GitHub's reader form" $?
 "$galley" run flaky > run1.log 2>&1
 [ $? = 1 ]; check "a failing job fails the run with exit 1" $?
 touch pass
@@ -56,6 +63,8 @@ code=$?
   [ "$(wc -l < build-count)" = 1 ]
 check "rerun --failed reuses the successful job's outputs and artifacts" $?
 grep -q "^Run 2" run2.log; check "the rerun is a new run" $?
+python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["jobs"][1]["id"] == "test"' .galley/runs/2/plan.json
+check "each run keeps its plan in plan.json" $?
 
 cat > .github/workflows/slow.yml <<'YML'
 on: push
@@ -101,6 +110,144 @@ YML
 git add -A && git commit -qm orphan
 "$galley" run orphan > orphan.log 2>&1
 ! pgrep -f galley-orphan-sleep-4242 >/dev/null; check "a step's background process ends with the step" $?
+
+# concurrency groups across separate galley processes of one repository.
+cat > .github/workflows/deploy.yml <<'YML'
+on: push
+concurrency:
+  group: deploy-${{ vars.GROUP }}
+  cancel-in-progress: ${{ vars.CANCEL == 'true' }}
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo "${{ vars.NAME }} start" >> "$CONC_LOG"
+          sleep ${{ vars.SLEEP }}
+          echo "${{ vars.NAME }} end" >> "$CONC_LOG"
+YML
+cat > .github/workflows/serial.yml <<'YML'
+on: push
+jobs:
+  leg:
+    runs-on: ubuntu-latest
+    concurrency: serial-${{ github.workflow }}
+    strategy:
+      matrix:
+        n: [1, 2, 3]
+    steps:
+      - run: |
+          echo "start" >> "$CONC_LOG"
+          sleep 0.5
+          echo "end" >> "$CONC_LOG"
+YML
+git add -A && git commit -qm concurrency
+export CONC_LOG="$repo/conc.log"
+until_grep() {  # until_grep FILE PATTERN: wait up to 10 s for PATTERN in FILE
+  for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+deploy() {  # deploy NAME SLEEP [CANCEL]: a run of deploy.yml in group deploy-x, in the background
+  "$galley" run deploy --var GROUP=x --var NAME="$1" --var SLEEP="$2" --var CANCEL="${3:-false}" \
+    > "$1.log" 2>&1 &
+}
+
+: > conc.log
+deploy A 2; a=$!
+until_grep conc.log "A start"
+deploy B 0; b=$!
+wait $a; ca=$?
+wait $b; cb=$?
+[ $ca = 0 ] && [ $cb = 0 ] && [ "$(tr '\n' ' ' < conc.log)" = "A start A end B start B end " ] &&
+  grep -q "waits for concurrency group 'deploy-x', held by run [0-9]*" B.log
+check "a run in a concurrency group waits for the run that holds it" $?
+
+: > conc.log
+deploy A 3; a=$!
+until_grep conc.log "A start"
+deploy B 0; b=$!
+until_grep B.log "waits for concurrency group"
+deploy C 0; c=$!
+wait $a; ca=$?
+wait $b; cb=$?
+wait $c; cc=$?
+[ $ca = 0 ] && [ $cb = 1 ] && [ $cc = 0 ] && [ "$(tr '\n' ' ' < conc.log)" = "A start A end C start C end " ] &&
+  grep -q "Canceling since a higher priority waiting request for 'deploy-x' exists" B.log
+check "a newer pending run replaces the pending one, which ends cancelled" $?
+
+: > conc.log
+deploy A 60; a=$!
+until_grep conc.log "A start"
+deploy B 0 true; b=$!
+wait $a; ca=$?
+wait $b; cb=$?
+[ $ca = 1 ] && [ $cb = 0 ] && [ "$(tr '\n' ' ' < conc.log)" = "A start B start B end " ] &&
+  grep -q "Canceling since a higher priority waiting request for 'deploy-x' exists" A.log
+check "cancel-in-progress cancels the run that holds the group" $?
+
+: > conc.log
+deploy A 4; a=$!
+until_grep conc.log "A start"
+kill -9 $a
+wait $a 2>/dev/null
+start=$(date +%s)
+deploy B 0; b=$!
+wait $b; cb=$?
+[ $cb = 0 ] && [ $(($(date +%s) - start)) -lt 3 ] && ! grep -q "waits for" B.log
+check "a group held by a killed galley is free for the next run" $?
+sleep 4  # A's step, orphaned by the kill -9, ends
+
+: > conc.log
+"$galley" run serial -j 3 > serial.log 2>&1
+# As on GitHub: leg 1 holds the group, leg 2 waits, leg 3 replaces it.
+[ $? = 1 ] && [ "$(tr '\n' ' ' < conc.log)" = "start end start end " ] &&
+  grep -q "success     leg (1)" serial.log && grep -q "success     leg (3)" serial.log &&
+  grep -q "cancelled   leg (2)  .*Canceling since a higher priority waiting request for 'serial-.github/workflows/serial.yml' exists" serial.log
+check "matrix legs in one concurrency group: one runs, one waits, a newer one replaces it" $?
+
+# Approvers of a GitHub workflow's environments, from .galley.yml.
+cat > .github/workflows/ship.yml <<'YML'
+on: push
+jobs:
+  ship:
+    runs-on: ubuntu-latest
+    environment: prod
+    steps:
+      - run: echo shipped
+  try:
+    runs-on: ubuntu-latest
+    environment: dev
+    steps:
+      - run: echo tried
+YML
+printf 'environments:\n  prod:\n    approvers: [ann, bob]\n    description: Production.\n  dev:\n' > .galley.yml
+git add -A && git commit -qm ship
+"$galley" run ship > ship.log 2>&1 &
+ship=$!
+until_grep ship.log "waiting for approval of environment 'prod' (approvers: ann, bob)"
+GALLEY_ACTOR=ann "$galley" approve latest ship --comment "go" > approve.log 2>&1
+wait $ship; code=$?
+[ $code = 0 ] && grep -q "shipped" ship.log && ! grep -q "environment 'dev'" ship.log &&
+  "$galley" runs show latest | grep -q "ship: environment 'prod' approved by ann"
+check "a workflow's environment waits for the approvers .galley.yml names" $?
+"$galley" runs --output json -n 2 | python3 -c '
+import json, sys
+runs = json.load(sys.stdin)
+assert len(runs) == 2 and int(runs[0]["id"]) > int(runs[1]["id"]), runs
+assert runs[0]["file"] == ".github/workflows/ship.yml" and runs[0]["result"] == "success"
+assert sorted(j["key"] for j in runs[0]["jobs"]) == ["ship", "try"] and "steps" not in runs[0]["jobs"][0]'
+check "runs --output json lists the newest runs first, without their steps" $?
+"$galley" runs show latest --output json | python3 -c '
+import json, sys
+run = json.load(sys.stdin)
+assert [(a["environment"], a["by"], a["comment"]) for a in run["approvals"]] == [("prod", "ann", "go")], run
+assert [s["name"] for j in run["jobs"] if j["key"] == "ship" for s in j["steps"]] == ["Run echo shipped"]'
+check "runs show --output json is the stored record with steps and approvals" $?
+printf 'environments:\n  prod:\n    aprovers: [ann]\n' > .galley.yml
+"$galley" run ship --approve auto > ship-bad.log 2>&1
+[ $? = 2 ] && grep -q "^.galley.yml:3:5: error: unknown key 'aprovers' in environment 'prod': only 'approvers' and 'description' \[config\]" ship-bad.log
+check "a malformed environments section in .galley.yml stops the run at its position" $?
+rm .galley.yml
 
 printf 'trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n  - script: echo hi\n' > azure-pipelines.yml
 "$galley" run azure-pipelines.yml > az.log 2>&1
