@@ -26,8 +26,4 @@ void attachRegistry(CLI::App& app, int& status) {
   attachUnbuilt(app, status, "registry", "the local model registry");
 }
 
-void attachEndpoint(CLI::App& app, int& status) {
-  attachUnbuilt(app, status, "endpoint", "local online and batch endpoints");
-}
-
 }  // namespace galley::cli
