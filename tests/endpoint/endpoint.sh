@@ -6,10 +6,9 @@
 # version serving, a port in use, batch scoring, and delete leaving no
 # process and no file. Every worker is stopped in every outcome.
 #
-#   tests/endpoint/endpoint.sh GALLEY REGISTRY_FIXTURE
+#   tests/endpoint/endpoint.sh GALLEY
 set -uo pipefail
 galley="$(realpath "$1")"
-register="$(realpath "$2")"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 example="$root/examples/credit-risk"
 # Debian's interpreter: a pyenv shim's Python does not see Debian's scikit-learn.
@@ -78,9 +77,9 @@ fi
 mkdir -p code broken
 cp "$example/src/score.py" "$example/src/features.py" code/
 printf 'def init():\n    raise RuntimeError("the model file is corrupt")\n\ndef run(raw):\n    return []\n' >broken/score.py
-v1=$("$register" credit-risk model 2>"$tmp/err")
+v1=$("$galley" registry register --name credit-risk --path model 2>"$tmp/err")
 check "register v1" "1" "$v1"
-v2=$("$register" credit-risk model 2>"$tmp/err")
+v2=$("$galley" registry register --name credit-risk --path model 2>"$tmp/err")
 check "register v2" "2" "$v2"
 
 # --- deploy and every input format -------------------------------------------
@@ -178,7 +177,7 @@ check "the old version still answers" "$expected" "$("$galley" endpoint invoke -
 check "show still says version 2" "2" "$("$galley" endpoint show cr --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')"
 
 # --- an alias, and the URL as a GitHub job's output ----------------------------
-"$register" --alias credit-risk champion 1
+"$galley" registry alias set credit-risk champion 1 >/dev/null
 echo >gh.out
 url3=$(GITHUB_ACTIONS=true GITHUB_OUTPUT="$tmp/gh.out" "$galley" endpoint deploy --name cr \
   --model credit-risk --version @champion --code code 2>"$tmp/err")

@@ -14,7 +14,7 @@ trap 'rm -rf "$store"' EXIT
 # pip cannot reach PyPI here: no retries for `pip install --upgrade pip`.
 export PIP_RETRIES=0 PIP_DISABLE_PIP_VERSION_CHECK=1
 export PATH="/usr/local/bin:/usr/bin:/bin" CI=true NO_COLOR=1
-export GALLEY_RUNS_DIR="$store/runs" GALLEY_CACHE_DIR="$store/cache"
+export GALLEY_RUNS_DIR="$store/runs" GALLEY_CACHE_DIR="$store/cache" GALLEY_REGISTRY="$store/registry"
 if ! "$galley" run ci > "$store/out.log" 2>&1; then
   tail -60 "$store/out.log"
   echo "example.sh: galley run ci failed"
@@ -23,10 +23,21 @@ fi
 grep -q "^Run 1 (CI, push): success" "$store/out.log" || { tail -20 "$store/out.log"; exit 1; }
 # The plan, without running anything.
 "$galley" run ci --plan | grep -q "^  tests" || { echo "example.sh: --plan lacks the tests job"; exit 1; }
-# train-and-deploy runs up to its first registry step and stops there, saying why.
+# train-and-deploy compares with the (absent) champion, registers the model
+# in staging, packages it, and stops at its first endpoint step, saying why.
 if "$galley" run train-and-deploy --approve auto > "$store/td.log" 2>&1; then
-  echo "example.sh: train-and-deploy passed, but galley registry does not exist yet"; exit 1
+  echo "example.sh: train-and-deploy passed, but galley endpoint does not exist yet"; exit 1
 fi
-grep -q "galley registry\` (the local model registry) is not built yet" "$store/td.log" ||
-  { tail -30 "$store/td.log"; echo "example.sh: train-and-deploy did not stop at the registry"; exit 1; }
+grep -q "galley endpoint\` (local online and batch endpoints) is not built yet" "$store/td.log" ||
+  { tail -30 "$store/td.log"; echo "example.sh: train-and-deploy did not stop at the endpoint"; exit 1; }
+grep -q "no champion (no model named 'credit-risk' in the registry): promote" "$store/td.log" ||
+  { grep -A3 "Compare\]" "$store/td.log"; echo "example.sh: the comparison did not promote"; exit 1; }
+"$galley" registry show credit-risk@staging --format json > "$store/staging.json"
+python3 - "$store/staging.json" <<'EOF'
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["version"] == 1 and v["stage"] == "staging", v
+assert "auc" in v["metrics"] and v["lineage"]["run_id"] == "2", v  # run 1 was ci
+assert [f["path"] for f in v["files"]] == ["metrics.json", "model.pkl"], v["files"]
+EOF
 echo "1 passed, 0 failed"
