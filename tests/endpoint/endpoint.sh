@@ -225,7 +225,10 @@ list=$("$galley" endpoint list)
 contains "list shows the online endpoint" "credit-risk@1" "$list"
 contains "serving" "serving" "$list"
 contains "list shows the batch endpoint" "batch" "$list"
-contains "logs show the requests" '"POST /invocations HTTP/1.1" 200' "$("$galley" endpoint logs cr)"
+http POST "$port" /invocations application/json list.json >/dev/null
+logs=$("$galley" endpoint logs cr)
+contains "logs show the failed requests" '"POST /invocations HTTP/1.1" 400' "$logs"
+contains "and whose worker they come from" "[credit-risk@1 pid " "$logs"
 pid=$("$galley" endpoint show cr --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
 "$galley" endpoint delete cr 2>/dev/null
 check "delete exits 0" "0" "$?"
