@@ -31,6 +31,7 @@ void loop(int port, const std::string& body, const std::string& type, Clock::tim
           Clock::time_point end, Tally* tally) {
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
   std::vector<double> mine;
   long failures = 0;
   for (;;) {

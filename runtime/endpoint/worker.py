@@ -399,8 +399,7 @@ class Worker:
         self.label = f"[{args.model}@{args.model_version} pid {os.getpid()}]"
         self.active = False
         self.draining = False
-        self.lock = threading.Lock()
-        self.connections = {}  # socket -> busy
+        self.connections = {}  # socket -> (busy, since)
         self.activated = threading.Event()
         self.log_lock = threading.Lock()
 
@@ -414,23 +413,21 @@ class Worker:
         self.active = True
         self.activated.set()
 
+    # Single dict operations, atomic under the GIL: no lock on the path of
+    # every request.
     def track(self, conn, opened):
-        with self.lock:
-            if opened:
-                self.connections[conn] = (False, time.monotonic())
-            else:
-                self.connections.pop(conn, None)
+        if opened:
+            self.connections[conn] = (False, time.monotonic())
+        else:
+            self.connections.pop(conn, None)
 
     def busy(self, conn, busy):
-        with self.lock:
-            if conn in self.connections:
-                self.connections[conn] = (busy, time.monotonic())
+        self.connections[conn] = (busy, time.monotonic())
 
     def close_idle(self, after):
         """Closes keep-alive connections that sent nothing for `after` seconds."""
         now = time.monotonic()
-        with self.lock:
-            idle = [c for c, (busy, since) in self.connections.items() if not busy and now - since > after]
+        idle = [c for c, (busy, since) in list(self.connections.items()) if not busy and now - since > after]
         for conn in idle:
             try:
                 conn.shutdown(socket.SHUT_RDWR)
@@ -438,8 +435,7 @@ class Worker:
                 pass
 
     def in_flight(self):
-        with self.lock:
-            return len(self.connections)
+        return len(self.connections)
 
 
 def make_server(worker, sock, private):
