@@ -34,8 +34,11 @@ mkdir "$tmp/code" && cp $example/src/score.py $example/src/features.py "$tmp/cod
 url=$("$build/galley" endpoint deploy --name bench --model credit-risk --version 1 --code "$tmp/code" 2>/dev/null)
 galley_port=${url##*:}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# In its own session, as galley's worker is: with the kernel's autogroups,
+# each session is scheduled as one group, and a server sharing the client's
+# group would be favoured on a loaded machine.
 start_baseline() {  # PORT [--one-write]
-  python3 bench/serve_minimal.py "$tmp/code" "$tmp/model" "$@" 2>/dev/null &
+  setsid python3 bench/serve_minimal.py "$tmp/code" "$tmp/model" "$@" 2>/dev/null &
   pids+=($!)
   for _ in $(seq 100); do
     python3 -c "import socket; socket.create_connection(('127.0.0.1', $1))" 2>/dev/null && return
