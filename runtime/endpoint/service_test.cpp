@@ -25,6 +25,8 @@ std::string tempLog() {
 int liveMembers(long group) {
   int n = 0;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     std::ifstream in(entry.path() / "stat");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     size_t close = text.rfind(')');
@@ -49,11 +51,14 @@ TEST_CASE("a detached service runs until stopped, and nothing of it is left") {
   std::string err;
   REQUIRE(startDetached(launch, &id, &err));
   CHECK(isRunning(id));
+  for (int i = 0; i < 250 && std::filesystem::file_size(launch.logPath) == 0; i++)
+    usleep(20000);
   CHECK(getsid(static_cast<pid_t>(id.pid)) == id.pid);  // its own session
   REQUIRE(stopService(id, std::chrono::seconds(5), &err));
   CHECK_FALSE(isRunning(id));
   // The backgrounded sleep too (SIGKILLed with the group: given a moment to die).
-  for (int i = 0; i < 100 && liveMembers(id.pid) > 0; i++) usleep(20000);
+  for (int i = 0; i < 100 && liveMembers(id.pid) > 0; i++)
+    usleep(20000);
   CHECK(liveMembers(id.pid) == 0);
   std::ifstream log(launch.logPath);
   std::string line;
