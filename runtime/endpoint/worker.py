@@ -623,6 +623,9 @@ def batch(args):
 
 
 def main(argv=None):
+    if sys.version_info < (3, 9):
+        # socket.send_fds and recv_fds, the blue/green hand-over, came in 3.9.
+        raise SystemExit(f"galley worker: needs Python 3.9 or newer, not {sys.version.split()[0]} ({sys.executable})")
     parser = argparse.ArgumentParser(prog="galley-worker", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="mode", required=True)
     for mode in ("serve", "batch"):
