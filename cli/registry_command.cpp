@@ -149,19 +149,22 @@ int listCommand(const Args& a) {
     }
     return kExitOk;
   }
-  std::vector<registry::Version> versions;
-  if (!reg->versions(a.name, &versions, &e)) return exitFor(e);
   if (a.format == "json") {
     nlohmann::json j = nlohmann::json::array();
-    for (const auto& v : versions) {
+    auto add = [&j](const registry::Version& v) {
       j.push_back(registry::toJson(v));
       j.back().erase("files");
       j.back().erase("size");
-    }
+    };
+    if (!reg->forEachVersion(a.name, add, &e)) return exitFor(e);
     std::cout << j.dump(2) << '\n';
-  } else {
-    registry::writeVersions(std::cout, versions);
+    return kExitOk;
   }
+  registry::VersionTable table;
+  if (!reg->forEachVersion(
+          a.name, [&table](const registry::Version& v) { table.add(v); }, &e, false))
+    return exitFor(e);
+  table.write(std::cout);
   return kExitOk;
 }
 

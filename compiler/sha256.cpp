@@ -2,6 +2,12 @@
 
 #include <cstring>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define GALLEY_SHA_NI 1
+#endif
+
 namespace galley {
 
 namespace {
@@ -19,6 +25,55 @@ constexpr uint32_t K[64] = {
 inline uint32_t rotr(uint32_t x, int n) {
   return (x >> n) | (x << (32 - n));
 }
+
+#ifdef GALLEY_SHA_NI
+// The SHA extensions (x86 SHA-NI) hash about four times as fast as the
+// portable code: the registry hashes every model file it stores, and a
+// 10 MB model should cost little more than copying it.
+bool hasShaNi() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
+  return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+
+// Hashes `blocks` 64-byte blocks into h (a..h). The rounds take the state
+// as ABEF and CDGH and four message words at a time; each group of four
+// rounds also extends the schedule by four words (msg1 adds s0, msg2 s1).
+__attribute__((target("sha,sse4.1,ssse3"))) void blocksShaNi(uint32_t h[8], const unsigned char* p,
+                                                             size_t blocks) {
+  const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i cdab = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h)), 0xB1);
+  __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + 4)), 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  for (; blocks > 0; --blocks, p += 64) {
+    __m128i savedAbef = abef, savedCdgh = cdgh;
+    __m128i msg[4];
+    for (int i = 0; i < 4; ++i)
+      msg[i] =
+          _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i)), swap);
+    for (int i = 0; i < 16; ++i) {
+      __m128i t =
+          _mm_add_epi32(msg[i & 3], _mm_loadu_si128(reinterpret_cast<const __m128i*>(K + 4 * i)));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, t);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(t, 0x0E));
+      if (i < 12) {
+        __m128i next = _mm_sha256msg1_epu32(msg[i & 3], msg[(i + 1) & 3]);
+        next = _mm_add_epi32(next, _mm_alignr_epi8(msg[(i + 3) & 3], msg[(i + 2) & 3], 4));
+        msg[i & 3] = _mm_sha256msg2_epu32(next, msg[(i + 3) & 3]);
+      }
+    }
+    abef = _mm_add_epi32(abef, savedAbef);
+    cdgh = _mm_add_epi32(cdgh, savedCdgh);
+  }
+  __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h), _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+const bool kShaNi = hasShaNi();
+#endif
 
 }  // namespace
 
@@ -64,6 +119,12 @@ void Sha256::update(std::string_view data) {
     block(buf_);
     used_ = 0;
   }
+#ifdef GALLEY_SHA_NI
+  if (kShaNi && n >= 64) {
+    blocksShaNi(h_, p, n / 64);
+    p += n / 64 * 64, n %= 64;
+  }
+#endif
   for (; n >= 64; p += 64, n -= 64)
     block(p);
   std::memcpy(buf_, p, n);

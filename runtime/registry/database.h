@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,10 +27,19 @@ class Database {
   virtual ~Database() = default;
   virtual Dialect dialect() const = 0;
 
-  // Runs one statement; rows (when given) receives its result. Errors are
-  // Config, naming the database.
-  virtual bool exec(std::string_view sql, const std::vector<Param>& params, std::vector<Row>* rows,
-                    Error* err) = 0;
+  // Runs one statement, calling onRow (when given) for each row of its
+  // result; the row is valid during the call only (its buffer is reused,
+  // so reading many rows costs no allocation each). Errors are Config,
+  // naming the database.
+  virtual bool query(std::string_view sql, const std::vector<Param>& params,
+                     const std::function<void(const Row&)>& onRow, Error* err) = 0;
+  // The same, keeping the rows (when given).
+  bool exec(std::string_view sql, const std::vector<Param>& params, std::vector<Row>* rows,
+            Error* err) {
+    if (!rows) return query(sql, params, nullptr, err);
+    return query(
+        sql, params, [rows](const Row& r) { rows->push_back(r); }, err);
+  }
   bool exec(std::string_view sql, Error* err) { return exec(sql, {}, nullptr, err); }
 
   // A write transaction takes the database's one writer lock at its start

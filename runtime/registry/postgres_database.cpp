@@ -89,8 +89,8 @@ class PostgresDatabase final : public Database {
   using Database::exec;
   Dialect dialect() const override { return Dialect::Postgres; }
 
-  bool exec(std::string_view sql, const std::vector<Param>& params, std::vector<Row>* rows,
-            Error* err) override {
+  bool query(std::string_view sql, const std::vector<Param>& params,
+             const std::function<void(const Row&)>& onRow, Error* err) override {
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size(), nullptr);
     for (size_t i = 0; i < params.size(); ++i) {
@@ -102,8 +102,8 @@ class PostgresDatabase final : public Database {
         continue;
       values[i] = text[i].c_str();
     }
-    std::string query(sql);
-    PGresult* res = pq_->PQexecParams(conn_, query.c_str(), int(params.size()), nullptr,
+    std::string statement(sql);
+    PGresult* res = pq_->PQexecParams(conn_, statement.c_str(), int(params.size()), nullptr,
                                       values.data(), nullptr, nullptr, 0);
     ExecStatusType st = pq_->PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -112,14 +112,17 @@ class PostgresDatabase final : public Database {
       pq_->PQclear(res);
       return false;
     }
-    if (rows) {
+    if (onRow) {
       int n = pq_->PQntuples(res), cols = pq_->PQnfields(res);
+      Row row(static_cast<size_t>(cols));
       for (int r = 0; r < n; ++r) {
-        Row row(static_cast<size_t>(cols));
-        for (int c = 0; c < cols; ++c)
-          if (!pq_->PQgetisnull(res, r, c))
-            row[c].emplace(pq_->PQgetvalue(res, r, c), size_t(pq_->PQgetlength(res, r, c)));
-        rows->push_back(std::move(row));
+        for (int c = 0; c < cols; ++c) {
+          if (pq_->PQgetisnull(res, r, c))
+            row[c].reset();
+          else
+            row[c] = std::string(pq_->PQgetvalue(res, r, c), size_t(pq_->PQgetlength(res, r, c)));
+        }
+        onRow(row);
       }
     }
     pq_->PQclear(res);

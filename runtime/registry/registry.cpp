@@ -48,17 +48,29 @@ nlohmann::json parsedJson(const std::string& s) {
   return j.is_discarded() ? nlohmann::json::object() : j;
 }
 
+// Fills *v from a row of kVersionColumns, reusing its buffers.
+void readVersion(const Row& r, bool details, Version* v) {
+  v->name = text(r, 0);
+  v->version = number(r, 1);
+  v->stage = Stage::None;
+  parseStage(text(r, 2), &v->stage);
+  v->singleFile = number(r, 3) != 0;
+  if (details) {
+    v->metrics = parsedJson(text(r, 4));
+    v->params = parsedJson(text(r, 5));
+    v->tags = parsedJson(text(r, 6));
+  }
+  v->lineage.gitCommit = text(r, 7);
+  v->lineage.runId = text(r, 8);
+  v->lineage.pipeline = text(r, 9);
+  v->lineage.user = text(r, 10);
+  v->createdAt = text(r, 11);
+  v->files.clear();
+}
+
 Version versionOf(const Row& r) {
   Version v;
-  v.name = text(r, 0);
-  v.version = number(r, 1);
-  parseStage(text(r, 2), &v.stage);
-  v.singleFile = number(r, 3) != 0;
-  v.metrics = parsedJson(text(r, 4));
-  v.params = parsedJson(text(r, 5));
-  v.tags = parsedJson(text(r, 6));
-  v.lineage = {text(r, 7), text(r, 8), text(r, 9), text(r, 10)};
-  v.createdAt = text(r, 11);
+  readVersion(r, true, &v);
   return v;
 }
 
@@ -235,12 +247,18 @@ bool Registry::resolve(std::string_view ref, Version* out, Error* err) {
 
 bool Registry::models(std::vector<ModelSummary>* out, Error* err) {
   std::vector<Row> rows;
-  if (!db_->exec("SELECT m.name, count(v.version), coalesce(max(v.version), 0),"
-                 " coalesce(max(CASE WHEN v.stage = 'production' THEN v.version END), 0),"
-                 " coalesce(max(CASE WHEN v.stage = 'staging' THEN v.version END), 0),"
-                 " coalesce(max(v.created_at), m.created_at)"
-                 " FROM models m LEFT JOIN model_versions v ON v.name = m.name"
-                 " GROUP BY m.name, m.created_at ORDER BY m.name",
+  // One indexed look-up per model and figure, not a scan of every version:
+  // a model with 10,000 versions lists as fast as one with ten.
+  if (!db_->exec("SELECT m.name,"
+                 " (SELECT count(*) FROM model_versions v WHERE v.name = m.name),"
+                 " coalesce((SELECT max(version) FROM model_versions v WHERE v.name = m.name), 0),"
+                 " coalesce((SELECT max(version) FROM model_versions v"
+                 "   WHERE v.name = m.name AND v.stage = 'production'), 0),"
+                 " coalesce((SELECT max(version) FROM model_versions v"
+                 "   WHERE v.name = m.name AND v.stage = 'staging'), 0),"
+                 " coalesce((SELECT created_at FROM model_versions v WHERE v.name = m.name"
+                 "   ORDER BY version DESC LIMIT 1), m.created_at)"
+                 " FROM models m ORDER BY m.name",
                  {}, &rows, err))
     return false;
   for (const Row& r : rows)
@@ -249,22 +267,36 @@ bool Registry::models(std::vector<ModelSummary>* out, Error* err) {
   return true;
 }
 
-bool Registry::versions(const std::string& name, std::vector<Version>* out, Error* err) {
+bool Registry::versions(const std::string& name, std::vector<Version>* out, Error* err,
+                        bool details) {
+  return forEachVersion(
+      name, [out](const Version& v) { out->push_back(v); }, err, details);
+}
+
+bool Registry::forEachVersion(const std::string& name,
+                              const std::function<void(const Version&)>& each, Error* err,
+                              bool details) {
   Transaction tx(*db_);
   int64_t last = 0;
-  std::vector<Row> rows;
   std::map<int64_t, std::vector<std::string>> aliases;
   if (!checkName(name, err) || !tx.begin(false, err) || !lastVersion(*db_, name, &last, err) ||
-      !oneVersion(*db_, "name = $1 ORDER BY version", {name}, &rows, err) ||
       !loadAliases(*db_, name, &aliases, err))
     return false;
-  out->reserve(rows.size());
-  for (const Row& r : rows) {
-    out->push_back(versionOf(r));
-    if (auto it = aliases.find(out->back().version); it != aliases.end())
-      out->back().aliases = it->second;
-  }
-  return tx.commit(err);
+  const char* columns = details ? kVersionColumns
+                                : "name, version, stage, single_file, NULL, NULL, NULL, git_commit,"
+                                  " run_id, pipeline, created_by, created_at";
+  Version v;
+  bool ok = db_->query(
+      std::string("SELECT ") + columns + " FROM model_versions WHERE name = $1 ORDER BY version",
+      {name},
+      [&](const Row& r) {
+        readVersion(r, details, &v);
+        auto it = aliases.find(v.version);
+        v.aliases = it == aliases.end() ? std::vector<std::string>{} : it->second;
+        each(v);
+      },
+      err);
+  return ok && tx.commit(err);
 }
 
 bool Registry::history(const std::string& name, std::vector<HistoryEntry>* out, Error* err) {
@@ -615,13 +647,14 @@ nlohmann::json toJson(const Version& v) {
   for (const StoredFile& f : v.files)
     files.push_back(
         {{"path", f.path}, {"sha256", f.sha256}, {"size", f.size}, {"executable", f.executable}});
+  auto object = [](const nlohmann::json& j) { return j.is_null() ? nlohmann::json::object() : j; };
   return {{"name", v.name},
           {"version", v.version},
           {"stage", stageName(v.stage)},
           {"aliases", v.aliases},
-          {"metrics", v.metrics},
-          {"params", v.params},
-          {"tags", v.tags},
+          {"metrics", object(v.metrics)},
+          {"params", object(v.params)},
+          {"tags", object(v.tags)},
           {"lineage",
            {{"git_commit", v.lineage.gitCommit},
             {"run_id", v.lineage.runId},

@@ -93,10 +93,11 @@ struct Version {
   std::string name;
   int64_t version = 0;
   Stage stage = Stage::None;
-  std::vector<std::string> aliases;                   // sorted
-  nlohmann::json metrics = nlohmann::json::object();  // as registered (--metrics)
-  nlohmann::json params = nlohmann::json::object();   // key -> string
-  nlohmann::json tags = nlohmann::json::object();     // key -> string
+  std::vector<std::string> aliases;  // sorted
+  // Objects; null when not loaded (versions() without details).
+  nlohmann::json metrics;  // as registered (--metrics)
+  nlohmann::json params;   // key -> string
+  nlohmann::json tags;     // key -> string
   Lineage lineage;
   std::string createdAt;          // UTC, ISO 8601 with milliseconds
   bool singleFile = false;        // --path named a file (its one StoredFile is its name)
@@ -206,9 +207,16 @@ class Registry {
 
   // Every model, by name.
   bool models(std::vector<ModelSummary>* out, Error* err);
-  // Every version of a model, oldest first, without their files.
-  // NotFound for an unknown model.
-  bool versions(const std::string& name, std::vector<Version>* out, Error* err);
+  // Every version of a model, oldest first, without their files, and
+  // without metrics, params and tags unless `details` (parsing them is
+  // most of the cost of listing 10,000 versions). NotFound for an
+  // unknown model.
+  bool versions(const std::string& name, std::vector<Version>* out, Error* err,
+                bool details = true);
+  // The same, one version at a time, without keeping them: `each` gets a
+  // Version valid during the call only.
+  bool forEachVersion(const std::string& name, const std::function<void(const Version&)>& each,
+                      Error* err, bool details = true);
 
   // Moves a version to a stage. To production: the version in production
   // before is archived in the same transaction (*archived its number, 0

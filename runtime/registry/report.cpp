@@ -84,13 +84,56 @@ void writeModels(std::ostream& out, const std::vector<ModelSummary>& models) {
   writeTable(out, t);
 }
 
+VersionTable::VersionTable() {
+  for (const char* h : {"VERSION", "STAGE", "ALIASES", "CREATED", "BY", "RUN"})
+    cell(h);
+}
+
+void VersionTable::cell(std::string_view text) {
+  size_t w = run::displayWidth(text);
+  cells_.append(text);
+  cells_.push_back('\0');
+  widths_.push_back(uint16_t(std::min<size_t>(w, UINT16_MAX)));
+  columnWidth_[column_] = std::max(columnWidth_[column_], w);
+  column_ = (column_ + 1) % kColumns;
+}
+
+void VersionTable::add(const Version& v) {
+  char number[24];
+  std::snprintf(number, sizeof number, "%lld", static_cast<long long>(v.version));
+  cell(number);
+  cell(stageName(v.stage));
+  cell(v.aliases.empty() ? "-" : joined(v.aliases));
+  cell(shortTime(v.createdAt));
+  cell(orDash(v.lineage.user));
+  cell(orDash(v.lineage.runId));
+}
+
+void VersionTable::write(std::ostream& out) const {
+  std::string line;
+  size_t at = 0;
+  for (size_t i = 0; i < widths_.size(); ++i) {
+    size_t end = cells_.find('\0', at);
+    size_t column = i % kColumns;
+    line.append(cells_, at, end - at);
+    at = end + 1;
+    if (column + 1 < kColumns) {
+      line.append(columnWidth_[column] - widths_[i] + 2, ' ');
+      continue;
+    }
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
+    line.push_back('\n');
+    out << line;
+    line.clear();
+  }
+}
+
 void writeVersions(std::ostream& out, const std::vector<Version>& versions) {
-  Table t = {{"VERSION", "STAGE", "ALIASES", "CREATED", "BY", "RUN"}};
-  t.reserve(versions.size() + 1);
+  VersionTable t;
   for (const Version& v : versions)
-    t.push_back({std::to_string(v.version), stageName(v.stage), joined(v.aliases),
-                 shortTime(v.createdAt), orDash(v.lineage.user), orDash(v.lineage.runId)});
-  writeTable(out, t);
+    t.add(v);
+  t.write(out);
 }
 
 void writeVersion(std::ostream& out, const Version& v) {

@@ -34,6 +34,8 @@ const Migration kMigrations[] = {
      // database itself.
      "CREATE UNIQUE INDEX model_versions_one_production ON model_versions (name)"
      " WHERE stage = 'production';\n"
+     // list's per-model summary reads the newest version in a stage from it.
+     "CREATE INDEX model_versions_stage ON model_versions (name, stage, version);\n"
      "CREATE TABLE version_files (name TEXT NOT NULL, version BIGINT NOT NULL,"
      " path TEXT NOT NULL, sha256 TEXT NOT NULL, size BIGINT NOT NULL,"
      " executable INTEGER NOT NULL, PRIMARY KEY (name, version, path));\n"

@@ -32,7 +32,7 @@ as_pg() {
 
 start_postgres() {
   local bin
-  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  bin=$(printf "%s\n" /usr/lib/postgresql/*/bin | sort -V | tail -1)
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_ctl" ]; then
     echo "SKIP: the PostgreSQL server binaries (initdb, pg_ctl) are not installed;" \
       "install Debian's postgresql package to run the registry suite on PostgreSQL"
