@@ -590,7 +590,7 @@ bool Registry::materialize(const Version& v, const std::string& dir, Error* err)
       return failed(err, Error::Config, what + " has a file outside its folder: " + f.path);
     }
     fs::path dest = fs::path(dir) / f.path;
-    for (fs::path p = dest.parent_path(); !fs::exists(p, ec); p = p.parent_path())
+    for (fs::path p = dest.parent_path(); !p.empty() && !fs::exists(p, ec); p = p.parent_path())
       created.insert(created.begin(), p.string());
     fs::create_directories(dest.parent_path(), ec);
     temps.push_back(dest.string() + suffix);
