@@ -61,6 +61,9 @@ struct ExpandOptions {
   // order; VALUE is read as YAML, so `[a, b]` is a list. A later value for
   // the same name wins. A name the pipeline does not declare is an error.
   std::vector<std::pair<std::string, std::string>> parameters;
+  // A YAML file holding a mapping of parameter values (--parameters-file),
+  // read before `parameters`, which override it. Empty: none.
+  std::string parametersFile;
   // Queue-time variables (--var NAME=VALUE), visible to ${{ variables.x }}
   // everywhere; a variable the YAML defines with the same name shadows one.
   std::vector<std::pair<std::string, std::string>> variables;

@@ -36,6 +36,12 @@ class Host {
   // counter(prefix, seed): the next value for prefix. The default keeps the
   // counters in memory, starting at seed.
   virtual double counter(const std::string& prefix, double seed);
+  // Reading key from object, which lacks it: an error message to stop
+  // with, or "" to read null (the default). Template expansion makes a
+  // template's undeclared parameter an error this way.
+  virtual std::string missingProperty(const Value& object, const std::string& key) const {
+    return {};
+  }
 
  private:
   std::map<std::string, double> counters_;
