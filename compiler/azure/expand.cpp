@@ -150,6 +150,8 @@ const char* listKeyOf(ListKind k) {
   }
 }
 
+void asString(Node& value);
+
 class Host final : public az::Host {
  public:
   const Scope* scope = nullptr;
@@ -171,7 +173,7 @@ class Expander {
   // --- reporting ---
   void error(const Location& where, std::string rule, std::string message, const Frame* frame) {
     Diagnostic& d = diags_.error(where, std::move(rule), std::move(message));
-    for (const Frame* f = frame; f && f->parent; f = f->parent)
+    for (const Frame* f = frame; f; f = f->parent)
       d.notes.push_back({f->includedAt, "in template '" + f->name + "', included here"});
   }
   void error(const Location& where, std::string rule, std::string message, const Scope& s) {
@@ -272,18 +274,23 @@ bool Expander::evaluate(const Node& at, std::string_view text, uint32_t offset, 
                         expr::Value* out) {
   host_.scope = &s;
   expr::Value ctx = contexts(s);
+  std::string_view body = trim(text);
+  offset += static_cast<uint32_t>(body.data() - text.data());
   expr::Expression parsed;
   expr::ExprError perr;
-  if (az::parse(trim(text), &parsed, &perr)) {
-    std::string unknown = unknownName(parsed, ctx);
-    if (!unknown.empty()) {
-      error(locationIn(at, offset, text.size()), "azure-expression", unknown, s);
-      return false;
-    }
+  if (!az::parse(body, &parsed, &perr)) {
+    error(locationIn(at, offset + perr.offset, std::max<uint32_t>(perr.length, 1)),
+          "azure-expression", perr.message, s);
+    return false;
   }
-  az::Result r = az::evaluate(trim(text), ctx, host_);
+  std::string unknown = unknownName(parsed, ctx);
+  if (!unknown.empty()) {
+    error(locationIn(at, offset, body.size()), "azure-expression", unknown, s);
+    return false;
+  }
+  az::Result r = az::evaluate(body, ctx, host_);
   if (!r.ok) {
-    error(locationIn(at, offset, text.size()), "azure-expression", r.error, s);
+    error(locationIn(at, offset, body.size()), "azure-expression", r.error, s);
     return false;
   }
   *out = std::move(r.value);
@@ -330,12 +337,17 @@ void Expander::checkExpressions(const Node& n, std::string_view text, Scope& s) 
   for (const auto& seg : segments) {
     if (!seg.expression) continue;
     std::string_view body = trim(seg.text);
+    uint32_t at = seg.offset + static_cast<uint32_t>(body.data() - seg.text.data());
     Directive d = parseDirective(n);
     if (d.kind == Directive::Else || d.kind == Directive::Insert) continue;
-    if (d.kind != Directive::None) body = d.expression;
+    if (d.kind != Directive::None) {
+      body = d.expression;
+      at = d.offset;
+    }
     expr::Expression parsed;
     if (!az::parse(body, &parsed, &err))
-      error(locationIn(n, seg.offset, seg.text.size()), "azure-expression", err.message, s);
+      error(locationIn(n, at + err.offset, std::max<uint32_t>(err.length, 1)), "azure-expression",
+            err.message, s);
   }
 }
 
@@ -438,6 +450,7 @@ void Expander::addEntry(Node& out, Entry entry, Scope& s, MapKind kind) {
   if (kind == MapKind::VariablesMap) {
     if (entry.value.isScalar() || entry.value.isNull())
       s.vars->set(entry.key.value, entry.value.value);
+    asString(entry.value);
   }
   out.entries.push_back(std::move(entry));
 }
@@ -765,8 +778,18 @@ void Expander::checkBooleans(const Node& item, Scope& s) {
   }
 }
 
+// Azure reads every variable's value as a string: `value: 0` is "0". The
+// output says so, so that YAML readers (and the schema) see strings too.
+void asString(Node& value) {
+  if (value.isScalar() && value.style == yaml::Style::Plain && (value.asBool() || value.asNumber()))
+    value.style = yaml::Style::DoubleQuoted;
+}
+
 void Expander::placeItem(Node item, Scope& s, ListKind kind, Node& out) {
-  if (kind == ListKind::Variables) defineVariable(item, s);
+  if (kind == ListKind::Variables) {
+    defineVariable(item, s);
+    if (Node* value = item.isMapping() ? item.find("value") : nullptr) asString(*value);
+  }
   if ((kind == ListKind::Steps || kind == ListKind::Jobs) && item.isMapping())
     checkBooleans(item, s);
   out.items.push_back(std::move(item));
@@ -925,9 +948,11 @@ void Expander::includeTemplate(const Node& ref, Scope& s, ListKind kind, Node& o
   Scope inner;
   inner.vars = s.vars;
   inner.frame = &frame;
+  // Binding problems sit at the include or in the caller's values: the
+  // caller's chain explains them.
   BoundParameters bound =
       bind(doc->find("parameters"), provided && provided->isMapping() ? *provided : empty,
-           pathNode.where, inner);
+           pathNode.where, s);
   inner.parameters = bound.values;
   inner.strict = bound.typed;
   inner.names = bound.names;
@@ -992,7 +1017,7 @@ bool Expander::expandExtends(const Node& extends, Scope& s, Node& pipeline) {
   inner.frame = &frame;
   BoundParameters bound =
       bind(doc->find("parameters"), provided && provided->isMapping() ? *provided : empty,
-           pathNode->where, inner);
+           pathNode->where, s);
   inner.parameters = bound.values;
   inner.strict = bound.typed;
   inner.names = bound.names;

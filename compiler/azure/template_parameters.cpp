@@ -256,10 +256,13 @@ BoundParameters bindParameters(const Node* declared, const Node& provided, const
       if (!value) {
         ctx.error(at, "azure-parameter-missing",
                   "A value for the '" + d.name + "' parameter must be provided.");
+        // Declared all the same: uses of it are not errors of their own.
+        values.add(d.name, expr::Value());
         continue;
       }
       expr::Value v;
-      if (binder.convert(d, *value, &v)) values.add(d.name, std::move(v));
+      binder.convert(d, *value, &v);
+      values.add(d.name, std::move(v));
     }
   } else {
     if (declared && declared->isMapping())
