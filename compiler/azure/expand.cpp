@@ -23,6 +23,22 @@ namespace az = expr::azure;
 // scope (the pipeline, a stage, a job) expand their `variables` first.
 enum class MapKind { Plain, Pipeline, Stage, Job, TemplateRoot, VariablesMap };
 
+// Which entries of a mapping to expand: all, only `variables`, or the
+// others; the Root forms also leave out a file's `parameters` and
+// `extends`, which are not part of what it expands to.
+enum class Select { All, Variables, Rest, Root, RootVariables, RootRest };
+
+bool selected(const Entry& e, Select select) {
+  if (select == Select::All) return true;
+  bool plainKey = e.key.isScalar();
+  if (select != Select::Variables && select != Select::Rest && plainKey &&
+      (e.key.value == "parameters" || e.key.value == "extends"))
+    return false;
+  if (select == Select::Root) return true;
+  bool vars = plainKey && e.key.value == "variables";
+  return (select == Select::Variables || select == Select::RootVariables) ? vars : !vars;
+}
+
 // One template being expanded, for the include chain in messages.
 struct Frame {
   const Frame* parent = nullptr;
@@ -43,13 +59,20 @@ struct VarTable {
       vars.emplace_back(name, std::move(value));
     else
       vars[it->second].second = std::move(value);
+    cached.reset();
   }
-  expr::Value value() const {
-    expr::Object o;
-    for (const auto& [k, v] : vars)
-      o.add(k, expr::Value::string(v));
-    return expr::Value::object(std::move(o));
+  // The variables as an object, built once per change: every expression
+  // evaluated reads it.
+  const expr::Value& value() const {
+    if (!cached) {
+      expr::Object o;
+      for (const auto& [k, v] : vars)
+        o.add(k, expr::Value::string(v));
+      cached = expr::Value::object(std::move(o));
+    }
+    return *cached;
   }
+  mutable std::optional<expr::Value> cached;
 };
 
 struct Scope {
@@ -59,6 +82,11 @@ struct Scope {
   std::shared_ptr<VarTable> vars;
   std::vector<std::pair<std::string, expr::Value>> locals;  // ${{ each }} variables
   const Frame* frame = nullptr;
+  // The named values last built for this scope, and what they were built
+  // from: most expressions of a mapping see the same ones.
+  mutable expr::Value cached;
+  mutable const void* cachedVars = nullptr;
+  mutable size_t cachedLocals = SIZE_MAX;
 };
 
 // A parsed `${{ if ... }}`-style key.
@@ -97,7 +125,10 @@ Directive parseDirective(const Node& key) {
   Directive d;
   std::string_view inner;
   uint32_t offset = 0;
-  if (!key.isScalar() || !wholeExpression(key.value, &inner, &offset)) return d;
+  // Most keys are plain words: only one that starts `${{` can be a directive.
+  if (!key.isScalar() || key.value.size() < 6 || key.value.compare(0, 3, "${{") != 0 ||
+      !wholeExpression(key.value, &inner, &offset))
+    return d;
   std::string_view t = trim(inner);
   offset += static_cast<uint32_t>(t.data() - inner.data());
   auto rest = [&](size_t n) {
@@ -196,7 +227,8 @@ class Expander {
 
   // --- structure ---
   Node expandValue(const Node& in, Scope& s, ListKind hint, MapKind kind = MapKind::Plain);
-  void expandMappingInto(const Node& in, Scope& s, MapKind kind, Node& out);
+  void expandMappingInto(const Node& in, Scope& s, MapKind kind, Node& out,
+                         Select select = Select::All);
   void addEntry(Node& out, Entry entry, Scope& s, MapKind kind);
   void expandItemsInto(const Node& in, Scope& s, ListKind kind, Node& out);
   void expandItem(const Node& item, Scope& s, ListKind kind, Node& out);
@@ -205,7 +237,7 @@ class Expander {
   void checkBooleans(const Node& item, Scope& s);
   void includeTemplate(const Node& ref, Scope& s, ListKind kind, Node& out);
   bool expandExtends(const Node& extends, Scope& s, Node& pipeline);
-  void expandScopeOwner(const Node& in, Scope& s, MapKind kind, Node& out);
+  void expandScopeOwner(const Node& in, Scope& s, MapKind kind, Node& out, bool root = false);
 
   // --- files ---
   const Node* loadTemplate(const Node& pathNode, Scope& s, std::string* display);
@@ -234,12 +266,18 @@ class Expander {
 // --- expressions ---
 
 expr::Value Expander::contexts(const Scope& s) {
+  static const expr::Value noVariables = expr::Value::object({});
+  const expr::Value& vars = s.vars ? s.vars->value() : noVariables;
+  if (s.cachedVars == vars.identity() && s.cachedLocals == s.locals.size()) return s.cached;
   expr::Object o;
   for (auto it = s.locals.rbegin(); it != s.locals.rend(); ++it)
     o.add(it->first, it->second);
   o.add("parameters", s.parameters);
-  o.add("variables", s.vars ? s.vars->value() : expr::Value::object({}));
-  return expr::Value::object(std::move(o));
+  o.add("variables", vars);
+  s.cached = expr::Value::object(std::move(o));
+  s.cachedVars = vars.identity();
+  s.cachedLocals = s.locals.size();
+  return s.cached;
 }
 
 Location Expander::locationIn(const Node& n, uint32_t offset, size_t length) const {
@@ -288,7 +326,7 @@ bool Expander::evaluate(const Node& at, std::string_view text, uint32_t offset, 
     error(locationIn(at, offset, body.size()), "azure-expression", unknown, s);
     return false;
   }
-  az::Result r = az::evaluate(body, ctx, host_);
+  az::Result r = az::evaluate(parsed, ctx, host_);
   if (!r.ok) {
     error(locationIn(at, offset, body.size()), "azure-expression", r.error, s);
     return false;
@@ -458,7 +496,7 @@ void Expander::addEntry(Node& out, Entry entry, Scope& s, MapKind kind) {
 // Expands the entries of in into out: `${{ if }}` and friends splice their
 // bodies' entries, `${{ each }}` repeats its body, keys with `${{ }}` are
 // computed.
-void Expander::expandMappingInto(const Node& in, Scope& s, MapKind kind, Node& out) {
+void Expander::expandMappingInto(const Node& in, Scope& s, MapKind kind, Node& out, Select select) {
   enum { NoChain, Taken, NotTaken } chain = NoChain;
   auto body = [&](const Node& v, Scope& scope) {
     if (v.isNull()) return;
@@ -474,6 +512,7 @@ void Expander::expandMappingInto(const Node& in, Scope& s, MapKind kind, Node& o
   };
   for (const Entry& e : in.entries) {
     if (stopped_) return;
+    if (!selected(e, select)) continue;
     Directive d = parseDirective(e.key);
     switch (d.kind) {
       case Directive::If:
@@ -587,24 +626,20 @@ void Expander::expandMappingInto(const Node& in, Scope& s, MapKind kind, Node& o
 // A pipeline, stage or job: its variables are defined (in a scope of its
 // own, except the pipeline's) before anything else in it is expanded, so
 // that ${{ variables.x }} anywhere in it sees them.
-void Expander::expandScopeOwner(const Node& in, Scope& s, MapKind kind, Node& out) {
+void Expander::expandScopeOwner(const Node& in, Scope& s, MapKind kind, Node& out, bool root) {
   out.kind = yaml::Kind::Mapping;
   out.where = in.where;
   out.style = in.style;
-  Node first = in, rest = in;
-  first.entries.clear();
-  rest.entries.clear();
-  for (const auto& e : in.entries)
-    (e.key.isScalar() && e.key.value == "variables" ? first : rest).entries.push_back(e);
   Node vars;
   vars.kind = yaml::Kind::Mapping;
-  expandMappingInto(first, s, kind, vars);
+  expandMappingInto(in, s, kind, vars, root ? Select::RootVariables : Select::Variables);
   Node others;
   others.kind = yaml::Kind::Mapping;
-  expandMappingInto(rest, s, kind, others);
+  expandMappingInto(in, s, kind, others, root ? Select::RootRest : Select::Rest);
   // Back in the order written.
   size_t vi = 0, oi = 0;
   for (const auto& e : in.entries) {
+    if (root && !selected(e, Select::Root)) continue;
     bool isVars = e.key.isScalar() && e.key.value == "variables";
     if (isVars && vi < vars.entries.size())
       out.entries.push_back(std::move(vars.entries[vi++]));
@@ -956,11 +991,9 @@ void Expander::includeTemplate(const Node& ref, Scope& s, ListKind kind, Node& o
   inner.parameters = bound.values;
   inner.strict = bound.typed;
   inner.names = bound.names;
-  Node body = *doc;
-  std::erase_if(body.entries, [](const Entry& e) { return e.key.value == "parameters"; });
   Node expanded;
   expanded.kind = yaml::Kind::Mapping;
-  expandMappingInto(body, inner, MapKind::TemplateRoot, expanded);
+  expandMappingInto(*doc, inner, MapKind::TemplateRoot, expanded, Select::Root);
   const char* key = listKeyOf(kind);
   const Node* list = expanded.find(key);
   if (!list) {
@@ -1021,23 +1054,13 @@ bool Expander::expandExtends(const Node& extends, Scope& s, Node& pipeline) {
   inner.parameters = bound.values;
   inner.strict = bound.typed;
   inner.names = bound.names;
-  Node body = *doc;
-  std::erase_if(body.entries, [](const Entry& e) { return e.key.value == "parameters"; });
   Node expanded;
-  expandScopeOwner(body, inner, MapKind::Pipeline, expanded);
-  for (auto& e : expanded.entries) {
-    if (e.key.value == "extends") {
-      // An extends template may itself extend another.
-      Node nested;
-      nested.kind = yaml::Kind::Mapping;
-      Scope deeper = inner;
-      if (!expandExtends(e.value, deeper, nested)) return false;
-      for (auto& n : nested.entries)
-        addEntry(pipeline, std::move(n), inner, MapKind::Pipeline);
-      continue;
-    }
+  expandScopeOwner(*doc, inner, MapKind::Pipeline, expanded, true);
+  for (auto& e : expanded.entries)
     addEntry(pipeline, std::move(e), inner, MapKind::Pipeline);
-  }
+  // An extends template may itself extend another.
+  if (const Node* nested = doc->find("extends"); nested && !stopped_)
+    return expandExtends(*nested, inner, pipeline);
   return true;
 }
 
@@ -1115,13 +1138,9 @@ Expansion Expander::run(const SourceFile& root) {
             scope);
 
   // The pipeline's own parameter declarations stay as written.
-  Node body = *doc;
   const Node* extends = doc->find("extends");
-  std::erase_if(body.entries, [](const Entry& e) {
-    return e.key.value == "extends" || e.key.value == "parameters";
-  });
   Node pipeline;
-  expandScopeOwner(body, scope, MapKind::Pipeline, pipeline);
+  expandScopeOwner(*doc, scope, MapKind::Pipeline, pipeline, true);
   if (const Entry* declared = doc->entry("parameters"))
     pipeline.entries.insert(pipeline.entries.begin(), *declared);
   if (extends && !stopped_) expandExtends(*extends, scope, pipeline);

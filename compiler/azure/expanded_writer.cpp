@@ -23,14 +23,19 @@ bool typedPlain(const Node& n) {
 // text has no characters YAML cannot hold raw.
 bool blockSafe(const std::string& s) {
   if (s.empty() || s.front() == ' ' || s.front() == '\n') return false;
-  if (yaml::escapedText(s, false) != s) {
-    // escapedText escapes newlines too: compare line by line instead.
-    std::istringstream lines(s);
-    for (std::string line; std::getline(lines, line);)
-      if (yaml::escapedText(line, false) != line) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c == ' ' || c == '\t') && (i + 1 == s.size() || s[i + 1] == '\n')) return false;
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || c == '\r') return false;
   }
-  for (size_t i = 0; i < s.size(); ++i)
-    if ((s[i] == ' ' || s[i] == '\t') && (i + 1 == s.size() || s[i + 1] == '\n')) return false;
+  // Beyond ASCII, the escaper knows which characters a reader refuses.
+  for (unsigned char c : s)
+    if (c >= 0x80) {
+      std::istringstream lines(s);
+      for (std::string line; std::getline(lines, line);)
+        if (yaml::escapedText(line, false) != line) return false;
+      break;
+    }
   return true;
 }
 

@@ -894,9 +894,14 @@ Result evaluate(std::string_view text, const Value& contexts, Host& host) {
   Expression expr;
   ExprError err;
   if (!parse(text, &expr, &err)) return {false, {}, false, err.message};
+  return evaluate(expr, contexts, host);
+}
+
+Result evaluate(const Expression& parsed, const Value& contexts, Host& host) {
+  if (!parsed.root) return {true, Value(), false, {}};
   Evaluator e(contexts, host);
   Typed out;
-  if (!e.eval(*expr.root, &out)) return {false, {}, false, e.error};
+  if (!e.eval(*parsed.root, &out)) return {false, {}, false, e.error};
   return {true, out.value, out.version, {}};
 }
 

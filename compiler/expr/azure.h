@@ -62,6 +62,8 @@ std::vector<std::string> functionNames();
 // Parses and evaluates an expression. contexts is an Object of named values
 // (variables, parameters, dependencies, stageDependencies, pipeline, ...).
 Result evaluate(std::string_view text, const Value& contexts, Host& host);
+// Evaluates an expression parse() accepted.
+Result evaluate(const Expression& parsed, const Value& contexts, Host& host);
 
 // The string of a value as Azure writes it (True/False, numbers, versions).
 std::string toAzureString(const Value& v);
