@@ -20,10 +20,11 @@ cp -r "$shared/corpus/ado/." "$work/"
 chmod -R u+w "$work"
 rm -rf "$work/runner.server" "$work/schema"
 project="$work/Azure__mlops-project-template"
-for d in "$project"/*/*/ "$project"/infrastructure/*/; do
+for d in "$project"/*/*/ "$project"/infrastructure/; do
   cp "$project"/config-infra-*.yml "$d"
 done
-for f in "$work"/microsoft__azure-pipelines-yaml/templates/*.yml; do
+# (find, not a glob: .net-desktop.yml starts with a dot.)
+find "$work/microsoft__azure-pipelines-yaml/templates" -name '*.yml' -print0 | while IFS= read -r -d '' f; do
   perl -0pi -e 's/^[ \t]*\{\{[#\/][^}]*\}\}[ \t]*\n//mg; s/\{\{[#\/][^}]*\}\}//g; s/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/$1/g' "$f"
 done
 mapfile -t files < <(grep -rlE --include='*.yml' '^(trigger|pr):' "$work" | grep -v -e node_modules -e github-actions | sort)

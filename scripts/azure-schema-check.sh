@@ -20,8 +20,9 @@ cp -r "$shared/corpus/ado/." "$work/"
 chmod -R u+w "$work"
 rm -rf "$work/runner.server" "$work/schema"
 project="$work/Azure__mlops-project-template"
-for d in "$project"/*/*/ "$project"/infrastructure/*/; do cp "$project"/config-infra-*.yml "$d"; done
-for f in "$work"/microsoft__azure-pipelines-yaml/templates/*.yml; do
+for d in "$project"/*/*/ "$project"/infrastructure/; do cp "$project"/config-infra-*.yml "$d"; done
+# (find, not a glob: .net-desktop.yml starts with a dot.)
+find "$work/microsoft__azure-pipelines-yaml/templates" -name '*.yml' -print0 | while IFS= read -r -d '' f; do
   perl -0pi -e 's/^[ \t]*\{\{[#\/][^}]*\}\}[ \t]*\n//mg; s/\{\{[#\/][^}]*\}\}//g; s/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/$1/g' "$f"
 done
 # The schema's over-strict fields (docs/azure.md): pipelines whose expansion
