@@ -8,12 +8,12 @@
 # libclang-rt-14-dev).
 #
 #   scripts/fuzz.sh TARGET SECONDS [RUNS]
-#     TARGET: yaml expr compile lint shell quoting commands masker, or all:
+#     TARGET: yaml expr compile lint shell quoting commands masker azure, or all:
 #     every target at once, at the lowest priority, each logging to
 #     build-fuzz/logs/TARGET.log, then a table of what each did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(yaml expr compile lint shell quoting commands masker)
+targets=(yaml expr compile lint shell quoting commands masker azure)
 target=${1:?usage: scripts/fuzz.sh TARGET SECONDS [RUNS]}
 seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS [RUNS]}
 runs=${3:-0}
@@ -70,6 +70,7 @@ case "$target" in
   compile) seed "" tests/golden/recipes/*/galley.yml examples/*/galley.yml ;;
   shell) seed "" recipes/*.yml ;;
   commands) seed '\x02' tests/run/workflows/*.yml ;;
+  azure) seed "" "$shared"/corpus/ado/runner.server/testworkflows/azpipelines/*/pipeline.yml ;;
   expr)
     # One expression per seed, from the differential suite's cases.
     python3 - "$corpus" <<'PY'

@@ -22,7 +22,9 @@ struct Target {
 // quoting: the scanner's output run by bash with the input as a reference's
 // value, compared with what each context must print. commands: the
 // runtime's file-command and logging-command parsers. masker: secrets
-// (lines before the first NUL) must not survive in the masked rest.
+// (lines before the first NUL) must not survive in the masked rest. azure:
+// Azure template expansion of a pipeline whose NUL-separated pieces after
+// the first are the templates t1.yml, t2.yml, ...
 const std::vector<Target>& targets();
 
 }  // namespace galley::fuzz
