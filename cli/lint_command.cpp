@@ -30,6 +30,7 @@ struct LintArgs {
   bool notes = false;
   unsigned jobs = 0;
   bool parseOnly = false;
+  bool schemaOnly = false;
   std::string writeScripts;
   bool listRules = false;
   std::string kind;
@@ -139,6 +140,7 @@ int runLint(const LintArgs& args) {
     std::cerr << "galley lint: note: skipped " << printable(s)
               << ": it resolves outside the repository\n";
   options.parseOnly = args.parseOnly;
+  options.schemaOnly = args.schemaOnly;
   options.writeScriptsTo = args.writeScripts;
   if (paths.empty() && !stdinUsed) {
     std::cerr << "galley lint: no workflow, action or Azure Pipelines files found (looked for "
@@ -225,6 +227,9 @@ void attachLint(CLI::App& app, int& status) {
   cmd->add_option("--jobs,-j", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("--list-rules", args->listRules, "List the rules and their default severities");
   cmd->add_flag("--parse-only", args->parseOnly, "Only parse the YAML (benchmarks)")->group("");
+  cmd->add_flag("--schema-only", args->schemaOnly,
+                "Azure files: only the schema check (benchmarks)")
+      ->group("");
   cmd->add_option("--write-scripts", args->writeScripts,
                   "Write the scripts the linters would get into DIR instead (benchmarks)")
       ->group("");

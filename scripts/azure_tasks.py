@@ -41,6 +41,10 @@ def task_files(repo):
 
 def version_entry(task):
     inputs, aliases, required = [], {}, []
+    # An input in a group is shown only when the group is (HelmDeploy's ACR
+    # inputs): both rules must hold.
+    group_rules = {g["name"]: g["visibleRule"] for g in task.get("groups", [])
+                   if g.get("name") and g.get("visibleRule")}
     for i in task.get("inputs", []):
         name = i.get("name")
         if not name:
@@ -50,8 +54,9 @@ def version_entry(task):
             aliases[a] = name
         if i.get("required") is True or str(i.get("required")).lower() == "true":
             r = {"name": name}
-            if i.get("visibleRule"):
-                r["visibleRule"] = i["visibleRule"]
+            rules = [x for x in (i.get("visibleRule"), group_rules.get(i.get("groupName"))) if x]
+            if rules:
+                r["visibleRules"] = rules
             if i.get("defaultValue") not in (None, ""):
                 r["default"] = str(i["defaultValue"])
             required.append(r)

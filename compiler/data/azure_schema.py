@@ -81,7 +81,9 @@ class Reducer:
             m = LITERAL.match(node.get("pattern", ""))
             if m:
                 values.append(m.group(1))
-            elif "pattern" in node:
+            elif "pattern" in node and name != "branchFilter":
+                # branchFilter's pattern is applied to path filters too, where
+                # Azure takes `docs/`: too strict to report.
                 out["pattern"] = node["pattern"]
             if values:
                 out["values"] = values

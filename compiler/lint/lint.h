@@ -88,6 +88,8 @@ struct LintOptions {
   std::string pyflakes;
   // Only load the YAML (benchmarks: the cost of parsing alone, same threads).
   bool parseOnly = false;
+  // Azure files: only the schema check (benchmarks, against ajv).
+  bool schemaOnly = false;
   // The script linters' budgets. A script larger than scriptBytes is not
   // given to them (a note says so); a linter process still running
   // batchTimeout after it started is killed, and each script it was given

@@ -92,6 +92,7 @@ void lintAzure(const yaml::Node& root, const LintOptions& options, Diagnostics& 
   }
   Shape shape = shapeOf(root);
   checkShape(root, shapeDefinition(shape), shapeName(shape), diags);
+  if (options.schemaOnly) return;
   Pipeline p = readPipeline(root, shape != Shape::Pipeline);
   checkReferences(p, diags);
   checkExpressions(root, p, diags);

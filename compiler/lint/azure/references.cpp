@@ -223,7 +223,10 @@ class RefChecker {
                      didYouMean(step, names));
       return;
     }
-    if (!found->knownOutputs || !found->script) return;
+    // A script that sets no variable itself may run a program that does
+    // (a Python script printing ##vso[...]): only a script that sets
+    // variables is known to set all of them.
+    if (!found->knownOutputs || !found->script || found->sets.empty()) return;
     if (found->script->value.find("task.setvariable variable=$") != std::string::npos) return;
     for (const auto& v : found->sets)
       if (equalsIgnoreCase(v.name, var)) {

@@ -34,7 +34,7 @@ struct Given {
   bool open = false;  // ${{ }} keys or an inputs: expression: not all inputs are known
 };
 
-// A visibleRule ("a = b", "a != b", joined by && or ||) under the inputs
+// A visibleRule ("a = b", "a == b", "a != b", joined by && or ||) under the inputs
 // given and the defaults. Unknown forms are taken as hidden: an input is
 // asked for only when its rule surely shows it. nullopt: unknowable (an
 // input it reads is an expression).
@@ -63,7 +63,8 @@ std::optional<bool> visible(std::string_view rule, const Given& given, const Dat
     if (eq == std::string_view::npos) return false;
     bool negate = ne != std::string_view::npos && ne < eq;
     std::string_view name = trim(c.substr(0, negate ? ne : eq));
-    std::string_view want = trim(c.substr(eq + 1));
+    // `a = b` and `a == b` alike.
+    std::string_view want = trim(c.substr(c.compare(eq, 2, "==") == 0 ? eq + 2 : eq + 1));
     std::optional<std::string> have = valueOf(name);
     if (!have) return std::nullopt;
     bool same = equalsIgnoreCase(*have, want);
@@ -122,10 +123,13 @@ void checkInputs(const yaml::Node& step, const yaml::Node& taskRef, const DataNo
   for (const DataNode& r : required->list()) {
     std::string_view name = r["name"].text;
     if (given.byName.count(lowerCase(name)) || r.find("default")) continue;
-    if (const DataNode* rule = r.find("visibleRule")) {
-      std::optional<bool> shownNow = visible(rule->text, given, version);
-      if (!shownNow || !*shownNow) continue;
-    }
+    bool shownNow = true;
+    if (const DataNode* rules = r.find("visibleRules"))
+      for (const DataNode& rule : rules->list()) {
+        std::optional<bool> v = visible(rule.text, given, version);
+        shownNow = shownNow && v && *v;
+      }
+    if (!shownNow) continue;
     std::string alias;
     if (const DataNode* aliases = version.find("aliases"))
       for (const auto& m : aliases->object())
