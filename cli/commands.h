@@ -20,6 +20,7 @@ const std::vector<Command>& commands();
 void attachCompile(CLI::App& app, int& status);
 void attachRecipes(CLI::App& app, int& status);
 void attachEval(CLI::App& app, int& status);
+void attachExpand(CLI::App& app, int& status);
 void attachLint(CLI::App& app, int& status);
 void attachRun(CLI::App& app, int& status);
 void attachRerun(CLI::App& app, int& status);

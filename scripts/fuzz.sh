@@ -6,13 +6,13 @@
 # failing input lands in build-fuzz/artifacts/TARGET/. Needs clang (Debian:
 # clang-14 and libclang-rt-14-dev).
 #
-#   scripts/fuzz.sh TARGET SECONDS     TARGET: yaml expr compile lint shell
+#   scripts/fuzz.sh TARGET SECONDS     TARGET: yaml expr compile lint shell azure
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
-case "$target" in yaml | expr | compile | lint | shell) ;; *)
-  echo "fuzz.sh: unknown target '$target' (yaml, expr, compile, lint, shell)" >&2
+case "$target" in yaml | expr | compile | lint | shell | azure) ;; *)
+  echo "fuzz.sh: unknown target '$target' (yaml, expr, compile, lint, shell, azure)" >&2
   exit 2
   ;;
 esac
@@ -46,6 +46,7 @@ case "$target" in
   lint) seed '\x00' "$shared"/corpus/github/realworld/*.yml tests/golden/recipes/*/.github/workflows/*.yml ;;
   compile) seed "" tests/golden/recipes/*/galley.yml examples/*/galley.yml ;;
   shell) seed "" recipes/*.yml ;;
+  azure) seed "" "$shared"/corpus/ado/runner.server/testworkflows/azpipelines/*/pipeline.yml ;;
   expr)
     # One expression per seed, from the differential suite's cases.
     python3 - "$corpus" <<'PY'

@@ -24,9 +24,10 @@ struct Failure {
   size_t offset;
 };
 
+// Azure's names have no '-' (GitHub's do): `parameters.a-b` is an error,
+// `parameters['a-b']` the way to write it.
 bool isNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 bool isDigit(char c) {
   return c >= '0' && c <= '9';
@@ -578,10 +579,13 @@ Out fJoin(Args a, Host&) {
   return ok(Value::string(std::move(out)));
 }
 
+bool isEmptyValue(const Value& v) {
+  return v.isNull() || (v.kind() == Kind::String && v.asString().empty());
+}
+
 Out fCoalesce(Args a, Host&) {
   for (const Typed& t : a)
-    if (!t.value.isNull() && !(t.value.kind() == Kind::String && t.value.asString().empty()))
-      return {t, {}};
+    if (!isEmptyValue(t.value)) return {t, {}};
   return ok(Value());
 }
 
@@ -767,6 +771,12 @@ class Evaluator {
         Typed target, key;
         if (!eval(*n.args[0], &target) || !eval(*n.args[1], &key)) return false;
         *out = {index(target.value, key.value), false};
+        if (out->value.isNull() && target.value.kind() == Kind::Object &&
+            key.value.kind() == Kind::String &&
+            !target.value.asObject().find(key.value.asString())) {
+          std::string message = host_.missingProperty(target.value, key.value.asString());
+          if (!message.empty()) return fail(std::move(message));
+        }
         return true;
       }
       case NodeKind::Call:
@@ -808,6 +818,9 @@ class Evaluator {
       args.push_back(std::move(t));
       // and() stops at the first false, or() at the first true.
       if (f->lazyBool && toBool(args.back()) == (f->impl == fOr)) break;
+      // coalesce() stops at its first value, so that later arguments may
+      // name what does not exist (coalesce(parameters.x, 'default')).
+      if (f->impl == fCoalesce && !isEmptyValue(args.back().value)) break;
     }
     Out r = f->impl(args, host_);
     if (!r.error.empty()) return fail(r.error);
@@ -881,9 +894,14 @@ Result evaluate(std::string_view text, const Value& contexts, Host& host) {
   Expression expr;
   ExprError err;
   if (!parse(text, &expr, &err)) return {false, {}, false, err.message};
+  return evaluate(expr, contexts, host);
+}
+
+Result evaluate(const Expression& parsed, const Value& contexts, Host& host) {
+  if (!parsed.root) return {true, Value(), false, {}};
   Evaluator e(contexts, host);
   Typed out;
-  if (!e.eval(*expr.root, &out)) return {false, {}, false, e.error};
+  if (!e.eval(*parsed.root, &out)) return {false, {}, false, e.error};
   return {true, out.value, out.version, {}};
 }
 

@@ -36,6 +36,12 @@ class Host {
   // counter(prefix, seed): the next value for prefix. The default keeps the
   // counters in memory, starting at seed.
   virtual double counter(const std::string& prefix, double seed);
+  // Reading key from object, which lacks it: an error message to stop
+  // with, or "" to read null (the default). Template expansion makes a
+  // template's undeclared parameter an error this way.
+  virtual std::string missingProperty(const Value& object, const std::string& key) const {
+    return {};
+  }
 
  private:
   std::map<std::string, double> counters_;
@@ -56,6 +62,8 @@ std::vector<std::string> functionNames();
 // Parses and evaluates an expression. contexts is an Object of named values
 // (variables, parameters, dependencies, stageDependencies, pipeline, ...).
 Result evaluate(std::string_view text, const Value& contexts, Host& host);
+// Evaluates an expression parse() accepted.
+Result evaluate(const Expression& parsed, const Value& contexts, Host& host);
 
 // The string of a value as Azure writes it (True/False, numbers, versions).
 std::string toAzureString(const Value& v);

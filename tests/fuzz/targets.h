@@ -18,7 +18,9 @@ struct Target {
 // yaml: the loader. expr: GitHub and Azure expressions, parsed, checked
 // and evaluated (the first byte picks the dialect). compile: a galley.yml.
 // lint: a workflow or, when the first byte is odd, an action. shell: the
-// bash quoting scanner, with references at the bytes marked 0x01.
+// bash quoting scanner, with references at the bytes marked 0x01. azure:
+// Azure template expansion of a pipeline whose NUL-separated pieces after
+// the first are the templates t1.yml, t2.yml, ...
 const std::vector<Target>& targets();
 
 }  // namespace galley::fuzz
