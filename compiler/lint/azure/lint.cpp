@@ -1,33 +1,33 @@
 #include "compiler/lint/azure/lint.h"
 
+#include <algorithm>
+
+#include "compiler/azure/expand.h"
 #include "compiler/lint/azure/checks.h"
 #include "compiler/lint/azure/schema.h"
 
 namespace galley::lint::azure {
 
 Shape shapeOf(const yaml::Node& root) {
-  if (!root.isMapping()) return Shape::Pipeline;
-  int bodies = 0;
-  Shape shape = Shape::Pipeline;
-  for (const auto& e : root.entries) {
-    const std::string& k = e.key.value;
-    if (k == "parameters") continue;
-    if (k == "stages" || k == "jobs" || k == "steps") {
-      ++bodies;
-      shape = k == "stages" ? Shape::Stages : k == "jobs" ? Shape::Jobs : Shape::Steps;
-      continue;
-    }
-    if (k == "variables") continue;
-    return Shape::Pipeline;  // trigger, pr, pool, resources, extends, name...
+  // The expander's reading of a file's kind, so that lint and expand agree;
+  // variables: beside stages, jobs or steps are a pipeline's (templates of
+  // those kinds take none at the top).
+  bool list = root.find("stages") || root.find("jobs") || root.find("steps");
+  if (list && root.find("variables")) return Shape::Pipeline;
+  switch (galley::azure::fileKind(root)) {
+    case galley::azure::FileKind::Stages:
+      return Shape::Stages;
+    case galley::azure::FileKind::Jobs:
+      return Shape::Jobs;
+    case galley::azure::FileKind::Steps:
+      return Shape::Steps;
+    case galley::azure::FileKind::Variables:
+      return Shape::Variables;
+    case galley::azure::FileKind::Pipeline:
+    case galley::azure::FileKind::Unknown:
+      break;
   }
-  if (bodies == 0) return root.find("variables") ? Shape::Variables : Shape::Pipeline;
-  if (bodies > 1) return Shape::Pipeline;
-  // variables beside stages/jobs/steps: a pipeline's (templates of those
-  // kinds take no variables: at the top).
-  if (root.find("variables")) return Shape::Pipeline;
-  // Without parameters, a file of steps/jobs/stages is a pipeline as much
-  // as a template; Azure reads it as a pipeline.
-  return root.find("parameters") ? shape : Shape::Pipeline;
+  return Shape::Pipeline;
 }
 
 const char* shapeName(Shape s) {
@@ -82,6 +82,68 @@ std::string_view shapeDefinition(Shape s) {
   return kPipelineShape;
 }
 
+// Whether the file includes templates (a `template:` key anywhere).
+bool hasTemplates(const yaml::Node& n) {
+  for (const auto& e : n.entries)
+    if (e.key.value == "template" || hasTemplates(e.value)) return true;
+  for (const auto& i : n.items)
+    if (hasTemplates(i)) return true;
+  return false;
+}
+
+// A finding of the expansion where the user of this file sees it: in the
+// file itself, or (inside a template) at the include site in this file, the
+// template's position named in the message.
+bool relocate(Diagnostic& d, const SourceFile& file) {
+  if (d.where.file == &file) {
+    d.notes.clear();  // they may point into templates read for this run only
+    return true;
+  }
+  for (auto it = d.notes.rbegin(); it != d.notes.rend(); ++it)
+    if (it->where.file == &file) {
+      std::string inner = d.where.known()
+                              ? d.where.file->path() + ":" + std::to_string(d.where.begin.line) +
+                                    ":" + std::to_string(d.where.begin.column)
+                              : "a template";
+      d.message = "in " + inner + ": " + d.message;
+      d.where = it->where;
+      d.notes.clear();
+      return true;
+    }
+  return false;
+}
+
+// Expands the pipeline with its templates (compiler/azure/expand.h): the
+// parameters it passes them must have the types they declare, and the
+// templates must exist. Then dependsOn and output references are checked
+// across the whole expanded pipeline. Only findings that land in this file
+// are kept: the templates' own are theirs, when they are linted.
+void lintExpanded(const SourceFile& file, Diagnostics& diags) {
+  Sources local;
+  Diagnostics found;
+  galley::azure::ExpandOptions eo;
+  galley::azure::Expansion x = galley::azure::expand(file, eo, local, found);
+  for (auto& d : found.all()) {
+    std::string rule = d.rule == "azure-parameter"       ? "template-parameter"
+                       : d.rule == "azure-template-file" ? "template-file"
+                                                         : "";
+    if (rule.empty() || !relocate(d, file)) continue;
+    d.rule = rule;
+    diags.add(std::move(d));
+  }
+  if (!x.pipeline) return;
+  Diagnostics refs;
+  Pipeline p = readPipeline(*x.pipeline, false);
+  checkReferences(p, refs);
+  for (auto& d : refs.all())
+    if (d.where.file == &file && (d.rule == "depends-on" || d.rule == "output-reference")) {
+      d.notes.erase(std::remove_if(d.notes.begin(), d.notes.end(),
+                                   [&](const Note& n) { return n.where.file != &file; }),
+                    d.notes.end());
+      diags.add(std::move(d));
+    }
+}
+
 }  // namespace
 
 void lintAzure(const yaml::Node& root, const LintOptions& options, Diagnostics& diags,
@@ -94,6 +156,10 @@ void lintAzure(const yaml::Node& root, const LintOptions& options, Diagnostics& 
   checkShape(root, shapeDefinition(shape), shapeName(shape), diags);
   if (options.schemaOnly) return;
   Pipeline p = readPipeline(root, shape != Shape::Pipeline);
+  // Templates are read beside the file: not for standard input.
+  if (shape == Shape::Pipeline && root.where.file && root.where.file->path() != "<stdin>" &&
+      hasTemplates(root))
+    lintExpanded(*root.where.file, diags);
   checkReferences(p, diags);
   checkExpressions(root, p, diags);
   checkTasks(p, diags);

@@ -124,7 +124,10 @@ Job readJob(const yaml::Node& n, const yaml::Node* defaultPool) {
 void readJobs(const yaml::Node* jobs, const yaml::Node* pool, Stage& stage) {
   if (!jobs || !jobs->isSequence()) return;
   forEachItem(*jobs, [&](const yaml::Node& n) {
-    if (n.find("template")) return;  // a jobs template: its jobs are not known here
+    if (n.find("template")) {  // a jobs template: its jobs are not known here
+      stage.templatedJobs = true;
+      return;
+    }
     stage.jobs.push_back(readJob(n, pool));
   });
 }
@@ -237,7 +240,10 @@ Pipeline readPipeline(const yaml::Node& root, bool isTemplate) {
   p.pool = root.find("pool");
   if (const yaml::Node* stages = root.find("stages"); stages && stages->isSequence()) {
     forEachItem(*stages, [&](const yaml::Node& n) {
-      if (n.find("template")) return;
+      if (n.find("template")) {
+        p.templatedStages = true;
+        return;
+      }
       Stage s;
       s.node = &n;
       s.name = n.find("stage");

@@ -60,11 +60,13 @@ struct Stage {
   const yaml::Node* condition = nullptr;
   const yaml::Node* variables = nullptr;
   std::vector<Job> jobs;
+  bool templatedJobs = false;  // some jobs come from templates: not all names are known
 };
 
 struct Pipeline {
   std::vector<Stage> stages;
   const yaml::Node* pool = nullptr;  // the pipeline's default pool
+  bool templatedStages = false;      // some stages come from templates
   // The names of the variables the file defines (variables: blocks, matrix
   // legs, ##vso[task.setvariable]), lower-cased.
   std::set<std::string> variables;

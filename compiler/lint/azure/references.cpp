@@ -81,7 +81,7 @@ void reportCycles(const Graph& g, std::string_view what, Diagnostics& diags) {
 // implicitPrevious: an item without dependsOn depends on the one before it
 // (stages do; jobs do not).
 template <typename Item>
-void checkDependsOn(const std::vector<Item>& items, std::string_view what, bool isTemplate,
+void checkDependsOn(const std::vector<Item>& items, std::string_view what, bool openNames,
                     Diagnostics& diags) {
   std::vector<const yaml::Node*> nameNodes;
   for (const auto& i : items)
@@ -101,8 +101,9 @@ void checkDependsOn(const std::vector<Item>& items, std::string_view what, bool 
       if (computed(d->value)) continue;
       std::string key = lowerCase(d->value);
       if (!names.count(key)) {
-        // A template's items may depend on items its caller defines.
-        if (!isTemplate)
+        // A template's items may depend on items its caller defines, and
+        // items may depend on items a template inserts.
+        if (!openNames)
           diags.error(
               d->where, "depends-on",
               "dependsOn names " + std::string(what) + " '" + d->value + "', which does not exist",
@@ -270,7 +271,7 @@ class RefChecker {
     }
     targetStage = findStage(p_, r.parts[0]);
     if (!targetStage) {
-      if (p_.isTemplate) return;
+      if (p_.isTemplate || p_.templatedStages) return;
       std::vector<std::string> names;
       for (const auto& s : p_.stages)
         if (!nameOf(s.name).empty()) names.push_back(nameOf(s.name));
@@ -293,10 +294,7 @@ class RefChecker {
   }
 
   void unknownJob(const std::string& name, const Stage& stage, Location at) {
-    if (p_.isTemplate) return;
-    bool templated =
-        std::any_of(stage.jobs.begin(), stage.jobs.end(), [](const Job& j) { return !j.name; });
-    if (templated) return;
+    if (p_.isTemplate || stage.templatedJobs) return;
     std::string where = nameOf(stage.name).empty() ? "" : " in stage '" + nameOf(stage.name) + "'";
     diags_.error(at, "output-reference", "no job is named '" + name + "'" + where,
                  didYouMean(name, jobNames(stage)));
@@ -415,10 +413,10 @@ void checkReferences(const Pipeline& p, Diagnostics& diags) {
   std::vector<Stage> named;
   for (const auto& s : p.stages)
     if (s.node) named.push_back(s);
-  if (!named.empty()) checkDependsOn(named, "stage", p.isTemplate, diags);
+  if (!named.empty()) checkDependsOn(named, "stage", p.isTemplate || p.templatedStages, diags);
   RefChecker refs(p, diags);
   for (const auto& s : p.stages) {
-    checkDependsOn(s.jobs, "job", p.isTemplate, diags);
+    checkDependsOn(s.jobs, "job", p.isTemplate || s.templatedJobs, diags);
     checkCondition(s.condition, diags);
     forEachScalar(s.condition, [&](const yaml::Node& n) { refs.check(n, s, nullptr); });
     forEachScalar(s.variables, [&](const yaml::Node& n) { refs.check(n, s, nullptr); });
