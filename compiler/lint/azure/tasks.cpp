@@ -52,6 +52,12 @@ std::optional<bool> visible(std::string_view rule, const Given& given, const Dat
       if (!it->second->isScalar() || computed(it->second->value)) return std::nullopt;
       return it->second->value;
     }
+    // A default counts only for an input always shown: a hidden one's
+    // value does not make others visible (HelmDeploy's chartType, hidden
+    // for `command: delete`, does not ask for chartName).
+    if (const DataNode* required = version.find("required"))
+      for (const DataNode& r : required->list())
+        if (equalsIgnoreCase(r["name"].text, name) && r.find("visibleRules")) return std::nullopt;
     if (const DataNode* d = version.find("defaults"))
       for (const auto& m : d->object())
         if (equalsIgnoreCase(m.key, name)) return std::string(m.value.text);
