@@ -124,9 +124,9 @@ void lintExpanded(const SourceFile& file, Diagnostics& diags) {
   galley::azure::ExpandOptions eo;
   galley::azure::Expansion x = galley::azure::expand(file, eo, local, found);
   for (auto& d : found.all()) {
-    std::string rule = d.rule == "azure-parameter"       ? "template-parameter"
-                       : d.rule == "azure-template-file" ? "template-file"
-                                                         : "";
+    std::string rule = d.rule.starts_with("azure-parameter") ? "template-parameter"
+                       : d.rule == "azure-template-file"     ? "template-file"
+                                                             : "";
     if (rule.empty() || !relocate(d, file)) continue;
     d.rule = rule;
     diags.add(std::move(d));
