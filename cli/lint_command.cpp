@@ -30,8 +30,10 @@ struct LintArgs {
   bool notes = false;
   unsigned jobs = 0;
   bool parseOnly = false;
+  bool schemaOnly = false;
   std::string writeScripts;
   bool listRules = false;
+  std::string kind;
 };
 
 // A script linter's binary: off, a path, or (auto) the first of names on PATH.
@@ -95,6 +97,15 @@ int runLint(const LintArgs& args) {
   }
   Sources sources;
   lint::LintOptions options;
+  if (args.kind == "galley") {
+    std::cerr << "galley lint: --kind galley is not supported: galley.yml is checked by "
+                 "`galley compile` (with --check in CI)\n";
+    return kExitUsage;
+  }
+  if (!args.kind.empty())
+    options.forcedKind = args.kind == "azure"    ? lint::FileKind::Azure
+                         : args.kind == "action" ? lint::FileKind::Action
+                                                 : lint::FileKind::Workflow;
   if (!loadLintConfig(args, sources, &options.config)) return kExitUsage;
   options.shellcheck = findLinter(args.shellcheck, {"shellcheck"});
   options.pyflakes = findLinter(args.pyflakes, {"pyflakes3", "pyflakes"});
@@ -129,10 +140,12 @@ int runLint(const LintArgs& args) {
     std::cerr << "galley lint: note: skipped " << printable(s)
               << ": it resolves outside the repository\n";
   options.parseOnly = args.parseOnly;
+  options.schemaOnly = args.schemaOnly;
   options.writeScriptsTo = args.writeScripts;
   if (paths.empty() && !stdinUsed) {
-    std::cerr << "galley lint: no workflow or action files found (looked for "
-                 ".github/workflows/*.yml and action.yml)\n";
+    std::cerr << "galley lint: no workflow, action or Azure Pipelines files found (looked for "
+                 ".github/workflows/*.yml, action.yml, azure-pipelines*.yml and "
+                 ".azure-pipelines/)\n";
     return kExitUsage;
   }
   auto readStdin = [&] {
@@ -188,10 +201,15 @@ void attachLint(CLI::App& app, int& status) {
   auto args = std::make_shared<LintArgs>();
   CLI::App* cmd = app.add_subcommand(
       "lint",
-      "Lint GitHub Actions workflows and actions (default: .github/workflows and action.yml)");
+      "Lint GitHub Actions workflows and actions, and Azure Pipelines (default: "
+      ".github/workflows, action.yml, azure-pipelines*.yml and .azure-pipelines/)");
   cmd->add_option("paths", args->paths, "Files or directories to lint; - reads standard input");
   cmd->add_option("--format,-f", args->format, "Output: text, json, sarif, github or azure")
       ->check(CLI::IsMember({"text", "json", "sarif", "github", "azure"}));
+  cmd->add_option("--kind", args->kind,
+                  "Lint every file as this kind: github, azure, action or galley (default: by "
+                  "path, then by content)")
+      ->check(CLI::IsMember({"github", "azure", "action", "galley"}));
   cmd->add_option("--config,-c", args->config,
                   "Config file (default: .galley.yml at the repo root)");
   cmd->add_option("--shellcheck", args->shellcheck,
@@ -209,6 +227,9 @@ void attachLint(CLI::App& app, int& status) {
   cmd->add_option("--jobs,-j", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("--list-rules", args->listRules, "List the rules and their default severities");
   cmd->add_flag("--parse-only", args->parseOnly, "Only parse the YAML (benchmarks)")->group("");
+  cmd->add_flag("--schema-only", args->schemaOnly,
+                "Azure files: only the schema check (benchmarks)")
+      ->group("");
   cmd->add_option("--write-scripts", args->writeScripts,
                   "Write the scripts the linters would get into DIR instead (benchmarks)")
       ->group("");

@@ -45,10 +45,23 @@ elif [ $check = 1 ]; then
   echo "embed.sh --check: $actionlint_data is missing; popular_actions.json not regenerated"
 fi
 
+# The Azure Pipelines schema, reduced to its structure (azure_schema.py says
+# how); without the schema the committed reduction is used as it is.
+azure_schema="$here/azure_schema.json"
+azure_source="$here/../../../shared/corpus/ado/schema/service-schema.json"
+if [ -f "$azure_source" ]; then
+  azure_schema="$dest/azure_schema.json"
+  python3 "$here/azure_schema.py" "$azure_source" >"$azure_schema.tmp"
+  mv "$azure_schema.tmp" "$azure_schema"
+fi
+
 # The JSON data files become constant tables (data_tables.py says how).
+# azure_tasks.json comes from scripts/azure_tasks.py (a clone of the tasks
+# repository), so it is embedded as committed.
 out="$dest/data_tables.inc"
 python3 "$here/data_tables.py" actions.json="$here/actions.json" lint.json="$here/lint.json" \
-  popular_actions.json="$popular" timezones.json="$here/timezones.json" >"$out.tmp"
+  popular_actions.json="$popular" timezones.json="$here/timezones.json" \
+  azure_schema.json="$azure_schema" azure_tasks.json="$here/azure_tasks.json" >"$out.tmp"
 mv "$out.tmp" "$out"
 
 # GitHub's schemas become constant tables (schema_tables.py says how).
@@ -57,16 +70,17 @@ python3 "$here/schema_tables.py" "$schema_dir/workflow-v1.0.json" \
   "$schema_dir/action-v1.0.json" "$here/schema_fixes.json" >"$tables.tmp"
 mv "$tables.tmp" "$tables"
 if [ $check = 1 ]; then
-  for f in popular_actions.json data_tables.inc schema_tables.inc; do
+  for f in popular_actions.json azure_schema.json data_tables.inc schema_tables.inc; do
     [ -f "$dest/$f" ] || continue
     if ! cmp -s "$dest/$f" "$here/$f"; then
       echo "embed.sh --check: compiler/data/$f is stale; run compiler/data/embed.sh" >&2
       exit 1
     fi
   done
-  echo "embed.sh --check: popular_actions.json, data_tables.inc and schema_tables.inc match their sources"
+  echo "embed.sh --check: popular_actions.json, azure_schema.json, data_tables.inc and schema_tables.inc match their sources"
   exit 0
 fi
 if [ -f "$actionlint_data" ]; then echo "wrote $popular"; fi
+if [ -f "$azure_source" ]; then echo "wrote $azure_schema"; fi
 echo "wrote $out"
 echo "wrote $tables"

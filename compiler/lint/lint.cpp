@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "compiler/expr/parser.h"
+#include "compiler/lint/azure/lint.h"
 #include "compiler/lint/checks.h"
 #include "compiler/lint/glob.h"
 #include "compiler/lint/rules.h"
@@ -93,7 +94,8 @@ const SourceFile* actionlintConfig(const SourceFile& workflow, Repo* repo) {
 FileKind kindOf(std::string_view path) {
   size_t slash = path.find_last_of('/');
   std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  return base == "action.yml" || base == "action.yaml" ? FileKind::Action : FileKind::Workflow;
+  if (base == "action.yml" || base == "action.yaml") return FileKind::Action;
+  return azure::isAzurePath(path) ? FileKind::Azure : FileKind::Workflow;
 }
 
 namespace {
@@ -239,6 +241,17 @@ void lintUnfiltered(const SourceFile& file, FileKind kind, Repo* repo, const Lin
   yaml::Node empty;
   empty.where = {&file, {1, 1}, {1, 1}};
   const yaml::Node& root = docs.empty() ? empty : docs.front();
+  // A file outside .github/workflows that reads as Azure Pipelines is one.
+  if (options.forcedKind)
+    kind = *options.forcedKind;
+  else if (kind == FileKind::Workflow &&
+           file.path().find(".github/workflows/") == std::string::npos &&
+           azure::looksLikeAzure(root))
+    kind = FileKind::Azure;
+  if (kind == FileKind::Azure) {
+    azure::lintAzure(root, options, found, scripts[size_t(ScriptLinter::Shellcheck)]);
+    return;
+  }
   // The repository's actionlint.yaml, read once for every use below.
   std::optional<ActionlintConfig> actionlint;
   if (const SourceFile* f = actionlintConfig(file, repo)) actionlint = readActionlintConfig(*f);
@@ -324,6 +337,9 @@ std::vector<std::string> discoverAll(const std::string& root) {
       continue;
     }
     if ((name == "action.yml" || name == "action.yaml") && it->is_regular_file(ec))
+      out.push_back(it->path().string());
+    // Azure Pipelines files: by name, or in a .azure-pipelines folder.
+    else if (azure::isAzurePath(it->path().generic_string()) && it->is_regular_file(ec))
       out.push_back(it->path().string());
   }
   std::sort(out.begin(), out.end());

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,19 +70,26 @@ class MemoryRepo : public Repo {
   std::map<std::string, const SourceFile*> files_;
 };
 
-enum class FileKind { Workflow, Action };
+enum class FileKind { Workflow, Action, Azure };
 
-// action.yml / action.yaml are action metadata; everything else a workflow.
+// action.yml / action.yaml are action metadata; azure-pipelines*.yml and
+// files under .azure-pipelines/ Azure Pipelines files; everything else a
+// workflow, until its content says it is an Azure file (lintFile looks).
 FileKind kindOf(std::string_view path);
 
 struct LintOptions {
   Config config;
+  // Every file is linted as this kind, whatever its path or content says
+  // (--kind).
+  std::optional<FileKind> forcedKind;
   // Path of the shellcheck binary; empty disables script checks.
   std::string shellcheck;
   // Path of the pyflakes binary; empty disables Python script checks.
   std::string pyflakes;
   // Only load the YAML (benchmarks: the cost of parsing alone, same threads).
   bool parseOnly = false;
+  // Azure files: only the schema check (benchmarks, against ajv).
+  bool schemaOnly = false;
   // The script linters' budgets. A script larger than scriptBytes is not
   // given to them (a note says so); a linter process still running
   // batchTimeout after it started is killed, and each script it was given

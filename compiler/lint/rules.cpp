@@ -63,6 +63,27 @@ const std::vector<RuleInfo>& allRules() {
       {"self-hosted-runner", S::Warning, "a self-hosted runner reachable from pull requests"},
       {"if-always-true", S::Error, "an if: block scalar or mixed text that is always true"},
       {"hardcoded-credentials", S::Error, "a password or token written in the workflow"},
+      // Azure Pipelines (compiler/lint/azure/).
+      {"deprecated-key", S::Warning, "Azure: a key the schema marks deprecated (phases, queue)"},
+      {"depends-on", S::Error, "Azure: dependsOn naming unknown stages or jobs, or a cycle"},
+      {"output-reference", S::Error,
+       "Azure: dependencies/stageDependencies naming unknown stages, jobs, steps or outputs"},
+      {"constant-condition", S::Error, "Azure: a condition that can never be true"},
+      {"expression-place", S::Error,
+       "Azure: a runtime $[ ] where it is not evaluated, or run-time values in ${{ }}"},
+      {"undefined-variable", S::Note, "Azure: a $(var) macro no variable in the file defines"},
+      {"unknown-task", S::Warning, "Azure: a task that is not built in"},
+      {"task-version", S::Error,
+       "Azure: a task without a version, or a version that does not exist"},
+      {"deprecated-task", S::Warning, "Azure: a deprecated task version"},
+      {"task-input", S::Error, "Azure: unknown task inputs, or required inputs missing"},
+      {"variable-injection", S::Error,
+       "Azure: user-controlled variables (branch names, commit messages) pasted into scripts"},
+      {"persist-credentials", S::Warning, "Azure: checkout with persistCredentials: true"},
+      {"secret-echo", S::Error, "Azure: a script printing a secret to the log"},
+      {"self-hosted-pr", S::Warning, "Azure: pull-request builds on a self-hosted pool"},
+      {"unpinned-template", S::Warning,
+       "Azure: templates from a repository pinned to a branch, not a tag or commit"},
   };
   return rules;
 }

@@ -1,0 +1,181 @@
+#include "compiler/lint/azure/lint.h"
+
+#include <algorithm>
+
+#include "compiler/azure/expand.h"
+#include "compiler/lint/azure/checks.h"
+#include "compiler/lint/azure/schema.h"
+
+namespace galley::lint::azure {
+
+Shape shapeOf(const yaml::Node& root) {
+  // The expander's reading of a file's kind, so that lint and expand agree;
+  // variables: beside stages, jobs or steps are a pipeline's (templates of
+  // those kinds take none at the top).
+  bool list = root.find("stages") || root.find("jobs") || root.find("steps");
+  if (list && root.find("variables")) return Shape::Pipeline;
+  switch (galley::azure::fileKind(root)) {
+    case galley::azure::FileKind::Stages:
+      return Shape::Stages;
+    case galley::azure::FileKind::Jobs:
+      return Shape::Jobs;
+    case galley::azure::FileKind::Steps:
+      return Shape::Steps;
+    case galley::azure::FileKind::Variables:
+      return Shape::Variables;
+    case galley::azure::FileKind::Pipeline:
+    case galley::azure::FileKind::Unknown:
+      break;
+  }
+  return Shape::Pipeline;
+}
+
+const char* shapeName(Shape s) {
+  switch (s) {
+    case Shape::Pipeline:
+      return "pipeline";
+    case Shape::Stages:
+      return "stages template";
+    case Shape::Jobs:
+      return "jobs template";
+    case Shape::Steps:
+      return "steps template";
+    case Shape::Variables:
+      return "variables template";
+  }
+  return "pipeline";
+}
+
+bool isAzurePath(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  bool yaml = base.ends_with(".yml") || base.ends_with(".yaml");
+  if (!yaml) return false;
+  if (base.starts_with("azure-pipelines")) return true;
+  return path.starts_with(".azure-pipelines/") ||
+         path.find("/.azure-pipelines/") != std::string_view::npos;
+}
+
+bool looksLikeAzure(const yaml::Node& root) {
+  if (!root.isMapping() || root.find("on") || root.find("true")) return false;
+  for (const char* k : {"trigger", "pr", "stages", "steps", "extends"})
+    if (root.find(k)) return true;
+  const yaml::Node* jobs = root.find("jobs");
+  return jobs && jobs->isSequence();
+}
+
+namespace {
+
+std::string_view shapeDefinition(Shape s) {
+  switch (s) {
+    case Shape::Stages:
+      return kStagesShape;
+    case Shape::Jobs:
+      return kJobsShape;
+    case Shape::Steps:
+      return kStepsShape;
+    case Shape::Variables:
+      return kVariablesShape;
+    case Shape::Pipeline:
+      break;
+  }
+  return kPipelineShape;
+}
+
+// Whether the file includes templates (a `template:` key anywhere).
+bool hasTemplates(const yaml::Node& n) {
+  for (const auto& e : n.entries)
+    if (e.key.value == "template" || hasTemplates(e.value)) return true;
+  for (const auto& i : n.items)
+    if (hasTemplates(i)) return true;
+  return false;
+}
+
+// A finding of the expansion where the user of this file sees it: in the
+// file itself, or (inside a template) at the include site in this file, the
+// template's position named in the message.
+bool relocate(Diagnostic& d, const SourceFile& file) {
+  if (d.where.file == &file) {
+    d.notes.clear();  // they may point into templates read for this run only
+    return true;
+  }
+  for (auto it = d.notes.rbegin(); it != d.notes.rend(); ++it)
+    if (it->where.file == &file) {
+      std::string inner = d.where.known()
+                              ? d.where.file->path() + ":" + std::to_string(d.where.begin.line) +
+                                    ":" + std::to_string(d.where.begin.column)
+                              : "a template";
+      d.message = "in " + inner + ": " + d.message;
+      d.where = it->where;
+      d.notes.clear();
+      return true;
+    }
+  return false;
+}
+
+// Expands the pipeline with its templates (compiler/azure/expand.h): the
+// parameters it passes them must have the types they declare, and the
+// templates must exist. Then dependsOn and output references are checked
+// across the whole expanded pipeline. Only findings that land in this file
+// are kept: the templates' own are theirs, when they are linted.
+void lintExpanded(const SourceFile& file, Diagnostics& diags) {
+  Sources local;
+  Diagnostics found;
+  galley::azure::ExpandOptions eo;
+  galley::azure::Expansion x = galley::azure::expand(file, eo, local, found);
+  for (auto& d : found.all()) {
+    std::string rule = d.rule.starts_with("azure-parameter") ? "template-parameter"
+                       : d.rule == "azure-template-file"     ? "template-file"
+                                                             : "";
+    if (rule.empty() || !relocate(d, file)) continue;
+    d.rule = rule;
+    diags.add(std::move(d));
+  }
+  if (!x.pipeline) return;
+  Diagnostics refs;
+  Pipeline p = readPipeline(*x.pipeline, false);
+  checkReferences(p, refs);
+  for (auto& d : refs.all())
+    if (d.where.file == &file && (d.rule == "depends-on" || d.rule == "output-reference")) {
+      d.notes.erase(std::remove_if(d.notes.begin(), d.notes.end(),
+                                   [&](const Note& n) { return n.where.file != &file; }),
+                    d.notes.end());
+      diags.add(std::move(d));
+    }
+}
+
+}  // namespace
+
+void lintAzure(const yaml::Node& root, const LintOptions& options, Diagnostics& diags,
+               std::vector<Script>& shellScripts) {
+  if (root.isNull()) {
+    diags.error(root.where, "missing-key", "the pipeline is empty");
+    return;
+  }
+  Shape shape = shapeOf(root);
+  checkShape(root, shapeDefinition(shape), shapeName(shape), diags);
+  if (options.schemaOnly) return;
+  Pipeline p = readPipeline(root, shape != Shape::Pipeline);
+  // Templates are read beside the file: not for standard input.
+  if (shape == Shape::Pipeline && root.where.file && root.where.file->path() != "<stdin>" &&
+      hasTemplates(root))
+    lintExpanded(*root.where.file, diags);
+  checkReferences(p, diags);
+  checkExpressions(root, p, diags);
+  checkTasks(p, diags);
+  checkSecurity(root, p, diags);
+  if (options.shellcheck.empty()) return;
+  std::vector<Script> scripts;
+  collectShellScripts(p, scripts);
+  for (auto& s : scripts) {
+    if (s.run.value.size() > options.scriptBytes) {
+      noteUnchecked(s, "shellcheck",
+                    "the script is larger than " + std::to_string(options.scriptBytes) + " bytes",
+                    diags);
+      continue;
+    }
+    shellScripts.push_back(std::move(s));
+  }
+}
+
+}  // namespace galley::lint::azure
