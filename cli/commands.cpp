@@ -6,7 +6,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
       {attachCompile}, {attachRecipes},  {attachEval},     {attachLint},
       {attachRun},     {attachRerun},    {attachRuns},     {attachLogs},
-      {attachApprove}, {attachRegistry}, {attachEndpoint},
+      {attachApprove}, {attachRegistry}, {attachEndpoint}, {attachInit},
   };
   return all;
 }
