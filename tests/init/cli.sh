@@ -82,7 +82,7 @@ check "the name reaches galley.yml" grep -qx "name: fresh-proj" fresh-proj/galle
 check "the targets reach galley.yml" grep -qx "targets: \[github\]" fresh-proj/galley.yml
 check "the name reaches the endpoints" grep -qx "          production-endpoint: fresh-proj" fresh-proj/galley.yml
 check "the name titles the README" grep -qx "# fresh-proj" fresh-proj/README.md
-check "no placeholder is left" bash -c '! grep -rqF "{{" fresh-proj'
+check "no placeholder is left" bash -c '! grep -rqE "\{\{(name|targets)\}\}" fresh-proj'
 check "dotfiles come too" test -f fresh-proj/.gitignore -a -f fresh-proj/.pylintrc
 
 mkdir -p cloned/.git

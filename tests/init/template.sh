@@ -29,9 +29,13 @@ for f in .github/workflows/ci.yml .github/workflows/train-and-deploy.yml \
   [ -f "$f" ] || { echo "template.sh: compile did not write $f"; exit 1; }
 done
 "$galley" compile --check > /dev/null 2>&1 || { echo "template.sh: a second compile is not stable"; exit 1; }
+# As docs/init.md goes on: commit the project (the pipeline's checkout
+# copies the committed tree), then run ci.
+git init -q . && git add . &&
+  git -c user.name=galley -c user.email=galley@example.com commit -q -m "galley init"
 start=$(date +%s%N)
 if ! "$galley" run ci > ../ci.log 2>&1; then
-  tail -60 ../ci.log
+  tail -60 ../ci.log; cp ../ci.log /tmp/init-ci-$template.log
   echo "template.sh: galley run ci failed for $template"
   exit 1
 fi
