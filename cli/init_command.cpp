@@ -129,7 +129,7 @@ int runInit(const InitArgs& args) {
   std::cout << "Created the " << args.templateName << " project '" << project << "' in "
             << printable(args.dir) << " (" << created << " files). Next:\n";
   if (args.dir != ".") std::cout << "  cd " << printable(args.dir) << '\n';
-  std::cout << "  galley compile              # its pipelines, for " << joinNames(targets) << '\n'
+  std::cout << "  galley compile             # its pipelines, for " << joinNames(targets) << '\n'
             << "  galley run ci --workdir .  # code quality and unit tests, here (or commit, then "
                "galley run ci)\n";
   return kExitOk;

@@ -35,7 +35,7 @@ git init -q . && git add . &&
   git -c user.name=galley -c user.email=galley@example.com commit -q -m "galley init"
 start=$(date +%s%N)
 if ! "$galley" run ci > ../ci.log 2>&1; then
-  tail -60 ../ci.log; cp ../ci.log /tmp/init-ci-$template.log
+  tail -60 ../ci.log
   echo "template.sh: galley run ci failed for $template"
   exit 1
 fi
