@@ -7,6 +7,7 @@ const std::vector<Command>& commands() {
       {attachCompile}, {attachRecipes},  {attachEval},     {attachLint},
       {attachRun},     {attachRerun},    {attachRuns},     {attachLogs},
       {attachApprove}, {attachRegistry}, {attachEndpoint}, {attachExpand},
+      {attachInit},
   };
   return all;
 }

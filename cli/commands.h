@@ -29,5 +29,6 @@ void attachLogs(CLI::App& app, int& status);
 void attachApprove(CLI::App& app, int& status);
 void attachRegistry(CLI::App& app, int& status);
 void attachEndpoint(CLI::App& app, int& status);
+void attachInit(CLI::App& app, int& status);
 
 }  // namespace galley::cli

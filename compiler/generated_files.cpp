@@ -119,6 +119,30 @@ bool writeAll(int fd, const std::string& text) {
   return true;
 }
 
+// Writes text to a new temporary file beside dir/name, flushed to disk, with
+// mode (the umask's default when -1); *temp is its name. Removes it on failure.
+bool writeTemporary(int dir, const std::string& name, const std::string& path, int mode,
+                    const std::string& text, std::string* temp, std::string* err) {
+  Fd out;
+  for (int attempt = 0; attempt < 100 && out.fd < 0; ++attempt) {
+    *temp = "." + name + ".galley-" + std::to_string(::getpid()) + "-" + std::to_string(attempt);
+    out = Fd(
+        ::openat(dir, temp->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
+    if (out.fd < 0 && errno != EEXIST) break;
+  }
+  if (out.fd < 0) {
+    *err = path + ": cannot create a temporary file beside it: " + std::strerror(errno);
+    return false;
+  }
+  if ((mode < 0 || ::fchmod(out.fd, static_cast<mode_t>(mode)) == 0) && writeAll(out.fd, text) &&
+      ::fsync(out.fd) == 0)
+    return true;
+  int e = errno;
+  ::unlinkat(dir, temp->c_str(), 0);
+  *err = path + ": cannot write: " + std::strerror(e);
+  return false;
+}
+
 }  // namespace
 
 ReadResult readGenerated(const std::string& root, const std::string& relative, std::string* text,
@@ -162,28 +186,44 @@ bool writeGenerated(const std::string& root, const std::string& relative, const 
     }
   }
   std::string temp;
-  Fd out;
-  for (int attempt = 0; attempt < 100 && out.fd < 0; ++attempt) {
-    temp = "." + name + ".galley-" + std::to_string(::getpid()) + "-" + std::to_string(attempt);
-    out = Fd(
-        ::openat(dir.fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
-    if (out.fd < 0 && errno != EEXIST) break;
-  }
-  if (out.fd < 0) {
-    *err = path + ": cannot create a temporary file beside it: " + std::strerror(errno);
+  if (!writeTemporary(dir.fd, name, path, existed ? static_cast<int>(st.st_mode & 07777) : -1, text,
+                      &temp, err))
     return false;
-  }
-  bool ok = (!existed || ::fchmod(out.fd, st.st_mode & 07777) == 0) && writeAll(out.fd, text) &&
-            ::fsync(out.fd) == 0;
-  int e = errno;
-  if (ok && ::renameat(dir.fd, temp.c_str(), dir.fd, name.c_str()) == 0) {
+  if (::renameat(dir.fd, temp.c_str(), dir.fd, name.c_str()) == 0) {
     ::fsync(dir.fd);  // the rename itself survives a crash
     return true;
   }
-  if (ok) e = errno;
+  int e = errno;
   ::unlinkat(dir.fd, temp.c_str(), 0);
   *err = path + ": cannot write: " + std::strerror(e);
   return false;
+}
+
+CreateResult createGenerated(const std::string& root, const std::string& relative,
+                             const std::string& text, std::string* err) {
+  std::vector<std::string> parts = components(relative);
+  if (!validRelative(parts, relative, err)) return CreateResult::Failed;
+  bool missing = false;
+  Fd dir = openParent(root, parts, true, err, &missing);
+  if (dir.fd < 0) return CreateResult::Failed;
+  std::string path = joined(root, parts, parts.size());
+  const std::string& name = parts.back();
+  struct stat st {};
+  if (::fstatat(dir.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return CreateResult::Exists;
+  std::string temp;
+  if (!writeTemporary(dir.fd, name, path, -1, text, &temp, err)) return CreateResult::Failed;
+  // link() fails when the name exists, whatever appeared there since the
+  // check above: the file is created whole or not at all, never replaced.
+  int linked = ::linkat(dir.fd, temp.c_str(), dir.fd, name.c_str(), 0);
+  int e = errno;
+  ::unlinkat(dir.fd, temp.c_str(), 0);
+  if (linked == 0) {
+    ::fsync(dir.fd);
+    return CreateResult::Created;
+  }
+  if (e == EEXIST) return CreateResult::Exists;
+  *err = path + ": cannot write: " + std::strerror(e);
+  return CreateResult::Failed;
 }
 
 }  // namespace galley

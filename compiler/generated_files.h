@@ -33,4 +33,14 @@ ReadResult readGenerated(const std::string& root, const std::string& relative, s
 bool writeGenerated(const std::string& root, const std::string& relative, const std::string& text,
                     std::string* err);
 
+enum class CreateResult { Created, Exists, Failed };
+
+// Creates root/relative holding text, only when nothing is there: Exists
+// (and nothing written) when any file, folder or symlink has that name, even
+// one that appears while this runs. The file appears whole (a temporary file
+// linked into place), with folders created as writeGenerated does; Failed
+// with *err naming the path and the reason otherwise.
+CreateResult createGenerated(const std::string& root, const std::string& relative,
+                             const std::string& text, std::string* err);
+
 }  // namespace galley

@@ -119,5 +119,28 @@ TEST_CASE("a generated path with '..' or an empty part is refused") {
   CHECK_FALSE(fs::exists(t.dir / "outside/x.yml"));
 }
 
+TEST_CASE("createGenerated writes a new file with its folders and never replaces one") {
+  Tree t;
+  std::string err;
+  CHECK(createGenerated(t.root, "src/train.py", "new\n", &err) == CreateResult::Created);
+  CHECK(t.slurp(t.dir / "out/src/train.py") == "new\n");
+  CHECK(createGenerated(t.root, "src/train.py", "other\n", &err) == CreateResult::Exists);
+  CHECK(t.slurp(t.dir / "out/src/train.py") == "new\n");
+  fs::create_symlink(t.dir / "outside/x", t.dir / "out/link.yml");
+  CHECK(createGenerated(t.root, "link.yml", "x\n", &err) == CreateResult::Exists);
+  CHECK_FALSE(fs::exists(t.dir / "outside/x"));
+  CHECK(std::distance(fs::directory_iterator(t.dir / "out/src"), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("createGenerated does not follow a symlinked folder below the root") {
+  Tree t;
+  std::string err;
+  fs::create_directory_symlink(t.dir / "outside", t.dir / "out/src");
+  CHECK(createGenerated(t.root, "src/train.py", "x\n", &err) == CreateResult::Failed);
+  CHECK(t.shown(err) ==
+        "T/out/src: is a symlink; galley does not write or read generated files through symlinks");
+  CHECK_FALSE(fs::exists(t.dir / "outside/train.py"));
+}
+
 }  // namespace
 }  // namespace galley

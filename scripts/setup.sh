@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what galley needs to build and test on Debian 12, skipping what is
-# already there, then configures and builds. Used by both README commands.
+# already there, then configures and builds. Used by both README commands;
+# scripts/test.sh passes --tests for what only the test suite needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # sqlite3 and libpq back the model registry (PostgreSQL for agent pools; the
@@ -11,6 +12,12 @@ cd "$(dirname "$0")/.."
 packages=(cmake g++ make libyaml-dev nlohmann-json3-dev libcli11-dev doctest-dev python3 shellcheck pyflakes3
   libsqlite3-dev libpq-dev postgresql libcpp-httplib-dev
   git python3-venv python3-sklearn python3-pytest python3-pytest-cov flake8 pylint bandit)
+# The cv template of `galley init` trains with torch and torchvision: about
+# 250 Debian packages, so only the test suite, which runs that template's
+# pipeline, installs them; the demo and galley itself do not need them.
+if [ "${1:-}" = --tests ]; then
+  packages+=(python3-torch python3-torchvision)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
