@@ -4,10 +4,9 @@ namespace galley::cli {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {attachCompile}, {attachRecipes},  {attachEval},     {attachLint},
-      {attachRun},     {attachRerun},    {attachRuns},     {attachLogs},
-      {attachApprove}, {attachRegistry}, {attachEndpoint}, {attachExpand},
-      {attachInit},
+      {attachCompile},  {attachRecipes}, {attachEval}, {attachLint},    {attachRun},
+      {attachRerun},    {attachRuns},    {attachLogs}, {attachApprove}, {attachRegistry},
+      {attachEndpoint}, {attachExpand},  {attachInit},
   };
   return all;
 }

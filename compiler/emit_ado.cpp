@@ -356,7 +356,7 @@ class AdoEmitter {
     // The schema types job-level timeouts as strings (they may be expressions).
     o.set("timeoutInMinutes", Out::str(std::to_string(j.approvalTimeoutMinutes + 60)));
     Out task = Out::map();
-    task.set("task", Out::str("ManualValidation@0"));
+    task.set("task", Out::str("ManualValidation@1"));
     task.set("displayName", Out::str("Approve " + j.environment));
     task.set("timeoutInMinutes", Out::number(j.approvalTimeoutMinutes));
     Out& inputs = task.set("inputs", Out::map());

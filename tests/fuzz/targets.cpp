@@ -324,9 +324,9 @@ void azureExpand(std::string_view input) {
 
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {
-      {"yaml", yaml},   {"expr", expression}, {"compile", compile},   {"lint", lint},
-      {"shell", shell}, {"quoting", quoting}, {"commands", commands}, {"masker", masker},
-      {"azure", azureExpand}};
+      {"yaml", yaml},         {"expr", expression}, {"compile", compile},
+      {"lint", lint},         {"shell", shell},     {"quoting", quoting},
+      {"commands", commands}, {"masker", masker},   {"azure", azureExpand}};
   return all;
 }
 
