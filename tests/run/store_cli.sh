@@ -129,7 +129,7 @@ is "an unknown job is a usage error that lists the jobs" "galley: error: run 2 h
 expect "an unknown step is a usage error" 2 "$galley" logs 2 --job test --step 7
 is "an unknown step is a usage error" "galley: error: no step '7' in job 'test' (steps are named by id, name or number)"
 expect "a control character in a name is not echoed raw" 2 "$galley" logs 2 --job $'\033[2J'
-is "a control character in a name is not echoed raw" "galley: error: run 2 has no job '^[[2J' (jobs: build, test, deploy)"
+is "a control character in a name is not echoed raw" "galley: error: run 2 has no job '\x1b[2J' (jobs: build, test, deploy)"
 
 expect "approve on a finished run has nothing pending" 1 "$galley" approve 2
 is "approve on a finished run has nothing pending" "galley: error: nothing pending in run 2: it is finished"
