@@ -9,8 +9,10 @@
 set -euo pipefail
 shared="$(cd "$(dirname "$0")/../.." && pwd)/shared"
 anchors="$shared/tools/anchors"
-command -v node >/dev/null && command -v npm >/dev/null ||
-  { echo "anchors: node and npm are needed" >&2; exit 1; }
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "anchors: node and npm are needed" >&2
+  exit 1
+fi
 if [ -d "$anchors/node_modules" ]; then
   echo "$anchors"
   exit 0
