@@ -281,17 +281,20 @@ same "7 archived by the promotions that followed" "8 7" \
 
 # ---- kill -9 during register ----
 head -c 60000000 /dev/urandom >"$tmp/huge.bin"
-# Longer delays until a kill lands mid-copy: under load (or PostgreSQL's
-# connection set-up) the first kills can land before the copy starts.
-for delay in 0.01 0.03 0.1 0.2 0.4 0.8 1.6 3.2; do
-  # galley itself in the background (not a shell function, whose subshell
-  # would take the kill and leave galley running).
+# Each kill lands once the register has begun staging its files (its
+# folder under tmp/ appears): timed kills missed on fast machines (the copy
+# was over) and on loaded ones (it had not begun).
+for attempt in 1 2 3 4 5; do
   "$galley" registry register --name killed --path "$tmp/huge.bin" >/dev/null 2>&1 &
   pid=$!
-  sleep "$delay"
+  for _ in $(seq 2000); do
+    [ -n "$(ls -A "$store/tmp" 2>/dev/null)" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.002
+  done
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  [ "$(find "$store/tmp" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" -ge 1 ] && break
+  [ "$attempt" -ge 2 ] && [ -n "$(ls -A "$store/tmp" 2>/dev/null)" ] && break
 done
 left=$(find "$store/tmp" -mindepth 1 -maxdepth 1 | wc -l)
 if [ "$left" -ge 1 ]; then passed=$((passed + 1)); else
