@@ -248,11 +248,6 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self):
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.shared.track(self.connection, True)
-
-    def finish(self):
-        self.server.shared.track(self.connection, False)
-        super().finish()
 
     def parse_request(self):
         # A request line has arrived: from here to the response's end, the
@@ -261,12 +256,13 @@ class Handler(BaseHTTPRequestHandler):
         return super().parse_request()
 
     def handle_one_request(self):
+        # A connection closes only after an answer that said so (reply()):
+        # closing it after an answer sent just before the drain began,
+        # which promised keep-alive, broke the client's next request.
         try:
             super().handle_one_request()
         finally:
             self.server.shared.busy(self.connection, False)
-            if self.server.shared.draining:
-                self.close_connection = True
 
     def log_request(self, code="-", size="-"):
         # Failed requests only: a line per success would cost more than the
@@ -380,6 +376,20 @@ class Server(ThreadingHTTPServer):
         self.socket = sock
         self.private = False
         self.shared = shared
+
+    # A connection counts from accept() to close, both on the serving
+    # thread's side: counted in the handler's thread instead, a connection
+    # accepted just before a graceful stop was invisible until that thread
+    # ran, and the stopping worker could exit with it unanswered.
+    def process_request(self, request, client_address):
+        self.shared.track(request, True)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        try:
+            super().shutdown_request(request)
+        finally:
+            self.shared.track(request, False)
 
     def server_close(self):
         # A socket received from the previous worker stays open in the
