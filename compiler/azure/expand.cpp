@@ -269,6 +269,7 @@ class Expander {
   // The repository root each file belongs to, for `/x.yml` and `x.yml`.
   std::unordered_map<const SourceFile*, std::string> repoOf_;
   std::vector<VariableGroup> groups_;
+  std::vector<std::string> unmappedRepositories_;
 };
 
 // --- expressions ---
@@ -808,6 +809,7 @@ std::string Expander::resolvePath(const Node& pathNode, const std::string& text,
       std::vector<std::string> known;
       for (const auto& [k, v] : options_.repositories)
         known.push_back(k);
+      unmappedRepositories_.push_back(alias);
       error(pathNode.where, "azure-repository",
             "repository '" + alias + "' is not mapped to a local folder; give --repo " + alias +
                 "=PATH" + (known.empty() ? std::string() : " (mapped: " + quoteList(known) + ")"),
@@ -1091,6 +1093,7 @@ Expansion Expander::run(const SourceFile& root) {
 
   result.files = files_;
   result.groups = groups_;
+  result.unmappedRepositories = unmappedRepositories_;
   if (!diags_.hasErrors() && !stopped_) result.pipeline = std::move(pipeline);
   return result;
 }
