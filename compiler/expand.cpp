@@ -427,7 +427,8 @@ class Expander {
   }
 
   // A script known now: "-m MODULE" becomes two words, as a list's items
-  // do, so that python reads the module and not the file "-m MODULE". The
+  // do, so that python reads the module and not the file "-m MODULE"; a
+  // leading `python` goes, since the recipe writes its own. The
   // value is checked again here because it may come from another recipe's
   // parameter of another type.
   bool scriptValue(const Parameter& p, const yaml::Node& v, ParamValue& pv) {
@@ -441,9 +442,15 @@ class Expander {
                    hint);
       return false;
     }
+    // The value as python takes it: without a leading `python`, spaced once.
+    std::string joined;
+    for (const auto& w : *words)
+      joined += (joined.empty() ? "" : " ") + w;
+    Location where = pv.text.where;
+    pv.text = Text::literal(joined, where);
     if (words->size() > 1)
       for (const auto& w : *words)
-        pv.items.push_back(Text::literal(w, pv.text.where));
+        pv.items.push_back(Text::literal(w, where));
     return true;
   }
 

@@ -190,9 +190,16 @@ std::optional<std::vector<std::string>> scriptWords(const std::string& value, st
     std::string_view rest = v.substr(first.size());
     while (!rest.empty() && isAsciiSpace(rest.front()))
       rest.remove_prefix(1);
-    *problem = "the recipe runs python itself";
-    *hint = "write '" + std::string(rest) + "'";
-    return std::nullopt;
+    // `python -m pkg.train` says what the recipe does anyway: the recipe's
+    // python is the one its python-version set up, which python and
+    // python3 name. A versioned interpreter would be silently replaced.
+    if (first != "python" && first != "python3") {
+      *problem = "the recipe runs the python its python-version parameter sets up";
+      *hint = "write '" + std::string(rest) + "' and set python-version";
+      return std::nullopt;
+    }
+    v = rest;
+    first = v.substr(0, std::min(v.size(), v.find_first_of(" \t")));
   }
   if (first == "-m") {
     std::string_view module = v.substr(2);

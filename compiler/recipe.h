@@ -58,7 +58,8 @@ std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& ex
                                     Diagnostics& diags);
 
 // A script parameter's value as the words that follow `python`: none for ""
-// (no script), {FILE} for a file, {"-m", MODULE} for a module. nullopt when
+// (no script), {FILE} for a file, {"-m", MODULE} for a module; a leading
+// `python` or `python3` is the recipe's own python, and dropped. nullopt when
 // the value is neither; *problem then says what is wrong and *hint what to
 // write instead.
 std::optional<std::vector<std::string>> scriptWords(const std::string& value, std::string* problem,

@@ -54,16 +54,19 @@ bool has(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("script parameters: a file is one word, -m MODULE two, python in front is refused") {
+TEST_CASE("script parameters: a file is one word, -m MODULE two, the recipe's python dropped") {
   const ScriptCase cases[] = {
       {"", Words{}, "", ""},
       {"src/train.py", Words{"src/train.py"}, "", ""},
       {"-m src.train", Words{"-m", "src.train"}, "", ""},
       {"  -m   credit_risk.train_v2 ", Words{"-m", "credit_risk.train_v2"}, "", ""},
-      {"python -m src.train", std::nullopt, "the recipe runs python itself",
-       "write '-m src.train'"},
-      {"python3.11 src/train.py", std::nullopt, "the recipe runs python itself",
-       "write 'src/train.py'"},
+      {"python -m src.train", Words{"-m", "src.train"}, "", ""},
+      {"python3 src/train.py", Words{"src/train.py"}, "", ""},
+      {"python3.11 -m src.train", std::nullopt,
+       "the recipe runs the python its python-version parameter sets up",
+       "write '-m src.train' and set python-version"},
+      {"python -c 'import x'", std::nullopt, "a script is a Python file or '-m MODULE'",
+       "write '-m MODULE' to run a module, such as '-m src.train'"},
       {"-m", std::nullopt, "'-m' takes one module name, such as src.train", ""},
       {"-m src.train --epochs 3", std::nullopt, "'-m' takes one module name, such as src.train",
        "pass arguments through the recipe's args parameter"},
@@ -113,17 +116,29 @@ TEST_CASE("script parameters: a module given through a composite's parameter is 
   CHECK(has(p.github(), "PARAMS_SCRIPT: -m pkg.train\n"));
 }
 
-TEST_CASE("script parameters: python in front of the script is an error at the user's value") {
+TEST_CASE("script parameters: python -m MODULE runs the module with the recipe's python") {
   TempProject p(ciPipeline("      a:\n        recipe: train\n        with:\n          script: "
                            "python -m src.train\n"),
+                {{"train", kTrain}});
+  REQUIRE(p.compile());
+  CHECK(has(p.github(),
+            "          python ${PARAMS_SCRIPT} ${PARAMS_ARGS}\n"
+            "        env:\n"
+            "          PARAMS_SCRIPT: -m src.train\n"));
+}
+
+TEST_CASE("script parameters: another interpreter in front is an error at the user's value") {
+  TempProject p(ciPipeline("      a:\n        recipe: train\n        with:\n          script: "
+                           "python3.9 -m src.train\n"),
                 {{"train", kTrain}});
   CHECK_FALSE(p.compile());
   CHECK(p.errors(true) ==
         "galley.yml:11:19: error: parameter 'script' expects a Python file or '-m MODULE', not "
-        "'python -m src.train': the recipe runs python itself [parameter-type]\n"
-        "          script: python -m src.train\n"
-        "                  ^~~~~~~~~~~~~~~~~~~\n"
-        "  hint: write '-m src.train'\n"
+        "'python3.9 -m src.train': the recipe runs the python its python-version parameter sets "
+        "up [parameter-type]\n"
+        "          script: python3.9 -m src.train\n"
+        "                  ^~~~~~~~~~~~~~~~~~~~~~\n"
+        "  hint: write '-m src.train' and set python-version\n"
         "recipes/train.yml:4:3: note: parameter 'script' is declared here\n"
         "  script:\n"
         "  ^~~~~~\n");
@@ -143,11 +158,11 @@ TEST_CASE("script parameters: a bad value passed through a composite is an error
 TEST_CASE("script parameters: a recipe's bad default is an error in the recipe") {
   const char* recipe =
       "recipe: s\ndescription: S.\nparameters:\n  script:\n    type: script\n"
-      "    default: python src/x.py\n    description: Script.\n"
+      "    default: src/x.py --fast\n    description: Script.\n"
       "steps:\n  - run: python ${{ params.script }}\n";
   TempProject p(ciPipeline("      s: {}\n"), {{"s", recipe}});
   CHECK_FALSE(p.compile());
   CHECK(p.errors() ==
         "recipes/s.yml:6:14: error: parameter 'script' expects a Python file or '-m MODULE', not "
-        "'python src/x.py': the recipe runs python itself [parameter-type]\n");
+        "'src/x.py --fast': a script is one Python file or '-m MODULE' [parameter-type]\n");
 }
