@@ -10,7 +10,7 @@
 namespace galley {
 
 std::optional<std::vector<GeneratedFile>> compile(const CompileOptions& options, Sources& sources,
-                                                  Diagnostics& diags) {
+                                                  Diagnostics& diags, OutputFolders* folders) {
   std::string err;
   const SourceFile* file = sources.read(options.file, &err);
   if (!file) {
@@ -21,6 +21,12 @@ std::optional<std::vector<GeneratedFile>> compile(const CompileOptions& options,
   if (!project || diags.hasErrors()) return std::nullopt;
   RecipeLibrary library(sources, project->recipesDir);
   std::filesystem::path out = options.outDir.empty() ? project->dir : options.outDir;
+  if (folders) {
+    folders->root = out.string();
+    folders->source = std::filesystem::path(project->path).filename().string();
+    if (options.github) folders->folders.push_back(".github/workflows");
+    if (options.ado) folders->folders.push_back(".azure-pipelines");
+  }
   if (!(options.github && project->github) && !(options.ado && project->ado)) {
     diags.error(project->document.where, "target",
                 std::string("nothing to compile: --target ") + (options.github ? "github" : "ado") +

@@ -610,3 +610,79 @@ steps:
                   "          rm \"${PARAMS_X}\"\n"
                   "          echo ok # ${PARAMS_X}\n") != std::string::npos);
 }
+
+namespace {
+
+const char* kShip = R"(recipe: ship
+description: Deploy.
+jobs:
+  deploy:
+    environment: prod
+    steps:
+      - run: echo deploying
+)";
+
+std::string release(const std::string& recipes) {
+  return "name: demo\nenvironments:\n  prod:\n    approvers: [lead@example.com]\npipelines:\n"
+         "  release:\n    recipes:\n" +
+         recipes;
+}
+
+// The lines of text from the first that starts with `from` up to, not
+// including, the next line as little indented.
+std::string block(const std::string& text, const std::string& from) {
+  size_t at = text.find("\n" + from);
+  if (at == std::string::npos) return "";
+  size_t indent = from.find_first_not_of(' ');
+  size_t end = at + 1 + from.size();
+  for (;;) {
+    end = text.find('\n', end);
+    if (end == std::string::npos || end + 1 >= text.size()) break;
+    size_t next = text.find_first_not_of(' ', end + 1);
+    if (next - (end + 1) <= indent) break;
+    ++end;
+  }
+  return text.substr(at + 1, end == std::string::npos ? std::string::npos : end - at);
+}
+
+}  // namespace
+
+TEST_CASE("compile: on GitHub an environment's reviewers are asked once, at its approval gate") {
+  Project p(release("      approve:\n        recipe: approval-gate\n        with:\n"
+                    "          environment: prod\n"
+                    "      ship:\n        recipe: ship\n        needs: [approve]\n"
+                    "      hotfix:\n        recipe: ship\n"),
+            {{"ship", kShip}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/release.yml");
+  // The gate asks, without a timeout GitHub would not apply to the wait.
+  CHECK(block(gh, "  approve:") ==
+        "  approve:\n    name: Approval\n    runs-on: ubuntu-latest\n    environment: prod\n"
+        "    steps:\n      - name: Approved for prod\n"
+        "        run: echo \"Approved for the prod environment\"\n");
+  // The job after it runs on that approval; one that does not wait for the
+  // gate still asks for its own.
+  CHECK(block(gh, "  ship:").find("environment:") == std::string::npos);
+  CHECK(block(gh, "  hotfix:").find("    environment: prod\n") != std::string::npos);
+}
+
+TEST_CASE(
+    "compile: a release pipeline's runs never interleave: concurrency on GitHub, a lock on Azure") {
+  Project p(release("      ship:\n        recipe: ship\n"), {{"ship", kShip}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(block(p.file(*files, ".github/workflows/release.yml"), "concurrency:") ==
+        "concurrency:\n  group: galley-release\n  cancel-in-progress: false\n");
+  CHECK(p.file(*files, ".azure-pipelines/release.yml").find("\nlockBehavior: sequential\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("compile: a pipeline that deploys nothing is not serialised") {
+  Project p(pipeline("      say:\n        recipe: echo\n        with:\n          message: hi\n"),
+            {{"echo", kEcho}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.file(*files, ".github/workflows/ci.yml").find("concurrency:") == std::string::npos);
+  CHECK(p.file(*files, ".azure-pipelines/ci.yml").find("lockBehavior") == std::string::npos);
+}

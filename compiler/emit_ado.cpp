@@ -25,6 +25,11 @@ class AdoEmitter {
   std::optional<std::string> run() {
     Out doc = Out::map();
     triggers(doc);
+    // Runs of a release queue for the environments' exclusive locks instead
+    // of the latest cancelling the others; the lock itself is the
+    // environment's Exclusive Lock check, which YAML cannot declare
+    // (docs/pipeline.md).
+    if (isRelease(p_)) doc.set("lockBehavior", Out::str("sequential"));
     const Project& project = *p_.project;
     Out vars = Out::seq();
     for (const auto& [k, v] : project.variables)
@@ -92,7 +97,7 @@ class AdoEmitter {
       Out list = Out::seq();
       for (const auto& s : t.schedules) {
         Out o = Out::map();
-        o.set("cron", Out::str(s.cron));
+        o.set("cron", Out::str(s.cron).at(s.where));
         o.set("displayName", Out::str("Scheduled: " + s.cron));
         o.set("branches",
               include(s.branches.empty() ? std::vector<std::string>{"main"} : s.branches));
