@@ -686,3 +686,75 @@ TEST_CASE("compile: a pipeline that deploys nothing is not serialised") {
   CHECK(p.file(*files, ".github/workflows/ci.yml").find("concurrency:") == std::string::npos);
   CHECK(p.file(*files, ".azure-pipelines/ci.yml").find("lockBehavior") == std::string::npos);
 }
+
+namespace {
+
+std::string mlPipeline(const std::string& recipes) {
+  return "name: demo\npipelines:\n  ml:\n    recipes:\n      train:\n        recipe: train-model\n"
+         "        with:\n          model-artifact: clf-model\n" +
+         recipes;
+}
+
+}  // namespace
+
+TEST_CASE("compile: a download no job publishes is an error at the use, with the name meant") {
+  Project p(
+      mlPipeline("      evaluate:\n        recipe: evaluate-model\n        needs: [train]\n"));
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "galley.yml:9:7: error: 'evaluate' downloads artifact 'model', which no job of pipeline "
+        "'ml' publishes [artifact]\n"
+        "      evaluate:\n"
+        "      ^~~~~~~~\n"
+        "  hint: did you mean 'clf-model'?\n"
+        "recipes/evaluate-model.yml:63:9: note: the download is here\n"
+        "      - name: Download model\n"
+        "        ^\n");
+}
+
+TEST_CASE("compile: a download name galley.yml gives is reported at that name") {
+  Project p(
+      mlPipeline("      evaluate:\n        recipe: evaluate-model\n        needs: [train]\n"
+                 "        with:\n          model-artifact: clf-modle\n"));
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:13:27: error: 'evaluate' downloads artifact 'clf-modle', which no job of "
+        "pipeline 'ml' publishes [artifact]\n"
+        "recipes/evaluate-model.yml:63:9: note: the download is here\n");
+  CHECK(p.diags.all().front().hint == "did you mean 'clf-model'?");
+}
+
+TEST_CASE(
+    "compile: a download that does not wait for its publisher is an error with the needs to add") {
+  Project p(
+      mlPipeline("      evaluate:\n        recipe: evaluate-model\n        needs: [train]\n"
+                 "        with:\n          model-artifact: clf-model\n"
+                 "      compare:\n        recipe: compare-champion-challenger\n"
+                 "        needs: [train]\n"));
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "galley.yml:14:7: error: 'compare' downloads artifact 'metrics', which 'evaluate' "
+        "publishes, without waiting for it [artifact]\n"
+        "      compare:\n"
+        "      ^~~~~~~\n"
+        "  hint: add needs: [train, evaluate] to 'compare'\n"
+        "recipes/compare-champion-challenger.yml:68:9: note: the download is here\n"
+        "      - name: Download challenger metrics\n"
+        "        ^\n"
+        "galley.yml:9:7: note: 'evaluate' publishes it\n"
+        "      evaluate:\n"
+        "      ^~~~~~~~\n");
+}
+
+TEST_CASE("compile: a download from a job waited for through others compiles") {
+  std::string yml = mlPipeline(
+      "      evaluate:\n        recipe: evaluate-model\n        needs: [train]\n"
+      "        with:\n          model-artifact: clf-model\n"
+      "      gate:\n        recipe: echo\n        needs: [evaluate]\n"
+      "        with:\n          message: hi\n"
+      "      compare:\n        recipe: compare-champion-challenger\n        needs: [gate]\n");
+  yml.replace(0, 11, "name: demo\nagents:\n  github: [self-hosted, linux]\n  ado: {pool: ml}\n");
+  Project p(yml, {{"echo", kEcho}});
+  CHECK(p.compile());
+  CHECK(p.errors() == "");
+}

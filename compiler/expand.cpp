@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "compiler/artifact_wiring.h"
 #include "compiler/ascii.h"
 #include "compiler/graph.h"
 #include "compiler/setup_galley.h"
@@ -255,6 +256,8 @@ class Expander {
     std::map<std::string, UseResult> results;
     expandUses(spec_.uses, nullptr, "", "", {}, std::nullopt, results);
     if (diags_.hasErrors()) return std::nullopt;
+    checkArtifacts(out_, diags_);
+    if (diags_.hasErrors()) return std::nullopt;
     checkGalleyAgents(out_, diags_);
     if (diags_.hasErrors()) return std::nullopt;
     addGalleySetup(out_);
@@ -420,13 +423,17 @@ class Expander {
   }
 
   // A name (artifact, environment) that may be written as a parameter reference.
-  std::optional<std::string> constant(const yaml::Node& n, Scope& scope, const std::string& what) {
+  // *where, when given, gets the text's origin: the user's value when one
+  // parameter gave it.
+  std::optional<std::string> constant(const yaml::Node& n, Scope& scope, const std::string& what,
+                                      Location* where = nullptr) {
     auto t = parseText(n, scope, diags_);
     if (!t) return std::nullopt;
     if (t->hasRefs()) {
       diags_.error(n.where, "type", what + " must be known when galley compiles");
       return std::nullopt;
     }
+    if (where) *where = t->where.known() ? t->where : n.where;
     return t->str();
   }
 
@@ -479,6 +486,10 @@ class Expander {
     std::string id = prefix + use.id;
     UseResult result;
     active_.push_back(recipe->name);
+    ir::UseFrame frame{use.id, use.where, {}};
+    for (const auto& [need, where] : use.needs)
+      frame.needs.push_back(need);
+    usePath_.push_back(std::move(frame));
     if (recipe->kind == RecipeKind::Uses) {
       std::vector<Use> members = parseUses(recipe->body, diags_);
       std::map<std::string, UseResult> inner;
@@ -510,6 +521,7 @@ class Expander {
     } else {
       if (!claim(id, use.where)) {
         active_.pop_back();
+        usePath_.pop_back();
         return std::nullopt;
       }
       ir::Stage stage;
@@ -518,6 +530,7 @@ class Expander {
       stage.dependsOn = deps;
       stage.condition = cond;
       stage.where = use.where;
+      stage.uses = usePath_;
       Scope scope = baseScope();
       scope.params = &*params;
       scope.recipe = recipe->name;
@@ -554,6 +567,7 @@ class Expander {
       out_.stages.push_back(std::move(stage));
     }
     active_.pop_back();
+    usePath_.pop_back();
     return result;
   }
 
@@ -1088,7 +1102,7 @@ class Expander {
       const yaml::Node* artifact = shape::require(n, "artifact", "publish step", diags_);
       if (!artifact) return false;
       step.kind = ir::Step::Kind::Publish;
-      auto name = constant(*artifact, scope, "artifact name");
+      auto name = constant(*artifact, scope, "artifact name", &step.artifactWhere);
       if (!name) return false;
       step.artifact = *name;
       auto path = parseText(*target, scope, diags_);
@@ -1097,7 +1111,7 @@ class Expander {
       if (step.name.empty()) step.name = "Publish " + step.artifact;
     } else {
       step.kind = ir::Step::Kind::Download;
-      auto name = constant(*target, scope, "artifact name");
+      auto name = constant(*target, scope, "artifact name", &step.artifactWhere);
       if (!name) return false;
       step.artifact = *name;
       step.path = Text::literal(step.artifact);
@@ -1133,6 +1147,7 @@ class Expander {
   Diagnostics& diags_;
   ir::Pipeline out_;
   std::vector<std::string> active_;
+  std::vector<ir::UseFrame> usePath_;  // the uses being expanded, outermost first
   std::map<std::string, Location> claimed_;
   bool actionsLoaded_ = false;
   std::optional<yaml::Node> actions_;

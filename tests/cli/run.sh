@@ -129,9 +129,10 @@ pipelines:
   release:
     recipes:
       register:
-        recipe: register-in-staging
+        recipe: register-in-production
         with:
           model-name: m
+          model-version: 1
 YML
 expect "backend local on hosted agents is an error at the use" 1 "$galley" compile "$tmp/hosted/galley.yml"
 contains "backend local on hosted agents is an error at the use" "galley.yml:5:7: error: 'register' runs galley on its agent (backend: local keeps the model registry and endpoints there), but pipeline 'release' runs on GitHub-hosted runners and Microsoft-hosted agents, which start empty for every job: what one job registers is gone in the next [hosted-agents]"
