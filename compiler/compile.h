@@ -23,6 +23,9 @@ struct GeneratedFile {
   std::string text;
   std::string root;      // outDir, or galley.yml's folder
   std::string relative;  // below root, '/'-separated plain names
+  // galley's own (with its header), or a file of the user's galley edits
+  // (.github/actionlint.yaml's runner labels).
+  bool owned = true;
 };
 
 // Where a compile writes, for finding the files an earlier compile wrote

@@ -27,6 +27,8 @@ std::optional<std::string> emitAdo(const ir::Pipeline& p, Diagnostics& diags);
 // with the positions of the user's text: what `galley run` runs for a
 // pipeline, step for step the same as the compiled file.
 std::optional<yaml::Out> githubWorkflow(const ir::Pipeline& p, Diagnostics& diags);
+// The Azure DevOps pipeline emitAdo writes, as the tree it writes it from.
+std::optional<yaml::Out> adoPipeline(const ir::Pipeline& p, Diagnostics& diags);
 
 // A bash script run up to retries + 1 times until it succeeds. warning is the
 // target's log command prefix for "attempt N failed" lines.

@@ -893,6 +893,18 @@ class Expander {
     expandSteps(recipe->body, inner, job, outputs, depth + 1);
   }
 
+  // "echo ${{ params.message }}" as "echo params.message".
+  static std::string withoutDelimiters(std::string s) {
+    for (size_t at; (at = s.find("${{")) != std::string::npos;) {
+      size_t end = s.find("}}", at);
+      if (end == std::string::npos) break;
+      std::string inner = s.substr(at + 3, end - at - 3);
+      size_t b = inner.find_first_not_of(' '), e = inner.find_last_not_of(' ');
+      s.replace(at, end + 2 - at, b == std::string::npos ? "" : inner.substr(b, e - b + 1));
+    }
+    return s;
+  }
+
   // An optional '-' and decimal digits: what bash arithmetic reads as a
   // number and nothing else.
   static bool isInteger(const std::string& v) {
@@ -1011,8 +1023,9 @@ class Expander {
           "# shellcheck disable=SC2086  # list parameters split into words on purpose\n" + script;
     step.script = script;
     if (step.name.empty()) {
-      // Named after the script as written, not as rewritten.
-      std::string first = prefix + s.substr(0, s.find('\n'));
+      // Named after the script as written, not as rewritten; its
+      // references lose their ${{ }}, which would be expressions in a name.
+      std::string first = prefix + withoutDelimiters(s.substr(0, s.find('\n')));
       step.name = first.size() > 60 ? first.substr(0, 57) + "..." : first;
     }
     return true;

@@ -192,6 +192,26 @@ printf 'name: other\n' >"$tmp/own/.github/workflows/other.yml"
 expect "a file galley did not generate is never removed" 0 "$galley" compile "$tmp/own/galley.yml"
 check "the user's other workflow is kept" [ -e "$tmp/own/.github/workflows/other.yml" ]
 
+# Compile checks what it emits: what lint would reject is an error at the
+# user's text; the project's self-hosted labels go into actionlint.yaml,
+# which galley lint reads, merged with what is there.
+mkdir -p "$tmp/emit"
+printf 'name: emit\nagents:\n  github: [self-hosted, gpu]\n  ado: {pool: ml}\npipelines:\n  nightly:\n    on:\n      schedule:\n        - cron: "0 3 * * 8"\n    recipes:\n      quality:\n        recipe: code-quality\n' >"$tmp/emit/galley.yml"
+expect "a cron lint rejects fails compile at galley.yml's line" 1 "$galley" compile "$tmp/emit/galley.yml"
+contains "a cron lint rejects fails compile at galley.yml's line" "emit/galley.yml:9:17: error: invalid cron '0 3 * * 8': day of week must be between 0 and 6 [cron]"
+check "nothing is written when the output fails lint" [ ! -e "$tmp/emit/.github" ]
+sed -i 's/\* \* 8/* * 1/' "$tmp/emit/galley.yml"
+mkdir -p "$tmp/emit/.github"
+printf '# ours\nconfig-variables: [DEPLOY_ENV]\n' >"$tmp/emit/.github/actionlint.yaml"
+expect "compile lists the self-hosted labels in actionlint.yaml" 0 "$galley" compile "$tmp/emit/galley.yml"
+contains "compile lists the self-hosted labels in actionlint.yaml" "wrote $tmp/emit/.github/actionlint.yaml"
+check "actionlint.yaml keeps its own content" grep -q "config-variables: \[DEPLOY_ENV\]" "$tmp/emit/.github/actionlint.yaml"
+check "actionlint.yaml lists gpu" grep -qx "    - gpu" "$tmp/emit/.github/actionlint.yaml"
+expect "galley lint accepts the compiled workflow's custom label" 0 "$galley" lint --shellcheck off "$tmp/emit/.github/workflows/nightly.yml"
+contains "galley lint accepts the compiled workflow's custom label" ""
+expect "--check is up to date once the labels are listed" 0 "$galley" compile "$tmp/emit/galley.yml" --check
+contains "--check is up to date once the labels are listed" "generated files are up to date"
+
 expect "recipes lists the library" 0 "$galley" recipes
 contains "recipes lists the library" "deploy-after-approval"
 
