@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "compiler/artifact_wiring.h"
 #include "compiler/ascii.h"
 #include "compiler/graph.h"
 #include "compiler/run_context.h"
@@ -275,6 +276,8 @@ class Expander {
     std::map<std::string, UseResult> results;
     expandUses(spec_.uses, nullptr, "", "", {}, std::nullopt, results);
     if (diags_.hasErrors()) return std::nullopt;
+    checkArtifacts(out_, diags_);
+    if (diags_.hasErrors()) return std::nullopt;
     checkGalleyAgents(out_, diags_);
     if (diags_.hasErrors()) return std::nullopt;
     addGalleySetup(out_);
@@ -470,13 +473,17 @@ class Expander {
   }
 
   // A name (artifact, environment) that may be written as a parameter reference.
-  std::optional<std::string> constant(const yaml::Node& n, Scope& scope, const std::string& what) {
+  // *where, when given, gets the text's origin: the user's value when one
+  // parameter gave it.
+  std::optional<std::string> constant(const yaml::Node& n, Scope& scope, const std::string& what,
+                                      Location* where = nullptr) {
     auto t = parseText(n, scope, diags_);
     if (!t) return std::nullopt;
     if (t->hasRefs()) {
       diags_.error(n.where, "type", what + " must be known when galley compiles");
       return std::nullopt;
     }
+    if (where) *where = t->where.known() ? t->where : n.where;
     return t->str();
   }
 
@@ -529,6 +536,10 @@ class Expander {
     std::string id = prefix + use.id;
     UseResult result;
     active_.push_back(recipe->name);
+    ir::UseFrame frame{use.id, use.where, {}};
+    for (const auto& [need, where] : use.needs)
+      frame.needs.push_back(need);
+    usePath_.push_back(std::move(frame));
     if (recipe->kind == RecipeKind::Uses) {
       std::vector<Use> members = parseUses(recipe->body, diags_);
       std::map<std::string, UseResult> inner;
@@ -560,6 +571,7 @@ class Expander {
     } else {
       if (!claim(id, use.where)) {
         active_.pop_back();
+        usePath_.pop_back();
         return std::nullopt;
       }
       ir::Stage stage;
@@ -568,6 +580,7 @@ class Expander {
       stage.dependsOn = deps;
       stage.condition = cond;
       stage.where = use.where;
+      stage.uses = usePath_;
       Scope scope = baseScope();
       scope.params = &*params;
       scope.recipe = recipe->name;
@@ -604,6 +617,7 @@ class Expander {
       out_.stages.push_back(std::move(stage));
     }
     active_.pop_back();
+    usePath_.pop_back();
     return result;
   }
 
@@ -934,6 +948,22 @@ class Expander {
     return v.type == ParamType::List || (v.type == ParamType::Script && v.items.size() > 1);
   }
 
+  // "echo ${{ params.message }}" as "echo params.message": a step's name
+  // holding `${{` would be an expression to GitHub, which knows no params.
+  static std::string withoutDelimiters(std::string s) {
+    for (size_t at; (at = s.find("${{")) != std::string::npos;) {
+      size_t end = s.find("}}", at);
+      if (end == std::string::npos) {  // an expression the first line cuts
+        s.erase(at, 3);
+        continue;
+      }
+      std::string inner = s.substr(at + 3, end - at - 3);
+      size_t b = inner.find_first_not_of(' '), e = inner.find_last_not_of(' ');
+      s.replace(at, end + 2 - at, b == std::string::npos ? "" : inner.substr(b, e - b + 1));
+    }
+    return s;
+  }
+
   // An optional '-' and decimal digits: what bash arithmetic reads as a
   // number and nothing else.
   static bool isInteger(const std::string& v) {
@@ -1052,18 +1082,9 @@ class Expander {
           "# shellcheck disable=SC2086  # list parameters split into words on purpose\n" + script;
     step.script = script;
     if (step.name.empty()) {
-      // Named after the script as written, not as rewritten, with each
-      // `${{ x }}` shown as x: a name holding `${{` is an expression to
-      // GitHub, which knows no params context (and a cut one is broken).
-      std::string first = prefix + s.substr(0, s.find('\n'));
-      for (size_t at; (at = first.find("${{")) != std::string::npos;) {
-        size_t close = first.find("}}", at);
-        std::string inner =
-            first.substr(at + 3, close == std::string::npos ? close : close - at - 3);
-        inner.erase(0, inner.find_first_not_of(' '));
-        inner.erase(inner.find_last_not_of(' ') + 1);
-        first.replace(at, close == std::string::npos ? close : close + 2 - at, inner);
-      }
+      // Named after the script as written, not as rewritten; its
+      // references lose their ${{ }}, which would be expressions in a name.
+      std::string first = prefix + withoutDelimiters(s.substr(0, s.find('\n')));
       step.name = first.size() > 60 ? first.substr(0, 57) + "..." : first;
     }
     return true;
@@ -1164,7 +1185,7 @@ class Expander {
       const yaml::Node* artifact = shape::require(n, "artifact", "publish step", diags_);
       if (!artifact) return false;
       step.kind = ir::Step::Kind::Publish;
-      auto name = constant(*artifact, scope, "artifact name");
+      auto name = constant(*artifact, scope, "artifact name", &step.artifactWhere);
       if (!name) return false;
       step.artifact = *name;
       auto path = parseText(*target, scope, diags_);
@@ -1173,7 +1194,7 @@ class Expander {
       if (step.name.empty()) step.name = "Publish " + step.artifact;
     } else {
       step.kind = ir::Step::Kind::Download;
-      auto name = constant(*target, scope, "artifact name");
+      auto name = constant(*target, scope, "artifact name", &step.artifactWhere);
       if (!name) return false;
       step.artifact = *name;
       step.path = Text::literal(step.artifact);
@@ -1209,6 +1230,7 @@ class Expander {
   Diagnostics& diags_;
   ir::Pipeline out_;
   std::vector<std::string> active_;
+  std::vector<ir::UseFrame> usePath_;  // the uses being expanded, outermost first
   std::map<std::string, Location> claimed_;
   bool actionsLoaded_ = false;
   std::optional<yaml::Node> actions_;

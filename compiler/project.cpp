@@ -109,7 +109,10 @@ void parseGalleyPin(const yaml::Node& n, GalleyPin& pin, Diagnostics& diags) {
 void parseAgents(const yaml::Node& n, const std::string& what, Agents& agents, Diagnostics& diags) {
   if (!shape::mapping(n, {"github", "ado"}, what, diags)) return;
   if (const yaml::Node* g = n.find("github")) {
-    if (auto labels = shape::stringList(*g, what + ".github", diags)) agents.githubLabels = *labels;
+    if (auto labels = shape::stringList(*g, what + ".github", diags)) {
+      agents.githubLabels = *labels;
+      agents.githubWhere = g->where;
+    }
   }
   if (const yaml::Node* a = n.find("ado")) {
     if (!shape::mapping(*a, {"pool", "vmImage"}, what + ".ado", diags)) return;
@@ -123,10 +126,12 @@ void parseAgents(const yaml::Node& n, const std::string& what, Agents& agents, D
     if (pool) {
       agents.adoPool = shape::scalar(*pool, what + ".ado.pool", diags).value_or("");
       agents.adoVmImage.clear();
+      agents.adoWhere = pool->where;
     }
     if (image) {
       agents.adoVmImage = shape::scalar(*image, what + ".ado.vmImage", diags).value_or("");
       agents.adoPool.clear();
+      agents.adoWhere = image->where;
     }
   }
 }
@@ -253,7 +258,7 @@ void parseTriggers(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
                         "' is not a cron schedule of five fields (minute hour day month weekday)");
         continue;
       }
-      Schedule sch{cron->value, {}};
+      Schedule sch{cron->value, {}, cron->where};
       if (const yaml::Node* b = item.find("branches"))
         sch.branches =
             shape::stringList(*b, "schedule branches", diags).value_or(std::vector<std::string>{});
