@@ -275,7 +275,7 @@ bool Registry::versions(const std::string& name, std::vector<Version>* out, Erro
 
 bool Registry::forEachVersion(const std::string& name,
                               const std::function<void(const Version&)>& each, Error* err,
-                              bool details) {
+                              bool details, int64_t limit) {
   Transaction tx(*db_);
   int64_t last = 0;
   std::map<int64_t, std::vector<std::string>> aliases;
@@ -286,9 +286,16 @@ bool Registry::forEachVersion(const std::string& name,
                                 : "name, version, stage, single_file, NULL, NULL, NULL, git_commit,"
                                   " run_id, pipeline, created_by, created_at";
   Version v;
+  // A page is read newest first through the primary key and stops at the
+  // limit: the rows before it are never visited.
+  std::string select = std::string("SELECT ") + columns + " FROM model_versions WHERE name = $1";
+  std::vector<Param> params = {name};
+  if (limit > 0) {
+    select = "SELECT * FROM (" + select + " ORDER BY version DESC LIMIT $2) AS page";
+    params.push_back(limit);
+  }
   bool ok = db_->query(
-      std::string("SELECT ") + columns + " FROM model_versions WHERE name = $1 ORDER BY version",
-      {name},
+      select + " ORDER BY version", params,
       [&](const Row& r) {
         readVersion(r, details, &v);
         auto it = aliases.find(v.version);

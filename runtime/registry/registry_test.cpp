@@ -333,6 +333,19 @@ TEST_CASE("the model list counts versions as they are registered and deleted") {
   CHECK(models[1].versions == 1);
 }
 
+TEST_CASE("a limited listing gives the newest versions, oldest first") {
+  Fixture f;
+  for (int i = 0; i < 5; ++i)
+    f.add();
+  std::vector<int64_t> seen;
+  auto each = [&seen](const Version& v) { seen.push_back(v.version); };
+  REQUIRE(f.reg->forEachVersion("credit-risk", each, &f.err, false, 2));
+  CHECK(seen == std::vector<int64_t>{4, 5});
+  seen.clear();
+  REQUIRE(f.reg->forEachVersion("credit-risk", each, &f.err, false, 0));
+  CHECK(seen == std::vector<int64_t>{1, 2, 3, 4, 5});
+}
+
 TEST_CASE("migrating to version counts counts the versions already there") {
   TempDir tmp;
   Location where{tmp.path + "/registry.db", tmp.path, false};

@@ -143,6 +143,8 @@ same "list shows the model" "NAME VERSIONS LATEST PRODUCTION STAGING UPDATED|cre
   "$(awk 'NR == 1 { h = $0 } NR == 2 { print $1, $2, $3, $4, $5 }' <<<"$out" | sed "1s/^/$(head -1 <<<"$out" | tr -s ' ')|/")"
 expect "list NAME" 0 g list credit-risk --format json
 same "list NAME gives every version" "[1, 2]" "$(json '[v["version"] for v in d]' <<<"$out")"
+expect "list NAME --limit" 0 g list credit-risk --limit 1 --format json
+same "list NAME --limit gives the newest" "[2]" "$(json '[v["version"] for v in d]' <<<"$out")"
 expect "--registry comes before or after the subcommand" 0 "$galley" registry --registry "$GALLEY_REGISTRY" list credit-risk
 expect "--registry after the subcommand" 0 g list credit-risk --registry "$GALLEY_REGISTRY"
 
