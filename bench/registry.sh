@@ -53,6 +53,6 @@ python3 "$root/bench/side_by_side.py" --rounds "${RUNS:-50}" --anchor "galley --
   "show @5000=$galley registry show credit-risk@5000" \
   "list=$galley registry list" \
   "list NAME=$galley registry list credit-risk" \
-  "list NAME | head=sh -c '$galley registry list credit-risk | head -n 20'" \
+  "list NAME --limit 20=$galley registry list credit-risk --limit 20" \
   "galley --version=$galley --version" \
   "/bin/true=/bin/true"
