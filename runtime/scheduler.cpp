@@ -277,9 +277,12 @@ class PlanRun {
     EvalError err;
     if (!evaluateCondition(job.condition, contexts, host, &go, &err)) return fail(i, err);
     if (!go) {
+      // A job skipped behind a skipped one (a release behind a comparison
+      // that kept the champion) was not stopped by a failure: say which.
       std::string why = status == expr::JobStatus::Success     ? "its if: condition is false"
                         : status == expr::JobStatus::Cancelled ? "the run was cancelled"
-                                                               : "a job it needs did not succeed";
+                        : status == expr::JobStatus::Skipped   ? "a job it needs was skipped"
+                                                               : "a job it needs failed";
       return endBeforeStart(i, Result::Skipped, why);
     }
 
