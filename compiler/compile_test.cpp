@@ -826,3 +826,25 @@ TEST_CASE("compile: a lint: block in galley.yml points at .galley.yml") {
         "^~~~\n"
         "  hint: move this 'lint:' block to .galley.yml (docs/lint.md describes it)\n");
 }
+
+TEST_CASE("compile: an empty list from with: for a matrix is reported at with:") {
+  const char* recipe =
+      "recipe: m\ndescription: M.\nparameters:\n  versions:\n    type: list\n"
+      "    description: V.\njobs:\n  test:\n    matrix:\n"
+      "      python: ${{ params.versions }}\n    steps:\n      - run: echo\n";
+  Project p(pipeline("      m:\n        with:\n          versions: []\n"), {{"m", recipe}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:10:21: error: matrix 'python' needs a list of values [matrix]\n"
+        "recipes/m.yml:10:15: note: recipe 'm' uses the value here\n");
+}
+
+TEST_CASE("compile: every bad item of a list passed through with: is reported") {
+  Project p(
+      pipeline("      quality:\n        recipe: code-quality\n        with:\n"
+               "          paths: [\"${{ vars.SRC }}\", \"${{ vars.TESTS }}\"]\n"));
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:11:20: error: galley.yml defines no variable 'SRC' [unknown-variable]\n"
+        "galley.yml:11:39: error: galley.yml defines no variable 'TESTS' [unknown-variable]\n");
+}

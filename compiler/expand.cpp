@@ -428,26 +428,35 @@ class Expander {
     ParamValue pv;
     pv.type = p.type;
     pv.node = &v;
+    pv.text.where = v.where;  // where the user wrote it, for messages about it
+    // Every item is parsed, so that each bad one is reported.
+    bool ok = true;
     if (v.isSequence()) {
       for (const auto& item : v.items) {
         auto t = parseText(item, scope, diags_);
-        if (!t) return std::nullopt;
+        if (!t) {
+          ok = false;
+          continue;
+        }
         if (!pv.items.empty()) pv.text.append(Text::literal(" "));
         pv.text.append(*t);
         pv.items.push_back(std::move(*t));
       }
-      return pv;
+      return ok ? std::optional<ParamValue>(std::move(pv)) : std::nullopt;
     }
     if (v.isMapping()) {
       // A map reaches scripts as KEY=VALUE lines, one entry a line.
       for (const auto& e : v.entries) {
         auto t = parseText(e.value, scope, diags_);
-        if (!t) return std::nullopt;
+        if (!t) {
+          ok = false;
+          continue;
+        }
         if (!pv.text.empty()) pv.text.append(Text::literal("\n"));
         pv.text.append(Text::literal(e.key.value + "="));
         pv.text.append(*t);
       }
-      return pv;
+      return ok ? std::optional<ParamValue>(std::move(pv)) : std::nullopt;
     }
     auto t = parseText(v, scope, diags_);
     if (!t) return std::nullopt;
