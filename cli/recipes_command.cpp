@@ -28,6 +28,15 @@ std::string valueText(const yaml::Node& n) {
   return n.value.empty() ? "\"\"" : n.value;
 }
 
+// A number parameter's range: " (0 to 100)", " (at least 1)", " (at most 10)".
+std::string rangeText(const Parameter& p) {
+  if (p.minimum && p.maximum)
+    return " (" + paramNumberText(*p.minimum) + " to " + paramNumberText(*p.maximum) + ")";
+  if (p.minimum) return " (at least " + paramNumberText(*p.minimum) + ")";
+  if (p.maximum) return " (at most " + paramNumberText(*p.maximum) + ")";
+  return "";
+}
+
 int list(RecipeLibrary& library) {
   Diagnostics diags;
   int status = kExitOk;
@@ -59,7 +68,10 @@ int show(RecipeLibrary& library, const std::string& name) {
   Diagnostics diags;
   const Recipe* r = library.find(name, diags);
   if (!r) return unknown(library, name, diags);
-  std::cout << printable(r->name) << " (" << printable(r->origin) << ")\n  "
+  // A project's recipe of a built-in's name is the one every use gets.
+  bool shadows = r->origin != "built in" && builtinRecipeFiles().count(r->name) > 0;
+  std::cout << printable(r->name) << " (" << printable(r->origin)
+            << (shadows ? ", in place of the built-in recipe" : "") << ")\n  "
             << printable(r->description) << "\n\nparameters:\n";
   if (r->parameters.empty()) std::cout << "  (none)\n";
   for (const auto& p : r->parameters) {
@@ -70,10 +82,12 @@ int show(RecipeLibrary& library, const std::string& name) {
         std::cout << (i ? " | " : "") << printable(p.options[i]);
       std::cout << ")";
     }
+    std::cout << rangeText(p);
     if (p.defaultValue)
       std::cout << " = " << printable(valueText(*p.defaultValue));
     else
       std::cout << ", required";
+    if (p.requiredIf) std::cout << ", required when " << printable(requiredIfText(p));
     std::cout << "\n      " << printable(p.description) << '\n';
   }
   if (!r->outputs.empty()) {
@@ -82,7 +96,8 @@ int show(RecipeLibrary& library, const std::string& name) {
       std::cout << "  " << printable(o.name) << "\n      " << printable(o.description) << '\n';
   }
   auto secrets = recipeSecrets(*r, library);
-  std::cout << "\nsecrets (galley.yml lists them under 'secrets'):\n";
+  std::cout << "\nsecrets (list them under 'secrets' in galley.yml, unless the steps that read "
+               "them are skipped):\n";
   if (secrets.empty()) std::cout << "  (none)\n";
   for (const auto& s : secrets) {
     std::cout << "  " << printable(s.name);

@@ -405,23 +405,13 @@ class Expander {
       if (!cond) return false;
       if (fold(*cond) != std::optional<bool>(true)) continue;
       const yaml::Node* given = with ? with->find(p.name) : nullptr;
-      Diagnostic& d =
-          diags_.error(given ? given->where : at, "missing-parameter",
-                       "recipe '" + r.name + "' needs parameter '" + p.name + "' (" +
-                           paramTypeName(p.type) + ") when " + conditionText(p.requiredIf->value));
+      Diagnostic& d = diags_.error(given ? given->where : at, "missing-parameter",
+                                   "recipe '" + r.name + "' needs parameter '" + p.name + "' (" +
+                                       paramTypeName(p.type) + ") when " + requiredIfText(p));
       d.notes.push_back({p.requiredIf->where, "parameter '" + p.name + "' is required here"});
       ok = false;
     }
     return ok;
-  }
-
-  // A condition as a message quotes it: without its ${{ }}.
-  static std::string conditionText(std::string s) {
-    if (s.rfind("${{", 0) == 0 && s.size() >= 5 && s.compare(s.size() - 2, 2, "}}") == 0)
-      s = s.substr(3, s.size() - 5);
-    s.erase(0, s.find_first_not_of(' '));
-    s.erase(s.find_last_not_of(' ') + 1);
-    return s;
   }
 
   std::optional<ParamValue> paramValue(const Parameter& p, const yaml::Node& v, Scope& scope) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -198,33 +199,45 @@ std::string quotedHint(const yaml::Node& v, ParamType type) {
                                            : false;
   if (!fits) return {};
   const char* quote = v.style == yaml::Style::SingleQuoted ? "'" : "\"";
-  return std::string("drop the quotes: in YAML ") + quote + v.value + quote + " is a string and " +
-         v.value + " a " + paramTypeName(type);
-}
-
-// A number as the recipe wrote its bound: 100, not 100.000000.
-std::string numberText(double n) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", n);
-  return buf;
+  std::string value = excerpt(v.value);
+  return std::string("drop the quotes: in YAML ") + quote + value + quote + " is a string and " +
+         value + " a " + paramTypeName(type);
 }
 
 bool inRange(const Parameter& p, double n, const yaml::Node& v, Diagnostics& diags) {
   std::string what = "parameter '" + p.name + "'";
   if (p.minimum && n < *p.minimum) {
-    diags.error(v.where, "parameter-range",
-                what + " must be at least " + numberText(*p.minimum) + ", not " + excerpt(v.value));
+    diags.error(
+        v.where, "parameter-range",
+        what + " must be at least " + paramNumberText(*p.minimum) + ", not " + excerpt(v.value));
     return false;
   }
   if (p.maximum && n > *p.maximum) {
-    diags.error(v.where, "parameter-range",
-                what + " must be at most " + numberText(*p.maximum) + ", not " + excerpt(v.value));
+    diags.error(
+        v.where, "parameter-range",
+        what + " must be at most " + paramNumberText(*p.maximum) + ", not " + excerpt(v.value));
     return false;
   }
   return true;
 }
 
 }  // namespace
+
+std::string paramNumberText(double n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", n);
+  return buf;
+}
+
+std::string requiredIfText(const Parameter& p) {
+  if (!p.requiredIf) return {};
+  std::string s = p.requiredIf->value;
+  if (s.rfind("${{", 0) == 0 && s.size() >= 5 && s.compare(s.size() - 2, 2, "}}") == 0)
+    s = s.substr(3, s.size() - 5);
+  size_t first = s.find_first_not_of(' ');
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(' ') - first + 1);
+}
 
 bool checkParameterValue(const Parameter& p, const yaml::Node& v, Diagnostics& diags) {
   if (isSingleReference(v)) return true;

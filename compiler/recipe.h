@@ -62,6 +62,12 @@ struct Recipe {
 std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& expectedName,
                                     Diagnostics& diags);
 
+// A number as messages write it: 100, 0.5 (not 100.000000).
+std::string paramNumberText(double n);
+// p's required-if condition as messages quote it, without its ${{ }}:
+// "params.backend == 'azureml'"; "" when p has none.
+std::string requiredIfText(const Parameter& p);
+
 // Checks that value suits parameter p: its type, a choice's options, a
 // number's range. Single `${{ }}` references are accepted for every type.
 bool checkParameterValue(const Parameter& p, const yaml::Node& value, Diagnostics& diags);

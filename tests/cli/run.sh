@@ -173,13 +173,18 @@ expect "recipes show of an unknown recipe is a usage error" 2 "$galley" recipes 
 contains "recipes show of an unknown recipe is a usage error" "did you mean 'train-model'?"
 
 expect "recipes show lists every secret a recipe reads" 0 "$galley" recipes show azure-login
-contains "recipes show lists every secret a recipe reads" "secrets (galley.yml lists them under 'secrets'):
+contains "recipes show lists every secret a recipe reads" "secrets (list them under 'secrets' in galley.yml, unless the steps that read them are skipped):
   AZURE_CLIENT_ID
   AZURE_CLIENT_SECRET
   AZURE_SUBSCRIPTION_ID
   AZURE_TENANT_ID"
 expect "recipes show lists the secrets of the recipes a recipe uses" 0 "$galley" recipes show deploy-after-approval
 contains "recipes show lists the secrets of the recipes a recipe uses" "  AZURE_TENANT_ID (read by recipe 'azure-login')"
+
+expect "recipes show gives a number's range and when a parameter is required" 0 "$galley" recipes show deploy-online-endpoint
+contains "recipes show gives a number's range and when a parameter is required" "  workspace: string = \"\", required when params.backend == 'azureml'"
+expect "recipes show gives a number's range" 0 "$galley" recipes show unit-tests
+contains "recipes show gives a number's range" "  coverage-threshold: number (0 to 100) = 80"
 
 expect "recipes show --source prints a built-in recipe's YAML" 0 "$galley" recipes show --source unit-tests
 if [ "$last_ok" = 1 ] && diff -u recipes/unit-tests.yml <(echo "$out") >/dev/null; then passed=$((passed + 1)); else echo "FAIL: recipes show --source unit-tests differs from recipes/unit-tests.yml"; failed=$((failed + 1)); fi
@@ -195,7 +200,7 @@ expect "recipes export never overwrites a project recipe" 2 bash -c "cd '$tmp/ex
 contains "recipes export never overwrites a project recipe" "galley: error: recipes/unit-tests.yml: already exists; galley never overwrites a project recipe"
 if tail -1 "$tmp/export/recipes/unit-tests.yml" | grep -q "# mine"; then passed=$((passed + 1)); else echo "FAIL: recipes export changed the project recipe"; failed=$((failed + 1)); fi
 expect "recipes show then names the project's copy" 0 bash -c "cd '$tmp/export' && '$galley' recipes show unit-tests"
-contains "recipes show then names the project's copy" "unit-tests (recipes)"
+contains "recipes show then names the project's copy" "unit-tests (recipes, in place of the built-in recipe)"
 expect "recipes export of an unknown recipe is a usage error" 2 bash -c "cd '$tmp/export' && '$galley' recipes export unit-test"
 contains "recipes export of an unknown recipe is a usage error" "galley: error: no built-in recipe 'unit-test'; did you mean 'unit-tests'?"
 
