@@ -163,18 +163,18 @@ expect "recipes show gives a number's range" 0 "$galley" recipes show unit-tests
 contains "recipes show gives a number's range" "  coverage-threshold: number (0 to 100) = 80"
 
 expect "recipes show --source prints a built-in recipe's YAML" 0 "$galley" recipes show --source unit-tests
-if [ "$last_ok" = 1 ] && diff -u recipes/unit-tests.yml <(echo "$out") >/dev/null; then passed=$((passed + 1)); else echo "FAIL: recipes show --source unit-tests differs from recipes/unit-tests.yml"; failed=$((failed + 1)); fi
+is "recipes show --source prints a built-in recipe's YAML" "$(cat recipes/unit-tests.yml)"
 
 mkdir -p "$tmp/export"
 printf 'name: e\npipelines:\n  ci:\n    recipes:\n      tests:\n        recipe: unit-tests\n' >"$tmp/export/galley.yml"
 expect "recipes export copies a built-in recipe into the project" 0 bash -c "cd '$tmp/export' && '$galley' recipes export unit-tests"
 contains "recipes export copies a built-in recipe into the project" "wrote recipes/unit-tests.yml, a copy of the built-in recipe 'unit-tests'"
 contains "recipes export says the copy shadows the built-in" "a project's recipes shadow built-in recipes of the same name"
-if cmp -s recipes/unit-tests.yml "$tmp/export/recipes/unit-tests.yml"; then passed=$((passed + 1)); else echo "FAIL: the exported recipe differs from the built-in"; failed=$((failed + 1)); fi
+check "the exported recipe is the built-in one" cmp -s recipes/unit-tests.yml "$tmp/export/recipes/unit-tests.yml"
 echo "# mine" >>"$tmp/export/recipes/unit-tests.yml"
 expect "recipes export never overwrites a project recipe" 2 bash -c "cd '$tmp/export' && '$galley' recipes export unit-tests"
 contains "recipes export never overwrites a project recipe" "galley: error: recipes/unit-tests.yml: already exists; galley never overwrites a project recipe"
-if tail -1 "$tmp/export/recipes/unit-tests.yml" | grep -q "# mine"; then passed=$((passed + 1)); else echo "FAIL: recipes export changed the project recipe"; failed=$((failed + 1)); fi
+check "recipes export leaves the project recipe as it was" grep -q "^# mine$" "$tmp/export/recipes/unit-tests.yml"
 expect "recipes show then names the project's copy" 0 bash -c "cd '$tmp/export' && '$galley' recipes show unit-tests"
 contains "recipes show then names the project's copy" "unit-tests (recipes, in place of the built-in recipe)"
 expect "recipes export of an unknown recipe is a usage error" 2 bash -c "cd '$tmp/export' && '$galley' recipes export unit-test"
