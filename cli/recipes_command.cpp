@@ -37,6 +37,15 @@ std::string rangeText(const Parameter& p) {
   return "";
 }
 
+// Where a project's own recipe comes from, after its description: every use
+// of a built-in's name gets the project's recipe instead.
+std::string originNote(const Recipe& r) {
+  if (r.origin == "built in") return "";
+  bool shadows = builtinRecipeFiles().count(r.name) > 0;
+  return " [" + printable(r.origin) + "/" + printable(r.name) + ".yml" +
+         (shadows ? ", in place of the built-in recipe]" : "]");
+}
+
 int list(RecipeLibrary& library) {
   Diagnostics diags;
   int status = kExitOk;
@@ -45,7 +54,7 @@ int list(RecipeLibrary& library) {
     std::cout << printable(name);
     if (r)
       std::cout << std::string(name.size() < 30 ? 30 - name.size() : 1, ' ')
-                << printable(r->description);
+                << printable(r->description) << originNote(*r);
     std::cout << '\n';
     if (!r) status = kExitFindings;
   }
