@@ -213,18 +213,20 @@ std::string projectRecipesDir() {
 }  // namespace
 
 void attachRecipes(CLI::App& app, int& status) {
-  auto project = std::make_shared<std::string>(projectRecipesDir());
+  // Given, or found when the command runs: not on every galley invocation.
+  auto given = std::make_shared<std::string>();
+  auto project = [given] { return given->empty() ? projectRecipesDir() : *given; };
   auto name = std::make_shared<std::string>();
   auto showSource = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "recipes", "List the recipe library, show one recipe, or export a built-in one");
-  cmd->add_option("--project-recipes", *project,
+  cmd->add_option("--project-recipes", *given,
                   "The project's own recipes folder (default: galley.yml's recipes-dir, or "
                   "recipes, when ./galley.yml exists)");
   cmd->callback([cmd, project, &status] {
     if (!cmd->get_subcommands().empty()) return;
     Sources sources;
-    RecipeLibrary library(sources, *project);
+    RecipeLibrary library(sources, project());
     status = list(library);
   });
   CLI::App* showCmd = cmd->add_subcommand(
@@ -234,7 +236,7 @@ void attachRecipes(CLI::App& app, int& status) {
                     "Print the recipe's YAML (the project's file when it has one)");
   showCmd->callback([project, name, showSource, &status] {
     Sources sources;
-    RecipeLibrary library(sources, *project);
+    RecipeLibrary library(sources, project());
     status = *showSource ? source(library, *name) : show(library, *name);
   });
   CLI::App* exportCmd = cmd->add_subcommand(
@@ -243,7 +245,8 @@ void attachRecipes(CLI::App& app, int& status) {
       "shadows the built-in recipe");
   exportCmd->add_option("name", *name, "Built-in recipe name")->required();
   exportCmd->callback([project, name, &status] {
-    status = exportRecipe(project->empty() ? "recipes" : *project, *name);
+    std::string dir = project();
+    status = exportRecipe(dir.empty() ? "recipes" : dir, *name);
   });
 }
 

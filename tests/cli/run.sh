@@ -179,6 +179,10 @@ expect "recipes then marks the project's copy" 0 bash -c "cd '$tmp/export' && '$
 contains "recipes then marks the project's copy" "results. [recipes/unit-tests.yml, in place of the built-in recipe]"
 expect "recipes show then names the project's copy" 0 bash -c "cd '$tmp/export' && '$galley' recipes show unit-tests"
 contains "recipes show then names the project's copy" "unit-tests (recipes, in place of the built-in recipe)"
+mkdir -p "$tmp/export-dir"
+printf 'name: e\nrecipes-dir: ci/recipes\npipelines:\n  ci:\n    recipes:\n      tests:\n        recipe: unit-tests\n' >"$tmp/export-dir/galley.yml"
+expect "recipes export writes into galley.yml's recipes-dir" 0 bash -c "cd '$tmp/export-dir' && '$galley' recipes export unit-tests"
+contains "recipes export writes into galley.yml's recipes-dir" "wrote ci/recipes/unit-tests.yml"
 expect "recipes export of an unknown recipe is a usage error" 2 bash -c "cd '$tmp/export' && '$galley' recipes export unit-test"
 contains "recipes export of an unknown recipe is a usage error" "galley: error: no built-in recipe 'unit-test'; did you mean 'unit-tests'?"
 
