@@ -143,11 +143,15 @@ int runLint(const LintArgs& args) {
   for (const auto& p : args.paths) {
     if (p == "-") {
       stdinUsed = true;
+    } else if (std::error_code ec; std::filesystem::is_directory(p, ec)) {
+      // --kind galley: a project's folder stands for its galley.yml.
+      if (args.kind == "galley")
+        projects.push_back((std::filesystem::path(p) / "galley.yml").string());
+      else
+        for (auto& f : lint::discoverFiles(p, &skipped))
+          paths.push_back(f);
     } else if (args.kind == "galley" || isGalleyYml(p)) {
       projects.push_back(p);
-    } else if (std::error_code ec; std::filesystem::is_directory(p, ec)) {
-      for (auto& f : lint::discoverFiles(p, &skipped))
-        paths.push_back(f);
     } else {
       paths.push_back(p);
     }

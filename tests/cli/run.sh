@@ -194,6 +194,8 @@ contains "lint galley.yml runs compile's checks" "galley.yml:8:31: error: parame
 contains "lint galley.yml ends with lint's summary" "1 error, 0 warnings"
 expect "lint galley.yml speaks lint's formats" 1 "$galley" lint --format github "$tmp/lintproj/galley.yml"
 contains "lint galley.yml speaks lint's formats" "::error file=$tmp/lintproj/galley.yml,line=8,col=31"
+expect "lint --kind galley takes a project's folder for its galley.yml" 1 "$galley" lint --kind galley "$tmp/lintproj"
+contains "lint --kind galley takes a project's folder for its galley.yml" "lintproj/galley.yml:8:31: error: parameter 'coverage-threshold' must be at most 100"
 cp "$tmp/lintproj/galley.yml" "$tmp/lintproj/pipelines.yml"
 expect "lint --kind galley checks any file as a galley.yml" 1 "$galley" lint --kind galley "$tmp/lintproj/pipelines.yml"
 contains "lint --kind galley checks any file as a galley.yml" "pipelines.yml:8:31: error: parameter 'coverage-threshold' must be at most 100"
