@@ -301,9 +301,16 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
   Project p;
   p.document = std::move(*doc);
   const yaml::Node& d = p.document;
+  // Lint settings live in .galley.yml: a `lint:` here is no typo, and
+  // "unknown key" would not say where it belongs.
+  if (const yaml::Entry* lint = d.isMapping() ? d.entry("lint") : nullptr)
+    diags.error(lint->key.where, "misplaced-key",
+                "galley.yml has no 'lint' settings: galley lint reads them from .galley.yml at "
+                "the repository root",
+                "move this 'lint:' block to .galley.yml (docs/lint.md describes it)");
   if (!shape::mapping(d,
                       {"name", "targets", "agents", "galley", "environments", "variables",
-                       "secrets", "recipes-dir", "pipelines"},
+                       "secrets", "recipes-dir", "pipelines", "lint"},
                       "galley.yml", diags))
     return std::nullopt;
   p.path = file.path();

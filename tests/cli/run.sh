@@ -197,6 +197,58 @@ fi
 expect "recipes show of an unknown recipe is a usage error" 2 "$galley" recipes show trian-model
 contains "recipes show of an unknown recipe is a usage error" "did you mean 'train-model'?"
 
+expect "recipes show lists every secret a recipe reads" 0 "$galley" recipes show azure-login
+contains "recipes show lists every secret a recipe reads" "secrets (list them under 'secrets' in galley.yml, unless the steps that read them are skipped):
+  AZURE_CLIENT_ID
+  AZURE_CLIENT_SECRET
+  AZURE_SUBSCRIPTION_ID
+  AZURE_TENANT_ID"
+expect "recipes show lists the secrets of the recipes a recipe uses" 0 "$galley" recipes show deploy-after-approval
+contains "recipes show lists the secrets of the recipes a recipe uses" "  AZURE_TENANT_ID (read by recipe 'azure-login')"
+
+expect "recipes show gives a number's range and when a parameter is required" 0 "$galley" recipes show deploy-online-endpoint
+contains "recipes show gives a number's range and when a parameter is required" "  workspace: string = \"\", required when params.backend == 'azureml'"
+expect "recipes show gives a number's range" 0 "$galley" recipes show unit-tests
+contains "recipes show gives a number's range" "  coverage-threshold: number (0 to 100) = 80"
+
+expect "recipes show --source prints a built-in recipe's YAML" 0 "$galley" recipes show --source unit-tests
+is "recipes show --source prints a built-in recipe's YAML" "$(cat recipes/unit-tests.yml)"
+
+mkdir -p "$tmp/export"
+printf 'name: e\npipelines:\n  ci:\n    recipes:\n      tests:\n        recipe: unit-tests\n' >"$tmp/export/galley.yml"
+expect "recipes export copies a built-in recipe into the project" 0 bash -c "cd '$tmp/export' && '$galley' recipes export unit-tests"
+contains "recipes export copies a built-in recipe into the project" "wrote recipes/unit-tests.yml, a copy of the built-in recipe 'unit-tests'"
+contains "recipes export says the copy shadows the built-in" "a project's recipes shadow built-in recipes of the same name"
+check "the exported recipe is the built-in one" cmp -s recipes/unit-tests.yml "$tmp/export/recipes/unit-tests.yml"
+echo "# mine" >>"$tmp/export/recipes/unit-tests.yml"
+expect "recipes export never overwrites a project recipe" 2 bash -c "cd '$tmp/export' && '$galley' recipes export unit-tests"
+contains "recipes export never overwrites a project recipe" "galley: error: recipes/unit-tests.yml: already exists; galley never overwrites a project recipe"
+check "recipes export leaves the project recipe as it was" grep -q "^# mine$" "$tmp/export/recipes/unit-tests.yml"
+expect "recipes then marks the project's copy" 0 bash -c "cd '$tmp/export' && '$galley' recipes"
+contains "recipes then marks the project's copy" "results. [recipes/unit-tests.yml, in place of the built-in recipe]"
+expect "recipes show then names the project's copy" 0 bash -c "cd '$tmp/export' && '$galley' recipes show unit-tests"
+contains "recipes show then names the project's copy" "unit-tests (recipes, in place of the built-in recipe)"
+mkdir -p "$tmp/export-dir"
+printf 'name: e\nrecipes-dir: ci/recipes\npipelines:\n  ci:\n    recipes:\n      tests:\n        recipe: unit-tests\n' >"$tmp/export-dir/galley.yml"
+expect "recipes export writes into galley.yml's recipes-dir" 0 bash -c "cd '$tmp/export-dir' && '$galley' recipes export unit-tests"
+contains "recipes export writes into galley.yml's recipes-dir" "wrote ci/recipes/unit-tests.yml"
+expect "recipes export of an unknown recipe is a usage error" 2 bash -c "cd '$tmp/export' && '$galley' recipes export unit-test"
+contains "recipes export of an unknown recipe is a usage error" "galley: error: no built-in recipe 'unit-test'; did you mean 'unit-tests'?"
+
+# galley lint on a galley.yml: compile's checks, lint's formats.
+mkdir -p "$tmp/lintproj"
+printf 'name: l\npipelines:\n  ci:\n    recipes:\n      tests:\n        recipe: unit-tests\n        with:\n          coverage-threshold: 180\n' >"$tmp/lintproj/galley.yml"
+expect "lint galley.yml runs compile's checks" 1 "$galley" lint "$tmp/lintproj/galley.yml"
+contains "lint galley.yml runs compile's checks" "galley.yml:8:31: error: parameter 'coverage-threshold' must be at most 100, not 180 [parameter-range]"
+contains "lint galley.yml ends with lint's summary" "1 error, 0 warnings"
+expect "lint galley.yml speaks lint's formats" 1 "$galley" lint --format github "$tmp/lintproj/galley.yml"
+contains "lint galley.yml speaks lint's formats" "::error file=$tmp/lintproj/galley.yml,line=8,col=31"
+expect "lint --kind galley takes a project's folder for its galley.yml" 1 "$galley" lint --kind galley "$tmp/lintproj"
+contains "lint --kind galley takes a project's folder for its galley.yml" "lintproj/galley.yml:8:31: error: parameter 'coverage-threshold' must be at most 100"
+cp "$tmp/lintproj/galley.yml" "$tmp/lintproj/pipelines.yml"
+expect "lint --kind galley checks any file as a galley.yml" 1 "$galley" lint --kind galley "$tmp/lintproj/pipelines.yml"
+contains "lint --kind galley checks any file as a galley.yml" "pipelines.yml:8:31: error: parameter 'coverage-threshold' must be at most 100"
+
 expect "galley's own action.yml lints clean" 0 "$galley" lint action.yml
 contains "galley's own action.yml lints clean" ""
 
@@ -247,8 +299,8 @@ contains "without galley-ignore the Azure file's finding is shown" "build2.yml:4
 printf 'steps:\n  - bash: echo hi\n' >"$tmp/az/plain.yml"
 expect "--kind azure forces the kind" 0 "$galley" lint --kind azure --shellcheck off --format json "$tmp/az/plain.yml"
 contains "--kind azure forces the kind" "[]"
-expect "--kind galley is compile's, and says so" 2 "$galley" lint --kind galley "$tmp/az/plain.yml"
-contains "--kind galley is compile's, and says so" "galley lint: --kind galley is not supported"
+expect "--kind galley gets compile's checks, whatever the file holds" 1 "$galley" lint --kind galley "$tmp/az/plain.yml"
+contains "--kind galley gets compile's checks, whatever the file holds" "plain.yml:1:1: error: galley.yml is missing 'pipelines' [missing-key]"
 # The summary counts what is shown; --min-severity decides that and the exit status.
 printf 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/upload-artifact@v3\n        with: {path: .}\n      - uses: actions/cache@v4\n        with: {key: k}\n' >"$tmp/summary.yml"
 expect "a summary closes the text report" 1 "$galley" lint --shellcheck off "$tmp/summary.yml"
