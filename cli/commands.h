@@ -12,6 +12,7 @@ class App;
 namespace galley::cli {
 
 struct Command {
+  const char* name;  // the subcommand that attach adds
   std::function<void(CLI::App& app, int& status)> attach;
 };
 
