@@ -19,32 +19,45 @@ namespace {
 // Legs running at once over the whole run, nested workflows included. A
 // free slot goes to the waiting leg queued first (the lowest job index), as
 // GitHub hands queued jobs to runners in order, not to whichever thread
-// the system woke first.
+// the system woke first. A release hands its slot straight to that leg and
+// wakes its thread alone: waking every waiting thread (a hundred, with 100
+// jobs at -j 10) to let one through cost each hand-off a crowd of context
+// switches, and on a loaded machine the leg that was due often ran last.
 class Slots {
  public:
   explicit Slots(int n) : free_(std::max(1, n)) {}
   void acquire(size_t order) {
     std::unique_lock lock(mu_);
-    waiting_.insert(order);
-    cv_.wait(lock, [&] { return free_ > 0 && *waiting_.begin() == order; });
-    waiting_.erase(waiting_.begin());
-    --free_;
-    // Another slot may be free for the next in line.
-    cv_.notify_all();
+    if (free_ > 0) {  // then nobody waits: a release hands its slot on
+      --free_;
+      return;
+    }
+    Waiter me;
+    waiting_.emplace(order, &me);
+    me.cv.wait(lock, [&] { return me.granted; });
   }
   void release() {
-    {
-      std::lock_guard lock(mu_);
+    std::lock_guard lock(mu_);
+    if (waiting_.empty()) {
       ++free_;
+      return;
     }
-    cv_.notify_all();
+    Waiter* next = waiting_.begin()->second;
+    waiting_.erase(waiting_.begin());
+    next->granted = true;
+    // Under the lock: the waiter cannot return (and destroy its cv) before
+    // this call ends.
+    next->cv.notify_one();
   }
 
  private:
+  struct Waiter {
+    std::condition_variable cv;
+    bool granted = false;
+  };
   std::mutex mu_;
-  std::condition_variable cv_;
   int free_;
-  std::set<size_t> waiting_;
+  std::map<size_t, Waiter*> waiting_;  // by job index
 };
 
 class StatusHost final : public expr::EvalHost {
