@@ -535,9 +535,12 @@ class PlanRun {
   // that thread before the called workflow starts, as a leg's is.
   void startCall(size_t i, std::map<std::string, expr::Value> ctx, expr::JobStatus status) {
     const wf::Job& job = *plan_.jobs[i].job;
+    if (queued_[i].empty()) {
+      queued_[i].push_back(infoFor(i, nullptr, 0, 1));
+      events_.jobQueued(queued_[i].back());
+    }
     auto leg = std::make_unique<Leg>();
-    leg->info = queued_[i].empty() ? infoFor(i, nullptr, 0, 1) : queued_[i][0];
-    if (queued_[i].empty()) events_.jobQueued(leg->info);
+    leg->info = queued_[i][0];
     if (cancelLevel() > 0) leg->cancel->cancel(cancelLevel());
     if (job.concurrency && options_.groups) {
       StatusHost h(status);
