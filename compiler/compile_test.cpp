@@ -712,7 +712,7 @@ TEST_CASE("compile: a download no job publishes is an error at the use, with the
         "      evaluate:\n"
         "      ^~~~~~~~\n"
         "  hint: did you mean 'clf-model'?\n"
-        "recipes/evaluate-model.yml:63:9: note: the download is here\n"
+        "recipe 'evaluate-model' (built in):63:9: note: the download is here\n"
         "      - name: Download model\n"
         "        ^\n");
 }
@@ -725,7 +725,7 @@ TEST_CASE("compile: a download name galley.yml gives is reported at that name") 
   CHECK(p.errors() ==
         "galley.yml:13:27: error: 'evaluate' downloads artifact 'clf-modle', which no job of "
         "pipeline 'ml' publishes [artifact]\n"
-        "recipes/evaluate-model.yml:63:9: note: the download is here\n");
+        "recipe 'evaluate-model' (built in):63:9: note: the download is here\n");
   CHECK(p.diags.all().front().hint == "did you mean 'clf-model'?");
 }
 
@@ -743,7 +743,7 @@ TEST_CASE(
         "      compare:\n"
         "      ^~~~~~~\n"
         "  hint: add needs: [train, evaluate] to 'compare'\n"
-        "recipes/compare-champion-challenger.yml:68:9: note: the download is here\n"
+        "recipe 'compare-champion-challenger' (built in):70:9: note: the download is here\n"
         "      - name: Download challenger metrics\n"
         "        ^\n"
         "galley.yml:9:7: note: 'evaluate' publishes it\n"

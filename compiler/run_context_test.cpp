@@ -14,7 +14,7 @@ const char* kStamp = R"(recipe: stamp
 description: Print what is being built.
 steps:
   - name: Stamp
-    if: ${{ run.event == 'push' }}
+    if: ${{ run.branch == 'main' }}
     run: echo "${{ run.branch }}@${{ run.commit }}" > stamp.txt
   - name: Label
     github:
@@ -22,9 +22,10 @@ steps:
       with:
         ref: ${{ run.ref }}
     ado:
-      task: Label@1
+      task: PublishPipelineArtifact@1
       inputs:
-        ref: ${{ run.ref }}
+        targetPath: stamp.txt
+        artifact: ${{ run.ref }}
 )";
 
 bool has(const std::string& text, const std::string& part) {
@@ -67,11 +68,11 @@ TEST_CASE("run context: conditions and action inputs read each target's own name
   TempProject p(ciPipeline("      stamp: {}\n"), {{"stamp", kStamp}});
   REQUIRE(p.compile());
   std::string gh = p.github();
-  CHECK(has(gh, "if: ${{ github.event_name == 'push' }}\n"));
+  CHECK(has(gh, "if: ${{ github.ref_name == 'main' }}\n"));
   CHECK(has(gh, "ref: ${{ github.ref }}\n"));
   std::string ado = p.ado();
-  CHECK(has(ado, "condition: and(succeeded(), eq(variables['Build.Reason'], 'push'))\n"));
-  CHECK(has(ado, "ref: $(Build.SourceBranch)\n"));
+  CHECK(has(ado, "condition: and(succeeded(), eq(variables['Build.SourceBranchName'], 'main'))\n"));
+  CHECK(has(ado, "artifact: $(Build.SourceBranch)\n"));
 }
 
 TEST_CASE("run context: an unknown fact is an error at the reference with a suggestion") {
