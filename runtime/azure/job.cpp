@@ -143,6 +143,9 @@ class AzureJob final : public JobApi, public TaskHost {
   void warning(const std::string& message) override {
     annotate("warning", message, step_->where, stepId_);
   }
+  void notice(const std::string& message) override {
+    annotate("notice", message, step_->where, stepId_);
+  }
   std::string variable(const std::string& name) const override {
     const Variables::Entry* e = vars_.find(name);
     return e ? e->value : "";
@@ -316,10 +319,13 @@ class AzureJob final : public JobApi, public TaskHost {
         std::string value = v.value;
         std::string t = trimmed(value);
         if (t.starts_with("$[")) {
+          // A stage's variables see the stages before it as `dependencies`.
+          const auto& d = deps.asObject();
+          bool stageLayer = layer == &stage.variables;
           expr::Object ctx;
           ctx.add("variables", vars_.context());
-          for (const auto& [k, x] : deps.asObject().entries())
-            ctx.add(k, x);
+          ctx.add("dependencies", *d.find(stageLayer ? "stage" : "dependencies"));
+          ctx.add("stageDependencies", *d.find("stageDependencies"));
           expr::azure::Host host;
           auto r = expr::azure::evaluateRuntime(t, expr::Value::object(std::move(ctx)), host);
           if (!r.ok) {
@@ -390,7 +396,15 @@ class AzureJob final : public JobApi, public TaskHost {
     set("System.HostType", "build");
     set("TF_BUILD", "True");
     if (job.deployment) set("Environment.Name", job.environment);
-    if (!leg_.empty()) set("System.JobPositionInPhase", jr_.info.key);
+    auto strategy = jr_.contexts.find("strategy");
+    if (!leg_.empty() && strategy != jr_.contexts.end() &&
+        strategy->second.kind() == expr::Kind::Object) {
+      const expr::Object& o = strategy->second.asObject();
+      if (const expr::Value* i = o.find("job-index"))
+        set("System.JobPositionInPhase", std::to_string(int(expr::toNumber(*i)) + 1));
+      if (const expr::Value* n = o.find("job-total"))
+        set("System.TotalJobsInPhase", std::to_string(int(expr::toNumber(*n))));
+    }
   }
 
   bool approveEnvironment() {
@@ -771,7 +785,6 @@ class AzureJob final : public JobApi, public TaskHost {
       a.job = jr_.info.key;
       a.step = stepId_;
       if (limits_.admit(a)) events_.annotation(a);
-      say(std::string(level == "error" ? "##[error]" : "##[warning]") + c.data);
       return;
     }
     if (name == "task.complete") {

@@ -358,6 +358,12 @@ class Reader {
     }
     s.script = text(body);
     s.scriptWhere = body->where;
+    if (s.kind == StepKind::Download && s.script != "current" && s.script != "none") {
+      diags_.error(body->where, "unsupported",
+                   "download of pipeline resource '" + s.script +
+                       "' cannot run offline; only 'download: current' and 'download: none'");
+      return;
+    }
     if (s.kind == StepKind::Task) {
       s.task = s.script;
       s.taskWhere = body->where;

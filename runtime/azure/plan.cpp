@@ -184,6 +184,7 @@ expr::Value Scheduled::dependencyContexts(std::string_view id) const {
   expr::Object o;
   o.add("dependencies", expr::Value::object({}));
   o.add("stageDependencies", expr::Value::object({}));
+  o.add("stage", expr::Value::object({}));
   return expr::Value::object(std::move(o));
 }
 
@@ -262,9 +263,11 @@ bool Scheduled::decideStage(size_t si, const std::vector<const JobResult*>& resu
     return x ? &x->dependsOn : nullptr;
   });
   MapStatus status(stageResults, all, cancelled);
+  expr::Value depsV = expr::Value::object(std::move(deps));
+  d.dependencies = depsV;
   expr::Object ctx;
   ctx.add("variables", variablesObject(queue_, {&pipeline_.variables, &s.variables}));
-  ctx.add("dependencies", expr::Value::object(std::move(deps)));
+  ctx.add("dependencies", depsV);
   std::string e;
   bool go = false;
   if (!decide(s.condition, expr::Value::object(std::move(ctx)), status, &go, &e)) {
@@ -345,6 +348,7 @@ bool Scheduled::decideJob(size_t i, const std::vector<const JobResult*>& results
   expr::Object keep;
   keep.add("dependencies", depsV);
   keep.add("stageDependencies", stageDepsV);
+  keep.add("stage", stages_[si].dependencies);
   std::lock_guard lock(mu_);
   contexts_[workflow_.jobs[i].id] = expr::Value::object(std::move(keep));
   return true;

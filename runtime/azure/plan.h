@@ -61,13 +61,16 @@ class Scheduled {
 
   // What a job that the gate let run sees of the jobs before it:
   // {"dependencies": {J: {result, outputs}}, "stageDependencies": {S: {J:
-  // {result, outputs}}}}. Empty objects for a job not decided yet.
+  // {result, outputs}}}, "stage": {S: {result, outputs: {'J.step.var'}}}}
+  // ("stage": the `dependencies` its stage's variables see). Empty objects
+  // for a job not decided yet.
   expr::Value dependencyContexts(std::string_view id) const;
 
  private:
   struct StageDecision {
     bool decided = false, go = false;
     std::string why;
+    expr::Value dependencies;  // the stages it depends on, as its condition saw them
   };
   bool decideJob(size_t i, const std::vector<const JobResult*>& results, bool cancelled, bool* go,
                  std::string* why, EvalError* err);

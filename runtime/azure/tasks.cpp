@@ -286,9 +286,9 @@ Result publishTestResults(const Inputs& in, TaskHost& h) {
     md << "\n- failed: `" << f << "`";
   if (!t.failures.empty()) md << '\n';
   h.summary(md.str());
-  h.log(title + ": " + std::to_string(t.total) + " tests, " + std::to_string(passed) + " passed, " +
-        std::to_string(t.failed) + " failed, " + std::to_string(t.skipped) + " skipped (" +
-        std::to_string(files.size()) + " file(s))");
+  h.notice(title + ": " + std::to_string(t.total) + " tests, " + std::to_string(passed) +
+           " passed, " + std::to_string(t.failed) + " failed, " + std::to_string(t.skipped) +
+           " skipped (" + std::to_string(files.size()) + " file(s))");
   if (t.failed > 0 && flag(in, "failTaskOnFailedTests")) {
     h.error("There are one or more test failures.");
     return Result::Failure;

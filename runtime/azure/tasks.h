@@ -44,6 +44,8 @@ class TaskHost {
   virtual void log(const std::string& text) = 0;
   virtual void error(const std::string& message) = 0;  // at the step
   virtual void warning(const std::string& message) = 0;
+  // A notice annotation: shown in the run's summary.
+  virtual void notice(const std::string& message) = 0;
   virtual std::string variable(const std::string& name) const = 0;  // "" when unset
   virtual void setVariable(const std::string& name, const std::string& value) = 0;
   virtual void summary(const std::string& markdown) = 0;
