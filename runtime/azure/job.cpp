@@ -456,9 +456,20 @@ class AzureJob final : public JobApi, public TaskHost {
   }
 
   void runHooks(const Job& job, size_t& index) {
+    // The deploy hook downloads the run's artifacts first unless it has a
+    // download step of its own (`download: none` included), as on Azure.
+    Step fetch;
+    fetch.kind = StepKind::Download;
+    fetch.script = "current";
+    fetch.where = job.where;
+    fetch.displayName = "Download the run's artifacts (the deploy hook's implicit download)";
     for (const Hook& h : job.hooks) {
       if (h.name.starts_with("on.")) continue;
       hook_ = h.name;
+      bool downloads = false;
+      for (const Step& s : h.steps)
+        downloads |= s.kind == StepKind::Download;
+      if (h.name == "deploy" && !downloads) runStep(fetch, h.name, index++);
       for (const Step& s : h.steps)
         runStep(s, h.name, index++);
     }

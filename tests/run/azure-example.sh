@@ -25,6 +25,9 @@ for line in "^Run 1 (.azure-pipelines/ci.yml, push): success" "^  success     Co
 done
 # Stages with dependsOn: [] are independent: both jobs are in the first wave.
 "$galley" run .azure-pipelines/ci.yml --plan >"$store/plan.txt"
-grep -q "^  quality.lint$" "$store/plan.txt" && grep -q "^  tests.test$" "$store/plan.txt" &&
-  [ "$(grep -c '^wave' "$store/plan.txt")" = 1 ] || { cat "$store/plan.txt"; exit 1; }
+if ! grep -q "^  quality.lint$" "$store/plan.txt" || ! grep -q "^  tests.test$" "$store/plan.txt" ||
+  [ "$(grep -c '^wave' "$store/plan.txt")" != 1 ]; then
+  cat "$store/plan.txt"
+  exit 1
+fi
 echo "1 passed, 0 failed"

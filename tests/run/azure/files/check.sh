@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the pipelines' scripts: check ACTUAL EXPECTED fails the step.
 check() {
   if [ "$1" != "$2" ]; then
