@@ -13,6 +13,7 @@
 #include "compiler/expr/azure.h"
 #include "runtime/annotation_limits.h"
 #include "runtime/approvals.h"
+#include "runtime/azure/logging.h"
 #include "runtime/azure/tasks.h"
 #include "runtime/azure/variables.h"
 #include "runtime/commands.h"
@@ -47,10 +48,6 @@ std::string firstLine(std::string_view s) {
   return std::string(s.substr(0, s.find('\n')));
 }
 
-bool isTrue(const std::string* v) {
-  return v && equalsIgnoreCase(*v, "true");
-}
-
 std::string trimmed(std::string_view s) {
   size_t a = s.find_first_not_of(" \t\r\n");
   if (a == std::string_view::npos) return "";
@@ -76,7 +73,7 @@ struct Planned {
 
 }  // namespace
 
-class AzureJob final : public JobApi, public TaskHost {
+class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
  public:
   AzureJob(const HostOptions& o, const Scheduled& scheduled,
            const std::vector<std::pair<std::string, std::string>>& queue, Reporter& events,
@@ -107,9 +104,9 @@ class AzureJob final : public JobApi, public TaskHost {
       implicit.script = "self";
       implicit.where = job.where;
       implicit.displayName = "Checkout (implicit: the job has no checkout step)";
-      if (!checkout && !job.agentless) runStep(implicit, "", index++);
+      if (!checkout && !job.agentless) runStep(implicit, index++);
       for (const Step& s : job.steps)
-        runStep(s, "", index++);
+        runStep(s, index++);
     }
     if (timedOut_) {
       std::ostringstream m;
@@ -469,9 +466,9 @@ class AzureJob final : public JobApi, public TaskHost {
       bool downloads = false;
       for (const Step& s : h.steps)
         downloads |= s.kind == StepKind::Download;
-      if (h.name == "deploy" && !downloads) runStep(fetch, h.name, index++);
+      if (h.name == "deploy" && !downloads) runStep(fetch, index++);
       for (const Step& s : h.steps)
-        runStep(s, h.name, index++);
+        runStep(s, index++);
     }
     std::string after = failed_ ? "on.failure" : "on.success";
     for (const Hook& h : job.hooks) {
@@ -482,7 +479,7 @@ class AzureJob final : public JobApi, public TaskHost {
       bool wasFailed = failed_;
       failed_ = false;
       for (const Step& s : h.steps)
-        runStep(s, h.name, index++);
+        runStep(s, index++);
       failed_ = failed_ || wasFailed;
     }
   }
@@ -523,7 +520,7 @@ class AzureJob final : public JobApi, public TaskHost {
     return expr::Value::object(std::move(o));
   }
 
-  void runStep(const Step& s, const std::string& hook, size_t index) {
+  void runStep(const Step& s, size_t index) {
     step_ = &s;
     stepId_ = !s.name.empty() ? s.name : "__step_" + std::to_string(index + 1);
     info_ = StepInfo{index, stepId_, masker_.mask(displayName(s)), s.where};
@@ -576,7 +573,6 @@ class AzureJob final : public JobApi, public TaskHost {
     if (completed_ == "Failed") outcome = Result::Failure;
     if (completed_ == "SucceededWithIssues" && outcome == Result::Success)
       annotate("warning", "the step finished with issues (task.complete)", s.where, stepId_);
-    (void)hook;  // hook_ names it (runHooks)
     endStep(r, outcome, s.continueOnError);
   }
 
@@ -729,12 +725,9 @@ class AzureJob final : public JobApi, public TaskHost {
       auto cmd = parseLoggingCommand(line);
       if (cmd && !cmd->area.empty()) {
         // The value of a secret is masked before anything logs it.
-        if (equalsIgnoreCase(cmd->area, "task") &&
-            (equalsIgnoreCase(cmd->action, "setsecret") ||
-             (equalsIgnoreCase(cmd->action, "setvariable") && isTrue(cmd->property("issecret")))))
-          masker_.addSecret(cmd->data);
-        if (o_.debug) say("##[debug]Processed: " + std::string(line));
-        command(*cmd);
+        if (std::string secret = secretOf(*cmd); !secret.empty()) masker_.addSecret(secret);
+        if (o_.debug) say("##[debug]Processed: " + masker_.mask(std::string(line)));
+        applyCommand(*cmd, *this);
         return;
       }
       if (!cmd && line.find("##vso") != std::string_view::npos)
@@ -777,103 +770,45 @@ class AzureJob final : public JobApi, public TaskHost {
     return Result::Success;
   }
 
-  // A logging command (research/runner.md §5.1).
-  void command(const LoggingCommand& c) {
-    std::string name = lowerCase(c.area) + "." + lowerCase(c.action);
-    if (name == "task.setvariable") return setVariableCommand(c);
-    if (name == "task.setsecret") return;
-    if (name == "task.logissue") {
-      const std::string* type = c.property("type");
-      std::string level = type && equalsIgnoreCase(*type, "warning") ? "warning" : "error";
-      Annotation a;
-      a.level = level;
-      a.message = masker_.mask(c.data);
-      if (const std::string* f = c.property("sourcepath")) a.file = *f;
-      if (const std::string* l = c.property("linenumber")) a.line = uint32_t(std::atoi(l->c_str()));
-      if (const std::string* col = c.property("columnnumber"))
-        a.column = uint32_t(std::atoi(col->c_str()));
-      if (const std::string* code = c.property("code")) a.title = *code;
-      a.job = jr_.info.key;
-      a.step = stepId_;
-      if (limits_.admit(a)) events_.annotation(a);
-      return;
-    }
-    if (name == "task.complete") {
-      const std::string* r = c.property("result");
-      completed_ = r ? *r : "Succeeded";
-      if (!equalsIgnoreCase(completed_, "Failed") &&
-          !equalsIgnoreCase(completed_, "SucceededWithIssues"))
-        completed_ = "Succeeded";
-      if (equalsIgnoreCase(completed_, "Failed")) completed_ = "Failed";
-      if (equalsIgnoreCase(completed_, "SucceededWithIssues")) completed_ = "SucceededWithIssues";
-      if (!c.data.empty()) say(c.data);
-      return;
-    }
-    if (name == "task.prependpath") {
-      pathPrepends_.push_back(c.data);
-      return;
-    }
-    if (name == "task.uploadsummary" ||
-        (name == "task.addattachment" && c.property("type") &&
-         equalsIgnoreCase(*c.property("type"), "Distributedtask.Core.Summary"))) {
-      std::error_code ec;
-      if (!fs::is_regular_file(c.data, ec)) {
-        warning("summary file '" + c.data + "' does not exist");
-        return;
-      }
-      summary(readAll(c.data));
-      return;
-    }
-    if (name == "build.addbuildtag") {
-      if (c.data.find(':') != std::string::npos) {
-        warning("build tag '" + c.data + "' cannot hold ':'");
-        return;
-      }
-      say("Added build tag '" + c.data + "'");
-      return;
-    }
-    if (name == "build.updatebuildnumber") {
-      vars_.set("Build.BuildNumber", c.data);
-      say("Build number: " + c.data);
-      return;
-    }
-    if (name == "artifact.upload") return uploadCommand(c);
-    if (name == "task.setprogress" || name == "task.logdetail" || name == "artifact.associate")
-      return;
-    if (name == "task.uploadfile" || name == "build.uploadlog" || name == "task.addattachment") {
-      say("##vso[" + c.area + "." + c.action + "] is not kept by a local run: " + c.data);
-      return;
-    }
-    warning("##vso[" + c.area + "." + c.action + "] is not a logging command galley knows");
-  }
+  // ---- CommandTarget: what the step's logging commands do ----------------
 
-  void setVariableCommand(const LoggingCommand& c) {
-    const std::string* var = c.property("variable");
-    if (!var || var->empty()) {
-      warning("##vso[task.setvariable] needs a 'variable' property");
-      return;
-    }
-    bool secret = isTrue(c.property("issecret"));
-    bool output = isTrue(c.property("isoutput"));
-    bool readonly = isTrue(c.property("isreadonly"));
+  void setVariable(const std::string& var, const std::string& value, bool secret, bool readonly,
+                   bool output) override {
     std::string err;
     // An output is `step.var` in the job (and STEP_VAR in the environment).
-    std::string name = output ? stepRefName() + "." + *var : *var;
-    if (!vars_.set(name, c.data, secret, readonly, &err)) {
-      warning(err);
-      return;
-    }
+    std::string name = output ? stepRefName() + "." + var : var;
+    if (!vars_.set(name, value, secret, readonly, &err)) return warning(err);
     if (!output) return;
-    stepOutputs_[*var] = c.data;
-    if (secret) {
-      // Like the GitHub runner, a secret is never passed on as an output
-      // where the run store would keep it.
-      warning("output '" + *var + "' is secret: it is not passed to other jobs by a local run");
-      return;
-    }
-    for (const std::string& key : outputKeys(*var))
-      result_.outputs[key] = c.data;
+    stepOutputs_[var] = value;
+    // Like the GitHub runner, a secret is never passed on as an output
+    // where the run store would keep it.
+    if (secret)
+      return warning("output '" + var +
+                     "' is secret: it is not passed to other jobs by a local run");
+    for (const std::string& key : outputKeys(var))
+      result_.outputs[key] = value;
   }
+  void issue(const std::string& level, const std::string& message, const std::string& file,
+             uint32_t line, uint32_t column, const std::string& code) override {
+    Annotation a;
+    a.level = level;
+    a.message = masker_.mask(message);
+    a.file = file;
+    a.line = line;
+    a.column = line ? column : 0;
+    a.title = code;
+    a.job = jr_.info.key;
+    a.step = stepId_;
+    if (limits_.admit(a)) events_.annotation(a);
+  }
+  void complete(const std::string& result) override { completed_ = result; }
+  void summaryFile(const std::string& path) override {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+      return warning("summary file '" + path + "' does not exist");
+    summary(readAll(path));
+  }
+  void note(const std::string& text) override { say(text); }
 
   std::string stepRefName() const { return step_->name.empty() ? stepId_ : step_->name; }
 
@@ -886,13 +821,11 @@ class AzureJob final : public JobApi, public TaskHost {
     return {tail};
   }
 
-  void uploadCommand(const LoggingCommand& c) {
-    const std::string* name = c.property("artifactname");
-    std::string artifact = name && !name->empty() ? *name : "drop";
-    fs::path from = fs::path(c.data).is_absolute() ? fs::path(c.data) : fs::path(sources_) / c.data;
+  void upload(const std::string& artifact, const std::string& folder,
+              const std::string& path) override {
+    fs::path from = fs::path(path).is_absolute() ? fs::path(path) : fs::path(sources_) / path;
     fs::path to = fs::path(o_.artifactsDir) / artifact;
-    if (const std::string* folder = c.property("containerfolder"); folder && !folder->empty())
-      to /= *folder;
+    if (!folder.empty()) to /= folder;
     std::error_code ec;
     fs::create_directories(to, ec);
     if (fs::is_directory(from, ec))
@@ -900,9 +833,9 @@ class AzureJob final : public JobApi, public TaskHost {
     else
       fs::copy_file(from, to / from.filename(), fs::copy_options::overwrite_existing, ec);
     if (ec)
-      warning("cannot upload '" + c.data + "' to artifact '" + artifact + "': " + ec.message());
+      warning("cannot upload '" + path + "' to artifact '" + artifact + "': " + ec.message());
     else
-      say("Uploaded " + c.data + " to artifact '" + artifact + "'");
+      say("Uploaded " + path + " to artifact '" + artifact + "'");
   }
 
   const HostOptions& o_;
