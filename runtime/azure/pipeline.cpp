@@ -4,6 +4,7 @@
 #include <set>
 
 #include "compiler/ascii.h"
+#include "compiler/expr/azure.h"
 #include "runtime/azure/tasks.h"
 
 namespace galley::run::azure {
@@ -60,6 +61,18 @@ class Reader {
   bool fail(const yaml::Node& n, const std::string& message) {
     diags_.error(n.where, "azure-run", message);
     return false;
+  }
+
+  // A condition as written, its syntax checked now: a typo is an error
+  // before the run, not a failure halfway through it.
+  void condition(const yaml::Node& n, std::string* text, Location* where) {
+    *text = n.isScalar() ? n.value : "";
+    *where = n.where;
+    if (text->empty()) return;
+    expr::Expression parsed;
+    expr::ExprError err;
+    if (!expr::azure::parse(*text, &parsed, &err))
+      diags_.error(n.where, "azure-run", "condition: " + err.message);
   }
 
   void topLevel(const std::string& key, const yaml::Node& n) {
@@ -142,10 +155,7 @@ class Reader {
     } else if (!out->stages.empty()) {
       s.dependsOn.push_back(out->stages.back().name);  // the previous stage
     }
-    if (const yaml::Node* c = n.find("condition")) {
-      s.condition = text(c);
-      s.conditionWhere = c->where;
-    }
+    if (const yaml::Node* c = n.find("condition")) condition(*c, &s.condition, &s.conditionWhere);
     if (const yaml::Node* v = n.find("variables")) variables(*v, &s.variables);
     jobsOf(n, &s);
     for (const auto& other : out->stages)
@@ -207,10 +217,7 @@ class Reader {
       j.dependsOn = names(*d);
       j.dependsOnGiven = true;
     }
-    if (const yaml::Node* c = n.find("condition")) {
-      j.condition = text(c);
-      j.conditionWhere = c->where;
-    }
+    if (const yaml::Node* c = n.find("condition")) condition(*c, &j.condition, &j.conditionWhere);
     if (const yaml::Node* v = n.find("variables")) variables(*v, &j.variables);
     if (const yaml::Node* p = n.find("pool")) poolOf(*p, &j);
     for (const char* key : {"container", "services"})
@@ -383,10 +390,7 @@ class Reader {
     }
     s.name = text(n.find("name"));
     s.displayName = text(n.find("displayName"));
-    if (const yaml::Node* c = n.find("condition")) {
-      s.condition = text(c);
-      s.conditionWhere = c->where;
-    }
+    if (const yaml::Node* c = n.find("condition")) condition(*c, &s.condition, &s.conditionWhere);
     if (const yaml::Node* c = n.find("continueOnError")) s.continueOnError = truthy(*c);
     if (const yaml::Node* e = n.find("enabled")) s.enabled = !e->isScalar() || truthy(*e);
     if (const yaml::Node* t = n.find("timeoutInMinutes"))

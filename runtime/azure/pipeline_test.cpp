@@ -135,4 +135,12 @@ TEST_CASE("a variable group is an error: its values live on the server") {
         "it");
 }
 
+TEST_CASE("a condition that does not parse is an error at it before the run") {
+  Read r("jobs:\n  - job: a\n    condition: and(succeeded(),\n    steps: [{bash: 'true'}]\n");
+  CHECK_FALSE(r.ok);
+  CHECK(r.first() ==
+        "3:16: condition: Unexpected end of expression. Located at position 17 within "
+        "expression: and(succeeded(),");
+}
+
 }  // namespace galley::run::azure

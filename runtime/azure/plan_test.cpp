@@ -144,9 +144,10 @@ TEST_CASE("a stage's condition reads its dependencies' outputs as 'job.step.var'
 
 TEST_CASE("a condition that cannot be evaluated fails the job at the condition") {
   Fixture f;
-  auto wr = f.run("jobs:\n  - job: a\n    condition: eq(1\n    steps: [{bash: 'true'}]\n");
+  auto wr = f.run("jobs:\n  - job: a\n    condition: eq(nope.x, 1)\n    steps: [{bash: 'true'}]\n");
   CHECK(wr.result == Result::Failure);
   CHECK(f.result("a") == Result::Failure);
+  CHECK(f.reason("a") == "Unrecognized named-value: 'nope'");
   CHECK(f.runner.ran.empty());
 }
 
