@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Times `galley expand` of every real pipeline in ../shared/corpus/ado (85
-# files with a top-level trigger: or pr:, and the templates they include)
-# in one process, beside galley's bare start-up, with hyperfine.
-# Target (issue 19, with lint): under 100 ms for the whole process.
+# Times `galley expand`, and `galley lint` (which expands each pipeline with
+# its templates too, then checks it), of every real pipeline in
+# ../shared/corpus/ado (85 files with a top-level trigger: or pr:, and the
+# templates they include) in one process, beside galley's bare start-up,
+# with hyperfine. Lint runs as users run it (shellcheck on, one batched
+# shellcheck process per core) and with the script linters off, which is
+# galley's own process alone. Target (issue 19): expanding and linting them
+# all under 100 ms in one process.
 # The corpus is laid out as tests/azure_expand_realworld_test.cpp reads it:
 # Azure/mlops-project-template's config-infra-*.yml beside each example, as
 # its setup copies them, and Microsoft's starter pipelines with their
 # {{ placeholders }} rendered. Five pipelines are broken upstream and end in
-# errors, so the run exits 1 (hyperfine -i).
+# errors, and lint has findings, so the runs exit 1 (hyperfine -i).
 # Usage: bench/azure-expand.sh [path/to/galley]
 set -euo pipefail
 command -v hyperfine >/dev/null || { echo "bench/azure-expand.sh: needs hyperfine" >&2; exit 2; }
@@ -33,6 +37,10 @@ out=$(mktemp -d)
 hyperfine -N -i --warmup 3 --runs 30 --export-markdown "$out/expand.md" \
   -n "galley --version (start-up)" "$galley --version" \
   -n "galley expand (${#files[@]} pipelines)" \
-  "$galley expand --repo mlops-templates=$work/Azure__mlops-templates ${files[*]}" >/dev/null
+  "$galley expand --repo mlops-templates=$work/Azure__mlops-templates ${files[*]}" \
+  -n "galley lint, scripts off (${#files[@]} pipelines)" \
+  "$galley lint --kind azure --shellcheck off --pyflakes off --repo mlops-templates=$work/Azure__mlops-templates ${files[*]}" \
+  -n "galley lint, default (${#files[@]} pipelines)" \
+  "$galley lint --kind azure --repo mlops-templates=$work/Azure__mlops-templates ${files[*]}" >/dev/null
 cat "$out/expand.md"
 rm -rf "$out"

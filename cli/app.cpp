@@ -43,6 +43,26 @@ void printWarning(std::string_view message) {
   std::cerr << "galley: warning: " << printable(message) << '\n';
 }
 
+bool splitPair(const std::string& item, std::pair<std::string, std::string>* out) {
+  size_t eq = item.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  *out = {item.substr(0, eq), item.substr(eq + 1)};
+  return true;
+}
+
+bool splitPairs(const std::vector<std::string>& items, std::string_view option,
+                std::vector<std::pair<std::string, std::string>>* out) {
+  for (const auto& item : items) {
+    std::pair<std::string, std::string> kv;
+    if (!splitPair(item, &kv)) {
+      printError(std::string(option) + " '" + item + "' must be KEY=VALUE");
+      return false;
+    }
+    out->push_back(std::move(kv));
+  }
+  return true;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"galley: compile, run and lint CI/CD pipelines for ML projects"};
   app.set_version_flag("--version", std::string("galley ") + GALLEY_VERSION);

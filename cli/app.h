@@ -2,7 +2,10 @@
 // file (compile_command.cpp, ...) and calls into runtime/ and compiler/.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace galley::cli {
 
@@ -18,5 +21,13 @@ int run(int argc, char** argv);
 void printError(std::string_view message);
 // Prints "galley: warning: MESSAGE" likewise.
 void printWarning(std::string_view message);
+
+// One KEY=VALUE option (--var, --repo, ...): false when it has no '=' or
+// an empty KEY.
+bool splitPair(const std::string& item, std::pair<std::string, std::string>* out);
+// Every KEY=VALUE of an option, appended to out; false after printing an
+// error naming the option and the item that is not KEY=VALUE.
+bool splitPairs(const std::vector<std::string>& items, std::string_view option,
+                std::vector<std::pair<std::string, std::string>>* out);
 
 }  // namespace galley::cli

@@ -25,21 +25,6 @@ struct ExpandArgs {
   std::string explain;
 };
 
-// NAME=VALUE pairs; false (after a message) when one has no '='.
-bool splitPairs(const std::vector<std::string>& in, const char* option,
-                std::vector<std::pair<std::string, std::string>>* out) {
-  for (const auto& s : in) {
-    size_t eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::cerr << "galley expand: " << option << " needs NAME=VALUE, got '" << printable(s)
-                << "'\n";
-      return false;
-    }
-    out->emplace_back(s.substr(0, eq), s.substr(eq + 1));
-  }
-  return true;
-}
-
 // Expands one file and prints it; the exit status for it.
 int expandOne(const std::string& path, const ExpandArgs& args,
               const azure::ExpandOptions& options) {

@@ -34,6 +34,7 @@ struct LintArgs {
   std::string writeScripts;
   bool listRules = false;
   std::string kind;
+  std::vector<std::string> repos;
 };
 
 // A script linter's binary: off, a path, or (auto) the first of names on PATH.
@@ -107,6 +108,9 @@ int runLint(const LintArgs& args) {
                          : args.kind == "action" ? lint::FileKind::Action
                                                  : lint::FileKind::Workflow;
   if (!loadLintConfig(args, sources, &options.config)) return kExitUsage;
+  std::vector<std::pair<std::string, std::string>> repos;
+  if (!splitPairs(args.repos, "--repo", &repos)) return kExitUsage;
+  options.repositories.insert(repos.begin(), repos.end());
   options.shellcheck = findLinter(args.shellcheck, {"shellcheck"});
   options.pyflakes = findLinter(args.pyflakes, {"pyflakes3", "pyflakes"});
   std::vector<std::string> paths;
@@ -212,6 +216,10 @@ void attachLint(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"github", "azure", "action", "galley"}));
   cmd->add_option("--config,-c", args->config,
                   "Config file (default: .galley.yml at the repo root)");
+  cmd->add_option("--repo", args->repos,
+                  "ALIAS=PATH: the local folder of Azure repository resource ALIAS, so that "
+                  "templates from it (path@ALIAS) are checked; repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--shellcheck", args->shellcheck,
                   "shellcheck binary for run: scripts: auto (from PATH), off, or a path");
   cmd->add_option("--pyflakes", args->pyflakes,

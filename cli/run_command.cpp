@@ -82,26 +82,6 @@ bool argsOf(const nlohmann::json& j, RunArgs* a, std::string* cwd) {
   }
 }
 
-bool splitPair(const std::string& s, std::pair<std::string, std::string>* out) {
-  size_t eq = s.find('=');
-  if (eq == std::string::npos || eq == 0) return false;
-  *out = {s.substr(0, eq), s.substr(eq + 1)};
-  return true;
-}
-
-bool pairs(const std::vector<std::string>& items, const char* flag,
-           std::vector<std::pair<std::string, std::string>>* out) {
-  for (const auto& item : items) {
-    std::pair<std::string, std::string> kv;
-    if (!splitPair(item, &kv)) {
-      std::cerr << "galley: error: " << flag << " '" << item << "' must be KEY=VALUE\n";
-      return false;
-    }
-    out->push_back(std::move(kv));
-  }
-  return true;
-}
-
 // Ctrl-C once cancels gracefully, twice kills: a thread turns the signal
 // into the run's cancellation level.
 std::atomic<int> interrupts{0};
@@ -130,13 +110,13 @@ int runCommand(const RunArgs& args) {
   run::PlanOptions popts;
   popts.jobs = args.jobs;
   popts.repoRoot = target.repoRoot;
-  if (!pairs(args.matrix, "--matrix", &popts.matrix)) return kExitUsage;
+  if (!splitPairs(args.matrix, "--matrix", &popts.matrix)) return kExitUsage;
   std::vector<std::pair<std::string, std::string>> kv;
-  if (!pairs(args.platforms, "--platform", &kv)) return kExitUsage;
+  if (!splitPairs(args.platforms, "--platform", &kv)) return kExitUsage;
   for (auto& [k, v] : kv)
     popts.platforms[k] = v;
   kv.clear();
-  if (!pairs(args.actionDirs, "--action-dir", &kv)) return kExitUsage;
+  if (!splitPairs(args.actionDirs, "--action-dir", &kv)) return kExitUsage;
   for (auto& [k, v] : kv)
     popts.actionDirs[k] = fs::absolute(v).string();
 
@@ -152,7 +132,7 @@ int runCommand(const RunArgs& args) {
 
   // Values from the command line and files.
   std::vector<std::pair<std::string, std::string>> inputs, vars, secrets;
-  if (!pairs(args.inputs, "--input", &inputs) || !pairs(args.vars, "--var", &vars))
+  if (!splitPairs(args.inputs, "--input", &inputs) || !splitPairs(args.vars, "--var", &vars))
     return kExitUsage;
   std::string err;
   if (!args.varFile.empty() && !run::readDotenv(args.varFile, &vars, &err)) {

@@ -344,7 +344,9 @@ steps:
                   "          echo 'model '\"${PARAMS_NAME}\"''\n"
                   "          cat <<EOF\n"
                   "          name: ${PARAMS_NAME}\n") != std::string::npos);
-  CHECK(p.file(*files, ".github/workflows/ci.yml").find("- name: echo ${{ params.name }}") !=
+  // The step's name shows the reference, never as an expression GitHub would
+  // evaluate (it knows no params context).
+  CHECK(p.file(*files, ".github/workflows/ci.yml").find("- name: echo params.name\n") !=
         std::string::npos);
 }
 

@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "compiler/emit.h"
+#include "compiler/run_context.h"
 #include "compiler/yaml_writer.h"
 
 namespace galley {
@@ -26,20 +28,22 @@ class AdoEmitter {
     Out doc = Out::map();
     triggers(doc);
     const Project& project = *p_.project;
+    // Stages first: they say which inputs conditions read.
+    Out stages = Out::seq();
+    for (const auto& s : p_.stages)
+      stages.push(stage(s));
     Out vars = Out::seq();
     for (const auto& [k, v] : project.variables)
       vars.push(variable(k, v));
     for (const auto& in : p_.on.inputs)
-      vars.push(variable(inputVar(in.name), "${{ " + parameter(in.name) + " }}"));
+      if (inputsInConditions_.count(in.name))
+        vars.push(variable(inputVar(in.name), "${{ " + parameter(in.name) + " }}"));
     if (!vars.items().empty()) doc.set("variables", vars);
     Out& pool = doc.set("pool", Out::map());
     if (!p_.agents.adoPool.empty())
       pool.set("name", Out::str(p_.agents.adoPool));
     else
       pool.set("vmImage", Out::str(p_.agents.adoVmImage));
-    Out stages = Out::seq();
-    for (const auto& s : p_.stages)
-      stages.push(stage(s));
     doc.set("stages", stages);
     if (diags_.hasErrors()) return std::nullopt;
     return yaml::write(doc, generatedHeader(p_));
@@ -149,6 +153,8 @@ class AdoEmitter {
       case Ref::Kind::JobOutput:
         jobVars_[r.env] = "$[ " + jobOutputExpr(r, Level::Job) + " ]";
         return "$(" + r.env + ")";
+      case Ref::Kind::Run:
+        return "$(" + std::string(runFact(r.name)->ado) + ")";
     }
     return "";
   }
@@ -172,6 +178,9 @@ class AdoEmitter {
   std::string condValue(const Ref& r, Level level) {
     switch (r.kind) {
       case Ref::Kind::Input:
+        // Values take the parameter itself (refMacro); only conditions read
+        // inputs through a variable, so only those inputs get one.
+        inputsInConditions_.insert(r.name);
         return "variables['" + inputVar(r.name) + "']";
       case Ref::Kind::Secret:
       case Ref::Kind::Matrix:
@@ -184,6 +193,8 @@ class AdoEmitter {
           return "variables['" + r.env + "']";
         }
         return jobOutputExpr(r, level);
+      case Ref::Kind::Run:
+        return "variables['" + std::string(runFact(r.name)->ado) + "']";
     }
     return "";
   }
@@ -204,6 +215,7 @@ class AdoEmitter {
     };
     switch (c.op) {
       case Cond::Op::Or:
+        if (isSuccessOrFailure(c)) return "succeededOrFailed()";
         return chain("or");
       case Cond::Op::And:
         return chain("and");
@@ -226,6 +238,17 @@ class AdoEmitter {
         return condValue(*c.ref, level);
     }
     return "";
+  }
+
+  // success() || failure(), in either order: Azure DevOps' own function for
+  // "unless cancelled", which reads as what it means.
+  static bool isSuccessOrFailure(const Cond& c) {
+    if (c.op != Cond::Op::Or || c.args.size() != 2) return false;
+    auto status = [](const Cond& a, const char* f) {
+      return a.op == Cond::Op::Status && a.text == f;
+    };
+    return (status(c.args[0], "success") && status(c.args[1], "failure")) ||
+           (status(c.args[0], "failure") && status(c.args[1], "success"));
   }
 
   // As GitHub does, a condition without a status function also requires success.
@@ -383,6 +406,7 @@ class AdoEmitter {
   }
 
   std::optional<Out> step(const ir::Step& s) {
+    if (s.kind == ir::Step::Kind::Action && s.ado.skip) return std::nullopt;
     Out o = Out::map();
     switch (s.kind) {
       case ir::Step::Kind::Run: {
@@ -443,6 +467,7 @@ class AdoEmitter {
   Diagnostics& diags_;
   std::string currentStage_;
   std::map<std::string, std::string> jobVars_;
+  std::set<std::string> inputsInConditions_;
 };
 
 }  // namespace

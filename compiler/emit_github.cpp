@@ -3,6 +3,7 @@
 #include <set>
 
 #include "compiler/emit.h"
+#include "compiler/run_context.h"
 #include "compiler/yaml_writer.h"
 
 namespace galley {
@@ -109,6 +110,8 @@ class GithubEmitter {
         return "steps." + r.step + ".outputs." + r.stepOutput;
       case Ref::Kind::JobOutput:
         return "needs." + jobId(r.stage, r.job) + ".outputs." + r.name;
+      case Ref::Kind::Run:
+        return "github." + std::string(runFact(r.name)->github);
     }
     return "";
   }
@@ -270,6 +273,7 @@ class GithubEmitter {
   }
 
   std::optional<Out> emitStep(const ir::Step& s) {
+    if (s.kind == ir::Step::Kind::Action && s.github.skip) return std::nullopt;
     Out o = Out::map();
     o.set("name", Out::str(s.name));
     if (!s.id.empty()) o.set("id", Out::str(s.id));

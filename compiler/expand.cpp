@@ -6,6 +6,7 @@
 
 #include "compiler/ascii.h"
 #include "compiler/graph.h"
+#include "compiler/run_context.h"
 #include "compiler/setup_galley.h"
 #include "compiler/shape.h"
 #include "compiler/shell_quoting.h"
@@ -120,6 +121,25 @@ struct Scope : Resolver {
       r.name = path[1];
       return runtime(r);
     }
+    if (ns == "run") {
+      std::vector<std::string> names;
+      for (const auto& f : runFacts())
+        names.emplace_back(f.name);
+      if (path.size() != 2 || !runFact(path[1])) {
+        std::string list;
+        for (const auto& n : names)
+          list += (list.empty() ? "" : ", ") + n;
+        diags.error(at, "reference",
+                    path.size() == 2 ? "the run context has no '" + path[1] + "': it has " + list
+                                     : "write run.NAME, where NAME is one of " + list,
+                    path.size() == 2 ? didYouMean(path[1], names) : std::string());
+        return false;
+      }
+      Ref r;
+      r.kind = Ref::Kind::Run;
+      r.name = path[1];
+      return runtime(r);
+    }
     if (ns == "matrix" && matrix) {
       if (!want(2, "matrix.NAME")) return false;
       if (std::find(matrix->begin(), matrix->end(), path[1]) == matrix->end()) {
@@ -218,7 +238,7 @@ struct Scope : Resolver {
                   "unknown action input '" + (path.size() > 1 ? path[1] : "") + "'");
       return false;
     }
-    std::vector<std::string> known = {"vars", "secrets", "inputs"};
+    std::vector<std::string> known = {"vars", "secrets", "inputs", "run"};
     if (params) known.push_back("params");
     if (matrix) known.push_back("matrix");
     if (steps) known.push_back("steps");
@@ -401,7 +421,37 @@ class Expander {
     auto t = parseText(v, scope, diags_);
     if (!t) return std::nullopt;
     pv.text = std::move(*t);
+    if (p.type == ParamType::Script && !pv.text.hasRefs() && !scriptValue(p, v, pv))
+      return std::nullopt;
     return pv;
+  }
+
+  // A script known now: "-m MODULE" becomes two words, as a list's items
+  // do, so that python reads the module and not the file "-m MODULE"; a
+  // leading `python` goes, since the recipe writes its own. The
+  // value is checked again here because it may come from another recipe's
+  // parameter of another type.
+  bool scriptValue(const Parameter& p, const yaml::Node& v, ParamValue& pv) {
+    std::string problem, hint;
+    auto words = scriptWords(pv.text.str(), &problem, &hint);
+    if (!words) {
+      // At the user's text when the value came through parameters.
+      diags_.error(pv.text.where.known() ? pv.text.where : v.where, "parameter-type",
+                   "parameter '" + p.name + "' expects a Python file or '-m MODULE', not '" +
+                       pv.text.str() + "': " + problem,
+                   hint);
+      return false;
+    }
+    // The value as python takes it: without a leading `python`, spaced once.
+    std::string joined;
+    for (const auto& w : *words)
+      joined += (joined.empty() ? "" : " ") + w;
+    Location where = pv.text.where;
+    pv.text = Text::literal(joined, where);
+    if (words->size() > 1)
+      for (const auto& w : *words)
+        pv.items.push_back(Text::literal(w, where));
+    return true;
   }
 
   // A whole-number field that may be written as a parameter reference.
@@ -879,6 +929,11 @@ class Expander {
     expandSteps(recipe->body, inner, job, outputs, depth + 1);
   }
 
+  // Lists, and scripts run as a module ("-m MODULE"), reach bash as words.
+  static bool splitsIntoWords(const ParamValue& v) {
+    return v.type == ParamType::List || (v.type == ParamType::Script && v.items.size() > 1);
+  }
+
   // An optional '-' and decimal digits: what bash arithmetic reads as a
   // number and nothing else.
   static bool isInteger(const std::string& v) {
@@ -953,7 +1008,7 @@ class Expander {
       }
       std::string env = envNameOf(path);
       bool words = path[0] == "params" && scope.params && scope.params->count(path[1]) &&
-                   scope.params->at(path[1]).type == ParamType::List;
+                   splitsIntoWords(scope.params->at(path[1]));
       if (std::none_of(step.env.begin(), step.env.end(),
                        [&](const auto& e) { return e.first == env; }))
         step.env.emplace_back(env, *t);
@@ -997,8 +1052,18 @@ class Expander {
           "# shellcheck disable=SC2086  # list parameters split into words on purpose\n" + script;
     step.script = script;
     if (step.name.empty()) {
-      // Named after the script as written, not as rewritten.
+      // Named after the script as written, not as rewritten, with each
+      // `${{ x }}` shown as x: a name holding `${{` is an expression to
+      // GitHub, which knows no params context (and a cut one is broken).
       std::string first = prefix + s.substr(0, s.find('\n'));
+      for (size_t at; (at = first.find("${{")) != std::string::npos;) {
+        size_t close = first.find("}}", at);
+        std::string inner =
+            first.substr(at + 3, close == std::string::npos ? close : close - at - 3);
+        inner.erase(0, inner.find_first_not_of(' '));
+        inner.erase(inner.find_last_not_of(' ') + 1);
+        first.replace(at, close == std::string::npos ? close : close + 2 - at, inner);
+      }
       step.name = first.size() > 60 ? first.substr(0, 57) + "..." : first;
     }
     return true;
@@ -1006,6 +1071,13 @@ class Expander {
 
   bool targetForm(const yaml::Node& f, bool github, Scope& scope, ir::TargetForm& out) {
     const char* key = github ? "github" : "ado";
+    // `none`: the step has no counterpart on this target, on purpose (the
+    // Azure DevOps test results tab, say); said, so that a forgotten form
+    // is still an error.
+    if (f.isScalar() && f.value == "none") {
+      out.present = out.skip = true;
+      return true;
+    }
     if (github ? !shape::mapping(f, {"uses", "with"}, "github step", diags_)
                : !shape::mapping(f, {"task", "inputs", "checkout"}, "ado step", diags_))
       return false;
@@ -1028,7 +1100,7 @@ class Expander {
       if (!targetForm(*g, true, scope, step.github)) return false;
     if (const yaml::Node* a = n.find("ado"))
       if (!targetForm(*a, false, scope, step.ado)) return false;
-    if (step.name.empty()) step.name = step.github.present ? step.github.uses : step.ado.uses;
+    if (step.name.empty()) step.name = !step.github.uses.empty() ? step.github.uses : step.ado.uses;
     return true;
   }
 
@@ -1073,6 +1145,10 @@ class Expander {
     Scope actionScope = baseScope();
     actionScope.with = &with;
     if (!targetStep(*action, actionScope, step)) return false;
+    // An input that comes out empty is left out: the action's own default
+    // applies (setup-python without cache: ... caches nothing).
+    for (ir::Env* e : {&step.github.with, &step.ado.with})
+      std::erase_if(*e, [](const auto& kv) { return kv.second.empty(); });
     if (!n.find("name")) {
       const yaml::Node* d = action->find("description");
       step.name = d ? d->value : u.value;

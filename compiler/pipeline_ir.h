@@ -17,6 +17,7 @@ using Env = std::vector<std::pair<std::string, Text>>;
 // One target's form of an action step.
 struct TargetForm {
   bool present = false;
+  bool skip = false;      // `none`: nothing on this target
   std::string uses;       // GitHub: OWNER/REPO@REF; Azure DevOps: TASK@N
   bool checkout = false;  // Azure DevOps `- checkout: self`
   Env with;               // GitHub with: / Azure DevOps inputs:

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "compiler/ascii.h"
 #include "compiler/shape.h"
 
 namespace galley {
@@ -24,6 +25,8 @@ const char* paramTypeName(ParamType t) {
       return "list";
     case ParamType::Map:
       return "map";
+    case ParamType::Script:
+      return "script";
   }
   return "string";
 }
@@ -50,14 +53,14 @@ bool isSingleReference(const yaml::Node& v) {
 }
 
 std::optional<ParamType> parseType(const yaml::Node& n, Diagnostics& diags) {
-  static const std::vector<std::string> names = {"string", "number", "boolean",
-                                                 "choice", "list",   "map"};
+  static const std::vector<std::string> names = {"string", "number", "boolean", "choice",
+                                                 "list",   "map",    "script"};
   for (size_t i = 0; i < names.size(); ++i)
     if (n.isScalar() && n.value == names[i]) return static_cast<ParamType>(i);
-  diags.error(
-      n.where, "type",
-      "unknown parameter type '" + n.value + "': use string, number, boolean, choice, list or map",
-      didYouMean(n.value, names));
+  diags.error(n.where, "type",
+              "unknown parameter type '" + n.value +
+                  "': use string, number, boolean, choice, list, map or script",
+              didYouMean(n.value, names));
   return std::nullopt;
 }
 
@@ -142,7 +145,83 @@ bool parseOutputs(const yaml::Node& outputs, Recipe& r, Diagnostics& diags) {
   return ok;
 }
 
+bool isAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool isModuleName(std::string_view m) {
+  if (m.empty()) return false;
+  size_t start = 0;
+  while (true) {
+    size_t dot = m.find('.', start);
+    std::string_view part = m.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (part.empty() || isAsciiDigit(part[0])) return false;
+    for (char c : part)
+      if (!isAsciiAlnum(c) && c != '_') return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+bool hasSpace(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return isAsciiSpace(c); });
+}
+
+// "python", "python3", "python3.11": what users write before a script out
+// of habit, though the recipe runs python itself.
+bool isPythonCommand(std::string_view word) {
+  if (word.rfind("python", 0) != 0) return false;
+  return std::all_of(word.begin() + 6, word.end(),
+                     [](char c) { return isAsciiDigit(c) || c == '.'; });
+}
+
 }  // namespace
+
+std::optional<std::vector<std::string>> scriptWords(const std::string& value, std::string* problem,
+                                                    std::string* hint) {
+  std::string_view v = value;
+  while (!v.empty() && isAsciiSpace(v.front()))
+    v.remove_prefix(1);
+  while (!v.empty() && isAsciiSpace(v.back()))
+    v.remove_suffix(1);
+  if (v.empty()) return std::vector<std::string>{};
+  std::string_view first = v.substr(0, std::min(v.size(), v.find_first_of(" \t")));
+  if (isPythonCommand(first) && first.size() < v.size()) {
+    std::string_view rest = v.substr(first.size());
+    while (!rest.empty() && isAsciiSpace(rest.front()))
+      rest.remove_prefix(1);
+    // `python -m pkg.train` says what the recipe does anyway: the recipe's
+    // python is the one its python-version set up, which python and
+    // python3 name. A versioned interpreter would be silently replaced.
+    if (first != "python" && first != "python3") {
+      *problem = "the recipe runs the python its python-version parameter sets up";
+      *hint = "write '" + std::string(rest) + "' and set python-version";
+      return std::nullopt;
+    }
+    v = rest;
+    first = v.substr(0, std::min(v.size(), v.find_first_of(" \t")));
+  }
+  if (first == "-m") {
+    std::string_view module = v.substr(2);
+    while (!module.empty() && isAsciiSpace(module.front()))
+      module.remove_prefix(1);
+    if (isModuleName(module)) return std::vector<std::string>{"-m", std::string(module)};
+    *problem = "'-m' takes one module name, such as src.train";
+    *hint = hasSpace(module) ? "pass arguments through the recipe's args parameter" : "";
+    return std::nullopt;
+  }
+  if (v.front() == '-') {
+    *problem = "a script is a Python file or '-m MODULE'";
+    *hint = "write '-m MODULE' to run a module, such as '-m src.train'";
+    return std::nullopt;
+  }
+  if (hasSpace(v)) {
+    *problem = "a script is one Python file or '-m MODULE'";
+    *hint = "pass arguments through the recipe's args parameter";
+    return std::nullopt;
+  }
+  return std::vector<std::string>{std::string(v)};
+}
 
 bool checkParameterValue(const Parameter& p, const yaml::Node& v, Diagnostics& diags) {
   if (isSingleReference(v)) return true;
@@ -181,6 +260,17 @@ bool checkParameterValue(const Parameter& p, const yaml::Node& v, Diagnostics& d
       for (const auto& e : v.entries)
         if (!e.value.isScalar()) return wrong("a map of strings");
       return true;
+    case ParamType::Script: {
+      if (!v.isScalar()) return wrong("a Python file or '-m MODULE'");
+      // Values made of references are checked once expansion resolves them.
+      if (v.value.find("${{") != std::string::npos) return true;
+      std::string problem, hint;
+      if (scriptWords(v.value, &problem, &hint)) return true;
+      diags.error(v.where, "parameter-type",
+                  what + " expects a Python file or '-m MODULE', not '" + v.value + "': " + problem,
+                  hint);
+      return false;
+    }
   }
   return true;
 }

@@ -15,7 +15,7 @@
 
 namespace galley {
 
-enum class ParamType { String, Number, Boolean, Choice, List, Map };
+enum class ParamType { String, Number, Boolean, Choice, List, Map, Script };
 
 const char* paramTypeName(ParamType t);
 
@@ -56,6 +56,14 @@ struct Recipe {
 // the recipe cannot be used.
 std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& expectedName,
                                     Diagnostics& diags);
+
+// A script parameter's value as the words that follow `python`: none for ""
+// (no script), {FILE} for a file, {"-m", MODULE} for a module; a leading
+// `python` or `python3` is the recipe's own python, and dropped. nullopt when
+// the value is neither; *problem then says what is wrong and *hint what to
+// write instead.
+std::optional<std::vector<std::string>> scriptWords(const std::string& value, std::string* problem,
+                                                    std::string* hint);
 
 // Checks that value suits parameter p. what names the value in messages.
 // Single `${{ }}` references are accepted for every type.

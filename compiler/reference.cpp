@@ -118,7 +118,7 @@ std::optional<Text> parseText(const yaml::Node& scalar, Resolver& resolver, Diag
       diags.error(at, "reference",
                   "'" + inner +
                       "' is not a reference: write one of params.NAME, vars.NAME, "
-                      "secrets.NAME, inputs.NAME, matrix.NAME, steps.ID.outputs.NAME, "
+                      "secrets.NAME, inputs.NAME, matrix.NAME, run.NAME, steps.ID.outputs.NAME, "
                       "needs.JOB.outputs.NAME or uses.ID.outputs.NAME");
       ok = false;
     } else if (!resolver.resolve(path, at, out, diags)) {

@@ -1,7 +1,8 @@
 // The neutral dialect's `${{ }}` references and `if:` conditions.
 //
 // Recipe text is parsed into Text: literal pieces and Refs to values known
-// only at run time (inputs, secrets, matrix values, step and job outputs).
+// only at run time (inputs, secrets, matrix values, step and job outputs,
+// facts of the run such as its commit).
 // Compile-time values (parameters, variables) are substituted while parsing,
 // through a Resolver, so emitters only ever see runtime Refs.
 #pragma once
@@ -17,9 +18,9 @@
 namespace galley {
 
 struct Ref {
-  enum class Kind { Input, Secret, Matrix, StepOutput, JobOutput };
+  enum class Kind { Input, Secret, Matrix, StepOutput, JobOutput, Run };
   Kind kind = Kind::Input;
-  std::string name;        // input, secret or matrix name; the output name for outputs
+  std::string name;        // input, secret, matrix or run fact name; the output name for outputs
   std::string step;        // the step that sets the output (outputs only)
   std::string stage;       // JobOutput: absolute id of the use (stage) holding the job
   std::string job;         // JobOutput: job id within that stage

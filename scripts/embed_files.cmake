@@ -1,9 +1,10 @@
 # Writes a C++ source defining `const std::map<std::string, std::string>&
-# galley::FUNCTION()`, the text of every file under DIR matching GLOB, keyed
+# galley::FUNCTION()` (declared in HEADER; FUNCTION may name a nested
+# namespace, as endpoint::workerFiles), the text of every file under DIR matching GLOB, keyed
 # by its path relative to DIR (without its extension when STEM is ON), but
 # for paths matching the regular expression EXCLUDE when given. The
-# one galley binary so carries its recipe library and project templates to
-# any agent. Run by the build:
+# one galley binary so carries its recipe library, project templates and
+# endpoint worker to any agent. Run by the build:
 #   cmake -DOUT=file.cpp -DDIR=recipes -DGLOB=*.yml -DSTEM=ON -DHEADER=compiler/recipe.h
 #         -DFUNCTION=builtinRecipeFiles -P embed_files.cmake
 file(GLOB_RECURSE files RELATIVE "${DIR}" "${DIR}/${GLOB}")

@@ -11,5 +11,5 @@ fi
 list=$(git ls-files '*.sh' .ci/run 2>/dev/null) ||
   list=$(find . -path ./build -prune -o \( -name '*.sh' -o -path ./.ci/run \) -type f -print)
 mapfile -t scripts <<<"$list"
-shellcheck "${scripts[@]}" || exit 1
+shellcheck -x "${scripts[@]}" || exit 1
 echo "scripts: ${#scripts[@]} scripts pass shellcheck"

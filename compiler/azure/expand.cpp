@@ -1,6 +1,7 @@
 #include "compiler/azure/expand.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -231,6 +232,13 @@ class Expander {
                          Select select = Select::All);
   void addEntry(Node& out, Entry entry, Scope& s, MapKind kind);
   void expandItemsInto(const Node& in, Scope& s, ListKind kind, Node& out);
+  // Where an `${{ if }}`/`${{ elseif }}`/`${{ else }}` chain stands.
+  enum class Chain : uint8_t { None, Taken, NotTaken };
+  // The control directives (if, elseif, else, each), the same in mappings
+  // and in lists: calls body with each scope the entry's value expands in.
+  // False for the other directives, which the caller handles.
+  bool control(const Entry& e, const Directive& d, Scope& s, Chain& chain,
+               const std::function<void(Scope&)>& body);
   void expandItem(const Node& item, Scope& s, ListKind kind, Node& out);
   void placeItem(Node item, Scope& s, ListKind kind, Node& out);
   void defineVariable(const Node& item, Scope& s);
@@ -261,6 +269,7 @@ class Expander {
   // The repository root each file belongs to, for `/x.yml` and `x.yml`.
   std::unordered_map<const SourceFile*, std::string> repoOf_;
   std::vector<VariableGroup> groups_;
+  std::vector<std::string> unmappedRepositories_;
 };
 
 // --- expressions ---
@@ -497,7 +506,7 @@ void Expander::addEntry(Node& out, Entry entry, Scope& s, MapKind kind) {
 // bodies' entries, `${{ each }}` repeats its body, keys with `${{ }}` are
 // computed.
 void Expander::expandMappingInto(const Node& in, Scope& s, MapKind kind, Node& out, Select select) {
-  enum { NoChain, Taken, NotTaken } chain = NoChain;
+  Chain chain = Chain::None;
   auto body = [&](const Node& v, Scope& scope) {
     if (v.isNull()) return;
     if (!v.isMapping()) {
@@ -514,88 +523,18 @@ void Expander::expandMappingInto(const Node& in, Scope& s, MapKind kind, Node& o
     if (stopped_) return;
     if (!selected(e, select)) continue;
     Directive d = parseDirective(e.key);
-    switch (d.kind) {
-      case Directive::If:
-      case Directive::ElseIf: {
-        if (d.kind == Directive::ElseIf && chain == NoChain) {
-          error(e.key.where, "azure-template",
-                "Unexpected '${{ elseif }}': it must follow an '${{ if }}' or '${{ elseif }}'", s);
-          chain = NoChain;
-          continue;
-        }
-        if (d.kind == Directive::ElseIf && chain == Taken) {
-          checkSyntax(e.key, s);
-          checkSyntax(e.value, s);
-          continue;
-        }
-        expr::Value v;
-        if (!evaluate(e.key, d.expression, d.offset, s, &v)) continue;
-        if (expr::truthy(v)) {
-          chain = Taken;
-          body(e.value, s);
-        } else {
-          chain = NotTaken;
-          checkSyntax(e.value, s);
-        }
-        continue;
+    if (control(e, d, s, chain, [&](Scope& scope) { body(e.value, scope); })) continue;
+    chain = Chain::None;
+    if (d.kind == Directive::Insert) {
+      Node inserted = expandValue(e.value, s, ListKind::None);
+      if (inserted.isMapping()) {
+        for (auto& entry : inserted.entries)
+          addEntry(out, std::move(entry), s, kind);
+      } else if (!inserted.isNull()) {
+        error(e.value.where, "azure-template", "'${{ insert }}' needs a mapping to insert", s);
       }
-      case Directive::Else:
-        if (chain == NoChain) {
-          error(e.key.where, "azure-template",
-                "Unexpected '${{ else }}': it must follow an '${{ if }}' or '${{ elseif }}'", s);
-        } else if (chain == NotTaken) {
-          body(e.value, s);
-        } else {
-          checkSyntax(e.value, s);
-        }
-        chain = NoChain;
-        continue;
-      case Directive::Each: {
-        chain = NoChain;
-        expr::Value collection;
-        if (d.variable.empty() || d.expression.empty()) {
-          error(e.key.where, "azure-template", "expected '${{ each NAME in EXPRESSION }}'", s);
-          continue;
-        }
-        if (!evaluate(e.key, d.expression, d.offset, s, &collection)) continue;
-        auto iterate = [&](const expr::Value& item) {
-          Scope inner = s;
-          inner.locals.emplace_back(d.variable, item);
-          body(e.value, inner);
-        };
-        if (collection.kind() == expr::Kind::Array) {
-          for (const auto& item : collection.items())
-            iterate(item);
-        } else if (collection.kind() == expr::Kind::Object) {
-          for (const auto& [k, v] : collection.asObject().entries()) {
-            expr::Object pair;
-            pair.add("key", expr::Value::string(k));
-            pair.add("value", v);
-            iterate(expr::Value::object(std::move(pair)));
-          }
-        } else if (!collection.isNull()) {
-          error(e.key.where, "azure-template",
-                std::string("'${{ each }}' needs a list or a mapping, not a ") +
-                    expr::kindName(collection.kind()),
-                s);
-        }
-        continue;
-      }
-      case Directive::Insert: {
-        chain = NoChain;
-        Node inserted = expandValue(e.value, s, ListKind::None);
-        if (inserted.isMapping()) {
-          for (auto& entry : inserted.entries)
-            addEntry(out, std::move(entry), s, kind);
-        } else if (!inserted.isNull()) {
-          error(e.value.where, "azure-template", "'${{ insert }}' needs a mapping to insert", s);
-        }
-        continue;
-      }
-      case Directive::None:
-        break;
+      continue;
     }
-    chain = NoChain;
     Entry entry;
     if (e.key.isScalar() && expr::hasExpression(e.key.value)) {
       if (!evalScalar(e.key, s, &entry.key)) continue;
@@ -620,6 +559,78 @@ void Expander::expandMappingInto(const Node& in, Scope& s, MapKind kind, Node& o
       entry.value = expandValue(e.value, s, hint, childKind);
     }
     addEntry(out, std::move(entry), s, kind);
+  }
+}
+
+bool Expander::control(const Entry& e, const Directive& d, Scope& s, Chain& chain,
+                       const std::function<void(Scope&)>& body) {
+  switch (d.kind) {
+    case Directive::If:
+    case Directive::ElseIf: {
+      if (d.kind == Directive::ElseIf && chain == Chain::None) {
+        error(e.key.where, "azure-template",
+              "Unexpected '${{ elseif }}': it must follow an '${{ if }}' or '${{ elseif }}'", s);
+        return true;
+      }
+      if (d.kind == Directive::ElseIf && chain == Chain::Taken) {
+        checkSyntax(e.key, s);
+        checkSyntax(e.value, s);
+        return true;
+      }
+      expr::Value v;
+      if (!evaluate(e.key, d.expression, d.offset, s, &v)) return true;
+      if (expr::truthy(v)) {
+        chain = Chain::Taken;
+        body(s);
+      } else {
+        chain = Chain::NotTaken;
+        checkSyntax(e.value, s);
+      }
+      return true;
+    }
+    case Directive::Else:
+      if (chain == Chain::None)
+        error(e.key.where, "azure-template",
+              "Unexpected '${{ else }}': it must follow an '${{ if }}' or '${{ elseif }}'", s);
+      else if (chain == Chain::NotTaken)
+        body(s);
+      else
+        checkSyntax(e.value, s);
+      chain = Chain::None;
+      return true;
+    case Directive::Each: {
+      chain = Chain::None;
+      if (d.variable.empty() || d.expression.empty()) {
+        error(e.key.where, "azure-template", "expected '${{ each NAME in EXPRESSION }}'", s);
+        return true;
+      }
+      expr::Value collection;
+      if (!evaluate(e.key, d.expression, d.offset, s, &collection)) return true;
+      auto iterate = [&](const expr::Value& item) {
+        Scope inner = s;
+        inner.locals.emplace_back(d.variable, item);
+        body(inner);
+      };
+      if (collection.kind() == expr::Kind::Array) {
+        for (const auto& item : collection.items())
+          iterate(item);
+      } else if (collection.kind() == expr::Kind::Object) {
+        for (const auto& [k, v] : collection.asObject().entries()) {
+          expr::Object pair;
+          pair.add("key", expr::Value::string(k));
+          pair.add("value", v);
+          iterate(expr::Value::object(std::move(pair)));
+        }
+      } else if (!collection.isNull()) {
+        error(e.key.where, "azure-template",
+              std::string("'${{ each }}' needs a list or a mapping, not a ") +
+                  expr::kindName(collection.kind()),
+              s);
+      }
+      return true;
+    }
+    default:
+      return false;
   }
 }
 
@@ -651,7 +662,7 @@ void Expander::expandScopeOwner(const Node& in, Scope& s, MapKind kind, Node& ou
 }
 
 void Expander::expandItemsInto(const Node& in, Scope& s, ListKind kind, Node& out) {
-  int chain = 0;  // 0 none, 1 taken, 2 not taken
+  Chain chain = Chain::None;
   for (const Node& item : in.items) {
     if (stopped_) return;
     if (item.isMapping() && !item.entries.empty() &&
@@ -664,88 +675,20 @@ void Expander::expandItemsInto(const Node& in, Scope& s, ListKind kind, Node& ou
           else if (!e.value.isNull())
             expandItem(e.value, scope, kind, out);
         };
-        switch (d.kind) {
-          case Directive::If:
-          case Directive::ElseIf: {
-            if (d.kind == Directive::ElseIf && chain == 0) {
-              error(e.key.where, "azure-template",
-                    "Unexpected '${{ elseif }}': it must follow an '${{ if }}' or '${{ elseif }}'",
-                    s);
-              continue;
-            }
-            if (d.kind == Directive::ElseIf && chain == 1) {
-              checkSyntax(e.key, s);
-              checkSyntax(e.value, s);
-              continue;
-            }
-            expr::Value v;
-            if (!evaluate(e.key, d.expression, d.offset, s, &v)) continue;
-            if (expr::truthy(v)) {
-              chain = 1;
-              body(s);
-            } else {
-              chain = 2;
-              checkSyntax(e.value, s);
-            }
-            continue;
-          }
-          case Directive::Else:
-            if (chain == 0)
-              error(e.key.where, "azure-template",
-                    "Unexpected '${{ else }}': it must follow an '${{ if }}' or '${{ elseif }}'",
-                    s);
-            else if (chain == 2)
-              body(s);
-            else
-              checkSyntax(e.value, s);
-            chain = 0;
-            continue;
-          case Directive::Each: {
-            chain = 0;
-            expr::Value collection;
-            if (d.variable.empty() || d.expression.empty()) {
-              error(e.key.where, "azure-template", "expected '${{ each NAME in EXPRESSION }}'", s);
-              continue;
-            }
-            if (!evaluate(e.key, d.expression, d.offset, s, &collection)) continue;
-            auto iterate = [&](const expr::Value& v) {
-              Scope inner = s;
-              inner.locals.emplace_back(d.variable, v);
-              body(inner);
-            };
-            if (collection.kind() == expr::Kind::Array) {
-              for (const auto& v : collection.items())
-                iterate(v);
-            } else if (collection.kind() == expr::Kind::Object) {
-              for (const auto& [k, v] : collection.asObject().entries()) {
-                expr::Object pair;
-                pair.add("key", expr::Value::string(k));
-                pair.add("value", v);
-                iterate(expr::Value::object(std::move(pair)));
-              }
-            } else if (!collection.isNull()) {
-              error(e.key.where, "azure-template",
-                    std::string("'${{ each }}' needs a list or a mapping, not a ") +
-                        expr::kindName(collection.kind()),
-                    s);
-            }
-            continue;
-          }
-          case Directive::Insert:
-            chain = 0;
-            body(s);
-            continue;
-          case Directive::None:
-            error(e.key.where, "azure-template",
-                  "'" + excerpt(e.key.value) +
-                      "' cannot follow a template directive in the same list item",
-                  s);
-            continue;
+        if (control(e, d, s, chain, body)) continue;
+        if (d.kind == Directive::Insert) {
+          chain = Chain::None;
+          body(s);
+        } else {
+          error(e.key.where, "azure-template",
+                "'" + excerpt(e.key.value) +
+                    "' cannot follow a template directive in the same list item",
+                s);
         }
       }
       continue;
     }
-    chain = 0;
+    chain = Chain::None;
     if (item.isScalar() && directiveValue(item, s)) continue;
     expandItem(item, s, kind, out);
   }
@@ -866,6 +809,7 @@ std::string Expander::resolvePath(const Node& pathNode, const std::string& text,
       std::vector<std::string> known;
       for (const auto& [k, v] : options_.repositories)
         known.push_back(k);
+      unmappedRepositories_.push_back(alias);
       error(pathNode.where, "azure-repository",
             "repository '" + alias + "' is not mapped to a local folder; give --repo " + alias +
                 "=PATH" + (known.empty() ? std::string() : " (mapped: " + quoteList(known) + ")"),
@@ -1116,7 +1060,9 @@ Expansion Expander::run(const SourceFile& root) {
       diags_.error(v->where, "azure-parameter",
                    "a parameters file must hold a mapping of parameter names to values");
   }
-  for (const auto& [name, text] : options_.parameters) {
+  for (const auto& parameter : options_.parameters) {
+    const std::string& name = parameter.first;
+    const std::string& text = parameter.second;
     const SourceFile* f = sources_.add("--parameters " + name, text);
     Diagnostics pd;
     std::optional<Node> v = yaml::load(*f, pd);
@@ -1147,6 +1093,7 @@ Expansion Expander::run(const SourceFile& root) {
 
   result.files = files_;
   result.groups = groups_;
+  result.unmappedRepositories = unmappedRepositories_;
   if (!diags_.hasErrors() && !stopped_) result.pipeline = std::move(pipeline);
   return result;
 }

@@ -91,6 +91,9 @@ struct Expansion {
   // The expanded pipeline (a mapping); nullopt when an error was reported.
   std::optional<yaml::Node> pipeline;
   std::vector<VariableGroup> groups;
+  // The repository alias of each `azure-repository` error (an include from
+  // a repository resource not mapped to a folder), in the errors' order.
+  std::vector<std::string> unmappedRepositories;
   // Every file read, the pipeline first, each once.
   std::vector<const SourceFile*> files;
 };

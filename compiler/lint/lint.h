@@ -86,6 +86,9 @@ struct LintOptions {
   std::string shellcheck;
   // Path of the pyflakes binary; empty disables Python script checks.
   std::string pyflakes;
+  // Azure files: repository resource alias -> local folder (--repo
+  // ALIAS=PATH), so that templates included as `path@alias` are checked.
+  std::map<std::string, std::string> repositories;
   // Only load the YAML (benchmarks: the cost of parsing alone, same threads).
   bool parseOnly = false;
   // Azure files: only the schema check (benchmarks, against ajv).

@@ -84,6 +84,11 @@ const std::vector<RuleInfo>& allRules() {
       {"self-hosted-pr", S::Warning, "Azure: pull-request builds on a self-hosted pool"},
       {"unpinned-template", S::Warning,
        "Azure: templates from a repository pinned to a branch, not a tag or commit"},
+      {"template-file", S::Error, "Azure: an included template that does not exist"},
+      {"template-parameter", S::Error,
+       "Azure: a template parameter of the wrong type, or one the template does not declare"},
+      {"template-repository", S::Note,
+       "Azure: templates from a repository resource that --repo does not map, not checked"},
   };
   return rules;
 }

@@ -137,7 +137,7 @@ bool prepareDeployment(Context& ctx, const DeployOptions& o, const ResolvedModel
     if (!copyTree(o.code, *codeDir, err)) return false;
   }
   std::ofstream worker(dir + "/worker.py", std::ios::binary);
-  worker << workerScript();
+  worker << workerFiles().at("worker.py");
   worker.close();
   if (!worker) {
     *err = "cannot write " + dir + "/worker.py";

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -140,7 +141,7 @@ struct InvokeResult {
 Outcome invoke(Context& ctx, const std::string& name, const std::string& request,
                const std::string& outputDir, InvokeResult* out, std::string* err);
 
-// Text of the deployed worker, embedded at build time (worker.py).
-std::string_view workerScript();
+// The deployed worker's source, embedded at build time: {"worker.py": text}.
+const std::map<std::string, std::string>& workerFiles();
 
 }  // namespace galley::endpoint

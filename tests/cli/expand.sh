@@ -7,32 +7,8 @@ cd "$(dirname "$0")/../.." || exit 2
 galley=$(realpath "${1:-build/galley}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-# expect NAME STATUS COMMAND...: runs COMMAND, keeps its stdout+stderr in $out.
-expect() {
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local got=$?
-  if [ "$got" = "$want" ]; then
-    last_ok=1
-  else
-    last_ok=0
-    echo "FAIL: $name: exit $got, wanted $want"
-    echo "$out" | head -20
-  fi
-}
-# contains NAME TEXT: the last command's output holds TEXT.
-contains() {
-  if [ "$last_ok" = 1 ] && grep -qF -- "$2" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    [ "$last_ok" = 1 ] && { echo "FAIL: $1: output lacks: $2"; echo "$out" | head -20; }
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=tests/lib/expect.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/expect.sh"
 
 mkdir -p "$tmp/p/templates" "$tmp/shared/steps"
 cat >"$tmp/p/azure-pipelines.yml" <<'YML'
@@ -96,7 +72,7 @@ expect "--explain=json prints positions" 0 "$galley" expand --explain=json "$tmp
 contains "--explain=json prints positions" '"line": 5,'
 
 expect "a malformed --repo is a usage error" 2 "$galley" expand "$tmp/p/azure-pipelines.yml" --repo shared
-contains "a malformed --repo is a usage error" "--repo needs NAME=VALUE, got 'shared'"
+contains "a malformed --repo is a usage error" "galley: error: --repo 'shared' must be KEY=VALUE"
 
 expect "a missing file is a usage error" 2 "$galley" expand "$tmp/nope.yml"
 contains "a missing file is a usage error" "nope.yml: cannot open file"
@@ -108,5 +84,40 @@ contains "a template including itself stops at Azure's nesting limit" "error: te
 expect "galley's compiled Azure pipeline expands" 0 "$galley" expand examples/credit-risk/.azure-pipelines/ci.yml
 contains "galley's compiled Azure pipeline expands" "- stage: quality"
 
-echo "expand-cli: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+# --- lint reads templates from mapped repositories too ---
+mkdir -p "$tmp/lint/p" "$tmp/lint/shared/steps"
+cat >"$tmp/lint/p/azure-pipelines.yml" <<'YML'
+resources:
+  repositories:
+  - repository: shared
+    type: git
+    name: org/shared
+    ref: refs/tags/v1
+steps:
+- template: steps/typed.yml@shared
+  parameters:
+    count: many
+- template: steps/broken.yml@shared
+YML
+printf 'parameters:\n- name: count\n  type: number\nsteps:\n- script: echo ${{ parameters.count }}\n' >"$tmp/lint/shared/steps/typed.yml"
+printf 'steps:\n- template: missing.yml\n' >"$tmp/lint/shared/steps/broken.yml"
+cd "$tmp/lint" || exit 2
+expect "lint --repo checks what templates from the repository declare" 1 \
+  "$galley" lint --shellcheck off --repo shared=shared p/azure-pipelines.yml
+contains "a parameter of the wrong type for a mapped repository's template" \
+  "p/azure-pipelines.yml:10:12: error: The 'count' parameter value 'many' is not a valid number [template-parameter]"
+contains "a finding inside a mapped repository's template, at the include" \
+  "p/azure-pipelines.yml:11:13: error: in shared/steps/broken.yml:2:13: template 'missing.yml' cannot be read: shared/steps/missing.yml: cannot open file [template-file]"
+expect "lint without --repo notes the repository once and passes" 0 \
+  "$galley" lint --shellcheck off --notes p/azure-pipelines.yml
+is "lint without --repo notes the repository once and passes" \
+"p/azure-pipelines.yml:8:13: note: templates from repository 'shared' are not checked [template-repository]
+- template: steps/typed.yml@shared
+            ^~~~~~~~~~~~~~~~~~~~~~
+  hint: give its local folder with --repo shared=PATH
+0 errors, 0 warnings, 1 note in 1 file"
+expect "lint: a malformed --repo is a usage error" 2 "$galley" lint --repo shared p/azure-pipelines.yml
+contains "lint: a malformed --repo is a usage error" "galley: error: --repo 'shared' must be KEY=VALUE"
+cd "$OLDPWD" || exit 2
+
+summary expand-cli

@@ -8,48 +8,9 @@ cd "$(dirname "$0")/../.." || exit 2
 galley=$(realpath "${1:-build/galley}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-# expect NAME STATUS COMMAND...: runs COMMAND (at most 10 s), keeps its
-# stdout+stderr in $out.
-expect() {
-  local name=$1 want=$2
-  shift 2
-  out=$(timeout 10 "$@" 2>&1)
-  local got=$?
-  if [ "$got" = "$want" ]; then
-    last_ok=1
-  else
-    last_ok=0
-    echo "FAIL: $name: exit $got, wanted $want"
-    echo "$out" | head -20
-  fi
-}
-# contains NAME TEXT: the last command's output holds TEXT.
-contains() {
-  if [ "$last_ok" = 1 ] && grep -qF -- "$2" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    [ "$last_ok" = 1 ] && { echo "FAIL: $1: output lacks: $2"; echo "$out" | head -20; }
-    failed=$((failed + 1))
-  fi
-}
-# lacks NAME TEXT: the last command's output does not hold TEXT.
-lacks() {
-  if [ "$last_ok" = 1 ] && ! grep -qF -- "$2" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    echo "FAIL: $1: output holds: $2"
-    failed=$((failed + 1))
-  fi
-}
-# check NAME CONDITION...: passes when the command CONDITION succeeds.
-check() {
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib/expect.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/expect.sh"
+expect_timeout=10
 
 project() {  # project DIR: a small project in DIR
   mkdir -p "$1"
@@ -182,5 +143,4 @@ expect "an eval error echoing escapes" 1 "$galley" eval $'1 \e[2J'
 no_escape "an eval error echoing escapes"
 contains "an eval error echoing escapes" '\x1b[2J'
 
-echo "hostile: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary hostile

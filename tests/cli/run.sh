@@ -6,32 +6,8 @@ cd "$(dirname "$0")/../.." || exit 2
 galley=$(realpath "${1:-build/galley}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-# expect NAME STATUS COMMAND...: runs COMMAND, keeps its stdout+stderr in $out.
-expect() {
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local got=$?
-  if [ "$got" = "$want" ]; then
-    last_ok=1
-  else
-    last_ok=0
-    echo "FAIL: $name: exit $got, wanted $want"
-    echo "$out" | head -20
-  fi
-}
-# contains NAME TEXT: the last command's output holds TEXT.
-contains() {
-  if [ "$last_ok" = 1 ] && grep -qF -- "$2" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    [ "$last_ok" = 1 ] && { echo "FAIL: $1: output lacks: $2"; echo "$out" | head -20; }
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=tests/lib/expect.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/expect.sh"
 
 expect "version prints the version" 0 "$galley" --version
 contains "version prints the version" "galley 0.1.0"
@@ -246,5 +222,4 @@ for format in json sarif; do
   fi
 done
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary cli

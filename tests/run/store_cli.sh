@@ -16,42 +16,8 @@ cleanup() {
 trap cleanup EXIT
 export GALLEY_RUNS_DIR=$tmp/runs TZ=UTC NO_COLOR=1
 unset GALLEY_ACTOR
-passed=0
-failed=0
-
-# expect NAME STATUS COMMAND...: runs COMMAND, keeps its stdout+stderr in $out.
-expect() {
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local got=$?
-  if [ "$got" = "$want" ]; then
-    last_ok=1
-  else
-    last_ok=0
-    failed=$((failed + 1))
-    echo "FAIL: $name: exit $got, wanted $want"
-    echo "$out" | head -20
-  fi
-}
-# contains NAME TEXT: the last command's output holds TEXT.
-contains() {
-  if [ "$last_ok" = 1 ] && grep -qF -- "$2" <<<"$out"; then
-    passed=$((passed + 1))
-  elif [ "$last_ok" = 1 ]; then
-    echo "FAIL: $1: output lacks: $2"; echo "$out" | head -20
-    failed=$((failed + 1))
-  fi
-}
-# is NAME TEXT: the last command's output is exactly TEXT.
-is() {
-  if [ "$last_ok" = 1 ] && [ "$out" = "$2" ]; then
-    passed=$((passed + 1))
-  elif [ "$last_ok" = 1 ]; then
-    echo "FAIL: $1: output differs:"; diff <(echo "$2") <(echo "$out") | head -30
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=tests/lib/expect.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/expect.sh"
 # until_true COMMAND...: retries for up to 5 s.
 until_true() {
   for _ in $(seq 50); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
@@ -182,5 +148,4 @@ if grep -q "^[123] " <<<"$out"; then echo "FAIL: pruned runs still listed"; fail
 expect "nothing left to prune is said" 0 "$galley" runs prune --keep 5
 is "nothing left to prune is said" "No runs to remove."
 
-echo "store-cli: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary store-cli

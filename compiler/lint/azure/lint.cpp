@@ -1,6 +1,7 @@
 #include "compiler/lint/azure/lint.h"
 
 #include <algorithm>
+#include <set>
 
 #include "compiler/azure/expand.h"
 #include "compiler/lint/azure/checks.h"
@@ -118,12 +119,27 @@ bool relocate(Diagnostic& d, const SourceFile& file) {
 // templates must exist. Then dependsOn and output references are checked
 // across the whole expanded pipeline. Only findings that land in this file
 // are kept: the templates' own are theirs, when they are linted.
-void lintExpanded(const SourceFile& file, Diagnostics& diags) {
+//
+// A template from a repository resource that options.repositories does not
+// map cannot be read: a note says so at its first include in this file,
+// once per repository.
+void lintExpanded(const SourceFile& file, const LintOptions& options, Diagnostics& diags) {
   Sources local;
   Diagnostics found;
   galley::azure::ExpandOptions eo;
+  eo.repositories = options.repositories;
   galley::azure::Expansion x = galley::azure::expand(file, eo, local, found);
+  std::set<std::string> unmapped;
+  size_t repositoryErrors = 0;
   for (auto& d : found.all()) {
+    if (d.rule == "azure-repository" && repositoryErrors < x.unmappedRepositories.size()) {
+      const std::string& alias = x.unmappedRepositories[repositoryErrors++];
+      if (!relocate(d, file) || !unmapped.insert(alias).second) continue;
+      diags.report(Severity::Note, d.where, "template-repository",
+                   "templates from repository '" + alias + "' are not checked",
+                   "give its local folder with --repo " + alias + "=PATH");
+      continue;
+    }
     std::string rule = d.rule.starts_with("azure-parameter") ? "template-parameter"
                        : d.rule == "azure-template-file"     ? "template-file"
                                                              : "";
@@ -159,7 +175,7 @@ void lintAzure(const yaml::Node& root, const LintOptions& options, Diagnostics& 
   // Templates are read beside the file: not for standard input.
   if (shape == Shape::Pipeline && root.where.file && root.where.file->path() != "<stdin>" &&
       hasTemplates(root))
-    lintExpanded(*root.where.file, diags);
+    lintExpanded(*root.where.file, options, diags);
   checkReferences(p, diags);
   checkExpressions(root, p, diags);
   checkTasks(p, diags);
