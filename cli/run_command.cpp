@@ -96,7 +96,7 @@ void onInterrupt(int) {
 int runCommand(const RunArgs& args) {
   run::TargetOptions topts;
   topts.target = args.target;
-  if (!pairs(args.vars, "--var", &topts.variables)) return kExitUsage;
+  if (!splitPairs(args.vars, "--var", &topts.variables)) return kExitUsage;
   Sources sources;
   Diagnostics diags;
   run::Target target;

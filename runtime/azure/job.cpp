@@ -108,6 +108,9 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
       for (const Step& s : job.steps)
         runStep(s, index++);
     }
+    // Post-job steps (Cache@2's save), last registered first.
+    for (auto it = posts_.rbegin(); it != posts_.rend(); ++it)
+      runPost(*it, index++);
     if (timedOut_) {
       std::ostringstream m;
       m << "The job running on agent galley ran longer than the maximum time of " << minutes
@@ -173,7 +176,10 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   std::string path() const override { return currentPath(); }
   void prependPath(const std::string& dir) override { pathPrepends_.push_back(dir); }
   void setJobEnv(const std::string& k, const std::string& v) override { vars_.set(k, v); }
-  void addPost(PostStep) override {}
+  void addPost(PostStep post) override {
+    post.name = info_.name;  // the step's own name, not the action behind it
+    posts_.push_back(std::move(post));
+  }
   void log(const StepInfo&, const std::string& text) override { say(text); }
   void error(const std::string& message, Location where, const std::string& stepId) override {
     annotate("error", message, where, stepId);
@@ -450,6 +456,29 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
       return false;
     }
     return true;
+  }
+
+  // A post step runs when the job has not failed (its condition is
+  // success() for every post step galley's built-in actions register).
+  void runPost(const PostStep& post, size_t index) {
+    Step s;
+    s.where = post.where;
+    step_ = &s;
+    stepId_ = post.stepId;
+    info_ = StepInfo{index, post.stepId, "Post-job: " + post.name, post.where};
+    StepOutcome record;
+    ActionContext ac{*this, info_, record};
+    actionCtx_ = &ac;
+    StepResult r;
+    r.started = Clock::now();
+    events_.stepStarted(jr_.info, info_);
+    if (failed_ || cancelled()) {
+      r.skipReason = "the job did not succeed";
+      return endStep(r, Result::Skipped, false);
+    }
+    Result outcome = post.run(ac);
+    // A post step that fails warns; the job's result stands.
+    endStep(r, outcome == Result::Failure ? Result::Success : outcome, false);
   }
 
   void runHooks(const Job& job, size_t& index) {
@@ -853,6 +882,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   std::vector<std::pair<std::string, std::string>> baseEnv_, stepEnv_;
   std::vector<std::string> pathPrepends_;
   std::map<std::string, std::string> state_, stepOutputs_;
+  std::vector<PostStep> posts_;
   const Step* step_ = nullptr;
   std::string stepId_, completed_;
   StepInfo info_;

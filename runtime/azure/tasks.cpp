@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string>& builtinTasks() {
   static const std::vector<std::string> tasks = {"AzureCLI@2",
                                                  "Bash@3",
+                                                 "Cache@2",
                                                  "CmdLine@2",
                                                  "CopyFiles@2",
                                                  "DownloadBuildArtifacts@1",
@@ -23,6 +24,7 @@ const std::vector<std::string>& builtinTasks() {
                                                  "ManualValidation@0",
                                                  "ManualValidation@1",
                                                  "PublishBuildArtifacts@1",
+                                                 "PublishCodeCoverageResults@2",
                                                  "PublishPipelineArtifact@1",
                                                  "PublishTestResults@2",
                                                  "PythonScript@0",
@@ -372,6 +374,101 @@ Result azureCli(const Inputs& in, TaskHost& h, const std::string& cwd) {
   return h.runScript(StepKind::Bash, script, cwd, flag(in, "failOnStandardError"), "");
 }
 
+// ---- Cache@2 ---------------------------------------------------------------
+
+// A key as Cache@2 reads it: segments split at '|'; a quoted segment is
+// text; one that names files (a path or glob under the working directory)
+// stands for the hash of their contents; any other is text.
+std::string cacheKey(const std::string& key, TaskHost& h) {
+  std::string out, segment;
+  std::istringstream in(key);
+  while (std::getline(in, segment, '|')) {
+    size_t a = segment.find_first_not_of(" \t"), b = segment.find_last_not_of(" \t");
+    segment = a == std::string::npos ? "" : segment.substr(a, b - a + 1);
+    std::string part = segment;
+    if (segment.size() >= 2 && segment.front() == '"' && segment.back() == '"') {
+      part = segment.substr(1, segment.size() - 2);
+    } else if (!segment.empty()) {
+      std::string hash, err;
+      std::vector<std::string> patterns{segment};
+      if (hashWorkspaceFiles(sources(h), patterns, &hash, &err) && !hash.empty()) part = hash;
+    }
+    out += (out.empty() ? "" : "|") + part;
+  }
+  return out;
+}
+
+Result cacheTask(const Step& step, const Inputs& in, TaskHost& h) {
+  ActionCall call;
+  call.uses = "actions/cache";
+  call.where = step.taskWhere;
+  call.stepId = h.stepId();
+  std::string restore;
+  for (const auto& line : lines(input(in, {"restoreKeys"})))
+    restore += cacheKey(line, h) + "\n";
+  // Each job has its own Pipeline.Workspace here: a path under it is kept
+  // relative to the sources folder, so that another job restores it into
+  // its own workspace.
+  std::string path = under(sources(h), input(in, {"path"}));
+  std::string workspace = h.variable("Pipeline.Workspace");
+  if (!workspace.empty() && path.starts_with(workspace + "/"))
+    path = fs::path(path).lexically_relative(sources(h)).string();
+  call.with = {{"key", cacheKey(input(in, {"key"}), h)}, {"path", path}, {"restore-keys", restore}};
+  Result r = runActionStep(call, h.actions());
+  std::string var = input(in, {"cacheHitVar"});
+  if (!var.empty()) {
+    const auto& out = h.actions().record.outputs;
+    auto hit = out.find("cache-hit");
+    bool exact = hit != out.end() && hit->second == "true";
+    bool matched = out.count("cache-matched-key") > 0;
+    h.setVariable(var, exact ? "true" : matched ? "inexact" : "false");
+  }
+  return r;
+}
+
+// ---- PublishCodeCoverageResults@2: Cobertura --------------------------------
+
+Result publishCoverage(const Inputs& in, TaskHost& h) {
+  std::string pattern = input(in, {"summaryFileLocation"});
+  if (pattern.empty()) {
+    h.error("Input required: summaryFileLocation");
+    return Result::Failure;
+  }
+  std::vector<fs::path> files = matching(sources(h), lines(pattern));
+  if (files.empty() && fs::is_regular_file(under(sources(h), pattern)))
+    files.push_back(under(sources(h), pattern));
+  if (files.empty()) {
+    h.warning("No code coverage results were found to publish (" + pattern + ").");
+    return flag(in, "failIfCoverageEmpty") ? Result::Failure : Result::Success;
+  }
+  long covered = 0, valid = 0;
+  for (const auto& f : files) {
+    std::ifstream s(f, std::ios::binary);
+    std::ostringstream text;
+    text << s.rdbuf();
+    std::string xml = text.str();
+    size_t at = xml.find("<coverage");
+    if (at == std::string::npos) {
+      h.warning(f.string() + " is not a Cobertura report (no <coverage> element)");
+      continue;
+    }
+    std::string tag = xml.substr(at, xml.find('>', at) - at);
+    covered += std::atol(attribute(tag, "lines-covered").c_str());
+    valid += std::atol(attribute(tag, "lines-valid").c_str());
+  }
+  if (valid == 0) {
+    h.warning("the coverage reports hold no line counts (lines-covered, lines-valid)");
+    return Result::Success;
+  }
+  char pct[32];
+  snprintf(pct, sizeof pct, "%.1f%%", 100.0 * double(covered) / double(valid));
+  std::string line = std::string("Coverage: ") + pct + " of lines (" + std::to_string(covered) +
+                     "/" + std::to_string(valid) + ")";
+  h.summary("### Code coverage\n\n" + line + "\n");
+  h.notice(line);
+  return Result::Success;
+}
+
 Result manualValidation(const Step& step, const Inputs& in, TaskHost& h) {
   std::string approvers = input(in, {"approvers", "notifyUsers"});
   std::string what = step.displayName.empty() ? "ManualValidation" : step.displayName;
@@ -451,6 +548,8 @@ Result runTask(const Step& step, const Inputs& inputs, TaskHost& h) {
   if (name == "copyfiles") return copyFiles(inputs, h);
   if (name == "publishtestresults") return publishTestResults(inputs, h);
   if (name == "manualvalidation") return manualValidation(step, inputs, h);
+  if (name == "cache") return cacheTask(step, inputs, h);
+  if (name == "publishcodecoverageresults") return publishCoverage(inputs, h);
   if (name == "azurecli") return azureCli(inputs, h, cwd);
   h.error("task '" + step.task + "' is not built into galley run");
   return Result::Failure;
