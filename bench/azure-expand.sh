@@ -3,8 +3,8 @@
 # its templates too, then checks it), of every real pipeline in
 # ../shared/corpus/ado (85 files with a top-level trigger: or pr:, and the
 # templates they include) in one process, beside galley's bare start-up,
-# with hyperfine. Lint runs as users run it (shellcheck on, one batched
-# shellcheck process per core) and with the script linters off, which is
+# with hyperfine. Lint runs as users run it (with shellcheck, batched, one
+# process of it per core) and with the script linters off, which is
 # galley's own process alone. Target (issue 19): expanding and linting them
 # all under 100 ms in one process.
 # The corpus is laid out as tests/azure_expand_realworld_test.cpp reads it:

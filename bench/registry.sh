@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# galley registry benchmarks, each beside its anchor in the same run
-# (ratios, not absolute times: the machines are shared and noisy).
+# galley registry benchmarks, each beside its anchor in the same run,
+# interleaved round by round (bench/side_by_side.py: medians, and ratios of
+# medians; the machines are shared and noisy).
 #
 #   bench/registry.sh [GALLEY_BINARY]     (default: build/galley)
 #
@@ -13,7 +14,6 @@
 #    (the process floor) and /bin/true.
 # The figures are in docs/benchmarks.md.
 set -euo pipefail
-command -v hyperfine >/dev/null || { echo "bench/registry.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "bench/registry.sh: needs sqlite3 (apt-get install sqlite3)" >&2; exit 2; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
 galley="$(realpath "${1:-$root/build/galley}")"
@@ -25,10 +25,10 @@ unset GITHUB_ACTIONS GITHUB_OUTPUT TF_BUILD
 
 echo "== 1. register a 10 MB model"
 fresh="sh -c 'head -c 10485760 /dev/urandom > $work/model.bin; rm -f $work/copy.bin'"
-hyperfine -N -w 3 -r "${RUNS:-30}" --prepare "$fresh" \
-  "$galley registry register --name m --path $work/model.bin" \
-  "sh -c 'cp $work/model.bin $work/copy.bin && sha256sum $work/model.bin'" \
-  "sh -c 'cp $work/model.bin $work/copy.bin && sha256sum $work/model.bin && sync $work/copy.bin'"
+python3 "$root/bench/side_by_side.py" --rounds "${RUNS:-30}" --prepare "$fresh" --anchor "cp+sha256sum" \
+  "galley register=$galley registry register --name m --path $work/model.bin" \
+  "cp+sha256sum=sh -c 'cp $work/model.bin $work/copy.bin && sha256sum $work/model.bin'" \
+  "cp+sha256sum+sync=sh -c 'cp $work/model.bin $work/copy.bin && sha256sum $work/model.bin && sync $work/copy.bin'"
 
 echo "== 2. show and list with 10,000 versions"
 rm -rf "$GALLEY_REGISTRY"
@@ -46,12 +46,13 @@ sqlite3 "$GALLEY_REGISTRY/registry.db" "
   WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
   INSERT INTO version_files SELECT name, i, path, sha256, size, executable
     FROM version_files, n WHERE version = 1;
-  UPDATE models SET last_version = 10000;
+  UPDATE models SET last_version = 10000, versions = 10000;
   UPDATE model_versions SET stage = 'production' WHERE version = 9000;"
-hyperfine -N -w 5 -r "${RUNS:-50}" \
-  "$galley registry show credit-risk@production" \
-  "$galley registry show credit-risk@5000" \
-  "$galley registry list" \
-  "$galley registry list credit-risk" \
-  "$galley --version" \
-  "/bin/true"
+python3 "$root/bench/side_by_side.py" --rounds "${RUNS:-50}" --anchor "galley --version" \
+  "show @production=$galley registry show credit-risk@production" \
+  "show @5000=$galley registry show credit-risk@5000" \
+  "list=$galley registry list" \
+  "list NAME=$galley registry list credit-risk" \
+  "list NAME --limit 20=$galley registry list credit-risk --limit 20" \
+  "galley --version=$galley --version" \
+  "/bin/true=/bin/true"

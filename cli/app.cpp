@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.h"
@@ -68,22 +69,27 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("galley ") + GALLEY_VERSION);
   app.require_subcommand(1);
 
-  int status = kExitOk;
-  for (const Command& command : commands())
-    command.attach(app, status);
-
   // An unknown command is a one-line error with the nearest command, not
   // the whole help (CLI11 would take it for a stray argument).
   std::string word = commandWord(argc, argv);
   std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands({}))
-    names.push_back(sub->get_name());
+  for (const Command& command : commands())
+    names.push_back(command.name);
   if (!word.empty() && std::find(names.begin(), names.end(), word) == names.end()) {
     std::string hint = didYouMean(word, names);
     printError("unknown command '" + word + "'" + (hint.empty() ? "" : "; " + hint) +
                " (see 'galley --help')");
     return kExitUsage;
   }
+
+  // Only the command argv names is built: building all of them (hundreds
+  // of options) was half of every command's start-up, which `registry
+  // show` and `--version` pay in full. Without one (`galley --help`), all;
+  // for `galley --version`, none.
+  int status = kExitOk;
+  const bool versionOnly = word.empty() && argc == 2 && std::string_view(argv[1]) == "--version";
+  for (const Command& command : commands())
+    if (!versionOnly && (word.empty() || word == command.name)) command.attach(app, status);
 
   try {
     app.parse(argc, argv);

@@ -4,9 +4,11 @@ namespace galley::cli {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {attachCompile},  {attachRecipes}, {attachEval}, {attachLint},    {attachRun},
-      {attachRerun},    {attachRuns},    {attachLogs}, {attachApprove}, {attachRegistry},
-      {attachEndpoint}, {attachExpand},  {attachInit},
+      {"compile", attachCompile},   {"recipes", attachRecipes},   {"eval", attachEval},
+      {"lint", attachLint},         {"run", attachRun},           {"rerun", attachRerun},
+      {"runs", attachRuns},         {"logs", attachLogs},         {"approve", attachApprove},
+      {"registry", attachRegistry}, {"endpoint", attachEndpoint}, {"expand", attachExpand},
+      {"init", attachInit},
   };
   return all;
 }

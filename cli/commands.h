@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace CLI {
@@ -12,6 +13,7 @@ class App;
 namespace galley::cli {
 
 struct Command {
+  const char* name;  // the subcommand `attach` adds
   std::function<void(CLI::App& app, int& status)> attach;
 };
 

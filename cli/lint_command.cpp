@@ -8,6 +8,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "compiler/compile.h"
 #include "compiler/lint/format.h"
 #include "compiler/lint/lint.h"
 #include "compiler/lint/report.h"
@@ -90,6 +91,23 @@ bool readStdinCapped(std::string* text) {
   return true;
 }
 
+// galley.yml (or galley.yaml) by its name: a project, not a workflow.
+bool isGalleyYml(const std::string& path) {
+  std::string name = std::filesystem::path(path).filename().string();
+  return name == "galley.yml" || name == "galley.yaml";
+}
+
+// compile's checks of a galley.yml (its recipes expanded for both targets),
+// without writing anything: the findings lint reports for it.
+Diagnostics checkProject(const std::string& path, Sources& sources) {
+  Diagnostics found;
+  CompileOptions options;
+  options.file = path;
+  compile(options, sources, found);
+  found.sort();
+  return found;
+}
+
 int runLint(const LintArgs& args) {
   if (args.listRules) {
     for (const auto& r : lint::allRules())
@@ -98,12 +116,7 @@ int runLint(const LintArgs& args) {
   }
   Sources sources;
   lint::LintOptions options;
-  if (args.kind == "galley") {
-    std::cerr << "galley lint: --kind galley is not supported: galley.yml is checked by "
-                 "`galley compile` (with --check in CI)\n";
-    return kExitUsage;
-  }
-  if (!args.kind.empty())
+  if (!args.kind.empty() && args.kind != "galley")
     options.forcedKind = args.kind == "azure"    ? lint::FileKind::Azure
                          : args.kind == "action" ? lint::FileKind::Action
                                                  : lint::FileKind::Workflow;
@@ -129,12 +142,20 @@ int runLint(const LintArgs& args) {
   // Files a folder walk leaves out because they resolve outside the
   // repository: said on stderr, not linted (their text could be anything).
   std::vector<std::string> skipped;
+  // galley.yml files get compile's checks instead of a workflow's.
+  std::vector<std::string> projects;
   for (const auto& p : args.paths) {
     if (p == "-") {
       stdinUsed = true;
     } else if (std::error_code ec; std::filesystem::is_directory(p, ec)) {
-      for (auto& f : lint::discoverFiles(p, &skipped))
-        paths.push_back(f);
+      // --kind galley: a project's folder stands for its galley.yml.
+      if (args.kind == "galley")
+        projects.push_back((std::filesystem::path(p) / "galley.yml").string());
+      else
+        for (auto& f : lint::discoverFiles(p, &skipped))
+          paths.push_back(f);
+    } else if (args.kind == "galley" || isGalleyYml(p)) {
+      projects.push_back(p);
     } else {
       paths.push_back(p);
     }
@@ -146,7 +167,7 @@ int runLint(const LintArgs& args) {
   options.parseOnly = args.parseOnly;
   options.schemaOnly = args.schemaOnly;
   options.writeScriptsTo = args.writeScripts;
-  if (paths.empty() && !stdinUsed) {
+  if (paths.empty() && projects.empty() && !stdinUsed) {
     std::cerr << "galley lint: no workflow, action or Azure Pipelines files found (looked for "
                  ".github/workflows/*.yml, action.yml, azure-pipelines*.yml and "
                  ".azure-pipelines/)\n";
@@ -186,6 +207,11 @@ int runLint(const LintArgs& args) {
     report.take(found, kept);
     format.items(kept, text);
   };
+  for (const auto& p : projects) {
+    std::string text;
+    render(checkProject(p, sources), text);
+    writer.write(text);
+  }
   lint::lintPathsStreamed(paths, sources, options, args.jobs, render,
                           [&writer](std::string_view text) { writer.write(text); });
   if (stdinUsed) {
@@ -206,13 +232,14 @@ void attachLint(CLI::App& app, int& status) {
   CLI::App* cmd = app.add_subcommand(
       "lint",
       "Lint GitHub Actions workflows and actions, and Azure Pipelines (default: "
-      ".github/workflows, action.yml, azure-pipelines*.yml and .azure-pipelines/)");
+      ".github/workflows, action.yml, azure-pipelines*.yml and .azure-pipelines/); a "
+      "galley.yml gets compile's checks");
   cmd->add_option("paths", args->paths, "Files or directories to lint; - reads standard input");
   cmd->add_option("--format,-f", args->format, "Output: text, json, sarif, github or azure")
       ->check(CLI::IsMember({"text", "json", "sarif", "github", "azure"}));
   cmd->add_option("--kind", args->kind,
-                  "Lint every file as this kind: github, azure, action or galley (default: by "
-                  "path, then by content)")
+                  "Lint every file as this kind: github, azure, action or galley (compile's "
+                  "checks of a galley.yml; default: by path, then by content)")
       ->check(CLI::IsMember({"github", "azure", "action", "galley"}));
   cmd->add_option("--config,-c", args->config,
                   "Config file (default: .galley.yml at the repo root)");

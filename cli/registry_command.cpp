@@ -26,6 +26,7 @@ struct Args {
   std::string comment, metric, direction = "higher", baseline = "@production";
   std::vector<std::string> params, tags;
   double minDelta = 0;
+  int64_t limit = 0;
   bool force = false;
 };
 
@@ -156,13 +157,13 @@ int listCommand(const Args& a) {
       j.back().erase("files");
       j.back().erase("size");
     };
-    if (!reg->forEachVersion(a.name, add, &e)) return exitFor(e);
+    if (!reg->forEachVersion(a.name, add, &e, true, a.limit)) return exitFor(e);
     std::cout << j.dump(2) << '\n';
     return kExitOk;
   }
   registry::VersionTable table;
   if (!reg->forEachVersion(
-          a.name, [&table](const registry::Version& v) { table.add(v); }, &e, false))
+          a.name, [&table](const registry::Version& v) { table.add(v); }, &e, false, a.limit))
     return exitFor(e);
   table.write(std::cout);
   return kExitOk;
@@ -353,6 +354,8 @@ void attachReading(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   CLI::App* list = sub(cmd, "list", "List the models, or the versions of one");
   list->add_option("name", a->name, "Model name: list its versions");
   list->add_option("--format", a->format, "text or json")->capture_default_str();
+  list->add_option("--limit,-n", a->limit, "Only the newest N versions (default: all)")
+      ->check(CLI::NonNegativeNumber);
   list->callback([a, &status] { status = listCommand(*a); });
 
   CLI::App* show = sub(cmd, "show", "Show a version: stage, aliases, lineage, metrics, files");

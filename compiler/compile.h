@@ -23,12 +23,25 @@ struct GeneratedFile {
   std::string text;
   std::string root;      // outDir, or galley.yml's folder
   std::string relative;  // below root, '/'-separated plain names
+  // galley's own (with its header), or a file of the user's galley edits
+  // (.github/actionlint.yaml's runner labels).
+  bool owned = true;
+};
+
+// Where a compile writes, for finding the files an earlier compile wrote
+// that this one does not (a pipeline renamed or removed).
+struct OutputFolders {
+  std::string root;                  // outDir, or galley.yml's folder
+  std::vector<std::string> folders;  // below root, one per target asked for
+  std::string source;                // galley.yml's file name, as headers name it
 };
 
 // Compiles every pipeline of the project. Returns nullopt when any
-// diagnostic is an error; warnings are left in diags either way.
+// diagnostic is an error; warnings are left in diags either way. folders,
+// when given, is filled once galley.yml is read.
 std::optional<std::vector<GeneratedFile>> compile(const CompileOptions& options, Sources& sources,
-                                                  Diagnostics& diags);
+                                                  Diagnostics& diags,
+                                                  OutputFolders* folders = nullptr);
 
 // One pipeline of galley.yml as `galley run` runs it: the GitHub workflow
 // compile would write, as a tree with positions in the user's files.

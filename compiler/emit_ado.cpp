@@ -25,8 +25,19 @@ class AdoEmitter {
   AdoEmitter(const ir::Pipeline& p, Diagnostics& d) : p_(p), diags_(d) {}
 
   std::optional<std::string> run() {
+    auto doc = tree();
+    if (!doc) return std::nullopt;
+    return yaml::write(*doc, generatedHeader(p_));
+  }
+
+  std::optional<Out> tree() {
     Out doc = Out::map();
     triggers(doc);
+    // Runs of a release queue for the environments' exclusive locks instead
+    // of the latest cancelling the others; the lock itself is the
+    // environment's Exclusive Lock check, which YAML cannot declare
+    // (docs/pipeline.md).
+    if (isRelease(p_)) doc.set("lockBehavior", Out::str("sequential"));
     const Project& project = *p_.project;
     // Stages first: they say which inputs conditions read.
     Out stages = Out::seq();
@@ -39,14 +50,14 @@ class AdoEmitter {
       if (inputsInConditions_.count(in.name))
         vars.push(variable(inputVar(in.name), "${{ " + parameter(in.name) + " }}"));
     if (!vars.items().empty()) doc.set("variables", vars);
-    Out& pool = doc.set("pool", Out::map());
+    Out& pool = doc.set("pool", Out::map().at(p_.agents.adoWhere));
     if (!p_.agents.adoPool.empty())
       pool.set("name", Out::str(p_.agents.adoPool));
     else
       pool.set("vmImage", Out::str(p_.agents.adoVmImage));
     doc.set("stages", stages);
     if (diags_.hasErrors()) return std::nullopt;
-    return yaml::write(doc, generatedHeader(p_));
+    return doc;
   }
 
  private:
@@ -96,7 +107,7 @@ class AdoEmitter {
       Out list = Out::seq();
       for (const auto& s : t.schedules) {
         Out o = Out::map();
-        o.set("cron", Out::str(s.cron));
+        o.set("cron", Out::str(s.cron).at(s.where));
         o.set("displayName", Out::str("Scheduled: " + s.cron));
         o.set("branches",
               include(s.branches.empty() ? std::vector<std::string>{"main"} : s.branches));
@@ -203,15 +214,15 @@ class AdoEmitter {
     auto call = [&](const char* f) {
       return std::string(f) + "(" + cond(c.args[0], level) + ", " + cond(c.args[1], level) + ")";
     };
-    // A chain a && b && c as and(and(a, b), c), built in one pass.
+    // A chain a && b && c as and(a, b, c): Azure's and and or take any
+    // number of operands, and nesting them would exceed its expression depth
+    // of 50 on a long chain.
     auto chain = [&](const char* f) {
-      std::string s;
-      for (size_t i = 1; i < c.args.size(); ++i)
-        s += std::string(f) + "(";
-      s += cond(c.args[0], level);
-      for (size_t i = 1; i < c.args.size(); ++i)
-        s += ", " + cond(c.args[i], level) + ")";
-      return s;
+      if (c.args.size() == 1) return cond(c.args[0], level);
+      std::string s = std::string(f) + "(";
+      for (size_t i = 0; i < c.args.size(); ++i)
+        s += (i ? ", " : "") + cond(c.args[i], level);
+      return s + ")";
     };
     switch (c.op) {
       case Cond::Op::Or:
@@ -282,7 +293,8 @@ class AdoEmitter {
           std::find(deps.begin(), deps.end(), adoId(r->stage)) == deps.end())
         deps.push_back(adoId(r->stage));
     o.set("dependsOn", Out::strings(deps));
-    if (s.condition) o.set("condition", Out::str(condition(*s.condition, Level::Stage)));
+    if (s.condition)
+      o.set("condition", Out::str(condition(*s.condition, Level::Stage)).at(s.condition->where));
     Out jobs = Out::seq();
     for (const auto& j : s.jobs)
       jobs.push(job(s, j));
@@ -306,7 +318,8 @@ class AdoEmitter {
           std::find(deps.begin(), deps.end(), adoId(r->job)) == deps.end())
         deps.push_back(adoId(r->job));
     if (!deps.empty()) o.set("dependsOn", Out::strings(deps));
-    if (j.condition) o.set("condition", Out::str(condition(*j.condition, Level::Job)));
+    if (j.condition)
+      o.set("condition", Out::str(condition(*j.condition, Level::Job)).at(j.condition->where));
     if (j.approval) return approval(o, j);
     if (deployment) o.set("environment", Out::str(j.environment));
     if (j.timeoutMinutes) o.set("timeoutInMinutes", Out::str(std::to_string(j.timeoutMinutes)));
@@ -452,7 +465,8 @@ class AdoEmitter {
     }
     o.set("displayName", Out::str(s.name));
     if (!s.id.empty()) o.set("name", Out::str(adoId(s.id)));
-    if (s.condition) o.set("condition", Out::str(condition(*s.condition, Level::Step)));
+    if (s.condition)
+      o.set("condition", Out::str(condition(*s.condition, Level::Step)).at(s.condition->where));
     if (s.workingDirectory) o.set("workingDirectory", Out::str(text(*s.workingDirectory)));
     if (!s.env.empty()) o.set("env", env(s.env));
     if (s.timeoutMinutes) o.set("timeoutInMinutes", Out::number(s.timeoutMinutes));
@@ -474,6 +488,10 @@ class AdoEmitter {
 
 std::optional<std::string> emitAdo(const ir::Pipeline& p, Diagnostics& diags) {
   return AdoEmitter(p, diags).run();
+}
+
+std::optional<yaml::Out> adoPipeline(const ir::Pipeline& p, Diagnostics& diags) {
+  return AdoEmitter(p, diags).tree();
 }
 
 }  // namespace galley

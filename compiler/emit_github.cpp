@@ -3,6 +3,7 @@
 #include <set>
 
 #include "compiler/emit.h"
+#include "compiler/job_graph.h"
 #include "compiler/run_context.h"
 #include "compiler/yaml_writer.h"
 
@@ -14,7 +15,7 @@ using yaml::Out;
 
 class GithubEmitter {
  public:
-  GithubEmitter(const ir::Pipeline& p, Diagnostics& d) : p_(p), diags_(d) {}
+  GithubEmitter(const ir::Pipeline& p, Diagnostics& d) : p_(p), graph_(p), diags_(d) {}
 
   std::optional<std::string> run() {
     auto doc = tree();
@@ -27,6 +28,14 @@ class GithubEmitter {
     doc.set("name", Out::str(p_.name));
     doc.set("on", triggers());
     doc.set("permissions", Out::map()).set("contents", Out::str("read"));
+    if (isRelease(p_)) {
+      // Two runs of a release would otherwise deploy and promote in turn,
+      // each undoing the other. A run that starts while one is in progress
+      // waits; none is cancelled.
+      Out& c = doc.set("concurrency", Out::map());
+      c.set("group", Out::str("galley-" + p_.id));
+      c.set("cancel-in-progress", Out::boolean(false));
+    }
     if (!p_.project->variables.empty()) {
       Out env = Out::map();
       for (const auto& [k, v] : p_.project->variables)
@@ -68,7 +77,7 @@ class GithubEmitter {
     if (!t.schedules.empty()) {
       Out s = Out::seq();
       for (const auto& sch : t.schedules)
-        s.push(Out::map()).set("cron", Out::str(sch.cron));
+        s.push(Out::map()).set("cron", Out::str(sch.cron).at(sch.where));
       on.set("schedule", s);
     }
     if (t.manual) {
@@ -229,10 +238,15 @@ class GithubEmitter {
     }
     if (c) j.set("if", Out::str("${{ " + cond(*c) + " }}").at(c->where));
     const auto& labels = p_.agents.githubLabels;
-    j.set("runs-on", labels.size() == 1 ? Out::str(labels[0]) : Out::strings(labels));
-    if (!job.environment.empty()) j.set("environment", Out::str(job.environment));
-    if (job.timeoutMinutes) j.set("timeout-minutes", Out::number(job.timeoutMinutes));
-    if (job.approval) j.set("timeout-minutes", Out::number(job.approvalTimeoutMinutes));
+    Out runsOn = labels.size() == 1 ? Out::str(labels[0]) : Out::strings(labels);
+    j.set("runs-on", runsOn.at(p_.agents.githubWhere));
+    if (!job.environment.empty() && !approvedBefore(job))
+      j.set("environment", Out::str(job.environment));
+    // An approval job waits as long as the environment's rules let it (a
+    // job's timeout-minutes starts only once it runs): approvalTimeoutMinutes
+    // has no GitHub form.
+    if (job.timeoutMinutes && !job.approval)
+      j.set("timeout-minutes", Out::number(job.timeoutMinutes));
     if (job.continueOnError) j.set("continue-on-error", Out::boolean(true));
     if (!job.matrix.empty()) {
       Out m = Out::map();
@@ -263,6 +277,18 @@ class GithubEmitter {
     j.set("steps", steps);
     j.at(job.where);
     return j;
+  }
+
+  // GitHub asks an environment's reviewers for every job bound to it: a job
+  // that runs only after an approval gate of its environment was approved
+  // is left unbound, so that the reviewers decide once.
+  bool approvedBefore(const ir::Job& job) const {
+    if (job.approval) return false;
+    for (const auto& stage : p_.stages)
+      for (const auto& gate : stage.jobs)
+        if (gate.approval && gate.environment == job.environment && graph_.waitsFor(job, gate))
+          return true;
+    return false;
   }
 
   std::string script(const ir::Step& s) const {
@@ -315,6 +341,7 @@ class GithubEmitter {
   }
 
   const ir::Pipeline& p_;
+  ir::JobGraph graph_;
   Diagnostics& diags_;
 };
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "compiler/artifact_wiring.h"
 #include "compiler/ascii.h"
 #include "compiler/graph.h"
 #include "compiler/run_context.h"
@@ -95,9 +96,14 @@ struct Scope : Resolver {
     if (ns == "secrets") {
       if (!want(2, "secrets.NAME")) return false;
       if (!project->hasSecret(path[1])) {
+        // A built-in recipe names the secret it needs, never a misspelling:
+        // a listed secret of a similar name is not the one to suggest.
+        std::string hint = isBuiltinRecipeSource(at.file)
+                               ? "add it to 'secrets' in galley.yml; `galley recipes show " +
+                                     recipe + "` lists every secret the recipe reads"
+                               : didYouMean(path[1], project->secrets);
         diags.error(at, "unknown-secret",
-                    "secret '" + path[1] + "' is not listed under 'secrets' in galley.yml",
-                    didYouMean(path[1], project->secrets));
+                    "secret '" + path[1] + "' is not listed under 'secrets' in galley.yml", hint);
         return false;
       }
       Ref r;
@@ -275,6 +281,8 @@ class Expander {
     std::map<std::string, UseResult> results;
     expandUses(spec_.uses, nullptr, "", "", {}, std::nullopt, results);
     if (diags_.hasErrors()) return std::nullopt;
+    checkArtifacts(out_, diags_);
+    if (diags_.hasErrors()) return std::nullopt;
     checkGalleyAgents(out_, diags_);
     if (diags_.hasErrors()) return std::nullopt;
     addGalleySetup(out_);
@@ -332,7 +340,19 @@ class Expander {
       scope.recipe = recipe;
       scope.uses = &results;
       scope.useNeeds = &u.needs;
+      size_t before = diags_.all().size();
       if (auto r = expandUse(u, scope, prefix, deps, outerCond)) results[u.id] = std::move(*r);
+      if (!params) noteTopUse(u, before);
+    }
+  }
+
+  // A problem found in a built-in recipe's text, while expanding one of
+  // galley.yml's uses, gets a note at that use: the user's text it came from.
+  void noteTopUse(const Use& u, size_t before) {
+    for (size_t k = before; k < diags_.all().size(); ++k) {
+      Diagnostic& d = diags_.all()[k];
+      if (isBuiltinRecipeSource(d.where.file))
+        d.notes.push_back({u.where, "in recipe use '" + u.id + "'"});
     }
   }
 
@@ -389,34 +409,67 @@ class Expander {
         ok = false;
     }
     (void)use;
+    if (ok) ok = requiredIfs(r, with, at, params);
     if (!ok) return std::nullopt;
     return params;
+  }
+
+  // Parameters whose required-if holds must not be empty. A condition that
+  // depends on run-time values cannot be decided here and is let pass.
+  bool requiredIfs(const Recipe& r, const yaml::Node* with, Location at, const Params& params) {
+    bool ok = true;
+    for (const auto& p : r.parameters) {
+      auto it = params.find(p.name);
+      if (!p.requiredIf || it == params.end() || !it->second.text.empty()) continue;
+      Scope scope = baseScope();
+      scope.params = &params;
+      scope.recipe = r.name;
+      auto cond = parseCondition(*p.requiredIf, scope, diags_);
+      if (!cond) return false;
+      if (fold(*cond) != std::optional<bool>(true)) continue;
+      const yaml::Node* given = with ? with->find(p.name) : nullptr;
+      Diagnostic& d = diags_.error(given ? given->where : at, "missing-parameter",
+                                   "recipe '" + r.name + "' needs parameter '" + p.name + "' (" +
+                                       paramTypeName(p.type) + ") when " + requiredIfText(p));
+      d.notes.push_back({p.requiredIf->where, "parameter '" + p.name + "' is required here"});
+      ok = false;
+    }
+    return ok;
   }
 
   std::optional<ParamValue> paramValue(const Parameter& p, const yaml::Node& v, Scope& scope) {
     ParamValue pv;
     pv.type = p.type;
     pv.node = &v;
+    pv.text.where = v.where;  // where the user wrote it, for messages about it
+    // Every item is parsed, so that each bad one is reported.
+    bool ok = true;
     if (v.isSequence()) {
       for (const auto& item : v.items) {
         auto t = parseText(item, scope, diags_);
-        if (!t) return std::nullopt;
+        if (!t) {
+          ok = false;
+          continue;
+        }
         if (!pv.items.empty()) pv.text.append(Text::literal(" "));
         pv.text.append(*t);
         pv.items.push_back(std::move(*t));
       }
-      return pv;
+      return ok ? std::optional<ParamValue>(std::move(pv)) : std::nullopt;
     }
     if (v.isMapping()) {
       // A map reaches scripts as KEY=VALUE lines, one entry a line.
       for (const auto& e : v.entries) {
         auto t = parseText(e.value, scope, diags_);
-        if (!t) return std::nullopt;
+        if (!t) {
+          ok = false;
+          continue;
+        }
         if (!pv.text.empty()) pv.text.append(Text::literal("\n"));
         pv.text.append(Text::literal(e.key.value + "="));
         pv.text.append(*t);
       }
-      return pv;
+      return ok ? std::optional<ParamValue>(std::move(pv)) : std::nullopt;
     }
     auto t = parseText(v, scope, diags_);
     if (!t) return std::nullopt;
@@ -454,30 +507,61 @@ class Expander {
     return true;
   }
 
+  // Whether value t, written at n in a recipe, came from the caller's text
+  // (a with: entry, through as many recipes as it passed): a problem with it
+  // is then the caller's to fix, and is reported there.
+  static bool fromCaller(const Text& t, const yaml::Node& n) {
+    return t.where.known() && (t.where.file != n.where.file || t.where.begin != n.where.begin);
+  }
+
+  // Reports a problem with value t, written at n: at the caller's text when
+  // it came from there, with a note where the recipe uses it; else at n.
+  Diagnostic& valueError(const Text& t, const yaml::Node& n, const Scope& scope,
+                         const std::string& rule, const std::string& message,
+                         std::string hint = {}) {
+    bool caller = fromCaller(t, n);
+    Diagnostic& d = diags_.error(caller ? t.where : n.where, rule, message, std::move(hint));
+    if (caller) noteUse(d, n, scope);
+    return d;
+  }
+
+  static void noteUse(Diagnostic& d, const yaml::Node& n, const Scope& scope) {
+    d.notes.push_back({n.where, scope.recipe.empty()
+                                    ? std::string("the value is used here")
+                                    : "recipe '" + scope.recipe + "' uses the value here"});
+  }
+
   // A whole-number field that may be written as a parameter reference.
   std::optional<long> integer(const yaml::Node& n, Scope& scope, const std::string& what, long min,
                               long max) {
     auto t = parseText(n, scope, diags_);
     if (!t) return std::nullopt;
     if (t->hasRefs()) {
-      diags_.error(n.where, "type", what + " must be known when galley compiles");
+      valueError(*t, n, scope, "type", what + " must be known when galley compiles");
       return std::nullopt;
     }
     yaml::Node value = n;
     value.value = t->str();
     value.style = yaml::Style::Plain;
-    return shape::integer(value, what, min, max, diags_);
+    bool caller = fromCaller(*t, n);
+    if (caller) value.where = t->where;
+    size_t before = diags_.all().size();
+    auto result = shape::integer(value, what, min, max, diags_);
+    if (caller)
+      for (size_t k = before; k < diags_.all().size(); ++k)
+        noteUse(diags_.all()[k], n, scope);
+    return result;
   }
 
   // A name (artifact, environment) that may be written as a parameter reference.
-  std::optional<std::string> constant(const yaml::Node& n, Scope& scope, const std::string& what) {
+  std::optional<Text> constant(const yaml::Node& n, Scope& scope, const std::string& what) {
     auto t = parseText(n, scope, diags_);
     if (!t) return std::nullopt;
     if (t->hasRefs()) {
-      diags_.error(n.where, "type", what + " must be known when galley compiles");
+      valueError(*t, n, scope, "type", what + " must be known when galley compiles");
       return std::nullopt;
     }
-    return t->str();
+    return t;
   }
 
   std::optional<Cond> condition(const yaml::Node* n, Scope& scope, bool* skip) {
@@ -529,6 +613,10 @@ class Expander {
     std::string id = prefix + use.id;
     UseResult result;
     active_.push_back(recipe->name);
+    ir::UseFrame frame{use.id, use.where, {}};
+    for (const auto& [need, where] : use.needs)
+      frame.needs.push_back(need);
+    usePath_.push_back(std::move(frame));
     if (recipe->kind == RecipeKind::Uses) {
       std::vector<Use> members = parseUses(recipe->body, diags_);
       std::map<std::string, UseResult> inner;
@@ -560,6 +648,7 @@ class Expander {
     } else {
       if (!claim(id, use.where)) {
         active_.pop_back();
+        usePath_.pop_back();
         return std::nullopt;
       }
       ir::Stage stage;
@@ -568,6 +657,7 @@ class Expander {
       stage.dependsOn = deps;
       stage.condition = cond;
       stage.where = use.where;
+      stage.uses = usePath_;
       Scope scope = baseScope();
       scope.params = &*params;
       scope.recipe = recipe->name;
@@ -604,6 +694,7 @@ class Expander {
       out_.stages.push_back(std::move(stage));
     }
     active_.pop_back();
+    usePath_.pop_back();
     return result;
   }
 
@@ -626,10 +717,13 @@ class Expander {
     for (const auto& e : recipe.body.entries) {
       GraphNode n{e.key.value, {}};
       if (const yaml::Node* needs = e.value.isMapping() ? e.value.find("needs") : nullptr) {
-        for (const auto& need :
-             shape::stringList(*needs, "needs", diags_).value_or(std::vector<std::string>{})) {
+        auto list = shape::stringList(*needs, "needs", diags_).value_or(std::vector<std::string>{});
+        for (size_t k = 0; k < list.size(); ++k) {
+          const std::string& need = list[k];
+          // Each name is reported where it is written, not at the whole list.
+          Location at = needs->isSequence() ? needs->items[k].where : needs->where;
           if (std::find(ids.begin(), ids.end(), need) == ids.end())
-            diags_.error(needs->where, "unknown-need",
+            diags_.error(at, "unknown-need",
                          "job '" + need + "' is not in recipe '" + recipe.name + "'",
                          didYouMean(need, ids));
           else
@@ -691,8 +785,11 @@ class Expander {
           }
         }
         if (values.empty()) {
-          diags_.error(e.value.where, "matrix",
-                       "matrix '" + e.key.value + "' needs a list of values");
+          std::string message = "matrix '" + e.key.value + "' needs a list of values";
+          if (t)
+            valueError(*t, e.value, scope, "matrix", message);
+          else
+            diags_.error(e.value.where, "matrix", message);
           return false;
         }
         matrixKeys.push_back(e.key.value);
@@ -710,8 +807,8 @@ class Expander {
       auto t = parseText(*env, scope, diags_);
       if (!t) return false;
       if (t->hasRefs()) {
-        diags_.error(env->where, "environment",
-                     "an environment must be known when galley compiles");
+        valueError(*t, *env, scope, "environment",
+                   "an environment must be known when galley compiles");
         return false;
       }
       job.environment = t->str();
@@ -934,6 +1031,22 @@ class Expander {
     return v.type == ParamType::List || (v.type == ParamType::Script && v.items.size() > 1);
   }
 
+  // "echo ${{ params.message }}" as "echo params.message": a step's name
+  // holding `${{` would be an expression to GitHub, which knows no params.
+  static std::string withoutDelimiters(std::string s) {
+    for (size_t at; (at = s.find("${{")) != std::string::npos;) {
+      size_t end = s.find("}}", at);
+      if (end == std::string::npos) {  // an expression the first line cuts
+        s.erase(at, 3);
+        continue;
+      }
+      std::string inner = s.substr(at + 3, end - at - 3);
+      size_t b = inner.find_first_not_of(' '), e = inner.find_last_not_of(' ');
+      s.replace(at, end + 2 - at, b == std::string::npos ? "" : inner.substr(b, e - b + 1));
+    }
+    return s;
+  }
+
   // An optional '-' and decimal digits: what bash arithmetic reads as a
   // number and nothing else.
   static bool isInteger(const std::string& v) {
@@ -971,6 +1084,7 @@ class Expander {
       bool integer;  // a value known now to be an integer: safe in arithmetic
     };
     std::vector<Placed> placed;
+    bool unresolved = false;
     while (pos < s.size()) {
       size_t open = s.find("${{", pos);
       if (open == std::string::npos) {
@@ -996,7 +1110,13 @@ class Expander {
       piece.value = s.substr(open, close + 2 - open);
       piece.where = locationInScalar(map, run, open, close + 2 - open);
       auto t = parseText(piece, scope, diags_);
-      if (!t) return false;
+      if (!t) {
+        // Every bad reference of a script is reported, not only the first.
+        unresolved = true;
+        quoting.feed('x');
+        pos = close + 2;
+        continue;
+      }
       std::string inner = s.substr(open + 3, close - open - 3);
       inner.erase(0, inner.find_first_not_of(' '));
       inner.erase(inner.find_last_not_of(' ') + 1);
@@ -1031,6 +1151,7 @@ class Expander {
       quoting.feed('x');  // the expansion: a word character to the scanner
       pos = close + 2;
     }
+    if (unresolved) return false;
     bool safe = true;
     for (size_t id : quoting.arithmeticReferences()) {
       const Placed& p = placed[id];
@@ -1052,18 +1173,9 @@ class Expander {
           "# shellcheck disable=SC2086  # list parameters split into words on purpose\n" + script;
     step.script = script;
     if (step.name.empty()) {
-      // Named after the script as written, not as rewritten, with each
-      // `${{ x }}` shown as x: a name holding `${{` is an expression to
-      // GitHub, which knows no params context (and a cut one is broken).
-      std::string first = prefix + s.substr(0, s.find('\n'));
-      for (size_t at; (at = first.find("${{")) != std::string::npos;) {
-        size_t close = first.find("}}", at);
-        std::string inner =
-            first.substr(at + 3, close == std::string::npos ? close : close - at - 3);
-        inner.erase(0, inner.find_first_not_of(' '));
-        inner.erase(inner.find_last_not_of(' ') + 1);
-        first.replace(at, close == std::string::npos ? close : close + 2 - at, inner);
-      }
+      // Named after the script as written, not as rewritten; its
+      // references lose their ${{ }}, which would be expressions in a name.
+      std::string first = prefix + withoutDelimiters(s.substr(0, s.find('\n')));
       step.name = first.size() > 60 ? first.substr(0, 57) + "..." : first;
     }
     return true;
@@ -1160,32 +1272,36 @@ class Expander {
   bool artifactStep(const yaml::Node& n, Scope& scope, ir::Step& step) {
     bool publish = n.find("publish") != nullptr;
     const yaml::Node* target = n.find(publish ? "publish" : "download");
+    const yaml::Node* nameNode = target;
     if (publish) {
-      const yaml::Node* artifact = shape::require(n, "artifact", "publish step", diags_);
-      if (!artifact) return false;
+      nameNode = shape::require(n, "artifact", "publish step", diags_);
+      if (!nameNode) return false;
       step.kind = ir::Step::Kind::Publish;
-      auto name = constant(*artifact, scope, "artifact name");
-      if (!name) return false;
-      step.artifact = *name;
+    } else {
+      step.kind = ir::Step::Kind::Download;
+    }
+    auto name = constant(*nameNode, scope, "artifact name");
+    if (!name) return false;
+    step.artifact = name->str();
+    step.artifactWhere = name->where.known() ? name->where : nameNode->where;
+    if (!shape::validId(step.artifact)) {
+      valueError(*name, *nameNode, scope, "artifact",
+                 step.artifact.empty()
+                     ? "the artifact name is empty; it must be an id (letters, digits, '-', '_')"
+                     : "artifact name '" + excerpt(step.artifact) +
+                           "' must be an id (letters, digits, '-', '_')");
+      return false;
+    }
+    if (publish) {
       auto path = parseText(*target, scope, diags_);
       if (!path) return false;
       step.path = *path;
       if (step.name.empty()) step.name = "Publish " + step.artifact;
     } else {
-      step.kind = ir::Step::Kind::Download;
-      auto name = constant(*target, scope, "artifact name");
-      if (!name) return false;
-      step.artifact = *name;
       step.path = Text::literal(step.artifact);
       if (const yaml::Node* p = n.find("path"))
         if (auto t = parseText(*p, scope, diags_)) step.path = *t;
       if (step.name.empty()) step.name = "Download " + step.artifact;
-    }
-    if (!shape::validId(step.artifact)) {
-      diags_.error(
-          n.where, "artifact",
-          "artifact name '" + step.artifact + "' must be an id (letters, digits, '-', '_')");
-      return false;
     }
     return true;
   }
@@ -1195,7 +1311,7 @@ class Expander {
       actionsLoaded_ = true;
       auto it = builtinRecipeFiles().find("actions");
       if (it != builtinRecipeFiles().end()) {
-        const SourceFile* f = sources_.add("recipes/actions.yml", it->second);
+        const SourceFile* f = sources_.add("galley's portable actions (built in)", it->second);
         actions_ = yaml::load(*f, diags_);
       }
     }
@@ -1209,6 +1325,7 @@ class Expander {
   Diagnostics& diags_;
   ir::Pipeline out_;
   std::vector<std::string> active_;
+  std::vector<ir::UseFrame> usePath_;  // the uses being expanded, outermost first
   std::map<std::string, Location> claimed_;
   bool actionsLoaded_ = false;
   std::optional<yaml::Node> actions_;

@@ -1,9 +1,11 @@
 #include "compiler/generated_files.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -197,6 +199,59 @@ bool writeGenerated(const std::string& root, const std::string& relative, const 
   ::unlinkat(dir.fd, temp.c_str(), 0);
   *err = path + ": cannot write: " + std::strerror(e);
   return false;
+}
+
+bool listGenerated(const std::string& root, const std::string& folder,
+                   std::vector<std::string>* names, std::string* err) {
+  names->clear();
+  // The folder's own parts, and an empty last one for openParent to stop at.
+  std::vector<std::string> parts = components(folder);
+  if (!validRelative(parts, folder, err)) return false;
+  parts.push_back("");
+  bool missing = false;
+  Fd dir = openParent(root, parts, false, err, &missing);
+  if (dir.fd < 0) return missing;
+  int listed = ::dup(dir.fd);
+  DIR* d = listed < 0 ? nullptr : ::fdopendir(listed);
+  if (!d) {
+    if (listed >= 0) ::close(listed);
+    *err = joined(root, parts, parts.size() - 1) + ": cannot list: " + std::strerror(errno);
+    return false;
+  }
+  while (const dirent* e = ::readdir(d)) {
+    struct stat st {};
+    if (::fstatat(dir.fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+      names->push_back(e->d_name);
+  }
+  ::closedir(d);
+  std::sort(names->begin(), names->end());
+  return true;
+}
+
+bool removeGenerated(const std::string& root, const std::string& relative, std::string* err) {
+  std::vector<std::string> parts = components(relative);
+  if (!validRelative(parts, relative, err)) return false;
+  bool missing = false;
+  Fd dir = openParent(root, parts, false, err, &missing);
+  if (dir.fd < 0) return false;
+  std::string path = joined(root, parts, parts.size());
+  struct stat st {};
+  if (::fstatat(dir.fd, parts.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *err = path + ": " +
+           (S_ISLNK(st.st_mode) ? refusal(dir.fd, parts.back(), ELOOP)
+                                : std::string("is not a regular file"));
+    return false;
+  }
+  if (::unlinkat(dir.fd, parts.back().c_str(), 0) != 0) {
+    *err = path + ": cannot remove: " + std::strerror(errno);
+    return false;
+  }
+  ::fsync(dir.fd);
+  return true;
 }
 
 CreateResult createGenerated(const std::string& root, const std::string& relative,

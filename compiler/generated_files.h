@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "compiler/source.h"
 
@@ -32,6 +33,18 @@ ReadResult readGenerated(const std::string& root, const std::string& relative, s
 // fails; nothing is left half-written.
 bool writeGenerated(const std::string& root, const std::string& relative, const std::string& text,
                     std::string* err);
+
+// The names of the regular files directly in root/folder (plain names
+// joined by '/'), sorted; symlinks and other kinds of file are left out,
+// and a missing folder has none. Returns false with *err naming the path
+// and the reason when a folder on the way is a symlink or cannot be read.
+bool listGenerated(const std::string& root, const std::string& folder,
+                   std::vector<std::string>* names, std::string* err);
+
+// Deletes root/relative, a regular file reached without symlinks. Returns
+// false with *err naming the path and the reason otherwise (a symlink or
+// anything but a regular file is left in place).
+bool removeGenerated(const std::string& root, const std::string& relative, std::string* err);
 
 enum class CreateResult { Created, Exists, Failed };
 

@@ -142,5 +142,48 @@ TEST_CASE("createGenerated does not follow a symlinked folder below the root") {
   CHECK_FALSE(fs::exists(t.dir / "outside/train.py"));
 }
 
+TEST_CASE("listing a generated folder gives its regular files, never a symlink") {
+  Tree t;
+  std::string err;
+  std::vector<std::string> names = {"stale"};
+  CHECK(listGenerated(t.root, ".github/workflows", &names, &err));
+  CHECK(names.empty());  // no folder yet: nothing
+  REQUIRE(writeGenerated(t.root, ".github/workflows/b.yml", "b\n", &err));
+  REQUIRE(writeGenerated(t.root, ".github/workflows/a.yml", "a\n", &err));
+  fs::create_directories(t.dir / "out/.github/workflows/sub");
+  std::ofstream(t.dir / "outside/x.yml") << "x\n";
+  fs::create_symlink(t.dir / "outside/x.yml", t.dir / "out/.github/workflows/link.yml");
+  CHECK(listGenerated(t.root, ".github/workflows", &names, &err));
+  CHECK(names == std::vector<std::string>{"a.yml", "b.yml"});
+}
+
+TEST_CASE("listing through a symlinked folder is refused") {
+  Tree t;
+  fs::create_directories(t.dir / "outside/workflows");
+  fs::create_symlink(t.dir / "outside", t.dir / "out/.github");
+  std::string err;
+  std::vector<std::string> names;
+  CHECK_FALSE(listGenerated(t.root, ".github/workflows", &names, &err));
+  CHECK(t.shown(err) ==
+        "T/out/.github: is a symlink; galley does not write or read generated files through "
+        "symlinks");
+}
+
+TEST_CASE("removing a generated file removes only a regular file") {
+  Tree t;
+  std::string err;
+  REQUIRE(writeGenerated(t.root, ".github/workflows/old.yml", "old\n", &err));
+  CHECK(removeGenerated(t.root, ".github/workflows/old.yml", &err));
+  CHECK_FALSE(fs::exists(t.dir / "out/.github/workflows/old.yml"));
+  std::ofstream(t.dir / "outside/x.yml") << "x\n";
+  fs::create_symlink(t.dir / "outside/x.yml", t.dir / "out/.github/workflows/link.yml");
+  CHECK_FALSE(removeGenerated(t.root, ".github/workflows/link.yml", &err));
+  CHECK(t.shown(err) ==
+        "T/out/.github/workflows/link.yml: is a symlink; galley does not write or read generated "
+        "files through symlinks");
+  CHECK(fs::is_symlink(t.dir / "out/.github/workflows/link.yml"));
+  CHECK(t.slurp(t.dir / "outside/x.yml") == "x\n");
+}
+
 }  // namespace
 }  // namespace galley

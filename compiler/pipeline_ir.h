@@ -42,6 +42,7 @@ struct Step {
   // Publish / Download
   Text path;
   std::string artifact;
+  Location artifactWhere;  // the name's text: the user's value when a parameter gave it
   std::optional<Text> workingDirectory;
   long timeoutMinutes = 0;
   bool continueOnError = false;
@@ -78,6 +79,14 @@ struct Job {
 // conditions, env, action inputs (both targets') and artifact paths.
 void collectRefs(const Job& job, std::vector<const Ref*>& out);
 
+// A recipe use on the way from galley.yml to a stage: a top-level use, then
+// the members of the composite recipes it expands into.
+struct UseFrame {
+  std::string id;  // the use's own id, as its `needs` name it
+  Location where;
+  std::vector<std::string> needs;
+};
+
 // One leaf recipe use: an Azure DevOps stage; a group of GitHub jobs.
 struct Stage {
   std::string id;  // absolute use id, e.g. release-train
@@ -86,6 +95,7 @@ struct Stage {
   std::optional<Cond> condition;
   std::vector<Job> jobs;
   Location where;
+  std::vector<UseFrame> uses;  // from galley.yml's use down to this one
 
   const Job* job(const std::string& id) const;
   // Jobs no other job of the stage needs: what later stages wait for.

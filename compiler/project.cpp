@@ -109,7 +109,10 @@ void parseGalleyPin(const yaml::Node& n, GalleyPin& pin, Diagnostics& diags) {
 void parseAgents(const yaml::Node& n, const std::string& what, Agents& agents, Diagnostics& diags) {
   if (!shape::mapping(n, {"github", "ado"}, what, diags)) return;
   if (const yaml::Node* g = n.find("github")) {
-    if (auto labels = shape::stringList(*g, what + ".github", diags)) agents.githubLabels = *labels;
+    if (auto labels = shape::stringList(*g, what + ".github", diags)) {
+      agents.githubLabels = *labels;
+      agents.githubWhere = g->where;
+    }
   }
   if (const yaml::Node* a = n.find("ado")) {
     if (!shape::mapping(*a, {"pool", "vmImage"}, what + ".ado", diags)) return;
@@ -123,10 +126,12 @@ void parseAgents(const yaml::Node& n, const std::string& what, Agents& agents, D
     if (pool) {
       agents.adoPool = shape::scalar(*pool, what + ".ado.pool", diags).value_or("");
       agents.adoVmImage.clear();
+      agents.adoWhere = pool->where;
     }
     if (image) {
       agents.adoVmImage = shape::scalar(*image, what + ".ado.vmImage", diags).value_or("");
       agents.adoPool.clear();
+      agents.adoWhere = image->where;
     }
   }
 }
@@ -253,7 +258,7 @@ void parseTriggers(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
                         "' is not a cron schedule of five fields (minute hour day month weekday)");
         continue;
       }
-      Schedule sch{cron->value, {}};
+      Schedule sch{cron->value, {}, cron->where};
       if (const yaml::Node* b = item.find("branches"))
         sch.branches =
             shape::stringList(*b, "schedule branches", diags).value_or(std::vector<std::string>{});
@@ -296,9 +301,16 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
   Project p;
   p.document = std::move(*doc);
   const yaml::Node& d = p.document;
+  // Lint settings live in .galley.yml: a `lint:` here is no typo, and
+  // "unknown key" would not say where it belongs.
+  if (const yaml::Entry* lint = d.isMapping() ? d.entry("lint") : nullptr)
+    diags.error(lint->key.where, "misplaced-key",
+                "galley.yml has no 'lint' settings: galley lint reads them from .galley.yml at "
+                "the repository root",
+                "move this 'lint:' block to .galley.yml (docs/lint.md describes it)");
   if (!shape::mapping(d,
                       {"name", "targets", "agents", "galley", "environments", "variables",
-                       "secrets", "recipes-dir", "pipelines"},
+                       "secrets", "recipes-dir", "pipelines", "lint"},
                       "galley.yml", diags))
     return std::nullopt;
   p.path = file.path();

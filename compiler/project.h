@@ -50,6 +50,7 @@ struct BranchFilter {
 struct Schedule {
   std::string cron;
   std::vector<std::string> branches;
+  Location where;  // the cron value
 };
 
 struct Triggers {
@@ -62,8 +63,10 @@ struct Triggers {
 
 struct Agents {
   std::vector<std::string> githubLabels = {"ubuntu-latest"};
+  Location githubWhere;                      // where the labels are written, when they are
   std::string adoPool;                       // self-hosted pool, or
   std::string adoVmImage = "ubuntu-latest";  // a Microsoft-hosted image
+  Location adoWhere;                         // the pool or image, when written
 };
 
 // Which galley the agents run (galley.yml's `galley:`): the version the

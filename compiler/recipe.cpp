@@ -1,6 +1,8 @@
 #include "compiler/recipe.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -64,11 +66,40 @@ std::optional<ParamType> parseType(const yaml::Node& n, Diagnostics& diags) {
   return std::nullopt;
 }
 
+// minimum and maximum: numbers, for number parameters only, in order.
+bool parseRange(const yaml::Node& spec, const std::string& what, Parameter& p, Diagnostics& diags) {
+  for (const char* key : {"minimum", "maximum"}) {
+    const yaml::Entry* e = spec.entry(key);
+    if (!e) continue;
+    if (p.type != ParamType::Number) {
+      diags.error(e->key.where, "unknown-key",
+                  std::string("'") + key + "' only applies to number parameters");
+      return false;
+    }
+    auto n = e->value.asNumber();
+    if (!n || !std::isfinite(*n)) {
+      diags.error(e->value.where, "parameter",
+                  what + "'s " + key + " must be a number, not '" + excerpt(e->value.value) + "'");
+      return false;
+    }
+    (key[1] == 'i' ? p.minimum : p.maximum) = *n;
+  }
+  if (p.minimum && p.maximum && *p.minimum > *p.maximum) {
+    diags.error(spec.entry("maximum")->value.where, "parameter",
+                "the maximum of " + what + " is below its minimum");
+    return false;
+  }
+  return true;
+}
+
 bool parseParameter(const yaml::Entry& e, Recipe& r, Diagnostics& diags) {
   if (!shape::id(e.key, "parameter name", diags)) return false;
   const yaml::Node& spec = e.value;
   std::string what = "parameter '" + e.key.value + "'";
-  if (!shape::mapping(spec, {"type", "description", "default", "required", "options"}, what, diags))
+  if (!shape::mapping(spec,
+                      {"type", "description", "default", "required", "required-if", "options",
+                       "minimum", "maximum"},
+                      what, diags))
     return false;
   Parameter p;
   p.name = e.key.value;
@@ -94,6 +125,22 @@ bool parseParameter(const yaml::Entry& e, Recipe& r, Diagnostics& diags) {
     diags.error(spec.entry("options")->key.where, "unknown-key",
                 "'options' only applies to choice parameters");
     return false;
+  }
+  if (!parseRange(spec, what, p, diags)) return false;
+  if (const yaml::Node* req = spec.find("required-if")) {
+    if (!req->isScalar() || req->value.find("${{") == std::string::npos) {
+      diags.error(req->where, "parameter",
+                  what +
+                      "'s required-if must be a condition such as "
+                      "${{ params.backend == 'azureml' }}");
+      return false;
+    }
+    if (!spec.find("default")) {
+      diags.error(req->where, "parameter",
+                  what + " has required-if but no default: without one it is always required");
+      return false;
+    }
+    p.requiredIf = *req;
   }
   if (const yaml::Node* req = spec.find("required")) {
     auto b = shape::boolean(*req, what + "'s required", diags);
@@ -175,6 +222,38 @@ bool isPythonCommand(std::string_view word) {
                      [](char c) { return isAsciiDigit(c) || c == '.'; });
 }
 
+// A quoted value that would have the parameter's type without its quotes.
+std::string quotedHint(const yaml::Node& v, ParamType type) {
+  if (!v.isScalar() || v.isPlain()) return {};
+  yaml::Node plain = v;
+  plain.style = yaml::Style::Plain;
+  bool fits = type == ParamType::Number    ? plain.asNumber().has_value()
+              : type == ParamType::Boolean ? plain.asBool().has_value()
+                                           : false;
+  if (!fits) return {};
+  const char* quote = v.style == yaml::Style::SingleQuoted ? "'" : "\"";
+  std::string value = excerpt(v.value);
+  return std::string("drop the quotes: in YAML ") + quote + value + quote + " is a string and " +
+         value + " a " + paramTypeName(type);
+}
+
+bool inRange(const Parameter& p, double n, const yaml::Node& v, Diagnostics& diags) {
+  std::string what = "parameter '" + p.name + "'";
+  if (p.minimum && n < *p.minimum) {
+    diags.error(
+        v.where, "parameter-range",
+        what + " must be at least " + paramNumberText(*p.minimum) + ", not " + excerpt(v.value));
+    return false;
+  }
+  if (p.maximum && n > *p.maximum) {
+    diags.error(
+        v.where, "parameter-range",
+        what + " must be at most " + paramNumberText(*p.maximum) + ", not " + excerpt(v.value));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::vector<std::string>> scriptWords(const std::string& value, std::string* problem,
@@ -223,20 +302,40 @@ std::optional<std::vector<std::string>> scriptWords(const std::string& value, st
   return std::vector<std::string>{std::string(v)};
 }
 
+std::string paramNumberText(double n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", n);
+  return buf;
+}
+
+std::string requiredIfText(const Parameter& p) {
+  if (!p.requiredIf) return {};
+  std::string s = p.requiredIf->value;
+  if (s.rfind("${{", 0) == 0 && s.size() >= 5 && s.compare(s.size() - 2, 2, "}}") == 0)
+    s = s.substr(3, s.size() - 5);
+  size_t first = s.find_first_not_of(' ');
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(' ') - first + 1);
+}
+
 bool checkParameterValue(const Parameter& p, const yaml::Node& v, Diagnostics& diags) {
   if (isSingleReference(v)) return true;
   std::string what = "parameter '" + p.name + "'";
   auto wrong = [&](const std::string& expected) {
     diags.error(v.where, "parameter-type",
                 what + " expects " + expected + ", not " +
-                    (v.isScalar() ? "'" + v.value + "'" : v.typeName()));
+                    (v.isScalar() ? "'" + excerpt(v.value) + "'" : v.typeName()),
+                quotedHint(v, p.type));
     return false;
   };
   switch (p.type) {
     case ParamType::String:
       return v.isScalar() ? true : wrong("a string");
-    case ParamType::Number:
-      return v.asNumber() ? true : wrong("a number");
+    case ParamType::Number: {
+      auto n = v.asNumber();
+      if (!n || std::isnan(*n)) return wrong("a number");
+      return inRange(p, *n, v, diags);
+    }
     case ParamType::Boolean:
       return v.asBool() ? true : wrong("true or false");
     case ParamType::Choice: {
@@ -328,6 +427,18 @@ std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& ex
   return r;
 }
 
+std::string builtinRecipeSourceName(const std::string& name) {
+  return "recipe '" + name + "' (built in)";
+}
+
+bool isBuiltinRecipeSource(const SourceFile* file) {
+  static const std::string head = "recipe '", tail = "' (built in)";
+  if (!file) return false;
+  const std::string& p = file->path();
+  return p.size() > head.size() + tail.size() && p.rfind(head, 0) == 0 &&
+         p.compare(p.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 RecipeLibrary::RecipeLibrary(Sources& sources, std::string projectDir)
     : sources_(sources), projectDir_(std::move(projectDir)) {}
 
@@ -360,7 +471,7 @@ const Recipe* RecipeLibrary::find(const std::string& name, Diagnostics& diags) {
   failed_[name] = true;
   if (!shape::validId(name) || name == "actions") return nullptr;
   const SourceFile* file = nullptr;
-  std::string origin = "built-in";
+  std::string origin = "built in";
   fs::path local = fs::path(projectDir_) / (name + ".yml");
   std::error_code ec;
   bool isLocal = !projectDir_.empty() && fs::exists(local, ec);
@@ -380,7 +491,7 @@ const Recipe* RecipeLibrary::find(const std::string& name, Diagnostics& diags) {
     }
     origin = projectDir_;
   } else if (auto it = builtinRecipeFiles().find(name); it != builtinRecipeFiles().end()) {
-    file = sources_.add("recipes/" + name + ".yml", it->second);
+    file = sources_.add(builtinRecipeSourceName(name), it->second);
   } else {
     return nullptr;
   }
@@ -391,6 +502,78 @@ const Recipe* RecipeLibrary::find(const std::string& name, Diagnostics& diags) {
   recipe->origin = origin;
   failed_.erase(name);
   return (loaded_[name] = std::move(recipe)).get();
+}
+
+}  // namespace galley
+
+namespace galley {
+
+namespace {
+
+// The names of `${{ secrets.NAME }}` references in a scalar.
+void secretsIn(const std::string& s, std::vector<std::string>& out) {
+  for (size_t open = s.find("${{"); open != std::string::npos; open = s.find("${{", open + 3)) {
+    size_t close = s.find("}}", open + 3);
+    if (close == std::string::npos) return;
+    // Conditions read secrets too: every `secrets.` inside the braces counts.
+    std::string inner = s.substr(open + 3, close - open - 3);
+    for (size_t at = inner.find("secrets."); at != std::string::npos;
+         at = inner.find("secrets.", at + 8)) {
+      if (at > 0 && (isalnum(static_cast<unsigned char>(inner[at - 1])) || inner[at - 1] == '_' ||
+                     inner[at - 1] == '.' || inner[at - 1] == '-'))
+        continue;
+      size_t end = at + 8;
+      while (end < inner.size() &&
+             (isalnum(static_cast<unsigned char>(inner[end])) || inner[end] == '_'))
+        ++end;
+      if (end > at + 8) out.push_back(inner.substr(at + 8, end - at - 8));
+    }
+  }
+}
+
+// Walks n for secrets and for the recipes it uses (a step's `recipe:`, a
+// composite member's recipe).
+void walkSecrets(const yaml::Node& n, const std::string& recipe, bool members,
+                 std::vector<RecipeSecret>& found, std::vector<std::string>& used) {
+  if (n.isScalar()) {
+    std::vector<std::string> names;
+    secretsIn(n.value, names);
+    for (auto& name : names)
+      found.push_back({std::move(name), recipe});
+    return;
+  }
+  for (const auto& item : n.items)
+    walkSecrets(item, recipe, false, found, used);
+  for (const auto& e : n.entries) {
+    if (members && e.value.isNull()) used.push_back(e.key.value);  // a member named as its recipe
+    if (members && e.value.isMapping() && !e.value.find("recipe")) used.push_back(e.key.value);
+    if (e.key.value == "recipe" && e.value.isScalar()) used.push_back(e.value.value);
+    walkSecrets(e.value, recipe, false, found, used);
+  }
+}
+
+}  // namespace
+
+std::vector<RecipeSecret> recipeSecrets(const Recipe& r, RecipeLibrary& library) {
+  std::vector<RecipeSecret> found;
+  std::set<std::string> seen = {r.name};
+  std::vector<const Recipe*> todo = {&r};
+  Diagnostics ignored;  // a broken recipe it uses is compile's to report
+  while (!todo.empty()) {
+    const Recipe* next = todo.back();
+    todo.pop_back();
+    std::vector<std::string> used;
+    walkSecrets(next->body, next->name, next->kind == RecipeKind::Uses, found, used);
+    for (const auto& name : used)
+      if (seen.insert(name).second)
+        if (const Recipe* u = library.find(name, ignored)) todo.push_back(u);
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const RecipeSecret& a, const RecipeSecret& b) { return a.name < b.name; });
+  std::vector<RecipeSecret> unique;
+  for (auto& f : found)
+    if (unique.empty() || unique.back().name != f.name) unique.push_back(std::move(f));
+  return unique;
 }
 
 }  // namespace galley

@@ -25,7 +25,12 @@ struct Parameter {
   std::string description;
   std::optional<yaml::Node> defaultValue;
   std::vector<std::string> options;  // choice
-  Location where;                    // the parameter's name in the recipe
+  std::optional<double> minimum;     // number: the smallest value allowed
+  std::optional<double> maximum;     // number: the largest value allowed
+  // required-if: a condition on the other parameters under which an empty
+  // value is an error (an Azure ML workspace when backend is azureml).
+  std::optional<yaml::Node> requiredIf;
+  Location where;  // the parameter's name in the recipe
 };
 
 struct RecipeOutput {
@@ -41,7 +46,7 @@ enum class RecipeKind { Jobs, Steps, Uses };
 struct Recipe {
   std::string name;
   std::string description;
-  std::string origin;  // "built-in" or the project folder it came from
+  std::string origin;  // "built in" or the project folder it came from
   RecipeKind kind = RecipeKind::Jobs;
   std::vector<Parameter> parameters;
   std::vector<RecipeOutput> outputs;
@@ -65,8 +70,14 @@ std::unique_ptr<Recipe> parseRecipe(const yaml::Node& doc, const std::string& ex
 std::optional<std::vector<std::string>> scriptWords(const std::string& value, std::string* problem,
                                                     std::string* hint);
 
-// Checks that value suits parameter p. what names the value in messages.
-// Single `${{ }}` references are accepted for every type.
+// A number as messages write it: 100, 0.5 (not 100.000000).
+std::string paramNumberText(double n);
+// p's required-if condition as messages quote it, without its ${{ }}:
+// "params.backend == 'azureml'"; "" when p has none.
+std::string requiredIfText(const Parameter& p);
+
+// Checks that value suits parameter p: its type, a choice's options, a
+// number's range. Single `${{ }}` references are accepted for every type.
 bool checkParameterValue(const Parameter& p, const yaml::Node& value, Diagnostics& diags);
 
 // Finds recipes by name: a project's folder first, then the built-in
@@ -89,6 +100,26 @@ class RecipeLibrary {
   std::map<std::string, std::unique_ptr<Recipe>> loaded_;
   std::map<std::string, bool> failed_;
 };
+
+// How a built-in recipe's text is named in diagnostics, "recipe 'NAME'
+// (built in)": never a path, since the user has no such file (`galley
+// recipes show --source NAME` prints it, `galley recipes export` copies it).
+std::string builtinRecipeSourceName(const std::string& name);
+// Whether file is a built-in recipe's text (named as above).
+bool isBuiltinRecipeSource(const SourceFile* file);
+
+// A secret a recipe reads, and the recipe whose text reads it (the recipe
+// itself, or one it uses as a step or member).
+struct RecipeSecret {
+  std::string name;
+  std::string readBy;
+};
+
+// Every secret recipe r reads, through the recipes it uses too, sorted by
+// name, each with the first recipe found to read it. Secrets read only by
+// steps that a condition may skip are listed too: galley.yml must list them
+// whenever the step is kept.
+std::vector<RecipeSecret> recipeSecrets(const Recipe& r, RecipeLibrary& library);
 
 // The built-in library as compiled into the binary: name -> YAML text.
 const std::map<std::string, std::string>& builtinRecipeFiles();

@@ -150,6 +150,7 @@ class CondParser {
     auto c = parseOr(0);
     skipSpace();
     if (c && pos_ < s_.size()) return fail("unexpected '" + s_.substr(pos_, 1) + "'");
+    if (unresolved_) return std::nullopt;
     return c;
   }
 
@@ -335,8 +336,12 @@ class CondParser {
     if (!splitPath(word, path)) return fail("'" + word + "' is not a reference");
     Text t;
     if (!resolver_.resolve(path, at, t, diags_)) {
-      failed_ = true;
-      return std::nullopt;
+      // Parsing goes on, so that every unknown name is reported at once.
+      unresolved_ = true;
+      Cond c;
+      c.where = at;
+      c.lit = Cond::Lit::Null;
+      return c;
     }
     Cond c;
     c.where = at;
@@ -366,6 +371,7 @@ class CondParser {
   Diagnostics& diags_;
   size_t pos_ = 0;
   bool failed_ = false;
+  bool unresolved_ = false;  // a reference that did not resolve was reported
 };
 
 // GitHub's loose equality on literals: numbers by value, the rest by

@@ -9,6 +9,7 @@
 
 #include "compiler/ascii.h"
 #include "compiler/process.h"
+#include "runtime/git_head.h"
 
 namespace galley::run {
 
@@ -39,8 +40,17 @@ std::string osUser() {
 
 GitFacts gitFacts(const std::string& repoRoot) {
   GitFacts g;
-  g.sha = git(repoRoot, {"rev-parse", "HEAD"});
-  std::string branch = git(repoRoot, {"symbolic-ref", "--quiet", "--short", "HEAD"});
+  GitHead head;
+  std::string branch, url;
+  if (readGitHead(repoRoot, &head)) {
+    g.sha = head.sha;
+    branch = head.branch;
+    url = head.originUrl;
+  } else {
+    g.sha = git(repoRoot, {"rev-parse", "HEAD"});
+    branch = git(repoRoot, {"symbolic-ref", "--quiet", "--short", "HEAD"});
+    url = git(repoRoot, {"config", "--get", "remote.origin.url"});
+  }
   if (!branch.empty()) {
     g.ref = "refs/heads/" + branch;
     g.refName = branch;
@@ -52,7 +62,6 @@ GitFacts gitFacts(const std::string& repoRoot) {
       g.refType = "tag";
     }
   }
-  std::string url = git(repoRoot, {"config", "--get", "remote.origin.url"});
   // git@github.com:owner/name.git, https://host/owner/name(.git)
   if (!url.empty()) {
     if (url.ends_with(".git")) url.resize(url.size() - 4);

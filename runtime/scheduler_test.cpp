@@ -76,7 +76,7 @@ jobs:
 )");
   CHECK(wr.result == Result::Failure);
   CHECK(f.recorder.finished["test"] ==
-        std::pair{Result::Skipped, std::string("a job it needs did not succeed")});
+        std::pair{Result::Skipped, std::string("a job it needs failed")});
   CHECK(f.recorder.finished["report"].first == Result::Success);
   CHECK(f.recorder.finished["cleanup"].first == Result::Success);
 }
@@ -91,7 +91,8 @@ jobs:
 )");
   CHECK(f.recorder.finished["a"] ==
         std::pair{Result::Skipped, std::string("its if: condition is false")});
-  CHECK(f.recorder.finished["b"].first == Result::Skipped);
+  CHECK(f.recorder.finished["b"] ==
+        std::pair{Result::Skipped, std::string("a job it needs was skipped")});
   CHECK(f.recorder.finished["c"].first == Result::Success);
 }
 

@@ -8,6 +8,10 @@
 # libclang-rt-14-dev).
 #
 #   scripts/fuzz.sh TARGET SECONDS [RUNS]
+#     FUZZ_TIMEOUT=S (default 10): an input still running after S seconds of
+#     wall time is a hang. On a loaded machine, where `all` runs at the
+#     lowest priority, inputs that take milliseconds can wait that long for
+#     a core: raise it there.
 #     TARGET: yaml expr compile lint shell quoting commands masker azure, or all:
 #     every target at once, at the lowest priority, each logging to
 #     build-fuzz/logs/TARGET.log, then a table of what each did.
@@ -88,5 +92,5 @@ esac
 limit=-1  # libFuzzer: no limit
 [ "$runs" -gt 0 ] && limit=$runs
 export ASAN_OPTIONS=allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1
-"build-fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
+"build-fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2560 \
   -max_len=65536 -artifact_prefix="$artifacts/" -print_final_stats=1 -runs="$limit"

@@ -9,9 +9,11 @@
 #include <set>
 #include <thread>
 
+#include "compiler/ascii.h"
 #include "compiler/expr/parser.h"
 #include "compiler/lint/azure/lint.h"
 #include "compiler/lint/checks.h"
+#include "compiler/lint/data.h"
 #include "compiler/lint/glob.h"
 #include "compiler/lint/rules.h"
 #include "compiler/lint/schema.h"
@@ -89,6 +91,18 @@ const SourceFile* actionlintConfig(const SourceFile& workflow, Repo* repo) {
   for (const char* name : {"actionlint.yaml", "actionlint.yml"})
     if (const SourceFile* f = repo->read(base + name)) return f;
   return nullptr;
+}
+
+bool knownRunnerLabel(std::string_view label) {
+  static const std::vector<std::string> known = [] {
+    const DataNode& data = embeddedData("lint.json")["runnerLabels"];
+    std::vector<std::string> out = data["githubHosted"].strings();
+    for (auto& l : data["selfHosted"].strings())
+      out.push_back(std::move(l));
+    return out;
+  }();
+  std::string lower = lowerCase(label);
+  return std::find(known.begin(), known.end(), lower) != known.end();
 }
 
 FileKind kindOf(std::string_view path) {

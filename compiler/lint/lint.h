@@ -107,6 +107,10 @@ struct LintOptions {
   std::string writeScriptsTo;
 };
 
+// Whether lint knows a runner label without configuration: a GitHub-hosted
+// one, or one every self-hosted runner has (self-hosted, linux, x64...).
+bool knownRunnerLabel(std::string_view label);
+
 // Lints one file. `repo` may be nullptr (no local actions or workflows are
 // then checked). Findings pass through options.config (rules off, severities,
 // inline `# galley-ignore: RULE` comments) before they reach diags.

@@ -247,10 +247,10 @@ bool Registry::resolve(std::string_view ref, Version* out, Error* err) {
 
 bool Registry::models(std::vector<ModelSummary>* out, Error* err) {
   std::vector<Row> rows;
-  // One indexed look-up per model and figure, not a scan of every version:
-  // a model with 10,000 versions lists as fast as one with ten.
-  if (!db_->exec("SELECT m.name,"
-                 " (SELECT count(*) FROM model_versions v WHERE v.name = m.name),"
+  // One indexed look-up per model and figure, not a scan of every version
+  // (the count is kept in models): a model with 10,000 versions lists as
+  // fast as one with ten.
+  if (!db_->exec("SELECT m.name, m.versions,"
                  " coalesce((SELECT max(version) FROM model_versions v WHERE v.name = m.name), 0),"
                  " coalesce((SELECT max(version) FROM model_versions v"
                  "   WHERE v.name = m.name AND v.stage = 'production'), 0),"
@@ -275,7 +275,7 @@ bool Registry::versions(const std::string& name, std::vector<Version>* out, Erro
 
 bool Registry::forEachVersion(const std::string& name,
                               const std::function<void(const Version&)>& each, Error* err,
-                              bool details) {
+                              bool details, int64_t limit) {
   Transaction tx(*db_);
   int64_t last = 0;
   std::map<int64_t, std::vector<std::string>> aliases;
@@ -286,9 +286,16 @@ bool Registry::forEachVersion(const std::string& name,
                                 : "name, version, stage, single_file, NULL, NULL, NULL, git_commit,"
                                   " run_id, pipeline, created_by, created_at";
   Version v;
+  // A page is read newest first through the primary key and stops at the
+  // limit: the rows before it are never visited.
+  std::string select = std::string("SELECT ") + columns + " FROM model_versions WHERE name = $1";
+  std::vector<Param> params = {name};
+  if (limit > 0) {
+    select = "SELECT * FROM (" + select + " ORDER BY version DESC LIMIT $2) AS page";
+    params.push_back(limit);
+  }
   bool ok = db_->query(
-      std::string("SELECT ") + columns + " FROM model_versions WHERE name = $1 ORDER BY version",
-      {name},
+      select + " ORDER BY version", params,
       [&](const Row& r) {
         readVersion(r, details, &v);
         auto it = aliases.find(v.version);
@@ -407,11 +414,13 @@ bool Registry::insertVersion(const RegisterRequest& req, const std::vector<Stage
   for (const StagedFile& s : staged)
     v.files.push_back(s.file);
   bool ok = rows.empty() ? db_->exec(
-                               "INSERT INTO models (name, last_version, created_at)"
-                               " VALUES ($1, 1, $2)",
+                               "INSERT INTO models (name, last_version, versions, created_at)"
+                               " VALUES ($1, 1, 1, $2)",
                                {v.name, v.createdAt}, nullptr, err)
-                         : db_->exec("UPDATE models SET last_version = $2 WHERE name = $1",
-                                     {v.name, v.version}, nullptr, err);
+                         : db_->exec(
+                               "UPDATE models SET last_version = $2, versions = versions + 1"
+                               " WHERE name = $1",
+                               {v.name, v.version}, nullptr, err);
   ok = ok && store.publish(staged, err) &&
        db_->exec(std::string("INSERT INTO model_versions (") + kVersionColumns +
                      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -540,6 +549,8 @@ bool Registry::deleteVersion(const std::string& name, int64_t version, bool forc
         !db_->exec("DELETE FROM version_files WHERE name = $1 AND version = $2", key, nullptr,
                    err) ||
         !db_->exec("DELETE FROM model_versions WHERE name = $1 AND version = $2", key, nullptr,
+                   err) ||
+        !db_->exec("UPDATE models SET versions = versions - 1 WHERE name = $1", {name}, nullptr,
                    err) ||
         !record(*db_, h, err) || !tx.commit(err))
       return false;

@@ -215,9 +215,10 @@ class Registry {
   bool versions(const std::string& name, std::vector<Version>* out, Error* err,
                 bool details = true);
   // The same, one version at a time, without keeping them: `each` gets a
-  // Version valid during the call only.
+  // Version valid during the call only. A `limit` above 0 keeps the newest
+  // `limit` versions (still oldest first).
   bool forEachVersion(const std::string& name, const std::function<void(const Version&)>& each,
-                      Error* err, bool details = true);
+                      Error* err, bool details = true, int64_t limit = 0);
 
   // Moves a version to a stage. To production: the version in production
   // before is archived in the same transaction (*archived its number, 0

@@ -317,6 +317,57 @@ TEST_CASE("an older schema is migrated, a newer one refused") {
                            std::to_string(schemaVersion()) + "): use a newer galley");
 }
 
+TEST_CASE("the model list counts versions as they are registered and deleted") {
+  Fixture f;
+  f.add();
+  f.add();
+  f.add("other");
+  f.add();
+  REQUIRE(f.reg->deleteVersion("credit-risk", 2, false, f.by("bob"), &f.err));
+  std::vector<ModelSummary> models;
+  REQUIRE(f.reg->models(&models, &f.err));
+  REQUIRE(models.size() == 2);
+  CHECK(models[0].name == "credit-risk");
+  CHECK(models[0].versions == 2);
+  CHECK(models[0].latest == 3);
+  CHECK(models[1].versions == 1);
+}
+
+TEST_CASE("a limited listing gives the newest versions, oldest first") {
+  Fixture f;
+  for (int i = 0; i < 5; ++i)
+    f.add();
+  std::vector<int64_t> seen;
+  auto each = [&seen](const Version& v) { seen.push_back(v.version); };
+  REQUIRE(f.reg->forEachVersion("credit-risk", each, &f.err, false, 2));
+  CHECK(seen == std::vector<int64_t>{4, 5});
+  seen.clear();
+  REQUIRE(f.reg->forEachVersion("credit-risk", each, &f.err, false, 0));
+  CHECK(seen == std::vector<int64_t>{1, 2, 3, 4, 5});
+}
+
+TEST_CASE("migrating to version counts counts the versions already there") {
+  TempDir tmp;
+  Location where{tmp.path + "/registry.db", tmp.path, false};
+  Error err;
+  {
+    std::unique_ptr<Database> db = openSqlite(where.database, &err);
+    REQUIRE(migrateTo(*db, where.database, 2, &err));
+    REQUIRE(db->exec("INSERT INTO models VALUES ('m', 3, 'then')", &err));
+    for (int v : {1, 3})
+      REQUIRE(db->exec("INSERT INTO model_versions VALUES ('m', " + std::to_string(v) +
+                           ", 'none', 0, '{}', '{}', '{}', '', '', '', '', 'then')",
+                       &err));
+  }
+  auto reg = Registry::open(where, &err);
+  REQUIRE_MESSAGE(reg, err.message);
+  std::vector<ModelSummary> models;
+  REQUIRE(reg->models(&models, &err));
+  REQUIRE(models.size() == 1);
+  CHECK(models[0].versions == 2);
+  CHECK(models[0].latest == 3);
+}
+
 TEST_CASE("an unwritable registry directory is a configuration error naming it") {
   if (geteuid() == 0) return;  // root writes anywhere
   TempDir tmp;

@@ -99,7 +99,13 @@ steps:
     count: many
 - template: steps/broken.yml@shared
 YML
-printf 'parameters:\n- name: count\n  type: number\nsteps:\n- script: echo ${{ parameters.count }}\n' >"$tmp/lint/shared/steps/typed.yml"
+cat >"$tmp/lint/shared/steps/typed.yml" <<'YML'
+parameters:
+- name: count
+  type: number
+steps:
+- script: echo ${{ parameters.count }}
+YML
 printf 'steps:\n- template: missing.yml\n' >"$tmp/lint/shared/steps/broken.yml"
 cd "$tmp/lint" || exit 2
 expect "lint --repo checks what templates from the repository declare" 1 \

@@ -143,6 +143,8 @@ same "list shows the model" "NAME VERSIONS LATEST PRODUCTION STAGING UPDATED|cre
   "$(awk 'NR == 1 { h = $0 } NR == 2 { print $1, $2, $3, $4, $5 }' <<<"$out" | sed "1s/^/$(head -1 <<<"$out" | tr -s ' ')|/")"
 expect "list NAME" 0 g list credit-risk --format json
 same "list NAME gives every version" "[1, 2]" "$(json '[v["version"] for v in d]' <<<"$out")"
+expect "list NAME --limit" 0 g list credit-risk --limit 1 --format json
+same "list NAME --limit gives the newest" "[2]" "$(json '[v["version"] for v in d]' <<<"$out")"
 expect "--registry comes before or after the subcommand" 0 "$galley" registry --registry "$GALLEY_REGISTRY" list credit-risk
 expect "--registry after the subcommand" 0 g list credit-risk --registry "$GALLEY_REGISTRY"
 
@@ -320,7 +322,7 @@ if [ "$backend" = sqlite ]; then
   GALLEY_REGISTRY="$tmp/foreign" expect "a foreign database" 2 g list
   same "a foreign database: message" "galley: error: $tmp/foreign/registry.db is not a galley registry: it is an SQLite database of something else" "$err"
   same "WAL mode" "wal" "$(sqlite3 "$store/registry.db" 'PRAGMA journal_mode')"
-  same "schema versions recorded" "1 2" "$(sqlite3 "$store/registry.db" 'SELECT version FROM schema_migrations ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
+  same "schema versions recorded" "1 2 3" "$(sqlite3 "$store/registry.db" 'SELECT version FROM schema_migrations ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
   GALLEY_REGISTRY="$tmp/model/model.pkl/reg" expect "an unwritable registry" 2 g register --name x --path "$model"
   same "an unwritable registry: message" "galley: error: cannot create the registry directory $tmp/model/model.pkl/reg: Not a directory" "$err"
   if [ "$(id -u)" != 0 ]; then

@@ -205,6 +205,61 @@ sleep 4  # A's step, orphaned by the kill -9, ends
   grep -q "cancelled   leg (2)  .*Canceling since a higher priority waiting request for 'serial-.github/workflows/serial.yml' exists" serial.log
 check "matrix legs in one concurrency group: one runs, one waits, a newer one replaces it" $?
 
+# A job-level concurrency group on a job that calls a reusable workflow.
+cat > .github/workflows/ship-call.yml <<'YML'
+on: push
+jobs:
+  deploy:
+    concurrency:
+      group: call-${{ vars.GROUP }}
+      cancel-in-progress: ${{ vars.CANCEL == 'true' }}
+    uses: ./.github/workflows/deploy-steps.yml
+    with:
+      name: ${{ vars.NAME }}
+      sleep: ${{ vars.SLEEP }}
+YML
+cat > .github/workflows/deploy-steps.yml <<'YML'
+on:
+  workflow_call:
+    inputs:
+      name: {type: string, required: true}
+      sleep: {type: string, required: true}
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo "${{ inputs.name }} start" >> "$CONC_LOG"
+          sleep ${{ inputs.sleep }}
+          echo "${{ inputs.name }} end" >> "$CONC_LOG"
+YML
+git add -A && git commit -qm ship-call
+ship_call() {  # ship_call NAME SLEEP [CANCEL]: a run of ship-call.yml in group call-x, in the background
+  "$galley" run ship-call --var GROUP=x --var NAME="$1" --var SLEEP="$2" --var CANCEL="${3:-false}" \
+    > "$1.log" 2>&1 &
+}
+
+: > conc.log
+ship_call A 2; a=$!
+until_grep conc.log "A start"
+ship_call B 0; b=$!
+wait $a; ca=$?
+wait $b; cb=$?
+[ $ca = 0 ] && [ $cb = 0 ] && [ "$(tr '\n' ' ' < conc.log)" = "A start A end B start B end " ] &&
+  grep -q "job deploy waits for concurrency group 'call-x', held by run [0-9]*, job deploy" B.log
+check "a job calling a reusable workflow waits for its concurrency group" $?
+
+: > conc.log
+ship_call A 60; a=$!
+until_grep conc.log "A start"
+ship_call B 0 true; b=$!
+wait $a; ca=$?
+wait $b; cb=$?
+[ $ca = 1 ] && [ $cb = 0 ] && [ "$(tr '\n' ' ' < conc.log)" = "A start B start B end " ] &&
+  grep -q "cancelled   deploy/work" A.log &&
+  grep -q "Canceling since a higher priority waiting request for 'call-x' exists" A.log
+check "cancel-in-progress cancels the called workflow of the job that holds the group" $?
+
 # Approvers of a GitHub workflow's environments, from .galley.yml.
 cat > .github/workflows/ship.yml <<'YML'
 on: push
