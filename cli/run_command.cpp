@@ -96,6 +96,7 @@ void onInterrupt(int) {
 int runCommand(const RunArgs& args) {
   run::TargetOptions topts;
   topts.target = args.target;
+  if (!splitPairs(args.vars, "--var", &topts.variables)) return kExitUsage;
   Sources sources;
   Diagnostics diags;
   run::Target target;
@@ -228,18 +229,25 @@ int rerunCommand(const RerunArgs& r) {
 void attachRun(CLI::App& app, int& status) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "run", "Run a galley.yml pipeline or a GitHub workflow on this machine, without Docker");
+      "run",
+      "Run a galley.yml pipeline, a GitHub workflow or an Azure Pipelines file on this machine, "
+      "without Docker");
   cmd->add_option("target", args->target,
-                  "A pipeline of galley.yml, a workflow file, or a workflow's name under "
-                  ".github/workflows/");
-  cmd->add_option("--job", args->jobs, "Run this job and what it needs (repeatable)");
+                  "A pipeline of galley.yml, a workflow file, a workflow's name under "
+                  ".github/workflows/, or an Azure Pipelines file (expanded, then run)");
+  cmd->add_option("--job", args->jobs,
+                  "Run this job and what it needs (repeatable; Azure: STAGE.JOB, or JOB "
+                  "without stages)");
   cmd->add_option("--event", args->event, "The event that triggers the run (default: push)");
   cmd->add_option("--event-file", args->eventFile, "A JSON payload for github.event");
   cmd->add_option("--input", args->inputs, "KEY=VALUE for workflow_dispatch inputs (repeatable)");
-  cmd->add_option("--var", args->vars, "KEY=VALUE for the vars context (repeatable)");
+  cmd->add_option("--var", args->vars,
+                  "KEY=VALUE for the vars context; for an Azure pipeline, a queue-time "
+                  "variable (repeatable)");
   cmd->add_option("--var-file", args->varFile, "A dotenv file of vars");
   cmd->add_option("--secret", args->secrets,
-                  "KEY=VALUE, or KEY to read it from the environment (repeatable)");
+                  "KEY=VALUE, or KEY to read it from the environment; for an Azure pipeline, "
+                  "a secret variable (repeatable)");
   cmd->add_option("--secret-file", args->secretFile, "A dotenv file of secrets");
   cmd->add_option("-j,--jobs", args->parallel, "Jobs running at once (default: the cores)");
   cmd->add_option("--matrix", args->matrix, "KEY=VALUE: run only the matrix legs with it");

@@ -19,6 +19,8 @@
 #include "compiler/yaml.h"
 #include "compiler/yaml_writer.h"
 #include "runtime/approvals.h"
+#include "runtime/azure/job.h"
+#include "runtime/azure/target.h"
 #include "runtime/concurrency.h"
 #include "runtime/contexts.h"
 #include "runtime/evaluate.h"
@@ -201,12 +203,6 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
     target->usageError = true;
     return false;
   }
-  if (looksAzure(path, *file)) {
-    diags.error(Location{file, {1, 1}, {1, 1}}, "unsupported",
-                "this is an Azure Pipelines file; galley run runs GitHub workflows and galley.yml "
-                "pipelines so far (Azure Pipelines runs are not built yet)");
-    return false;
-  }
   lint::LintOptions lo;
   if (!readRepositoryConfig(target->repoRoot, sources, &lo.config, diags)) {
     target->usageError = true;
@@ -217,6 +213,12 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
     for (const auto& a : approvers)
       all += (all.empty() ? "" : ", ") + a;
     if (!all.empty()) target->approvals[env] = all;
+  }
+  if (looksAzure(path, *file)) {
+    target->azure = azure::loadPipeline(path, options.variables, sources, diags);
+    if (!target->azure) return false;
+    target->workflow = &target->azure->scheduled->workflow();
+    return true;
   }
   // A workflow is linted before it runs: its errors stop the run.
   Diagnostics found;
@@ -484,7 +486,14 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   ho.debug = verbose || getenv("ACTIONS_STEP_DEBUG");
   std::error_code ec;
   fs::create_directories(ho.artifactsDir, ec);
-  HostRunner runner(ho, events, masker);
+  std::unique_ptr<JobRunner> runner;
+  if (target.azure) {
+    so.gate = target.azure->scheduled->gate(vars);
+    runner =
+        std::make_unique<azure::AzureRunner>(ho, *target.azure->scheduled, vars, events, masker);
+  } else {
+    runner = std::make_unique<HostRunner>(ho, events, masker);
+  }
   GroupRegistry groups(runsRoot(target.repoRoot) + "/.concurrency");
   so.groups = &groups;
   so.runId = runId;
@@ -502,7 +511,7 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   std::unique_ptr<GroupHold> runHold;
   if (!target.workflow->concurrency ||
       enterRunGroup(*target.workflow, so, groups, cancel, events, &runHold, &wr.result))
-    wr = runPlan(plan, so, runner, events, cancel);
+    wr = runPlan(plan, so, *runner, events, cancel);
   runHold.reset();
   rr.finished = Clock::now();
   rr.result = wr.result;

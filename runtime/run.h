@@ -19,8 +19,14 @@
 
 namespace galley::run {
 
+namespace azure {
+struct Loaded;
+}
+
 struct TargetOptions {
   std::string target;  // as given; empty: the only workflow there is
+  // Queue-time variables (--var), for an Azure pipeline's expansion.
+  std::vector<std::pair<std::string, std::string>> variables;
 };
 
 struct Target {
@@ -32,6 +38,9 @@ struct Target {
   // Environments whose jobs wait for an approval, with their approvers.
   std::map<std::string, std::string> approvals;
   bool usageError = false;  // exit 2 rather than 1
+  // An Azure Pipelines file: its pipeline, which `workflow` lays out for
+  // the scheduler (runtime/azure/plan.h). nullptr for GitHub and galley.yml.
+  std::shared_ptr<azure::Loaded> azure;
   // What the workflow was read from, kept alive for its positions.
   std::shared_ptr<void> keep;
 };

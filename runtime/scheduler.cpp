@@ -292,7 +292,18 @@ class PlanRun {
     StatusHost host(status);
     bool go = false;
     EvalError err;
-    if (!evaluateCondition(job.condition, contexts, host, &go, &err)) return fail(i, err);
+    if (options_.gate) {
+      std::vector<const JobResult*> results(jobs_.size(), nullptr);
+      for (size_t n = 0; n < jobs_.size(); ++n)
+        if (jobs_[n].state == State::Done) results[n] = &jobs_[n].result;
+      std::string why;
+      if (!options_.gate(i, results, cancel_.level() > 0, &go, &why, &err)) return fail(i, err);
+      if (!go) return endBeforeStart(i, Result::Skipped, why);
+      // The dialect has decided: what follows sees a job that may run.
+      status = expr::JobStatus::Success;
+    } else if (!evaluateCondition(job.condition, contexts, host, &go, &err)) {
+      return fail(i, err);
+    }
     if (!go) {
       // A job skipped behind a skipped one (a release behind a comparison
       // that kept the champion) was not stopped by a failure: say which.

@@ -14,6 +14,7 @@
 #include "compiler/expr/value.h"
 #include "compiler/process.h"
 #include "runtime/concurrency.h"
+#include "runtime/evaluate.h"
 #include "runtime/events.h"
 #include "runtime/plan.h"
 
@@ -45,6 +46,16 @@ class JobRunner {
 using WorkflowLoader =
     std::function<const wf::Workflow*(const std::string& uses, Location where, std::string* err)>;
 
+// A dialect's own decision whether a job runs, taken instead of the job's
+// GitHub `if:` (Azure Pipelines' stage and job conditions). results holds
+// the result of each job of the plan by index, nullptr for those not
+// finished; cancelled: the run is being cancelled. Returns false with *err
+// when the condition cannot be decided (the job fails); else sets *go, and
+// *why when the job does not run. Called with the scheduler's lock held,
+// one job at a time.
+using JobGate = std::function<bool(size_t job, const std::vector<const JobResult*>& results,
+                                   bool cancelled, bool* go, std::string* why, EvalError* err)>;
+
 struct SchedulerOptions {
   int parallel = 1;  // -j: legs running at once, over the whole run
   PlanOptions plan;
@@ -61,6 +72,8 @@ struct SchedulerOptions {
   const GroupRegistry* groups = nullptr;
   std::string runId;
   std::function<void(const std::string&)> notice;
+  // Empty: GitHub's `if:` with its status functions.
+  JobGate gate;
 };
 
 struct WorkflowResult {

@@ -976,7 +976,11 @@ bool expandInto(std::string_view text, const Lookup& lookup, std::vector<std::st
     std::string name(text.substr(open + 2, close - open - 2));
     const std::string* value = name.empty() ? nullptr : lookup(name);
     if (!value) {
-      out->append(text.substr(open, close + 1 - open));  // left as written
+      // Left as written, and read on from the character after its '$', as
+      // the agent's VarUtil.ExpandValues does: `$(cd "$(X)")` expands X.
+      out->push_back('$');
+      pos = open + 1;
+      continue;
     } else {
       for (const auto& s : stack) {
         if (equalsIgnoreCase(s, name)) {
