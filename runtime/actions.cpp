@@ -50,19 +50,6 @@ std::string inputOr(const ActionCall& call, std::string_view name, std::string f
   return v && !v->empty() ? *v : fallback;
 }
 
-std::vector<std::string> lines(std::string_view text) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t a = line.find_first_not_of(" \t\r");
-    if (a == std::string::npos) continue;
-    size_t b = line.find_last_not_of(" \t\r");
-    out.push_back(line.substr(a, b - a + 1));
-  }
-  return out;
-}
-
 // Runs argv as part of the step, its output in the step's log.
 Result runTool(ActionContext& ctx, const ActionCall& call, std::vector<std::string> argv,
                const std::string& cwd, const std::string& what) {
@@ -329,7 +316,7 @@ Result uploadArtifact(const ActionCall& call, ActionContext& ctx) {
         call.where, call.stepId);
     return Result::Failure;
   }
-  std::vector<std::string> patterns = lines(inputOr(call, "path", ""));
+  std::vector<std::string> patterns = inputLines(inputOr(call, "path", ""));
   if (patterns.empty()) {
     ctx.job.error("Input required and not supplied: path", call.where, call.stepId);
     return Result::Failure;
@@ -512,7 +499,7 @@ Result cache(const ActionCall& call, ActionContext& ctx, const std::string& vari
     ctx.job.error("Input required and not supplied: key", call.where, call.stepId);
     return Result::Failure;
   }
-  std::vector<std::string> paths = lines(inputOr(call, "path", ""));
+  std::vector<std::string> paths = inputLines(inputOr(call, "path", ""));
   if (paths.empty()) {
     ctx.job.error("Input required and not supplied: path", call.where, call.stepId);
     return Result::Failure;
@@ -523,7 +510,7 @@ Result cache(const ActionCall& call, ActionContext& ctx, const std::string& vari
   if (variant == "save") return saveCache(root, key, paths, ctx, call.stepId, call.where);
 
   std::string matched;
-  std::string entry = findCache(root, key, lines(inputOr(call, "restore-keys", "")), &matched);
+  std::string entry = findCache(root, key, inputLines(inputOr(call, "restore-keys", "")), &matched);
   bool exact = !entry.empty() && matched == key;
   if (!entry.empty()) {
     for (const auto& p : paths) {
@@ -917,6 +904,19 @@ bool hashWorkspaceFiles(const std::string& workspace, std::span<const std::strin
   }
   *hash = sha256Hex(all);
   return true;
+}
+
+std::vector<std::string> inputLines(std::string_view text) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t a = line.find_first_not_of(" \t\r");
+    if (a == std::string::npos) continue;
+    size_t b = line.find_last_not_of(" \t\r");
+    out.push_back(line.substr(a, b - a + 1));
+  }
+  return out;
 }
 
 }  // namespace galley::run

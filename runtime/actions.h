@@ -112,6 +112,10 @@ struct ActionCall {
 // Runs a `uses:` step. Problems are annotations at call.where.
 Result runActionStep(const ActionCall& call, ActionContext& ctx);
 
+// A multi-line input (paths, patterns, cache keys), as the runner's actions
+// and Azure's tasks read one: a line an item, trimmed, blank lines dropped.
+std::vector<std::string> inputLines(std::string_view text);
+
 // hashFiles(): the SHA-256 over the SHA-256 of each matching file under
 // workspace, in path order ('' when none match), as the runner computes it.
 bool hashWorkspaceFiles(const std::string& workspace, std::span<const std::string> patterns,

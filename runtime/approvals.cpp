@@ -287,4 +287,22 @@ bool OncePerEnvironment::decide(Approval& a, const std::atomic<bool>* cancelled)
   return true;
 }
 
+bool awaitApproval(Approver& approver, Approval& a, const proc::CancelToken* cancel,
+                   Reporter& events) {
+  events.approvalRequested(a);
+  // The approver watches a flag; the job's cancellation sets it.
+  std::atomic<bool> cancelled{false}, decided{false};
+  std::thread watch([&] {
+    while (!decided) {
+      if (cancel && cancel->level() > 0) cancelled = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  bool answered = approver.decide(a, &cancelled);
+  decided = true;
+  watch.join();
+  events.approvalDecided(a);
+  return answered;
+}
+
 }  // namespace galley::run

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/process.h"
 #include "runtime/events.h"
 #include "runtime/store.h"
 
@@ -27,6 +28,12 @@ class Approver {
   // true while waiting. Thread-safe: jobs ask from their own threads.
   virtual bool decide(Approval& a, const std::atomic<bool>* cancelled) = 0;
 };
+
+// A job's wait for approval, the same for every dialect: reports `a` as
+// requested, asks approver, and reports it decided. The wait ends early,
+// returning false with `a` undecided, when cancel (if given) is raised.
+bool awaitApproval(Approver& approver, Approval& a, const proc::CancelToken* cancel,
+                   Reporter& events);
 
 // Who decides: $GALLEY_ACTOR when set, else the OS user's name.
 std::string currentActor();

@@ -238,20 +238,7 @@ class JobExecution final : public JobApi {
     a.environment = env;
     a.job = jr_.info.key;
     a.approvers = it->second;
-    events_.approvalRequested(a);
-    // The approver watches a flag; the job's cancellation sets it.
-    std::atomic<bool> cancelled{false}, decided{false};
-    std::thread watch([&] {
-      while (!decided) {
-        if (jr_.cancel && jr_.cancel->level() > 0) cancelled = true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    });
-    bool answered = o_.approver->decide(a, &cancelled);
-    decided = true;
-    watch.join();
-    events_.approvalDecided(a);
-    if (!answered) {
+    if (!awaitApproval(*o_.approver, a, jr_.cancel, events_)) {
       result_.result = Result::Cancelled;
       result_.reason = "cancelled while waiting for an approval of '" + env + "'";
       return false;

@@ -434,19 +434,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     a.job = jr_.info.key;
     a.approvers = approvers;
     if (!instructions.empty()) say("Instructions: " + instructions);
-    events_.approvalRequested(a);
-    std::atomic<bool> stop{false}, decided{false};
-    std::thread watch([&] {
-      while (!decided) {
-        if (jr_.cancel && jr_.cancel->level() > 0) stop = true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    });
-    bool answered = o_.approver->decide(a, &stop);
-    decided = true;
-    watch.join();
-    events_.approvalDecided(a);
-    if (!answered) {
+    if (!awaitApproval(*o_.approver, a, jr_.cancel, events_)) {
       *why = "cancelled while waiting for an approval of '" + env + "'";
       result_.result = Result::Cancelled;
       return false;

@@ -2,11 +2,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "compiler/ascii.h"
 #include "compiler/lint/glob.h"
+#include "runtime/actions.h"
 #include "runtime/shell.h"
 
 namespace galley::run::azure {
@@ -154,19 +154,6 @@ Result download(TaskHost& h, const std::string& artifact, const std::string& pat
   return Result::Success;
 }
 
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t a = line.find_first_not_of(" \t\r");
-    if (a == std::string::npos) continue;
-    size_t b = line.find_last_not_of(" \t\r");
-    out.push_back(line.substr(a, b - a + 1));
-  }
-  return out;
-}
-
 // Files under root matching the patterns (minimatch-like: `!` excludes).
 std::vector<fs::path> matching(const fs::path& root, const std::vector<std::string>& patterns) {
   std::vector<fs::path> out;
@@ -197,7 +184,7 @@ Result copyFiles(const Inputs& in, TaskHost& h) {
   }
   fs::path src = under(sources(h), input(in, {"SourceFolder"}));
   fs::path dst = under(sources(h), target);
-  std::vector<std::string> patterns = lines(input(in, {"Contents"}, "**"));
+  std::vector<std::string> patterns = inputLines(input(in, {"Contents"}, "**"));
   std::error_code ec;
   if (flag(in, "CleanTargetFolder")) fs::remove_all(dst, ec);
   bool overwrite = flag(in, "OverWrite"), flatten = flag(in, "flattenFolders");
@@ -227,11 +214,29 @@ struct Tally {
   std::vector<std::string> failures;
 };
 
+bool xmlSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// The value of attribute `name` in an XML start tag, quoted either way; ""
+// when the tag has none. Scanned by hand: std::regex recurses per
+// character in libstdc++, and a test's name can be long.
 std::string attribute(const std::string& tag, const std::string& name) {
-  std::regex re("\\s" + name + "\\s*=\\s*(\"([^\"]*)\"|'([^']*)')");
-  std::smatch m;
-  if (!std::regex_search(tag, m, re)) return "";
-  return m[2].matched ? m[2].str() : m[3].str();
+  for (size_t at = tag.find(name); at != std::string::npos; at = tag.find(name, at + 1)) {
+    if (at == 0 || !xmlSpace(tag[at - 1])) continue;
+    size_t i = at + name.size();
+    while (i < tag.size() && xmlSpace(tag[i]))
+      ++i;
+    if (i == tag.size() || tag[i] != '=') continue;
+    ++i;
+    while (i < tag.size() && xmlSpace(tag[i]))
+      ++i;
+    if (i == tag.size() || (tag[i] != '"' && tag[i] != '\'')) continue;
+    size_t close = tag.find(tag[i], i + 1);
+    if (close == std::string::npos) return "";
+    return tag.substr(i + 1, close - i - 1);
+  }
+  return "";
 }
 
 // Counts <testcase> elements and the <failure>, <error> and <skipped> in
@@ -267,7 +272,7 @@ Result publishTestResults(const Inputs& in, TaskHost& h) {
   }
   std::string pattern = input(in, {"testResultsFiles"}, "**/TEST-*.xml");
   fs::path root = under(sources(h), input(in, {"searchFolder"}));
-  std::vector<fs::path> files = matching(root, lines(pattern));
+  std::vector<fs::path> files = matching(root, inputLines(pattern));
   if (files.empty()) {
     h.warning("No test result files matching '" + pattern + "' were found.");
     return Result::Success;
@@ -404,7 +409,7 @@ Result cacheTask(const Step& step, const Inputs& in, TaskHost& h) {
   call.where = step.taskWhere;
   call.stepId = h.stepId();
   std::string restore;
-  for (const auto& line : lines(input(in, {"restoreKeys"})))
+  for (const auto& line : inputLines(input(in, {"restoreKeys"})))
     restore += cacheKey(line, h) + "\n";
   // Each job has its own Pipeline.Workspace here: a path under it is kept
   // relative to the sources folder, so that another job restores it into
@@ -434,7 +439,7 @@ Result publishCoverage(const Inputs& in, TaskHost& h) {
     h.error("Input required: summaryFileLocation");
     return Result::Failure;
   }
-  std::vector<fs::path> files = matching(sources(h), lines(pattern));
+  std::vector<fs::path> files = matching(sources(h), inputLines(pattern));
   if (files.empty() && fs::is_regular_file(under(sources(h), pattern)))
     files.push_back(under(sources(h), pattern));
   if (files.empty()) {
