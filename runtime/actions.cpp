@@ -12,6 +12,7 @@
 #include "compiler/sha256.h"
 #include "compiler/yaml.h"
 #include "runtime/evaluate.h"
+#include "runtime/files.h"
 #include "runtime/shell.h"
 
 namespace galley::run {
@@ -373,14 +374,6 @@ Result uploadArtifact(const ActionCall& call, ActionContext& ctx) {
   return Result::Success;
 }
 
-bool copyTree(const fs::path& from, const fs::path& to, std::string* err) {
-  std::error_code ec;
-  fs::create_directories(to, ec);
-  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
-  if (ec) *err = ec.message();
-  return !ec;
-}
-
 Result downloadArtifact(const ActionCall& call, ActionContext& ctx) {
   fs::path store = ctx.job.options().artifactsDir;
   fs::path dest = fs::path(ctx.job.workspace()) / inputOr(call, "path", ".");
@@ -398,7 +391,7 @@ Result downloadArtifact(const ActionCall& call, ActionContext& ctx) {
       if (!known.empty()) ctx.job.log(ctx.info, "Artifacts of this run: " + quoteList(known));
       return Result::Failure;
     }
-    if (!copyTree(store / name, dest, &err)) {
+    if (!copyInto(store / name, dest, &err)) {
       ctx.job.error("cannot download '" + name + "': " + err, call.where, call.stepId);
       return Result::Failure;
     }
@@ -413,7 +406,7 @@ Result downloadArtifact(const ActionCall& call, ActionContext& ctx) {
     std::string artifact = e.path().filename().string();
     if (artifact.find(".partial-") != std::string::npos) continue;
     if (!pattern.empty() && !lint::globMatch(pattern, artifact)) continue;
-    if (!copyTree(e.path(), merge ? dest : dest / artifact, &err)) {
+    if (!copyInto(e.path(), merge ? dest : dest / artifact, &err)) {
       ctx.job.error("cannot download '" + artifact + "': " + err, call.where, call.stepId);
       return Result::Failure;
     }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -85,6 +86,19 @@ bool createFileExclusively(const std::string& path, const std::string& content, 
   *exists = saved == EEXIST;
   *err = failure("cannot create", path);
   return false;
+}
+
+bool copyInto(const std::string& from, const std::string& to, std::string* err) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (fs::is_directory(from, ec))
+    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+  else
+    fs::copy_file(from, fs::path(to) / fs::path(from).filename(),
+                  fs::copy_options::overwrite_existing, ec);
+  if (ec) *err = ec.message();
+  return !ec;
 }
 
 bool readWholeFile(const std::string& path, std::string* content, std::string* err) {

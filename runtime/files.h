@@ -26,6 +26,11 @@ bool createFileExclusively(const std::string& path, const std::string& content, 
 // the line whole for readers.
 bool writeAll(int fd, std::string_view text);
 
+// Copies a folder's contents, or a file, into the folder `to` (created),
+// overwriting what is there: how artifacts are published and downloaded
+// on both hosts. False with *err when something could not be copied.
+bool copyInto(const std::string& from, const std::string& to, std::string* err);
+
 // The whole content of a file; false with *err when it cannot be read.
 bool readWholeFile(const std::string& path, std::string* content, std::string* err);
 

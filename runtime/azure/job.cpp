@@ -17,6 +17,7 @@
 #include "runtime/azure/tasks.h"
 #include "runtime/azure/variables.h"
 #include "runtime/commands.h"
+#include "runtime/files.h"
 #include "runtime/shell.h"
 
 extern char** environ;
@@ -843,14 +844,9 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     fs::path from = fs::path(path).is_absolute() ? fs::path(path) : fs::path(sources_) / path;
     fs::path to = fs::path(o_.artifactsDir) / artifact;
     if (!folder.empty()) to /= folder;
-    std::error_code ec;
-    fs::create_directories(to, ec);
-    if (fs::is_directory(from, ec))
-      fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
-    else
-      fs::copy_file(from, to / from.filename(), fs::copy_options::overwrite_existing, ec);
-    if (ec)
-      warning("cannot upload '" + path + "' to artifact '" + artifact + "': " + ec.message());
+    std::string err;
+    if (!copyInto(from, to, &err))
+      warning("cannot upload '" + path + "' to artifact '" + artifact + "': " + err);
     else
       say("Uploaded " + path + " to artifact '" + artifact + "'");
   }

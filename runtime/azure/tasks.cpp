@@ -7,6 +7,7 @@
 #include "compiler/ascii.h"
 #include "compiler/lint/glob.h"
 #include "runtime/actions.h"
+#include "runtime/files.h"
 #include "runtime/shell.h"
 
 namespace galley::run::azure {
@@ -67,17 +68,6 @@ std::string under(const std::string& base, const std::string& p) {
 
 std::string sources(TaskHost& h) {
   return h.variable("System.DefaultWorkingDirectory");
-}
-
-bool copyInto(const fs::path& from, const fs::path& to, std::string* err) {
-  std::error_code ec;
-  fs::create_directories(to, ec);
-  if (fs::is_directory(from, ec))
-    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
-  else
-    fs::copy_file(from, to / from.filename(), fs::copy_options::overwrite_existing, ec);
-  if (ec) *err = ec.message();
-  return !ec;
 }
 
 bool validArtifactName(const std::string& name) {
