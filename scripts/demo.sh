@@ -3,9 +3,9 @@
 # example, then runs its train-and-deploy pipeline here with `galley run`,
 # offline, on Debian's scikit-learn: prepare and validate the data, train,
 # evaluate, compare with the champion (the registry's production version),
-# then, with approvals that a second process grants with `galley approve`,
-# register in staging, package, deploy to a staging endpoint, smoke-test it,
-# promote to production and deploy the production endpoint.
+# register the winner in staging, then, with approvals that a second process
+# grants with `galley approve`, package, deploy to a staging endpoint,
+# smoke-test it, promote to production and deploy the production endpoint.
 #
 # Run it again with the model unchanged: the comparison keeps the champion
 # and the release jobs are skipped. The registry and the run store stay in
@@ -67,7 +67,7 @@ run_id=$(sed -n 's/^galley run \([0-9]*\):.*/\1/p' "$log" | head -n 1)
 echo
 if grep -q "keep the champion" "$log"; then
   echo "The retrained model does not beat the production model by the minimum delta (the"
-  echo "comparison above): no promotion, so the approvals, registration and deployments were skipped."
+  echo "comparison above): no promotion, so registration, the approvals and the deployments were skipped."
 else
   echo "The production endpoint answers the sample request:"
   "$galley" endpoint invoke --name credit-risk --request deploy/sample-request.json

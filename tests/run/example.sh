@@ -94,7 +94,7 @@ if ! GALLEY="$galley" bash ../../scripts/demo.sh >"$store/demo.log" 2>&1; then
 fi
 grep -q "delta +0.000000 < 0.005: keep the champion" "$store/demo.log" ||
   { grep -A2 "Compare\]" "$store/demo.log"; fail "the rerun's comparison did not keep the champion"; }
-grep -q "^\[Approval\] skipped: its if: condition is false" "$store/demo.log" || fail "the approval was not skipped"
+grep -q "^\[Register model in staging\] skipped: its if: condition is false" "$store/demo.log" || fail "registration was not skipped"
 [ "$(grep -c "^  skipped .*a job it needs was skipped" "$store/demo.log")" = 7 ] ||
   { grep "^  " "$store/demo.log"; fail "the release jobs were not all skipped"; }
 grep -q "^The retrained model does not beat the production model" "$store/demo.log" || fail "no message about the skip"
