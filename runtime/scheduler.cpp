@@ -28,12 +28,17 @@ namespace {
 // Before (2026-12-05), each leg had its own thread, created when its job
 // became ready, and a slot's release woke every waiting leg's thread for
 // the first in order to take it: with 100 jobs of `sleep 0.2` at -j 10,
-// 90 threads woke at each of the 100 releases (11,000 context switches in
-// a run, a fifth of galley's own CPU time in futex calls), on the cores
-// the next steps' processes needed. Handing the slot to the one due thread
-// and waking it alone was tried then, and was slower under load: the woken
-// thread still had to wait for a core. A worker that is already running
-// has one.
+// 90 threads woke at each of the 100 releases (15,000 futex calls and
+// 10,800 context switches a run; now 800 and 1,600). galley's own CPU time
+// for that run fell from about 510 to 355 ms. With galley's processes
+// ahead of the machine's other load (`chrt -f`, as on a quiet machine) the
+// run is faster: median 2.55 s against 2.66 s, 6 of 6 paired rounds. Under
+// CFS on 2 cores shared with other sessions' builds (load 19-22) it is
+// slower: 7.11 s against 5.97 s, xargs 6.08 s. Why was not established;
+// the old design then did more work than xargs in the same time, so the
+// likeliest reading is that its herd of woken threads won galley's session
+// a larger share of the cores from the other sessions, which is not a
+// property worth keeping (docs/benchmarks.md has the rounds).
 class Slots {
  public:
   explicit Slots(int n) : n_(size_t(std::max(1, n))) {}
