@@ -72,8 +72,15 @@ class StepHost final : public expr::EvalHost {
 // One job instance from its first step to its last post step.
 class JobExecution final : public JobApi {
  public:
-  JobExecution(const HostOptions& options, Reporter& events, Masker& masker, const JobRun& jr)
-      : o_(options), events_(events), masker_(masker), jr_(jr), job_(*jr.job) {}
+  // selfDir: where the run's link to this galley is ("": none).
+  JobExecution(const HostOptions& options, Reporter& events, Masker& masker, const JobRun& jr,
+               std::string selfDir)
+      : o_(options),
+        events_(events),
+        masker_(masker),
+        jr_(jr),
+        job_(*jr.job),
+        selfDir_(std::move(selfDir)) {}
 
   JobResult run() {
     result_.started = Clock::now();
@@ -194,16 +201,7 @@ class JobExecution final : public JobApi {
       baseEnv_.emplace_back(key, std::string(kv.substr(eq + 1)));
     }
     path_ = getenv("PATH") ? getenv("PATH") : "/usr/local/bin:/usr/bin:/bin";
-    // Steps call galley itself (`galley registry`, `galley endpoint`): the
-    // galley running them comes first on their PATH, as a runner provides
-    // its own tools.
-    std::string bin = o_.runDir + "/bin";
-    fs::create_directories(bin, ec);
-    std::error_code ignored;
-    fs::path self = fs::read_symlink("/proc/self/exe", ignored);
-    if (!self.empty() && !fs::exists(bin + "/galley", ignored))
-      fs::create_symlink(self, bin + "/galley", ignored);
-    if (fs::exists(bin + "/galley", ignored)) path_ = bin + ":" + path_;
+    if (!selfDir_.empty()) path_ = selfDir_ + ":" + path_;
     return true;
   }
 
@@ -906,7 +904,7 @@ class JobExecution final : public JobApi {
   const wf::Job& job_;
   JobResult result_;
   AnnotationLimits limits_;
-  std::string workspace_, temp_, path_, environment_;
+  std::string workspace_, temp_, path_, environment_, selfDir_;
   std::vector<std::pair<std::string, std::string>> baseEnv_, jobEnv_;
   std::vector<std::string> pathPrepends_;
   std::map<std::string, StepOutcome> steps_;
@@ -921,10 +919,26 @@ class JobExecution final : public JobApi {
 HostRunner::HostRunner(HostOptions options, Reporter& events, Masker& masker)
     : options_(std::move(options)), events_(events), masker_(masker) {}
 
+// Steps call galley itself (`galley registry`, `galley endpoint`): the
+// galley running them comes first on their PATH, as a runner provides its
+// own tools. The link is made once a run, not once a job: on a filesystem
+// without a journal, every file created costs a scan past the inodes freed
+// in the last 30 seconds, which a run of many short jobs keeps freeing.
+static std::string linkSelf(const std::string& runDir) {
+  std::string bin = runDir + "/bin";
+  std::error_code ec;
+  fs::create_directories(bin, ec);
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!self.empty() && !fs::exists(bin + "/galley", ec))
+    fs::create_symlink(self, bin + "/galley", ec);
+  return fs::exists(bin + "/galley", ec) ? bin : "";
+}
+
 JobResult HostRunner::run(const JobRun& job) {
   for (const auto& [k, v] : job.secrets)
     masker_.addSecret(v);
-  JobExecution exec(options_, events_, masker_, job);
+  std::call_once(selfLinked_, [this] { selfDir_ = linkSelf(options_.runDir); });
+  JobExecution exec(options_, events_, masker_, job, selfDir_);
   return exec.run();
 }
 

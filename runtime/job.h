@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "runtime/masker.h"
@@ -42,6 +43,8 @@ class HostRunner final : public JobRunner {
   HostOptions options_;
   Reporter& events_;
   Masker& masker_;
+  std::once_flag selfLinked_;
+  std::string selfDir_;  // the run's bin/ with its link to galley, once made
 };
 
 }  // namespace galley::run

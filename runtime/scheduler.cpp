@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,45 +17,84 @@ namespace galley::run {
 
 namespace {
 
-// Legs running at once over the whole run, nested workflows included. A
-// free slot goes to the waiting leg queued first (the lowest job index), as
-// GitHub hands queued jobs to runners in order, not to whichever thread
-// the system woke first.
+// Runs legs on at most n worker threads, over the whole run, nested
+// workflows included: n legs run at once. A queued leg waits for a free
+// worker, and a free worker takes the leg queued first (the lowest job
+// index), as GitHub hands queued jobs to runners in order, not to whichever
+// thread the system woke first.
 //
-// A release wakes every waiting leg's thread and the first in order takes
-// the slot. Handing the slot to that one thread and waking it alone was
-// tried (2026-12-05): with 100 jobs of `sleep 0.2` at -j 10 on 2 cores at
-// load 16-18, it was slower in 9 of 10 paired rounds (median 7.07 s against
-// 6.16 s, waking after the unlock; 6.52 s against 5.38 s under it), the
-// median wait from a job's end to the next job's start going from 16 to
-// 29 ms. Why the due thread gets a core sooner when all are woken was not
-// established (the kernel's choice of a core for a woken thread is the
-// likely difference); the measurements decided.
+// The thread that finishes a leg takes the next one itself: a job starts
+// the instant another ends, with no thread woken or created in between.
+// Before (2026-12-05), each leg had its own thread, created when its job
+// became ready, and a slot's release woke every waiting leg's thread for
+// the first in order to take it: with 100 jobs of `sleep 0.2` at -j 10,
+// 90 threads woke at each of the 100 releases (15,000 futex calls and
+// 10,800 context switches a run; now 800 and 1,600). galley's own CPU time
+// for that run fell from about 510 to 355 ms. With galley's processes
+// ahead of the machine's other load (`chrt -f`, as on a quiet machine) the
+// run is faster: median 2.55 s against 2.66 s, 6 of 6 paired rounds. Under
+// CFS on 2 cores shared with other sessions' builds (load 19-22) it is
+// slower: 7.11 s against 5.97 s, xargs 6.08 s. Why was not established;
+// the old design then did more work than xargs in the same time, so the
+// likeliest reading is that its herd of woken threads won galley's session
+// a larger share of the cores from the other sessions, which is not a
+// property worth keeping (docs/benchmarks.md has the rounds).
 class Slots {
  public:
-  explicit Slots(int n) : free_(std::max(1, n)) {}
-  void acquire(size_t order) {
-    std::unique_lock lock(mu_);
-    waiting_.insert(order);
-    cv_.wait(lock, [&] { return free_ > 0 && *waiting_.begin() == order; });
-    waiting_.erase(waiting_.begin());
-    --free_;
-    // Another slot may be free for the next in line.
-    cv_.notify_all();
-  }
-  void release() {
+  explicit Slots(int n) : n_(size_t(std::max(1, n))) {}
+  Slots(const Slots&) = delete;
+  Slots& operator=(const Slots&) = delete;
+  ~Slots() {
     {
       std::lock_guard lock(mu_);
-      ++free_;
+      stopping_ = true;
     }
     cv_.notify_all();
+    for (auto& t : workers_)
+      t.join();
+  }
+
+  // Queues work, to run on a worker when one is free, in order. work must
+  // not touch what may be gone once it has reported its leg done.
+  void submit(size_t order, std::function<void()> work) {
+    std::lock_guard lock(mu_);
+    queue_.emplace(order, std::move(work));
+    if (idle_ > signalled_) {
+      ++signalled_;
+      cv_.notify_one();
+    } else if (workers_.size() < n_) {
+      workers_.emplace_back([this] { serve(); });
+    }
   }
 
  private:
+  void serve() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      if (!queue_.empty()) {
+        auto next = queue_.extract(queue_.begin());
+        lock.unlock();
+        next.mapped()();
+        next = {};
+        lock.lock();
+        continue;
+      }
+      if (stopping_) return;
+      ++idle_;
+      cv_.wait(lock, [&] { return signalled_ > 0 || stopping_; });
+      --idle_;
+      if (signalled_ > 0) --signalled_;
+    }
+  }
+
   std::mutex mu_;
   std::condition_variable cv_;
-  int free_;
-  std::set<size_t> waiting_;
+  size_t n_;
+  std::vector<std::thread> workers_;
+  size_t idle_ = 0;       // workers waiting for work
+  size_t signalled_ = 0;  // of those, woken for work not yet taken
+  bool stopping_ = false;
+  std::multimap<size_t, std::function<void()>> queue_;  // by order
 };
 
 class StatusHost final : public expr::EvalHost {
@@ -119,22 +159,19 @@ class PlanRun {
         nextIndex_(nextIndex),
         jobs_(plan.jobs.size()) {}
 
+  // Jobs start from here and from the thread of whatever ends before them
+  // (schedule()); this thread waits for the end, waking every 100 ms to
+  // pass the run's cancellation on to the legs.
   WorkflowResult run() {
     queueKnownLegs();
     std::unique_lock lock(mu_);
-    for (;;) {
-      propagateCancel();
-      bool progress = false;
-      for (size_t i = 0; i < jobs_.size(); ++i)
-        if (ready(i)) {
-          progress = true;
-          start(i, lock);
-        }
-      if (progress) continue;
-      if (allDone()) break;
+    schedule();
+    while (!allDone()) {
       cv_.wait_for(lock, std::chrono::milliseconds(100));
+      schedule();
     }
     lock.unlock();
+    // No thread adds to threads_ once every job is done.
     for (auto& t : threads_)
       t.join();
     return finish();
@@ -154,6 +191,12 @@ class PlanRun {
     std::string groupError;             // the registry failed making it
   };
 
+  // A leg to run, waiting for its job's max-parallel.
+  struct Pending {
+    Leg* leg;
+    JobRun run;
+  };
+
   struct JobState {
     State state = State::Waiting;
     JobResult result;
@@ -162,9 +205,25 @@ class PlanRun {
     bool continueOnError = false;
     int maxParallel = 0;
     int running = 0;
+    std::deque<Pending> pending;  // legs not yet handed to a slot, in order
   };
 
   bool selected(size_t i) const { return plan_.jobs[i].selected; }
+
+  // With mu_ held: passes cancellation on, and starts every job that is
+  // ready, until none is (a job that ends before it starts can make others
+  // ready).
+  void schedule() {
+    propagateCancel();
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (size_t i = 0; i < jobs_.size(); ++i)
+        if (ready(i)) {
+          progress = true;
+          start(i);
+        }
+    }
+  }
 
   int cancelLevel() const {
     return std::max(cancel_.level(), callCancel_ ? callCancel_->level() : 0);
@@ -280,7 +339,8 @@ class PlanRun {
     endBeforeStart(i, Result::Failure, err.message);
   }
 
-  void start(size_t i, std::unique_lock<std::mutex>& lock) {
+  // With mu_ held.
+  void start(size_t i) {
     const PlannedJob& pj = plan_.jobs[i];
     const wf::Job& job = *pj.job;
     JobState& js = jobs_[i];
@@ -428,39 +488,56 @@ class PlanRun {
         options_.groups->join(claim, &ticket, &leg->groupError);
         leg->ticket = std::move(ticket);
       }
-      threads_.emplace_back([this, i, leg, jr = std::move(jr)]() mutable { runLeg(i, leg, jr); });
+      js.pending.push_back({leg, std::move(jr)});
     }
-    (void)lock;
+    dispatch(i);
     checkJobDone(i);
   }
 
-  void runLeg(size_t i, Leg* leg, JobRun jr) {
-    {
-      std::unique_lock lock(mu_);
-      JobState& js = jobs_[i];
-      cv_.wait(lock, [&] { return js.maxParallel <= 0 || js.running < js.maxParallel; });
+  // With mu_ held: hands job i's pending legs to the slots, as far as its
+  // max-parallel allows. A leg with a concurrency group first waits for
+  // the group, on a thread of its own, as a GitHub job waits for its group
+  // before it takes a runner.
+  void dispatch(size_t i) {
+    JobState& js = jobs_[i];
+    while (!js.pending.empty() && (js.maxParallel <= 0 || js.running < js.maxParallel)) {
+      Pending p = std::move(js.pending.front());
+      js.pending.pop_front();
       ++js.running;
+      if (!p.leg->ticket) {
+        submit(i, p.leg, std::move(p.run), nullptr);
+        continue;
+      }
+      threads_.emplace_back([this, i, p = std::move(p)]() mutable {
+        JobResult r;
+        std::unique_ptr<GroupHold> hold;
+        if (!enterGroup(*p.leg, &hold, &r)) {
+          events_.jobFinished(p.leg->info, r);
+          legDone(i, p.leg, r);
+          return;
+        }
+        submit(i, p.leg, std::move(p.run), std::shared_ptr<GroupHold>(std::move(hold)));
+      });
     }
-    JobResult r;
-    std::unique_ptr<GroupHold> hold;
-    if (leg->ticket && !enterGroup(*leg, &hold, &r)) {
-      events_.jobFinished(leg->info, r);
+  }
+
+  // Queues a leg for a slot. Its last act is legDone(), after which this
+  // PlanRun may be gone (a nested run ends when its legs are done).
+  void submit(size_t i, Leg* leg, JobRun jr, std::shared_ptr<GroupHold> hold) {
+    slots_.submit(leg->info.index, [this, i, leg, jr = std::move(jr), hold]() mutable {
+      JobResult r;
+      if (leg->cancel->level() > 0) {
+        r.result = Result::Cancelled;
+        r.reason = "cancelled before it started";
+        events_.jobFinished(leg->info, r);
+      } else {
+        events_.jobStarted(leg->info);
+        r = runner_.run(jr);
+        events_.jobFinished(leg->info, r);
+      }
+      hold.reset();
       legDone(i, leg, r);
-      return;
-    }
-    slots_.acquire(leg->info.index);
-    if (leg->cancel->level() > 0) {
-      r.result = Result::Cancelled;
-      r.reason = "cancelled before it started";
-      events_.jobFinished(leg->info, r);
-    } else {
-      events_.jobStarted(leg->info);
-      r = runner_.run(jr);
-      events_.jobFinished(leg->info, r);
-    }
-    slots_.release();
-    hold.reset();
-    legDone(i, leg, r);
+    });
   }
 
   // A leg waits for its job's concurrency group before it takes a slot, as
@@ -500,6 +577,8 @@ class PlanRun {
     events_.annotation(a);
   }
 
+  // A leg has ended: what it lets start starts here, on this thread. The
+  // run's thread is woken only for the end.
   void legDone(size_t i, Leg* leg, const JobResult& r) {
     std::lock_guard lock(mu_);
     JobState& js = jobs_[i];
@@ -509,8 +588,10 @@ class PlanRun {
     if (r.result == Result::Failure && js.failFast && !js.continueOnError)
       for (auto& other : js.legs)
         if (!other->done) other->cancel->cancel(1);
+    dispatch(i);
     checkJobDone(i);
-    cv_.notify_all();
+    schedule();
+    if (allDone()) cv_.notify_all();
   }
 
   // With mu_ held: once every leg is done, the job's result.
@@ -582,6 +663,7 @@ class PlanRun {
       l->done = true;
       jobs_[i].result = std::move(r);
       jobs_[i].state = State::Done;
+      schedule();
       cv_.notify_all();
     });
   }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <mutex>
+#include <thread>
 
 #include "compiler/yaml.h"
 
@@ -17,13 +18,22 @@ class FakeRunner final : public JobRunner {
   std::map<std::string, std::map<std::string, std::string>> outputs;
   std::vector<std::string> ran;
   std::mutex mu;
+  // How long each leg takes, and the most legs that ran at once.
+  std::chrono::milliseconds work{0};
+  int running = 0, peak = 0;
 
   JobResult run(const JobRun& job) override {
     JobResult r;
-    r.result = results.count(job.info.id) ? results[job.info.id] : Result::Success;
-    if (outputs.count(job.info.id)) r.outputs = outputs[job.info.id];
+    {
+      std::lock_guard lock(mu);
+      r.result = results.count(job.info.id) ? results[job.info.id] : Result::Success;
+      if (outputs.count(job.info.id)) r.outputs = outputs[job.info.id];
+      ran.push_back(job.info.name);
+      peak = std::max(peak, ++running);
+    }
+    std::this_thread::sleep_for(work);
     std::lock_guard lock(mu);
-    ran.push_back(job.info.name);
+    --running;
     return r;
   }
 };
@@ -160,6 +170,66 @@ jobs:
 )",
         po);
   CHECK(g.recorder.finished["w"].first == Result::Success);
+}
+
+TEST_CASE("with -j 1, jobs run one at a time, a free slot going to the ready job declared first") {
+  Fixture f;
+  f.run(R"(on: push
+jobs:
+  d: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  b: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  c: {needs: d, runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  a: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+)",
+        {}, 1);
+  // c becomes ready when d ends, and goes before a, declared after it.
+  CHECK(f.runner.ran == std::vector<std::string>{"d", "b", "c", "a"});
+  CHECK(f.runner.peak == 1);
+}
+
+TEST_CASE("no more legs run at once than -j, nor than a job's max-parallel") {
+  Fixture f;
+  f.runner.work = std::chrono::milliseconds(5);
+  auto wr = f.run(R"(on: push
+jobs:
+  a: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  b: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  c: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  d: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+  e: {runs-on: ubuntu-latest, steps: [{run: 'true'}]}
+)",
+                  {}, 3);
+  CHECK(wr.result == Result::Success);
+  CHECK(f.runner.ran.size() == 5);
+  CHECK(f.runner.peak <= 3);
+
+  Fixture g;
+  g.runner.work = std::chrono::milliseconds(5);
+  g.run(R"(on: push
+jobs:
+  m:
+    runs-on: ubuntu-latest
+    strategy: {max-parallel: 2, matrix: {v: [1, 2, 3, 4, 5, 6]}}
+    steps: [{run: 'true'}]
+)",
+        {}, 4);
+  CHECK(g.runner.ran ==
+        std::vector<std::string>{"m (1)", "m (2)", "m (3)", "m (4)", "m (5)", "m (6)"});
+  CHECK(g.runner.peak <= 2);
+}
+
+TEST_CASE("a chain of jobs runs each job once, after the job it needs") {
+  Fixture f;
+  std::string text = "on: push\njobs:\n";
+  std::vector<std::string> expected;
+  for (int i = 1; i <= 50; ++i) {
+    text += "  j" + std::to_string(i) + ": {runs-on: ubuntu-latest, steps: [{run: 'true'}]" +
+            (i > 1 ? ", needs: j" + std::to_string(i - 1) : std::string()) + "}\n";
+    expected.push_back("j" + std::to_string(i));
+  }
+  auto wr = f.run(text, {}, 2);
+  CHECK(wr.result == Result::Success);
+  CHECK(f.runner.ran == expected);
 }
 
 }  // namespace galley::run
