@@ -571,6 +571,56 @@ steps:
         "a number first, e.g. [[ $PARAMS_X =~ ^-?[0-9]+$ ]] || exit 1, and use $PARAMS_X there\n");
 }
 
+TEST_CASE("compile: a value from with: that reaches bash arithmetic is reported at with:") {
+  const char* recipe = R"(recipe: a
+description: Arithmetic.
+parameters:
+  x:
+    type: string
+    description: X.
+steps:
+  - run: |
+      echo $(( ${{ params.x }} + 1 ))
+)";
+  Project p(pipeline("      a:\n        with:\n          x: 'a[$(id)]'\n"), {{"a", recipe}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "galley.yml:10:14: error: this value reaches bash arithmetic ('${{ params.x }}' in recipe "
+        "'a'), which runs code in a value such as 'a[$(cmd)]' however it is quoted [reference]\n"
+        "          x: 'a[$(id)]'\n"
+        "             ^~~~~~~~~~\n"
+        "  hint: pass a whole number known when compiling; a value known only when the pipeline "
+        "runs must be checked as a number by the recipe before it is used there\n"
+        "recipes/a.yml:9:16: note: recipe 'a' uses the value here\n"
+        "      echo $(( ${{ params.x }} + 1 ))\n"
+        "               ^~~~~~~~~~~~~~~\n");
+  // A whole number passed there is safe.
+  Project q(pipeline("      a:\n        with:\n          x: '12'\n"), {{"a", recipe}});
+  CHECK(q.compile());
+}
+
+TEST_CASE("compile: a run-time value from with: in bash arithmetic is reported at with:") {
+  const char* recipe = R"(recipe: a
+description: Arithmetic.
+parameters:
+  x:
+    type: string
+    description: X.
+steps:
+  - run: if [[ ${{ params.x }} -gt 1 ]]; then echo big; fi
+)";
+  std::string yml =
+      "name: demo\npipelines:\n  ci:\n    on:\n      manual:\n        inputs:\n"
+      "          n: {type: string}\n    recipes:\n      a:\n        with:\n"
+      "          x: ${{ inputs.n }}\n";
+  Project p(yml, {{"a", recipe}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:11:14: error: this value reaches bash arithmetic ('${{ params.x }}' in recipe "
+        "'a'), which runs code in a value such as 'a[$(cmd)]' however it is quoted [reference]\n"
+        "recipes/a.yml:8:16: note: recipe 'a' uses the value here\n");
+}
+
 TEST_CASE("compile: an integer known at compile time may stand in arithmetic") {
   const char* recipe = R"(recipe: a
 description: Arithmetic.
@@ -670,6 +720,32 @@ TEST_CASE("compile: on GitHub an environment's reviewers are asked once, at its 
   // gate still asks for its own.
   CHECK(block(gh, "  ship:").find("environment:") == std::string::npos);
   CHECK(block(gh, "  hotfix:").find("    environment: prod\n") != std::string::npos);
+}
+
+TEST_CASE("compile: an approval waits at most the 30 days both targets allow, on Azure as a task") {
+  std::string gate =
+      "      approve:\n        recipe: approval-gate\n        with:\n"
+      "          environment: prod\n          timeout-minutes: ";
+  {
+    Project p(release(gate + "43200\n"));
+    auto files = p.compile();
+    REQUIRE(files);
+    // GitHub's own 30 days apply; the job's timeout-minutes would not.
+    CHECK(block(p.file(*files, ".github/workflows/release.yml"), "  approve:")
+              .find("timeout-minutes") == std::string::npos);
+    // Azure DevOps: the task's timeout, inside a job an hour longer.
+    std::string ado = p.file(*files, ".azure-pipelines/release.yml");
+    CHECK(ado.find("        timeoutInMinutes: '43260'\n") != std::string::npos);
+    CHECK(ado.find("            timeoutInMinutes: 43200\n") != std::string::npos);
+    CHECK(ado.find("              onTimeout: reject\n") != std::string::npos);
+  }
+  Project p(release(gate + "43201\n"));
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:12:28: error: parameter 'timeout-minutes' must be at most 43200, not 43201 "
+        "[parameter-range]\n"
+        "recipe 'approval-gate' (built in):11:3: note: parameter 'timeout-minutes' is declared "
+        "here\n");
 }
 
 TEST_CASE(

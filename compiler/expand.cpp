@@ -1080,6 +1080,7 @@ class Expander {
     // The references of the script, for the arithmetic check at its end.
     struct Placed {
       Location where;
+      Location value;  // where the value was written
       std::string inner, env;
       bool integer;  // a value known now to be an integer: safe in arithmetic
     };
@@ -1146,7 +1147,7 @@ class Expander {
                                                 quoting.state() == ShellQuoting::State::Single));
         script += quoting.expansion(env, words);
         quoting.reference(placed.size());
-        placed.push_back({piece.where, inner, env, !t->hasRefs() && isInteger(t->str())});
+        placed.push_back({piece.where, t->where, inner, env, !t->hasRefs() && isInteger(t->str())});
       }
       quoting.feed('x');  // the expansion: a word character to the scanner
       pos = close + 2;
@@ -1156,6 +1157,11 @@ class Expander {
     for (size_t id : quoting.arithmeticReferences()) {
       const Placed& p = placed[id];
       if (p.integer) continue;
+      safe = false;
+      if (p.value.known() && p.value.file != p.where.file) {
+        arithmeticValueError(p.value, p.where, p.inner, scope);
+        continue;
+      }
       diags_.error(p.where, "reference",
                    "'${{ " + p.inner +
                        " }}' sits where bash evaluates arithmetic, which runs code in a value "
@@ -1163,7 +1169,6 @@ class Expander {
                    "check that the environment variable " + p.env +
                        " (galley sets it for this step) is a number first, e.g. [[ $" + p.env +
                        " =~ ^-?[0-9]+$ ]] || exit 1, and use $" + p.env + " there");
-      safe = false;
     }
     if (!safe) return false;
     // Lists reach bash unquoted on purpose, one word per item; a directive on
@@ -1179,6 +1184,21 @@ class Expander {
       step.name = first.size() > 60 ? first.substr(0, 57) + "..." : first;
     }
     return true;
+  }
+
+  // A value the caller passed (a with: entry, in another file than the
+  // script) that reaches bash arithmetic without being a whole number known
+  // now: the caller's to fix, so it is reported at the value, with a note
+  // at the script's reference.
+  void arithmeticValueError(Location value, Location use, const std::string& inner,
+                            const Scope& scope) {
+    Diagnostic& d = diags_.error(
+        value, "reference",
+        "this value reaches bash arithmetic ('${{ " + inner + " }}' in recipe '" + scope.recipe +
+            "'), which runs code in a value such as 'a[$(cmd)]' however it is quoted",
+        "pass a whole number known when compiling; a value known only when the pipeline runs "
+        "must be checked as a number by the recipe before it is used there");
+    d.notes.push_back({use, "recipe '" + scope.recipe + "' uses the value here"});
   }
 
   bool targetForm(const yaml::Node& f, bool github, Scope& scope, ir::TargetForm& out) {
