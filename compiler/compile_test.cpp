@@ -488,6 +488,57 @@ TEST_CASE("compile: a schedule Azure would not run as written is an error at gal
         "pipeline\n");
 }
 
+TEST_CASE("compile checks its output with .galley.yml's lint settings, as galley lint would") {
+  std::string yml =
+      "name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '*/5 * * * *'\n"
+      "    recipes:\n      hello:\n        recipe: echo\n        with: {message: hi}\n";
+  // A rule off, for every file or for the Azure ones, or the file ignored:
+  // compile no longer refuses what galley lint would let pass.
+  for (const char* settings :
+       {"lint:\n  rules: {cron: off}\n",
+        "lint:\n  paths:\n    .azure-pipelines/*.yml:\n      rules: {cron: note}\n",
+        "lint:\n  ignore: [.azure-pipelines/ci.yml]\n"}) {
+    Project p(yml, {{"echo", kEcho}});
+    p.write(".galley.yml", settings);
+    CHECK_MESSAGE(p.compile(), settings);
+    CHECK_MESSAGE(p.errors() == "", settings);
+  }
+  // Settings for other files change nothing.
+  Project other(yml, {{"echo", kEcho}});
+  other.write(".galley.yml",
+              "lint:\n  paths:\n    .github/workflows/*.yml:\n      rules: {cron: off}\n");
+  CHECK_FALSE(other.compile());
+  CHECK(other.errors().find("galley.yml:6:17: error: cron '*/5 * * * *' asks for up to 2016 "
+                            "runs a week") == 0);
+}
+
+TEST_CASE("compile: .galley.yml's stricter settings reach the output check too") {
+  const char* recipe = R"(recipe: login
+description: Log in.
+steps:
+  - github: {uses: octo-org/login@v3}
+    ado: none
+)";
+  Project loose(pipeline("      login: {}\n"), {{"login", recipe}});
+  CHECK(loose.compile());
+  Project strict(pipeline("      login: {}\n"), {{"login", recipe}});
+  strict.write(".galley.yml", "lint:\n  pinning: sha\n");
+  CHECK_FALSE(strict.compile());
+  CHECK(strict.errors() ==
+        "recipes/login.yml:4:5: error: 'octo-org/login@v3' is not pinned to a commit SHA "
+        "(pinning: sha) [unpinned-uses]\n"
+        ".github/workflows/ci.yml:24:15: note: galley lint would report this in the compiled "
+        "workflow\n");
+}
+
+TEST_CASE("compile: a .galley.yml that does not load is an error at its own text") {
+  Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n"),
+            {{"echo", kEcho}});
+  p.write(".galley.yml", "lint:\n  rules:\n    no-such-rule: off\n");
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() == ".galley.yml:3:5: error: unknown rule 'no-such-rule' [config]\n");
+}
+
 TEST_CASE("compile: a secret name of thirty thousand characters is an error, not a crash") {
   std::string name(30000, 'A');
   Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n") +
