@@ -1046,6 +1046,141 @@ TEST_CASE("compile: backend azureml without a workspace is an error at the use")
         "                 ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
 }
 
+namespace {
+
+const char* kDeploy = R"(recipe: deploy
+description: Deploy.
+parameters:
+  backend:
+    type: choice
+    options: [local, azureml]
+    default: local
+    description: Where.
+  workspace:
+    type: string
+    default: ""
+    required-if: ${{ params.backend == 'azureml' }}
+    description: Workspace.
+jobs:
+  deploy:
+    steps:
+      - run: echo deploying to ${{ params.workspace }}
+)";
+
+std::string manual(const std::string& with) {
+  return "name: demo\npipelines:\n  ci:\n    on:\n      manual:\n        inputs:\n"
+         "          backend: {type: choice, options: [local, azureml], default: local}\n"
+         "          ws: {type: string, default: \"\"}\n"
+         "    recipes:\n      d:\n        recipe: deploy\n        with:\n" +
+         with;
+}
+
+}  // namespace
+
+TEST_CASE("compile: a required-if that holds only at run time is checked by a first step then") {
+  Project p(manual("          backend: ${{ inputs.backend }}\n"), {{"deploy", kDeploy}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.errors() == "");
+  CHECK(block(p.file(*files, ".github/workflows/ci.yml"), "    steps:") ==
+        "    steps:\n"
+        "      - name: Check that parameter 'workspace' is set\n"
+        "        if: ${{ fromJSON(github.event_name == 'workflow_dispatch' && "
+        "toJSON(inputs.backend) || '\"local\"') == 'azureml' }}\n"
+        "        run: |\n"
+        "          echo \"galley: recipe 'deploy' needs parameter 'workspace' (string) when "
+        "params.backend == 'azureml'\" >&2\n"
+        "          exit 1\n"
+        "      - name: echo deploying to params.workspace\n"
+        "        run: echo deploying to \"${PARAMS_WORKSPACE}\"\n"
+        "        env:\n"
+        "          PARAMS_WORKSPACE: ''\n");
+  std::string ado = p.file(*files, ".azure-pipelines/ci.yml");
+  CHECK(ado.find("            displayName: Check that parameter 'workspace' is set\n"
+                 "            condition: and(succeeded(), eq(variables['INPUTS_BACKEND'], "
+                 "'azureml'))\n") != std::string::npos);
+}
+
+TEST_CASE("compile: a required value known only at run time is checked for emptiness then") {
+  Project p(manual("          backend: azureml\n          workspace: ${{ inputs.ws }}\n"),
+            {{"deploy", kDeploy}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(block(gh, "      - name: Check that parameter 'workspace' is set") ==
+        "      - name: Check that parameter 'workspace' is set\n"
+        "        run: |\n"
+        "          if [ -z \"${PARAMS_WORKSPACE}\" ]; then\n"
+        "            echo \"galley: recipe 'deploy' needs parameter 'workspace' (string) when "
+        "params.backend == 'azureml'\" >&2\n"
+        "            exit 1\n"
+        "          fi\n"
+        "        env:\n"
+        "          PARAMS_WORKSPACE: ${{ fromJSON(github.event_name == 'workflow_dispatch' && "
+        "toJSON(inputs.ws) || '\"\"') }}\n");
+  CHECK(p.file(*files, ".azure-pipelines/ci.yml")
+            .find("              if [ -z \"${PARAMS_WORKSPACE}\" ]; then\n") != std::string::npos);
+}
+
+TEST_CASE("compile: a required-if decided when compiling adds no step") {
+  // Known false: nothing to check; a value given: nothing either.
+  for (std::string with : {"          backend: local\n",
+                           "          backend: ${{ inputs.backend }}\n          workspace: w\n"}) {
+    Project p(manual(with), {{"deploy", kDeploy}});
+    auto files = p.compile();
+    REQUIRE(files);
+    CHECK_MESSAGE(p.file(*files, ".github/workflows/ci.yml").find("Check that parameter") ==
+                      std::string::npos,
+                  with);
+  }
+  // Known true with an empty value: an error now, not a step.
+  Project p(manual("          backend: azureml\n"), {{"deploy", kDeploy}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:10:7: error: recipe 'deploy' needs parameter 'workspace' (string) when "
+        "params.backend == 'azureml' [missing-parameter]\n"
+        "recipes/deploy.yml:12:18: note: parameter 'workspace' is required here\n");
+}
+
+TEST_CASE("compile: a step recipe's run-time required-if check runs just before its steps") {
+  const char* step = R"(recipe: push
+description: Push.
+parameters:
+  backend:
+    type: string
+    description: Where.
+  registry:
+    type: string
+    default: ""
+    required-if: ${{ params.backend == 'azureml' }}
+    description: Registry.
+steps:
+  - run: echo pushing to ${{ params.registry }}
+)";
+  const char* job = R"(recipe: deploy
+description: Ship.
+parameters:
+  backend:
+    type: string
+    description: Where.
+steps:
+  - run: echo first
+  - recipe: push
+    with:
+      backend: ${{ params.backend }}
+)";
+  Project p(manual("          backend: ${{ inputs.backend }}\n"),
+            {{"push", step}, {"deploy", job}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  size_t first = gh.find("- name: echo first"), check = gh.find("Check that parameter 'registry'"),
+         push = gh.find("- name: echo pushing");
+  CHECK(first < check);
+  CHECK(check < push);
+  CHECK(push != std::string::npos);
+}
+
 TEST_CASE("compile: a number range and required-if are checked where the recipe declares them") {
   const char* recipe =
       "recipe: r\ndescription: R.\nparameters:\n  n:\n    type: string\n    minimum: 1\n"

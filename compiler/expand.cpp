@@ -414,19 +414,29 @@ class Expander {
     return params;
   }
 
-  // Parameters whose required-if holds must not be empty. A condition that
-  // depends on run-time values cannot be decided here and is let pass.
+  // Parameters whose required-if holds must not be empty. When the
+  // condition or the value is known only when the pipeline runs (an input, a
+  // step's output), the check runs then: a step at the start of the
+  // recipe's jobs (runtimeChecks_) fails the job with the same message.
   bool requiredIfs(const Recipe& r, const yaml::Node* with, Location at, const Params& params) {
     bool ok = true;
     for (const auto& p : r.parameters) {
       auto it = params.find(p.name);
-      if (!p.requiredIf || it == params.end() || !it->second.text.empty()) continue;
+      if (!p.requiredIf || it == params.end()) continue;
+      const Text& value = it->second.text;
+      bool runtimeValue = value.hasRefs();
+      if (!runtimeValue && !value.str().empty()) continue;
       Scope scope = baseScope();
       scope.params = &params;
       scope.recipe = r.name;
       auto cond = parseCondition(*p.requiredIf, scope, diags_);
       if (!cond) return false;
-      if (fold(*cond) != std::optional<bool>(true)) continue;
+      std::optional<bool> known = fold(*cond);
+      if (known == std::optional<bool>(false)) continue;
+      if (!known || runtimeValue) {
+        runtimeChecks_.back().push_back(requiredIfStep(r, p, value, known ? std::nullopt : cond));
+        continue;
+      }
       const yaml::Node* given = with ? with->find(p.name) : nullptr;
       Diagnostic& d = diags_.error(given ? given->where : at, "missing-parameter",
                                    "recipe '" + r.name + "' needs parameter '" + p.name + "' (" +
@@ -435,6 +445,56 @@ class Expander {
       ok = false;
     }
     return ok;
+  }
+
+  // The step that checks a required-if at run time: under the condition
+  // (when it is not known to hold), it fails when the value is empty.
+  static ir::Step requiredIfStep(const Recipe& r, const Parameter& p, const Text& value,
+                                 std::optional<Cond> cond) {
+    ir::Step step;
+    step.kind = ir::Step::Kind::Run;
+    step.name = "Check that parameter '" + p.name + "' is set";
+    step.where = p.requiredIf->where;
+    step.condition = std::move(cond);
+    std::string message = "galley: recipe '" + r.name + "' needs parameter '" + p.name + "' (" +
+                          paramTypeName(p.type) + ") when " + requiredIfText(p);
+    std::string fail = "echo " + shellQuoted(message) + " >&2\nexit 1\n";
+    if (!value.hasRefs()) {
+      step.script = fail;
+      return step;
+    }
+    std::string env = envNameOf({"params", p.name});
+    step.env.emplace_back(env, value);
+    std::string indented;
+    for (size_t a = 0, b; a < fail.size(); a = b + 1) {
+      b = fail.find('\n', a);
+      indented += "  " + fail.substr(a, b - a + 1);
+    }
+    step.script = "if [ -z \"${" + env + "}\" ]; then\n" + indented + "fi\n";
+    return step;
+  }
+
+  // s as one bash word that bash reads back as s: in double quotes when
+  // nothing in it is special there (readable), else in single quotes.
+  static std::string shellQuoted(const std::string& s) {
+    if (s.find_first_of("\"$`\\") == std::string::npos) return "\"" + s + "\"";
+    std::string out = "'";
+    for (char c : s)
+      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  }
+
+  // Puts the run-time required-if checks of the recipe uses being expanded
+  // (this use's, and the composite recipes' it is a member of) first in
+  // each job of stage that waits for no other job of it and runs steps.
+  void addRuntimeChecks(ir::Stage& stage) {
+    std::vector<ir::Step> checks;
+    for (const auto& level : runtimeChecks_)
+      checks.insert(checks.end(), level.begin(), level.end());
+    if (checks.empty()) return;
+    for (auto& job : stage.jobs)
+      if (job.needs.empty() && !job.approval)
+        job.steps.insert(job.steps.begin(), checks.begin(), checks.end());
   }
 
   std::optional<ParamValue> paramValue(const Parameter& p, const yaml::Node& v, Scope& scope) {
@@ -604,6 +664,11 @@ class Expander {
                    "recipes use each other in a cycle: " + cyclePath(path));
       return std::nullopt;
     }
+    runtimeChecks_.emplace_back();
+    struct Pop {
+      std::vector<std::vector<ir::Step>>& stack;
+      ~Pop() { stack.pop_back(); }
+    } pop{runtimeChecks_};
     auto params = bind(*recipe, use, use.with, use.where, caller);
     if (!params) return std::nullopt;
     bool skip = false;
@@ -690,6 +755,7 @@ class Expander {
         r.stepOutput = jo->output;
         result.outputs[o.name] = r;
       }
+      addRuntimeChecks(stage);
       result.firstStages = result.lastStages = {id};
       out_.stages.push_back(std::move(stage));
     }
@@ -1018,8 +1084,14 @@ class Expander {
     }
     Use use;
     use.id = r.value;
+    // Its run-time required-if checks go where its steps do, just before them.
+    runtimeChecks_.emplace_back();
     auto params = bind(*recipe, use, n.find("with"), r.where, scope);
+    std::vector<ir::Step> checks = std::move(runtimeChecks_.back());
+    runtimeChecks_.pop_back();
     if (!params) return;
+    for (auto& c : checks)
+      job.steps.push_back(std::move(c));
     Scope inner = scope;
     inner.params = &*params;
     inner.recipe = recipe->name;
@@ -1347,6 +1419,9 @@ class Expander {
   std::vector<std::string> active_;
   std::vector<ir::UseFrame> usePath_;  // the uses being expanded, outermost first
   std::map<std::string, Location> claimed_;
+  // Per recipe use being expanded, outermost first: its run-time
+  // required-if checks, for the jobs of every stage it expands into.
+  std::vector<std::vector<ir::Step>> runtimeChecks_;
   bool actionsLoaded_ = false;
   std::optional<yaml::Node> actions_;
 };
