@@ -67,7 +67,7 @@ bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config
   std::string err;
   const SourceFile* f = sources.read(path, &err);
   if (!f) {
-    std::cerr << "galley lint: " << printable(err) << '\n';
+    printError(err);
     return false;
   }
   Diagnostics diags;
@@ -134,7 +134,7 @@ int runLint(const LintArgs& args) {
   for (const auto& p : args.paths) {
     std::error_code ec;
     if (p != "-" && !std::filesystem::exists(p, ec)) {
-      std::cerr << "galley lint: " << printable(p) << ": no such file or directory\n";
+      printError(p + ": no such file or directory");
       missing = true;
     }
   }
@@ -162,15 +162,15 @@ int runLint(const LintArgs& args) {
   }
   if (args.paths.empty()) paths = lint::discoverFiles(".", &skipped);
   for (const auto& s : skipped)
-    std::cerr << "galley lint: note: skipped " << printable(s)
+    std::cerr << "galley: note: skipped " << printable(s)
               << ": it resolves outside the repository\n";
   options.parseOnly = args.parseOnly;
   options.schemaOnly = args.schemaOnly;
   options.writeScriptsTo = args.writeScripts;
   if (paths.empty() && projects.empty() && !stdinUsed) {
-    std::cerr << "galley lint: no workflow, action or Azure Pipelines files found (looked for "
-                 ".github/workflows/*.yml, action.yml, azure-pipelines*.yml and "
-                 ".azure-pipelines/)\n";
+    printError(
+        "no workflow, action or Azure Pipelines files found (looked for "
+        ".github/workflows/*.yml, action.yml, azure-pipelines*.yml and .azure-pipelines/)");
     return kExitUsage;
   }
   auto readStdin = [&] {

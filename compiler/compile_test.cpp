@@ -572,7 +572,8 @@ TEST_CASE("compile: a project recipe that cannot be looked at is an error, not t
   std::filesystem::create_symlink("unit-tests.yml", p.dir / "recipes/unit-tests.yml");
   CHECK_FALSE(p.compile());
   CHECK(p.errors() ==
-        "error: recipes/unit-tests.yml: cannot read recipe: Too many levels of symbolic links "
+        "galley: error: recipes/unit-tests.yml: cannot read recipe: Too many levels of symbolic "
+        "links "
         "[io]\n");
 }
 

@@ -264,7 +264,7 @@ expect "docs/pipeline.md's example lints clean" 0 "$galley" lint "$tmp/docs-exam
 contains "docs/pipeline.md's example lints clean" ""
 
 expect "a path that names nothing is a usage error, and nothing is linted" 2 "$galley" lint action.yml "$tmp/nope.yml"
-contains "a path that names nothing is a usage error, and nothing is linted" "galley lint: $tmp/nope.yml: no such file or directory"
+contains "a path that names nothing is a usage error, and nothing is linted" "galley: error: $tmp/nope.yml: no such file or directory"
 
 # The walk finds the compiled Azure pipelines too, and they lint clean of
 # errors (the approval gate is ManualValidation@1, which takes approvers:).
