@@ -33,7 +33,7 @@ expect "a tab in indentation is named as a tab" 1 "$galley" lint "$tmp/tab.yml"
 contains "a tab in indentation is named as a tab" "tab.yml:4:1: error: a tab indents this line; YAML indents with spaces only [yaml-syntax]"
 
 expect "a missing galley.yml is a usage error" 2 "$galley" compile "$tmp/nope.yml"
-contains "a missing galley.yml is a usage error" "nope.yml: cannot open file"
+contains "a missing galley.yml is a usage error" "galley: error: $tmp/nope.yml: cannot open file [io]"
 
 mkdir -p "$tmp/broken"
 cat >"$tmp/broken/galley.yml" <<'YML'
@@ -322,5 +322,45 @@ for format in json sarif; do
     failed=$((failed + 1))
   fi
 done
+
+# A required-if that only the run can decide fails the run's job, with the
+# message compile would give, when the input makes it hold.
+mkdir -p "$tmp/runtime/recipes"
+cat >"$tmp/runtime/recipes/deploy.yml" <<'YML'
+recipe: deploy
+description: Deploy.
+parameters:
+  backend:
+    type: string
+    description: Where.
+  workspace:
+    type: string
+    default: ""
+    required-if: ${{ params.backend == 'azureml' }}
+    description: Workspace.
+steps:
+  - run: echo deploying
+YML
+cat >"$tmp/runtime/galley.yml" <<'YML'
+name: runtime
+pipelines:
+  ci:
+    on:
+      manual:
+        inputs:
+          backend: {type: string, default: local}
+    recipes:
+      d:
+        recipe: deploy
+        with:
+          backend: ${{ inputs.backend }}
+YML
+(cd "$tmp/runtime" && git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm init)
+expect "a run-time required-if passes when its condition does not hold" 0 \
+  bash -c 'cd "$1" && "$2" run ci --event workflow_dispatch --input backend=local' _ "$tmp/runtime" "$galley"
+expect "a run-time required-if fails the job when it holds and the value is empty" 1 \
+  bash -c 'cd "$1" && "$2" run ci --event workflow_dispatch --input backend=azureml' _ "$tmp/runtime" "$galley"
+contains "a run-time required-if fails the job when it holds and the value is empty" \
+  "galley: recipe 'deploy' needs parameter 'workspace' (string) when params.backend == 'azureml'"
 
 summary cli
