@@ -1182,6 +1182,40 @@ steps:
   CHECK(push != std::string::npos);
 }
 
+TEST_CASE("compile: a composite recipe's run-time required-if is checked in each stage it makes") {
+  const char* composite = R"(recipe: release
+description: Release.
+parameters:
+  backend:
+    type: string
+    description: Where.
+  workspace:
+    type: string
+    default: ""
+    required-if: ${{ params.backend == 'azureml' }}
+    description: Workspace.
+uses:
+  first:
+    recipe: say
+  second:
+    recipe: say
+    needs: [first]
+)";
+  const char* say = "recipe: say\ndescription: Say.\nsteps:\n  - run: echo hi\n";
+  Project p(
+      "name: demo\npipelines:\n  ci:\n    on:\n      manual:\n        inputs:\n"
+      "          backend: {type: string, default: local}\n    recipes:\n      r:\n"
+      "        recipe: release\n        with:\n          backend: ${{ inputs.backend }}\n",
+      {{"release", composite}, {"say", say}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(block(gh, "  r-first:").find("Check that parameter 'workspace' is set") !=
+        std::string::npos);
+  CHECK(block(gh, "  r-second:").find("Check that parameter 'workspace' is set") !=
+        std::string::npos);
+}
+
 TEST_CASE("compile: a number range and required-if are checked where the recipe declares them") {
   const char* recipe =
       "recipe: r\ndescription: R.\nparameters:\n  n:\n    type: string\n    minimum: 1\n"
