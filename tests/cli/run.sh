@@ -323,6 +323,14 @@ for format in json sarif; do
   fi
 done
 
+# galley lint .galley.yml checks the settings, not a workflow.
+mkdir -p "$tmp/settings"
+printf 'lint:\n  rules:\n    unpined-uses: error\n' >"$tmp/settings/.galley.yml"
+expect "lint checks a .galley.yml as lint's settings" 1 "$galley" lint "$tmp/settings/.galley.yml"
+contains "lint checks a .galley.yml as lint's settings" "$tmp/settings/.galley.yml:3:5: error: unknown rule 'unpined-uses' [config]"
+if grep -q "unknown-key\|missing-key" <<<"$out"; then echo "FAIL: .galley.yml linted as a workflow"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
+printf 'lint:\n  rules:\n    unpinned-uses: error\n' >"$tmp/settings/.galley.yml"
+expect "a sound .galley.yml has no findings" 0 "$galley" lint "$tmp/settings/.galley.yml"
 # A required-if that only the run can decide fails the run's job, with the
 # message compile would give, when the input makes it hold.
 mkdir -p "$tmp/runtime/recipes"
