@@ -512,6 +512,28 @@ TEST_CASE("compile checks its output with .galley.yml's lint settings, as galley
                             "runs a week") == 0);
 }
 
+TEST_CASE("compile: a project in a folder of the repository reads the root's .galley.yml, always") {
+  Project p("name: unused\n");
+  fs::create_directories(p.dir / ".git");
+  fs::create_directories(p.dir / "ml/recipes");
+  p.write("ml/galley.yml",
+          "name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '*/5 * * * "
+          "*'\n    recipes:\n      hello:\n        recipe: echo\n        with: {message: hi}\n");
+  p.write("ml/recipes/echo.yml", kEcho);
+  // Globs are relative to the folder .galley.yml is in.
+  p.write(".galley.yml",
+          "lint:\n  paths:\n    ml/.azure-pipelines/*.yml:\n      rules: {cron: off}\n");
+  CompileOptions o;
+  o.file = (p.dir / "ml/galley.yml").string();
+  // The first compile creates ml/.github; the second must read the same settings.
+  for (int run = 0; run < 2; ++run) {
+    Diagnostics diags;
+    auto files = galley::compile(o, p.sources, diags);
+    CHECK_MESSAGE(files, rendered(diags));
+    fs::create_directories(p.dir / "ml/.github/workflows");
+  }
+}
+
 TEST_CASE("compile: .galley.yml's stricter settings reach the output check too") {
   const char* recipe = R"(recipe: login
 description: Log in.

@@ -66,9 +66,18 @@ OutputCheckConfig outputCheckConfig(const std::string& outDir,
                                     Diagnostics& diags) {
   OutputCheckConfig c;
   std::error_code ec;
-  c.root = fs::absolute(lint::repoRootOf((fs::path(outDir) / "galley.yml").string()), ec)
-               .lexically_normal()
-               .string();
+  // Not lint::repoRootOf, which stops at a .github folder: compile creates
+  // one in outDir, and the settings found must not change after the first
+  // compile.
+  fs::path start = fs::absolute(outDir, ec).lexically_normal();
+  c.root = start.string();
+  for (fs::path p = start; !p.empty(); p = p.parent_path()) {
+    if (fs::exists(p / ".galley.yml", ec) || fs::exists(p / ".git", ec)) {
+      c.root = p.string();
+      break;
+    }
+    if (p == p.parent_path()) break;
+  }
   // Named as the project's own files are: from outDir when it is the root,
   // else from the working folder when the root is below it.
   fs::path candidate = fs::path(c.root) / ".galley.yml";

@@ -41,10 +41,10 @@ void checkEmitted(const EmittedFile& file, const OutputCheckConfig& config, Sour
                   Diagnostics& diags);
 
 // The settings compile checks its output with for a project whose files go
-// below outDir: .galley.yml at the repository root above outDir (the
-// nearest folder holding .git or .github, else outDir itself), when there
-// is one, plus runnerLabels. A .galley.yml that does not load is reported
-// into diags, at its positions, as `galley lint` reports it.
+// below outDir: the .galley.yml of outDir or of the nearest folder above it,
+// up to the repository's root (the folder holding .git), when there is one,
+// plus runnerLabels. Its path globs are relative to the folder it is in. A .galley.yml that does
+// not load is reported into diags, at its positions, as `galley lint` reports it.
 OutputCheckConfig outputCheckConfig(const std::string& outDir,
                                     const std::vector<std::string>& runnerLabels, Sources& sources,
                                     Diagnostics& diags);

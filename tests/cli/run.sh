@@ -365,9 +365,9 @@ pipelines:
 YML
 (cd "$tmp/runtime" && git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm init)
 expect "a run-time required-if passes when its condition does not hold" 0 \
-  bash -c 'cd "$1" && "$2" run ci --event workflow_dispatch --input backend=local' _ "$tmp/runtime" "$galley"
+  env -C "$tmp/runtime" "$galley" run ci --event workflow_dispatch --input backend=local
 expect "a run-time required-if fails the job when it holds and the value is empty" 1 \
-  bash -c 'cd "$1" && "$2" run ci --event workflow_dispatch --input backend=azureml' _ "$tmp/runtime" "$galley"
+  env -C "$tmp/runtime" "$galley" run ci --event workflow_dispatch --input backend=azureml
 contains "a run-time required-if fails the job when it holds and the value is empty" \
   "galley: recipe 'deploy' needs parameter 'workspace' (string) when params.backend == 'azureml'"
 
