@@ -32,7 +32,7 @@ int expandOne(const std::string& path, const ExpandArgs& args,
   std::string err;
   const SourceFile* file = sources.read(path, &err);
   if (!file) {
-    std::cerr << "galley expand: " << printable(err) << "\n";
+    printError(err);
     return kExitUsage;
   }
   Diagnostics diags;
@@ -65,7 +65,7 @@ int runExpand(const ExpandArgs& args) {
     options.repositories[alias] = path;
   options.parametersFile = args.parametersFile;
   if (!args.explain.empty() && args.explain != "comments" && args.explain != "json") {
-    std::cerr << "galley expand: --explain takes 'comments' or 'json'\n";
+    printError("--explain takes 'comments' or 'json'");
     return kExitUsage;
   }
   int status = kExitOk;

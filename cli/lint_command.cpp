@@ -67,7 +67,7 @@ bool loadLintConfig(const LintArgs& args, Sources& sources, lint::Config* config
   std::string err;
   const SourceFile* f = sources.read(path, &err);
   if (!f) {
-    std::cerr << "galley lint: " << printable(err) << '\n';
+    printError(err);
     return false;
   }
   Diagnostics diags;
@@ -95,6 +95,29 @@ bool readStdinCapped(std::string* text) {
 bool isGalleyYml(const std::string& path) {
   std::string name = std::filesystem::path(path).filename().string();
   return name == "galley.yml" || name == "galley.yaml";
+}
+
+// .galley.yml (or .galley.yaml) by its name: lint's own settings, not a
+// workflow.
+bool isLintSettings(const std::string& path) {
+  std::string name = std::filesystem::path(path).filename().string();
+  return name == ".galley.yml" || name == ".galley.yaml";
+}
+
+// A .galley.yml checked as lint and compile read it: unknown rules and
+// keys, bad severities and globs, environments without approvers' lists.
+Diagnostics checkSettings(const std::string& path, Sources& sources) {
+  Diagnostics found;
+  std::string err;
+  const SourceFile* f = sources.read(path, &err);
+  if (!f) {
+    found.error({}, "io", err);
+    return found;
+  }
+  lint::Config unused;
+  lint::loadConfig(*f, &unused, found);
+  found.sort();
+  return found;
 }
 
 // compile's checks of a galley.yml (its recipes expanded for both targets),
@@ -134,7 +157,7 @@ int runLint(const LintArgs& args) {
   for (const auto& p : args.paths) {
     std::error_code ec;
     if (p != "-" && !std::filesystem::exists(p, ec)) {
-      std::cerr << "galley lint: " << printable(p) << ": no such file or directory\n";
+      printError(p + ": no such file or directory");
       missing = true;
     }
   }
@@ -144,6 +167,8 @@ int runLint(const LintArgs& args) {
   std::vector<std::string> skipped;
   // galley.yml files get compile's checks instead of a workflow's.
   std::vector<std::string> projects;
+  // .galley.yml files get the checks of lint's settings.
+  std::vector<std::string> settings;
   for (const auto& p : args.paths) {
     if (p == "-") {
       stdinUsed = true;
@@ -154,6 +179,8 @@ int runLint(const LintArgs& args) {
       else
         for (auto& f : lint::discoverFiles(p, &skipped))
           paths.push_back(f);
+    } else if (args.kind.empty() && isLintSettings(p)) {
+      settings.push_back(p);
     } else if (args.kind == "galley" || isGalleyYml(p)) {
       projects.push_back(p);
     } else {
@@ -162,15 +189,15 @@ int runLint(const LintArgs& args) {
   }
   if (args.paths.empty()) paths = lint::discoverFiles(".", &skipped);
   for (const auto& s : skipped)
-    std::cerr << "galley lint: note: skipped " << printable(s)
+    std::cerr << "galley: note: skipped " << printable(s)
               << ": it resolves outside the repository\n";
   options.parseOnly = args.parseOnly;
   options.schemaOnly = args.schemaOnly;
   options.writeScriptsTo = args.writeScripts;
-  if (paths.empty() && projects.empty() && !stdinUsed) {
-    std::cerr << "galley lint: no workflow, action or Azure Pipelines files found (looked for "
-                 ".github/workflows/*.yml, action.yml, azure-pipelines*.yml and "
-                 ".azure-pipelines/)\n";
+  if (paths.empty() && projects.empty() && settings.empty() && !stdinUsed) {
+    printError(
+        "no workflow, action or Azure Pipelines files found (looked for "
+        ".github/workflows/*.yml, action.yml, azure-pipelines*.yml and .azure-pipelines/)");
     return kExitUsage;
   }
   auto readStdin = [&] {
@@ -207,6 +234,11 @@ int runLint(const LintArgs& args) {
     report.take(found, kept);
     format.items(kept, text);
   };
+  for (const auto& p : settings) {
+    std::string text;
+    render(checkSettings(p, sources), text);
+    writer.write(text);
+  }
   for (const auto& p : projects) {
     std::string text;
     render(checkProject(p, sources), text);
@@ -233,7 +265,7 @@ void attachLint(CLI::App& app, int& status) {
       "lint",
       "Lint GitHub Actions workflows and actions, and Azure Pipelines (default: "
       ".github/workflows, action.yml, azure-pipelines*.yml and .azure-pipelines/); a "
-      "galley.yml gets compile's checks");
+      "galley.yml gets compile's checks, a .galley.yml those of lint's settings");
   cmd->add_option("paths", args->paths, "Files or directories to lint; - reads standard input");
   cmd->add_option("--format,-f", args->format, "Output: text, json, sarif, github or azure")
       ->check(CLI::IsMember({"text", "json", "sarif", "github", "azure"}));

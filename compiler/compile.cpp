@@ -17,8 +17,8 @@ namespace {
 
 // The text of a generated file, after the linter's checks on it.
 std::string checked(const yaml::Out& tree, const ir::Pipeline& pipeline,
-                    const std::filesystem::path& path, bool azure,
-                    const std::vector<std::string>& labels, Sources& sources, Diagnostics& diags) {
+                    const std::filesystem::path& path, bool azure, const OutputCheckConfig& config,
+                    Sources& sources, Diagnostics& diags) {
   EmittedFile file{&tree,
                    path.lexically_normal().string(),
                    yaml::write(tree, generatedHeader(pipeline)),
@@ -26,7 +26,7 @@ std::string checked(const yaml::Out& tree, const ir::Pipeline& pipeline,
                    {}};
   for (const auto& spec : pipeline.project->pipelines)
     if (spec.id == pipeline.id) file.fallback = spec.where;
-  checkEmitted(file, labels, sources, diags);
+  checkEmitted(file, config, sources, diags);
   return std::move(file.text);
 }
 
@@ -104,18 +104,20 @@ std::optional<std::vector<GeneratedFile>> compile(const CompileOptions& options,
   bool github = options.github && project->github;
   std::vector<std::string> labels =
       github ? customRunnerLabels(*project) : std::vector<std::string>{};
+  OutputCheckConfig config = outputCheckConfig(out.string(), labels, sources, diags);
+  if (diags.hasErrors()) return std::nullopt;
   for (const auto& spec : project->pipelines) {
     auto pipeline = expand(*project, spec, library, sources, diags);
     if (!pipeline) continue;
     if (github)
       if (auto tree = githubWorkflow(*pipeline, diags)) {
         std::string relative = ".github/workflows/" + spec.id + ".yml";
-        add(relative, checked(*tree, *pipeline, out / relative, false, labels, sources, diags));
+        add(relative, checked(*tree, *pipeline, out / relative, false, config, sources, diags));
       }
     if (options.ado && project->ado)
       if (auto tree = adoPipeline(*pipeline, diags)) {
         std::string relative = ".azure-pipelines/" + spec.id + ".yml";
-        add(relative, checked(*tree, *pipeline, out / relative, true, labels, sources, diags));
+        add(relative, checked(*tree, *pipeline, out / relative, true, config, sources, diags));
       }
   }
   if (!labels.empty() && !diags.hasErrors())

@@ -454,7 +454,7 @@ TEST_CASE("compile: a cron field of ten thousand parts is checked without exhaus
 }
 
 TEST_CASE("compile: cron fields accept steps, ranges and lists and refuse the rest") {
-  for (const char* good : {"*/5 * * * *", "0 3 * * 1-5", "0,30 1-3/2 * * *", "5 4 1 1 0"}) {
+  for (const char* good : {"*/15 * * * *", "0 3 * * 1-5", "0,30 1-3/2 * * *", "5 4 1 1 0"}) {
     Project p(std::string("name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - "
                           "cron: '") +
                   good +
@@ -473,6 +473,92 @@ TEST_CASE("compile: cron fields accept steps, ranges and lists and refuse the re
               {{"echo", kEcho}});
     CHECK_FALSE_MESSAGE(p.compile(), bad);
   }
+}
+
+TEST_CASE("compile: a schedule Azure would not run as written is an error at galley.yml's cron") {
+  Project p(
+      "name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '*/5 * * "
+      "* *'\n    recipes:\n      hello:\n        recipe: echo\n        with: {message: hi}\n",
+      {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:6:17: error: cron '*/5 * * * *' asks for up to 2016 runs a week; Azure "
+        "Pipelines runs about 1000 scheduled runs of a pipeline a week and skips the rest [cron]\n"
+        ".azure-pipelines/ci.yml:8:11: note: galley lint would report this in the compiled "
+        "pipeline\n");
+}
+
+TEST_CASE("compile checks its output with .galley.yml's lint settings, as galley lint would") {
+  std::string yml =
+      "name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '*/5 * * * *'\n"
+      "    recipes:\n      hello:\n        recipe: echo\n        with: {message: hi}\n";
+  // A rule off, for every file or for the Azure ones, or the file ignored:
+  // compile no longer refuses what galley lint would let pass.
+  for (const char* settings :
+       {"lint:\n  rules: {cron: off}\n",
+        "lint:\n  paths:\n    .azure-pipelines/*.yml:\n      rules: {cron: note}\n",
+        "lint:\n  ignore: [.azure-pipelines/ci.yml]\n"}) {
+    Project p(yml, {{"echo", kEcho}});
+    p.write(".galley.yml", settings);
+    CHECK_MESSAGE(p.compile(), settings);
+    CHECK_MESSAGE(p.errors() == "", settings);
+  }
+  // Settings for other files change nothing.
+  Project other(yml, {{"echo", kEcho}});
+  other.write(".galley.yml",
+              "lint:\n  paths:\n    .github/workflows/*.yml:\n      rules: {cron: off}\n");
+  CHECK_FALSE(other.compile());
+  CHECK(other.errors().find("galley.yml:6:17: error: cron '*/5 * * * *' asks for up to 2016 "
+                            "runs a week") == 0);
+}
+
+TEST_CASE("compile: a project in a folder of the repository reads the root's .galley.yml, always") {
+  Project p("name: unused\n");
+  fs::create_directories(p.dir / ".git");
+  fs::create_directories(p.dir / "ml/recipes");
+  p.write("ml/galley.yml",
+          "name: demo\npipelines:\n  ci:\n    on:\n      schedule:\n        - cron: '*/5 * * * "
+          "*'\n    recipes:\n      hello:\n        recipe: echo\n        with: {message: hi}\n");
+  p.write("ml/recipes/echo.yml", kEcho);
+  // Globs are relative to the folder .galley.yml is in.
+  p.write(".galley.yml",
+          "lint:\n  paths:\n    ml/.azure-pipelines/*.yml:\n      rules: {cron: off}\n");
+  CompileOptions o;
+  o.file = (p.dir / "ml/galley.yml").string();
+  // The first compile creates ml/.github; the second must read the same settings.
+  for (int run = 0; run < 2; ++run) {
+    Diagnostics diags;
+    auto files = galley::compile(o, p.sources, diags);
+    CHECK_MESSAGE(files, rendered(diags));
+    fs::create_directories(p.dir / "ml/.github/workflows");
+  }
+}
+
+TEST_CASE("compile: .galley.yml's stricter settings reach the output check too") {
+  const char* recipe = R"(recipe: login
+description: Log in.
+steps:
+  - github: {uses: octo-org/login@v3}
+    ado: none
+)";
+  Project loose(pipeline("      login: {}\n"), {{"login", recipe}});
+  CHECK(loose.compile());
+  Project strict(pipeline("      login: {}\n"), {{"login", recipe}});
+  strict.write(".galley.yml", "lint:\n  pinning: sha\n");
+  CHECK_FALSE(strict.compile());
+  CHECK(strict.errors() ==
+        "recipes/login.yml:4:5: error: 'octo-org/login@v3' is not pinned to a commit SHA "
+        "(pinning: sha) [unpinned-uses]\n"
+        ".github/workflows/ci.yml:24:15: note: galley lint would report this in the compiled "
+        "workflow\n");
+}
+
+TEST_CASE("compile: a .galley.yml that does not load is an error at its own text") {
+  Project p(pipeline("      hello:\n        recipe: echo\n        with: {message: hi}\n"),
+            {{"echo", kEcho}});
+  p.write(".galley.yml", "lint:\n  rules:\n    no-such-rule: off\n");
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() == ".galley.yml:3:5: error: unknown rule 'no-such-rule' [config]\n");
 }
 
 TEST_CASE("compile: a secret name of thirty thousand characters is an error, not a crash") {
@@ -508,7 +594,8 @@ TEST_CASE("compile: a project recipe that cannot be looked at is an error, not t
   std::filesystem::create_symlink("unit-tests.yml", p.dir / "recipes/unit-tests.yml");
   CHECK_FALSE(p.compile());
   CHECK(p.errors() ==
-        "error: recipes/unit-tests.yml: cannot read recipe: Too many levels of symbolic links "
+        "galley: error: recipes/unit-tests.yml: cannot read recipe: Too many levels of symbolic "
+        "links "
         "[io]\n");
 }
 
@@ -569,6 +656,56 @@ steps:
         "            ^~~~~~~~~~~~~~~\n"
         "  hint: check that the environment variable PARAMS_X (galley sets it for this step) is "
         "a number first, e.g. [[ $PARAMS_X =~ ^-?[0-9]+$ ]] || exit 1, and use $PARAMS_X there\n");
+}
+
+TEST_CASE("compile: a value from with: that reaches bash arithmetic is reported at with:") {
+  const char* recipe = R"(recipe: a
+description: Arithmetic.
+parameters:
+  x:
+    type: string
+    description: X.
+steps:
+  - run: |
+      echo $(( ${{ params.x }} + 1 ))
+)";
+  Project p(pipeline("      a:\n        with:\n          x: 'a[$(id)]'\n"), {{"a", recipe}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors(true) ==
+        "galley.yml:10:14: error: this value reaches bash arithmetic ('${{ params.x }}' in recipe "
+        "'a'), which runs code in a value such as 'a[$(cmd)]' however it is quoted [reference]\n"
+        "          x: 'a[$(id)]'\n"
+        "             ^~~~~~~~~~\n"
+        "  hint: pass a whole number known when compiling; a value known only when the pipeline "
+        "runs must be checked as a number by the recipe before it is used there\n"
+        "recipes/a.yml:9:16: note: recipe 'a' uses the value here\n"
+        "      echo $(( ${{ params.x }} + 1 ))\n"
+        "               ^~~~~~~~~~~~~~~\n");
+  // A whole number passed there is safe.
+  Project q(pipeline("      a:\n        with:\n          x: '12'\n"), {{"a", recipe}});
+  CHECK(q.compile());
+}
+
+TEST_CASE("compile: a run-time value from with: in bash arithmetic is reported at with:") {
+  const char* recipe = R"(recipe: a
+description: Arithmetic.
+parameters:
+  x:
+    type: string
+    description: X.
+steps:
+  - run: if [[ ${{ params.x }} -gt 1 ]]; then echo big; fi
+)";
+  std::string yml =
+      "name: demo\npipelines:\n  ci:\n    on:\n      manual:\n        inputs:\n"
+      "          n: {type: string}\n    recipes:\n      a:\n        with:\n"
+      "          x: ${{ inputs.n }}\n";
+  Project p(yml, {{"a", recipe}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:11:14: error: this value reaches bash arithmetic ('${{ params.x }}' in recipe "
+        "'a'), which runs code in a value such as 'a[$(cmd)]' however it is quoted [reference]\n"
+        "recipes/a.yml:8:16: note: recipe 'a' uses the value here\n");
 }
 
 TEST_CASE("compile: an integer known at compile time may stand in arithmetic") {
@@ -670,6 +807,32 @@ TEST_CASE("compile: on GitHub an environment's reviewers are asked once, at its 
   // gate still asks for its own.
   CHECK(block(gh, "  ship:").find("environment:") == std::string::npos);
   CHECK(block(gh, "  hotfix:").find("    environment: prod\n") != std::string::npos);
+}
+
+TEST_CASE("compile: an approval waits at most the 30 days both targets allow, on Azure as a task") {
+  std::string gate =
+      "      approve:\n        recipe: approval-gate\n        with:\n"
+      "          environment: prod\n          timeout-minutes: ";
+  {
+    Project p(release(gate + "43200\n"));
+    auto files = p.compile();
+    REQUIRE(files);
+    // GitHub's own 30 days apply; the job's timeout-minutes would not.
+    CHECK(block(p.file(*files, ".github/workflows/release.yml"), "  approve:")
+              .find("timeout-minutes") == std::string::npos);
+    // Azure DevOps: the task's timeout, inside a job an hour longer.
+    std::string ado = p.file(*files, ".azure-pipelines/release.yml");
+    CHECK(ado.find("        timeoutInMinutes: '43260'\n") != std::string::npos);
+    CHECK(ado.find("            timeoutInMinutes: 43200\n") != std::string::npos);
+    CHECK(ado.find("              onTimeout: reject\n") != std::string::npos);
+  }
+  Project p(release(gate + "43201\n"));
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:12:28: error: parameter 'timeout-minutes' must be at most 43200, not 43201 "
+        "[parameter-range]\n"
+        "recipe 'approval-gate' (built in):11:3: note: parameter 'timeout-minutes' is declared "
+        "here\n");
 }
 
 TEST_CASE(
@@ -904,6 +1067,175 @@ TEST_CASE("compile: backend azureml without a workspace is an error at the use")
         "required here\n"
         "    required-if: ${{ params.backend == 'azureml' }}\n"
         "                 ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+}
+
+namespace {
+
+const char* kDeploy = R"(recipe: deploy
+description: Deploy.
+parameters:
+  backend:
+    type: choice
+    options: [local, azureml]
+    default: local
+    description: Where.
+  workspace:
+    type: string
+    default: ""
+    required-if: ${{ params.backend == 'azureml' }}
+    description: Workspace.
+jobs:
+  deploy:
+    steps:
+      - run: echo deploying to ${{ params.workspace }}
+)";
+
+std::string manual(const std::string& with) {
+  return "name: demo\npipelines:\n  ci:\n    on:\n      manual:\n        inputs:\n"
+         "          backend: {type: choice, options: [local, azureml], default: local}\n"
+         "          ws: {type: string, default: \"\"}\n"
+         "    recipes:\n      d:\n        recipe: deploy\n        with:\n" +
+         with;
+}
+
+}  // namespace
+
+TEST_CASE("compile: a required-if that holds only at run time is checked by a first step then") {
+  Project p(manual("          backend: ${{ inputs.backend }}\n"), {{"deploy", kDeploy}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.errors() == "");
+  CHECK(block(p.file(*files, ".github/workflows/ci.yml"), "    steps:") ==
+        "    steps:\n"
+        "      - name: Check that parameter 'workspace' is set\n"
+        "        if: ${{ fromJSON(github.event_name == 'workflow_dispatch' && "
+        "toJSON(inputs.backend) || '\"local\"') == 'azureml' }}\n"
+        "        run: |\n"
+        "          echo \"galley: recipe 'deploy' needs parameter 'workspace' (string) when "
+        "params.backend == 'azureml'\" >&2\n"
+        "          exit 1\n"
+        "      - name: echo deploying to params.workspace\n"
+        "        run: echo deploying to \"${PARAMS_WORKSPACE}\"\n"
+        "        env:\n"
+        "          PARAMS_WORKSPACE: ''\n");
+  std::string ado = p.file(*files, ".azure-pipelines/ci.yml");
+  CHECK(ado.find("            displayName: Check that parameter 'workspace' is set\n"
+                 "            condition: and(succeeded(), eq(variables['INPUTS_BACKEND'], "
+                 "'azureml'))\n") != std::string::npos);
+}
+
+TEST_CASE("compile: a required value known only at run time is checked for emptiness then") {
+  Project p(manual("          backend: azureml\n          workspace: ${{ inputs.ws }}\n"),
+            {{"deploy", kDeploy}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(block(gh, "      - name: Check that parameter 'workspace' is set") ==
+        "      - name: Check that parameter 'workspace' is set\n"
+        "        run: |\n"
+        "          if [ -z \"${PARAMS_WORKSPACE}\" ]; then\n"
+        "            echo \"galley: recipe 'deploy' needs parameter 'workspace' (string) when "
+        "params.backend == 'azureml'\" >&2\n"
+        "            exit 1\n"
+        "          fi\n"
+        "        env:\n"
+        "          PARAMS_WORKSPACE: ${{ fromJSON(github.event_name == 'workflow_dispatch' && "
+        "toJSON(inputs.ws) || '\"\"') }}\n");
+  CHECK(p.file(*files, ".azure-pipelines/ci.yml")
+            .find("              if [ -z \"${PARAMS_WORKSPACE}\" ]; then\n") != std::string::npos);
+}
+
+TEST_CASE("compile: a required-if decided when compiling adds no step") {
+  // Known false: nothing to check; a value given: nothing either.
+  for (std::string with : {"          backend: local\n",
+                           "          backend: ${{ inputs.backend }}\n          workspace: w\n"}) {
+    Project p(manual(with), {{"deploy", kDeploy}});
+    auto files = p.compile();
+    REQUIRE(files);
+    CHECK_MESSAGE(p.file(*files, ".github/workflows/ci.yml").find("Check that parameter") ==
+                      std::string::npos,
+                  with);
+  }
+  // Known true with an empty value: an error now, not a step.
+  Project p(manual("          backend: azureml\n"), {{"deploy", kDeploy}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:10:7: error: recipe 'deploy' needs parameter 'workspace' (string) when "
+        "params.backend == 'azureml' [missing-parameter]\n"
+        "recipes/deploy.yml:12:18: note: parameter 'workspace' is required here\n");
+}
+
+TEST_CASE("compile: a step recipe's run-time required-if check runs just before its steps") {
+  const char* step = R"(recipe: push
+description: Push.
+parameters:
+  backend:
+    type: string
+    description: Where.
+  registry:
+    type: string
+    default: ""
+    required-if: ${{ params.backend == 'azureml' }}
+    description: Registry.
+steps:
+  - run: echo pushing to ${{ params.registry }}
+)";
+  const char* job = R"(recipe: deploy
+description: Ship.
+parameters:
+  backend:
+    type: string
+    description: Where.
+steps:
+  - run: echo first
+  - recipe: push
+    with:
+      backend: ${{ params.backend }}
+)";
+  Project p(manual("          backend: ${{ inputs.backend }}\n"),
+            {{"push", step}, {"deploy", job}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  size_t first = gh.find("- name: echo first"), check = gh.find("Check that parameter 'registry'"),
+         push = gh.find("- name: echo pushing");
+  CHECK(first < check);
+  CHECK(check < push);
+  CHECK(push != std::string::npos);
+}
+
+TEST_CASE("compile: a composite recipe's run-time required-if is checked in each stage it makes") {
+  const char* composite = R"(recipe: release
+description: Release.
+parameters:
+  backend:
+    type: string
+    description: Where.
+  workspace:
+    type: string
+    default: ""
+    required-if: ${{ params.backend == 'azureml' }}
+    description: Workspace.
+uses:
+  first:
+    recipe: say
+  second:
+    recipe: say
+    needs: [first]
+)";
+  const char* say = "recipe: say\ndescription: Say.\nsteps:\n  - run: echo hi\n";
+  Project p(
+      "name: demo\npipelines:\n  ci:\n    on:\n      manual:\n        inputs:\n"
+      "          backend: {type: string, default: local}\n    recipes:\n      r:\n"
+      "        recipe: release\n        with:\n          backend: ${{ inputs.backend }}\n",
+      {{"release", composite}, {"say", say}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(block(gh, "  r-first:").find("Check that parameter 'workspace' is set") !=
+        std::string::npos);
+  CHECK(block(gh, "  r-second:").find("Check that parameter 'workspace' is set") !=
+        std::string::npos);
 }
 
 TEST_CASE("compile: a number range and required-if are checked where the recipe declares them") {

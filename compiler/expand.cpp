@@ -414,19 +414,29 @@ class Expander {
     return params;
   }
 
-  // Parameters whose required-if holds must not be empty. A condition that
-  // depends on run-time values cannot be decided here and is let pass.
+  // Parameters whose required-if holds must not be empty. When the
+  // condition or the value is known only when the pipeline runs (an input, a
+  // step's output), the check runs then: a step at the start of the
+  // recipe's jobs (runtimeChecks_) fails the job with the same message.
   bool requiredIfs(const Recipe& r, const yaml::Node* with, Location at, const Params& params) {
     bool ok = true;
     for (const auto& p : r.parameters) {
       auto it = params.find(p.name);
-      if (!p.requiredIf || it == params.end() || !it->second.text.empty()) continue;
+      if (!p.requiredIf || it == params.end()) continue;
+      const Text& value = it->second.text;
+      bool runtimeValue = value.hasRefs();
+      if (!runtimeValue && !value.str().empty()) continue;
       Scope scope = baseScope();
       scope.params = &params;
       scope.recipe = r.name;
       auto cond = parseCondition(*p.requiredIf, scope, diags_);
       if (!cond) return false;
-      if (fold(*cond) != std::optional<bool>(true)) continue;
+      std::optional<bool> known = fold(*cond);
+      if (known == std::optional<bool>(false)) continue;
+      if (!known || runtimeValue) {
+        runtimeChecks_.back().push_back(requiredIfStep(r, p, value, known ? std::nullopt : cond));
+        continue;
+      }
       const yaml::Node* given = with ? with->find(p.name) : nullptr;
       Diagnostic& d = diags_.error(given ? given->where : at, "missing-parameter",
                                    "recipe '" + r.name + "' needs parameter '" + p.name + "' (" +
@@ -435,6 +445,56 @@ class Expander {
       ok = false;
     }
     return ok;
+  }
+
+  // The step that checks a required-if at run time: under the condition
+  // (when it is not known to hold), it fails when the value is empty.
+  static ir::Step requiredIfStep(const Recipe& r, const Parameter& p, const Text& value,
+                                 std::optional<Cond> cond) {
+    ir::Step step;
+    step.kind = ir::Step::Kind::Run;
+    step.name = "Check that parameter '" + p.name + "' is set";
+    step.where = p.requiredIf->where;
+    step.condition = std::move(cond);
+    std::string message = "galley: recipe '" + r.name + "' needs parameter '" + p.name + "' (" +
+                          paramTypeName(p.type) + ") when " + requiredIfText(p);
+    std::string fail = "echo " + shellQuoted(message) + " >&2\nexit 1\n";
+    if (!value.hasRefs()) {
+      step.script = fail;
+      return step;
+    }
+    std::string env = envNameOf({"params", p.name});
+    step.env.emplace_back(env, value);
+    std::string indented;
+    for (size_t a = 0, b; a < fail.size(); a = b + 1) {
+      b = fail.find('\n', a);
+      indented += "  " + fail.substr(a, b - a + 1);
+    }
+    step.script = "if [ -z \"${" + env + "}\" ]; then\n" + indented + "fi\n";
+    return step;
+  }
+
+  // s as one bash word that bash reads back as s: in double quotes when
+  // nothing in it is special there (readable), else in single quotes.
+  static std::string shellQuoted(const std::string& s) {
+    if (s.find_first_of("\"$`\\") == std::string::npos) return "\"" + s + "\"";
+    std::string out = "'";
+    for (char c : s)
+      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  }
+
+  // Puts the run-time required-if checks of the recipe uses being expanded
+  // (this use's, and the composite recipes' it is a member of) first in
+  // each job of stage that waits for no other job of it and runs steps.
+  void addRuntimeChecks(ir::Stage& stage) {
+    std::vector<ir::Step> checks;
+    for (const auto& level : runtimeChecks_)
+      checks.insert(checks.end(), level.begin(), level.end());
+    if (checks.empty()) return;
+    for (auto& job : stage.jobs)
+      if (job.needs.empty() && !job.approval)
+        job.steps.insert(job.steps.begin(), checks.begin(), checks.end());
   }
 
   std::optional<ParamValue> paramValue(const Parameter& p, const yaml::Node& v, Scope& scope) {
@@ -604,6 +664,11 @@ class Expander {
                    "recipes use each other in a cycle: " + cyclePath(path));
       return std::nullopt;
     }
+    runtimeChecks_.emplace_back();
+    struct Pop {
+      std::vector<std::vector<ir::Step>>& stack;
+      ~Pop() { stack.pop_back(); }
+    } pop{runtimeChecks_};
     auto params = bind(*recipe, use, use.with, use.where, caller);
     if (!params) return std::nullopt;
     bool skip = false;
@@ -690,6 +755,7 @@ class Expander {
         r.stepOutput = jo->output;
         result.outputs[o.name] = r;
       }
+      addRuntimeChecks(stage);
       result.firstStages = result.lastStages = {id};
       out_.stages.push_back(std::move(stage));
     }
@@ -1018,8 +1084,14 @@ class Expander {
     }
     Use use;
     use.id = r.value;
+    // Its run-time required-if checks go where its steps do, just before them.
+    runtimeChecks_.emplace_back();
     auto params = bind(*recipe, use, n.find("with"), r.where, scope);
+    std::vector<ir::Step> checks = std::move(runtimeChecks_.back());
+    runtimeChecks_.pop_back();
     if (!params) return;
+    for (auto& c : checks)
+      job.steps.push_back(std::move(c));
     Scope inner = scope;
     inner.params = &*params;
     inner.recipe = recipe->name;
@@ -1080,6 +1152,7 @@ class Expander {
     // The references of the script, for the arithmetic check at its end.
     struct Placed {
       Location where;
+      Location value;  // where the value was written
       std::string inner, env;
       bool integer;  // a value known now to be an integer: safe in arithmetic
     };
@@ -1146,7 +1219,7 @@ class Expander {
                                                 quoting.state() == ShellQuoting::State::Single));
         script += quoting.expansion(env, words);
         quoting.reference(placed.size());
-        placed.push_back({piece.where, inner, env, !t->hasRefs() && isInteger(t->str())});
+        placed.push_back({piece.where, t->where, inner, env, !t->hasRefs() && isInteger(t->str())});
       }
       quoting.feed('x');  // the expansion: a word character to the scanner
       pos = close + 2;
@@ -1156,6 +1229,11 @@ class Expander {
     for (size_t id : quoting.arithmeticReferences()) {
       const Placed& p = placed[id];
       if (p.integer) continue;
+      safe = false;
+      if (p.value.known() && p.value.file != p.where.file) {
+        arithmeticValueError(p.value, p.where, p.inner, scope);
+        continue;
+      }
       diags_.error(p.where, "reference",
                    "'${{ " + p.inner +
                        " }}' sits where bash evaluates arithmetic, which runs code in a value "
@@ -1163,7 +1241,6 @@ class Expander {
                    "check that the environment variable " + p.env +
                        " (galley sets it for this step) is a number first, e.g. [[ $" + p.env +
                        " =~ ^-?[0-9]+$ ]] || exit 1, and use $" + p.env + " there");
-      safe = false;
     }
     if (!safe) return false;
     // Lists reach bash unquoted on purpose, one word per item; a directive on
@@ -1179,6 +1256,21 @@ class Expander {
       step.name = first.size() > 60 ? first.substr(0, 57) + "..." : first;
     }
     return true;
+  }
+
+  // A value the caller passed (a with: entry, in another file than the
+  // script) that reaches bash arithmetic without being a whole number known
+  // now: the caller's to fix, so it is reported at the value, with a note
+  // at the script's reference.
+  void arithmeticValueError(Location value, Location use, const std::string& inner,
+                            const Scope& scope) {
+    Diagnostic& d = diags_.error(
+        value, "reference",
+        "this value reaches bash arithmetic ('${{ " + inner + " }}' in recipe '" + scope.recipe +
+            "'), which runs code in a value such as 'a[$(cmd)]' however it is quoted",
+        "pass a whole number known when compiling; a value known only when the pipeline runs "
+        "must be checked as a number by the recipe before it is used there");
+    d.notes.push_back({use, "recipe '" + scope.recipe + "' uses the value here"});
   }
 
   bool targetForm(const yaml::Node& f, bool github, Scope& scope, ir::TargetForm& out) {
@@ -1327,6 +1419,9 @@ class Expander {
   std::vector<std::string> active_;
   std::vector<ir::UseFrame> usePath_;  // the uses being expanded, outermost first
   std::map<std::string, Location> claimed_;
+  // Per recipe use being expanded, outermost first: its run-time
+  // required-if checks, for the jobs of every stage it expands into.
+  std::vector<std::vector<ir::Step>> runtimeChecks_;
   bool actionsLoaded_ = false;
   std::optional<yaml::Node> actions_;
 };

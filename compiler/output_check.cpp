@@ -1,11 +1,15 @@
 #include "compiler/output_check.h"
 
+#include <filesystem>
+
 #include "compiler/lint/lint.h"
 #include "compiler/yaml.h"
 
 namespace galley {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 // A range of the compiled file and the user's text it was made from.
 struct Origin {
@@ -46,13 +50,62 @@ Location userText(const std::vector<Origin>& origins, Position at) {
   return best ? best->user : Location{};
 }
 
+// The path of a file below root as .galley.yml's globs see it.
+std::string rootRelative(const std::string& path, const std::string& root) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec);
+  fs::path rel = ec ? fs::path(path) : abs.lexically_normal().lexically_relative(root);
+  std::string s = rel.generic_string();
+  return rel.empty() || s.starts_with("..") ? fs::path(path).generic_string() : s;
+}
+
 }  // namespace
 
-void checkEmitted(const EmittedFile& file, const std::vector<std::string>& runnerLabels,
-                  Sources& sources, Diagnostics& diags) {
+OutputCheckConfig outputCheckConfig(const std::string& outDir,
+                                    const std::vector<std::string>& runnerLabels, Sources& sources,
+                                    Diagnostics& diags) {
+  OutputCheckConfig c;
+  std::error_code ec;
+  // Not lint::repoRootOf, which stops at a .github folder: compile creates
+  // one in outDir, and the settings found must not change after the first
+  // compile.
+  fs::path start = fs::absolute(outDir, ec).lexically_normal();
+  c.root = start.string();
+  for (fs::path p = start; !p.empty(); p = p.parent_path()) {
+    if (fs::exists(p / ".galley.yml", ec) || fs::exists(p / ".git", ec)) {
+      c.root = p.string();
+      break;
+    }
+    if (p == p.parent_path()) break;
+  }
+  // Named as the project's own files are: from outDir when it is the root,
+  // else from the working folder when the root is below it.
+  fs::path candidate = fs::path(c.root) / ".galley.yml";
+  if (fs::equivalent(fs::path(outDir), fs::path(c.root), ec)) {
+    candidate = fs::path(outDir) / ".galley.yml";
+  } else if (fs::path cwd = fs::current_path(ec); !ec) {
+    fs::path rel = candidate.lexically_relative(cwd);
+    if (!rel.empty() && !rel.generic_string().starts_with("..")) candidate = rel;
+  }
+  if (fs::is_regular_file(candidate, ec)) {
+    std::string err;
+    if (const SourceFile* f = sources.read(candidate.lexically_normal().string(), &err))
+      lint::loadConfig(*f, &c.lint, diags);
+    else
+      diags.error({}, "io", "cannot read the lint settings: " + err);
+  }
+  for (const auto& l : runnerLabels)
+    c.lint.runnerLabels.push_back(l);
+  return c;
+}
+
+void checkEmitted(const EmittedFile& file, const OutputCheckConfig& config, Sources& sources,
+                  Diagnostics& diags) {
+  std::string relative = rootRelative(file.path, config.root);
+  if (config.lint.ignores(relative)) return;
   const SourceFile* compiled = sources.add(file.path, file.text);
   lint::LintOptions options;
-  options.config.runnerLabels = runnerLabels;
+  options.config = config.lint.forPath(relative);
   options.forcedKind = file.azure ? lint::FileKind::Azure : lint::FileKind::Workflow;
   Diagnostics found;
   lint::lintFile(*compiled, *options.forcedKind, nullptr, options, found);

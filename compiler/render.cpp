@@ -168,6 +168,9 @@ void renderHeader(std::string& text, const Location& at, Severity s, const std::
       appendNumber(text, at.begin.column);
     }
     text += ": ";
+  } else if (!rule.empty()) {
+    // A finding about no place in a file reads as galley's other errors do.
+    text += "galley: ";
   }
   if (o.color) text += severityColor(s);
   text += severityName(s);

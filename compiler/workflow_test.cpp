@@ -365,7 +365,7 @@ TEST_CASE("calls nested deeper than the limit are refused") {
   options.maxDepth = 1;
   CHECK_FALSE(c.run("on: push\njobs:\n  j:\n    uses: ./a.yml\n", options));
   CHECK(testing::headlines(c.diags) ==
-        "error: Nested reusable workflow depth exceeded 1. [reusable-workflow]\n");
+        "galley: error: Nested reusable workflow depth exceeded 1. [reusable-workflow]\n");
 }
 
 TEST_CASE("a called workflow without workflow_call cannot be called") {

@@ -32,6 +32,16 @@ bool Config::ignores(std::string_view path) const {
   return false;
 }
 
+Config Config::forPath(std::string_view path) const {
+  Config c = *this;
+  c.paths.clear();
+  for (const auto& p : paths)
+    if (globMatch(p.glob, globPath(path)))
+      for (const auto& [rule, severity] : p.rules)
+        c.rules[rule] = severity;
+  return c;
+}
+
 namespace {
 
 bool readStrings(const yaml::Node& n, std::vector<std::string>* out, Diagnostics& diags) {

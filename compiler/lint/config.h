@@ -65,6 +65,10 @@ struct Config {
   std::optional<Severity> severityOf(std::string_view rule, Severity fallback,
                                      std::string_view path) const;
   bool ignores(std::string_view path) const;
+  // The settings of one file (path relative to the root): the `paths:`
+  // rules whose glob matches it folded into `rules`, and `paths` empty, so
+  // that the result applies to the file whatever name it is linted under.
+  Config forPath(std::string_view path) const;
 };
 
 // Reads the `lint:` and `environments:` sections of a .galley.yml. Problems

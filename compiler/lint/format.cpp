@@ -5,6 +5,7 @@
 
 #include "compiler/json_writer.h"
 #include "compiler/lint/rules.h"
+#include "compiler/recipe.h"
 
 namespace galley::lint {
 
@@ -71,6 +72,68 @@ std::string escapeAzure(std::string_view s) {
   return out;
 }
 
+// A SARIF physicalLocation of where, as the member of `parent` at depth.
+void sarifPhysical(JsonObject& parent, const Location& where, std::string_view root, int depth) {
+  JsonObject physical(parent.key("physicalLocation"), depth);
+  {
+    JsonObject artifact(physical.key("artifactLocation"), depth + 1);
+    artifact.string("uri", relative(where.path(), root));
+    artifact.string("uriBaseId", "%SRCROOT%");
+  }
+  if (where.begin.line) {
+    JsonObject region(physical.key("region"), depth + 1);
+    if (where.end.line) {
+      region.number("endColumn", std::max(where.end.column, where.begin.column + 1));
+      region.number("endLine", where.end.line);
+    }
+    region.number("startColumn", where.begin.column);
+    region.number("startLine", where.begin.line);
+  }
+}
+
+// A note SARIF can point at: a place in a file of the repository. A
+// built-in recipe is no file the user has, so its notes stay in the text.
+bool linkable(const Note& n) {
+  return n.where.known() && !isBuiltinRecipeSource(n.where.file);
+}
+
+// SARIF reads "[text](id)" in a message as a link to a related location;
+// brackets that are text are escaped so that they never read as one.
+std::string sarifEscaped(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '[' || c == ']') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// The result's text: the message, then each note on a line of its own. A
+// note in a file links to its related location (id: its place among the
+// linkable notes, from 1), since GitHub code scanning shows a related
+// location only where the message links to it; any other note is written
+// out with its position.
+std::string sarifMessage(const Diagnostic& d) {
+  if (d.notes.empty()) return fullMessage(d);
+  std::string text = sarifEscaped(fullMessage(d));
+  int id = 0;
+  for (const auto& n : d.notes) {
+    text += "\nnote: ";
+    if (linkable(n)) {
+      text += "[" + sarifEscaped(n.message) + "](" + std::to_string(++id) + ")";
+      continue;
+    }
+    if (n.where.file) {
+      std::string at(n.where.path());
+      if (n.where.begin.line)
+        at += ":" + std::to_string(n.where.begin.line) + ":" + std::to_string(n.where.begin.column);
+      text += sarifEscaped(at) + ": ";
+    }
+    text += sarifEscaped(n.message);
+  }
+  return text;
+}
+
 // One SARIF result at nesting depth 4 (runs[0].results[i]).
 void sarifResult(const Diagnostic& d, std::string_view root, std::string& text) {
   jsonNewline(text, 4);
@@ -81,27 +144,32 @@ void sarifResult(const Diagnostic& d, std::string_view root, std::string& text) 
   jsonNewline(locations, 6);
   {
     JsonObject loc(locations, 6);
-    JsonObject physical(loc.key("physicalLocation"), 7);
-    {
-      JsonObject artifact(physical.key("artifactLocation"), 8);
-      artifact.string("uri", relative(d.where.path(), root));
-      artifact.string("uriBaseId", "%SRCROOT%");
-    }
-    if (d.where.begin.line) {
-      JsonObject region(physical.key("region"), 8);
-      if (d.where.end.line) {
-        region.number("endColumn", std::max(d.where.end.column, d.where.begin.column + 1));
-        region.number("endLine", d.where.end.line);
-      }
-      region.number("startColumn", d.where.begin.column);
-      region.number("startLine", d.where.begin.line);
-    }
+    sarifPhysical(loc, d.where, root, 7);
   }
   jsonNewline(locations, 5);
   locations += ']';
   {
     JsonObject message(r.key("message"), 5);
-    message.string("text", fullMessage(d));
+    message.string("text", sarifMessage(d));
+  }
+  if (std::any_of(d.notes.begin(), d.notes.end(), linkable)) {
+    std::string& related = r.key("relatedLocations");
+    related += '[';
+    int id = 0;
+    for (const auto& n : d.notes) {
+      if (!linkable(n)) continue;
+      if (id) related += ',';
+      jsonNewline(related, 6);
+      JsonObject loc(related, 6);
+      loc.number("id", ++id);
+      {
+        JsonObject message(loc.key("message"), 7);
+        message.string("text", n.message);
+      }
+      sarifPhysical(loc, n.where, root, 7);
+    }
+    jsonNewline(related, 5);
+    related += ']';
   }
   r.string("ruleId", d.rule);
 }

@@ -336,6 +336,44 @@ TEST_CASE("lint: SARIF, GitHub and Azure outputs render the same findings") {
         "code=job-needs]bad, really: 100%25 [job-needs]\n");
 }
 
+TEST_CASE("lint: SARIF links a finding's notes as related locations, and writes out the rest") {
+  Sources sources;
+  const SourceFile* f = sources.add("/repo/galley.yml", "x\ny\n");
+  const SourceFile* r = sources.add("/repo/recipes/r.yml", "a\nb\nc\n");
+  const SourceFile* builtin = sources.add("recipe 'unit-tests' (built in)", "a\nb\n");
+  Diagnostics d;
+  Diagnostic& e = d.error({f, {2, 3}, {2, 5}}, "artifact", "the name [x] is empty");
+  e.notes.push_back({{r, {3, 1}, {3, 4}}, "recipe 'r' uses the value [here]"});
+  e.notes.push_back({{builtin, {2, 7}, {2, 9}}, "recipe 'unit-tests' uses it"});
+  e.notes.push_back({{}, "a note without a place"});
+  std::ostringstream out;
+  writeDocument(out, outputFormat("sarif", "/repo", {}), d);
+  auto j = nlohmann::json::parse(out.str());
+  const auto& result = j["runs"][0]["results"][0];
+  CHECK(result["message"]["text"] ==
+        "the name \\[x\\] is empty\n"
+        "note: [recipe 'r' uses the value \\[here\\]](1)\n"
+        "note: recipe 'unit-tests' (built in):2:7: recipe 'unit-tests' uses it\n"
+        "note: a note without a place");
+  REQUIRE(result["relatedLocations"].size() == 1);
+  const auto& related = result["relatedLocations"][0];
+  CHECK(related["id"] == 1);
+  CHECK(related["message"]["text"] == "recipe 'r' uses the value [here]");
+  CHECK(related["physicalLocation"]["artifactLocation"]["uri"] == "recipes/r.yml");
+  CHECK(related["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%");
+  CHECK(related["physicalLocation"]["region"]["startLine"] == 3);
+  CHECK(related["physicalLocation"]["region"]["startColumn"] == 1);
+  CHECK(related["physicalLocation"]["region"]["endColumn"] == 4);
+  // Without notes, a message is as it is, brackets and all.
+  Diagnostics plain;
+  plain.error({f, {1, 1}, {1, 2}}, "job-needs", "a [b]");
+  std::ostringstream out2;
+  writeDocument(out2, outputFormat("sarif", "/repo", {}), plain);
+  auto j2 = nlohmann::json::parse(out2.str());
+  CHECK(j2["runs"][0]["results"][0]["message"]["text"] == "a [b]");
+  CHECK_FALSE(j2["runs"][0]["results"][0].contains("relatedLocations"));
+}
+
 TEST_CASE(
     "lint: a written-out null is reported where it is written, an absent value after its key") {
   std::string out = lintText(std::string(kHeader) +

@@ -37,7 +37,9 @@ const std::vector<RuleInfo>& allRules() {
       {"workflow-call", S::Error, "reusable workflow calls and their inputs, outputs, secrets"},
       {"workflow-inputs", S::Error, "workflow_dispatch and workflow_call input definitions"},
       {"shell-name", S::Error, "an unknown shell"},
-      {"cron", S::Error, "invalid cron syntax or schedules more often than every 5 minutes"},
+      {"cron", S::Error,
+       "invalid cron syntax, or a schedule more often than the host runs (GitHub: every 5 minutes; "
+       "Azure: about 1000 runs a week)"},
       {"glob", S::Error, "invalid branch, tag or path filter patterns"},
       {"env-var-name", S::Error, "environment variable names GitHub rejects"},
       {"matrix", S::Error, "matrix include/exclude that match nothing, duplicate values"},

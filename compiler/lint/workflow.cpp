@@ -9,6 +9,7 @@
 #include "compiler/expr/parser.h"
 #include "compiler/expr/scalar_map.h"
 #include "compiler/lint/checks.h"
+#include "compiler/lint/cron.h"
 #include "compiler/lint/data.h"
 #include "compiler/lint/expr_text.h"
 #include "compiler/lint/glob.h"
@@ -1317,7 +1318,7 @@ class WorkflowChecker {
     for (const auto& item : s.items) {
       if (!item.isMapping()) continue;
       const yaml::Node* cron = item.find("cron");
-      if (cron && cron->isScalar()) checkCron(*cron);
+      if (cron && cron->isScalar()) lint::checkCron(*cron, CronDialect::GitHub, diags());
       if (const yaml::Node* tz = item.find("timezone"); tz && tz->isScalar()) checkTimezone(*tz);
     }
   }
@@ -1340,164 +1341,10 @@ class WorkflowChecker {
                   didYouMean(tz.value, all));
   }
 
-  void checkCron(const yaml::Node& cron);
-
   const yaml::Node& root_;
   CheckContext& cx_;
   std::set<const SourceFile*> reportedActions_;
 };
-
-// --- cron: five fields, each a list of values, ranges and steps -----------
-
-struct CronField {
-  const char* name;
-  int lo, hi;
-};
-
-const CronField kCronFields[] = {{"minute", 0, 59},
-                                 {"hour", 0, 23},
-                                 {"day of month", 1, 31},
-                                 {"month", 1, 12},
-                                 {"day of week", 0, 6}};
-
-int cronName(std::string_view s, int field) {
-  static const char* months[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                 "jul", "aug", "sep", "oct", "nov", "dec"};
-  static const char* days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-  std::string l = lowerCase(s);
-  if (field == 3)
-    for (int i = 0; i < 12; ++i)
-      if (l == months[i]) return i + 1;
-  if (field == 4)
-    for (int i = 0; i < 7; ++i)
-      if (l == days[i]) return i;
-  return -1;
-}
-
-bool cronNumber(std::string_view s, int field, int* out) {
-  if (s.empty()) return false;
-  int named = cronName(s, field);
-  if (named >= 0) {
-    *out = named;
-    return true;
-  }
-  int v = 0;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c)) || v > 1000) return false;
-    v = v * 10 + (c - '0');
-  }
-  *out = v;
-  return true;
-}
-
-// Parses one field into the set of values it selects; returns "" or an error.
-std::string parseCronField(std::string_view f, int field, std::vector<bool>* sel) {
-  const CronField& def = kCronFields[field];
-  int hi = field == 4 ? 7 : def.hi;  // 7 is Sunday too
-  sel->assign(hi + 1, false);
-  size_t start = 0;
-  while (start <= f.size()) {
-    size_t comma = f.find(',', start);
-    if (comma == std::string_view::npos) comma = f.size();
-    std::string_view part = f.substr(start, comma - start);
-    start = comma + 1;
-    int step = 1;
-    size_t slash = part.find('/');
-    if (slash != std::string_view::npos) {
-      if (!cronNumber(part.substr(slash + 1), -1, &step) || step == 0)
-        return "invalid step in the " + std::string(def.name) + " field";
-      part = part.substr(0, slash);
-    }
-    int a = def.lo, b = hi;
-    if (part != "*") {
-      size_t dash = part.find('-');
-      if (!cronNumber(part.substr(0, dash), field, &a))
-        return "'" + std::string(part) + "' is not a valid " + def.name;
-      b = slash != std::string_view::npos ? hi : a;
-      if (dash != std::string_view::npos && !cronNumber(part.substr(dash + 1), field, &b))
-        return "'" + std::string(part) + "' is not a valid " + def.name + " range";
-      if (a < def.lo || a > hi || b < def.lo || b > hi)
-        return std::string(def.name) + " must be between " + std::to_string(def.lo) + " and " +
-               std::to_string(def.hi);
-      if (a > b) return "range '" + std::string(part) + "' ends before it starts";
-    }
-    for (int v = a; v <= b; v += step)
-      (*sel)[v] = true;
-    if (comma == f.size()) break;
-  }
-  return {};
-}
-
-// A space that is not one to cron (copied from a web page or a word
-// processor): its code point and name, and its length in bytes, or 0.
-struct OddSpace {
-  size_t bytes;
-  const char* name;
-};
-OddSpace oddSpaceAt(std::string_view s, size_t i) {
-  auto at = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
-  if (at(i) == 0xC2 && at(i + 1) == 0xA0) return {2, "U+00A0 (NO-BREAK SPACE)"};
-  if (at(i) == 0xE2 && at(i + 1) == 0x80) {
-    unsigned c = at(i + 2);
-    if (c >= 0x80 && c <= 0x8A) return {3, "a Unicode space (U+2000 to U+200A)"};
-    if (c == 0x8B) return {3, "U+200B (ZERO WIDTH SPACE)"};
-    if (c == 0xAF) return {3, "U+202F (NARROW NO-BREAK SPACE)"};
-  }
-  if (at(i) == 0xE3 && at(i + 1) == 0x80 && at(i + 2) == 0x80)
-    return {3, "U+3000 (IDEOGRAPHIC SPACE)"};
-  return {0, nullptr};
-}
-
-void WorkflowChecker::checkCron(const yaml::Node& cron) {
-  for (size_t i = 0; i < cron.value.size(); ++i)
-    if (OddSpace odd = oddSpaceAt(cron.value, i); odd.bytes) {
-      diags().error(expr::ScalarMap(cron).location(i, odd.bytes), "cron",
-                    "cron '" + cron.value + "' separates its fields with " + odd.name +
-                        ", which cron does not read as a space",
-                    "retype the spaces between the fields as plain spaces");
-      return;
-    }
-  std::vector<std::string> fields;
-  std::string cur;
-  for (char c : cron.value) {
-    if (c == ' ' || c == '\t') {
-      if (!cur.empty()) fields.push_back(cur), cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) fields.push_back(cur);
-  if (fields.size() != 5) {
-    diags().error(cron.where, "cron",
-                  "cron '" + cron.value +
-                      "' must have 5 fields (minute hour day month weekday), not " +
-                      std::to_string(fields.size()));
-    return;
-  }
-  std::vector<std::vector<bool>> sel(5);
-  for (int i = 0; i < 5; ++i) {
-    std::string err = parseCronField(fields[i], i, &sel[i]);
-    if (!err.empty()) {
-      diags().error(cron.where, "cron", "invalid cron '" + cron.value + "': " + err);
-      return;
-    }
-  }
-  // The shortest gap between selected minutes within an hour, and across the
-  // hour when every hour is selected, bounds the interval.
-  std::vector<int> minutes;
-  for (int m = 0; m < 60; ++m)
-    if (sel[0][m]) minutes.push_back(m);
-  bool everyHour = std::all_of(sel[1].begin(), sel[1].end(), [](bool b) { return b; });
-  int gap = 60 * 24;
-  for (size_t i = 1; i < minutes.size(); ++i)
-    gap = std::min(gap, minutes[i] - minutes[i - 1]);
-  if (minutes.size() == 1 && everyHour) gap = std::min(gap, 60);
-  if (!minutes.empty() && everyHour) gap = std::min(gap, minutes.front() + 60 - minutes.back());
-  if (gap < 5)
-    diags().error(cron.where, "cron",
-                  "cron '" + cron.value + "' runs every " + std::to_string(gap) +
-                      " minute(s); GitHub runs schedules at most once every 5 minutes");
-}
 
 }  // namespace
 

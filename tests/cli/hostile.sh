@@ -118,7 +118,7 @@ ln -s "$tmp/secret/passwd" "$tmp/leak/.github/workflows/p.yml"
 printf 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n' >"$tmp/leak/.github/workflows/ok.yml"
 for format in text github; do
   expect "a folder walk skips a symlink out of the repository ($format)" 0 sh -c "cd '$tmp/leak' && '$galley' lint --shellcheck off --format $format"
-  contains "a folder walk skips a symlink out of the repository ($format)" "galley lint: note: skipped ./.github/workflows/p.yml -> $tmp/secret/passwd: it resolves outside the repository"
+  contains "a folder walk skips a symlink out of the repository ($format)" "galley: note: skipped ./.github/workflows/p.yml -> $tmp/secret/passwd: it resolves outside the repository"
   lacks "nothing of the linked file is echoed ($format)" "root:x"
 done
 expect "an unparsable file named on the command line is quoted as an excerpt" 1 "$galley" lint --format github "$tmp/secret/passwd"

@@ -33,7 +33,7 @@ expect "a tab in indentation is named as a tab" 1 "$galley" lint "$tmp/tab.yml"
 contains "a tab in indentation is named as a tab" "tab.yml:4:1: error: a tab indents this line; YAML indents with spaces only [yaml-syntax]"
 
 expect "a missing galley.yml is a usage error" 2 "$galley" compile "$tmp/nope.yml"
-contains "a missing galley.yml is a usage error" "nope.yml: cannot open file"
+contains "a missing galley.yml is a usage error" "galley: error: $tmp/nope.yml: cannot open file [io]"
 
 mkdir -p "$tmp/broken"
 cat >"$tmp/broken/galley.yml" <<'YML'
@@ -264,7 +264,7 @@ expect "docs/pipeline.md's example lints clean" 0 "$galley" lint "$tmp/docs-exam
 contains "docs/pipeline.md's example lints clean" ""
 
 expect "a path that names nothing is a usage error, and nothing is linted" 2 "$galley" lint action.yml "$tmp/nope.yml"
-contains "a path that names nothing is a usage error, and nothing is linted" "galley lint: $tmp/nope.yml: no such file or directory"
+contains "a path that names nothing is a usage error, and nothing is linted" "galley: error: $tmp/nope.yml: no such file or directory"
 
 # The walk finds the compiled Azure pipelines too, and they lint clean of
 # errors (the approval gate is ManualValidation@1, which takes approvers:).
@@ -322,5 +322,53 @@ for format in json sarif; do
     failed=$((failed + 1))
   fi
 done
+
+# galley lint .galley.yml checks the settings, not a workflow.
+mkdir -p "$tmp/settings"
+printf 'lint:\n  rules:\n    unpined-uses: error\n' >"$tmp/settings/.galley.yml"
+expect "lint checks a .galley.yml as lint's settings" 1 "$galley" lint "$tmp/settings/.galley.yml"
+contains "lint checks a .galley.yml as lint's settings" "$tmp/settings/.galley.yml:3:5: error: unknown rule 'unpined-uses' [config]"
+if grep -q "unknown-key\|missing-key" <<<"$out"; then echo "FAIL: .galley.yml linted as a workflow"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
+printf 'lint:\n  rules:\n    unpinned-uses: error\n' >"$tmp/settings/.galley.yml"
+expect "a sound .galley.yml has no findings" 0 "$galley" lint "$tmp/settings/.galley.yml"
+# A required-if that only the run can decide fails the run's job, with the
+# message compile would give, when the input makes it hold.
+mkdir -p "$tmp/runtime/recipes"
+cat >"$tmp/runtime/recipes/deploy.yml" <<'YML'
+recipe: deploy
+description: Deploy.
+parameters:
+  backend:
+    type: string
+    description: Where.
+  workspace:
+    type: string
+    default: ""
+    required-if: ${{ params.backend == 'azureml' }}
+    description: Workspace.
+steps:
+  - run: echo deploying
+YML
+cat >"$tmp/runtime/galley.yml" <<'YML'
+name: runtime
+pipelines:
+  ci:
+    on:
+      manual:
+        inputs:
+          backend: {type: string, default: local}
+    recipes:
+      d:
+        recipe: deploy
+        with:
+          backend: ${{ inputs.backend }}
+YML
+(cd "$tmp/runtime" && git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm init)
+expect "a run-time required-if passes when its condition does not hold" 0 \
+  env -C "$tmp/runtime" "$galley" run ci --event workflow_dispatch --input backend=local
+expect "a run-time required-if fails the job when it holds and the value is empty" 1 \
+  env -C "$tmp/runtime" "$galley" run ci --event workflow_dispatch --input backend=azureml
+contains "a run-time required-if fails the job when it holds and the value is empty" \
+  "galley: recipe 'deploy' needs parameter 'workspace' (string) when params.backend == 'azureml'"
 
 summary cli

@@ -6,6 +6,7 @@
 #include "compiler/azure/expand.h"
 #include "compiler/lint/azure/checks.h"
 #include "compiler/lint/azure/schema.h"
+#include "compiler/lint/cron.h"
 
 namespace galley::lint::azure {
 
@@ -160,6 +161,17 @@ void lintExpanded(const SourceFile& file, const LintOptions& options, Diagnostic
     }
 }
 
+// `schedules: - cron:` in Azure's cron dialect (UTC, names written out too,
+// about 1000 runs a week at most).
+void checkSchedules(const yaml::Node& root, Diagnostics& diags) {
+  const yaml::Node* schedules = root.find("schedules");
+  if (!schedules || !schedules->isSequence()) return;
+  for (const auto& item : schedules->items)
+    if (const yaml::Node* cron = item.isMapping() ? item.find("cron") : nullptr;
+        cron && cron->isScalar())
+      checkCron(*cron, CronDialect::Azure, diags);
+}
+
 }  // namespace
 
 void lintAzure(const yaml::Node& root, const LintOptions& options, Diagnostics& diags,
@@ -176,6 +188,7 @@ void lintAzure(const yaml::Node& root, const LintOptions& options, Diagnostics& 
   if (shape == Shape::Pipeline && root.where.file && root.where.file->path() != "<stdin>" &&
       hasTemplates(root))
     lintExpanded(*root.where.file, options, diags);
+  if (shape == Shape::Pipeline) checkSchedules(root, diags);
   checkReferences(p, diags);
   checkExpressions(root, p, diags);
   checkTasks(p, diags);
