@@ -212,6 +212,26 @@ std::string sarifTail() {
   return text;
 }
 
+// A finding's notes for the one-line annotation formats, which have no
+// related locations: each note after the message, "note: PATH:LINE:COL:
+// TEXT", joined by `separator`. Paths are relative to the root as the
+// finding's own is.
+std::string notesText(const Diagnostic& d, std::string_view root, std::string_view separator) {
+  std::string text;
+  for (const auto& n : d.notes) {
+    std::string note = "note: ";
+    if (n.where.file) {
+      note += relative(n.where.path(), root);
+      if (n.where.begin.line)
+        note +=
+            ":" + std::to_string(n.where.begin.line) + ":" + std::to_string(n.where.begin.column);
+      note += ": ";
+    }
+    (text += separator) += printable(note + n.message);
+  }
+  return text;
+}
+
 std::string githubLine(const Diagnostic& d, std::string_view root) {
   const char* kind = d.severity == Severity::Error     ? "error"
                      : d.severity == Severity::Warning ? "warning"
@@ -225,7 +245,7 @@ std::string githubLine(const Diagnostic& d, std::string_view root) {
       line += ",endColumn=" + std::to_string(d.where.end.column);
   }
   ((((line += ",title=") += escapeProperty(printable(d.rule))) += "::") +=
-   escapeData(shownMessage(d))) += '\n';
+   escapeData(shownMessage(d) + notesText(d, root, "\n"))) += '\n';
   return line;
 }
 
@@ -238,7 +258,7 @@ std::string azureNote(const Diagnostic& d, std::string_view root) {
   std::string message = fullMessage(d);
   for (char& c : message)
     if (c == '\n' || c == '\r') c = ' ';
-  return line + ": " + message + " [" + d.rule + "]\n";
+  return line + ": " + message + " [" + d.rule + "]" + notesText(d, root, "; ") + "\n";
 }
 
 std::string azureLine(const Diagnostic& d, std::string_view root) {
@@ -250,7 +270,7 @@ std::string azureLine(const Diagnostic& d, std::string_view root) {
     line += ";linenumber=" + std::to_string(d.where.begin.line) +
             ";columnnumber=" + std::to_string(d.where.begin.column);
   ((((line += ";code=") += escapeAzure(printable(d.rule))) += "]") +=
-   escapeData(shownMessage(d) + " [" + printable(d.rule) + "]")) += '\n';
+   escapeData(shownMessage(d) + " [" + printable(d.rule) + "]" + notesText(d, root, "; "))) += '\n';
   return line;
 }
 

@@ -374,6 +374,34 @@ TEST_CASE("lint: SARIF links a finding's notes as related locations, and writes 
   CHECK_FALSE(j2["runs"][0]["results"][0].contains("relatedLocations"));
 }
 
+TEST_CASE("lint: the github and azure formats write a finding's notes after its message") {
+  Sources sources;
+  const SourceFile* f = sources.add("/repo/galley.yml", "x\ny\n");
+  const SourceFile* r = sources.add("/repo/recipes/r.yml", "a\nb\nc\n");
+  Diagnostics d;
+  Diagnostic& e = d.error({f, {2, 3}, {2, 5}}, "artifact", "the name is empty");
+  e.notes.push_back({{r, {3, 1}, {3, 4}}, "recipe 'r' uses the value here"});
+  e.notes.push_back({{}, "a note without a place"});
+  Diagnostic& n =
+      d.report(Severity::Note, {f, {1, 1}, {1, 2}}, "missing-permissions", "no permissions");
+  n.notes.push_back({{r, {1, 1}, {1, 2}}, "the default applies"});
+  std::ostringstream gh, az;
+  writeDocument(gh, outputFormat("github", "/repo", {}), d);
+  writeDocument(az, outputFormat("azure", "/repo", {}), d);
+  CHECK(gh.str() ==
+        "::error file=galley.yml,line=2,col=3,endColumn=5,title=artifact::the name is empty"
+        "%0Anote: recipes/r.yml:3:1: recipe 'r' uses the value here%0Anote: a note without a "
+        "place\n"
+        "::notice file=galley.yml,line=1,col=1,endColumn=2,title=missing-permissions::no "
+        "permissions%0Anote: recipes/r.yml:1:1: the default applies\n");
+  CHECK(az.str() ==
+        "##vso[task.logissue type=error;sourcepath=galley.yml;linenumber=2;columnnumber=3;"
+        "code=artifact]the name is empty [artifact]; note: recipes/r.yml:3:1: recipe 'r' uses "
+        "the value here; note: a note without a place\n"
+        "note: galley.yml:1:1: no permissions [missing-permissions]; note: recipes/r.yml:1:1: "
+        "the default applies\n");
+}
+
 TEST_CASE(
     "lint: a written-out null is reported where it is written, an absent value after its key") {
   std::string out = lintText(std::string(kHeader) +
