@@ -26,6 +26,15 @@ std::string commandWord(int argc, char** argv) {
   return "";
 }
 
+// argv's words after the first that is `word`; none when word is "".
+std::vector<std::string> wordsAfter(const std::string& word, int argc, char** argv) {
+  if (word.empty()) return {};
+  int i = 1;
+  while (i < argc && argv[i] != word)
+    ++i;
+  return std::vector<std::string>(argv + std::min(i + 1, argc), argv + argc);
+}
+
 // CLI11's messages start with a capital ("The following argument was not
 // expected: --x"); galley's continue a sentence.
 std::string sentence(std::string s) {
@@ -88,8 +97,9 @@ int run(int argc, char** argv) {
   // for `galley --version`, none.
   int status = kExitOk;
   const bool versionOnly = word.empty() && argc == 2 && std::string_view(argv[1]) == "--version";
+  std::vector<std::string> args = wordsAfter(word, argc, argv);
   for (const Command& command : commands())
-    if (!versionOnly && (word.empty() || word == command.name)) command.attach(app, status);
+    if (!versionOnly && (word.empty() || word == command.name)) command.attach(app, status, args);
 
   try {
     app.parse(argc, argv);

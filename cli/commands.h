@@ -14,7 +14,10 @@ namespace galley::cli {
 
 struct Command {
   const char* name;  // the subcommand `attach` adds
-  std::function<void(CLI::App& app, int& status)> attach;
+  // args: argv's words after the command's name. A command with
+  // subcommands may build only the one args name (CLI11's options are
+  // costly to build), and builds all when args name none.
+  std::function<void(CLI::App& app, int& status, const std::vector<std::string>& args)> attach;
 };
 
 const std::vector<Command>& commands();
@@ -29,7 +32,7 @@ void attachRerun(CLI::App& app, int& status);
 void attachRuns(CLI::App& app, int& status);
 void attachLogs(CLI::App& app, int& status);
 void attachApprove(CLI::App& app, int& status);
-void attachRegistry(CLI::App& app, int& status);
+void attachRegistry(CLI::App& app, int& status, const std::vector<std::string>& args);
 void attachEndpoint(CLI::App& app, int& status);
 void attachInit(CLI::App& app, int& status);
 

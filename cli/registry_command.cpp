@@ -1,6 +1,7 @@
 // galley registry: CLI wiring for runtime/registry (register, list, show,
 // promote, alias, history, download, compare, delete).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -350,31 +351,37 @@ void attachAlias(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   rm->callback([a, &status] { status = aliasRemoveCommand(*a); });
 }
 
-void attachReading(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
+void attachList(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   CLI::App* list = sub(cmd, "list", "List the models, or the versions of one");
   list->add_option("name", a->name, "Model name: list its versions");
   list->add_option("--format", a->format, "text or json")->capture_default_str();
   list->add_option("--limit,-n", a->limit, "Only the newest N versions (default: all)")
       ->check(CLI::NonNegativeNumber);
   list->callback([a, &status] { status = listCommand(*a); });
+}
 
+void attachShow(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   CLI::App* show = sub(cmd, "show", "Show a version: stage, aliases, lineage, metrics, files");
   show->add_option("ref", a->ref, "NAME, NAME@VERSION, NAME@ALIAS or NAME@STAGE")->required();
   show->add_option("--format", a->format, "text or json")->capture_default_str();
   show->callback([a, &status] { status = showCommand(*a); });
+}
 
+void attachHistory(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   CLI::App* history = sub(cmd, "history", "The audit trail of a model's stages and aliases");
   history->add_option("name", a->name, "Model name")->required();
   history->add_option("--format", a->format, "text or json")->capture_default_str();
   history->callback([a, &status] { status = historyCommand(*a); });
+}
 
+void attachDownload(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   CLI::App* download = sub(cmd, "download", "Write a version's files into DIR, verifying them");
   download->add_option("ref", a->ref, "NAME@VERSION, NAME@ALIAS or NAME@STAGE")->required();
   download->add_option("dir", a->dir, "Directory (created when absent)")->required();
   download->callback([a, &status] { status = downloadCommand(*a); });
 }
 
-void attachWriting(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
+void attachRegister(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   CLI::App* reg = sub(cmd, "register", "Register a file or folder as the next version of a model");
   reg->add_option("--name", a->name, "Model name")->required();
   reg->add_option("--path", a->path, "The model: a file or a folder")->required();
@@ -385,14 +392,18 @@ void attachWriting(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   reg->add_option("--stage", a->stage, "staging, or none")->capture_default_str();
   reg->add_option("--comment,-m", a->comment, "Kept in the history");
   reg->callback([a, &status] { status = registerCommand(*a); });
+}
 
+void attachPromote(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   CLI::App* promote = sub(cmd, "promote", "Move a version to a stage (one production version)");
   promote->add_option("name", a->name, "Model name")->required();
   promote->add_option("version", a->version, "Version number (or an alias)")->required();
   promote->add_option("--stage", a->stage, "staging, production or archived")->required();
   promote->add_option("--comment,-m", a->comment, "Kept in the history");
   promote->callback([a, &status] { status = promoteCommand(*a); });
+}
 
+void attachCompare(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   CLI::App* compare =
       sub(cmd, "compare", "Compare new metrics with a registered version's; exit 0: promote");
   compare->add_option("name", a->name, "Model name")->required();
@@ -405,7 +416,9 @@ void attachWriting(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   compare->add_option("--baseline", a->baseline, "The champion: @STAGE, @ALIAS or @VERSION")
       ->capture_default_str();
   compare->callback([a, &status] { status = compareCommand(*a); });
+}
 
+void attachDelete(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   CLI::App* del = sub(cmd, "delete", "Delete a version and the files only it holds");
   del->add_option("name", a->name, "Model name")->required();
   del->add_option("version", a->version, "Version number (or an alias)")->required();
@@ -414,9 +427,34 @@ void attachWriting(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   del->callback([a, &status] { status = deleteCommand(*a); });
 }
 
+// In the order `galley registry --help` lists them.
+struct Subcommand {
+  const char* name;
+  void (*attach)(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status);
+};
+constexpr Subcommand kSubcommands[] = {
+    {"register", attachRegister}, {"promote", attachPromote},   {"compare", attachCompare},
+    {"delete", attachDelete},     {"list", attachList},         {"show", attachShow},
+    {"history", attachHistory},   {"download", attachDownload}, {"alias", attachAlias},
+};
+
+// The subcommand args name: the first word that is neither an option nor
+// --registry's value; "" when there is none.
+std::string_view subcommandWord(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") return "";
+    if (args[i] == "--registry") {
+      ++i;
+      continue;
+    }
+    if (!args[i].empty() && args[i][0] != '-') return args[i];
+  }
+  return "";
+}
+
 }  // namespace
 
-void attachRegistry(CLI::App& app, int& status) {
+void attachRegistry(CLI::App& app, int& status, const std::vector<std::string>& args) {
   auto a = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
       "registry", "The model registry: versions, stages, aliases, history (SQLite or PostgreSQL)");
@@ -424,9 +462,14 @@ void attachRegistry(CLI::App& app, int& status) {
   cmd->add_option("--registry", a->where,
                   "Registry directory or postgresql:// URL (default: $GALLEY_REGISTRY, else "
                   "$XDG_DATA_HOME/galley/registry)");
-  attachWriting(cmd, a, status);
-  attachReading(cmd, a, status);
-  attachAlias(cmd, a, status);
+  // Only the subcommand args name is built: building all nine (their CLI11
+  // options) was a fifth of the instructions of `registry show`. When args
+  // name none of them (help, a typo), all are, for CLI11's messages.
+  std::string_view word = subcommandWord(args);
+  bool named = std::any_of(std::begin(kSubcommands), std::end(kSubcommands),
+                           [&](const Subcommand& s) { return word == s.name; });
+  for (const Subcommand& s : kSubcommands)
+    if (!named || word == s.name) s.attach(cmd, a, status);
 }
 
 }  // namespace galley::cli

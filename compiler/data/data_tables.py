@@ -1,24 +1,36 @@
 #!/usr/bin/env python3
-"""Writes lint's JSON data files (actions.json, lint.json, timezones.json) as
-constant C++ tables: each JSON value a DataNode (compiler/lint/data.h), so a
-process reads them as it starts instead of parsing JSON (parsing them was a
-quarter of linting one file).
+"""Writes lint's JSON data files (actions.json, lint.json, timezones.json, ...)
+as constant C++ tables (compiler/lint/data.h), so a process reads them as it
+starts instead of parsing JSON (parsing them was a quarter of linting one
+file).
 
     data_tables.py NAME=FILE... > data_tables.inc
 
-Strings, lists and objects only: the data holds no numbers, booleans or
-nulls, and the generator refuses them. An object's members are sorted by key
-(lookups search them), as nlohmann::json's std::map kept them; lists keep
-their order.
+The tables hold no pointers, only integers: one string of all the text
+(kText), one array of all the nodes (kNodes) and one of all the object
+members (kMembers). A string node is an offset and a length into kText; a
+list, the index of its first item in kNodes and a count; an object, the index
+of its first member in kMembers and a count. A pointer or a string_view in a
+constant table of a position-independent executable is a relocation the
+dynamic loader applies at every start, and writing them copied every page of
+the tables: 34,000 relocations, half of galley's start-up.
+
+Equal strings are stored once, and so are equal lists and objects (the same
+inputs recur across an action's versions). Strings, lists and objects only:
+the data holds no numbers, booleans or nulls, and the generator refuses them.
+An object's members are sorted by key (lookups search them); lists keep their
+order. The output depends only on the input files.
 """
 import json
 import sys
 
+KIND = {"string": "S", "list": "L", "object": "O"}
 
-def cpp_string(s):
-    """A C++ string_view literal of s (UTF-8), escaped."""
+
+def cpp_bytes(data):
+    """A C++ string literal of the bytes data, escaped."""
     out = []
-    for b in s.encode("utf-8"):
+    for b in data:
         c = chr(b)
         if c == "\\":
             out.append("\\\\")
@@ -27,44 +39,75 @@ def cpp_string(s):
         elif 0x20 <= b < 0x7F:
             out.append(c)
         else:
-            out.append("\\x%02x" % b)
-            # A hex escape runs on while hex digits follow: close the literal.
-            out.append('" "')
-    return '"' + "".join(out) + '"sv'
+            # Octal, always three digits, ends where it should: a hex escape
+            # runs on while hex digits follow.
+            out.append("\\%03o" % b)
+    return '"' + "".join(out) + '"'
 
 
 class Writer:
     def __init__(self):
-        self.arrays = []  # C++ definitions, children before their parents
-        self.count = 0
+        self.text = bytearray()
+        self.strings = {}  # string -> (offset, length) in text
+        self.nodes = []  # (kind, size, at), in kNodes' order
+        self.members = []  # ((key offset, key length), node)
+        self.shared = {}  # canonical JSON of a list or object -> its node
+
+    def string(self, s):
+        if s not in self.strings:
+            data = s.encode("utf-8")
+            self.strings[s] = (len(self.text), len(data))
+            self.text += data
+        return self.strings[s]
 
     def node(self, value, where):
-        """The initializer of a DataNode for value; its children's arrays are
-        written first."""
+        """The (kind, size, at) of a DataNode for value; its children are
+        placed in the arrays first."""
         if isinstance(value, str):
-            return "{DataNode::Kind::String, %s, nullptr, nullptr, 0}" % cpp_string(value)
-        if isinstance(value, list):
-            items = [self.node(v, "%s[%d]" % (where, i)) for i, v in enumerate(value)]
-            name = self.array("DataNode", items)
-            return "{DataNode::Kind::List, {}, %s, nullptr, %d}" % (name, len(items))
-        if isinstance(value, dict):
-            members = [
-                "{%s, %s}" % (cpp_string(k), self.node(value[k], "%s.%s" % (where, k)))
-                for k in sorted(value)
-            ]
-            name = self.array("DataMember", members)
-            return "{DataNode::Kind::Object, {}, nullptr, %s, %d}" % (name, len(members))
-        raise SystemExit("data_tables.py: %s is a %s; only strings, lists and objects are "
-                         "supported" % (where, type(value).__name__))
+            offset, length = self.string(value)
+            return ("string", length, offset)
+        if not isinstance(value, (list, dict)):
+            raise SystemExit("data_tables.py: %s is a %s; only strings, lists and objects are "
+                             "supported" % (where, type(value).__name__))
+        canonical = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        if canonical not in self.shared:
+            self.shared[canonical] = self.container(value, where)
+        return self.shared[canonical]
 
-    def array(self, kind, initializers):
-        if not initializers:
-            return "nullptr"
-        name = "k%s%d" % (kind, self.count)
-        self.count += 1
-        body = "".join("    %s,\n" % i for i in initializers)
-        self.arrays.append("constexpr %s %s[] = {\n%s};\n" % (kind, name, body))
-        return name
+    def container(self, value, where):
+        # A list's items (an object's members) are contiguous: their slots are
+        # taken before the items themselves place their own children.
+        if isinstance(value, list):
+            first = len(self.nodes)
+            self.nodes.extend([None] * len(value))
+            for i, v in enumerate(value):
+                self.nodes[first + i] = self.node(v, "%s[%d]" % (where, i))
+            return ("list", len(value), first if value else 0)
+        first = len(self.members)
+        keys = sorted(value)
+        self.members.extend([None] * len(keys))
+        for i, k in enumerate(keys):
+            self.members[first + i] = (self.string(k), self.node(value[k], "%s.%s" % (where, k)))
+        return ("object", len(keys), first if keys else 0)
+
+
+def node_initializer(node):
+    kind, size, at = node
+    return "{%s, %d, %d}" % (KIND[kind], size, at)
+
+
+def text_lines(text, width=96):
+    """kText as string literals of about width bytes each, cut between UTF-8
+    sequences."""
+    lines = []
+    start = 0
+    while start < len(text):
+        end = min(start + width, len(text))
+        while end < len(text) and (text[end] & 0xC0) == 0x80:
+            end += 1
+        lines.append(cpp_bytes(text[start:end]))
+        start = end
+    return lines or ['""']
 
 
 def main(args):
@@ -73,15 +116,30 @@ def main(args):
     for arg in args:
         name, path = arg.split("=", 1)
         with open(path, encoding="utf-8") as f:
-            files.append((name, writer.node(json.load(f), name)))
-    print("// Generated by compiler/data/data_tables.py (run by embed.sh); do not edit.")
-    print("// Sources: compiler/data/SOURCES.md")
-    for a in writer.arrays:
-        print(a, end="")
-    print("constexpr DataFile kDataFiles[] = {")
-    for name, node in files:
-        print("    {%s, %s}," % (cpp_string(name), node))
-    print("};")
+            root = writer.node(json.load(f), name)
+        files.append((writer.string(name), root))
+    out = sys.stdout
+    out.write("// Generated by compiler/data/data_tables.py (run by embed.sh); do not edit.\n")
+    out.write("// Sources: compiler/data/SOURCES.md\n")
+    out.write("constexpr DataNode::Kind S = DataNode::Kind::String;\n")
+    out.write("constexpr DataNode::Kind L = DataNode::Kind::List;\n")
+    out.write("constexpr DataNode::Kind O = DataNode::Kind::Object;\n")
+    out.write("constexpr char kText[] =\n")
+    out.write("".join("    %s\n" % line for line in text_lines(writer.text)))
+    out.write("    ;\n")
+    # C++ has no empty arrays: a table with nothing in it holds one unused node
+    # (or member).
+    out.write("constexpr DataNode kNodes[] = {\n")
+    out.write("".join("    %s,\n" % node_initializer(n) for n in writer.nodes or [("string", 0, 0)]))
+    out.write("};\n")
+    out.write("constexpr DataMember kMembers[] = {\n")
+    out.write("".join("    {%d, %d, %s},\n" % (k[0], k[1], node_initializer(n))
+                      for k, n in writer.members or [((0, 0), ("string", 0, 0))]))
+    out.write("};\n")
+    out.write("constexpr DataFile kDataFiles[] = {\n")
+    out.write("".join("    {%d, %d, %s},\n" % (k[0], k[1], node_initializer(n))
+                      for k, n in files))
+    out.write("};\n")
 
 
 if __name__ == "__main__":

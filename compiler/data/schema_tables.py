@@ -6,10 +6,14 @@
 WORKFLOW_JSON and ACTION_JSON are workflow-v1.0.json and action-v1.0.json
 from actions/languageservices; FIXES_JSON is compiler/data/schema_fixes.json,
 whose definitions replace or extend the schemas' first. Every definition becomes a constant
-SchemaDefinition (compiler/lint/schema.h) with its references resolved, so a
-galley process reads the schema as it starts instead of parsing and
-resolving JSON: about 7M instructions, most of linting one file. Called by
-embed.sh; the output is committed.
+definition (compiler/lint/schema.cpp's RawDefinition) with its references
+resolved, so a galley process needs neither to parse nor to resolve JSON:
+that was about 7M instructions, most of linting one file. The tables hold
+indices and offsets, no pointers: a pointer in a constant table of a
+position-independent executable is a relocation the loader applies, and a
+page it copies, at every start of every command. schema.cpp turns them into
+SchemaDefinitions (compiler/lint/schema.h) the first time a schema is used.
+Called by embed.sh; the output is committed.
 
 A definition is read as the template schema reads it: the first of
 `mapping`, `sequence`, `one-of`, `allowed-values`, `string`, `null`,
@@ -137,24 +141,54 @@ def first_byte(key):
     return "'" + {"'": "\\'", "\\": "\\\\"}.get(key[0], key[0]) + "'"
 
 
+class Pools:
+    """The arrays a schema's definitions refer into, by index: its text, and
+    its lists of keys, strings, variants, deciding keys and selectors. Equal
+    strings and equal string lists are stored once."""
+
+    def __init__(self):
+        self.text = []  # pieces of kText, in order
+        self.size = 0
+        self.offsets = {}  # string -> offset in kText
+        self.keys, self.strings, self.variants = [], [], []
+        self.deciding, self.selectors = [], []
+        self.string_lists = {}  # tuple of strings -> (at, count) in strings
+
+    def text_ref(self, s):
+        if s not in self.offsets:
+            literal(s)  # refuses what is not printable ASCII
+            self.offsets[s] = self.size
+            self.text.append(s)
+            self.size += len(s)
+        return "{%d, %d}" % (self.offsets[s], len(s))
+
+    def string_list(self, values):
+        key = tuple(values)
+        if key not in self.string_lists:
+            self.string_lists[key] = (len(self.strings), len(values))
+            self.strings.extend(self.text_ref(v) for v in values)
+        return "{%d, %d}" % self.string_lists[key]
+
+    @staticmethod
+    def add(pool, items):
+        at = len(pool)
+        pool.extend(items)
+        return "{%d, %d}" % (at, len(items))
+
+
+def array(kind, name, items):
+    # C++ has no empty arrays: an empty pool holds one unused entry.
+    body = "".join("    %s,\n" % i for i in items) if items else "    {},\n"
+    return "constexpr %s %s[] = {\n%s};\n" % (kind, name, body)
+
+
 def emit(space, defs):
     names = sorted(defs)
     index = {n: i for i, n in enumerate(names)}
-    ref = lambda n: f"&kDefinitions[{index[n]}]" if n in index else "nullptr"
-    lines = [f"namespace {space} {{", "",
-             f"extern const SchemaDefinition kDefinitions[{len(names)}];", ""]
-    lists = {}  # string lists shared by content
-
-    def string_list(values):
-        key = tuple(values)
-        if key not in lists:
-            lists[key] = f"kStrings{len(lists)}"
-            lines.append(f"constexpr std::string_view {lists[key]}[] = {{"
-                         + ", ".join(literal(v) for v in values) + "};")
-        return lists[key]
-
+    ref = lambda n: str(index[n]) if n in index else "kNoDefinition"
+    pools = Pools()
     fields = []
-    for i, n in enumerate(names):
+    for n in names:
         d = defs[n]
         f = [f".kind = Kind::{d['kind']}"]
         if d["context"]:
@@ -167,12 +201,11 @@ def emit(space, defs):
             f.append(".requireNonEmpty = true")
         if d["properties"]:
             keys = sorted(d["properties"])
-            lines.append(f"constexpr SchemaDefinition::Key kKeys{i}[] = {{" + ", ".join(
-                f"{{{literal(k)}, {ref(d['properties'][k][0])}, {first_byte(k)}}}" for k in keys)
-                + "};")
-            f.append(f".keys = kKeys{i}")
+            f.append(".keys = " + pools.add(pools.keys, [
+                "{%s, %s, %s}" % (pools.text_ref(k), ref(d["properties"][k][0]), first_byte(k))
+                for k in keys]))
         if d["required"]:
-            f.append(f".required = {string_list(d['required'])}")
+            f.append(f".required = {pools.string_list(d['required'])}")
         if d["item"]:
             f.append(f".item = {ref(d['item'])}")
         if d["loose_key"]:
@@ -180,31 +213,40 @@ def emit(space, defs):
         if d["loose_value"]:
             f.append(f".looseValue = {ref(d['loose_value'])}")
         if d["variants"]:
-            lines.append(f"constexpr const SchemaDefinition* kVariants{i}[] = {{"
-                         + ", ".join(ref(v) for v in d["variants"]) + "};")
-            f.append(f".variants = kVariants{i}")
+            f.append(".variants = " + pools.add(pools.variants, [ref(v) for v in d["variants"]]))
         if d["deciding"]:
-            lines.append(f"constexpr SchemaDefinition::DecidingKey kDeciding{i}[] = {{"
-                         + ", ".join(f"{{{literal(k)}, {ref(v)}}}" for k, v in d["deciding"])
-                         + "};")
-            f.append(f".decidingKeys = kDeciding{i}")
+            f.append(".decidingKeys = " + pools.add(pools.deciding, [
+                "{%s, %s}" % (pools.text_ref(k), ref(v)) for k, v in d["deciding"]]))
         if d["uses"]:
             f.append(f".usesVariant = {ref(d['uses'])}")
         if d["select"]:
-            lines.append(f"constexpr SchemaDefinition::Selector kSelect{i}[] = {{" + ", ".join(
-                f"{{{literal(k)}, {literal(v)}, {ref(t)}}}" for k, v, t in d["select"]) + "};")
-            f.append(f".selectors = kSelect{i}")
-        f.append(f".name = {literal(n)}")
+            f.append(".selectors = " + pools.add(pools.selectors, [
+                "{%s, %s, %s}" % (pools.text_ref(k), pools.text_ref(v), ref(t))
+                for k, v, t in d["select"]]))
+        f.append(f".name = {pools.text_ref(n)}")
         if d["context"]:
-            f.append(f".context = {string_list(d['context'])}")
+            f.append(f".context = {pools.string_list(d['context'])}")
         if d["constant"]:
-            f.append(f".constant = {literal(d['constant'])}")
+            f.append(f".constant = {pools.text_ref(d['constant'])}")
         if d["kind"] == "AllowedValues" and d["values"]:
-            f.append(f".values = {string_list(d['values'])}")
-        fields.append("    {" + ", ".join(f) + "},")
-    lines += ["", f"constexpr SchemaDefinition kDefinitions[{len(names)}] = {{"] + fields
-    lines += ["};", "", f"}}  // namespace {space}", ""]
-    return "\n".join(lines)
+            f.append(f".values = {pools.string_list(d['values'])}")
+        fields.append("{" + ", ".join(f) + "}")
+    out = [f"namespace {space} {{\n\n", "constexpr char kText[] =\n"]
+    line = ""
+    for piece in pools.text:
+        if line and len(line) + len(piece) > 90:
+            out.append("    %s\n" % literal(line))
+            line = ""
+        line += piece
+    out.append("    %s;\n" % literal(line))
+    out.append(array("RawKey", "kKeys", pools.keys))
+    out.append(array("RawText", "kStrings", pools.strings))
+    out.append(array("uint16_t", "kVariants", pools.variants))
+    out.append(array("RawDecidingKey", "kDecidingKeys", pools.deciding))
+    out.append(array("RawSelector", "kSelectors", pools.selectors))
+    out.append(array("RawDefinition", "kDefinitions", fields))
+    out.append(f"\n}}  // namespace {space}\n")
+    return "".join(out)
 
 
 def main():

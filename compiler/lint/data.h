@@ -3,6 +3,11 @@
 // inputs, time zones. The JSON files are written as constant tables by
 // compiler/data/data_tables.py, so a process reads them as it starts, with
 // no parsing. (GitHub's schemas have tables of their own: schema.h.)
+//
+// The tables hold integers, not pointers: a node names its text or its
+// children by where they are in the tables, and the accessors below turn that
+// into views. Nodes and members live as long as the process; views and spans
+// into them may be kept.
 #pragma once
 
 #include <cstdint>
@@ -19,13 +24,15 @@ struct DataMember;
 struct DataNode {
   enum class Kind : uint8_t { String, List, Object };
   Kind kind = Kind::String;
-  std::string_view text;                // a string's
-  const DataNode* items = nullptr;      // a list's
-  const DataMember* members = nullptr;  // an object's, sorted by key
-  uint32_t size = 0;                    // how many items or members
+  uint32_t size = 0;  // a string's length in bytes; how many items or members
+  uint32_t at = 0;    // where the string, the first item or the first member is
 
-  std::span<const DataNode> list() const { return {items, kind == Kind::List ? size : 0}; }
-  std::span<const DataMember> object() const;  // below, where DataMember is complete
+  // A string's text; empty for a list or an object.
+  std::string_view text() const;
+  // A list's items; empty for a string or an object.
+  std::span<const DataNode> list() const;
+  // An object's members, sorted by key; empty for a string or a list.
+  std::span<const DataMember> object() const;
   // A list of strings as owned strings (for did-you-mean candidates).
   std::vector<std::string> strings() const;
   // An object's member, or nullptr.
@@ -36,13 +43,12 @@ struct DataNode {
 };
 
 struct DataMember {
-  std::string_view key;
+  uint32_t keyAt = 0;
+  uint32_t keySize = 0;
   DataNode value;
-};
 
-inline std::span<const DataMember> DataNode::object() const {
-  return {members, kind == Kind::Object ? size : 0};
-}
+  std::string_view key() const;
+};
 
 // The data file of that name ("actions.json", "lint.json",
 // "timezones.json"); aborts on an unknown name.

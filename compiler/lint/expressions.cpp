@@ -311,13 +311,13 @@ TypePtr JobScopes::stepOutputs(const yaml::Node& step) const {
   // The outputs of the popular actions, typed once per process.
   static const auto outputs = [] {
     std::unordered_map<std::string, TypePtr, StringHash, std::equal_to<>> out;
-    for (const auto& [spec, action] : embeddedData("popular_actions.json")["actions"].object()) {
-      const DataNode* outputs = action.find("outputs");
+    for (const DataMember& action : embeddedData("popular_actions.json")["actions"].object()) {
+      const DataNode* outputs = action.value.find("outputs");
       if (!outputs) continue;
       std::vector<std::pair<std::string, TypePtr>> props;
       for (const auto& o : outputs->list())
-        props.emplace_back(o.text, types::string());
-      out.emplace(spec, types::objectOf(std::move(props)));
+        props.emplace_back(o.text(), types::string());
+      out.emplace(action.key(), types::objectOf(std::move(props)));
     }
     return out;
   }();

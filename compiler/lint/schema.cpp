@@ -4,6 +4,8 @@
 #include <array>
 #include <set>
 #include <span>
+#include <string_view>
+#include <vector>
 
 #include "compiler/expr/template.h"
 
@@ -484,21 +486,154 @@ class Walker {
 }  // namespace
 
 namespace tables {
+
+// The generated tables (compiler/data/schema_tables.py): SchemaDefinition's
+// members as offsets into kText and indices into the other arrays of the
+// same schema, so that they hold no pointer for the loader to relocate.
+struct RawText {
+  uint32_t at = 0;
+  uint32_t size = 0;
+};
+struct RawList {  // `count` entries from `at`
+  uint32_t at = 0;
+  uint32_t count = 0;
+};
+constexpr uint16_t kNoDefinition = UINT16_MAX;
+struct RawKey {
+  RawText name;
+  uint16_t def = kNoDefinition;
+  char first = 0;
+};
+struct RawDecidingKey {
+  RawText key;
+  uint16_t variant = kNoDefinition;
+};
+struct RawSelector {
+  RawText key, value;
+  uint16_t variant = kNoDefinition;
+};
+struct RawDefinition {
+  Kind kind = Kind::Any;
+  bool hasContext = false, loose = false, hasConstant = false, requireNonEmpty = false;
+  RawList keys;      // in kKeys
+  RawList required;  // in kStrings
+  uint16_t item = kNoDefinition, looseKey = kNoDefinition, looseValue = kNoDefinition;
+  RawList variants;      // in kVariants
+  RawList decidingKeys;  // in kDecidingKeys
+  uint16_t usesVariant = kNoDefinition;
+  RawList selectors;  // in kSelectors
+  RawText name;
+  RawList context;  // in kStrings
+  RawText constant;
+  RawList values;  // in kStrings
+};
+
 // Each definition names only the members it sets (designated initializers);
 // the rest keep their defaults, which g++ 12 warns about under -Wextra.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include "compiler/data/schema_tables.inc"
 #pragma GCC diagnostic pop
+
+struct RawSchema {
+  std::string_view text;
+  std::span<const RawDefinition> definitions;
+  std::span<const RawKey> keys;
+  std::span<const RawText> strings;
+  std::span<const uint16_t> variants;
+  std::span<const RawDecidingKey> decidingKeys;
+  std::span<const RawSelector> selectors;
+};
+
+// A schema's definitions with their pointers and views, built once from
+// its raw tables and kept for the life of the process.
+class Built {
+ public:
+  explicit Built(const RawSchema& raw)
+      : raw_(raw),
+        definitions_(raw.definitions.size()),
+        keys_(raw.keys.size()),
+        strings_(raw.strings.size()),
+        variants_(raw.variants.size()),
+        decidingKeys_(raw.decidingKeys.size()),
+        selectors_(raw.selectors.size()) {
+    for (size_t i = 0; i < keys_.size(); ++i)
+      keys_[i] = {text(raw.keys[i].name), def(raw.keys[i].def), raw.keys[i].first};
+    for (size_t i = 0; i < strings_.size(); ++i)
+      strings_[i] = text(raw.strings[i]);
+    for (size_t i = 0; i < variants_.size(); ++i)
+      variants_[i] = def(raw.variants[i]);
+    for (size_t i = 0; i < decidingKeys_.size(); ++i)
+      decidingKeys_[i] = {text(raw.decidingKeys[i].key), def(raw.decidingKeys[i].variant)};
+    for (size_t i = 0; i < selectors_.size(); ++i) {
+      const RawSelector& s = raw.selectors[i];
+      selectors_[i] = {text(s.key), text(s.value), def(s.variant)};
+    }
+    for (size_t i = 0; i < definitions_.size(); ++i)
+      definitions_[i] = definition(raw.definitions[i]);
+  }
+
+  std::span<const SchemaDefinition> definitions() const { return definitions_; }
+
+ private:
+  std::string_view text(RawText t) const { return raw_.text.substr(t.at, t.size); }
+  const SchemaDefinition* def(uint16_t i) const {
+    return i == kNoDefinition ? nullptr : &definitions_[i];
+  }
+  template <typename T>
+  static std::span<const T> slice(const std::vector<T>& all, RawList l) {
+    return std::span<const T>(all).subspan(l.at, l.count);
+  }
+
+  SchemaDefinition definition(const RawDefinition& r) const {
+    SchemaDefinition d;
+    d.kind = r.kind;
+    d.hasContext = r.hasContext;
+    d.loose = r.loose;
+    d.hasConstant = r.hasConstant;
+    d.requireNonEmpty = r.requireNonEmpty;
+    d.keys = slice(keys_, r.keys);
+    d.required = slice(strings_, r.required);
+    d.item = def(r.item);
+    d.looseKey = def(r.looseKey);
+    d.looseValue = def(r.looseValue);
+    d.variants = slice(variants_, r.variants);
+    d.decidingKeys = slice(decidingKeys_, r.decidingKeys);
+    d.usesVariant = def(r.usesVariant);
+    d.selectors = slice(selectors_, r.selectors);
+    d.name = text(r.name);
+    d.context = slice(strings_, r.context);
+    d.constant = text(r.constant);
+    d.values = slice(strings_, r.values);
+    return d;
+  }
+
+  RawSchema raw_;
+  std::vector<SchemaDefinition> definitions_;
+  std::vector<SchemaDefinition::Key> keys_;
+  std::vector<std::string_view> strings_;
+  std::vector<const SchemaDefinition*> variants_;
+  std::vector<SchemaDefinition::DecidingKey> decidingKeys_;
+  std::vector<SchemaDefinition::Selector> selectors_;
+};
+
 }  // namespace tables
 
+// Built at first use, not read from relocated constant tables: a command
+// that never validates (registry, --version) pays nothing for them.
 const Schema& Schema::workflow() {
-  static constexpr Schema schema(tables::workflow::kDefinitions);
+  namespace w = tables::workflow;
+  static const tables::Built built({w::kText, w::kDefinitions, w::kKeys, w::kStrings, w::kVariants,
+                                    w::kDecidingKeys, w::kSelectors});
+  static const Schema schema(built.definitions());
   return schema;
 }
 
 const Schema& Schema::action() {
-  static constexpr Schema schema(tables::action::kDefinitions);
+  namespace a = tables::action;
+  static const tables::Built built({a::kText, a::kDefinitions, a::kKeys, a::kStrings, a::kVariants,
+                                    a::kDecidingKeys, a::kSelectors});
+  static const Schema schema(built.definitions());
   return schema;
 }
 

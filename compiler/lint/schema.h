@@ -17,9 +17,10 @@
 
 namespace galley::lint {
 
-// One definition of the schema, with every reference resolved: constant
-// tables compiled from GitHub's JSON by compiler/data/schema_tables.py, so a
-// process reads them as it starts instead of parsing JSON.
+// One definition of the schema, with every reference resolved. Built once
+// per process, when a schema is first used, from constant tables compiled
+// from GitHub's JSON by compiler/data/schema_tables.py: no JSON is parsed.
+// Definitions live as long as the process.
 struct SchemaDefinition {
   enum class Kind : uint8_t {
     Any,

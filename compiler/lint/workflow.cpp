@@ -518,7 +518,7 @@ class WorkflowChecker {
       if (const DataNode* why = data["removed"].find(v)) {
         diags().error(l->where, "runner-label",
                       "runner '" + l->value + "' is no longer offered by GitHub (" +
-                          std::string(why->text) + ")");
+                          std::string(why->text()) + ")");
         continue;
       }
       if (isSelf || configLabel(v)) continue;
@@ -792,8 +792,8 @@ class WorkflowChecker {
       if (instead && nameEnd < s.size() && (s[nameEnd] == ' ' || s[nameEnd] == ':')) {
         if (!pos) pos.emplace(run);
         diags().error(pos->location(i, nameEnd - i), "deprecated-command",
-                      "workflow command '" + name + "' " + std::string((*instead)["status"].text),
-                      std::string((*instead)["instead"].text));
+                      "workflow command '" + name + "' " + std::string((*instead)["status"].text()),
+                      std::string((*instead)["instead"].text()));
       }
       i = nameEnd;
     }
@@ -856,22 +856,23 @@ class WorkflowChecker {
       const DataNode& data = embeddedData("popular_actions.json");
       PopularActions p;
       for (const auto& spec : data["outdated"].list())
-        p.outdated.emplace(spec.text);
-      for (const auto& [major, next] : embeddedData("actions.json")["node20"]["actions"].object())
-        p.node20.emplace(std::string(major), next.text);
-      for (const auto& [major, a] : data["actions"].object()) {
+        p.outdated.emplace(spec.text());
+      for (const DataMember& m : embeddedData("actions.json")["node20"]["actions"].object())
+        p.node20.emplace(std::string(m.key()), m.value.text());
+      for (const DataMember& m : data["actions"].object()) {
+        const DataNode& a = m.value;
         // Known for its outputs only: it takes inputs it does not declare.
         const DataNode* inputs = a.find("inputs");
         if (!inputs) continue;
-        ActionInputs& in = p.inputs[std::string(major)];
+        ActionInputs& in = p.inputs[std::string(m.key())];
         for (const auto& i : inputs->list()) {
-          std::string_view s = i.text;
+          std::string_view s = i.text();
           bool req = !s.empty() && s[0] == '!';
           in.inputs.push_back({std::string(req ? s.substr(1) : s), req});
         }
         if (const DataNode* deprecated = a.find("deprecated"))
-          for (const auto& [k, v] : deprecated->object())
-            in.deprecated.push_back({std::string(k), oneSentence(v.text)});
+          for (const DataMember& d : deprecated->object())
+            in.deprecated.push_back({std::string(d.key()), oneSentence(d.value.text())});
       }
       return p;
     }();
@@ -1330,7 +1331,7 @@ class WorkflowChecker {
     static const std::set<std::string> names = [] {
       std::set<std::string> s;
       for (const auto& n : embeddedData("timezones.json")["names"].list())
-        s.emplace(n.text);
+        s.emplace(n.text());
       return s;
     }();
     if (names.count(tz.value)) return;

@@ -24,7 +24,7 @@ const DataNode* definition(std::string_view name) {
 
 std::string_view field(const DataNode& def, std::string_view key) {
   const DataNode* n = def.find(key);
-  return n ? n->text : std::string_view();
+  return n ? n->text() : std::string_view();
 }
 
 bool isTemplateExpression(std::string_view v) {
@@ -93,7 +93,7 @@ class Walker {
     if (values) {
       bool caseless = field(def, "ignoreCase") == "true";
       for (const DataNode& v : values->list())
-        if (caseless ? equalsIgnoreCase(v.text, n.value) : v.text == n.value) return true;
+        if (caseless ? equalsIgnoreCase(v.text(), n.value) : v.text() == n.value) return true;
       return false;
     }
     std::string_view pattern = field(def, "pattern");
@@ -164,14 +164,14 @@ class Walker {
       }
       const DataNode* ref = props ? props->find(e.key.value) : nullptr;
       if (ref) {
-        if (const DataNode* d = definition(ref->text)) walk(e.value, *d, e.key.value, &e.key);
+        if (const DataNode* d = definition(ref->text())) walk(e.value, *d, e.key.value, &e.key);
         continue;
       }
       if (loose) continue;
       std::vector<std::string> known;
       if (props)
-        for (const auto& m : props->object())
-          known.emplace_back(m.key);
+        for (const DataMember& m : props->object())
+          known.emplace_back(m.key());
       diags_.error(
           e.key.where, "unknown-key",
           "unexpected key '" + excerpt(e.key.value) + "' in '" + std::string(section) + "'",
@@ -189,10 +189,10 @@ class Walker {
     if (hasDirective(n)) return;
     if (const DataNode* required = def.find("required"))
       for (const DataNode& k : required->list())
-        if (!n.find(k.text))
+        if (!n.find(k.text()))
           diags_.error(ownerKey ? ownerKey->where : n.where, "missing-key",
                        "'" + std::string(section) + "' is missing the required key '" +
-                           std::string(k.text) + "'");
+                           std::string(k.text()) + "'");
   }
 
   static size_t knownKeys(const yaml::Node& n, const DataNode& def) {
@@ -207,7 +207,7 @@ class Walker {
     const DataNode* required = def.find("required");
     if (!required) return true;
     for (const DataNode& k : required->list())
-      if (!n.find(k.text)) return false;
+      if (!n.find(k.text())) return false;
     return true;
   }
 
@@ -224,9 +224,9 @@ class Walker {
         continue;
       }
       for (const DataNode& k : first->list()) {
-        if (n.find(k.text)) return d;
-        if (std::find(firstKeys->begin(), firstKeys->end(), k.text) == firstKeys->end())
-          firstKeys->emplace_back(k.text);
+        if (n.find(k.text())) return d;
+        if (std::find(firstKeys->begin(), firstKeys->end(), k.text()) == firstKeys->end())
+          firstKeys->emplace_back(k.text());
       }
     }
     if (allFirst) return nullptr;
@@ -294,7 +294,7 @@ class Walker {
                       std::vector<const DataNode*>& sequences,
                       std::vector<const DataNode*>& mappings, bool* any) {
     for (const DataNode& v : def["variants"].list()) {
-      const DataNode* d = definition(v.text);
+      const DataNode* d = definition(v.text());
       if (!d) continue;
       std::string_view kind = field(*d, "kind");
       if (kind == "anyOf")

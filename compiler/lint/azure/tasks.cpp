@@ -18,7 +18,7 @@ const DataNode& tasks() {
 std::vector<std::string> taskNames() {
   std::vector<std::string> out;
   for (const auto& m : tasks().object())
-    out.emplace_back(m.value["name"].text);
+    out.emplace_back(m.value["name"].text());
   return out;
 }
 
@@ -57,10 +57,10 @@ std::optional<bool> visible(std::string_view rule, const Given& given, const Dat
     // for `command: delete`, does not ask for chartName).
     if (const DataNode* required = version.find("required"))
       for (const DataNode& r : required->list())
-        if (equalsIgnoreCase(r["name"].text, name) && r.find("visibleRules")) return std::nullopt;
+        if (equalsIgnoreCase(r["name"].text(), name) && r.find("visibleRules")) return std::nullopt;
     if (const DataNode* d = version.find("defaults"))
       for (const auto& m : d->object())
-        if (equalsIgnoreCase(m.key, name)) return std::string(m.value.text);
+        if (equalsIgnoreCase(m.key(), name)) return std::string(m.value.text());
     return std::string();
   };
   auto one = [&](std::string_view c) -> std::optional<bool> {
@@ -99,13 +99,13 @@ void checkInputs(const yaml::Node& step, const yaml::Node& taskRef, const DataNo
   std::map<std::string, std::string> canonical;  // lower case -> name
   std::vector<std::string> shown;
   for (const DataNode& n : names->list()) {
-    canonical[lowerCase(n.text)] = std::string(n.text);
-    shown.emplace_back(n.text);
+    canonical[lowerCase(n.text())] = std::string(n.text());
+    shown.emplace_back(n.text());
   }
   if (const DataNode* aliases = version.find("aliases"))
     for (const auto& m : aliases->object()) {
-      canonical[lowerCase(m.key)] = std::string(m.value.text);
-      shown.emplace_back(m.key);
+      canonical[lowerCase(m.key())] = std::string(m.value.text());
+      shown.emplace_back(m.key());
     }
   Given given;
   if (inputs)
@@ -127,19 +127,19 @@ void checkInputs(const yaml::Node& step, const yaml::Node& taskRef, const DataNo
   const DataNode* required = version.find("required");
   if (!required) return;
   for (const DataNode& r : required->list()) {
-    std::string_view name = r["name"].text;
+    std::string_view name = r["name"].text();
     if (given.byName.count(lowerCase(name)) || r.find("default")) continue;
     bool shownNow = true;
     if (const DataNode* rules = r.find("visibleRules"))
       for (const DataNode& rule : rules->list()) {
-        std::optional<bool> v = visible(rule.text, given, version);
+        std::optional<bool> v = visible(rule.text(), given, version);
         shownNow = shownNow && v && *v;
       }
     if (!shownNow) continue;
     std::string alias;
     if (const DataNode* aliases = version.find("aliases"))
       for (const auto& m : aliases->object())
-        if (m.value.text == name) alias = " (or its alias '" + std::string(m.key) + "')";
+        if (m.value.text() == name) alias = " (or its alias '" + std::string(m.key()) + "')";
     diags.error(inputs ? inputs->where : taskRef.where, "task-input",
                 "task " + spec + " requires the input '" + std::string(name) + "'" + alias);
   }
@@ -163,11 +163,11 @@ void checkTask(const yaml::Node& step, Diagnostics& diags) {
                   didYouMean(name, taskNames()));
     return;
   }
-  std::string canonical(task->find("name")->text);
+  std::string canonical(task->find("name")->text());
   const DataNode& versions = (*task)["versions"];
   std::vector<std::string> majors;
   for (const auto& m : versions.object())
-    majors.push_back(canonical + "@" + std::string(m.key));
+    majors.push_back(canonical + "@" + std::string(m.key()));
   if (at == std::string::npos) {
     diags.error(
         ref->where, "task-version",
@@ -184,7 +184,7 @@ void checkTask(const yaml::Node& step, Diagnostics& diags) {
   std::string spec = canonical + "@" + major;
   if (const DataNode* dep = version->find("deprecated"))
     diags.warning(ref->where, "deprecated-task",
-                  spec + " is deprecated: " + std::string(dep->text));
+                  spec + " is deprecated: " + std::string(dep->text()));
   checkInputs(step, *ref, *version, spec, diags);
 }
 
