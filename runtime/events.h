@@ -99,6 +99,9 @@ struct RunInfo {
 struct RunResult {
   Result result = Result::Success;
   bool interrupted = false;  // Ctrl-C
+  // A success with issues: Azure's "partially succeeded" (a job succeeded
+  // with issues). GitHub runs never set it.
+  bool withIssues = false;
   Clock::time_point started, finished;
 };
 
