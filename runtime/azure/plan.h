@@ -8,7 +8,6 @@
 // runner.md §5.3), through the scheduler's JobGate seam.
 #pragma once
 
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
