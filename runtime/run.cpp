@@ -517,7 +517,8 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   runHold.reset();
   rr.finished = Clock::now();
   rr.result = wr.result;
-  rr.withIssues = target.azure && target.azure->scheduled->anyWithIssues();
+  rr.withIssues =
+      wr.result == Result::Success && target.azure && target.azure->scheduled->anyWithIssues();
   rr.interrupted = interrupts.load() > 0;
   events.runFinished(info, rr);
   over.cancel(1);
