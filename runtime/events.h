@@ -100,6 +100,9 @@ struct RunResult {
   Result result = Result::Success;
   bool interrupted = false;  // Ctrl-C
   Clock::time_point started, finished;
+  // A success with issues: Azure's "partially succeeded" (a job succeeded
+  // with issues). GitHub runs never set it.
+  bool withIssues = false;
 };
 
 class Reporter {

@@ -24,10 +24,8 @@ void writeRunHeadline(std::ostream& out, const RunRecord& run, bool color) {
   std::string what = printable(run.info.workflow);
   if (!run.info.event.empty()) what += (what.empty() ? "" : ", ") + printable(run.info.event);
   if (!what.empty()) title += " (" + what + ")";
-  std::string outcome =
-      run.status == Status::Completed
-          ? paint(resultName(run.result.result), resultColour(run.result.result), color)
-          : std::string(statusName(run.status));
+  std::string outcome = run.status == Status::Completed ? runResultWord(run.result, color)
+                                                        : std::string(statusName(run.status));
   std::string duration = took(run.started, run.result.finished);
   out << paint(title, "1", color) << ": " << outcome;
   if (run.status == Status::Completed && !duration.empty()) out << " in " << duration;
@@ -546,12 +544,14 @@ void JsonView::runFinished(const RunInfo& i, const RunResult& r) {
   nlohmann::json jobs = nlohmann::json::object();
   for (const auto& [key, result] : results_)
     jobs[key] = resultName(result);
-  emit("runFinished", {{"run", i.id},
-                       {"result", resultName(r.result)},
-                       {"interrupted", r.interrupted},
-                       {"started", timeOrNull(r.started)},
-                       {"finished", timeOrNull(r.finished)},
-                       {"jobs", jobs}});
+  nlohmann::json f = {{"run", i.id},
+                      {"result", resultName(r.result)},
+                      {"interrupted", r.interrupted},
+                      {"started", timeOrNull(r.started)},
+                      {"finished", timeOrNull(r.finished)},
+                      {"jobs", jobs}};
+  if (r.withIssues) f["withIssues"] = true;
+  emit("runFinished", std::move(f));
   out_.flush();
 }
 

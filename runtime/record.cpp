@@ -424,6 +424,7 @@ json toJson(const RunRecord& r) {
   if (r.status == Status::Completed) {
     j["result"] = resultName(r.result.result);
     j["interrupted"] = r.result.interrupted;
+    if (r.result.withIssues) j["withIssues"] = true;
     j["finished"] = timeJson(r.result.finished);
   }
   return j;
@@ -447,6 +448,7 @@ bool fromJson(const json& j, RunRecord* r, std::string* err) {
     if (out.status == Status::Completed) {
       parseResult(j.at("result"), &out.result.result);
       out.result.interrupted = j.value("interrupted", false);
+      out.result.withIssues = j.value("withIssues", false);
       out.result.finished = readTime(j, "finished");
     }
     out.result.started = out.started;

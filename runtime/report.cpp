@@ -28,8 +28,7 @@ bool waitingForApproval(const StoredRun& run) {
 // A run's state in one word, coloured like a result.
 std::string runWord(const StoredRun& run, bool color) {
   const RunRecord& r = run.record;
-  if (r.status == Status::Completed)
-    return paint(resultName(r.result.result), resultColour(r.result.result), color);
+  if (r.status == Status::Completed) return runResultWord(r.result, color);
   if (r.status == Status::Interrupted) return paint("interrupted", "33", color);
   return paint(waitingForApproval(run) ? "waiting" : "running", "36", color);
 }

@@ -214,15 +214,11 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
       all += (all.empty() ? "" : ", ") + a;
     if (!all.empty()) target->approvals[env] = all;
   }
-  if (looksAzure(path, *file)) {
-    target->azure = azure::loadPipeline(path, options.variables, sources, diags);
-    if (!target->azure) return false;
-    target->workflow = &target->azure->scheduled->workflow();
-    return true;
-  }
-  // A workflow is linted before it runs: its errors stop the run.
+  // A workflow or pipeline is linted before it runs: its errors stop the run.
+  bool azure = looksAzure(path, *file);
   Diagnostics found;
-  lint::lintFile(*file, lint::FileKind::Workflow, nullptr, lo, found);
+  lint::lintFile(*file, azure ? lint::FileKind::Azure : lint::FileKind::Workflow, nullptr, lo,
+                 found);
   bool broken = false;
   for (auto& d : found.all())
     if (d.severity == Severity::Error) {
@@ -230,6 +226,12 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
       diags.add(std::move(d));
     }
   if (broken) return false;
+  if (azure) {
+    target->azure = azure::loadPipeline(path, options.variables, sources, diags);
+    if (!target->azure) return false;
+    target->workflow = &target->azure->scheduled->workflow();
+    return true;
+  }
 
   const wf::Workflow* wf = readOne(path, sources, *keep, diags, &err);
   if (!wf) {
@@ -515,6 +517,8 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   runHold.reset();
   rr.finished = Clock::now();
   rr.result = wr.result;
+  rr.withIssues =
+      wr.result == Result::Success && target.azure && target.azure->scheduled->anyWithIssues();
   rr.interrupted = interrupts.load() > 0;
   events.runFinished(info, rr);
   over.cancel(1);

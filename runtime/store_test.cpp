@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "runtime/files.h"
+#include "runtime/wording.h"
 #include "tests/testing.h"
 
 namespace galley::run {
@@ -87,6 +88,23 @@ TEST_CASE("run ids count up from 1 and are not reused after a prune") {
         std::vector<std::string>{"1", "2"});
   CHECK(err.empty());
   CHECK(mustCreate(tmp.path)->id() == "3");
+}
+
+TEST_CASE("a run that partially succeeded reads back as one, in the store and in words") {
+  TempDir tmp;
+  std::string id;
+  {
+    auto s = mustCreate(tmp.path);
+    id = s->id();
+    RunResult rr;
+    rr.withIssues = true;
+    s->runFinished(info(), rr);
+  }
+  StoredRun run = mustLoad(tmp.path, id);
+  CHECK(run.record.result.result == Result::Success);
+  CHECK(run.record.result.withIssues);
+  CHECK(runResultWord(run.record.result, false) == "partially succeeded");
+  CHECK(runResultWord(RunResult{}, false) == "success");
 }
 
 TEST_CASE("concurrent galley processes get distinct run ids") {

@@ -115,4 +115,9 @@ std::string jobResultWord(const JobRecord& j, bool color) {
   return paint(resultName(j.result.result), resultColour(j.result.result), color);
 }
 
+std::string runResultWord(const RunResult& r, bool color) {
+  if (r.result == Result::Success && r.withIssues) return paint("partially succeeded", "33", color);
+  return paint(resultName(r.result), resultColour(r.result), color);
+}
+
 }  // namespace galley::run

@@ -38,4 +38,8 @@ std::string shellWord(const std::string& s);
 // A job's result, or its status while it has none.
 std::string jobResultWord(const JobRecord& j, bool color);
 
+// A finished run's result in words: "partially succeeded" for a success
+// with issues (Azure's name), else resultName.
+std::string runResultWord(const RunResult& r, bool color);
+
 }  // namespace galley::run

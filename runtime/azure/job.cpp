@@ -122,7 +122,14 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     Result r = timedOut_ || cancelled() ? Result::Cancelled
                : failed_                ? Result::Failure
                                         : Result::Success;
-    if (r == Result::Failure && job.continueOnError) r = Result::Success;
+    if (r == Result::Failure && job.continueOnError) {
+      r = Result::Success;
+      withIssues("the job failed and its continueOnError let the run go on");
+    }
+    if (r == Result::Success && !issue_.empty()) {
+      result_.reason = std::string(kWithIssues) + ": " + issue_;
+      scheduled_.noteIssues(jr_.job->id);
+    }
     return finish(r);
   }
 
@@ -313,12 +320,10 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     for (const auto& [k, v] : jr_.secrets)
       vars_.set(k, v, true);
     expr::Value deps = scheduled_.dependencyContexts(jr_.job->id);
-    const std::vector<Variable>* legVars = nullptr;
-    for (const auto& [name, vs] : job.legs)
-      if (name == leg_) legVars = &vs;
-    static const std::vector<Variable> none;
-    for (const std::vector<Variable>* layer : {&scheduled_.pipeline().variables, &stage.variables,
-                                               &job.variables, legVars ? legVars : &none}) {
+    const std::vector<Variable> legVars =
+        leg_.empty() ? std::vector<Variable>{} : scheduled_.legVariables(jr_.job->id, leg_);
+    for (const std::vector<Variable>* layer :
+         {&scheduled_.pipeline().variables, &stage.variables, &job.variables, &legVars}) {
       for (const Variable& v : *layer) {
         std::string value = v.value;
         std::string t = trimmed(value);
@@ -339,8 +344,11 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
           value = expr::azure::toAzureString(r.value);
           if (r.value.isNull()) value = "";
         }
+        // A value holding a secret (a secret output of an earlier job) is
+        // secret here too: masked, and kept out of the environment.
+        bool secret = !value.empty() && masker_.mask(value) != value;
         std::string err;
-        if (!vars_.set(v.name, value, false, v.readonly, &err))
+        if (!vars_.set(v.name, value, secret, v.readonly, &err))
           annotate("warning", err, v.where, "");
       }
     }
@@ -529,7 +537,15 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   }
 
   std::string jobStatusName() const {
-    return cancelled() ? "Canceled" : failed_ ? "Failed" : "Succeeded";
+    return cancelled()       ? "Canceled"
+           : failed_         ? "Failed"
+           : !issue_.empty() ? "SucceededWithIssues"
+                             : "Succeeded";
+  }
+
+  // The job goes on, Succeeded With Issues (the first issue is its reason).
+  void withIssues(const std::string& what) {
+    if (issue_.empty()) issue_ = what;
   }
 
   expr::Value stepContexts() const {
@@ -589,8 +605,13 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     stepTimeout_ = std::max(stepTimeout_, std::chrono::milliseconds(1));
     outcome = runBody(s);
     if (completed_ == "Failed") outcome = Result::Failure;
-    if (completed_ == "SucceededWithIssues" && outcome == Result::Success)
-      annotate("warning", "the step finished with issues (task.complete)", s.where, stepId_);
+    if (completed_ == "SucceededWithIssues" && outcome == Result::Success) {
+      annotate(
+          "warning",
+          std::string("the step ") + kWithIssues + " (task.complete result=SucceededWithIssues)",
+          s.where, stepId_);
+      withIssues("step '" + info_.name + "' " + kWithIssues);
+    }
     endStep(r, outcome, s.continueOnError);
   }
 
@@ -598,9 +619,11 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     r.outcome = outcome;
     r.conclusion = outcome == Result::Failure && continueOnError ? Result::Success : outcome;
     if (outcome == Result::Failure && !continueOnError) failed_ = true;
-    if (outcome == Result::Failure && continueOnError)
+    if (outcome == Result::Failure && continueOnError) {
       annotate("warning", "the step failed and continueOnError let the job go on", info_.where,
                stepId_);
+      withIssues("step '" + info_.name + "' failed and continueOnError let the job go on");
+    }
     for (const auto& [k, v] : stepOutputs_)
       r.outputs[k] = masker_.mask(v);
     stepOutputs_.clear();
@@ -798,13 +821,12 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     if (!vars_.set(name, value, secret, readonly, &err)) return warning(err);
     if (!output) return;
     stepOutputs_[var] = value;
-    // Like the GitHub runner, a secret is never passed on as an output
-    // where the run store would keep it.
-    if (secret)
-      return warning("output '" + var +
-                     "' is secret: it is not passed to other jobs by a local run");
-    for (const std::string& key : outputKeys(var))
-      result_.outputs[key] = value;
+    // A secret output reaches later jobs through the gate, in memory; the
+    // job's result, which the run store keeps, holds it masked.
+    for (const std::string& key : outputKeys(var)) {
+      result_.outputs[key] = secret ? masker_.mask(value) : value;
+      if (secret) scheduled_.keepSecretOutput(jr_.job->id, key, value);
+    }
   }
   void issue(const std::string& level, const std::string& message, const std::string& file,
              uint32_t line, uint32_t column, const std::string& code) override {
@@ -869,6 +891,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   std::vector<PostStep> posts_;
   const Step* step_ = nullptr;
   std::string stepId_, completed_;
+  std::string issue_;  // the first thing that made the job succeed with issues
   StepInfo info_;
   ActionContext* actionCtx_ = nullptr;
   bool failed_ = false, timedOut_ = false;

@@ -21,6 +21,13 @@ bool truthy(const yaml::Node& n) {
   return n.isScalar() && equalsIgnoreCase(n.value, "true");
 }
 
+std::string trimmed(std::string_view s) {
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string_view::npos) return "";
+  size_t b = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(a, b - a + 1));
+}
+
 // A scalar's text; YAML collections are not values here.
 std::string text(const yaml::Node* n) {
   return n && n->isScalar() ? n->value : "";
@@ -253,10 +260,14 @@ class Reader {
     if (const yaml::Node* m = strategy.find("maxParallel"))
       if (auto v = m->asNumber()) j->maxParallel = int(*v);
     if (const yaml::Node* m = strategy.find("matrix")) {
+      if (m->isScalar() && trimmed(m->value).starts_with("$[")) {
+        runtimeMatrix(*m, j);
+        return;
+      }
       if (!m->isMapping()) {
         fail(*m,
-             "a matrix must be a mapping of leg names to variables (a runtime $[ ] matrix "
-             "is not supported yet)");
+             "a matrix must be a mapping of leg names to variables, or a runtime expression "
+             "$[ ] whose value is one as JSON");
         return;
       }
       for (const auto& leg : m->entries) {
@@ -273,6 +284,24 @@ class Reader {
       for (int i = 1; i <= int(*n); ++i)
         j->legs.emplace_back("Job" + std::to_string(i), std::vector<Variable>{});
     }
+  }
+
+  // Its syntax is checked now; its value is known when the jobs it reads
+  // have run (runtime/azure/plan.cpp resolves it).
+  void runtimeMatrix(const yaml::Node& m, Job* j) {
+    std::string t = trimmed(m.value);
+    if (!t.ends_with("]")) {
+      fail(m, "a runtime matrix must be one $[ ] expression, with nothing around it");
+      return;
+    }
+    expr::Expression parsed;
+    expr::ExprError err;
+    if (!expr::azure::parse(std::string_view(t).substr(2, t.size() - 3), &parsed, &err)) {
+      diags_.error(m.where, "azure-run", "matrix: " + err.message);
+      return;
+    }
+    j->runtimeMatrix = t;
+    j->runtimeMatrixWhere = m.where;
   }
 
   void deployment(const yaml::Node& n, const yaml::Node* strategy, Job* j) {
@@ -402,8 +431,17 @@ class Reader {
       for (const auto& e : env->entries)
         s.env.emplace_back(e.key.value, text(&e.value));
     if (const yaml::Node* in = n.find("inputs"); in && in->isMapping())
-      for (const auto& e : in->entries)
+      for (const auto& e : in->entries) {
         s.inputs.emplace_back(e.key.value, text(&e.value));
+        if (s.kind == StepKind::Task && taskName(s.task) == "azurecli" &&
+            equalsIgnoreCase(e.key.value, "scriptType") &&
+            equalsIgnoreCase(text(&e.value), "batch"))
+          // The agent fails it at the step (no cmd.exe): a local run says so first.
+          diags_.error(e.value.where, "unsupported",
+                       "AzureCLI@2 with scriptType 'batch' runs a Windows batch file, which a "
+                       "Linux agent cannot run",
+                       "use scriptType: bash, or pscore (PowerShell, when pwsh is installed)");
+      }
     // publish/download shortcuts: their other keys are the task's inputs.
     if (s.kind == StepKind::Publish || s.kind == StepKind::Download)
       for (const auto& e : n.entries)

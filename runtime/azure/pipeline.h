@@ -73,6 +73,10 @@ struct Job {
   std::vector<Hook> hooks;   // a deployment's, in run order
   // Matrix legs (name, variables) or `parallel: N` copies; empty: one instance.
   std::vector<std::pair<std::string, std::vector<Variable>>> legs;
+  // `matrix: $[ ... ]`: the legs an earlier job computed, as a JSON object
+  // of leg names to variables, evaluated when the job is ready ("": none).
+  std::string runtimeMatrix;
+  Location runtimeMatrixWhere;
   int maxParallel = 0;
   double timeoutMinutes = 60;
   bool continueOnError = false;

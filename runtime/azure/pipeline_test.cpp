@@ -143,4 +143,42 @@ TEST_CASE("a condition that does not parse is an error at it before the run") {
         "expression: and(succeeded(),");
 }
 
+TEST_CASE("a runtime matrix is kept as written, its syntax checked before the run") {
+  Read ok(R"(jobs:
+  - job: j
+    strategy:
+      matrix: $[ dependencies.p.outputs['s.legs'] ]
+    steps: [{bash: 'true'}]
+)");
+  REQUIRE(ok.ok);
+  CHECK(ok.pipeline.stages[0].jobs[0].runtimeMatrix == "$[ dependencies.p.outputs['s.legs'] ]");
+  CHECK(ok.pipeline.stages[0].jobs[0].runtimeMatrixWhere.begin.line == 4);
+
+  Read around(
+      "jobs:\n  - job: j\n    strategy:\n      matrix: $[ variables.x ] and more\n"
+      "    steps: [{bash: 'true'}]\n");
+  CHECK(!around.ok);
+  CHECK(around.first() ==
+        "4:15: a runtime matrix must be one $[ ] expression, with nothing around it");
+
+  Read broken(
+      "jobs:\n  - job: j\n    strategy:\n      matrix: $[ eq(1 ]\n"
+      "    steps: [{bash: 'true'}]\n");
+  CHECK(!broken.ok);
+  CHECK(broken.first().starts_with("4:15: matrix: "));
+}
+
+TEST_CASE("AzureCLI@2 with scriptType batch is an error at the input before the run") {
+  Read r(R"(steps:
+  - task: AzureCLI@2
+    inputs:
+      scriptType: batch
+      inlineScript: dir
+)");
+  CHECK(!r.ok);
+  CHECK(r.first() ==
+        "4:19: AzureCLI@2 with scriptType 'batch' runs a Windows batch file, which a Linux agent "
+        "cannot run");
+}
+
 }  // namespace galley::run::azure

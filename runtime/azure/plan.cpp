@@ -1,10 +1,12 @@
 #include "runtime/azure/plan.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
 #include "compiler/expr/azure.h"
 #include "runtime/evaluate.h"
+#include "runtime/matrix.h"
 
 namespace galley::run::azure {
 
@@ -36,13 +38,24 @@ class HostOf final : public expr::azure::Host {
 };
 
 // The aggregate of several results, as succeeded()/failed() read them: a
-// failure anywhere is Failed, then a cancellation, then a skip.
+// failure anywhere is Failed, then a cancellation, then a skip, then a
+// success with issues (which succeeded() accepts).
 std::string aggregate(const std::vector<std::string>& results, bool cancelled) {
   if (cancelled) return "Canceled";
-  for (const char* worst : {"Failed", "Canceled", "Skipped"})
+  for (const char* worst : {"Failed", "Canceled", "Skipped", "SucceededWithIssues"})
     for (const auto& r : results)
       if (r == worst) return worst;
   return "Succeeded";
+}
+
+// A stage's own result: a stage that ran jobs and failed none, but skipped
+// some, succeeded (with issues when one of its jobs did).
+std::string stageResult(const std::vector<std::string>& results) {
+  std::string r = results.empty() ? "Skipped" : aggregate(results, false);
+  if (r != "Skipped") return r;
+  bool issues = std::find(results.begin(), results.end(), "SucceededWithIssues") != results.end();
+  bool ran = issues || std::find(results.begin(), results.end(), "Succeeded") != results.end();
+  return !ran ? "Skipped" : issues ? "SucceededWithIssues" : "Succeeded";
 }
 
 // Status over named dependencies, all of `all` (direct and indirect) when
@@ -87,11 +100,13 @@ yaml::Node mapping(std::vector<std::pair<std::string, yaml::Node>> entries) {
   return n;
 }
 
+using Legs = std::vector<std::pair<std::string, std::vector<Variable>>>;
+
 // The legs as a GitHub-shaped strategy: {matrix: {include: [{leg: NAME}]}}.
-yaml::Node strategyOf(const Job& j) {
+yaml::Node strategyOf(const Job& j, const Legs& legs) {
   yaml::Node include;
   include.kind = yaml::Kind::Sequence;
-  for (const auto& [name, vars] : j.legs)
+  for (const auto& [name, vars] : legs)
     include.items.push_back(mapping({{"leg", scalar(name, yaml::Style::DoubleQuoted)}}));
   std::vector<std::pair<std::string, yaml::Node>> s;
   s.emplace_back("matrix", mapping({{"include", std::move(include)}}));
@@ -102,19 +117,94 @@ yaml::Node strategyOf(const Job& j) {
   return n;
 }
 
-expr::Value str(std::string s) {
-  return expr::Value::string(std::move(s));
+// A runtime matrix until the gate resolves it. The plan defers a matrix
+// that reads `needs` to the job's start (runtime/plan.cpp), so that no leg
+// is queued before its name is known; this one is never evaluated.
+yaml::Node deferredStrategy(const Job& j) {
+  yaml::Node matrix = scalar("${{ needs }}");
+  matrix.where = j.runtimeMatrixWhere;
+  yaml::Node n = mapping({{"matrix", std::move(matrix)}});
+  n.where = j.where;
+  return n;
 }
 
-expr::Value resultObject(const JobResult* r, const std::string& prefix) {
-  expr::Object o;
-  o.add("result", str(azureResult(r ? r->result : Result::Skipped)));
-  expr::Object outputs;
-  if (r)
-    for (const auto& [k, v] : r->outputs)
-      outputs.add(prefix + k, str(v));
-  o.add("outputs", expr::Value::object(std::move(outputs)));
-  return expr::Value::object(std::move(o));
+// Azure reads a runtime matrix with Json.NET, which also takes
+// 'single-quoted' strings (Microsoft's own example writes legs so): they
+// become JSON strings before parsing.
+std::string doubleQuoted(std::string_view in) {
+  std::string out;
+  char quote = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (!quote) {
+      if (c == '\'' || c == '"') quote = c;
+      out += c == '\'' ? '"' : c;
+    } else if (c == '\\' && i + 1 < in.size()) {
+      char next = in[++i];
+      if (quote == '\'' && next == '\'') {
+        out += next;
+      } else {
+        out += c;
+        out += next;
+      }
+    } else if (c == quote) {
+      out += '"';
+      quote = 0;
+    } else {
+      out += quote == '\'' && c == '"' ? std::string("\\\"") : std::string(1, c);
+    }
+  }
+  return out;
+}
+
+// The legs of a runtime matrix's value: a JSON object (or its text) of leg
+// names to objects of variables, as Azure reads it.
+bool legsOf(const expr::Value& v, const Location& where, Legs* out, std::string* err) {
+  nlohmann::ordered_json json;
+  if (v.kind() == expr::Kind::String) {
+    try {
+      json = nlohmann::ordered_json::parse(doubleQuoted(v.asString()));
+    } catch (const nlohmann::json::exception&) {
+      *err = "the matrix's value is not JSON: '" + v.asString().substr(0, 200) + "'";
+      return false;
+    }
+  } else {
+    json = expr::toJsonValue(v);
+  }
+  if (!json.is_object()) {
+    *err = "the matrix's value must be a JSON object of leg names to variables, not " +
+           std::string(json.type_name());
+    return false;
+  }
+  if (json.size() > kMaxMatrixLegs) {
+    *err = "the matrix has " + std::to_string(json.size()) + " legs; at most " +
+           std::to_string(kMaxMatrixLegs) + " run";
+    return false;
+  }
+  for (const auto& [leg, vars] : json.items()) {
+    if (!vars.is_object()) {
+      *err = "matrix leg '" + leg + "' must be an object of variables, not " +
+             std::string(vars.type_name());
+      return false;
+    }
+    std::vector<Variable> vs;
+    for (const auto& [name, value] : vars.items()) {
+      if (value.is_structured()) {
+        *err = "variable '" + name + "' of matrix leg '" + leg + "' must be a string";
+        return false;
+      }
+      std::string text = value.is_string() ? value.get<std::string>()
+                         : value.is_null() ? ""
+                                           : value.dump();
+      vs.push_back({name, text, false, where});
+    }
+    out->emplace_back(leg, std::move(vs));
+  }
+  return true;
+}
+
+expr::Value str(std::string s) {
+  return expr::Value::string(std::move(s));
 }
 
 }  // namespace
@@ -152,9 +242,10 @@ Scheduled::Scheduled(const Pipeline& pipeline) : pipeline_(pipeline) {
             for (const Job& oj : other.jobs)
               w.needs.push_back({other.name + "." + oj.name, s.where});
       w.condition = {j.condition, j.conditionWhere};
-      if (!j.legs.empty()) {
-        strategies_.push_back(strategyOf(j));
-        w.strategy = strategies_.back();
+      if (!j.runtimeMatrix.empty()) {
+        w.strategy = deferredStrategy(j);
+      } else if (!j.legs.empty()) {
+        w.strategy = strategyOf(j, j.legs);
       }
       workflow_.jobs.push_back(std::move(w));
       refs_.push_back({&s, &j});
@@ -240,16 +331,11 @@ bool Scheduled::decideStage(size_t si, const std::vector<const JobResult*>& resu
     expr::Object outputs;
     for (size_t i = 0; i < refs_.size(); ++i) {
       if (refs_[i].stage != &other) continue;
-      const JobResult* r = results[i];
-      rs.push_back(azureResult(r ? r->result : Result::Skipped));
-      if (r)
-        for (const auto& [k, v] : r->outputs)
-          outputs.add(refs_[i].job->name + "." + k, str(v));
+      rs.push_back(resultOf(i, results[i]));
+      for (const auto& [k, v] : outputsOf(i, results[i]))
+        outputs.add(refs_[i].job->name + "." + k, str(v));
     }
-    std::string result = rs.empty() ? "Skipped" : aggregate(rs, false);
-    // A stage that ran jobs and failed none, but skipped some, succeeded.
-    if (result == "Skipped" && std::find(rs.begin(), rs.end(), "Succeeded") != rs.end())
-      result = "Succeeded";
+    std::string result = stageResult(rs);
     stageResults[other.name] = result;
     if (std::find(s.dependsOn.begin(), s.dependsOn.end(), other.name) != s.dependsOn.end()) {
       expr::Object o;
@@ -305,9 +391,9 @@ bool Scheduled::decideJob(size_t i, const std::vector<const JobResult*>& results
   for (const Job& other : s.jobs) {
     size_t k = indexOf(other.name);
     const JobResult* r = k < results.size() ? results[k] : nullptr;
-    jobResults[other.name] = azureResult(r ? r->result : Result::Skipped);
+    jobResults[other.name] = k < results.size() ? resultOf(k, r) : "Skipped";
     if (std::find(j.dependsOn.begin(), j.dependsOn.end(), other.name) != j.dependsOn.end())
-      deps.add(other.name, resultObject(r, ""));
+      deps.add(other.name, resultObject(k, r));
   }
   expr::Object stageDeps;
   for (size_t sk = 0; sk < pipeline_.stages.size(); ++sk) {
@@ -317,7 +403,7 @@ bool Scheduled::decideJob(size_t i, const std::vector<const JobResult*>& results
     bool any = false;
     for (size_t k = 0; k < refs_.size(); ++k)
       if (refs_[k].stage == &other && results[k]) {
-        jobs.add(refs_[k].job->name, resultObject(results[k], ""));
+        jobs.add(refs_[k].job->name, resultObject(k, results[k]));
         any = true;
       }
     if (any) stageDeps.add(other.name, expr::Value::object(std::move(jobs)));
@@ -334,8 +420,9 @@ bool Scheduled::decideJob(size_t i, const std::vector<const JobResult*>& results
   ctx.add("variables", variablesObject(queue_, {&pipeline_.variables, &s.variables, &j.variables}));
   ctx.add("dependencies", depsV);
   ctx.add("stageDependencies", stageDepsV);
+  expr::Value ctxV = expr::Value::object(std::move(ctx));
   std::string e;
-  if (!decide(j.condition, expr::Value::object(std::move(ctx)), status, go, &e)) {
+  if (!decide(j.condition, ctxV, status, go, &e)) {
     *err = {e, j.conditionWhere};
     return false;
   }
@@ -345,6 +432,10 @@ bool Scheduled::decideJob(size_t i, const std::vector<const JobResult*>& results
                                 : "a job it depends on did not succeed";
     return true;
   }
+  if (!j.runtimeMatrix.empty()) {
+    if (!resolveMatrix(i, ctxV, go, why, err)) return false;
+    if (!*go) return true;
+  }
   expr::Object keep;
   keep.add("dependencies", depsV);
   keep.add("stageDependencies", stageDepsV);
@@ -352,6 +443,91 @@ bool Scheduled::decideJob(size_t i, const std::vector<const JobResult*>& results
   std::lock_guard lock(mu_);
   contexts_[workflow_.jobs[i].id] = expr::Value::object(std::move(keep));
   return true;
+}
+
+}  // namespace galley::run::azure
+
+namespace galley::run::azure {
+
+bool Scheduled::resolveMatrix(size_t i, const expr::Value& contexts, bool* go, std::string* why,
+                              EvalError* err) {
+  const Job& j = *refs_[i].job;
+  expr::azure::Host host;
+  auto r = expr::azure::evaluateRuntime(j.runtimeMatrix, contexts, host);
+  Legs legs;
+  std::string e;
+  if (!r.ok) e = r.error;
+  if (r.ok && !legsOf(r.value, j.runtimeMatrixWhere, &legs, &e)) e += " (" + j.runtimeMatrix + ")";
+  if (!e.empty()) {
+    *err = {e, j.runtimeMatrixWhere};
+    return false;
+  }
+  if (legs.empty()) {
+    *go = false;
+    *why = "its runtime matrix has no legs";
+    return true;
+  }
+  workflow_.jobs[i].strategy = strategyOf(j, legs);
+  std::lock_guard lock(mu_);
+  runtimeLegs_[i] = std::move(legs);
+  return true;
+}
+
+std::vector<Variable> Scheduled::legVariables(std::string_view id, const std::string& leg) const {
+  for (size_t i = 0; i < workflow_.jobs.size(); ++i) {
+    if (workflow_.jobs[i].id != id) continue;
+    std::lock_guard lock(mu_);
+    auto runtime = runtimeLegs_.find(i);
+    const Legs& legs = runtime != runtimeLegs_.end() ? runtime->second : refs_[i].job->legs;
+    for (const auto& [name, vars] : legs)
+      if (name == leg) return vars;
+  }
+  return {};
+}
+
+void Scheduled::noteIssues(std::string_view id) const {
+  std::lock_guard lock(mu_);
+  withIssues_.emplace(id);
+}
+
+bool Scheduled::anyWithIssues() const {
+  std::lock_guard lock(mu_);
+  return !withIssues_.empty();
+}
+
+void Scheduled::keepSecretOutput(std::string_view id, const std::string& key,
+                                 const std::string& value) const {
+  std::lock_guard lock(mu_);
+  secretOutputs_[std::string(id)][key] = value;
+}
+
+std::string Scheduled::resultOf(size_t i, const JobResult* r) const {
+  if (!r) return "Skipped";
+  if (r->result != Result::Success || i >= workflow_.jobs.size()) return azureResult(r->result);
+  std::lock_guard lock(mu_);
+  return withIssues_.count(workflow_.jobs[i].id) ? "SucceededWithIssues" : "Succeeded";
+}
+
+std::map<std::string, std::string> Scheduled::outputsOf(size_t i, const JobResult* r) const {
+  if (!r || i >= workflow_.jobs.size())
+    return r ? r->outputs : std::map<std::string, std::string>{};
+  std::map<std::string, std::string> out = r->outputs;
+  std::lock_guard lock(mu_);
+  auto it = secretOutputs_.find(workflow_.jobs[i].id);
+  if (it != secretOutputs_.end())
+    for (const auto& [k, v] : it->second)
+      out[k] = v;
+  return out;
+}
+
+expr::Value Scheduled::resultObject(size_t i, const JobResult* r) const {
+  expr::Object o;
+  o.add("result", str(resultOf(i, r)));
+  expr::Object outputs;
+  for (const auto& [k, v] : outputsOf(i, r))
+    outputs.add(k, str(v));
+  o.add("outputs", expr::Value::object(std::move(outputs)));
+  return expr::Value::object(std::move(o));
 }
 
 }  // namespace galley::run::azure

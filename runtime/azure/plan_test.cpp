@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <mutex>
+#include <set>
 
 namespace galley::run::azure {
 
@@ -17,11 +19,18 @@ class FakeRunner final : public JobRunner {
   std::mutex mu;
   const Scheduled* scheduled = nullptr;
   std::map<std::string, expr::Value> seen;  // dependencyContexts at start
+  std::set<std::string> issues;             // jobs that succeed with issues
+  std::map<std::string, std::pair<std::string, std::string>> secrets;  // id -> key, value
 
   JobResult run(const JobRun& job) override {
     JobResult r;
     r.result = results.count(job.info.id) ? results[job.info.id] : Result::Success;
     if (outputs.count(job.info.id)) r.outputs = outputs[job.info.id];
+    if (issues.count(job.info.id)) scheduled->noteIssues(job.info.id);
+    if (auto it = secrets.find(job.info.id); it != secrets.end()) {
+      scheduled->keepSecretOutput(job.info.id, it->second.first, it->second.second);
+      r.outputs[it->second.first] = "***";
+    }
     std::lock_guard lock(mu);
     ran.push_back(job.info.id);
     seen[job.info.id] = scheduled->dependencyContexts(job.info.id);
@@ -149,6 +158,95 @@ TEST_CASE("a condition that cannot be evaluated fails the job at the condition")
   CHECK(f.result("a") == Result::Failure);
   CHECK(f.reason("a") == "Unrecognized named-value: 'nope'");
   CHECK(f.runner.ran.empty());
+}
+
+TEST_CASE("a runtime matrix runs the legs an earlier job's output lists, with their variables") {
+  Fixture f;
+  f.runner.outputs["plan"] = {{"pick.legs", "{'a': {'x': '1'}, \"b\": {\"x\": 2}}"}};
+  f.run(R"(jobs:
+  - job: plan
+    steps: [{bash: 'true'}]
+  - job: run
+    dependsOn: plan
+    strategy:
+      matrix: $[ dependencies.plan.outputs['pick.legs'] ]
+    steps: [{bash: 'true'}]
+)");
+  CHECK(std::count(f.runner.ran.begin(), f.runner.ran.end(), "run") == 2);
+  auto b = f.scheduled->legVariables("run", "b");
+  REQUIRE(b.size() == 1);
+  CHECK(b[0].name == "x");
+  CHECK(b[0].value == "2");
+  CHECK(f.scheduled->legVariables("run", "c").empty());
+}
+
+TEST_CASE("a runtime matrix whose value is not a JSON object of legs fails its job at the matrix") {
+  Fixture f;
+  f.runner.outputs["plan"] = {{"pick.legs", "[1, 2]"}, {"pick.none", "{}"}};
+  f.run(R"(jobs:
+  - job: plan
+    steps: [{bash: 'true'}]
+  - job: list
+    dependsOn: plan
+    strategy: {matrix: "$[ dependencies.plan.outputs['pick.legs'] ]"}
+    steps: [{bash: 'true'}]
+  - job: none
+    dependsOn: plan
+    strategy: {matrix: "$[ dependencies.plan.outputs['pick.none'] ]"}
+    steps: [{bash: 'true'}]
+)");
+  CHECK(f.result("list") == Result::Failure);
+  CHECK(f.reason("list") ==
+        "the matrix's value must be a JSON object of leg names to variables, not array "
+        "($[ dependencies.plan.outputs['pick.legs'] ])");
+  CHECK(f.result("none") == Result::Skipped);
+  CHECK(f.reason("none") == "its runtime matrix has no legs");
+}
+
+TEST_CASE(
+    "a job that succeeded with issues reads SucceededWithIssues to the jobs and stages after it") {
+  Fixture f;
+  f.runner.issues.insert("first.a");
+  f.run(R"(stages:
+  - stage: first
+    jobs:
+      - job: a
+        steps: [{bash: 'true'}]
+      - job: b
+        dependsOn: a
+        condition: and(succeeded(), eq(dependencies.a.result, 'SucceededWithIssues'))
+        steps: [{bash: 'true'}]
+      - job: c
+        dependsOn: a
+        condition: failed()
+        steps: [{bash: 'true'}]
+  - stage: second
+    condition: and(succeeded(), eq(dependencies.first.result, 'SucceededWithIssues'))
+    jobs: [{job: d, steps: [{bash: 'true'}]}]
+)");
+  CHECK(f.result("first.b") == Result::Success);
+  CHECK(f.result("first.c") == Result::Skipped);
+  CHECK(f.result("second.d") == Result::Success);
+  CHECK(f.scheduled->anyWithIssues());
+}
+
+TEST_CASE(
+    "a secret output reaches later jobs through the gate while the job's result holds it masked") {
+  Fixture f;
+  f.runner.secrets["a"] = {"s.tok", "hidden-value"};
+  auto wr = f.run(R"(jobs:
+  - job: a
+    steps: [{bash: 'true'}]
+  - job: b
+    dependsOn: a
+    condition: eq(dependencies.a.outputs['s.tok'], 'hidden-value')
+    steps: [{bash: 'true'}]
+)");
+  CHECK(f.result("b") == Result::Success);
+  CHECK(wr.jobs.at("a").outputs.at("s.tok") == "***");
+  const expr::Value* deps = f.runner.seen.at("b").asObject().find("dependencies");
+  REQUIRE(deps);
+  CHECK(expr::toJson(*deps).find("hidden-value") != std::string::npos);
 }
 
 }  // namespace galley::run::azure

@@ -4,8 +4,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "compiler/ascii.h"
 #include "compiler/lint/glob.h"
+#include "compiler/process.h"
 #include "runtime/actions.h"
 #include "runtime/files.h"
 #include "runtime/shell.h"
@@ -346,27 +349,113 @@ Result pythonScript(const Inputs& in, TaskHost& h, const std::string& cwd) {
       {}, flag(in, "failOnStderr"), "Python exited with code '{code}'.");
 }
 
+// ---- AzureCLI@2 -------------------------------------------------------------
+
+// A local run has no service connection to log in with: az runs as this
+// host's own login (`az login` beforehand), which `az account show` reads
+// from az's local profile, without the network. True with *who naming
+// the subscription and user; false with *why.
+bool azAccount(const std::string& az, const std::string& cwd, TaskHost& h, std::string* who,
+               std::string* why) {
+  proc::Spec spec;
+  spec.argv = {az, "account", "show", "--output", "json"};
+  spec.cwd = cwd;
+  spec.env = h.actions().job.env({}, {}, {});
+  std::string out, err;
+  proc::Result r = proc::run(
+      spec,
+      [&](proc::Stream s, std::string_view chunk) {
+        (s == proc::Stream::Out ? out : err).append(chunk.substr(0, 64 * 1024));
+      },
+      std::chrono::seconds(60));
+  if (!r.started || r.timedOut || r.exitCode != 0) {
+    std::string text = !r.started ? r.error : r.timedOut ? "it did not answer in 60 s" : err;
+    size_t a = text.find_first_not_of(" \t\r\n"), b = text.find_last_not_of(" \t\r\n");
+    *why = a == std::string::npos ? "exit code " + std::to_string(r.exitCode)
+                                  : text.substr(a, std::min<size_t>(b - a + 1, 300));
+    return false;
+  }
+  nlohmann::json account = nlohmann::json::parse(out, nullptr, false);
+  auto field = [&](const char* key) -> std::string {
+    const auto it = account.is_object() ? account.find(key) : account.end();
+    return it != account.end() && it->is_string() ? it->get<std::string>() : "";
+  };
+  std::string user;
+  if (account.is_object() && account.contains("user") && account["user"].is_object() &&
+      account["user"].value("name", nlohmann::json()).is_string())
+    user = account["user"]["name"].get<std::string>();
+  *who = "subscription '" + field("name") + "' (" + field("id") + ")" +
+         (user.empty() ? "" : " as " + user);
+  return true;
+}
+
+// The script the task runs, as its scriptType's shell reads it.
+bool cliScript(const Inputs& in, TaskHost& h, bool powershell, std::string* script) {
+  if (equalsIgnoreCase(input(in, {"scriptLocation"}, "scriptPath"), "inlineScript")) {
+    *script = input(in, {"inlineScript"});
+    return true;
+  }
+  std::string path = input(in, {"scriptPath"});
+  if (path.empty()) {
+    h.error("Input required: scriptPath");
+    return false;
+  }
+  path = under(sources(h), path);
+  std::string args = input(in, {"arguments", "scriptArguments"});
+  if (powershell) {
+    std::string quoted;
+    for (char c : path)
+      quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    *script = "& '" + quoted + "' " + args;
+  } else {
+    *script = "exec bash '" + path + "' " + args;
+  }
+  return true;
+}
+
 Result azureCli(const Inputs& in, TaskHost& h, const std::string& cwd) {
-  std::string az = findProgram("az", h.actions().job.path());
+  std::string path = h.actions().job.path();
+  std::string az = findProgram("az", path);
   if (az.empty()) {
     h.error("AzureCLI@2 runs the Azure CLI (az), which is not installed on this host");
     return Result::Failure;
   }
-  std::string type = input(in, {"scriptType"}, "bash");
-  if (!equalsIgnoreCase(type, "bash")) {
-    h.error("AzureCLI@2 with scriptType '" + type + "' cannot run here; use scriptType: bash");
+  std::string type = lowerCase(input(in, {"scriptType"}, "bash"));
+  bool powershell = type == "ps" || type == "pscore";
+  if (type == "batch") {
+    h.error(
+        "AzureCLI@2 with scriptType 'batch' runs a Windows batch file, which a Linux agent "
+        "cannot run; use scriptType: bash or pscore");
     return Result::Failure;
   }
-  h.log("AzureCLI@2: az runs with this host's own login (service connection '" +
-        input(in, {"azureSubscription", "connectedServiceNameARM"}) + "' is not used locally)");
-  std::string script;
-  if (equalsIgnoreCase(input(in, {"scriptLocation"}, "scriptPath"), "inlineScript")) {
-    script = input(in, {"inlineScript"});
-  } else {
-    script = "exec bash '" + under(sources(h), input(in, {"scriptPath"})) + "' " +
-             input(in, {"arguments", "scriptArguments"});
+  if (!powershell && type != "bash") {
+    h.error("AzureCLI@2: unknown scriptType '" + type + "' (bash, pscore, ps or batch)");
+    return Result::Failure;
   }
-  return h.runScript(StepKind::Bash, script, cwd, flag(in, "failOnStandardError"), "");
+  if (powershell && findProgram("pwsh", path).empty()) {
+    h.error("AzureCLI@2 with scriptType '" + type +
+            "' runs PowerShell (pwsh), which is not installed on this host");
+    return Result::Failure;
+  }
+  std::string connection = input(in, {"azureSubscription", "connectedServiceNameARM"});
+  std::string who, why;
+  if (!azAccount(az, cwd, h, &who, &why)) {
+    h.error("AzureCLI@2: az is not logged in on this host (az account show: " + why +
+            "); a local run cannot use service connection '" + connection +
+            "': run 'az login' first");
+    return Result::Failure;
+  }
+  h.log("AzureCLI@2: service connection '" + connection +
+        "' is not used by a local run; az runs with this host's login: " + who);
+  if (flag(in, "addSpnToEnvironment"))
+    h.warning(
+        "addSpnToEnvironment: servicePrincipalId, servicePrincipalKey and tenantId are not "
+        "set: a local run has no service connection");
+  std::string script;
+  if (!cliScript(in, h, powershell, &script)) return Result::Failure;
+  return h.runScript(powershell ? StepKind::Pwsh : StepKind::Bash, script, cwd,
+                     flag(in, "failOnStandardError"),
+                     input(in, {"powerShellErrorActionPreference"}, "stop"));
 }
 
 // ---- Cache@2 ---------------------------------------------------------------

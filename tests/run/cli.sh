@@ -324,6 +324,40 @@ git rm -rq galley.yml recipes && git commit -qm "no facts"
 printf 'trigger: [main]\npool: {vmImage: ubuntu-latest}\nsteps:\n  - script: echo hi\n' > azure-pipelines.yml
 "$galley" run azure-pipelines.yml > az.log 2>&1 && grep -q "^\[Job/CmdLine: echo hi\] hi$" az.log
 check "an Azure Pipelines file runs as the Azure agent runs it (tests/run/azure.sh has the rest)" $?
+# Programs a step needs that this host lacks: a PATH holding everything but
+# az and pwsh (links to the rest), whatever this host has installed.
+mkdir -p "$repo/noaz" "$repo/fakeaz" "$repo/fakepwsh"
+IFS=: read -ra dirs <<<"$PATH"
+for d in "${dirs[@]}"; do
+  for f in "$d"/*; do
+    n="${f##*/}"
+    case "$n" in az | pwsh) continue ;; esac
+    [ -x "$f" ] && [ ! -e "$repo/noaz/$n" ] && ln -s "$f" "$repo/noaz/$n"
+  done
+done
+printf '#!/bin/sh\necho "{\\"id\\": \\"1\\", \\"name\\": \\"Sub\\"}"\n' > "$repo/fakeaz/az"
+printf '#!/bin/sh\necho "pwsh-called: $*"\n' > "$repo/fakepwsh/pwsh"
+chmod +x "$repo/fakeaz/az" "$repo/fakepwsh/pwsh"
+cli() {  # cli SCRIPT-TYPE: an AzureCLI@2 pipeline
+  printf 'steps:\n  - checkout: none\n  - task: AzureCLI@2\n    inputs:\n      azureSubscription: conn\n      scriptType: %s\n      scriptLocation: inlineScript\n      inlineScript: az group list\n' "$1" > azure-pipelines.yml
+}
+cli bash
+PATH="$repo/noaz" "$galley" run azure-pipelines.yml > az.log 2>&1
+[ $? = 1 ] && grep -q "  azure-pipelines.yml:3:5: error: AzureCLI@2 runs the Azure CLI (az), which is not installed on this host$" az.log
+check "AzureCLI@2 without az installed fails the step at its place" $?
+cli pscore
+PATH="$repo/fakeaz:$repo/noaz" "$galley" run azure-pipelines.yml > az.log 2>&1
+[ $? = 1 ] && grep -q "  azure-pipelines.yml:3:5: error: AzureCLI@2 with scriptType 'pscore' runs PowerShell (pwsh), which is not installed on this host$" az.log
+check "AzureCLI@2 with scriptType pscore without pwsh names the missing shell at the step" $?
+printf 'steps:\n  - checkout: none\n  - pwsh: Write-Output hi\n' > azure-pipelines.yml
+PATH="$repo/noaz" "$galley" run azure-pipelines.yml > az.log 2>&1
+[ $? = 1 ] && grep -q "^azure-pipelines.yml:3:11: error: pwsh steps run PowerShell (pwsh), which is not installed on this host \[unsupported\]$" az.log && ! grep -q "started" az.log
+check "a pwsh step without pwsh is an error at the step before the run" $?
+PATH="$repo/fakepwsh:$repo/noaz" "$galley" run azure-pipelines.yml > az.log 2>&1 &&
+  grep -q "pwsh-called: -NoLogo -NoProfile -NonInteractive -Command \. '.*\.ps1'$" az.log
+check "a pwsh step runs pwsh with the agent's command line" $?
+rm azure-pipelines.yml
+
 "$galley" run nope > nope.log 2>&1
 [ $? = 2 ] && grep -q "no workflow 'nope'" nope.log; check "an unknown target is a usage error" $?
 

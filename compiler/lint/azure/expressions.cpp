@@ -25,6 +25,7 @@ const std::vector<std::string> kRuntimeContexts = {"variables", "dependencies", 
 struct Place {
   bool variable = false;   // a variable's value: $[ ] is evaluated
   bool condition = false;  // a condition: the value is a runtime expression
+  bool strategy = false;   // a job's strategy: `matrix: $[ ]` is evaluated (legs as JSON)
 };
 
 class ExpressionChecker {
@@ -47,8 +48,10 @@ class ExpressionChecker {
       if (e.key.value.find("${{") != std::string::npos) scalar(e.key, {});
       Place child;
       child.condition = e.key.value == "condition";
+      child.strategy = e.key.value == "strategy";
       child.variable = place.variable || e.key.value == "variables" ||
-                       (place.variable && e.key.value == "value");
+                       (place.variable && e.key.value == "value") ||
+                       (place.strategy && e.key.value == "matrix");
       walk(e.value, child);
     }
   }
