@@ -1,5 +1,7 @@
 #include "runtime/endpoint/service.h"
 
+#include "runtime/files.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -11,7 +13,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -29,10 +30,11 @@ std::vector<char*> pointers(const std::vector<std::string>& strings) {
 
 // Field 3 (state) and field 22 (starttime) of /proc/PID/stat. The command
 // name (field 2) may hold spaces and parentheses: fields are counted after
-// its last ')'.
+// its last ')'. A process that exits while it is read is gone, not an
+// error (reading with istreambuf_iterator threw ESRCH then).
 bool readStat(long pid, char* state, long long* start) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text, err;
+  if (!run::readWholeFile("/proc/" + std::to_string(pid) + "/stat", &text, &err)) return false;
   size_t close = text.rfind(')');
   if (close == std::string::npos) return false;
   std::istringstream rest(text.substr(close + 1));

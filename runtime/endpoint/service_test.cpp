@@ -1,4 +1,5 @@
 #include "runtime/endpoint/service.h"
+#include "runtime/files.h"
 
 #include <doctest/doctest.h>
 #include <netinet/in.h>
@@ -27,8 +28,9 @@ int liveMembers(long group) {
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // A member may exit between the listing and the read: then it is gone.
+    std::string text, err;
+    if (!galley::run::readWholeFile((entry.path() / "stat").string(), &text, &err)) continue;
     size_t close = text.rfind(')');
     if (close == std::string::npos) continue;
     char state = 0;
