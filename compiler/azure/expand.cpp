@@ -249,7 +249,10 @@ class Expander {
 
   // --- files ---
   const Node* loadTemplate(const Node& pathNode, Scope& s, std::string* display);
-  std::string resolvePath(const Node& pathNode, const std::string& text, Scope& s, bool* ok);
+  // The file a template path names, and (in *repo) the root of the repository
+  // it is in; *ok false after an error.
+  std::string resolvePath(const Node& pathNode, const std::string& text, Scope& s, bool* ok,
+                          std::string* repo);
   bool countBytes(const Node& n, const Scope& s);
 
   BoundParameters bind(const Node* declared, const Node& provided, const Location& at, Scope& s);
@@ -788,8 +791,8 @@ void Expander::defineVariable(const Node& item, Scope& s) {
 
 // --- templates and files ---
 
-std::string Expander::resolvePath(const Node& pathNode, const std::string& text, Scope& s,
-                                  bool* ok) {
+std::string Expander::resolvePath(const Node& pathNode, const std::string& text, Scope& s, bool* ok,
+                                  std::string* repoRoot) {
   *ok = false;
   std::string path = text;
   for (char& c : path)
@@ -821,6 +824,7 @@ std::string Expander::resolvePath(const Node& pathNode, const std::string& text,
     repo = selfRoot_;
   }
   *ok = true;
+  *repoRoot = repo;
   if (!path.empty() && path[0] == '/') return repo + path;
   std::string base;
   if (repo == includingRepo && including)
@@ -837,7 +841,8 @@ const Node* Expander::loadTemplate(const Node& pathNode, Scope& s, std::string* 
   }
   *display = pathNode.value;
   bool ok = false;
-  std::string path = resolvePath(pathNode, pathNode.value, s, &ok);
+  std::string repo;
+  std::string path = resolvePath(pathNode, pathNode.value, s, &ok, &repo);
   if (!ok) return nullptr;
   std::string key = std::filesystem::path(path).lexically_normal().string();
   if (auto it = loaded_.find(key); it != loaded_.end()) return it->second;
@@ -857,14 +862,8 @@ const Node* Expander::loadTemplate(const Node& pathNode, Scope& s, std::string* 
     return nullptr;
   }
   files_.push_back(file);
-  // The file belongs to the repository its path was resolved in.
-  std::string repo = selfRoot_;
-  if (size_t at = pathNode.value.rfind('@'); at != std::string::npos) {
-    std::string alias = pathNode.value.substr(at + 1);
-    if (alias != "self") repo = options_.repositories.at(alias);
-  } else if (auto it = repoOf_.find(pathNode.where.file); it != repoOf_.end()) {
-    repo = it->second;
-  }
+  // The file belongs to the repository its path was resolved in (parsed
+  // once, in resolvePath: a second parse here once disagreed on 'x.yml@').
   repoOf_[file] = repo;
   Diagnostics local;
   std::optional<Node> doc = yaml::load(*file, local);
