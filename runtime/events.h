@@ -63,6 +63,10 @@ struct Annotation {
   std::string step;  // StepInfo::id, or empty for a job-level annotation
 };
 
+// An annotation of `level` at a place in a source file (line and column of
+// where.begin; 0 when where is unknown). Job and step are the caller's.
+Annotation annotationAt(std::string level, std::string message, Location where);
+
 struct StepResult {
   Result outcome = Result::Success;     // before continue-on-error
   Result conclusion = Result::Success;  // after it

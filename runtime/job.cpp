@@ -161,12 +161,7 @@ class JobExecution final : public JobApi {
 
   void annotate(const std::string& level, const std::string& message, Location where,
                 const std::string& stepId) {
-    Annotation a;
-    a.level = level;
-    a.message = masker_.mask(message);
-    a.file = std::string(where.path());
-    a.line = where.begin.line;
-    a.column = where.begin.column;
+    Annotation a = annotationAt(level, masker_.mask(message), where);
     a.job = jr_.info.key;
     a.step = stepId;
     report(a);

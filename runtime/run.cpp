@@ -319,13 +319,7 @@ bool enterRunGroup(const wf::Workflow& workflow, const SchedulerOptions& so,
   GroupClaim claim;
   EvalError e;
   auto annotate = [&events](const std::string& message, Location where) {
-    Annotation a;
-    a.level = "error";
-    a.message = message;
-    a.file = std::string(where.path());
-    a.line = where.begin.line;
-    a.column = where.begin.column;
-    events.annotation(a);
+    events.annotation(annotationAt("error", message, where));
   };
   if (!evaluateClaim(*workflow.concurrency, makeContexts(parts), host, &claim, &e)) {
     annotate(e.message, e.where);

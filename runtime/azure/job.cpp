@@ -255,12 +255,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
 
   void annotate(const std::string& level, const std::string& message, Location where,
                 const std::string& stepId) {
-    Annotation a;
-    a.level = level;
-    a.message = masker_.mask(message);
-    a.file = std::string(where.path());
-    a.line = where.begin.line;
-    a.column = where.begin.column;
+    Annotation a = annotationAt(level, masker_.mask(message), where);
     a.job = jr_.info.key;
     a.step = stepId;
     if (limits_.admit(a)) events_.annotation(a);
