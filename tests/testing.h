@@ -1,6 +1,9 @@
 // Helpers shared by the unit tests.
 #pragma once
 
+#include <pthread.h>
+
+#include <functional>
 #include <sstream>
 #include <string>
 
@@ -33,6 +36,22 @@ inline std::string headlines(const Diagnostics& ds) {
   for (std::string line; std::getline(lines, line);)
     if (line.rfind("  hint:", 0) != 0) result += line + "\n";
   return result;
+}
+
+// Runs f on a thread with a stack of `bytes`, so that a test of deep input
+// fails on recursion that a test thread's 8 MB would hide.
+inline void onSmallStack(size_t bytes, const std::function<void()>& f) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, bytes);
+  pthread_t thread;
+  auto run = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  REQUIRE(pthread_create(&thread, &attr, run, const_cast<std::function<void()>*>(&f)) == 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
 }
 
 // Where the shared corpora live (../shared beside the project).

@@ -58,13 +58,25 @@ class Parser {
       ++i_;
   }
 
-  Node* expression() {
+  void enter() {
     if (++depth_ > kMaxDepth) fail("Exceeded max expression depth " + std::to_string(kMaxDepth));
+  }
+
+  // Each accessor counts toward the depth, as in GitHub's parser of the same
+  // lineage: a chain nests to the left, and every walk of the tree recurses
+  // once per accessor.
+  Node* expression() {
+    enter();
     skip();
     Node* n = primary();
+    int accessors = 0;
     for (;;) {
       skip();
-      if (i_ < t_.size() && t_[i_] == '.' && n->kind != NodeKind::Literal) {
+      if (i_ >= t_.size() || (t_[i_] != '.' && t_[i_] != '[') || n->kind == NodeKind::Literal)
+        break;
+      enter();
+      ++accessors;
+      if (t_[i_] == '.') {
         ++i_;
         skip();
         size_t b = i_;
@@ -80,7 +92,7 @@ class Parser {
         idx->property = true;
         idx->args = {n, key};
         n = idx;
-      } else if (i_ < t_.size() && t_[i_] == '[' && n->kind != NodeKind::Literal) {
+      } else {
         ++i_;
         Node* key = expression();
         skip();
@@ -89,11 +101,9 @@ class Parser {
         Node* idx = out_.make(NodeKind::Index, n->offset, static_cast<uint32_t>(i_ - n->offset));
         idx->args = {n, key};
         n = idx;
-      } else {
-        break;
       }
     }
-    --depth_;
+    depth_ -= 1 + accessors;
     return n;
   }
 

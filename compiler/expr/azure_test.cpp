@@ -8,6 +8,8 @@
 
 #include <map>
 
+#include "tests/testing.h"
+
 namespace galley::expr::azure {
 namespace {
 
@@ -137,6 +139,17 @@ TEST_CASE("azure syntax errors and unknown names are errors with positions") {
     deep += "not(";
   deep += "true" + std::string(200, ')');
   CHECK(run(deep).rfind("error: Exceeded max expression depth 50.", 0) == 0);
+  // Accessors count too: 10,000 of them once nested 10,000 walks deep.
+  std::string chain = "variables";
+  for (int i = 0; i < 10000; ++i)
+    chain += ".a";
+  std::string r;
+  testing::onSmallStack(128 * 1024, [&] { r = run(chain); });
+  CHECK(r.rfind("error: Exceeded max expression depth 50. Located at position 108 ", 0) == 0);
+  std::string allowed = "variables";  // 1 + 48 accessors + 1 for the key inside the last
+  for (int i = 0; i < 48; ++i)
+    allowed += "['a']";
+  CHECK(run(allowed) == "Null ");
 }
 
 TEST_CASE("azure and() and or() stop at the deciding argument") {

@@ -66,7 +66,8 @@ class Checker {
 
   // The type of n, reporting what is wrong in it. After an error in n or
   // below, n is any: one finding per problem. Recursion is bounded by the
-  // parser's depth limit.
+  // parser's depth limit; comparison chains, which GitHub does not count
+  // toward it, are walked in a loop.
   Typed walk(const Node& n) {
     size_t before = found;
     switch (n.kind) {
@@ -88,11 +89,8 @@ class Checker {
         }
         return {found > before ? types::any() : t};
       }
-      case NodeKind::Binary: {
-        TypePtr l = walk(*n.args[0]).type, r = walk(*n.args[1]).type;
-        if (found == before) compare(n, *l, *r);
-        return {types::boolean()};
-      }
+      case NodeKind::Binary:
+        return {comparisonChain(n, before)};
       case NodeKind::Call:
         return {callType(n, before)};
       case NodeKind::Index:
@@ -106,6 +104,22 @@ class Checker {
   void report(size_t offset, size_t length, std::string message, std::string hint = {}) {
     diags_.error(where_(offset, length), kRule, std::move(message), std::move(hint));
     ++found;
+  }
+
+  // a == b != c < d ...: nested to the left, as long as the text allows.
+  // Each comparison is checked once both its sides are free of errors.
+  TypePtr comparisonChain(const Node& n, size_t before) {
+    std::vector<const Node*> chain;
+    const Node* first = &n;
+    for (; first->kind == NodeKind::Binary; first = first->args[0])
+      chain.push_back(first);
+    TypePtr left = walk(*first).type;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      TypePtr right = walk(*(*it)->args[1]).type;
+      if (found == before) compare(**it, *left, *right);
+      left = types::boolean();
+    }
+    return left;
   }
 
   std::vector<std::string> names(std::span<const FunctionSpec> fs) {

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "compiler/expr/lexer.h"
 #include "tests/testing.h"
 
 namespace galley::expr {
@@ -133,6 +134,23 @@ TEST_CASE("expression checks report comparisons of values that cannot be compare
   CHECK(
       check("if: github.event_name == 'push' && inputs.count > 1 && env.X == github.event.action\n",
             "if") == "");
+}
+
+TEST_CASE("expression checks walk a comparison chain as long as an expression can be") {
+  // 7,000 nested comparisons: valid for GitHub, and found by fuzzing to
+  // overflow a recursive walk under ASan.
+  std::string chain = "run: ${{ 1";
+  while (chain.size() + 3 + 3 <= kMaxExpressionLength + 9)
+    chain += "==1";
+  std::string deep, wrong;
+  testing::onSmallStack(128 * 1024, [&] {
+    deep = check(chain + " }}\n");
+    wrong = check("if: 1 == 1 != github.event == 2\n", "if");
+  });
+  CHECK(deep == "");
+  CHECK(wrong ==
+        "w.yml:1:5: error: a bool value cannot be compared to an object value with '!=' "
+        "[expression]\n");
 }
 
 TEST_CASE(

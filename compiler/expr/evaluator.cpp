@@ -123,11 +123,28 @@ class Evaluator {
   std::string error;
 
  private:
+  // a == b != c < d ...: nested to the left, as long as the text allows
+  // (GitHub does not count it toward the depth limit), so evaluated in a
+  // loop from the innermost comparison out.
   bool binary(const Node& n, Value* out) {
-    Value l, r;
-    if (!eval(*n.args[0], &l) || !eval(*n.args[1], &r)) return false;
+    std::vector<const Node*> chain;
+    const Node* first = &n;
+    for (; first->kind == NodeKind::Binary; first = first->args[0])
+      chain.push_back(first);
+    Value left;
+    if (!eval(*first, &left)) return false;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      Value right;
+      if (!eval(*(*it)->args[1], &right)) return false;
+      left = Value::boolean(compare((*it)->op, left, right));
+    }
+    *out = std::move(left);
+    return true;
+  }
+
+  static bool compare(TokenType op, const Value& l, const Value& r) {
     bool b = false;
-    switch (n.op) {
+    switch (op) {
       case TokenType::EqualEqual:
         b = looseEquals(l, r);
         break;
@@ -149,8 +166,7 @@ class Evaluator {
       default:
         break;
     }
-    *out = Value::boolean(b);
-    return true;
+    return b;
   }
 
   bool index(const Node& n, Value* out) {

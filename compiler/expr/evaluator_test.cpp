@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/expr/template.h"
+#include "tests/testing.h"
 
 namespace galley::expr {
 namespace {
@@ -120,6 +121,21 @@ TEST_CASE("expression nesting beyond depth 50 is an error, not a stack overflow"
   CHECK(eval(nested).rfind("error: Exceeded max expression depth 50.", 0) == 0);
   std::string parens = std::string(60, '(') + "1" + std::string(60, ')');
   CHECK(eval(parens).rfind("error: Exceeded max expression depth 50.", 0) == 0);
+}
+
+TEST_CASE("a comparison chain as long as an expression can be evaluates without deep recursion") {
+  // GitHub does not count == chains toward the depth limit: 7,000 nested
+  // comparisons are a valid expression. Found by fuzzing under ASan.
+  std::string chain = "1";
+  while (chain.size() + 3 <= kMaxExpressionLength)
+    chain += "==1";
+  std::string r, compared;
+  testing::onSmallStack(128 * 1024, [&] {
+    r = eval(chain);
+    compared = eval("3 > 2 > 1");  // (3 > 2) > 1: true > 1 is 1 > 1
+  });
+  CHECK(r == "Boolean true");
+  CHECK(compared == "Boolean false");
 }
 
 TEST_CASE("expression evaluation stops when strings outgrow the memory limit") {

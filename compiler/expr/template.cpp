@@ -27,14 +27,13 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
-bool callsStatusFunction(const Node* n) {
-  if (!n) return false;
-  if (n->kind == NodeKind::Call) {
-    const FunctionSpec* f = findFunction(githubFunctions(), n->name);
+// Every node of the tree is in its deque: no walk needed.
+bool callsStatusFunction(const Expression& tree) {
+  for (const Node& n : tree.nodes) {
+    if (n.kind != NodeKind::Call) continue;
+    const FunctionSpec* f = findFunction(githubFunctions(), n.name);
     if (f && f->status) return true;
   }
-  for (const Node* a : n->args)
-    if (callsStatusFunction(a)) return true;
   return false;
 }
 
@@ -130,7 +129,7 @@ bool ifExpression(std::string_view condition, std::string* expression, ExprError
   options.permissive = true;
   Expression parsed;
   if (!parse(text, options, &parsed, err)) return false;
-  *expression = callsStatusFunction(parsed.root) ? text : "success() && (" + text + ")";
+  *expression = callsStatusFunction(parsed) ? text : "success() && (" + text + ")";
   return true;
 }
 
