@@ -35,10 +35,14 @@ Permissions defaultPermissions(PermissionsPolicy policy);
 using WorkflowLoader = std::function<std::shared_ptr<Workflow>(const Text& uses, Diagnostics& diags,
                                                                std::string* err)>;
 
+// How deep calls nest on github.com: ten levels of workflows, the caller
+// and nine called ones (GitHub Enterprise Server: four levels).
+inline constexpr uint32_t kMaxCallDepth = 9;
+
 struct CallOptions {
   PermissionsPolicy policy = PermissionsPolicy::Write;
-  uint32_t maxDepth = 4;  // calls nested in calls
-  size_t maxJobs = 0;     // jobs in all, calls and called jobs counted; 0: no limit
+  uint32_t maxDepth = kMaxCallDepth;  // calls nested in calls
+  size_t maxJobs = 0;                 // jobs in all, calls and called jobs counted; 0: no limit
 };
 
 // Checks one call: `caller`, a job of `callerWorkflow` with `uses:`, runs

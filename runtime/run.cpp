@@ -440,7 +440,11 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   so.loadWorkflow = [=](const std::string& uses, Location,
                         std::string* err) -> const wf::Workflow* {
     std::lock_guard lock(*loadMu);
-    std::string path = (fs::path(repoRoot) / uses).lexically_normal().string();
+    // Named as the top workflow is, relative to the working directory.
+    std::error_code ec;
+    fs::path cwd = fs::current_path(ec);
+    fs::path full = (fs::path(repoRoot) / uses).lexically_normal();
+    std::string path = (ec ? full : full.lexically_proximate(cwd)).string();
     Diagnostics d;
     const wf::Workflow* wf = readOne(path, *sources, *called, d, err);
     if (!wf && err->empty()) *err = d.all().empty() ? "cannot read " + uses : d.all()[0].message;

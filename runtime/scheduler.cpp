@@ -11,6 +11,7 @@
 
 #include "compiler/ascii.h"
 #include "compiler/expr/template.h"
+#include "compiler/workflow_call.h"
 #include "runtime/evaluate.h"
 
 namespace galley::run {
@@ -690,6 +691,16 @@ class PlanRun {
     };
     if (!options_.loadWorkflow)
       return failWith("reusable workflows cannot be loaded here", job.uses.where);
+    for (const std::string& outer : options_.calls)
+      if (outer == job.uses.value)
+        return failWith("'" + job.uses.value +
+                            "' calls itself, directly or through the workflows it calls; GitHub "
+                            "stops such a run at its nesting limit",
+                        job.uses.where);
+    if (options_.calls.size() + 1 > wf::kMaxCallDepth)
+      return failWith(
+          "Nested reusable workflow depth exceeded " + std::to_string(wf::kMaxCallDepth) + ".",
+          job.uses.where);
     std::string err;
     const wf::Workflow* called = options_.loadWorkflow(job.uses.value, job.uses.where, &err);
     if (!called) return failWith(err, job.uses.where);
@@ -733,6 +744,7 @@ class PlanRun {
     }
 
     SchedulerOptions child = options_;
+    child.calls.push_back(job.uses.value);
     child.contexts["inputs"] = expr::Value::object(std::move(inputs));
     expr::Object secretsCtx;
     for (const auto& [k, v] : secrets)

@@ -74,6 +74,8 @@ struct SchedulerOptions {
   std::function<void(const std::string&)> notice;
   // Empty: GitHub's `if:` with its status functions.
   JobGate gate;
+  // The `uses:` of the calls this plan runs inside, outermost first.
+  std::vector<std::string> calls;
 };
 
 struct WorkflowResult {

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -55,7 +56,8 @@ struct Fixture {
   FakeRunner runner;
   Recorder recorder;
 
-  WorkflowResult run(const std::string& text, PlanOptions po = {}, int parallel = 2) {
+  WorkflowResult run(const std::string& text, PlanOptions po = {}, int parallel = 2,
+                     WorkflowLoader load = {}) {
     const SourceFile* f = sources.add("w.yml", text);
     auto r = yaml::load(*f, diags);
     REQUIRE(r);
@@ -67,8 +69,31 @@ struct Fixture {
     SchedulerOptions so;
     so.parallel = parallel;
     so.plan = po;
+    so.loadWorkflow = std::move(load);
     proc::CancelToken cancel;
     return runPlan(plan, so, runner, recorder, cancel);
+  }
+};
+
+// Local reusable workflows from texts by `uses:`, read on first use.
+struct Workflows {
+  std::map<std::string, std::string> texts;
+  Sources sources;
+  Diagnostics diags;
+  std::deque<std::pair<yaml::Node, wf::Workflow>> read;
+
+  WorkflowLoader loader() {
+    return [this](const std::string& uses, Location, std::string* err) -> const wf::Workflow* {
+      auto it = texts.find(uses);
+      if (it == texts.end()) {
+        *err = "no such workflow " + uses;
+        return nullptr;
+      }
+      const SourceFile* f = sources.add(uses, it->second);
+      auto& [root, w] = read.emplace_back();
+      root = std::move(*yaml::load(*f, diags));
+      return wf::readWorkflow(root, *f, &w, diags) ? &w : nullptr;
+    };
   }
 };
 
@@ -230,6 +255,54 @@ TEST_CASE("a chain of jobs runs each job once, after the job it needs") {
   auto wr = f.run(text, {}, 2);
   CHECK(wr.result == Result::Success);
   CHECK(f.runner.ran == expected);
+}
+
+}  // namespace galley::run
+
+namespace galley::run {
+
+TEST_CASE("calls nest nine deep as on github.com, and a workflow that calls itself stops at once") {
+  auto call = [](int n) {
+    return "on: workflow_call\njobs:\n  j:\n    uses: ./l" + std::to_string(n) + ".yml\n";
+  };
+  const std::string top = "on: push\njobs:\n  j:\n    uses: ./l1.yml\n";
+  const std::string leaf =
+      "on: workflow_call\njobs:\n  leaf:\n    runs-on: ubuntu-latest\n"
+      "    steps: [{run: 'true'}]\n";
+  auto reasons = [](const Recorder& r) {
+    std::string all;
+    for (const auto& [name, result] : r.finished)
+      if (!result.second.empty()) all += result.second + "\n";
+    return all;
+  };
+
+  Workflows nine;
+  for (int i = 1; i < 9; ++i)
+    nine.texts["./l" + std::to_string(i) + ".yml"] = call(i + 1);
+  nine.texts["./l9.yml"] = leaf;
+  Fixture ok;
+  CHECK(ok.run(top, {}, 2, nine.loader()).result == Result::Success);
+  CHECK(ok.runner.ran == std::vector<std::string>{"j/j/j/j/j/j/j/j/j/leaf"});
+
+  Workflows ten;
+  ten.texts = nine.texts;
+  ten.texts["./l9.yml"] = call(10);
+  ten.texts["./l10.yml"] = leaf;
+  Fixture deep;
+  CHECK(deep.run(top, {}, 2, ten.loader()).result == Result::Failure);
+  CHECK(deep.runner.ran.empty());
+  std::string failed;
+  for (int i = 0; i < 9; ++i)
+    failed += "the called workflow failed\n";
+  CHECK(reasons(deep.recorder) == failed + "Nested reusable workflow depth exceeded 9.\n");
+
+  Workflows self;
+  self.texts["./l1.yml"] = call(1);
+  Fixture loop;
+  CHECK(loop.run(top, {}, 2, self.loader()).result == Result::Failure);
+  CHECK(reasons(loop.recorder) ==
+        "the called workflow failed\n'./l1.yml' calls itself, directly or through the workflows "
+        "it calls; GitHub stops such a run at its nesting limit\n");
 }
 
 }  // namespace galley::run
