@@ -86,7 +86,8 @@ ReadResult readRegularFile(const std::string& path, size_t maxBytes, std::string
   Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
   if (f.fd < 0) {
     int e = errno;
-    *err = path + ": cannot open file" + (e == ENOENT ? "" : std::string(": ") + std::strerror(e));
+    *err = path + (e == ENOENT ? ": no such file"
+                               : ": cannot open file: " + std::string(std::strerror(e)));
     return e == ENOENT || e == ENOTDIR ? ReadResult::Missing : ReadResult::Failed;
   }
   return readOpenFile(f.fd, path, maxBytes, text, err);

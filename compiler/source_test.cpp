@@ -65,7 +65,7 @@ TEST_CASE("a missing file is told apart from an unreadable one") {
   TempDir t;
   std::string text, err;
   CHECK(readRegularFile(t.path("nope.yml"), 10, &text, &err) == ReadResult::Missing);
-  CHECK(err == t.path("nope.yml") + ": cannot open file");
+  CHECK(err == t.path("nope.yml") + ": no such file");
   CHECK(readRegularFile(std::string(300, 'a') + ".yml", 10, &text, &err) == ReadResult::Failed);
   CHECK(err == std::string(300, 'a') + ".yml: cannot open file: File name too long");
 }

@@ -9,6 +9,7 @@
 
 #include "compiler/ascii.h"
 #include "compiler/process.h"
+#include "runtime/files.h"
 #include "runtime/git_head.h"
 
 namespace galley::run {
@@ -114,14 +115,8 @@ expr::Value githubContext(const RunFacts& f, const GitFacts& g) {
 
 bool readDotenv(const std::string& path, std::vector<std::pair<std::string, std::string>>* out,
                 std::string* err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *err = "cannot read " + path;
-    return false;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text;
+  if (!readWholeFile(path, &text, err)) return false;
   size_t i = 0, line = 1;
   auto fail = [&](const std::string& why) {
     *err = path + ":" + std::to_string(line) + ": " + why;

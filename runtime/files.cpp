@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "compiler/source.h"
+
 namespace galley::run {
 
 namespace {
@@ -102,19 +104,7 @@ bool copyInto(const std::string& from, const std::string& to, std::string* err) 
 }
 
 bool readWholeFile(const std::string& path, std::string* content, std::string* err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *err = failure("cannot open", path);
-    return false;
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) {
-    *err = failure("cannot read", path);
-    return false;
-  }
-  *content = std::move(s).str();
-  return true;
+  return readRegularFile(path, kMaxSourceBytes, content, err) == ReadResult::Ok;
 }
 
 }  // namespace galley::run

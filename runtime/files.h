@@ -31,7 +31,9 @@ bool writeAll(int fd, std::string_view text);
 // on both hosts. False with *err when something could not be copied.
 bool copyInto(const std::string& from, const std::string& to, std::string* err);
 
-// The whole content of a file; false with *err when it cannot be read.
+// The whole content of a regular file, at most kMaxSourceBytes (through
+// readRegularFile: a FIFO, device or folder is refused without waiting or
+// reading); false with *err, which names the path, when it cannot be read.
 bool readWholeFile(const std::string& path, std::string* content, std::string* err);
 
 }  // namespace galley::run

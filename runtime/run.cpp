@@ -23,7 +23,9 @@
 #include "runtime/azure/target.h"
 #include "runtime/concurrency.h"
 #include "runtime/contexts.h"
+#include "runtime/display.h"
 #include "runtime/evaluate.h"
+#include "runtime/files.h"
 #include "runtime/job.h"
 #include "runtime/masker.h"
 #include "runtime/progress.h"
@@ -392,15 +394,16 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   facts.workflowName = info.workflow;
   facts.eventPath = runDir + "/event.json";
   if (!eventFile.empty()) {
-    std::ifstream in(eventFile);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (!in || !expr::parseJson(ss.str(), &facts.payload, &err)) {
-      std::cerr << "galley: error: --event-file " << eventFile << ": " << (in ? err : "cannot read")
-                << '\n';
+    std::string payload;
+    if (!readWholeFile(eventFile, &payload, &err)) {
+      std::cerr << "galley: error: --event-file: " << printable(err) << '\n';
       return 2;
     }
-    std::ofstream(facts.eventPath) << ss.str();
+    if (!expr::parseJson(payload, &facts.payload, &err)) {
+      std::cerr << "galley: error: --event-file " << printable(eventFile) << ": " << err << '\n';
+      return 2;
+    }
+    std::ofstream(facts.eventPath) << payload;
   } else {
     std::ofstream(facts.eventPath) << "{}\n";
   }

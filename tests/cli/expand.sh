@@ -75,7 +75,7 @@ expect "a malformed --repo is a usage error" 2 "$galley" expand "$tmp/p/azure-pi
 contains "a malformed --repo is a usage error" "galley: error: --repo 'shared' must be KEY=VALUE"
 
 expect "a missing file is a usage error" 2 "$galley" expand "$tmp/nope.yml"
-contains "a missing file is a usage error" "nope.yml: cannot open file"
+contains "a missing file is a usage error" "nope.yml: no such file"
 
 printf 'steps:\n- template: loop.yml\n' >"$tmp/p/loop.yml"
 expect "a template including itself stops at Azure's nesting limit" 1 "$galley" expand "$tmp/p/loop.yml"
@@ -113,7 +113,7 @@ expect "lint --repo checks what templates from the repository declare" 1 \
 contains "a parameter of the wrong type for a mapped repository's template" \
   "p/azure-pipelines.yml:10:12: error: The 'count' parameter value 'many' is not a valid number [template-parameter]"
 contains "a finding inside a mapped repository's template, at the include" \
-  "p/azure-pipelines.yml:11:13: error: in shared/steps/broken.yml:2:13: template 'missing.yml' cannot be read: shared/steps/missing.yml: cannot open file [template-file]"
+  "p/azure-pipelines.yml:11:13: error: in shared/steps/broken.yml:2:13: template 'missing.yml' cannot be read: shared/steps/missing.yml: no such file [template-file]"
 expect "lint without --repo notes the repository once and passes" 0 \
   "$galley" lint --shellcheck off --notes p/azure-pipelines.yml
 is "lint without --repo notes the repository once and passes" \

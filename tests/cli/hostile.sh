@@ -38,6 +38,36 @@ expect "eval --context of a device is a usage error" 2 "$galley" eval --context 
 contains "eval --context of a device is a usage error" "/dev/zero: is a character device, not a regular file"
 rm -f "$tmp/zeros"
 
+# Files named by run and registry options are read as sources are: a FIFO
+# or a device is refused without waiting or reading.
+mkdir -p "$tmp/opts" && git -C "$tmp/opts" init -q && mkdir -p "$tmp/opts/.github/workflows"
+printf 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{run: "true"}]\n' \
+  >"$tmp/opts/.github/workflows/ci.yml"
+mkfifo "$tmp/opts/fifo"
+for option in --event-file --secret-file --var-file; do
+  expect "run $option of a FIFO is refused at once" 2 sh -c "cd '$tmp/opts' && '$galley' run ci $option fifo"
+  contains "run $option of a FIFO is refused at once" "fifo: is a FIFO, not a regular file"
+done
+expect "run --event-file of a device is refused, not read" 2 sh -c "cd '$tmp/opts' && '$galley' run ci --event-file /dev/zero"
+contains "run --event-file of a device is refused, not read" "/dev/zero: is a character device, not a regular file"
+echo '{}' >"$tmp/opts/model.json"
+for metrics in "$tmp/opts/fifo" /dev/zero; do
+  expect "registry register --metrics $metrics is refused at once" 2 env GALLEY_REGISTRY="$tmp/opts/registry" \
+    "$galley" registry register --name m --path "$tmp/opts/model.json" --metrics "$metrics"
+  contains "registry register --metrics $metrics is refused at once" "$metrics: is a"
+done
+mkdir -p "$tmp/opts/device" "$tmp/opts/broken"
+ln -s /dev/zero "$tmp/opts/device/zero"
+ln -s "$tmp/opts/nothing" "$tmp/opts/broken/model.pkl"
+expect "registry register of a folder with a link to a device" 2 env GALLEY_REGISTRY="$tmp/opts/registry" \
+  "$galley" registry register --name m --path "$tmp/opts/device"
+contains "registry register of a folder with a link to a device" \
+  "device/zero is a link to something that is not a regular file; the registry stores regular files only"
+expect "registry register of a folder with a broken link" 2 env GALLEY_REGISTRY="$tmp/opts/registry" \
+  "$galley" registry register --name m --path "$tmp/opts/broken"
+contains "registry register of a folder with a broken link" \
+  "broken/model.pkl is a broken symbolic link; the registry stores regular files only"
+
 # --- generated files are never written or read through symlinks ---
 project "$tmp/p1"
 mkdir -p "$tmp/outside"

@@ -33,7 +33,7 @@ expect "a tab in indentation is named as a tab" 1 "$galley" lint "$tmp/tab.yml"
 contains "a tab in indentation is named as a tab" "tab.yml:4:1: error: a tab indents this line; YAML indents with spaces only [yaml-syntax]"
 
 expect "a missing galley.yml is a usage error" 2 "$galley" compile "$tmp/nope.yml"
-contains "a missing galley.yml is a usage error" "galley: error: $tmp/nope.yml: cannot open file [io]"
+contains "a missing galley.yml is a usage error" "galley: error: $tmp/nope.yml: no such file [io]"
 
 mkdir -p "$tmp/broken"
 cat >"$tmp/broken/galley.yml" <<'YML'
