@@ -543,14 +543,21 @@ struct ActionFile {
   std::string dir;
 };
 
-bool readAction(const std::string& dir, ActionFile* out, std::string* err) {
+// The action in dir. Its positions name the file as the repository does
+// (act/action.yml) when dir is in the job's workspace, a copy of it.
+bool readAction(const std::string& dir, const std::string& workspace, ActionFile* out,
+                std::string* err) {
   out->dir = dir;
   for (const char* name : {"action.yml", "action.yaml"}) {
     std::string path = dir + "/" + name;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) continue;
-    const SourceFile* f = out->sources.read(path, err);
-    if (!f) return false;
+    std::string text;
+    if (readRegularFile(path, kMaxSourceBytes, &text, err) != ReadResult::Ok) return false;
+    fs::path inside = fs::path(path).lexically_proximate(workspace);
+    bool underWorkspace = !inside.empty() && *inside.begin() != "..";
+    const SourceFile* f =
+        out->sources.add(underWorkspace ? inside.generic_string() : path, std::move(text));
     Diagnostics diags;
     out->root = yaml::load(*f, diags);
     if (!out->root || diags.hasErrors() || !out->root->isMapping()) {
@@ -801,7 +808,7 @@ Result runComposite(const ActionCall& call, ActionContext& ctx, const ActionFile
 Result localAction(const ActionCall& call, ActionContext& ctx, const std::string& dir) {
   ActionFile action;
   std::string err;
-  if (!readAction(dir, &action, &err)) {
+  if (!readAction(dir, ctx.job.workspace(), &action, &err)) {
     ctx.job.error("cannot read action '" + call.uses + "': " + err, call.where, call.stepId);
     return Result::Failure;
   }

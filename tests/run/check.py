@@ -12,6 +12,7 @@ Each tests/run/workflows/NAME.yml carries its expectations in header comments:
   # no-log: TEXT                    nothing galley wrote (logs, records, console) contains TEXT
   # annotation: LEVEL TEXT          an annotation of that level contains TEXT
   # annotations: LEVEL N            exactly N annotations of that level
+  # stdout: TEXT                    galley's stdout (the view and summary) contains TEXT
   # stderr: TEXT                    galley's stderr contains TEXT
   # summary: KEY/STEP TEXT          the step's summary contains TEXT
 
@@ -49,7 +50,7 @@ def expectations(path):
             body = line[1:].strip()
             key, sep, rest = body.partition(":")
             if sep and key in ("args", "exit", "job", "step", "output", "log", "no-log",
-                               "annotation", "stderr", "summary"):
+                               "annotation", "stdout", "stderr", "summary"):
                 exp.append((key, rest.strip()))
     return exp
 
@@ -163,6 +164,8 @@ def run_case(galley, name):
                 got = sum(1 for a in (record["annotations"] if record else []) if a["level"] == level)
                 if got != int(want):
                     problems.append(f"{got} {level} annotations, expected {want}")
+            elif k == "stdout" and v not in p.stdout:
+                problems.append(f"stdout lacks {v!r}")
             elif k == "stderr" and v not in p.stderr:
                 problems.append(f"stderr lacks {v!r}; it is:\n{p.stderr}")
         if problems:
