@@ -374,6 +374,7 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   info.workflow = target.workflow->name && target.workflow->name->isScalar()
                       ? target.workflow->name->value
                       : target.relativeFile;
+  ignoreGalleyDir(target.repoRoot);
   std::unique_ptr<RunStore> store = newRun(runsRoot(target.repoRoot), info, &err);
   if (!store) {
     std::cerr << "galley: error: " << err << '\n';

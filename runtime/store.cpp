@@ -34,6 +34,22 @@ std::string cacheDir(const std::string& repoRoot) {
   return dir;
 }
 
+void ignoreGalleyDir(const std::string& repoRoot) {
+  auto set = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v;
+  };
+  if (set("GALLEY_RUNS_DIR") && set("GALLEY_CACHE_DIR")) return;
+  fs::path dir = fs::path(repoRoot) / ".galley";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  bool exists = false;
+  std::string err;
+  createFileExclusively((dir / ".gitignore").string(),
+                        "# Created by galley: runs, workspaces and the cache stay out of git.\n*\n",
+                        &exists, &err);
+}
+
 std::string fileNameOf(std::string_view key) {
   static const char hex[] = "0123456789ABCDEF";
   std::string out;

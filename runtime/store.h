@@ -35,6 +35,10 @@ std::string runsRoot(const std::string& repoRoot);
 // The cache shared by all runs of a repository (actions/cache):
 // $GALLEY_CACHE_DIR when set, else <repoRoot>/.galley/cache. Created.
 std::string cacheDir(const std::string& repoRoot);
+// <repoRoot>/.galley holds workspaces (git checkouts themselves), logs,
+// artifacts and the cache, none of it for commits: like pytest's cache, it
+// ignores itself with a .gitignore of `*`, written once when a run uses it.
+void ignoreGalleyDir(const std::string& repoRoot);
 // A job key as a file name: bytes outside [A-Za-z0-9_-] and a leading '.'
 // become %XX, so `call/inner` is `call%2Finner` and no key climbs out.
 std::string fileNameOf(std::string_view key);

@@ -63,6 +63,8 @@ code=$?
   [ "$(wc -l < build-count)" = 1 ]
 check "rerun --failed reuses the successful job's outputs and artifacts" $?
 grep -q "^Run 2" run2.log; check "the rerun is a new run" $?
+[ "$(tail -n 1 .galley/.gitignore)" = "*" ] && ! git status --porcelain | grep -q galley
+check ".galley keeps itself out of git" $?
 python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["jobs"][1]["id"] == "test"' .galley/runs/2/plan.json
 check "each run keeps its plan in plan.json" $?
 
