@@ -8,6 +8,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/run_store.h"
 #include "runtime/endpoint/endpoints.h"
 #include "runtime/endpoint/host_output.h"
@@ -244,9 +245,12 @@ void attachDeploy(CLI::App* cmd, std::shared_ptr<Common> common, int& status) {
   deploy->add_option("--host", a->host, "Address to bind (default 127.0.0.1)");
   deploy->add_option("--code", a->o.code,
                      "Folder with score.py and its modules (default: the model's own files)");
-  deploy->add_option("--max-request-size", a->o.maxRequestBytes,
-                     "Largest request in bytes (larger ones get 413; default 16 MiB)");
+  deploy
+      ->add_option("--max-request-size", a->o.maxRequestBytes,
+                   "Largest request in bytes (larger ones get 413; default 16 MiB)")
+      ->check(count(1));
   deploy->add_option("--timeout", a->timeout, "Seconds the new worker has to load the model")
+      ->check(count(1))
       ->capture_default_str();
   deploy->callback([common, a, &status] { status = deployCommand(*common, *a); });
 }
@@ -297,7 +301,7 @@ void attachEndpoint(CLI::App& app, int& status) {
   auto tailLines = std::make_shared<size_t>(0);
   CLI::App* logs = cmd->add_subcommand("logs", "Print the log of an online endpoint's worker");
   logs->add_option("name", *name, "Endpoint name")->required();
-  logs->add_option("--tail", *tailLines, "Only the last N lines");
+  logs->add_option("--tail", *tailLines, "Only the last N lines")->check(count(0));
   logs->callback(
       [common, name, tailLines, &status] { status = logsCommand(*common, *name, *tailLines); });
 

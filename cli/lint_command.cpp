@@ -8,6 +8,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "compiler/compile.h"
 #include "compiler/lint/format.h"
 #include "compiler/lint/lint.h"
@@ -291,7 +292,7 @@ void attachLint(CLI::App& app, int& status) {
   cmd->add_flag("--notes", args->notes,
                 "Show each note (text, github, azure); by default notes are counted per rule "
                 "at the end");
-  cmd->add_option("--jobs,-j", args->jobs, "Threads (default: all cores)");
+  cmd->add_option("--jobs,-j", args->jobs, "Threads (default: all cores)")->check(count(1));
   cmd->add_flag("--list-rules", args->listRules, "List the rules and their default severities");
   cmd->add_flag("--parse-only", args->parseOnly, "Only parse the YAML (benchmarks)")->group("");
   cmd->add_flag("--schema-only", args->schemaOnly,

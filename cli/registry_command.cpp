@@ -7,6 +7,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/run_store.h"
 #include "runtime/display.h"
 #include "runtime/files.h"
@@ -356,7 +357,7 @@ void attachList(CLI::App* cmd, const std::shared_ptr<Args>& a, int& status) {
   list->add_option("name", a->name, "Model name: list its versions");
   list->add_option("--format", a->format, "text or json")->capture_default_str();
   list->add_option("--limit,-n", a->limit, "Only the newest N versions (default: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(count(0));
   list->callback([a, &status] { status = listCommand(*a); });
 }
 

@@ -11,6 +11,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "compiler/lint/lint.h"
 #include "compiler/render.h"
 #include "compiler/workflow.h"
@@ -249,7 +250,8 @@ void attachRun(CLI::App& app, int& status) {
                   "KEY=VALUE, or KEY to read it from the environment; for an Azure pipeline, "
                   "a secret variable (repeatable)");
   cmd->add_option("--secret-file", args->secretFile, "A dotenv file of secrets");
-  cmd->add_option("-j,--jobs", args->parallel, "Jobs running at once (default: the cores)");
+  cmd->add_option("-j,--jobs", args->parallel, "Jobs running at once (default: the cores)")
+      ->check(count(1));
   cmd->add_option("--matrix", args->matrix, "KEY=VALUE: run only the matrix legs with it");
   cmd->add_option("--platform", args->platforms,
                   "LABEL=host: run jobs for this runs-on label here (repeatable)");
@@ -280,7 +282,8 @@ void attachRerun(CLI::App& app, int& status) {
   cmd->add_option("--secret", args->secrets,
                   "KEY=VALUE, or KEY to read it from the environment (secrets are never stored)");
   cmd->add_option("--secret-file", args->secretFile, "A dotenv file of secrets");
-  cmd->add_option("-j,--jobs", args->parallel, "Jobs running at once (default: the cores)");
+  cmd->add_option("-j,--jobs", args->parallel, "Jobs running at once (default: the cores)")
+      ->check(count(1));
   cmd->add_option("--approve", args->approve, "prompt, wait (for `galley approve`) or auto")
       ->check(CLI::IsMember({"prompt", "wait", "auto"}));
   cmd->add_option("--output", args->output, "text or json (one event per line)")

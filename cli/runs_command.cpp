@@ -4,6 +4,7 @@
 
 #include "cli/app.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/run_store.h"
 #include "compiler/render.h"
 #include "runtime/display.h"
@@ -99,6 +100,7 @@ void attachRuns(CLI::App& app, int& status) {
   auto limit = std::make_shared<size_t>(20);
   CLI::App* cmd = app.add_subcommand("runs", "List the runs galley made here, newest first");
   cmd->add_option("--limit,-n", *limit, "Show at most this many runs (0: all)")
+      ->check(count(0))
       ->capture_default_str();
   auto output = std::make_shared<std::string>("text");
   cmd->add_option("--output", *output, "text, or json (the stored records)")
@@ -120,8 +122,9 @@ void attachRuns(CLI::App& app, int& status) {
   auto keep = std::make_shared<std::optional<size_t>>();
   auto days = std::make_shared<std::optional<unsigned>>();
   CLI::App* prune = cmd->add_subcommand("prune", "Delete old runs (never one in progress)");
-  prune->add_option("--keep", *keep, "Keep the newest N finished runs");
-  prune->add_option("--older-than", *days, "Delete runs that started more than DAYS days ago");
+  prune->add_option("--keep", *keep, "Keep the newest N finished runs")->check(count(0));
+  prune->add_option("--older-than", *days, "Delete runs that started more than DAYS days ago")
+      ->check(count(0));
   prune->callback([keep, days, &status] { status = pruneCommand(*keep, *days); });
 }
 

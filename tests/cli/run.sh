@@ -23,6 +23,11 @@ contains "an unknown option points at --help" "galley: error: compile: the follo
 expect "an unknown command is a usage error with the nearest command" 2 "$galley" compiel
 contains "an unknown command is a usage error with the nearest command" "galley: error: unknown command 'compiel'; did you mean 'compile'? (see 'galley --help')"
 
+expect "a count of jobs must be one or more" 2 "$galley" lint -j 0 "$tmp/nope.yml"
+contains "a count of jobs must be one or more" "galley: error: lint: --jobs: '0' is not a whole number of at least 1 (see 'galley lint --help')"
+expect "a negative count is not read as a huge one" 2 "$galley" runs prune --keep -1
+contains "a negative count is not read as a huge one" "galley: error: runs: --keep: '-1' is not a whole number"
+
 expect "eval --dialect azure reads --status" 0 "$galley" eval --dialect azure --status failure 'succeeded()'
 contains "eval --dialect azure reads --status" "false"
 expect "eval --dialect azure: failed() under --status failure" 0 "$galley" eval --dialect azure --status failure 'failed()'
