@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include <sstream>
 #include "compiler/compile.h"
 #include "compiler/expr/template.h"
 #include "compiler/expr/value.h"

@@ -20,26 +20,35 @@ namespace galley::run {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+namespace {
+
+// The folder an environment variable names; nullptr when unset or empty.
+const char* fromEnvironment(const char* variable) {
+  const char* v = std::getenv(variable);
+  return v && *v ? v : nullptr;
+}
+
+// <repoRoot>/.galley/name, unless the environment variable names the folder.
+std::string galleyDir(const std::string& repoRoot, const char* variable, const char* name) {
+  if (const char* env = fromEnvironment(variable)) return env;
+  return (fs::path(repoRoot) / ".galley" / name).string();
+}
+
+}  // namespace
+
 std::string runsRoot(const std::string& repoRoot) {
-  const char* env = std::getenv("GALLEY_RUNS_DIR");
-  if (env && *env) return env;
-  return (fs::path(repoRoot) / ".galley" / "runs").string();
+  return galleyDir(repoRoot, "GALLEY_RUNS_DIR", "runs");
 }
 
 std::string cacheDir(const std::string& repoRoot) {
-  const char* env = std::getenv("GALLEY_CACHE_DIR");
-  std::string dir = env && *env ? env : (fs::path(repoRoot) / ".galley" / "cache").string();
+  std::string dir = galleyDir(repoRoot, "GALLEY_CACHE_DIR", "cache");
   std::error_code ec;
   fs::create_directories(dir, ec);
   return dir;
 }
 
 void ignoreGalleyDir(const std::string& repoRoot) {
-  auto set = [](const char* name) {
-    const char* v = std::getenv(name);
-    return v && *v;
-  };
-  if (set("GALLEY_RUNS_DIR") && set("GALLEY_CACHE_DIR")) return;
+  if (fromEnvironment("GALLEY_RUNS_DIR") && fromEnvironment("GALLEY_CACHE_DIR")) return;
   fs::path dir = fs::path(repoRoot) / ".galley";
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -37,6 +37,17 @@ struct Node {
   std::vector<Node*> args;
 };
 
+// The comparisons of a chain a == b != c < d ..., which nests to the left
+// as long as the text allows (GitHub does not count it toward the depth
+// limit): innermost first, so that walks of it need no recursion. The
+// chain's first operand is front()->args[0].
+inline std::vector<const Node*> comparisonChain(const Node& outermost) {
+  std::vector<const Node*> chain;
+  for (const Node* n = &outermost; n->kind == NodeKind::Binary; n = n->args[0])
+    chain.push_back(n);
+  return {chain.rbegin(), chain.rend()};
+}
+
 // A parsed expression: owns its text and nodes. root is nullptr for an empty
 // expression (which evaluates to null).
 struct Expression {

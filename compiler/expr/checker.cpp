@@ -90,7 +90,7 @@ class Checker {
         return {found > before ? types::any() : t};
       }
       case NodeKind::Binary:
-        return {comparisonChain(n, before)};
+        return {comparisons(n, before)};
       case NodeKind::Call:
         return {callType(n, before)};
       case NodeKind::Index:
@@ -106,17 +106,14 @@ class Checker {
     ++found;
   }
 
-  // a == b != c < d ...: nested to the left, as long as the text allows.
-  // Each comparison is checked once both its sides are free of errors.
-  TypePtr comparisonChain(const Node& n, size_t before) {
-    std::vector<const Node*> chain;
-    const Node* first = &n;
-    for (; first->kind == NodeKind::Binary; first = first->args[0])
-      chain.push_back(first);
-    TypePtr left = walk(*first).type;
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-      TypePtr right = walk(*(*it)->args[1]).type;
-      if (found == before) compare(**it, *left, *right);
+  // Each comparison of a chain is checked once both its sides are free of
+  // errors.
+  TypePtr comparisons(const Node& n, size_t before) {
+    std::vector<const Node*> chain = comparisonChain(n);
+    TypePtr left = walk(*chain.front()->args[0]).type;
+    for (const Node* c : chain) {
+      TypePtr right = walk(*c->args[1]).type;
+      if (found == before) compare(*c, *left, *right);
       left = types::boolean();
     }
     return left;

@@ -123,20 +123,15 @@ class Evaluator {
   std::string error;
 
  private:
-  // a == b != c < d ...: nested to the left, as long as the text allows
-  // (GitHub does not count it toward the depth limit), so evaluated in a
-  // loop from the innermost comparison out.
+  // A comparison chain, evaluated in a loop from the innermost comparison out.
   bool binary(const Node& n, Value* out) {
-    std::vector<const Node*> chain;
-    const Node* first = &n;
-    for (; first->kind == NodeKind::Binary; first = first->args[0])
-      chain.push_back(first);
+    std::vector<const Node*> chain = comparisonChain(n);
     Value left;
-    if (!eval(*first, &left)) return false;
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (!eval(*chain.front()->args[0], &left)) return false;
+    for (const Node* c : chain) {
       Value right;
-      if (!eval(*(*it)->args[1], &right)) return false;
-      left = Value::boolean(compare((*it)->op, left, right));
+      if (!eval(*c->args[1], &right)) return false;
+      left = Value::boolean(compare(c->op, left, right));
     }
     *out = std::move(left);
     return true;

@@ -113,10 +113,9 @@ bool walk(const fs::path& dir, std::vector<std::pair<std::string, fs::path>>* ou
       out->emplace_back(rel, it->path());
       continue;
     }
-    bool linked = fs::is_symlink(link);
     std::string what = fs::is_directory(target) ? "a link to a directory"
                        : !fs::exists(target)    ? "a broken symbolic link"
-                       : linked                 ? "a link to something that is not a regular file"
+                       : fs::is_symlink(link)   ? "a link to something that is not a regular file"
                                                 : "not a regular file";
     return failed(err, Error::Invalid,
                   it->path().string() + " is " + what + "; the registry stores regular files only");
