@@ -51,8 +51,8 @@ class Database {
   virtual void rollback() = 0;
 };
 
-// Opens (creating when absent) an SQLite database in WAL mode with a busy
-// timeout. Config errors name the path.
+// Opens (creating when absent) an SQLite database with a busy timeout.
+// Config errors name the path.
 std::unique_ptr<Database> openSqlite(const std::string& path, Error* err);
 // Connects to a PostgreSQL server. Config errors show the URL without its
 // password.

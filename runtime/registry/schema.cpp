@@ -148,6 +148,27 @@ bool tooNew(int version, const std::string& shown, Error* err) {
   return false;
 }
 
+// SQLite registries use a rollback journal, SQLite's default. Registries
+// made before 2026-12-06 are in WAL mode, a property of the file, which
+// cost every command its own WAL index: each galley process is the only
+// connection, so it created the -wal and -shm files, rebuilt the index,
+// checkpointed and deleted them again, about a millisecond of every
+// `registry show` (docs/benchmarks.md "Rollback journal"). A register's
+// transaction still blocks readers only while it commits, never while it
+// copies a model. Only now, once the file is known to be ours: such a file
+// is switched back, which needs it to be the only connection. When another
+// process has it open (an endpoint's supervisor), it stays in WAL mode, as
+// correct, and a later command switches it; this one must not wait.
+bool leaveWal(Database& db, Error* err) {
+  std::string timeout, ignored;
+  if (!single(db, "PRAGMA busy_timeout", &timeout, err) ||
+      !single(db, "PRAGMA busy_timeout = 0", &ignored, err))
+    return false;
+  Error busy;
+  single(db, "PRAGMA journal_mode = DELETE", &ignored, &busy);
+  return single(db, "PRAGMA busy_timeout = " + timeout, &ignored, err);
+}
+
 }  // namespace
 
 int schemaVersion() {
@@ -160,15 +181,19 @@ bool migrate(Database& db, const std::string& shown, Error* err) {
 
 bool migrateTo(Database& db, const std::string& shown, int target, Error* err) {
   int version = 0;
-  if (!inspect(db, shown, &version, err)) return false;
-  if (version > kLatest) return tooNew(version, shown, err);
-  if (db.dialect() == Database::Dialect::Sqlite) {
-    // Only now, once the file is known to be ours (or empty): WAL lets
-    // readers go on while a register writes. It is a property of the file.
-    std::string mode;
-    if (!single(db, "PRAGMA journal_mode", &mode, err)) return false;
-    if (mode != "wal" && !single(db, "PRAGMA journal_mode = WAL", &mode, err)) return false;
+  std::string mode;
+  {
+    // One read transaction: the statements see one snapshot, and SQLite
+    // takes its read lock once (three fcntl calls and three stats) instead
+    // of once per statement.
+    Transaction tx(db);
+    if (!tx.begin(false, err) || !inspect(db, shown, &version, err)) return false;
+    if (db.dialect() == Database::Dialect::Sqlite && !single(db, "PRAGMA journal_mode", &mode, err))
+      return false;
+    if (!tx.commit(err)) return false;
   }
+  if (version > kLatest) return tooNew(version, shown, err);
+  if (mode == "wal" && !leaveWal(db, err)) return false;
   if (version >= target) return true;
   Transaction tx(db);
   if (!tx.begin(true, err)) return false;

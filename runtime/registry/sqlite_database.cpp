@@ -138,10 +138,6 @@ std::unique_ptr<Database> openSqlite(const std::string& path, Error* err) {
   // versions reads a few megabytes.
   sqlite3_exec(raw, "PRAGMA mmap_size = 268435456", nullptr, nullptr, nullptr);
   sqlite3_extended_result_codes(raw, 1);
-  // The last connection to close checkpoints the WAL into the database
-  // (two more fsyncs after a write). Skipping that was tried: the next
-  // process then rebuilds its WAL index by reading the whole WAL (up to
-  // 4 MB), which made every `show` and `list` slower than the fsyncs cost.
   return db;
 }
 

@@ -321,7 +321,26 @@ if [ "$backend" = sqlite ]; then
   python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("create table notes (t)"); c.commit()' "$tmp/foreign/registry.db"
   GALLEY_REGISTRY="$tmp/foreign" expect "a foreign database" 2 g list
   same "a foreign database: message" "galley: error: $tmp/foreign/registry.db is not a galley registry: it is an SQLite database of something else" "$err"
-  same "WAL mode" "wal" "$(sqlite3 "$store/registry.db" 'PRAGMA journal_mode')"
+  same "a rollback journal" "delete" "$(sqlite3 "$store/registry.db" 'PRAGMA journal_mode')"
+  # A registry from before 2026-12-06 is in WAL mode: the next command
+  # switches it back, but not while another process has it open (an
+  # endpoint's supervisor); that command neither waits (its busy timeout is
+  # 60 s) nor fails, and the file stays in WAL mode until a later command.
+  cp -r "$store" "$tmp/walreg"
+  sqlite3 "$tmp/walreg/registry.db" 'PRAGMA journal_mode = WAL' >/dev/null
+  python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1]); c.execute("SELECT count(*) FROM models").fetchall()
+open(sys.argv[2], "w").close(); time.sleep(8)' "$tmp/walreg/registry.db" "$tmp/walreg-held" &
+  holder=$!
+  for _ in $(seq 100); do [ -e "$tmp/walreg-held" ] && break; sleep 0.05; done
+  GALLEY_REGISTRY="$tmp/walreg" expect "a WAL registry held open: show" 0 timeout 6 "$galley" registry list
+  same "a WAL registry held open: stays WAL" "wal" "$(sqlite3 "$tmp/walreg/registry.db" 'PRAGMA journal_mode')"
+  GALLEY_REGISTRY="$tmp/walreg" expect "a WAL registry held open: register" 0 timeout 6 "$galley" registry register --name walled --path "$model"
+  wait "$holder"
+  GALLEY_REGISTRY="$tmp/walreg" expect "a WAL registry, alone: list" 0 g list
+  same "a WAL registry, alone: switched to a rollback journal" "delete" "$(sqlite3 "$tmp/walreg/registry.db" 'PRAGMA journal_mode')"
+  same "a WAL registry, alone: no WAL files left" "" "$(ls "$tmp/walreg" | grep -e '-wal$' -e '-shm$')"
+  GALLEY_REGISTRY="$tmp/walreg" expect "a WAL registry, alone: the version written meanwhile" 0 g show walled@1
   same "schema versions recorded" "1 2 3" "$(sqlite3 "$store/registry.db" 'SELECT version FROM schema_migrations ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
   GALLEY_REGISTRY="$tmp/model/model.pkl/reg" expect "an unwritable registry" 2 g register --name x --path "$model"
   same "an unwritable registry: message" "galley: error: cannot create the registry directory $tmp/model/model.pkl/reg: Not a directory" "$err"
