@@ -152,7 +152,7 @@ bool tooNew(int version, const std::string& shown, Error* err) {
 // made before 2026-12-06 are in WAL mode, a property of the file, which
 // cost every command its own WAL index: each galley process is the only
 // connection, so it created the -wal and -shm files, rebuilt the index,
-// checkpointed and deleted them again, about a millisecond of every
+// checkpointed and deleted them again: half a millisecond of every
 // `registry show` (docs/benchmarks.md "Rollback journal"). A register's
 // transaction still blocks readers only while it commits, never while it
 // copies a model. Only now, once the file is known to be ours: such a file
