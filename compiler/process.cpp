@@ -444,21 +444,38 @@ std::string_view withoutCr(std::string_view line) {
   return line;
 }
 
+}  // namespace
+
+LineSplitter::LineSplitter(size_t maxLine, KeepWhole keepWhole, size_t maxWhole)
+    : maxLine_(std::max<size_t>(maxLine, 1)),
+      keepWhole_(std::move(keepWhole)),
+      maxWhole_(std::max(maxWhole, maxLine_)) {}
+
+// Whether the line (or its start) that has outgrown maxLine stays whole:
+// decided once per line, on its first maxLine bytes.
+LineSplitter::Shape LineSplitter::shapeOf(Stream s, std::string_view line) {
+  Shape& shape = shape_[static_cast<int>(s)];
+  if (shape == Shape::Undecided && line.size() > maxLine_)
+    shape = keepWhole_ && keepWhole_(line.substr(0, maxLine_)) ? Shape::Whole : Shape::Pieces;
+  if (shape == Shape::Whole && line.size() > maxWhole_) shape = Shape::Pieces;
+  return shape;
+}
+
 // Delivers a complete line, in pieces when it is too long.
-void emitLine(Stream s, std::string_view line, size_t maxLine,
-              const std::function<void(Stream, std::string_view)>& onLine) {
+void LineSplitter::emitLine(Stream s, std::string_view line,
+                            const std::function<void(Stream, std::string_view)>& onLine) {
   line = withoutCr(line);
-  while (line.size() > maxLine) {
-    size_t cut = cutPoint(line, maxLine);
-    onLine(s, line.substr(0, cut));
-    line.remove_prefix(cut);
+  Shape shape = shapeOf(s, line);
+  shape_[static_cast<int>(s)] = Shape::Undecided;
+  if (shape != Shape::Whole) {
+    while (line.size() > maxLine_) {
+      size_t cut = cutPoint(line, maxLine_);
+      onLine(s, line.substr(0, cut));
+      line.remove_prefix(cut);
+    }
   }
   onLine(s, line);
 }
-
-}  // namespace
-
-LineSplitter::LineSplitter(size_t maxLine) : maxLine_(std::max<size_t>(maxLine, 1)) {}
 
 void LineSplitter::emitPieces(Stream s,
                               const std::function<void(Stream, std::string_view)>& onLine) {
@@ -466,6 +483,8 @@ void LineSplitter::emitPieces(Stream s,
   std::string_view rest(buf);
   // Keep maxLine bytes and a '\r' that may be the start of "\r\n": then the
   // line ends exactly at a piece boundary and no empty piece follows.
+  if (rest.size() <= maxLine_ || (rest.size() == maxLine_ + 1 && rest.back() == '\r')) return;
+  if (shapeOf(s, rest) == Shape::Whole) return;
   while (rest.size() > maxLine_ && !(rest.size() == maxLine_ + 1 && rest.back() == '\r')) {
     size_t cut = cutPoint(rest, maxLine_);
     onLine(s, rest.substr(0, cut));
@@ -485,10 +504,10 @@ void LineSplitter::feed(Stream s, std::string_view chunk,
       return;
     }
     if (buf.empty()) {
-      emitLine(s, chunk.substr(0, nl), maxLine_, onLine);
+      emitLine(s, chunk.substr(0, nl), onLine);
     } else {
       buf.append(chunk.substr(0, nl));
-      emitLine(s, buf, maxLine_, onLine);
+      emitLine(s, buf, onLine);
       buf.clear();
     }
     chunk.remove_prefix(nl + 1);
@@ -501,7 +520,7 @@ void LineSplitter::flush(const std::function<void(Stream, std::string_view)>& on
     if (buf.empty()) continue;
     std::string tail;
     tail.swap(buf);
-    emitLine(s, tail, maxLine_, onLine);
+    emitLine(s, tail, onLine);
   }
 }
 

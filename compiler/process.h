@@ -108,23 +108,41 @@ bool capture(const std::vector<std::string>& argv, std::string* out, bool withSt
 // Turns run()'s chunks into lines, keeping one partial line per stream so
 // that interleaved stdout and stderr never mix within a line. A line is
 // delivered without its '\n' and without one '\r' before it. A line longer
-// than maxLine bytes is delivered in pieces of at most maxLine bytes. As each
+// than maxLine bytes (1 MiB: the runners read whole lines, and a secret is
+// masked only within one) is delivered in pieces of at most maxLine bytes,
+// which bounds the memory a step printing without newlines takes. As each
 // piece is masked alone, a piece ends, when it can, just after a space, tab,
 // comma, semicolon or quote among its last min(maxLine/4, 1024) bytes; else
 // not inside a UTF-8 character when one of its last 3 bytes allows it.
+//
+// Except a line that `keepWhole` claims: it is asked once about each line
+// that outgrows maxLine, with the line's first maxLine bytes, and when it
+// says yes the line is delivered whole if it ends within maxWhole bytes (in
+// pieces after all if it does not). A host's command line is one: cut, its
+// value would be cut and the rest of the line logged as plain text.
 // Not thread-safe: one splitter per run().
 class LineSplitter {
  public:
-  explicit LineSplitter(size_t maxLine = 64 * 1024);
+  static constexpr size_t kMaxLine = 1024 * 1024;
+  using KeepWhole = std::function<bool(std::string_view head)>;
+  explicit LineSplitter(size_t maxLine = kMaxLine, KeepWhole keepWhole = {},
+                        size_t maxWhole = 16 * 1024 * 1024);
   void feed(Stream s, std::string_view chunk,
             const std::function<void(Stream, std::string_view line)>& onLine);
   // Delivers the unterminated tail of each stream (stdout first), if any.
   void flush(const std::function<void(Stream, std::string_view)>& onLine);
 
  private:
+  enum class Shape { Undecided, Pieces, Whole };
+  Shape shapeOf(Stream s, std::string_view line);
   void emitPieces(Stream s, const std::function<void(Stream, std::string_view)>& onLine);
+  void emitLine(Stream s, std::string_view line,
+                const std::function<void(Stream, std::string_view)>& onLine);
   size_t maxLine_;
+  KeepWhole keepWhole_;
+  size_t maxWhole_;
   std::string pending_[2];
+  Shape shape_[2] = {Shape::Undecided, Shape::Undecided};
 };
 
 }  // namespace galley::proc

@@ -457,6 +457,27 @@ TEST_CASE("line splitter: pieces end after a separator near the limit, not insid
   CHECK(split({far + "\n"}, 40) == V{"O:" + far.substr(0, 40), "O:" + far.substr(40)});
 }
 
+TEST_CASE("line splitter: a line keepWhole claims comes whole, up to maxWhole") {
+  auto command = [](std::string_view head) { return head.substr(0, 2) == "::"; };
+  auto run = [&](const std::vector<std::string>& chunks, size_t maxWhole) {
+    LineSplitter sp(4, command, maxWhole);
+    Lines l;
+    for (const auto& c : chunks)
+      sp.feed(Stream::Out, c, l.sink());
+    sp.flush(l.sink());
+    return l.got;
+  };
+  CHECK(run({"::set::abcdefgh\n"}, 100) == V{"O:::set::abcdefgh"});
+  CHECK(run({"::se", "t::ab", "cdefgh", "\n"}, 100) == V{"O:::set::abcdefgh"});
+  CHECK(run({"::set::abc", "defgh"}, 100) == V{"O:::set::abcdefgh"});
+  // The next line is asked again: a plain one comes in pieces.
+  CHECK(run({"::set::abcdefgh\nplainline\n"}, 100) ==
+        V{"O:::set::abcdefgh", "O:plai", "O:nlin", "O:e"});
+  // Longer than maxWhole: in pieces after all, as it grows or when it ends.
+  CHECK(run({"::set::ab", "cdefgh\n"}, 10) == V{"O:::se", "O:t::a", "O:bcde", "O:fgh"});
+  CHECK(run({"::set::abcdefgh\n"}, 10) == V{"O:::se", "O:t::a", "O:bcde", "O:fgh"});
+}
+
 TEST_CASE("line splitter: pieces are not cut inside a UTF-8 character") {
   // "ab" + "é" (2 bytes) + "€" (3 bytes): a cut at 4 would split "€".
   std::string line = "ab\xC3\xA9\xE2\x82\xAC";

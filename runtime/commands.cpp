@@ -283,6 +283,10 @@ std::optional<WorkflowCommand> parseWorkflowCommand(std::string_view line,
   return parseLegacy(line, extraName);
 }
 
+bool mayBeWorkflowCommand(std::string_view head) {
+  return trimStart(head).substr(0, 2) == "::" || head.find("##[") != std::string_view::npos;
+}
+
 namespace {
 
 // Commands the runner never echoes (their extensions' OmitEcho).
@@ -429,6 +433,11 @@ std::optional<LoggingCommand> parseFormatting(std::string_view line) {
 std::optional<LoggingCommand> parseLoggingCommand(std::string_view line) {
   if (auto c = parseVso(line)) return c;
   return parseFormatting(line);
+}
+
+bool mayBeLoggingCommand(std::string_view head) {
+  return head.find("##vso[") != std::string_view::npos ||
+         head.find("##[") != std::string_view::npos;
 }
 
 std::string azureMalformedWarning(std::string_view line) {

@@ -65,6 +65,10 @@ bool isWorkflowCommandName(std::string_view name);
 // with an empty key or value are dropped. nullopt for a plain line.
 std::optional<WorkflowCommand> parseWorkflowCommand(std::string_view line,
                                                     std::string_view extraName = {});
+// Whether a line starting with `head` may be a workflow command, which the
+// runner reads whole however long it is: `::` after leading whitespace, or
+// `##[` anywhere.
+bool mayBeWorkflowCommand(std::string_view head);
 
 // The runner's handling of one step's output, line by line, for the commands
 // that change how later lines are read: `::stop-commands::TOKEN` (no command
@@ -130,6 +134,9 @@ struct LoggingCommand {
   const std::string* property(std::string_view key) const;  // case-insensitive
 };
 std::optional<LoggingCommand> parseLoggingCommand(std::string_view line);
+// Whether a line starting with `head` may be a logging command, which the
+// agent reads whole however long it is: `##vso[` or `##[` anywhere.
+bool mayBeLoggingCommand(std::string_view head);
 // "'<line>' contains logging command keyword '##vso', but it's not a legal
 // command. Please see the list of accepted commands: <link>" (the agent's text).
 std::string azureMalformedWarning(std::string_view line);

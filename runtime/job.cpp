@@ -606,7 +606,7 @@ class JobExecution final : public JobApi {
                  StepOutcome& record, const std::string& stepId, const std::string& name,
                  bool stepTimeout) {
     CommandReader reader(false, o_.debug);
-    proc::LineSplitter lines;
+    proc::LineSplitter lines(proc::LineSplitter::kMaxLine, mayBeWorkflowCommand);
     bool commandFailed = false;
     auto onLine = [&](proc::Stream s, std::string_view line) {
       auto cmd = reader.feed(line);

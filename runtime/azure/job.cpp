@@ -754,7 +754,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   }
 
   Result execute(const proc::Spec& spec, bool failOnStderr, const std::string& failure) {
-    proc::LineSplitter lines;
+    proc::LineSplitter lines(proc::LineSplitter::kMaxLine, mayBeLoggingCommand);
     bool wroteStderr = false;
     auto onLine = [&](proc::Stream s, std::string_view line) {
       if (s == proc::Stream::Err && !line.empty()) wroteStderr = true;
