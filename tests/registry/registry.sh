@@ -339,7 +339,7 @@ open(sys.argv[2], "w").close(); time.sleep(8)' "$tmp/walreg/registry.db" "$tmp/w
   wait "$holder"
   GALLEY_REGISTRY="$tmp/walreg" expect "a WAL registry, alone: list" 0 g list
   same "a WAL registry, alone: switched to a rollback journal" "delete" "$(sqlite3 "$tmp/walreg/registry.db" 'PRAGMA journal_mode')"
-  same "a WAL registry, alone: no WAL files left" "" "$(ls "$tmp/walreg" | grep -e '-wal$' -e '-shm$')"
+  same "a WAL registry, alone: no WAL files left" "" "$(find "$tmp/walreg" -maxdepth 1 \( -name '*-wal' -o -name '*-shm' \))"
   GALLEY_REGISTRY="$tmp/walreg" expect "a WAL registry, alone: the version written meanwhile" 0 g show walled@1
   same "schema versions recorded" "1 2 3" "$(sqlite3 "$store/registry.db" 'SELECT version FROM schema_migrations ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
   GALLEY_REGISTRY="$tmp/model/model.pkl/reg" expect "an unwritable registry" 2 g register --name x --path "$model"
