@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -345,10 +346,31 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
         std::string err;
         if (!vars_.set(v.name, value, secret, v.readonly, &err))
           annotate("warning", err, v.where, "");
+        else
+          definedAt_[lowerCase(v.name)] = v.where;
       }
     }
     predefined();
+    recalculate();
     return true;
+  }
+
+  // The agent expands every variable at job start and before each step, and
+  // warns of each one it cannot expand every time. galley warns once per
+  // variable and problem, at the variable's definition when it has one.
+  void recalculate() {
+    std::vector<std::string> secrets;
+    for (const Variables::Warning& w : vars_.recalculate(&secrets)) {
+      if (!expansionWarned_.insert(w.message).second) continue;
+      auto at = definedAt_.find(lowerCase(w.name));
+      annotate("warning", w.message,
+               at != definedAt_.end() ? at->second
+               : step_                ? step_->where
+                                      : ref_.job->where,
+               step_ ? stepId_ : "");
+    }
+    for (const std::string& s : secrets)
+      masker_.addSecret(s);
   }
 
   void predefined() {
@@ -506,11 +528,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   }
 
   std::string displayName(const Step& s) const {
-    if (!s.displayName.empty()) {
-      std::string out, err;
-      if (vars_.expand(s.displayName, &out, &err)) return out;
-      return s.displayName;
-    }
+    if (!s.displayName.empty()) return vars_.expand(s.displayName);
     switch (s.kind) {
       case StepKind::Script:
         return "CmdLine: " + firstLine(s.script);
@@ -570,6 +588,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
       r.skipReason = "it is disabled (enabled: false)";
       return endStep(r, Result::Skipped, false);
     }
+    recalculate();
     if (Clock::now() >= deadline_) timedOut_ = true;
     ConstStatus status(jobStatusName());
     bool go = false;
@@ -585,14 +604,8 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
       return endStep(r, Result::Skipped, false);
     }
     stepEnv_.clear();
-    for (const auto& [k, v] : s.env) {
-      std::string value;
-      if (!vars_.expand(v, &value, &err)) {
-        annotate("error", err, s.where, stepId_);
-        return endStep(r, Result::Failure, s.continueOnError);
-      }
-      stepEnv_.emplace_back(k, value);
-    }
+    for (const auto& [k, v] : s.env)
+      stepEnv_.emplace_back(k, vars_.expand(v));
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
     stepTimeout_ = s.timeoutMinutes > 0
                        ? std::min(left, std::chrono::milliseconds(long(s.timeoutMinutes * 60000)))
@@ -628,50 +641,30 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   }
 
   Result runBody(const Step& s) {
-    std::string script, err;
     switch (s.kind) {
       case StepKind::Script:
       case StepKind::Bash:
       case StepKind::Pwsh:
       case StepKind::PowerShell: {
-        if (!vars_.expand(s.script, &script, &err)) {
-          error(err);
-          return Result::Failure;
-        }
         std::string cwd;
         if (!workingDirectory(s.workingDirectory, &cwd)) return Result::Failure;
-        return runScript(s.kind, script, cwd, s.failOnStderr, s.errorActionPreference);
+        return runScript(s.kind, vars_.expand(s.script), cwd, s.failOnStderr,
+                         s.errorActionPreference);
       }
       default:
         break;
     }
     std::vector<std::pair<std::string, std::string>> inputs;
-    for (const auto& [k, v] : s.inputs) {
-      std::string value;
-      if (!vars_.expand(v, &value, &err)) {
-        error(err);
-        return Result::Failure;
-      }
-      inputs.emplace_back(k, value);
-    }
-    if (!s.workingDirectory.empty()) {
-      std::string wd;
-      if (!vars_.expand(s.workingDirectory, &wd, &err)) {
-        error(err);
-        return Result::Failure;
-      }
-      inputs.emplace_back("workingDirectory", wd);
-    }
+    for (const auto& [k, v] : s.inputs)
+      inputs.emplace_back(k, vars_.expand(v));
+    if (!s.workingDirectory.empty())
+      inputs.emplace_back("workingDirectory", vars_.expand(s.workingDirectory));
     if (s.failOnStderr) inputs.emplace_back("failOnStderr", "true");
     return runTask(s, inputs, *this);
   }
 
   bool workingDirectory(const std::string& given, std::string* out) {
-    std::string wd, err;
-    if (!vars_.expand(given, &wd, &err)) {
-      error(err);
-      return false;
-    }
+    std::string wd = vars_.expand(given);
     *out = wd.empty() ? sources_ : fs::path(wd).is_absolute() ? wd : sources_ + "/" + wd;
     std::error_code ec;
     if (!fs::is_directory(*out, ec)) {
@@ -879,6 +872,8 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   JobResult result_;
   AnnotationLimits limits_;
   Variables vars_;
+  std::map<std::string, Location> definedAt_;  // by lowered name
+  std::set<std::string> expansionWarned_;
   std::string temp_, work_, sources_, path_;
   std::vector<std::pair<std::string, std::string>> baseEnv_, stepEnv_;
   std::vector<std::string> pathPrepends_;
