@@ -1,5 +1,6 @@
 #include "runtime/azure/job.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -607,12 +608,10 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     for (const auto& [k, v] : s.env)
       stepEnv_.emplace_back(k, vars_.expand(v));
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
-    stepTimeout_ = s.timeoutMinutes > 0
+    auto timeout = s.timeoutMinutes > 0
                        ? std::min(left, std::chrono::milliseconds(long(s.timeoutMinutes * 60000)))
                        : left;
-    stepTimeout_ = std::max(stepTimeout_, std::chrono::milliseconds(1));
-    outcome = runBody(s);
-    if (completed_ == "Failed") outcome = Result::Failure;
+    outcome = attempts(s, Clock::now() + timeout);
     if (completed_ == "SucceededWithIssues" && outcome == Result::Success) {
       annotate(
           "warning",
@@ -621,6 +620,63 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
       withIssues("step '" + info_.name + "' " + kWithIssues);
     }
     endStep(r, outcome, s.continueOnError);
+  }
+
+  // The step's body, run again after a failure up to its
+  // retryCountOnTaskFailure, as the agent's TaskRunner runs it through
+  // RetryHelper.RetryStep: at most 10 retries, the n-th (from 0) after
+  // (n + 1)^2 seconds, all within the step's timeout.
+  Result attempts(const Step& s, Clock::time_point until) {
+    constexpr int kMaxRetries = 10;  // TaskRunner's RetryCountOnTaskFailureLimit
+    int retries = s.retryCountOnTaskFailure;
+    if (retries > kMaxRetries) {
+      annotate("warning",
+               "The maximum allowed number of attempts is " + std::to_string(kMaxRetries) +
+                   " but got " + std::to_string(retries) +
+                   ". Retry attempts count will be decreased to " + std::to_string(kMaxRetries) +
+                   ".",
+               s.retryWhere, stepId_);
+      retries = kMaxRetries;
+    }
+    for (int retry = 0;; ++retry) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+      stepTimeout_ = std::max(left, std::chrono::milliseconds(1));
+      completed_.clear();
+      Result r = runBody(s);
+      if (completed_ == "Failed") r = Result::Failure;
+      if (r != Result::Failure || retry >= retries || cancelled()) return r;
+      auto delay = std::chrono::milliseconds(1000 * (retry + 1) * (retry + 1));
+      annotate("warning",
+               "RetryHelper encountered task failure, will retry (attempt #: " +
+                   std::to_string(retry + 1) + " out of " + std::to_string(retries) + ") after " +
+                   std::to_string(delay.count()) + " ms",
+               s.retryWhere, stepId_);
+      if (!pause(std::min(
+              delay, std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()))))
+        return Result::Cancelled;
+      if (Clock::now() >= until) {
+        error("The task has timed out.");
+        return Result::Failure;
+      }
+      say("Attempt " + std::to_string(retry + 2) + " of " + std::to_string(retries + 1) + ":");
+    }
+  }
+
+  // Waits for d; false when the job is cancelled meanwhile.
+  bool pause(std::chrono::milliseconds d) {
+    auto end = Clock::now() + d;
+    int fd = jr_.cancel ? jr_.cancel->waitFd(1) : -1;
+    while (!cancelled()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now());
+      if (left.count() <= 0) return true;
+      if (fd < 0) {
+        std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(50)));
+        continue;
+      }
+      pollfd p{fd, POLLIN, 0};
+      poll(&p, 1, int(std::min<long long>(left.count(), 1000)));
+    }
+    return false;
   }
 
   void endStep(StepResult& r, Result outcome, bool continueOnError) {
