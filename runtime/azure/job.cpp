@@ -16,6 +16,7 @@
 #include "runtime/annotation_limits.h"
 #include "runtime/approvals.h"
 #include "runtime/azure/logging.h"
+#include "runtime/azure/target.h"
 #include "runtime/azure/tasks.h"
 #include "runtime/azure/variables.h"
 #include "runtime/commands.h"
@@ -404,7 +405,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     set("Build.Repository.Provider", "Git");
     set("Build.RequestedFor", github("actor"));
     set("Build.SourceBranch", branch);
-    set("Build.SourceBranchName", github("ref_name"));
+    set("Build.SourceBranchName", sourceBranchName(branch));
     set("Build.SourceVersion", github("sha"));
     set("Build.SourcesDirectory", sources_);
     set("Common.TestResultsDirectory", work_ + "/TestResults");
