@@ -15,6 +15,7 @@
 #include "compiler/expr/azure.h"
 #include "runtime/annotation_limits.h"
 #include "runtime/approvals.h"
+#include "runtime/azure/build_number.h"
 #include "runtime/azure/logging.h"
 #include "runtime/azure/target.h"
 #include "runtime/azure/tasks.h"
@@ -81,8 +82,14 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
  public:
   AzureJob(const HostOptions& o, const Scheduled& scheduled,
            const std::vector<std::pair<std::string, std::string>>& queue, Reporter& events,
-           Masker& masker, const JobRun& jr)
-      : o_(o), scheduled_(scheduled), queue_(queue), events_(events), masker_(masker), jr_(jr) {
+           Masker& masker, const JobRun& jr, const std::string& buildNumber)
+      : o_(o),
+        scheduled_(scheduled),
+        queue_(queue),
+        events_(events),
+        masker_(masker),
+        jr_(jr),
+        buildNumber_(buildNumber) {
     ref_ = scheduled.find(jr.job->id);
   }
 
@@ -397,7 +404,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     set("Build.StagingDirectory", work_ + "/a");
     set("Build.BinariesDirectory", work_ + "/b");
     set("Build.BuildId", o_.runId);
-    set("Build.BuildNumber", o_.runId);
+    set("Build.BuildNumber", buildNumber_);
     set("Build.DefinitionName", github("workflow"));
     set("Build.Reason", "Manual");
     set("Build.Repository.LocalPath", sources_);
@@ -924,6 +931,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   Reporter& events_;
   Masker& masker_;
   const JobRun& jr_;
+  const std::string& buildNumber_;
   Scheduled::Ref ref_;
   std::string leg_, hook_;
   JobResult result_;
@@ -958,8 +966,53 @@ AzureRunner::AzureRunner(HostOptions options, const Scheduled& scheduled,
 JobResult AzureRunner::run(const JobRun& job) {
   for (const auto& [k, v] : job.secrets)
     masker_.addSecret(v);
-  AzureJob exec(options_, scheduled_, queue_, events_, masker_, job);
+  AzureJob exec(options_, scheduled_, queue_, events_, masker_, job, buildNumber(job));
   return exec.run();
+}
+
+namespace {
+
+std::string contextText(const JobRun& job, const char* key) {
+  auto it = job.contexts.find("github");
+  if (it == job.contexts.end() || it->second.kind() != expr::Kind::Object) return "";
+  const expr::Value* v = it->second.asObject().find(key);
+  return v ? asText(*v) : "";
+}
+
+}  // namespace
+
+const std::string& AzureRunner::buildNumber(const JobRun& job) {
+  std::call_once(numbered_, [&] {
+    const Pipeline& p = scheduled_.pipeline();
+    if (p.name.empty()) {
+      buildNumber_ = options_.runId;
+      return;
+    }
+    // The variables a run number may use: queue time, the pipeline's own
+    // (its `$[ ]` ones are not known before the run), and the predefined
+    // ones known at queue time.
+    Variables vars;
+    for (const auto& [k, v] : queue_)
+      vars.set(k, v);
+    for (const Variable& v : p.variables)
+      if (!trimmed(v.value).starts_with("$[")) vars.set(v.name, v.value);
+    for (const auto& [k, v] : templateVariables(options_.repoRoot))
+      vars.set(k, v);
+    vars.recalculate();
+    BuildNumberFacts f;
+    std::time_t now = std::time(nullptr);
+    localtime_r(&now, &f.time);
+    f.definitionName = contextText(job, "workflow");
+    f.buildId = options_.runId;
+    f.teamProject = contextText(job, "repository_owner");
+    f.sourceBranchName = sourceBranchName(contextText(job, "ref"));
+    f.variables = &vars;
+    std::string revisions = fs::path(options_.runDir).parent_path().string() + "/.azure-revisions";
+    buildNumber_ = azure::buildNumber(p.name, f, [&](const std::string& key) {
+      return std::max(1, claimRevision(revisions, f.definitionName + "\n" + key));
+    });
+  });
+  return buildNumber_;
 }
 
 }  // namespace galley::run::azure
