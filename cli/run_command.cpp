@@ -36,6 +36,8 @@ struct RunArgs {
   std::string eventFile;
   std::vector<std::string> inputs, vars, secrets, matrix, platforms, actionDirs;
   std::string varFile, secretFile;
+  std::vector<std::string> parameters;  // Azure: NAME=VALUE, VALUE read as YAML
+  std::string parametersFile;
   int parallel = 0;
   bool plan = false;
   std::string approve = "wait";
@@ -57,6 +59,8 @@ nlohmann::json invocationOf(const RunArgs& a) {
           {"inputs", a.inputs},
           {"vars", a.vars},
           {"varFile", a.varFile},
+          {"parameters", a.parameters},
+          {"parametersFile", a.parametersFile},
           {"matrix", a.matrix},
           {"platforms", a.platforms},
           {"actionDirs", a.actionDirs},
@@ -73,6 +77,8 @@ bool argsOf(const nlohmann::json& j, RunArgs* a, std::string* cwd) {
     a->inputs = j.value("inputs", std::vector<std::string>{});
     a->vars = j.value("vars", std::vector<std::string>{});
     a->varFile = j.value("varFile", std::string());
+    a->parameters = j.value("parameters", std::vector<std::string>{});
+    a->parametersFile = j.value("parametersFile", std::string());
     a->matrix = j.value("matrix", std::vector<std::string>{});
     a->platforms = j.value("platforms", std::vector<std::string>{});
     a->actionDirs = j.value("actionDirs", std::vector<std::string>{});
@@ -97,7 +103,10 @@ void onInterrupt(int) {
 int runCommand(const RunArgs& args) {
   run::TargetOptions topts;
   topts.target = args.target;
-  if (!splitPairs(args.vars, "--var", &topts.variables)) return kExitUsage;
+  if (!splitPairs(args.vars, "--var", &topts.variables) ||
+      !splitPairs(args.parameters, "--parameters", &topts.parameters))
+    return kExitUsage;
+  topts.parametersFile = args.parametersFile;
   Sources sources;
   Diagnostics diags;
   run::Target target;
@@ -107,6 +116,11 @@ int runCommand(const RunArgs& args) {
   }
   renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
   diags.clear();
+  if (!target.azure && (!topts.parameters.empty() || !topts.parametersFile.empty())) {
+    std::cerr << "galley: error: --parameters and --parameters-file apply to Azure Pipelines "
+                 "files only\n";
+    return kExitUsage;
+  }
 
   run::PlanOptions popts;
   popts.jobs = args.jobs;
@@ -246,6 +260,11 @@ void attachRun(CLI::App& app, int& status) {
                   "KEY=VALUE for the vars context; for an Azure pipeline, a queue-time "
                   "variable (repeatable)");
   cmd->add_option("--var-file", args->varFile, "A dotenv file of vars");
+  cmd->add_option("--parameters", args->parameters,
+                  "NAME=VALUE: a value for an Azure pipeline's runtime parameter (VALUE read as "
+                  "YAML, typed by its declaration); repeatable");
+  cmd->add_option("--parameters-file", args->parametersFile,
+                  "A YAML file with a mapping of an Azure pipeline's parameter values");
   cmd->add_option("--secret", args->secrets,
                   "KEY=VALUE, or KEY to read it from the environment; for an Azure pipeline, "
                   "a secret variable (repeatable)");

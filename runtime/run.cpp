@@ -228,7 +228,12 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
     }
   if (broken) return false;
   if (azure) {
-    target->azure = azure::loadPipeline(path, options.variables, sources, diags);
+    azure::LoadOptions ao;
+    ao.queue = options.variables;
+    ao.parameters = options.parameters;
+    ao.parametersFile = options.parametersFile;
+    ao.repoRoot = target->repoRoot;
+    target->azure = azure::loadPipeline(path, ao, sources, diags);
     if (!target->azure) return false;
     target->workflow = &target->azure->scheduled->workflow();
     return true;

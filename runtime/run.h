@@ -27,6 +27,11 @@ struct TargetOptions {
   std::string target;  // as given; empty: the only workflow there is
   // Queue-time variables (--var), for an Azure pipeline's expansion.
   std::vector<std::pair<std::string, std::string>> variables;
+  // An Azure pipeline's runtime parameters (--parameters NAME=VALUE, VALUE
+  // read as YAML) and a YAML file of them (--parameters-file). Given for
+  // anything else, they are a usage error.
+  std::vector<std::pair<std::string, std::string>> parameters;
+  std::string parametersFile;
 };
 
 struct Target {

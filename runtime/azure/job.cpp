@@ -1,11 +1,13 @@
 #include "runtime/azure/job.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -13,7 +15,9 @@
 #include "compiler/expr/azure.h"
 #include "runtime/annotation_limits.h"
 #include "runtime/approvals.h"
+#include "runtime/azure/build_number.h"
 #include "runtime/azure/logging.h"
+#include "runtime/azure/target.h"
 #include "runtime/azure/tasks.h"
 #include "runtime/azure/variables.h"
 #include "runtime/commands.h"
@@ -78,8 +82,14 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
  public:
   AzureJob(const HostOptions& o, const Scheduled& scheduled,
            const std::vector<std::pair<std::string, std::string>>& queue, Reporter& events,
-           Masker& masker, const JobRun& jr)
-      : o_(o), scheduled_(scheduled), queue_(queue), events_(events), masker_(masker), jr_(jr) {
+           Masker& masker, const JobRun& jr, const std::string& buildNumber)
+      : o_(o),
+        scheduled_(scheduled),
+        queue_(queue),
+        events_(events),
+        masker_(masker),
+        jr_(jr),
+        buildNumber_(buildNumber) {
     ref_ = scheduled.find(jr.job->id);
   }
 
@@ -345,10 +355,31 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
         std::string err;
         if (!vars_.set(v.name, value, secret, v.readonly, &err))
           annotate("warning", err, v.where, "");
+        else
+          definedAt_[lowerCase(v.name)] = v.where;
       }
     }
     predefined();
+    recalculate();
     return true;
+  }
+
+  // The agent expands every variable at job start and before each step, and
+  // warns of each one it cannot expand every time. galley warns once per
+  // variable and problem, at the variable's definition when it has one.
+  void recalculate() {
+    std::vector<std::string> secrets;
+    for (const Variables::Warning& w : vars_.recalculate(&secrets)) {
+      if (!expansionWarned_.insert(w.message).second) continue;
+      auto at = definedAt_.find(lowerCase(w.name));
+      annotate("warning", w.message,
+               at != definedAt_.end() ? at->second
+               : step_                ? step_->where
+                                      : ref_.job->where,
+               step_ ? stepId_ : "");
+    }
+    for (const std::string& s : secrets)
+      masker_.addSecret(s);
   }
 
   void predefined() {
@@ -373,7 +404,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     set("Build.StagingDirectory", work_ + "/a");
     set("Build.BinariesDirectory", work_ + "/b");
     set("Build.BuildId", o_.runId);
-    set("Build.BuildNumber", o_.runId);
+    set("Build.BuildNumber", buildNumber_);
     set("Build.DefinitionName", github("workflow"));
     set("Build.Reason", "Manual");
     set("Build.Repository.LocalPath", sources_);
@@ -381,7 +412,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
     set("Build.Repository.Provider", "Git");
     set("Build.RequestedFor", github("actor"));
     set("Build.SourceBranch", branch);
-    set("Build.SourceBranchName", github("ref_name"));
+    set("Build.SourceBranchName", sourceBranchName(branch));
     set("Build.SourceVersion", github("sha"));
     set("Build.SourcesDirectory", sources_);
     set("Common.TestResultsDirectory", work_ + "/TestResults");
@@ -506,11 +537,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   }
 
   std::string displayName(const Step& s) const {
-    if (!s.displayName.empty()) {
-      std::string out, err;
-      if (vars_.expand(s.displayName, &out, &err)) return out;
-      return s.displayName;
-    }
+    if (!s.displayName.empty()) return vars_.expand(s.displayName);
     switch (s.kind) {
       case StepKind::Script:
         return "CmdLine: " + firstLine(s.script);
@@ -570,6 +597,7 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
       r.skipReason = "it is disabled (enabled: false)";
       return endStep(r, Result::Skipped, false);
     }
+    recalculate();
     if (Clock::now() >= deadline_) timedOut_ = true;
     ConstStatus status(jobStatusName());
     bool go = false;
@@ -585,21 +613,13 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
       return endStep(r, Result::Skipped, false);
     }
     stepEnv_.clear();
-    for (const auto& [k, v] : s.env) {
-      std::string value;
-      if (!vars_.expand(v, &value, &err)) {
-        annotate("error", err, s.where, stepId_);
-        return endStep(r, Result::Failure, s.continueOnError);
-      }
-      stepEnv_.emplace_back(k, value);
-    }
+    for (const auto& [k, v] : s.env)
+      stepEnv_.emplace_back(k, vars_.expand(v));
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
-    stepTimeout_ = s.timeoutMinutes > 0
+    auto timeout = s.timeoutMinutes > 0
                        ? std::min(left, std::chrono::milliseconds(long(s.timeoutMinutes * 60000)))
                        : left;
-    stepTimeout_ = std::max(stepTimeout_, std::chrono::milliseconds(1));
-    outcome = runBody(s);
-    if (completed_ == "Failed") outcome = Result::Failure;
+    outcome = attempts(s, Clock::now() + timeout);
     if (completed_ == "SucceededWithIssues" && outcome == Result::Success) {
       annotate(
           "warning",
@@ -608,6 +628,63 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
       withIssues("step '" + info_.name + "' " + kWithIssues);
     }
     endStep(r, outcome, s.continueOnError);
+  }
+
+  // The step's body, run again after a failure up to its
+  // retryCountOnTaskFailure, as the agent's TaskRunner runs it through
+  // RetryHelper.RetryStep: at most 10 retries, the n-th (from 0) after
+  // (n + 1)^2 seconds, all within the step's timeout.
+  Result attempts(const Step& s, Clock::time_point until) {
+    constexpr int kMaxRetries = 10;  // TaskRunner's RetryCountOnTaskFailureLimit
+    int retries = s.retryCountOnTaskFailure;
+    if (retries > kMaxRetries) {
+      annotate("warning",
+               "The maximum allowed number of attempts is " + std::to_string(kMaxRetries) +
+                   " but got " + std::to_string(retries) +
+                   ". Retry attempts count will be decreased to " + std::to_string(kMaxRetries) +
+                   ".",
+               s.retryWhere, stepId_);
+      retries = kMaxRetries;
+    }
+    for (int retry = 0;; ++retry) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+      stepTimeout_ = std::max(left, std::chrono::milliseconds(1));
+      completed_.clear();
+      Result r = runBody(s);
+      if (completed_ == "Failed") r = Result::Failure;
+      if (r != Result::Failure || retry >= retries || cancelled()) return r;
+      auto delay = std::chrono::milliseconds(1000 * (retry + 1) * (retry + 1));
+      annotate("warning",
+               "RetryHelper encountered task failure, will retry (attempt #: " +
+                   std::to_string(retry + 1) + " out of " + std::to_string(retries) + ") after " +
+                   std::to_string(delay.count()) + " ms",
+               s.retryWhere, stepId_);
+      if (!pause(std::min(
+              delay, std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()))))
+        return Result::Cancelled;
+      if (Clock::now() >= until) {
+        error("The task has timed out.");
+        return Result::Failure;
+      }
+      say("Attempt " + std::to_string(retry + 2) + " of " + std::to_string(retries + 1) + ":");
+    }
+  }
+
+  // Waits for d; false when the job is cancelled meanwhile.
+  bool pause(std::chrono::milliseconds d) {
+    auto end = Clock::now() + d;
+    int fd = jr_.cancel ? jr_.cancel->waitFd(1) : -1;
+    while (!cancelled()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now());
+      if (left.count() <= 0) return true;
+      if (fd < 0) {
+        std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(50)));
+        continue;
+      }
+      pollfd p{fd, POLLIN, 0};
+      poll(&p, 1, int(std::min<long long>(left.count(), 1000)));
+    }
+    return false;
   }
 
   void endStep(StepResult& r, Result outcome, bool continueOnError) {
@@ -628,50 +705,30 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   }
 
   Result runBody(const Step& s) {
-    std::string script, err;
     switch (s.kind) {
       case StepKind::Script:
       case StepKind::Bash:
       case StepKind::Pwsh:
       case StepKind::PowerShell: {
-        if (!vars_.expand(s.script, &script, &err)) {
-          error(err);
-          return Result::Failure;
-        }
         std::string cwd;
         if (!workingDirectory(s.workingDirectory, &cwd)) return Result::Failure;
-        return runScript(s.kind, script, cwd, s.failOnStderr, s.errorActionPreference);
+        return runScript(s.kind, vars_.expand(s.script), cwd, s.failOnStderr,
+                         s.errorActionPreference);
       }
       default:
         break;
     }
     std::vector<std::pair<std::string, std::string>> inputs;
-    for (const auto& [k, v] : s.inputs) {
-      std::string value;
-      if (!vars_.expand(v, &value, &err)) {
-        error(err);
-        return Result::Failure;
-      }
-      inputs.emplace_back(k, value);
-    }
-    if (!s.workingDirectory.empty()) {
-      std::string wd;
-      if (!vars_.expand(s.workingDirectory, &wd, &err)) {
-        error(err);
-        return Result::Failure;
-      }
-      inputs.emplace_back("workingDirectory", wd);
-    }
+    for (const auto& [k, v] : s.inputs)
+      inputs.emplace_back(k, vars_.expand(v));
+    if (!s.workingDirectory.empty())
+      inputs.emplace_back("workingDirectory", vars_.expand(s.workingDirectory));
     if (s.failOnStderr) inputs.emplace_back("failOnStderr", "true");
     return runTask(s, inputs, *this);
   }
 
   bool workingDirectory(const std::string& given, std::string* out) {
-    std::string wd, err;
-    if (!vars_.expand(given, &wd, &err)) {
-      error(err);
-      return false;
-    }
+    std::string wd = vars_.expand(given);
     *out = wd.empty() ? sources_ : fs::path(wd).is_absolute() ? wd : sources_ + "/" + wd;
     std::error_code ec;
     if (!fs::is_directory(*out, ec)) {
@@ -874,11 +931,14 @@ class AzureJob final : public JobApi, public TaskHost, public CommandTarget {
   Reporter& events_;
   Masker& masker_;
   const JobRun& jr_;
+  const std::string& buildNumber_;
   Scheduled::Ref ref_;
   std::string leg_, hook_;
   JobResult result_;
   AnnotationLimits limits_;
   Variables vars_;
+  std::map<std::string, Location> definedAt_;  // by lowered name
+  std::set<std::string> expansionWarned_;
   std::string temp_, work_, sources_, path_;
   std::vector<std::pair<std::string, std::string>> baseEnv_, stepEnv_;
   std::vector<std::string> pathPrepends_;
@@ -906,8 +966,53 @@ AzureRunner::AzureRunner(HostOptions options, const Scheduled& scheduled,
 JobResult AzureRunner::run(const JobRun& job) {
   for (const auto& [k, v] : job.secrets)
     masker_.addSecret(v);
-  AzureJob exec(options_, scheduled_, queue_, events_, masker_, job);
+  AzureJob exec(options_, scheduled_, queue_, events_, masker_, job, buildNumber(job));
   return exec.run();
+}
+
+namespace {
+
+std::string contextText(const JobRun& job, const char* key) {
+  auto it = job.contexts.find("github");
+  if (it == job.contexts.end() || it->second.kind() != expr::Kind::Object) return "";
+  const expr::Value* v = it->second.asObject().find(key);
+  return v ? asText(*v) : "";
+}
+
+}  // namespace
+
+const std::string& AzureRunner::buildNumber(const JobRun& job) {
+  std::call_once(numbered_, [&] {
+    const Pipeline& p = scheduled_.pipeline();
+    if (p.name.empty()) {
+      buildNumber_ = options_.runId;
+      return;
+    }
+    // The variables a run number may use: queue time, the pipeline's own
+    // (its `$[ ]` ones are not known before the run), and the predefined
+    // ones known at queue time.
+    Variables vars;
+    for (const auto& [k, v] : queue_)
+      vars.set(k, v);
+    for (const Variable& v : p.variables)
+      if (!trimmed(v.value).starts_with("$[")) vars.set(v.name, v.value);
+    for (const auto& [k, v] : templateVariables(options_.repoRoot))
+      vars.set(k, v);
+    vars.recalculate();
+    BuildNumberFacts f;
+    std::time_t now = std::time(nullptr);
+    localtime_r(&now, &f.time);
+    f.definitionName = contextText(job, "workflow");
+    f.buildId = options_.runId;
+    f.teamProject = contextText(job, "repository_owner");
+    f.sourceBranchName = sourceBranchName(contextText(job, "ref"));
+    f.variables = &vars;
+    std::string revisions = fs::path(options_.runDir).parent_path().string() + "/.azure-revisions";
+    buildNumber_ = azure::buildNumber(p.name, f, [&](const std::string& key) {
+      return std::max(1, claimRevision(revisions, f.definitionName + "\n" + key));
+    });
+  });
+  return buildNumber_;
 }
 
 }  // namespace galley::run::azure

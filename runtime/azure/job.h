@@ -10,6 +10,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "runtime/azure/plan.h"
@@ -28,6 +29,12 @@ class AzureRunner final : public JobRunner {
   JobResult run(const JobRun& job) override;
 
  private:
+  // Build.BuildNumber: the pipeline's `name:` format applied once, when the
+  // first job starts (the run id when it has none).
+  const std::string& buildNumber(const JobRun& job);
+
+  std::once_flag numbered_;
+  std::string buildNumber_;
   HostOptions options_;
   const Scheduled& scheduled_;
   std::vector<std::pair<std::string, std::string>> queue_;

@@ -424,6 +424,15 @@ class Reader {
     if (const yaml::Node* e = n.find("enabled")) s.enabled = !e->isScalar() || truthy(*e);
     if (const yaml::Node* t = n.find("timeoutInMinutes"))
       if (auto v = t->asNumber()) s.timeoutMinutes = *v;
+    if (const yaml::Node* r = n.find("retryCountOnTaskFailure")) {
+      auto v = r->asNumber();
+      if (!r->isScalar() || !v || *v < 0 || *v != double(long(*v)) || *v > 1e6)
+        diags_.error(r->where, "azure-run",
+                     "'retryCountOnTaskFailure' must be a whole number of retries, 0 or more");
+      else
+        s.retryCountOnTaskFailure = int(*v);
+      s.retryWhere = r->where;
+    }
     s.workingDirectory = text(n.find("workingDirectory"));
     if (const yaml::Node* f = n.find("failOnStderr")) s.failOnStderr = truthy(*f);
     if (const yaml::Node* e = n.find("errorActionPreference")) s.errorActionPreference = text(e);

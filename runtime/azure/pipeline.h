@@ -42,7 +42,9 @@ struct Step {
   Location conditionWhere;
   bool continueOnError = false;
   bool enabled = true;
-  double timeoutMinutes = 0;  // 0: none of its own
+  double timeoutMinutes = 0;        // 0: none of its own
+  int retryCountOnTaskFailure = 0;  // retries of a failed attempt, as written
+  Location retryWhere;
   std::string workingDirectory;
   bool failOnStderr = false;
   std::string errorActionPreference = "stop";            // pwsh/powershell

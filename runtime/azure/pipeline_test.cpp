@@ -182,3 +182,21 @@ TEST_CASE("AzureCLI@2 with scriptType batch is an error at the input before the 
 }
 
 }  // namespace galley::run::azure
+
+namespace galley::run::azure {
+
+TEST_CASE("retryCountOnTaskFailure is read; a value that is not a whole count is an error at it") {
+  Read ok("steps:\n  - bash: 'false'\n    retryCountOnTaskFailure: 3\n");
+  REQUIRE(ok.ok);
+  const Step& s = ok.pipeline.stages[0].jobs[0].steps[0];
+  CHECK(s.retryCountOnTaskFailure == 3);
+  CHECK(s.retryWhere.begin.line == 3);
+  for (const char* bad : {"-1", "1.5", "many", "[1]"}) {
+    Read r(std::string("steps:\n  - bash: 'false'\n    retryCountOnTaskFailure: ") + bad + "\n");
+    CHECK_FALSE(r.ok);
+    CHECK(r.first() ==
+          "3:30: 'retryCountOnTaskFailure' must be a whole number of retries, 0 or more");
+  }
+}
+
+}  // namespace galley::run::azure

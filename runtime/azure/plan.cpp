@@ -223,9 +223,8 @@ bool decide(const std::string& condition, const expr::Value& contexts, const Sta
 
 Scheduled::Scheduled(const Pipeline& pipeline) : pipeline_(pipeline) {
   workflow_.file = pipeline.file;
-  if (!pipeline.name.empty()) {
-    workflow_.name = scalar(pipeline.name);
-  }
+  // `name:` is the run number's format (runtime/azure/build_number.h), not
+  // the pipeline's name: the run is named after its file.
   for (size_t si = 0; si < pipeline.stages.size(); ++si) {
     const Stage& s = pipeline.stages[si];
     auto id = [&](const Job& j) { return pipeline.implicitStage ? j.name : s.name + "." + j.name; };

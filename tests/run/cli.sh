@@ -363,5 +363,9 @@ rm azure-pipelines.yml
 "$galley" run nope > nope.log 2>&1
 [ $? = 2 ] && grep -q "no workflow 'nope'" nope.log; check "an unknown target is a usage error" $?
 
+"$galley" run flaky --parameters x=1 > params.log 2>&1
+[ $? = 2 ] && grep -qx "galley: error: --parameters and --parameters-file apply to Azure Pipelines files only" params.log && ! grep -q "started" params.log
+check "--parameters for a GitHub workflow is a usage error" $?
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
