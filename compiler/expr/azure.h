@@ -76,10 +76,4 @@ Result expandTemplate(std::string_view text, const Value& contexts, Host& host);
 // error.
 Result evaluateRuntime(std::string_view text, const Value& contexts, Host& host);
 
-// Macro syntax: replaces $(name) with lookup(name); an undefined name is
-// left as written. Replaced text is expanded again, up to depth 50; a cycle
-// is an error naming it (a -> b -> a). Returns false with *err set.
-using Lookup = std::function<const std::string*(std::string_view name)>;
-bool expandMacros(std::string_view text, const Lookup& lookup, std::string* out, std::string* err);
-
 }  // namespace galley::expr::azure
