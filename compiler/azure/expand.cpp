@@ -1,5 +1,6 @@
 #include "compiler/azure/expand.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -240,6 +241,7 @@ class Expander {
   bool control(const Entry& e, const Directive& d, Scope& s, Chain& chain,
                const std::function<void(Scope&)>& body);
   void expandItem(const Node& item, Scope& s, ListKind kind, Node& out);
+  void expandInsertedItem(const Node& item, Scope& s, ListKind kind, Node& out);
   void placeItem(Node item, Scope& s, ListKind kind, Node& out);
   void defineVariable(const Node& item, Scope& s);
   void checkBooleans(const Node& item, Scope& s);
@@ -664,12 +666,30 @@ void Expander::expandScopeOwner(const Node& in, Scope& s, MapKind kind, Node& ou
     out.entries.push_back(std::move(others.entries[oi++]));
 }
 
+// Whether a list item that starts with a directive splices list items
+// into the enclosing list: every key of it is a directive and every body a
+// list. Otherwise its directives insert entries into the item's own mapping
+// (Azure's "iterative insertion": `- ${{ each pair in step }}:` with a
+// mapping body builds one step).
+bool splicesItems(const Node& item) {
+  for (const Entry& e : item.entries)
+    if (parseDirective(e.key).kind == Directive::None ||
+        !(e.value.isSequence() || e.value.isNull()))
+      return false;
+  return true;
+}
+
 void Expander::expandItemsInto(const Node& in, Scope& s, ListKind kind, Node& out) {
   Chain chain = Chain::None;
   for (const Node& item : in.items) {
     if (stopped_) return;
     if (item.isMapping() && !item.entries.empty() &&
         parseDirective(item.entries[0].key).kind != Directive::None) {
+      if (!splicesItems(item)) {
+        chain = Chain::None;
+        expandInsertedItem(item, s, kind, out);
+        continue;
+      }
       for (const Entry& e : item.entries) {
         Directive d = parseDirective(e.key);
         auto body = [&](Scope& scope) {
@@ -736,6 +756,33 @@ void Expander::expandItem(const Node& item, Scope& s, ListKind kind, Node& out) 
     return;
   }
   placeItem(expandValue(item, s, ListKind::None), s, kind, out);
+}
+
+// A list item whose directives insert its entries: expanded as one
+// mapping. An item of nothing but directives that inserted nothing (an
+// `if` not taken) is left out; one whose entries name a `template:`
+// includes it.
+void Expander::expandInsertedItem(const Node& item, Scope& s, ListKind kind, Node& out) {
+  Node expanded;
+  if (kind == ListKind::Stages || kind == ListKind::Jobs) {
+    Scope inner = s;
+    inner.vars = std::make_shared<VarTable>(*s.vars);
+    expandScopeOwner(item, inner, kind == ListKind::Stages ? MapKind::Stage : MapKind::Job,
+                     expanded);
+    countBytes(expanded, s);
+  } else {
+    expanded = expandValue(item, s, ListKind::None);
+  }
+  if (stopped_ || !expanded.isMapping()) return;
+  if (expanded.entries.empty() &&
+      std::all_of(item.entries.begin(), item.entries.end(),
+                  [](const Entry& e) { return parseDirective(e.key).kind != Directive::None; }))
+    return;
+  if (kind != ListKind::None && expanded.find("template")) {
+    includeTemplate(expanded, s, kind, out);
+    return;
+  }
+  placeItem(std::move(expanded), s, kind, out);
 }
 
 // Azure reads these keys of steps and jobs as YAML 1.1 booleans when it

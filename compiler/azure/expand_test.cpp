@@ -205,6 +205,93 @@ TEST_CASE("insert splices a mapping's entries") {
   CHECK(run->yaml.find("    env:\n      BAR: \"2\"\n      FOO: \"1\"\n") != std::string::npos);
 }
 
+TEST_CASE("each over a step's pairs with a mapping body builds one step, not one per key") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "parameters:\n"
+                           "- name: buildSteps\n"
+                           "  type: stepList\n"
+                           "  default:\n"
+                           "  - bash: echo one\n"
+                           "    displayName: First\n"
+                           "  - bash: echo two\n"
+                           "steps:\n"
+                           "- ${{ each step in parameters.buildSteps }}:\n"
+                           "  - ${{ each pair in step }}:\n"
+                           "      ${{ if ne(pair.key, 'steps') }}:\n"
+                           "        ${{ pair.key }}: ${{ pair.value }}\n"
+                           "- ${{ if false }}:\n"
+                           "    bash: echo never\n"}});
+  REQUIRE_MESSAGE(run->result.pipeline, run->errors);
+  std::string steps = run->yaml.substr(run->yaml.find("steps:"));
+  CHECK(steps ==
+        "steps:\n"
+        "  - bash: echo one\n"
+        "    displayName: First\n"
+        "  - bash: echo two\n");
+}
+
+TEST_CASE("iterative insertion rebuilds each job of a jobList with new steps (Azure's example)") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "jobs:\n"
+                           "- template: tmpl.yml\n"
+                           "  parameters:\n"
+                           "    jobs:\n"
+                           "    - job: A\n"
+                           "      pool: {vmImage: ubuntu-latest}\n"
+                           "      steps:\n"
+                           "      - bash: echo a\n"
+                           "    - job: B\n"
+                           "      steps:\n"
+                           "      - bash: echo b\n"},
+                          {"p/tmpl.yml",
+                           "parameters:\n"
+                           "- name: jobs\n"
+                           "  type: jobList\n"
+                           "  default: []\n"
+                           "jobs:\n"
+                           "- ${{ each job in parameters.jobs }}:\n"
+                           "  - ${{ each pair in job }}:\n"
+                           "      ${{ if ne(pair.key, 'steps') }}:\n"
+                           "        ${{ pair.key }}: ${{ pair.value }}\n"
+                           "    steps:\n"
+                           "    - bash: echo pre\n"
+                           "    - ${{ job.steps }}\n"}});
+  REQUIRE_MESSAGE(run->result.pipeline, run->errors);
+  CHECK(run->yaml ==
+        "jobs:\n"
+        "  - job: A\n"
+        "    pool:\n"
+        "      vmImage: ubuntu-latest\n"
+        "    steps:\n"
+        "      - bash: echo pre\n"
+        "      - bash: echo a\n"
+        "  - job: B\n"
+        "    steps:\n"
+        "      - bash: echo pre\n"
+        "      - bash: echo b\n");
+}
+
+TEST_CASE("a list item's directive with a mapping body may insert a template reference") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "steps:\n"
+                           "- ${{ if true }}:\n"
+                           "    template: steps.yml\n"},
+                          {"p/steps.yml", "steps:\n- script: echo included\n"}});
+  REQUIRE_MESSAGE(run->result.pipeline, run->errors);
+  CHECK(run->yaml == "steps:\n  - script: echo included\n");
+}
+
+TEST_CASE("iterative insertion of the same key twice into one item is a duplicate key") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "steps:\n"
+                           "- ${{ each n in split('a,b', ',') }}:\n"
+                           "    script: echo ${{ n }}\n"}});
+  CHECK_FALSE(run->result.pipeline);
+  CHECK(testing::headlines(run->diags) ==
+        "p/pipeline.yml:3:5: error: 'script' is already defined [azure-duplicate-key]\n"
+        "p/pipeline.yml:3:5: note: first defined here\n");
+}
+
 TEST_CASE("an else with no if before it is an error where it stands") {
   auto run = expandFiles({{"p/pipeline.yml",
                            "steps:\n"
