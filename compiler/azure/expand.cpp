@@ -915,8 +915,14 @@ const Node* Expander::loadTemplate(const Node& pathNode, Scope& s, std::string* 
   Diagnostics local;
   std::optional<Node> doc = yaml::load(*file, local);
   bool bad = local.hasErrors();
-  for (auto& d : local.all())
+  // A file that is not YAML is reported with the include chain that read
+  // it, as any problem inside it is.
+  for (auto& d : local.all()) {
+    d.notes.push_back({pathNode.where, "in template '" + pathNode.value + "', included here"});
+    for (const Frame* f = s.frame; f; f = f->parent)
+      d.notes.push_back({f->includedAt, "in template '" + f->name + "', included here"});
     diags_.add(std::move(d));
+  }
   if (!doc || bad) {
     loaded_[key] = nullptr;
     return nullptr;

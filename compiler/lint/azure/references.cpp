@@ -116,6 +116,28 @@ void checkDependsOn(const std::vector<Item>& items, std::string_view what, bool 
   reportCycles(g, what, diags);
 }
 
+}  // namespace
+
+void checkStepNames(const Pipeline& p, Diagnostics& diags) {
+  for (const auto& stage : p.stages)
+    for (const auto& job : stage.jobs) {
+      if (job.deployment) continue;
+      Names seen;
+      for (const auto& step : job.steps) {
+        const yaml::Node* n = step.name;
+        if (!n || !n->isScalar() || computed(n->value)) continue;
+        auto [it, fresh] = seen.emplace(lowerCase(n->value), n);
+        if (!fresh)
+          diags
+              .error(n->where, "duplicate-id",
+                     "step name '" + n->value + "' is used twice in the job")
+              .notes.push_back({it->second->where, "first defined here"});
+      }
+    }
+}
+
+namespace {
+
 // dependencies.<name>.outputs['a.b'] and friends, as found in one expression.
 struct Reference {
   size_t offset = 0, length = 0;  // of the whole reference in the scalar
