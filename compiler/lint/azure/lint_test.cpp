@@ -35,8 +35,10 @@ struct Folder {
   }
 };
 
-// The headlines (paths relative to the folder) lint gives pipeline.yml.
-std::string lintPipeline(const std::map<std::string, std::string>& files) {
+// The headlines (paths relative to the folder) lint gives pipeline.yml;
+// the hints, one a line, into *hints when given.
+std::string lintPipeline(const std::map<std::string, std::string>& files,
+                         std::string* hints = nullptr) {
   Folder folder(files);
   Sources sources;
   std::string err;
@@ -45,6 +47,9 @@ std::string lintPipeline(const std::map<std::string, std::string>& files) {
   Diagnostics found;
   LintOptions options;
   lintFile(*f, FileKind::Azure, nullptr, options, found);
+  if (hints)
+    for (const auto& d : found.all())
+      *hints += d.hint + "\n";
   std::string out = testing::headlines(found);
   for (std::string prefix = folder.dir.string() + "/";;) {
     size_t at = out.find(prefix);
@@ -123,6 +128,38 @@ TEST_CASE("a finding the file and its expansion both give is reported once") {
         "pipeline.yml:3:3: error: 'steps' needs one of the keys 'task', 'script', 'powershell', "
         "'pwsh', 'bash', 'checkout', 'download', 'downloadBuild', 'getPackage', 'upload', "
         "'publish', 'template', or 'reviewApp' [missing-key]\n");
+}
+
+TEST_CASE("dependsOn's did-you-mean never suggests the stage or job itself") {
+  std::string hints;
+  CHECK(lintPipeline({{"pipeline.yml",
+                       "trigger: none\n"
+                       "stages:\n"
+                       "- stage: A\n"
+                       "  dependsOn: C\n"
+                       "  jobs:\n"
+                       "  - job: X\n"
+                       "    dependsOn: J\n"
+                       "    steps: [{bash: echo}]\n"
+                       "- stage: Build\n"
+                       "  dependsOn: Biuld2\n"
+                       "  jobs:\n"
+                       "  - job: Y\n"
+                       "    steps: [{bash: echo}]\n"
+                       "- stage: Deploy\n"
+                       "  dependsOn: Biuld\n"
+                       "  jobs:\n"
+                       "  - job: Z\n"
+                       "    steps: [{bash: echo}]\n"}},
+                     &hints) ==
+        "pipeline.yml:4:14: error: dependsOn names stage 'C', which does not exist [depends-on]\n"
+        "pipeline.yml:7:16: error: dependsOn names job 'J', which does not exist [depends-on]\n"
+        "pipeline.yml:10:14: error: dependsOn names stage 'Biuld2', which does not exist "
+        "[depends-on]\n"
+        "pipeline.yml:15:14: error: dependsOn names stage 'Biuld', which does not exist "
+        "[depends-on]\n");
+  // In the order of the findings above.
+  CHECK(hints == "\n\n\ndid you mean 'Build'?\n");
 }
 
 }  // namespace

@@ -103,11 +103,15 @@ void checkDependsOn(const std::vector<Item>& items, std::string_view what, bool 
       if (!names.count(key)) {
         // A template's items may depend on items its caller defines, and
         // items may depend on items a template inserts.
+        // An item never depends on itself: its own name is no suggestion.
+        std::vector<std::string> others;
+        for (const auto& k : known)
+          if (lowerCase(k) != self) others.push_back(k);
         if (!openNames)
           diags.error(
               d->where, "depends-on",
               "dependsOn names " + std::string(what) + " '" + d->value + "', which does not exist",
-              didYouMean(d->value, known));
+              didYouMean(d->value, others));
         continue;
       }
       if (!self.empty()) g.edges[self].push_back(key);
