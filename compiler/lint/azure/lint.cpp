@@ -209,6 +209,10 @@ void lintAzure(const yaml::Node& root, const LintOptions& options, Diagnostics& 
     diags.error(root.where, "missing-key", "the pipeline is empty");
     return;
   }
+  if (!root.isMapping()) {
+    diags.error(root.where, "type-mismatch", "a pipeline must be a mapping");
+    return;
+  }
   Shape shape = shapeOf(root);
   checkShape(root, shapeDefinition(shape), shapeName(shape), diags);
   if (options.schemaOnly) return;

@@ -162,5 +162,12 @@ TEST_CASE("dependsOn's did-you-mean never suggests the stage or job itself") {
   CHECK(hints == "\n\n\ndid you mean 'Build'?\n");
 }
 
+TEST_CASE("a pipeline that is a scalar or a list is an error saying it must be a mapping") {
+  CHECK(lintPipeline({{"pipeline.yml", "hello\n"}}) ==
+        "pipeline.yml:1:1: error: a pipeline must be a mapping [type-mismatch]\n");
+  CHECK(lintPipeline({{"pipeline.yml", "\n- a\n- b\n"}}) ==
+        "pipeline.yml:2:1: error: a pipeline must be a mapping [type-mismatch]\n");
+}
+
 }  // namespace
 }  // namespace galley::lint::azure
