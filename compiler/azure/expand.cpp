@@ -185,6 +185,25 @@ const char* listKeyOf(ListKind k) {
 
 void asString(Node& value);
 
+// One YAML document, as yaml::load reads it, and no anchors.
+std::optional<Node> loadAzureYaml(const SourceFile& file, Diagnostics& diags) {
+  std::vector<yaml::Anchor> anchors;
+  std::vector<Node> docs = yaml::loadAll(file, diags, {}, &anchors);
+  reportAnchors(anchors, diags);
+  if (diags.hasErrors()) return std::nullopt;
+  if (docs.size() > 1) {
+    diags.error(docs[1].where, "yaml-syntax",
+                "expected one YAML document, found " + std::to_string(docs.size()));
+    return std::nullopt;
+  }
+  if (docs.empty()) {
+    Node empty;
+    empty.where = {&file, {1, 1}, {1, 1}};
+    return empty;
+  }
+  return std::move(docs.front());
+}
+
 class Host final : public az::Host {
  public:
   const Scope* scope = nullptr;
@@ -913,7 +932,7 @@ const Node* Expander::loadTemplate(const Node& pathNode, Scope& s, std::string* 
   // once, in resolvePath: a second parse here once disagreed on 'x.yml@').
   repoOf_[file] = repo;
   Diagnostics local;
-  std::optional<Node> doc = yaml::load(*file, local);
+  std::optional<Node> doc = loadAzureYaml(*file, local);
   bool bad = local.hasErrors();
   // A file that is not YAML is reported with the include chain that read
   // it, as any problem inside it is.
@@ -1078,7 +1097,7 @@ Expansion Expander::run(const SourceFile& root) {
   files_.push_back(&root);
   repoOf_[&root] = selfRoot_;
   Diagnostics local;
-  std::optional<Node> doc = yaml::load(root, local);
+  std::optional<Node> doc = loadAzureYaml(root, local);
   bool bad = local.hasErrors();
   for (auto& d : local.all())
     diags_.add(std::move(d));
@@ -1168,6 +1187,13 @@ Expansion expand(const std::string& path, const ExpandOptions& options, Sources&
     return {};
   }
   return expand(*file, options, sources, diags);
+}
+
+void reportAnchors(const std::vector<yaml::Anchor>& anchors, Diagnostics& diags) {
+  for (const auto& a : anchors)
+    diags.error(a.where, "yaml-anchor",
+                "Azure Pipelines does not support YAML anchors and aliases ('&" + a.name + "')",
+                "write the value out, or share it with a template or a parameter");
 }
 
 FileKind fileKind(const yaml::Node& root) {

@@ -292,6 +292,38 @@ TEST_CASE("iterative insertion of the same key twice into one item is a duplicat
         "p/pipeline.yml:3:5: note: first defined here\n");
 }
 
+TEST_CASE("anchors and aliases are errors at the anchor, in the pipeline and in templates") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "variables:\n"
+                           "  a: &v hello\n"
+                           "  b: *v\n"
+                           "steps:\n"
+                           "- script: echo\n"}});
+  CHECK_FALSE(run->result.pipeline);
+  CHECK(testing::headlines(run->diags) ==
+        "p/pipeline.yml:2:6: error: Azure Pipelines does not support YAML anchors and aliases "
+        "('&v') [yaml-anchor]\n");
+  run = expandFiles({{"p/pipeline.yml", "steps:\n- template: anchored.yml\n"},
+                     {"p/anchored.yml", "steps:\n- &s {script: echo}\n- *s\n"}});
+  CHECK_FALSE(run->result.pipeline);
+  CHECK(testing::headlines(run->diags) ==
+        "p/anchored.yml:2:3: error: Azure Pipelines does not support YAML anchors and aliases "
+        "('&s') [yaml-anchor]\n"
+        "p/pipeline.yml:2:13: note: in template 'anchored.yml', included here\n");
+}
+
+TEST_CASE("a template that is not YAML is an error in it, with the include chain as notes") {
+  auto run = expandFiles({{"p/pipeline.yml", "steps:\n- template: outer.yml\n"},
+                          {"p/outer.yml", "steps:\n- template: broken.yml\n"},
+                          {"p/broken.yml", "steps:\n- bash: echo hi\n   displayName: bad\n"}});
+  CHECK_FALSE(run->result.pipeline);
+  CHECK(testing::headlines(run->diags) ==
+        "p/broken.yml:3:15: error: mapping values are not allowed in this context "
+        "[yaml-syntax]\n"
+        "p/outer.yml:2:13: note: in template 'broken.yml', included here\n"
+        "p/pipeline.yml:2:13: note: in template 'outer.yml', included here\n");
+}
+
 TEST_CASE("an else with no if before it is an error where it stands") {
   auto run = expandFiles({{"p/pipeline.yml",
                            "steps:\n"

@@ -178,10 +178,11 @@ void lintExpanded(const SourceFile& file, const LintOptions& options, Diagnostic
     }
     // The file's own YAML errors are lint's before this; a template's are
     // reported at its include.
-    if (d.rule == "yaml-syntax" && d.where.file == &file) continue;
+    if ((d.rule == "yaml-syntax" || d.rule == "yaml-anchor") && d.where.file == &file) continue;
     std::string rule = d.rule.starts_with("azure-parameter") ? "template-parameter"
                        : d.rule == "azure-template-file"     ? "template-file"
                        : d.rule == "yaml-syntax"             ? "yaml-syntax"
+                       : d.rule == "yaml-anchor"             ? "yaml-anchor"
                                                              : "";
     if (rule.empty() || !relocate(d, file)) continue;
     d.rule = rule;

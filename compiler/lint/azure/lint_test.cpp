@@ -169,5 +169,24 @@ TEST_CASE("a pipeline that is a scalar or a list is an error saying it must be a
         "pipeline.yml:2:1: error: a pipeline must be a mapping [type-mismatch]\n");
 }
 
+TEST_CASE("an anchor in an Azure pipeline or its template is an error; other findings go on") {
+  CHECK(lintPipeline({{"pipeline.yml",
+                       "trigger: none\n"
+                       "variables:\n"
+                       "  a: &v hello\n"
+                       "  b: *v\n"
+                       "steps:\n"
+                       "- foo: bar\n"}}) ==
+        "pipeline.yml:3:6: error: Azure Pipelines does not support YAML anchors and aliases "
+        "('&v') [yaml-anchor]\n"
+        "pipeline.yml:6:3: error: 'steps' needs one of the keys 'task', 'script', 'powershell', "
+        "'pwsh', 'bash', 'checkout', 'download', 'downloadBuild', 'getPackage', 'upload', "
+        "'publish', 'template', or 'reviewApp' [missing-key]\n");
+  CHECK(lintPipeline({{"pipeline.yml", "trigger: none\nsteps:\n- template: anchored.yml\n"},
+                      {"anchored.yml", "steps:\n- &s {bash: echo}\n"}}) ==
+        "pipeline.yml:3:13: error: in anchored.yml:2:3: Azure Pipelines does not support YAML "
+        "anchors and aliases ('&s') [yaml-anchor]\n");
+}
+
 }  // namespace
 }  // namespace galley::lint::azure
