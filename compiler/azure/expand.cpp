@@ -686,15 +686,13 @@ void Expander::expandScopeOwner(const Node& in, Scope& s, MapKind kind, Node& ou
 }
 
 // Whether a list item that starts with a directive splices list items
-// into the enclosing list: every key of it is a directive and every body a
-// list. Otherwise its directives insert entries into the item's own mapping
-// (Azure's "iterative insertion": `- ${{ each pair in step }}:` with a
+// into the enclosing list: every key of it is a directive and no body a
+// mapping (a list, or an expression yielding items). Otherwise its directives insert entries into
+// the item's own mapping (Azure's "iterative insertion": `- ${{ each pair in step }}:` with a
 // mapping body builds one step).
 bool splicesItems(const Node& item) {
   for (const Entry& e : item.entries)
-    if (parseDirective(e.key).kind == Directive::None ||
-        !(e.value.isSequence() || e.value.isNull()))
-      return false;
+    if (parseDirective(e.key).kind == Directive::None || e.value.isMapping()) return false;
   return true;
 }
 

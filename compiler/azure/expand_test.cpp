@@ -281,6 +281,24 @@ TEST_CASE("a list item's directive with a mapping body may insert a template ref
   CHECK(run->yaml == "steps:\n  - script: echo included\n");
 }
 
+TEST_CASE("a list item's directive whose body is an expression splices what it yields") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "parameters:\n"
+                           "- name: more\n"
+                           "  type: stepList\n"
+                           "  default: [{script: echo a}, {script: echo b}]\n"
+                           "steps:\n"
+                           "- ${{ insert }}: ${{ parameters.more }}\n"
+                           "- ${{ if true }}: ${{ parameters.more[0] }}\n"}});
+  REQUIRE_MESSAGE(run->result.pipeline, run->errors);
+  std::string steps = run->yaml.substr(run->yaml.find("steps:"));
+  CHECK(steps ==
+        "steps:\n"
+        "  - script: echo a\n"
+        "  - script: echo b\n"
+        "  - script: echo a\n");
+}
+
 TEST_CASE("iterative insertion of the same key twice into one item is a duplicate key") {
   auto run = expandFiles({{"p/pipeline.yml",
                            "steps:\n"
