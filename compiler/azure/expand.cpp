@@ -1,5 +1,6 @@
 #include "compiler/azure/expand.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -184,6 +185,25 @@ const char* listKeyOf(ListKind k) {
 
 void asString(Node& value);
 
+// One YAML document, as yaml::load reads it, and no anchors.
+std::optional<Node> loadAzureYaml(const SourceFile& file, Diagnostics& diags) {
+  std::vector<yaml::Anchor> anchors;
+  std::vector<Node> docs = yaml::loadAll(file, diags, {}, &anchors);
+  reportAnchors(anchors, diags);
+  if (diags.hasErrors()) return std::nullopt;
+  if (docs.size() > 1) {
+    diags.error(docs[1].where, "yaml-syntax",
+                "expected one YAML document, found " + std::to_string(docs.size()));
+    return std::nullopt;
+  }
+  if (docs.empty()) {
+    Node empty;
+    empty.where = {&file, {1, 1}, {1, 1}};
+    return empty;
+  }
+  return std::move(docs.front());
+}
+
 class Host final : public az::Host {
  public:
   const Scope* scope = nullptr;
@@ -240,6 +260,7 @@ class Expander {
   bool control(const Entry& e, const Directive& d, Scope& s, Chain& chain,
                const std::function<void(Scope&)>& body);
   void expandItem(const Node& item, Scope& s, ListKind kind, Node& out);
+  void expandInsertedItem(const Node& item, Scope& s, ListKind kind, Node& out);
   void placeItem(Node item, Scope& s, ListKind kind, Node& out);
   void defineVariable(const Node& item, Scope& s);
   void checkBooleans(const Node& item, Scope& s);
@@ -664,12 +685,28 @@ void Expander::expandScopeOwner(const Node& in, Scope& s, MapKind kind, Node& ou
     out.entries.push_back(std::move(others.entries[oi++]));
 }
 
+// Whether a list item that starts with a directive splices list items
+// into the enclosing list: every key of it is a directive and no body a
+// mapping (a list, or an expression yielding items). Otherwise its directives insert entries into
+// the item's own mapping (Azure's "iterative insertion": `- ${{ each pair in step }}:` with a
+// mapping body builds one step).
+bool splicesItems(const Node& item) {
+  for (const Entry& e : item.entries)
+    if (parseDirective(e.key).kind == Directive::None || e.value.isMapping()) return false;
+  return true;
+}
+
 void Expander::expandItemsInto(const Node& in, Scope& s, ListKind kind, Node& out) {
   Chain chain = Chain::None;
   for (const Node& item : in.items) {
     if (stopped_) return;
     if (item.isMapping() && !item.entries.empty() &&
         parseDirective(item.entries[0].key).kind != Directive::None) {
+      if (!splicesItems(item)) {
+        chain = Chain::None;
+        expandInsertedItem(item, s, kind, out);
+        continue;
+      }
       for (const Entry& e : item.entries) {
         Directive d = parseDirective(e.key);
         auto body = [&](Scope& scope) {
@@ -736,6 +773,33 @@ void Expander::expandItem(const Node& item, Scope& s, ListKind kind, Node& out) 
     return;
   }
   placeItem(expandValue(item, s, ListKind::None), s, kind, out);
+}
+
+// A list item whose directives insert its entries: expanded as one
+// mapping. An item of nothing but directives that inserted nothing (an
+// `if` not taken) is left out; one whose entries name a `template:`
+// includes it.
+void Expander::expandInsertedItem(const Node& item, Scope& s, ListKind kind, Node& out) {
+  Node expanded;
+  if (kind == ListKind::Stages || kind == ListKind::Jobs) {
+    Scope inner = s;
+    inner.vars = std::make_shared<VarTable>(*s.vars);
+    expandScopeOwner(item, inner, kind == ListKind::Stages ? MapKind::Stage : MapKind::Job,
+                     expanded);
+    countBytes(expanded, s);
+  } else {
+    expanded = expandValue(item, s, ListKind::None);
+  }
+  if (stopped_ || !expanded.isMapping()) return;
+  if (expanded.entries.empty() &&
+      std::all_of(item.entries.begin(), item.entries.end(),
+                  [](const Entry& e) { return parseDirective(e.key).kind != Directive::None; }))
+    return;
+  if (kind != ListKind::None && expanded.find("template")) {
+    includeTemplate(expanded, s, kind, out);
+    return;
+  }
+  placeItem(std::move(expanded), s, kind, out);
 }
 
 // Azure reads these keys of steps and jobs as YAML 1.1 booleans when it
@@ -866,10 +930,16 @@ const Node* Expander::loadTemplate(const Node& pathNode, Scope& s, std::string* 
   // once, in resolvePath: a second parse here once disagreed on 'x.yml@').
   repoOf_[file] = repo;
   Diagnostics local;
-  std::optional<Node> doc = yaml::load(*file, local);
+  std::optional<Node> doc = loadAzureYaml(*file, local);
   bool bad = local.hasErrors();
-  for (auto& d : local.all())
+  // A file that is not YAML is reported with the include chain that read
+  // it, as any problem inside it is.
+  for (auto& d : local.all()) {
+    d.notes.push_back({pathNode.where, "in template '" + pathNode.value + "', included here"});
+    for (const Frame* f = s.frame; f; f = f->parent)
+      d.notes.push_back({f->includedAt, "in template '" + f->name + "', included here"});
     diags_.add(std::move(d));
+  }
   if (!doc || bad) {
     loaded_[key] = nullptr;
     return nullptr;
@@ -1025,7 +1095,7 @@ Expansion Expander::run(const SourceFile& root) {
   files_.push_back(&root);
   repoOf_[&root] = selfRoot_;
   Diagnostics local;
-  std::optional<Node> doc = yaml::load(root, local);
+  std::optional<Node> doc = loadAzureYaml(root, local);
   bool bad = local.hasErrors();
   for (auto& d : local.all())
     diags_.add(std::move(d));
@@ -1115,6 +1185,13 @@ Expansion expand(const std::string& path, const ExpandOptions& options, Sources&
     return {};
   }
   return expand(*file, options, sources, diags);
+}
+
+void reportAnchors(const std::vector<yaml::Anchor>& anchors, Diagnostics& diags) {
+  for (const auto& a : anchors)
+    diags.error(a.where, "yaml-anchor",
+                "Azure Pipelines does not support YAML anchors and aliases ('&" + a.name + "')",
+                "write the value out, or share it with a template or a parameter");
 }
 
 FileKind fileKind(const yaml::Node& root) {

@@ -111,6 +111,13 @@ Expansion expand(const std::string& path, const ExpandOptions& options, Sources&
 Expansion expand(const SourceFile& root, const ExpandOptions& options, Sources& sources,
                  Diagnostics& diags);
 
+// Azure Pipelines reads YAML without anchors and aliases ("Unsupported
+// features include anchors, complex keys, and sets", the YAML schema
+// reference): each anchor defined is an error at its `&` (an alias needs
+// one), rule yaml-anchor. expand() reports them in every file it reads;
+// lint calls this with the anchors yaml::loadAll found.
+void reportAnchors(const std::vector<yaml::Anchor>& anchors, Diagnostics& diags);
+
 // What kind of file a template is, by its top-level keys: what lint should
 // check it as. Pipeline: it has `trigger`, `pr`, `schedules`, `resources`,
 // `extends`, `pool`, `name` or more than one of stages/jobs/steps...

@@ -205,6 +205,143 @@ TEST_CASE("insert splices a mapping's entries") {
   CHECK(run->yaml.find("    env:\n      BAR: \"2\"\n      FOO: \"1\"\n") != std::string::npos);
 }
 
+TEST_CASE("each over a step's pairs with a mapping body builds one step, not one per key") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "parameters:\n"
+                           "- name: buildSteps\n"
+                           "  type: stepList\n"
+                           "  default:\n"
+                           "  - bash: echo one\n"
+                           "    displayName: First\n"
+                           "  - bash: echo two\n"
+                           "steps:\n"
+                           "- ${{ each step in parameters.buildSteps }}:\n"
+                           "  - ${{ each pair in step }}:\n"
+                           "      ${{ if ne(pair.key, 'steps') }}:\n"
+                           "        ${{ pair.key }}: ${{ pair.value }}\n"
+                           "- ${{ if false }}:\n"
+                           "    bash: echo never\n"}});
+  REQUIRE_MESSAGE(run->result.pipeline, run->errors);
+  std::string steps = run->yaml.substr(run->yaml.find("steps:"));
+  CHECK(steps ==
+        "steps:\n"
+        "  - bash: echo one\n"
+        "    displayName: First\n"
+        "  - bash: echo two\n");
+}
+
+TEST_CASE("iterative insertion rebuilds each job of a jobList with new steps (Azure's example)") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "jobs:\n"
+                           "- template: tmpl.yml\n"
+                           "  parameters:\n"
+                           "    jobs:\n"
+                           "    - job: A\n"
+                           "      pool: {vmImage: ubuntu-latest}\n"
+                           "      steps:\n"
+                           "      - bash: echo a\n"
+                           "    - job: B\n"
+                           "      steps:\n"
+                           "      - bash: echo b\n"},
+                          {"p/tmpl.yml",
+                           "parameters:\n"
+                           "- name: jobs\n"
+                           "  type: jobList\n"
+                           "  default: []\n"
+                           "jobs:\n"
+                           "- ${{ each job in parameters.jobs }}:\n"
+                           "  - ${{ each pair in job }}:\n"
+                           "      ${{ if ne(pair.key, 'steps') }}:\n"
+                           "        ${{ pair.key }}: ${{ pair.value }}\n"
+                           "    steps:\n"
+                           "    - bash: echo pre\n"
+                           "    - ${{ job.steps }}\n"}});
+  REQUIRE_MESSAGE(run->result.pipeline, run->errors);
+  CHECK(run->yaml ==
+        "jobs:\n"
+        "  - job: A\n"
+        "    pool:\n"
+        "      vmImage: ubuntu-latest\n"
+        "    steps:\n"
+        "      - bash: echo pre\n"
+        "      - bash: echo a\n"
+        "  - job: B\n"
+        "    steps:\n"
+        "      - bash: echo pre\n"
+        "      - bash: echo b\n");
+}
+
+TEST_CASE("a list item's directive with a mapping body may insert a template reference") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "steps:\n"
+                           "- ${{ if true }}:\n"
+                           "    template: steps.yml\n"},
+                          {"p/steps.yml", "steps:\n- script: echo included\n"}});
+  REQUIRE_MESSAGE(run->result.pipeline, run->errors);
+  CHECK(run->yaml == "steps:\n  - script: echo included\n");
+}
+
+TEST_CASE("a list item's directive whose body is an expression splices what it yields") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "parameters:\n"
+                           "- name: more\n"
+                           "  type: stepList\n"
+                           "  default: [{script: echo a}, {script: echo b}]\n"
+                           "steps:\n"
+                           "- ${{ insert }}: ${{ parameters.more }}\n"
+                           "- ${{ if true }}: ${{ parameters.more[0] }}\n"}});
+  REQUIRE_MESSAGE(run->result.pipeline, run->errors);
+  std::string steps = run->yaml.substr(run->yaml.find("steps:"));
+  CHECK(steps ==
+        "steps:\n"
+        "  - script: echo a\n"
+        "  - script: echo b\n"
+        "  - script: echo a\n");
+}
+
+TEST_CASE("iterative insertion of the same key twice into one item is a duplicate key") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "steps:\n"
+                           "- ${{ each n in split('a,b', ',') }}:\n"
+                           "    script: echo ${{ n }}\n"}});
+  CHECK_FALSE(run->result.pipeline);
+  CHECK(testing::headlines(run->diags) ==
+        "p/pipeline.yml:3:5: error: 'script' is already defined [azure-duplicate-key]\n"
+        "p/pipeline.yml:3:5: note: first defined here\n");
+}
+
+TEST_CASE("anchors and aliases are errors at the anchor, in the pipeline and in templates") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "variables:\n"
+                           "  a: &v hello\n"
+                           "  b: *v\n"
+                           "steps:\n"
+                           "- script: echo\n"}});
+  CHECK_FALSE(run->result.pipeline);
+  CHECK(testing::headlines(run->diags) ==
+        "p/pipeline.yml:2:6: error: Azure Pipelines does not support YAML anchors and aliases "
+        "('&v') [yaml-anchor]\n");
+  run = expandFiles({{"p/pipeline.yml", "steps:\n- template: anchored.yml\n"},
+                     {"p/anchored.yml", "steps:\n- &s {script: echo}\n- *s\n"}});
+  CHECK_FALSE(run->result.pipeline);
+  CHECK(testing::headlines(run->diags) ==
+        "p/anchored.yml:2:3: error: Azure Pipelines does not support YAML anchors and aliases "
+        "('&s') [yaml-anchor]\n"
+        "p/pipeline.yml:2:13: note: in template 'anchored.yml', included here\n");
+}
+
+TEST_CASE("a template that is not YAML is an error in it, with the include chain as notes") {
+  auto run = expandFiles({{"p/pipeline.yml", "steps:\n- template: outer.yml\n"},
+                          {"p/outer.yml", "steps:\n- template: broken.yml\n"},
+                          {"p/broken.yml", "steps:\n- bash: echo hi\n   displayName: bad\n"}});
+  CHECK_FALSE(run->result.pipeline);
+  CHECK(testing::headlines(run->diags) ==
+        "p/broken.yml:3:15: error: mapping values are not allowed in this context "
+        "[yaml-syntax]\n"
+        "p/outer.yml:2:13: note: in template 'broken.yml', included here\n"
+        "p/pipeline.yml:2:13: note: in template 'outer.yml', included here\n");
+}
+
 TEST_CASE("an else with no if before it is an error where it stands") {
   auto run = expandFiles({{"p/pipeline.yml",
                            "steps:\n"

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "compiler/ascii.h"
+#include "compiler/azure/expand.h"
 #include "compiler/expr/parser.h"
 #include "compiler/lint/azure/lint.h"
 #include "compiler/lint/checks.h"
@@ -204,7 +205,8 @@ void noteActionlintIgnores(const SourceFile& workflow, Repo* repo,
 
 bool hasLoadErrors(const Diagnostics& d) {
   for (const auto& x : d.all())
-    if (x.severity == Severity::Error && x.rule != "duplicate-key") return true;
+    if (x.severity == Severity::Error && x.rule != "duplicate-key" && x.rule != "yaml-anchor")
+      return true;
   return false;
 }
 
@@ -241,17 +243,6 @@ void lintUnfiltered(const SourceFile& file, FileKind kind, Repo* repo, const Lin
   std::vector<yaml::Anchor> anchors;
   std::vector<yaml::Node> docs = yaml::loadAll(file, found, {}, &anchors);
   if (options.parseOnly) return;
-  for (const auto& a : anchors)
-    if (!a.used)
-      found.warning(a.where, "unused-anchor",
-                    "anchor '&" + a.name + "' is defined but no alias refers to it",
-                    "remove it, or refer to it with '*" + a.name + "'");
-  if (hasLoadErrors(found)) return;
-  if (docs.size() > 1) {
-    found.error(docs[1].where, "yaml-syntax",
-                "expected one YAML document, found " + std::to_string(docs.size()));
-    return;
-  }
   yaml::Node empty;
   empty.where = {&file, {1, 1}, {1, 1}};
   const yaml::Node& root = docs.empty() ? empty : docs.front();
@@ -259,9 +250,25 @@ void lintUnfiltered(const SourceFile& file, FileKind kind, Repo* repo, const Lin
   if (options.forcedKind)
     kind = *options.forcedKind;
   else if (kind == FileKind::Workflow &&
-           file.path().find(".github/workflows/") == std::string::npos &&
+           file.path().find(".github/workflows/") == std::string::npos && docs.size() == 1 &&
            azure::looksLikeAzure(root))
     kind = FileKind::Azure;
+  // Azure does not read anchors at all; GitHub does, and an unused one is
+  // a leftover.
+  if (kind == FileKind::Azure)
+    galley::azure::reportAnchors(anchors, found);
+  else
+    for (const auto& a : anchors)
+      if (!a.used)
+        found.warning(a.where, "unused-anchor",
+                      "anchor '&" + a.name + "' is defined but no alias refers to it",
+                      "remove it, or refer to it with '*" + a.name + "'");
+  if (hasLoadErrors(found)) return;
+  if (docs.size() > 1) {
+    found.error(docs[1].where, "yaml-syntax",
+                "expected one YAML document, found " + std::to_string(docs.size()));
+    return;
+  }
   if (kind == FileKind::Azure) {
     azure::lintAzure(root, options, found, scripts[size_t(ScriptLinter::Shellcheck)]);
     return;

@@ -12,6 +12,7 @@ const std::vector<RuleInfo>& allRules() {
       {"yaml-limit", S::Error, "the file nests too deep or expands too many aliases"},
       {"duplicate-key", S::Error, "a mapping repeats a key"},
       {"unused-anchor", S::Warning, "an anchor that no alias refers to"},
+      {"yaml-anchor", S::Error, "Azure: an anchor or alias, which Azure Pipelines does not read"},
       {"io", S::Error, "a file cannot be read"},
       {"config", S::Error, "the .galley.yml lint section is invalid"},
       {"actionlint-paths", S::Note, "actionlint.yaml ignore patterns galley does not apply"},

@@ -16,6 +16,12 @@ namespace galley::lint::azure {
 // variables they name; conditions that can never be true. (references.cpp)
 void checkReferences(const Pipeline& p, Diagnostics& diags);
 
+// Two steps of one job with the same `name:` (without case, as Azure
+// compares them). Meant for an expanded pipeline: in a file as written,
+// steps in `${{ if }}` and `${{ else }}` branches are never both there.
+// A deployment's hooks are not compared with each other. (references.cpp)
+void checkStepNames(const Pipeline& p, Diagnostics& diags);
+
 // ${{ }}, $[ ] and $(var) in every scalar: syntax, functions, argument
 // counts, named values, which syntax is evaluated where; $(var) that no
 // variable defines (a note). (expressions.cpp)

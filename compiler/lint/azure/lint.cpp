@@ -115,11 +115,46 @@ bool relocate(Diagnostic& d, const SourceFile& file) {
   return false;
 }
 
-// Expands the pipeline with its templates (compiler/azure/expand.h): the
-// parameters it passes them must have the types they declare, and the
-// templates must exist. Then dependsOn and output references are checked
-// across the whole expanded pipeline. Only findings that land in this file
-// are kept: the templates' own are theirs, when they are linted.
+// Whether diags already holds d (the file as written and the expanded
+// pipeline often find the same thing at the same place).
+bool reported(const Diagnostics& diags, const Diagnostic& d) {
+  return std::any_of(diags.all().begin(), diags.all().end(), [&](const Diagnostic& o) {
+    return o.where.file == d.where.file && o.where.begin.line == d.where.begin.line &&
+           o.where.begin.column == d.where.begin.column && o.rule == d.rule &&
+           o.message == d.message;
+  });
+}
+
+void keep(Diagnostic d, Diagnostics& diags) {
+  if (!reported(diags, d)) diags.add(std::move(d));
+}
+
+// The checks that need the pipeline as Azure sees it, after expansion:
+// its shape (a step a stepList parameter carried), step names, dependsOn
+// and output references across templates. Findings in this file are kept
+// with their notes in it; one inside a template, whose note (a first
+// definition) lies in this file, is reported there. The templates' own
+// findings are theirs, when they are linted.
+void checkExpanded(const yaml::Node& pipeline, const SourceFile& file, Diagnostics& diags) {
+  Diagnostics found;
+  checkShape(pipeline, kPipelineShape, "pipeline", found);
+  Pipeline p = readPipeline(pipeline, false);
+  checkReferences(p, found);
+  checkStepNames(p, found);
+  for (auto& d : found.all()) {
+    if (d.where.file == &file) {
+      std::erase_if(d.notes, [&](const Note& n) { return n.where.file != &file; });
+      keep(std::move(d), diags);
+    } else if (relocate(d, file)) {
+      keep(std::move(d), diags);
+    }
+  }
+}
+
+// Expands the pipeline with its templates (compiler/azure/expand.h), as
+// `galley expand` and `galley run` do: the parameters it passes them must
+// have the types they declare, and the templates must exist and be YAML.
+// Then the expanded pipeline is checked (checkExpanded).
 //
 // A template from a repository resource that options.repositories does not
 // map cannot be read: a note says so at its first include in this file,
@@ -141,24 +176,19 @@ void lintExpanded(const SourceFile& file, const LintOptions& options, Diagnostic
                    "give its local folder with --repo " + alias + "=PATH");
       continue;
     }
+    // The file's own YAML errors are lint's before this; a template's are
+    // reported at its include.
+    if ((d.rule == "yaml-syntax" || d.rule == "yaml-anchor") && d.where.file == &file) continue;
     std::string rule = d.rule.starts_with("azure-parameter") ? "template-parameter"
                        : d.rule == "azure-template-file"     ? "template-file"
+                       : d.rule == "yaml-syntax"             ? "yaml-syntax"
+                       : d.rule == "yaml-anchor"             ? "yaml-anchor"
                                                              : "";
     if (rule.empty() || !relocate(d, file)) continue;
     d.rule = rule;
-    diags.add(std::move(d));
+    keep(std::move(d), diags);
   }
-  if (!x.pipeline) return;
-  Diagnostics refs;
-  Pipeline p = readPipeline(*x.pipeline, false);
-  checkReferences(p, refs);
-  for (auto& d : refs.all())
-    if (d.where.file == &file && (d.rule == "depends-on" || d.rule == "output-reference")) {
-      d.notes.erase(std::remove_if(d.notes.begin(), d.notes.end(),
-                                   [&](const Note& n) { return n.where.file != &file; }),
-                    d.notes.end());
-      diags.add(std::move(d));
-    }
+  if (x.pipeline) checkExpanded(*x.pipeline, file, diags);
 }
 
 // `schedules: - cron:` in Azure's cron dialect (UTC, names written out too,
@@ -180,16 +210,21 @@ void lintAzure(const yaml::Node& root, const LintOptions& options, Diagnostics& 
     diags.error(root.where, "missing-key", "the pipeline is empty");
     return;
   }
+  if (!root.isMapping()) {
+    diags.error(root.where, "type-mismatch", "a pipeline must be a mapping");
+    return;
+  }
   Shape shape = shapeOf(root);
   checkShape(root, shapeDefinition(shape), shapeName(shape), diags);
   if (options.schemaOnly) return;
   Pipeline p = readPipeline(root, shape != Shape::Pipeline);
-  // Templates are read beside the file: not for standard input.
-  if (shape == Shape::Pipeline && root.where.file && root.where.file->path() != "<stdin>" &&
-      hasTemplates(root))
-    lintExpanded(*root.where.file, options, diags);
   if (shape == Shape::Pipeline) checkSchedules(root, diags);
   checkReferences(p, diags);
+  // Templates are read beside the file: not for standard input. After the
+  // file's own checks, which the expanded pipeline's repeat in part.
+  if (shape == Shape::Pipeline && root.where.file &&
+      (root.where.file->path() != "<stdin>" || !hasTemplates(root)))
+    lintExpanded(*root.where.file, options, diags);
   checkExpressions(root, p, diags);
   checkTasks(p, diags);
   checkSecurity(root, p, diags);

@@ -103,11 +103,15 @@ void checkDependsOn(const std::vector<Item>& items, std::string_view what, bool 
       if (!names.count(key)) {
         // A template's items may depend on items its caller defines, and
         // items may depend on items a template inserts.
+        // An item never depends on itself: its own name is no suggestion.
+        std::vector<std::string> others;
+        for (const auto& k : known)
+          if (lowerCase(k) != self) others.push_back(k);
         if (!openNames)
           diags.error(
               d->where, "depends-on",
               "dependsOn names " + std::string(what) + " '" + d->value + "', which does not exist",
-              didYouMean(d->value, known));
+              didYouMean(d->value, others));
         continue;
       }
       if (!self.empty()) g.edges[self].push_back(key);
@@ -115,6 +119,28 @@ void checkDependsOn(const std::vector<Item>& items, std::string_view what, bool 
   }
   reportCycles(g, what, diags);
 }
+
+}  // namespace
+
+void checkStepNames(const Pipeline& p, Diagnostics& diags) {
+  for (const auto& stage : p.stages)
+    for (const auto& job : stage.jobs) {
+      if (job.deployment) continue;
+      Names seen;
+      for (const auto& step : job.steps) {
+        const yaml::Node* n = step.name;
+        if (!n || !n->isScalar() || computed(n->value)) continue;
+        auto [it, fresh] = seen.emplace(lowerCase(n->value), n);
+        if (!fresh)
+          diags
+              .error(n->where, "duplicate-id",
+                     "step name '" + n->value + "' is used twice in the job")
+              .notes.push_back({it->second->where, "first defined here"});
+      }
+    }
+}
+
+namespace {
 
 // dependencies.<name>.outputs['a.b'] and friends, as found in one expression.
 struct Reference {
