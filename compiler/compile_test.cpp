@@ -1406,7 +1406,7 @@ TEST_CASE("compile: a list item that word splitting or globbing would change is 
       "recipe: lst\ndescription: Args.\nparameters:\n  args:\n    type: list\n"
       "    description: Args.\nsteps:\n  - run: python v.py ${{ params.args }}\n";
   Project p(pipeline("      v:\n        recipe: lst\n        with:\n"
-                     "          args: ['--title', 'My model', '*']\n"),
+                     "          args: ['--title', 'My model', '*', 'pandas[excel]']\n"),
             {{"lst", lst}});
   CHECK_FALSE(p.compile());
   CHECK(p.errors() ==

@@ -321,8 +321,11 @@ std::string requiredIfText(const Parameter& p) {
 namespace {
 
 // A list reaches a script as words the shell splits at blanks and with
-// globbing off: an item must be one word that stands for itself. The text
-// of references is not the item's: their values are known at run time only.
+// globbing off: an item must be one word that stands for itself. '*' and
+// '?' say the writer meant file names, which the script will not get;
+// brackets stay literal (pip extras `pkg[extra]`, pytest ids `test_a[1]`).
+// The text of references is not the item's: their values are known at run
+// time only.
 bool checkListWord(const std::string& what, const yaml::Node& item, Diagnostics& diags) {
   const std::string& s = item.value;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -334,7 +337,7 @@ bool checkListWord(const std::string& what, const yaml::Node& item, Diagnostics&
     }
     char c = s[i];
     bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    bool glob = c == '*' || c == '?' || c == '[' || c == ']';
+    bool glob = c == '*' || c == '?';
     if (!blank && !glob) continue;
     diags.error(item.where, "parameter-type",
                 what + " has the item '" + excerpt(s) + "', which " +

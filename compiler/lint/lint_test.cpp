@@ -445,6 +445,13 @@ TEST_CASE("lint: a null where a string is expected reads as the empty string, as
   CHECK(out ==
         "ci.yml:10:28: error: 'working-directory' must not be an empty string "
         "[empty-value]\n");
+  // A key the mapping requires, left empty, is as good as missing (as actionlint says).
+  out = lintText(
+      "on:\n  workflow_call:\n    outputs:\n      x:\n        value:\n"
+      "permissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+      "    steps:\n      - run: echo\n");
+  CHECK(out ==
+        "ci.yml:5:15: error: 'value' should not be empty: expected a string [empty-value]\n");
 }
 
 TEST_CASE("lint: a string literal expression where a mapping is expected is an expression error") {
