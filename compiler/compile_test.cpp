@@ -431,6 +431,7 @@ steps:
   CHECK(gh.find("run: |-\n"
                 "          # shellcheck disable=SC2086  # list parameters split into words on "
                 "purpose\n"
+                "          set -f  # and their items are not file-name patterns\n"
                 "          flake8 ${PARAMS_PATHS}\n") != std::string::npos);
   CHECK(gh.find("run: echo \"checking ${PARAMS_PATHS}\"\n") != std::string::npos);
 }
@@ -1378,4 +1379,145 @@ TEST_CASE("compile: every bad item of a list passed through with: is reported") 
   CHECK(p.errors() ==
         "galley.yml:11:20: error: galley.yml defines no variable 'SRC' [unknown-variable]\n"
         "galley.yml:11:39: error: galley.yml defines no variable 'TESTS' [unknown-variable]\n");
+}
+
+TEST_CASE("compile: a use's name: names its GitHub job as it names its Azure stage") {
+  const char* two =
+      "recipe: two\ndescription: Two jobs.\njobs:\n  first:\n    name: First\n    steps:\n"
+      "      - run: echo 1\n  second:\n    name: Second\n    steps:\n      - run: echo 2\n";
+  Project p(pipeline("      say:\n        recipe: echo\n        name: My tests\n"
+                     "        with: {message: hi}\n"
+                     "      both:\n        recipe: two\n        name: Pair\n"
+                     "      plain:\n        recipe: echo\n        with: {message: hi}\n"),
+            {{"echo", kEcho}, {"two", two}});
+  auto files = p.compile();
+  REQUIRE(files);
+  std::string gh = p.file(*files, ".github/workflows/ci.yml");
+  CHECK(gh.find("  say:\n    name: My tests\n") != std::string::npos);
+  CHECK(gh.find("  both-first:\n    name: Pair / First\n") != std::string::npos);
+  CHECK(gh.find("  both-second:\n    name: Pair / Second\n") != std::string::npos);
+  CHECK(gh.find("  plain:\n    name: Say it\n") != std::string::npos);
+  CHECK(p.file(*files, ".azure-pipelines/ci.yml").find("displayName: My tests") !=
+        std::string::npos);
+}
+
+TEST_CASE("compile: a list item that word splitting or globbing would change is an error at it") {
+  const char* lst =
+      "recipe: lst\ndescription: Args.\nparameters:\n  args:\n    type: list\n"
+      "    description: Args.\nsteps:\n  - run: python v.py ${{ params.args }}\n";
+  Project p(pipeline("      v:\n        recipe: lst\n        with:\n"
+                     "          args: ['--title', 'My model', '*', 'pandas[excel]']\n"),
+            {{"lst", lst}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:11:29: error: parameter 'args' has the item 'My model', which holds a "
+        "blank: the script gets a list's items as words split at blanks, so it would get "
+        "this one as several [parameter-type]\n"
+        "recipes/lst.yml:4:3: note: parameter 'args' is declared here\n"
+        "galley.yml:11:41: error: parameter 'args' has the item '*', which holds '*': the "
+        "script would get the pattern, not the file names it matches (galley turns globbing "
+        "off where lists are expanded) [parameter-type]\n"
+        "recipes/lst.yml:4:3: note: parameter 'args' is declared here\n");
+}
+
+TEST_CASE("compile: a script that expands a list unquoted runs with globbing off") {
+  const char* lst =
+      "recipe: lst\ndescription: Args.\nparameters:\n  args:\n    type: list\n"
+      "    description: Args.\nsteps:\n  - run: python v.py ${{ params.args }}\n";
+  Project p(pipeline("      v:\n        recipe: lst\n        with:\n          args: [a, b]\n"),
+            {{"lst", lst}});
+  auto files = p.compile();
+  REQUIRE(files);
+  CHECK(p.file(*files, ".github/workflows/ci.yml")
+            .find("# shellcheck disable=SC2086  # list parameters split into words on purpose\n"
+                  "          set -f  # and their items are not file-name patterns\n"
+                  "          python v.py ${PARAMS_ARGS}\n") != std::string::npos);
+}
+
+TEST_CASE(
+    "compile: what lint finds in the output is reported at the galley.yml text it came from") {
+  Project p(
+      "name: demo\npipelines:\n  ci:\n    name: \"CI ${{ github.ref }}\"\n    on:\n      manual:\n"
+      "        inputs:\n          n: {type: number, default: abc}\n"
+      "          c: {type: choice, options: [a, b], default: z}\n"
+      "          b: {type: boolean, default: maybe}\n"
+      "    recipes:\n      say: {recipe: echo, with: {message: hi}}\n",
+      {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:4:11: error: context 'github' is not available here [expression]\n"
+        ".github/workflows/ci.yml:4:14: note: galley lint would report this in the compiled "
+        "workflow\n"
+        "galley.yml:8:38: error: default of number input 'n' is not a number [workflow-inputs]\n"
+        ".github/workflows/ci.yml:12:18: note: galley lint would report this in the compiled "
+        "workflow\n"
+        "galley.yml:9:55: error: default 'z' of input 'c' is not one of its options "
+        "[workflow-inputs]\n"
+        ".github/workflows/ci.yml:16:18: note: galley lint would report this in the compiled "
+        "workflow\n"
+        "galley.yml:10:39: error: default of boolean input 'b' must be true or false "
+        "[workflow-inputs]\n"
+        ".github/workflows/ci.yml:23:18: note: galley lint would report this in the compiled "
+        "workflow\n");
+}
+
+TEST_CASE("compile: a reference in a variable is an error at it, not copied to every target") {
+  Project p("name: demo\nvariables:\n  A: \"${{ secrets.NOPE }}\"\n  B: plain\n" +
+                pipeline("      say: {recipe: echo, with: {message: hi}}\n").substr(11),
+            {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:3:6: error: variable 'A' holds a '${{': variables are plain values, written "
+        "as they are into every target's file [reference]\n");
+}
+
+TEST_CASE("compile: schedule branches are an error for GitHub, which runs the default branch") {
+  std::string yml =
+      "name: demo\nTARGETS\npipelines:\n  ci:\n    on:\n      schedule:\n"
+      "        - cron: '0 3 * * *'\n          branches: [release/2.0]\n"
+      "    recipes:\n      say: {recipe: echo, with: {message: hi}}\n";
+  std::string both = yml, ado = yml;
+  both.replace(both.find("TARGETS"), 7, "targets: [github, ado]");
+  ado.replace(ado.find("TARGETS"), 7, "targets: [ado]");
+  Project p(both, {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() ==
+        "galley.yml:8:21: error: GitHub runs a scheduled workflow on the repository's default "
+        "branch only, so these branches cannot be honoured there [schedule-branches]\n");
+  Project a(ado, {{"echo", kEcho}});
+  auto files = a.compile();
+  REQUIRE(files);
+  CHECK(a.file(*files, ".azure-pipelines/ci.yml").find("      - release/2.0\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("compile: ids that differ only in case are errors at galley.yml") {
+  Project uses(pipeline("      tests: {recipe: echo, with: {message: a}}\n"
+                        "      Tests: {recipe: echo, with: {message: b}}\n"),
+               {{"echo", kEcho}});
+  CHECK_FALSE(uses.compile());
+  CHECK(uses.errors() ==
+        "galley.yml:9:7: error: 'Tests' differs from the use 'tests' only in case, which GitHub "
+        "job ids and Azure DevOps stage names ignore [id-clash]\n"
+        "galley.yml:8:7: note: the other use is here\n");
+  Project pipelines(
+      "name: demo\npipelines:\n  ci:\n    recipes: {say: {recipe: echo, with: {message: a}}}\n"
+      "  CI:\n    recipes: {say: {recipe: echo, with: {message: a}}}\n",
+      {{"echo", kEcho}});
+  CHECK_FALSE(pipelines.compile());
+  CHECK(pipelines.errors() ==
+        "galley.yml:5:3: error: pipeline 'CI' differs from 'ci' only in case: their generated "
+        "files would be one file on a case-insensitive file system (macOS, Windows) [id-clash]\n"
+        "galley.yml:3:3: note: 'ci' is here\n");
+}
+
+TEST_CASE("compile: a pipeline id too long for a file name is an error at it") {
+  std::string id(260, 'p');
+  Project p("name: demo\npipelines:\n  " + id +
+                ":\n    recipes: {say: {recipe: echo, with: {message: a}}}\n",
+            {{"echo", kEcho}});
+  CHECK_FALSE(p.compile());
+  CHECK(p.errors() == "galley.yml:3:3: error: pipeline id '" + id.substr(0, 80) +
+                          "...' is 260 characters long; at most 100, since it names the "
+                          "generated files [invalid-id]\n");
 }

@@ -44,8 +44,9 @@ class AdoEmitter {
     for (const auto& s : p_.stages)
       stages.push(stage(s));
     Out vars = Out::seq();
-    for (const auto& [k, v] : project.variables)
-      vars.push(variable(k, v));
+    for (size_t i = 0; i < project.variables.size(); ++i)
+      vars.push(variable(project.variables[i].first, project.variables[i].second)
+                    .at(project.variableWhere[i]));
     for (const auto& in : p_.on.inputs)
       if (inputsInConditions_.count(in.name))
         vars.push(variable(inputVar(in.name), "${{ " + parameter(in.name) + " }}"));
@@ -119,16 +120,16 @@ class AdoEmitter {
     if (!t.inputs.empty()) {
       Out params = Out::seq();
       for (const auto& in : t.inputs) {
-        Out o = Out::map();
+        Out o = Out::map().at(in.where);
         o.set("name", Out::str(in.name));
         o.set("displayName", Out::str(in.description.empty() ? in.name : in.description));
         o.set("type", Out::str(in.type == "choice" ? "string" : in.type));
         if (in.defaultValue) {
+          Location at = in.defaultValue->where;
           if (in.type == "boolean" && in.defaultValue->asBool())
-            o.set("default", adoBool(*in.defaultValue->asBool()));
-          else
-            o.set("default",
-                  Out::str(in.defaultValue->value));  // the schema types number defaults as strings
+            o.set("default", adoBool(*in.defaultValue->asBool()).at(at));
+          else  // the schema types number defaults as strings
+            o.set("default", Out::str(in.defaultValue->value).at(at));
         } else {
           // Azure DevOps runtime parameters always need a default.
           o.set("default", in.type == "boolean" ? adoBool(false)

@@ -25,7 +25,7 @@ class GithubEmitter {
 
   std::optional<Out> tree() {
     Out doc = Out::map();
-    doc.set("name", Out::str(p_.name));
+    doc.set("name", Out::str(p_.name).at(p_.nameWhere));
     doc.set("on", triggers());
     doc.set("permissions", Out::map()).set("contents", Out::str("read"));
     if (isRelease(p_)) {
@@ -38,8 +38,10 @@ class GithubEmitter {
     }
     if (!p_.project->variables.empty()) {
       Out env = Out::map();
-      for (const auto& [k, v] : p_.project->variables)
-        env.set(k, Out::str(v));
+      const Project& project = *p_.project;
+      for (size_t i = 0; i < project.variables.size(); ++i)
+        env.set(project.variables[i].first,
+                Out::str(project.variables[i].second).at(project.variableWhere[i]));
       doc.set("env", env);
     }
     doc.set("defaults", Out::map()).set("run", Out::map()).set("shell", Out::str("bash"));
@@ -76,8 +78,16 @@ class GithubEmitter {
     if (t.pullRequest.present) on.set("pull_request", filter(t.pullRequest));
     if (!t.schedules.empty()) {
       Out s = Out::seq();
-      for (const auto& sch : t.schedules)
+      for (const auto& sch : t.schedules) {
         s.push(Out::map()).set("cron", Out::str(sch.cron).at(sch.where));
+        // Dropping them would run the schedule on a branch not asked for.
+        if (!sch.branches.empty())
+          diags_.error(sch.branchesWhere, "schedule-branches",
+                       "GitHub runs a scheduled workflow on the repository's default branch "
+                       "only, so these branches cannot be honoured there",
+                       "remove 'branches' (Azure DevOps then runs the schedule on main), or "
+                       "compile for Azure DevOps only (targets: [ado])");
+      }
       on.set("schedule", s);
     }
     if (t.manual) {
@@ -85,11 +95,12 @@ class GithubEmitter {
       if (!t.inputs.empty()) {
         Out inputs = Out::map();
         for (const auto& in : t.inputs) {
-          Out i = Out::map();
+          Out i = Out::map().at(in.where);
           if (!in.description.empty()) i.set("description", Out::str(in.description));
           i.set("type", Out::str(in.type));
           i.set("required", Out::boolean(!in.defaultValue.has_value()));
-          if (in.defaultValue) i.set("default", value(*in.defaultValue, in.type));
+          if (in.defaultValue)
+            i.set("default", value(*in.defaultValue, in.type).at(in.defaultValue->where));
           if (!in.options.empty()) i.set("options", Out::strings(in.options));
           inputs.set(in.name, i);
         }
@@ -220,9 +231,17 @@ class GithubEmitter {
     return out;
   }
 
+  // GitHub has no stages: a use's name: names its job, or prefixes the
+  // names of a several-job recipe's jobs, as Azure shows it above them.
+  static std::string jobName(const ir::Stage& stage, const ir::Job& job) {
+    if (job.name.empty() || (stage.named && stage.jobs.size() == 1)) return stage.name;
+    if (stage.named) return stage.name + " / " + job.name;
+    return job.name;
+  }
+
   Out emitJob(const ir::Stage& stage, const ir::Job& job) {
     Out j = Out::map();
-    j.set("name", Out::str(job.name.empty() ? stage.name : job.name));
+    j.set("name", Out::str(jobName(stage, job)));
     auto n = needs(stage, job);
     if (!n.empty()) j.set("needs", Out::strings(n));
     std::optional<Cond> c = stage.condition;

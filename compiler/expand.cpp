@@ -275,6 +275,7 @@ class Expander {
   std::optional<ir::Pipeline> run() {
     out_.id = spec_.id;
     out_.name = spec_.name;
+    out_.nameWhere = spec_.nameWhere;
     out_.project = &project_;
     out_.on = spec_.on;
     out_.agents = spec_.agents;
@@ -719,6 +720,7 @@ class Expander {
       ir::Stage stage;
       stage.id = id;
       stage.name = use.name.empty() ? use.id : use.name;
+      stage.named = !use.name.empty();
       stage.dependsOn = deps;
       stage.condition = cond;
       stage.where = use.where;
@@ -766,12 +768,18 @@ class Expander {
 
   // Stage ids become GitHub job id prefixes and Azure DevOps stage names;
   // two uses must not end up with the same one.
+  // GitHub job ids and Azure DevOps stage names ignore case: so do claims.
   bool claim(const std::string& id, Location where) {
-    auto [it, fresh] = claimed_.emplace(adoSafe(id), where);
+    auto [it, fresh] = claimed_.emplace(lowerCase(adoSafe(id)), std::pair{id, where});
     if (fresh) return true;
-    Diagnostic& d = diags_.error(where, "id-clash",
-                                 "'" + id + "' clashes with another recipe use after expansion");
-    d.notes.push_back({it->second, "the other use is here"});
+    const std::string& other = it->second.first;
+    bool caseOnly = other != id && equalsIgnoreCase(other, id);
+    Diagnostic& d = diags_.error(
+        where, "id-clash",
+        caseOnly ? "'" + id + "' differs from the use '" + other +
+                       "' only in case, which GitHub job ids and Azure DevOps stage names ignore"
+                 : "'" + id + "' clashes with another recipe use after expansion");
+    d.notes.push_back({it->second.second, "the other use is here"});
     return false;
   }
 
@@ -1245,9 +1253,12 @@ class Expander {
     if (!safe) return false;
     // Lists reach bash unquoted on purpose, one word per item; a directive on
     // the script's first line says so to shellcheck for the whole script.
+    // Globbing goes off so that a run-time item such as '*' stays itself.
     if (splitsWords)
       script =
-          "# shellcheck disable=SC2086  # list parameters split into words on purpose\n" + script;
+          "# shellcheck disable=SC2086  # list parameters split into words on purpose\n"
+          "set -f  # and their items are not file-name patterns\n" +
+          script;
     step.script = script;
     if (step.name.empty()) {
       // Named after the script as written, not as rewritten; its
@@ -1418,7 +1429,7 @@ class Expander {
   ir::Pipeline out_;
   std::vector<std::string> active_;
   std::vector<ir::UseFrame> usePath_;  // the uses being expanded, outermost first
-  std::map<std::string, Location> claimed_;
+  std::map<std::string, std::pair<std::string, Location>> claimed_;  // folded id -> id, where
   // Per recipe use being expanded, outermost first: its run-time
   // required-if checks, for the jobs of every stage it expands into.
   std::vector<std::vector<ir::Step>> runtimeChecks_;

@@ -91,6 +91,7 @@ struct UseFrame {
 struct Stage {
   std::string id;  // absolute use id, e.g. release-train
   std::string name;
+  bool named = false;                  // the use gave name:, which then names its GitHub jobs too
   std::vector<std::string> dependsOn;  // stage ids
   std::optional<Cond> condition;
   std::vector<Job> jobs;
@@ -105,6 +106,7 @@ struct Stage {
 struct Pipeline {
   std::string id;
   std::string name;
+  Location nameWhere;  // galley.yml's name: of the pipeline, when written
   const Project* project = nullptr;
   Triggers on;
   Agents agents;

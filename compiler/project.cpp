@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "compiler/ascii.h"
@@ -258,13 +259,39 @@ void parseTriggers(const yaml::Node& n, Triggers& t, Diagnostics& diags) {
                         "' is not a cron schedule of five fields (minute hour day month weekday)");
         continue;
       }
-      Schedule sch{cron->value, {}, cron->where};
-      if (const yaml::Node* b = item.find("branches"))
+      Schedule sch{cron->value, {}, cron->where, {}};
+      if (const yaml::Node* b = item.find("branches")) {
+        sch.branchesWhere = b->where;
         sch.branches =
             shape::stringList(*b, "schedule branches", diags).value_or(std::vector<std::string>{});
+      }
       t.schedules.push_back(std::move(sch));
     }
   }
+}
+
+// A pipeline's id names its files (.github/workflows/ID.yml): it must fit a
+// file name, and differ from the others in more than case, or the two files
+// would be one on a case-insensitive file system (macOS, Windows).
+bool pipelineFileName(const yaml::Node& key, std::map<std::string, const yaml::Node*>& folded,
+                      Diagnostics& diags) {
+  constexpr size_t kMaxId = 100;
+  const std::string& id = key.value;
+  if (id.size() > kMaxId) {
+    diags.error(key.where, "invalid-id",
+                "pipeline id '" + excerpt(id) + "' is " + std::to_string(id.size()) +
+                    " characters long; at most " + std::to_string(kMaxId) +
+                    ", since it names the generated files");
+    return false;
+  }
+  auto [it, fresh] = folded.emplace(lowerCase(id), &key);
+  if (fresh || it->second->value == id) return true;  // the same key twice: YAML's to report
+  Diagnostic& d = diags.error(key.where, "id-clash",
+                              "pipeline '" + id + "' differs from '" + it->second->value +
+                                  "' only in case: their generated files would be one file on "
+                                  "a case-insensitive file system (macOS, Windows)");
+  d.notes.push_back({it->second->where, "'" + it->second->value + "' is here"});
+  return false;
 }
 
 void parsePipeline(const yaml::Entry& e, Project& p, Diagnostics& diags) {
@@ -278,8 +305,10 @@ void parsePipeline(const yaml::Entry& e, Project& p, Diagnostics& diags) {
     parseAgents(*a, "pipelines." + spec.id + ".agents", spec.agents, diags);
   spec.name = spec.id;
   spec.where = e.key.where;
-  if (const yaml::Node* n = e.value.find("name"))
+  if (const yaml::Node* n = e.value.find("name")) {
     spec.name = shape::scalar(*n, what + "'s name", diags).value_or(spec.id);
+    spec.nameWhere = n->where;
+  }
   if (const yaml::Node* on = e.value.find("on")) parseTriggers(*on, spec.on, diags);
   const yaml::Node* recipes = shape::require(e.value, "recipes", what, diags);
   if (recipes) spec.uses = parseUses(*recipes, diags);
@@ -341,8 +370,22 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
     if (shape::isMapping(*v, "variables", diags))
       for (const auto& e : v->entries)
         if (envName(e.key, "variable", diags))
-          if (auto s = shape::scalar(e.value, "variable '" + e.key.value + "'", diags))
+          if (auto s = shape::scalar(e.value, "variable '" + e.key.value + "'", diags)) {
+            if (s->find("${{") != std::string::npos) {
+              // Copied as written, a reference would mean something else on
+              // each target (an Azure template expression that knows no
+              // secrets): recipes translate references, variables do not.
+              diags.error(e.value.where, "reference",
+                          "variable '" + e.key.value +
+                              "' holds a '${{': variables are plain values, written as they "
+                              "are into every target's file",
+                          "read secrets, inputs and run facts in recipes and their 'with:' "
+                          "values, where galley writes them for each target");
+              continue;
+            }
             p.variables.emplace_back(e.key.value, *s);
+            p.variableWhere.push_back(e.value.where);
+          }
   }
   if (const yaml::Node* s = d.find("secrets")) {
     if (shape::isSequence(*s, "secrets", diags))
@@ -355,9 +398,13 @@ std::optional<Project> parseProject(const SourceFile& file, Diagnostics& diags) 
     recipesDir = shape::scalar(*r, "recipes-dir", diags).value_or(recipesDir);
   p.recipesDir = (std::filesystem::path(p.dir) / recipesDir).lexically_normal().string();
   const yaml::Node* pipelines = shape::require(d, "pipelines", "galley.yml", diags);
-  if (pipelines && shape::isMapping(*pipelines, "pipelines", diags))
-    for (const auto& e : pipelines->entries)
+  if (pipelines && shape::isMapping(*pipelines, "pipelines", diags)) {
+    std::map<std::string, const yaml::Node*> folded;  // ids lower-cased
+    for (const auto& e : pipelines->entries) {
+      if (!pipelineFileName(e.key, folded, diags)) continue;
       parsePipeline(e, p, diags);
+    }
+  }
   return p;
 }
 

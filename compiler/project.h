@@ -50,7 +50,8 @@ struct BranchFilter {
 struct Schedule {
   std::string cron;
   std::vector<std::string> branches;
-  Location where;  // the cron value
+  Location where;          // the cron value
+  Location branchesWhere;  // the branches list, when written
 };
 
 struct Triggers {
@@ -84,6 +85,7 @@ struct PipelineSpec {
   std::vector<Use> uses;
   Agents agents;  // the project's, with the pipeline's own 'agents' over them
   Location where;
+  Location nameWhere;  // the name's value, when written
 };
 
 struct Project {
@@ -96,6 +98,7 @@ struct Project {
   GalleyPin galley;
   std::vector<Environment> environments;
   std::vector<std::pair<std::string, std::string>> variables;
+  std::vector<Location> variableWhere;  // the value of each of variables
   std::vector<std::string> secrets;
   std::string recipesDir;  // absolute or relative to the working directory
   std::vector<PipelineSpec> pipelines;

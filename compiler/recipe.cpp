@@ -318,6 +318,44 @@ std::string requiredIfText(const Parameter& p) {
   return s.substr(first, s.find_last_not_of(' ') - first + 1);
 }
 
+namespace {
+
+// A list reaches a script as words the shell splits at blanks and with
+// globbing off: an item must be one word that stands for itself. '*' and
+// '?' say the writer meant file names, which the script will not get;
+// brackets stay literal (pip extras `pkg[extra]`, pytest ids `test_a[1]`).
+// The text of references is not the item's: their values are known at run
+// time only.
+bool checkListWord(const std::string& what, const yaml::Node& item, Diagnostics& diags) {
+  const std::string& s = item.value;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s.compare(i, 3, "${{") == 0) {
+      size_t close = s.find("}}", i);
+      if (close == std::string::npos) return true;  // the reference check reports it
+      i = close + 1;
+      continue;
+    }
+    char c = s[i];
+    bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    bool glob = c == '*' || c == '?';
+    if (!blank && !glob) continue;
+    diags.error(item.where, "parameter-type",
+                what + " has the item '" + excerpt(s) + "', which " +
+                    (blank ? "holds a blank: the script gets a list's items as words split at "
+                             "blanks, so it would get this one as several"
+                           : "holds '" + std::string(1, c) +
+                                 "': the script would get the pattern, not the file names it "
+                                 "matches (galley turns globbing off where lists are expanded)"),
+                blank ? "write each word as an item of its own; text with blanks goes in a "
+                        "string parameter"
+                      : "list the files by name");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool checkParameterValue(const Parameter& p, const yaml::Node& v, Diagnostics& diags) {
   if (isSingleReference(v)) return true;
   std::string what = "parameter '" + p.name + "'";
@@ -349,11 +387,15 @@ bool checkParameterValue(const Parameter& p, const yaml::Node& v, Diagnostics& d
                   didYouMean(v.value, p.options));
       return false;
     }
-    case ParamType::List:
+    case ParamType::List: {
       if (!v.isSequence()) return wrong("a list");
       for (const auto& item : v.items)
         if (!item.isScalar()) return wrong("a list of strings");
-      return true;
+      bool ok = true;
+      for (const auto& item : v.items)
+        ok = checkListWord(what, item, diags) && ok;
+      return ok;
+    }
     case ParamType::Map:
       if (!v.isMapping()) return wrong("a map");
       for (const auto& e : v.entries)

@@ -60,6 +60,37 @@ void appendEscape(std::string& out, uint32_t cp, bool isByte) {
   }
 }
 
+// The terminal columns a code point takes: two for the wide East Asian
+// ones and emoji, none for combining marks, else one.
+size_t displayWidth(uint32_t cp) {
+  if (cp >= 0x300 && cp <= 0x36F) return 0;
+  bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+              (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+              (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+              (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+              (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+  return wide ? 2 : 1;
+}
+
+// Where the bytes [from, to) of a shown line sit in a terminal: appends
+// their blanks (tabs kept, so a caret lines up) to out, returns the width.
+// A byte shown as '?' takes one column.
+size_t appendColumns(std::string_view line, size_t from, size_t to, std::string* out) {
+  size_t width = 0;
+  for (size_t i = from; i < to && i < line.size();) {
+    unsigned char u = static_cast<unsigned char>(line[i]);
+    size_t n = u < 0x80 ? 1 : utf8Length(line, i);
+    size_t w = n;  // bytes shown as '?' one for one
+    if (n > 1 && !unsafeCodePoint(codePointAt(line, i, n)))
+      w = displayWidth(codePointAt(line, i, n));
+    if (n == 0) n = w = 1;
+    if (out) out->append(w, line[i] == '\t' ? '\t' : ' ');
+    width += w;
+    i += n;
+  }
+  return width;
+}
+
 // The source line, then a caret under the range: "^" and "~" up to its end
 // when the range stays on one line. Tabs are kept so the caret lines up.
 void renderSnippet(std::string& text, const Location& at, const RenderOptions& o) {
@@ -91,16 +122,17 @@ void renderSnippet(std::string& text, const Location& at, const RenderOptions& o
   }
   text += '\n';
   if (o.color) text += "\033[1;32m";
-  // The caret's indent keeps the line's tabs, so it lines up in a terminal.
-  size_t indent = std::min<size_t>(at.begin.column ? at.begin.column - 1 : 0, line.size());
-  start = text.size();
-  text.append(indent, ' ');
-  if (line.substr(0, indent).find('\t') != std::string_view::npos)
-    for (size_t i = 0; i < indent; ++i)
-      if (line[i] == '\t') text[start + i] = '\t';
+  // Columns count bytes; the caret goes under the characters they are.
+  size_t indent = at.begin.column ? at.begin.column - 1 : 0;
+  size_t shown = std::min(indent, line.size());
+  appendColumns(line, 0, shown, &text);
   size_t width = 1;
-  if (at.end.line == at.begin.line && at.end.column > at.begin.column)
-    width = at.end.column - at.begin.column;
+  if (at.end.line == at.begin.line && at.end.column > at.begin.column) {
+    size_t end = at.end.column - 1;
+    width = appendColumns(line, shown, std::min(end, line.size()), nullptr) +
+            (end > line.size() ? end - std::max(indent, line.size()) : 0);
+    width = std::max<size_t>(width, 1);
+  }
   text += '^';
   text.append(width - 1, '~');
   if (o.color) text += kReset;

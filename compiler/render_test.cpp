@@ -48,3 +48,16 @@ TEST_CASE("a message quotes a long value as an excerpt of whole characters") {
   // 79 ASCII bytes then a 2-byte character across the cut: it is left out.
   CHECK(excerpt(std::string(79, 'a') + "\xc3\xa9" + "zz") == std::string(79, 'a') + "...");
 }
+
+TEST_CASE("the caret sits under the character a byte column names, past wide and multibyte ones") {
+  Sources sources;
+  const SourceFile* f = sources.add(
+      "ci.yml", "      - run: echo \"\xc3\xa9\xf0\x9f\x9a\x80 ${{ github.event.issue.title }}\"\n");
+  Diagnostics ds;
+  // 31 and 55: byte columns of 'github' and of the '}' after 'title', as actionlint counts.
+  ds.error({f, {1, 31}, {1, 55}}, "template-injection", "m");
+  CHECK(testing::rendered(ds) ==
+        "ci.yml:1:31: error: m [template-injection]\n"
+        "      - run: echo \"\xc3\xa9\xf0\x9f\x9a\x80 ${{ github.event.issue.title }}\"\n"
+        "                          ^~~~~~~~~~~~~~~~~~~~~~~~\n");
+}

@@ -72,6 +72,19 @@ std::string escapeAzure(std::string_view s) {
   return out;
 }
 
+// The code-point column of p, a byte column in where's file: the run says
+// columnKind unicodeCodePoints, as SARIF's default (UTF-16 code units) would
+// need surrogate pairs counted. A column past the line's end keeps its excess.
+uint32_t codePointColumn(const Location& where, Position p) {
+  if (!where.file || p.column == 0) return p.column;
+  std::string_view line = where.file->line(p.line);
+  size_t bytes = std::min<size_t>(p.column - 1, line.size());
+  uint32_t column = 1 + static_cast<uint32_t>(p.column - 1 - bytes);
+  for (size_t i = 0; i < bytes; ++i)
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
+  return column;
+}
+
 // A SARIF physicalLocation of where, as the member of `parent` at depth.
 void sarifPhysical(JsonObject& parent, const Location& where, std::string_view root, int depth) {
   JsonObject physical(parent.key("physicalLocation"), depth);
@@ -82,11 +95,12 @@ void sarifPhysical(JsonObject& parent, const Location& where, std::string_view r
   }
   if (where.begin.line) {
     JsonObject region(physical.key("region"), depth + 1);
+    uint32_t begin = codePointColumn(where, where.begin);
     if (where.end.line) {
-      region.number("endColumn", std::max(where.end.column, where.begin.column + 1));
+      region.number("endColumn", std::max(codePointColumn(where, where.end), begin + 1));
       region.number("endLine", where.end.line);
     }
-    region.number("startColumn", where.begin.column);
+    region.number("startColumn", begin);
     region.number("startLine", where.begin.line);
   }
 }
@@ -284,7 +298,7 @@ OutputFormat outputFormat(std::string_view name, std::string_view root, const Re
     f.item = [base](const Diagnostic& d, std::string& out) { sarifResult(d, base, out); };
     f.begin =
         "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [\n"
-        "    {\n      \"results\": [";
+        "    {\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [";
     f.between = ",";
     std::string tail = sarifTail();
     f.end = "\n      ]" + tail;

@@ -148,6 +148,7 @@ void filterInto(Diagnostics& found, const Config& config, std::string_view path,
   for (auto& d : found.all()) {
     const RuleInfo* info = findRule(d.rule);
     Severity fallback = info ? info->severity : d.severity;
+    if (info && info->milderCases && d.severity > info->severity) fallback = d.severity;
     // Loader and shellcheck severities come with the finding; rules' from the table.
     std::string_view rule = d.rule;
     if (rule == "shellcheck" || rule == "pyflakes" || d.severity == Severity::Note)

@@ -374,6 +374,22 @@ TEST_CASE("lint: SARIF links a finding's notes as related locations, and writes 
   CHECK_FALSE(j2["runs"][0]["results"][0].contains("relatedLocations"));
 }
 
+TEST_CASE("lint: SARIF columns count code points, and the run says so") {
+  Sources sources;
+  const SourceFile* f = sources.add(
+      "/repo/ci.yml",
+      "      - run: echo \"\xc3\xa9\xf0\x9f\x9a\x80 ${{ github.event.issue.title }}\"\n");
+  Diagnostics d;
+  d.error({f, {1, 31}, {1, 55}}, "template-injection", "m");  // byte columns
+  std::ostringstream out;
+  writeDocument(out, outputFormat("sarif", "/repo", {}), d);
+  auto j = nlohmann::json::parse(out.str());
+  CHECK(j["runs"][0]["columnKind"] == "unicodeCodePoints");
+  const auto& region = j["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+  CHECK(region["startColumn"] == 27);
+  CHECK(region["endColumn"] == 51);
+}
+
 TEST_CASE("lint: the github and azure formats write a finding's notes after its message") {
   Sources sources;
   const SourceFile* f = sources.add("/repo/galley.yml", "x\ny\n");
@@ -412,6 +428,30 @@ TEST_CASE(
   CHECK(out.find("ci.yml:7:9: error: 'steps' should not be empty") != std::string::npos);
   CHECK(out.find("ci.yml:12:15: error: 'with' should not be empty") != std::string::npos);
   CHECK(out.find("ci.yml:14:14: error: 'with' should not be empty") != std::string::npos);
+}
+
+TEST_CASE("lint: a null where a string is expected reads as the empty string, as GitHub's does") {
+  std::string out = lintText(std::string(kHeader) +
+                             "  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                             "      - name:\n        uses: someone/action@v1\n"
+                             "        with: {token: }\n"
+                             "      - run: echo\n        env: {A: , B: ~, C: null, D: !!null }\n"
+                             "        working-directory:\n");
+  CHECK(out == "");
+  // Where the schema wants text, a null is the empty string it then rejects.
+  out = lintText(std::string(kHeader) +
+                 "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"
+                 "    defaults:\n      run:\n        working-directory: ~\n");
+  CHECK(out ==
+        "ci.yml:10:28: error: 'working-directory' must not be an empty string "
+        "[empty-value]\n");
+  // A key the mapping requires, left empty, is as good as missing (as actionlint says).
+  out = lintText(
+      "on:\n  workflow_call:\n    outputs:\n      x:\n        value:\n"
+      "permissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+      "    steps:\n      - run: echo\n");
+  CHECK(out ==
+        "ci.yml:5:15: error: 'value' should not be empty: expected a string [empty-value]\n");
 }
 
 TEST_CASE("lint: a string literal expression where a mapping is expected is an expression error") {

@@ -33,7 +33,7 @@ const std::vector<RuleInfo>& allRules() {
       {"action-input", S::Error, "unknown, missing or deprecated inputs of an action"},
       {"outdated-action", S::Error, "an action version whose runtime GitHub no longer runs"},
       {"node20-action", S::Warning, "an action built for Node.js 20, which runners force onto 24"},
-      {"local-action", S::Error, "a local action that is missing or invalid"},
+      {"local-action", S::Error, "a local action whose metadata is invalid"},
       {"action-metadata", S::Error, "invalid action.yml metadata"},
       {"workflow-call", S::Error, "reusable workflow calls and their inputs, outputs, secrets"},
       {"workflow-inputs", S::Error, "workflow_dispatch and workflow_call input definitions"},
@@ -65,7 +65,7 @@ const std::vector<RuleInfo>& allRules() {
       {"secrets-to-json", S::Warning, "toJSON(secrets) exposes every secret"},
       {"self-hosted-runner", S::Warning, "a self-hosted runner reachable from pull requests"},
       {"if-always-true", S::Error, "an if: block scalar or mixed text that is always true"},
-      {"hardcoded-credentials", S::Error, "a password or token written in the workflow"},
+      {"hardcoded-credentials", S::Error, "a password or token written in the workflow", true},
       // Azure Pipelines (compiler/lint/azure/).
       {"deprecated-key", S::Warning, "Azure: a key the schema marks deprecated (phases, queue)"},
       {"depends-on", S::Error, "Azure: dependsOn naming unknown stages or jobs, or a cycle"},

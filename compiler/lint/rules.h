@@ -14,6 +14,9 @@ struct RuleInfo {
   std::string_view id;
   Severity severity;
   std::string_view description;
+  // The rule reports some cases as warnings (an AWS access key ID alone is
+  // no secret): a finding's own milder severity stands unless configured.
+  bool milderCases = false;
 };
 
 const std::vector<RuleInfo>& allRules();

@@ -82,7 +82,8 @@ struct Frame {
   std::string_view section;              // name of the node for messages
   const yaml::Node* ownerKey = nullptr;  // the key whose value is the node
   const SchemaDefinition* contextDef = nullptr;
-  bool loose = false;  // the value of a free-form key (an input name, an env var)
+  bool loose = false;     // the value of a free-form key (an input name, an env var)
+  bool required = false;  // the value of a key its mapping requires
 };
 
 class Walker {
@@ -205,16 +206,23 @@ class Walker {
   }
 
   void walkString(const yaml::Node& n, const SchemaDefinition& d, const Frame& f) {
-    if (!n.isScalar()) {
+    // GitHub's parser reads a null where a string is expected as the empty
+    // string, without complaint (its coercion-to-string test): `token:` with
+    // no value is "" unless the definition requires text. A required key
+    // left empty (an output's `value:`) is still reported, as actionlint
+    // does: it is as good as missing.
+    if (!n.isScalar() && !(n.isNull() && !f.required)) {
       mismatch(n, d, "string", f);
       return;
     }
-    if (d.hasConstant && n.value != d.constant) {
+    std::string_view value = n.isNull() ? std::string_view() : std::string_view(n.value);
+    if (d.hasConstant && value != d.constant) {
       diags_.error(n.where, ruleFor(d.name, "invalid-value"),
-                   "expected '" + std::string(d.constant) + "', not '" + n.value + "'");
+                   "expected '" + std::string(d.constant) + "', not '" + std::string(value) + "'");
       return;
     }
-    if (d.requireNonEmpty && n.value.empty()) {
+    if (n.isNull() && !d.requireNonEmpty) return;
+    if (d.requireNonEmpty && value.empty()) {
       diags_.error(n.where, ruleFor(d.name, "empty-value"),
                    "'" + std::string(f.section) + "' must not be an empty string");
       return;
@@ -250,6 +258,7 @@ class Walker {
     }
     Frame item = f;
     item.ownerKey = nullptr;
+    item.required = false;
     for (const auto& i : n.items)
       walk(i, d.item, item);
   }
@@ -264,6 +273,8 @@ class Walker {
       child.section = e.key.value;
       child.ownerKey = &e.key;
       child.loose = false;
+      child.required =
+          std::find(d.required.begin(), d.required.end(), e.key.value) != d.required.end();
       if (const SchemaDefinition::Key* k = d.key(e.key.value)) {
         walk(e.value, k->def, child);
       } else if (d.loose) {

@@ -519,11 +519,11 @@ class SecurityChecker {
     if (!token) return;
     Location at = expr::ScalarMap(n).location(token->offset, token->length);
     if (token->awsKeyId)
-      diags().error(at, "hardcoded-credentials",
-                    "this is an AWS access key ID: an identifier, not a secret by itself, that "
-                    "pairs with a secret access key",
-                    "keep both in secrets (or the ID in vars); rotate the pair if the secret "
-                    "access key is written anywhere too");
+      diags().warning(at, "hardcoded-credentials",
+                      "this is an AWS access key ID: an identifier, not a secret by itself, that "
+                      "pairs with a secret access key",
+                      "keep both in secrets (or the ID in vars); rotate the pair if the secret "
+                      "access key is written anywhere too");
     else
       diags().error(at, "hardcoded-credentials",
                     "this looks like a credential written in the workflow",

@@ -94,7 +94,7 @@ TEST_CASE("lint security: each token shape, and strings one byte short of one") 
         "[hardcoded-credentials]\n"
         "ci.yml:8:19: error: this looks like a credential written in the workflow "
         "[hardcoded-credentials]\n"
-        "ci.yml:9:19: error: this is an AWS access key ID: an identifier, not a secret by "
+        "ci.yml:9:19: warning: this is an AWS access key ID: an identifier, not a secret by "
         "itself, that pairs with a secret access key [hardcoded-credentials]\n"
         "ci.yml:10:19: error: this looks like a credential written in the workflow "
         "[hardcoded-credentials]\n"
@@ -109,7 +109,7 @@ TEST_CASE("lint security: a token spelled with escapes in double quotes is found
       "      - run: \"echo \\x41KIAABCDEFGHIJKLMNOP\"\n"
       "      - run: \"echo $\\x7b{ toJSON(secrets) }}\"\n";
   CHECK(findings(wf, "hardcoded-credentials") ==
-        "ci.yml:7:20: error: this is an AWS access key ID: an identifier, not a secret by "
+        "ci.yml:7:20: warning: this is an AWS access key ID: an identifier, not a secret by "
         "itself, that pairs with a secret access key [hardcoded-credentials]\n");
   CHECK(findings(wf, "secrets-to-json") ==
         "ci.yml:8:20: warning: toJSON(secrets) puts every secret of the repository into one "
