@@ -411,8 +411,9 @@ class JobExecution final : public JobApi {
         annotate("error", err.message, err.where, step.id);
         return endStep(info, record, r, Result::Failure, continueOnError);
       }
+      // The runner reads whole minutes: 1.9 is 1, and 0.5 is 0, no timeout.
       double minutes = expr::toNumber(v);
-      if (minutes > 0) timeout = std::chrono::milliseconds(long(minutes * 60000));
+      if (minutes >= 1) timeout = std::chrono::minutes(long(minutes));
     }
 
     // The job's own timeout bounds every step; when it is the one that
