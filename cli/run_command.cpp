@@ -137,6 +137,16 @@ int runCommand(const RunArgs& args) {
 
   run::Plan plan;
   if (!run::makePlan(*target.workflow, popts, &plan, diags)) {
+    // A --job naming no job is a usage error, said as one: the workflow
+    // has no position to show for it.
+    bool usage = false;
+    for (const auto& d : diags.all())
+      if (d.rule == "unknown-job") {
+        usage = true;
+        std::cerr << "galley: error: " << d.message << (d.hint.empty() ? "" : " (" + d.hint + ")")
+                  << '\n';
+      }
+    if (usage) return kExitUsage;
     renderText(std::cerr, diags, RenderOptions{wantColor(2), true});
     return kExitFindings;
   }

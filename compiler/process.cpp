@@ -189,8 +189,8 @@ constexpr milliseconds kTick{50};
 // group is killed and the main process reaped in every outcome.
 class Supervisor {
  public:
-  Supervisor(pid_t pid, const Pipe& out, const Pipe& err, const Timing& timing)
-      : pid_(pid), timing_(timing) {
+  Supervisor(pid_t pid, const Pipe& out, const Pipe& err, const Timing& timing, int cancelFrom)
+      : pid_(pid), timing_(timing), cancelFrom_(cancelFrom), handledLevel_(cancelFrom - 1) {
     fds_[0] = out.read;
     fds_[1] = err.read;
     pidFd_ = openPidFd(pid);
@@ -217,12 +217,13 @@ class Supervisor {
 
   pid_t pid_;
   Timing timing_;
+  int cancelFrom_;
   int fds_[2];
   int pidFd_ = -1;
   bool exited_ = false, reaped_ = false;
   int status_ = 0;
   Phase phase_ = Phase::Running;
-  int handledLevel_ = 0;
+  int handledLevel_;
   Clock::time_point start_ = Clock::now(), phaseDeadline_{}, drainDeadline_{}, killedAt_{};
 };
 
@@ -256,10 +257,13 @@ void Supervisor::advance(Clock::time_point now, milliseconds timeout, const Canc
   if (!exited_ && mainExited() && phase_ == Phase::Running)
     drainDeadline_ = now + timing_.orphanGrace;
   int level = cancel ? cancel->level() : 0;
+  // Levels below cancelFrom_ were there before the process started: they
+  // are not for it.
+  if (level < cancelFrom_) level = 0;
   if (level > 0) result->cancelled = true;
   if (level >= 2 && phase_ != Phase::Killed) killNow(now);
   if (level == 1 && phase_ == Phase::Running) startGraceful(now);
-  handledLevel_ = level;
+  handledLevel_ = std::max(level, cancelFrom_ - 1);
   if (timeout.count() > 0 && phase_ == Phase::Running && !exited_ && now >= start_ + timeout) {
     result->timedOut = true;
     startGraceful(now);
@@ -386,7 +390,7 @@ Result run(const Spec& spec, const std::function<void(Stream, std::string_view)>
   }
   result.started = true;
   result.pid = pid;
-  Supervisor child(pid, out, err, timing);
+  Supervisor child(pid, out, err, timing, std::clamp(spec.cancelFrom, 1, 2));
   child.loop(onOutput, timeout, cancel, &result);
   child.finish();
   int status = child.status();

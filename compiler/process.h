@@ -26,6 +26,9 @@ struct Spec {
   std::string cwd;
   // stderr goes into the stdout pipe: one ordered stream, reported as Stream::Out.
   bool mergeStderr = false;
+  // The lowest CancelToken level run() acts on: 2 for a process started after
+  // a graceful cancel (an always() step), which only a forced cancel stops.
+  int cancelFrom = 1;
 };
 
 // Cancellation shared between the caller and running processes (one token may

@@ -321,6 +321,34 @@ TEST_CASE("process: a token cancelled before the start ends the process at once"
   CHECK(elapsedMs(start) < 2000);
 }
 
+TEST_CASE(
+    "process: with cancelFrom 2, a graceful cancel already there is ignored, a forced one kills") {
+  CancelToken token;
+  token.cancel(1);
+  Spec spec;
+  spec.argv = {"/bin/bash", "-c", "sleep 0.3; echo done"};
+  spec.cancelFrom = 2;
+  std::string out;
+  Result r = run(
+      spec, [&](Stream, std::string_view c) { out.append(c); }, {}, &token, quick());
+  CHECK_FALSE(r.cancelled);
+  CHECK(r.exitCode == 0);
+  CHECK(out == "done\n");
+
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(200ms);
+    token.cancel(2);
+  });
+  spec.argv = {"/bin/bash", "-c", "trap '' INT TERM; sleep 30"};
+  auto start = std::chrono::steady_clock::now();
+  r = run(
+      spec, [&](Stream, std::string_view) {}, {}, &token, quick());
+  canceller.join();
+  CHECK(r.cancelled);
+  CHECK(r.signal == SIGKILL);
+  CHECK(elapsedMs(start) < 2000);
+}
+
 TEST_CASE("process: many runs at once each get their own output") {
   constexpr int kThreads = 8, kRuns = 6;
   std::atomic<int> wrong{0};

@@ -627,6 +627,18 @@ expr::Value withReplaced(const expr::Value& contexts,
   return expr::Value::object(std::move(o));
 }
 
+// The github context with action_path set: inside a composite action it is
+// the action's directory, as GITHUB_ACTION_PATH is.
+expr::Value withActionPath(const expr::Value& contexts, const std::string& actionPath) {
+  const expr::Value* github = contexts.asObject().find("github");
+  if (!github || github->kind() != expr::Kind::Object) return github ? *github : expr::Value();
+  expr::Object o;
+  o.add("action_path", expr::Value::string(actionPath));
+  for (const auto& [k, v] : github->asObject().entries())
+    o.add(k, v);
+  return expr::Value::object(std::move(o));
+}
+
 Result runNode(const ActionCall& call, ActionContext& ctx, const ActionFile& action,
                const Pairs& inputs, const yaml::Node& runs, const std::string& actionPath) {
   std::string node = findProgram("node", ctx.job.path());
@@ -697,7 +709,9 @@ Result runComposite(const ActionCall& call, ActionContext& ctx, const ActionFile
     std::string id = scalarOf(s.find("id"));
     if (id.empty()) id = "__composite_" + std::to_string(++generated);
     expr::Value base = ctx.job.contextsFor(call.stepEnv);
-    std::map<std::string, expr::Value> repl{{"inputs", inputsCtx}, {"steps", stepsContext(inner)}};
+    std::map<std::string, expr::Value> repl{{"inputs", inputsCtx},
+                                            {"steps", stepsContext(inner)},
+                                            {"github", withActionPath(base, actionPath)}};
     expr::Value contexts = withReplaced(base, repl);
     class Host final : public expr::EvalHost {
      public:

@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "compiler/ascii.h"
@@ -223,7 +224,12 @@ bool inputsContext(const std::vector<wf::Input>& declared,
       }
       o.add(in.name, expr::Value::boolean(text == "true"));
     } else if (in.type == "number") {
-      o.add(in.name, expr::Value::number(expr::parseNumber(text)));
+      double n = expr::parseNumber(text);
+      if (!text.empty() && std::isnan(n)) {
+        *err = "input '" + in.name + "' is a number, not '" + text + "'";
+        return false;
+      }
+      o.add(in.name, expr::Value::number(n));
     } else {
       o.add(in.name, expr::Value::string(text));
     }

@@ -38,4 +38,20 @@ TEST_CASE("a dotenv line without '=' or with an open quote names its line") {
   CHECK(dotenv("A=\"open\n", &kv) == ":1: unclosed \" quote");
 }
 
+TEST_CASE("--input values must fit a number or boolean input's type") {
+  std::vector<wf::Input> declared(2);
+  declared[0].name = "n";
+  declared[0].type = "number";
+  declared[1].name = "b";
+  declared[1].type = "boolean";
+  expr::Value v;
+  std::string err;
+  CHECK_FALSE(inputsContext(declared, {{"n", "abc"}}, &v, &err));
+  CHECK(err == "input 'n' is a number, not 'abc'");
+  CHECK_FALSE(inputsContext(declared, {{"b", "yes"}}, &v, &err));
+  CHECK(err == "input 'b' is a boolean: true or false, not 'yes'");
+  REQUIRE(inputsContext(declared, {{"n", "2.5"}, {"b", "true"}}, &v, &err));
+  CHECK(expr::toNumber(*v.asObject().find("n")) == 2.5);
+}
+
 }  // namespace galley::run

@@ -264,6 +264,7 @@ class JobExecution final : public JobApi {
       expr::Object o;
       o.add("workspace", str(workspace_));
       o.add("job", str(job_.id));
+      o.add("action", str(action_));
       for (const auto& [k, v] : gh->second.asObject().entries())
         o.add(k, v);
       gh->second = expr::Value::object(std::move(o));
@@ -309,6 +310,13 @@ class JobExecution final : public JobApi {
     return true;
   }
 
+  static bool hasEnv(const std::vector<std::pair<std::string, std::string>>& env,
+                     const std::string& k) {
+    for (const auto& kv : env)
+      if (kv.first == k) return true;
+    return false;
+  }
+
   static void setEnv(std::vector<std::pair<std::string, std::string>>& env, const std::string& k,
                      const std::string& v) {
     for (auto& kv : env)
@@ -341,6 +349,20 @@ class JobExecution final : public JobApi {
     return "Run " + step.uses.value;
   }
 
+  // What is left of a cancelled job (always() and post steps) gets
+  // cancel-timeout-minutes (default 5), from when the cancel was seen.
+  void startCancelTimeout(StepHost& host) {
+    cancelSeen_ = true;
+    double cancelMinutes = 5;
+    if (job_.cancelTimeoutMinutes) {
+      expr::Value v;
+      EvalError e;
+      if (evaluate(*job_.cancelTimeoutMinutes, contexts(), host, &v, &e) && expr::toNumber(v) > 0)
+        cancelMinutes = expr::toNumber(v);
+    }
+    jobDeadline_ = Clock::now() + std::chrono::milliseconds(long(cancelMinutes * 60000));
+  }
+
   void runStep(const wf::Step& step, size_t index) {
     StepInfo info{index, step.id, masker_.mask(stepName(step)), step.where};
     StepOutcome& record = steps_[step.id];
@@ -348,7 +370,12 @@ class JobExecution final : public JobApi {
     r.started = Clock::now();
     events_.stepStarted(jr_.info, info);
 
+    // github.action: the step's id (`__run`, `__run_2`, ... when it has none).
+    action_ = step.id;
     StepHost host(status(), workspace_);
+    // As the runner does (StepsRunner): only the step running at the cancel
+    // is cancelled; later steps are evaluated with the job cancelled.
+    if (cancelled() && !cancelSeen_) startCancelTimeout(host);
     bool go = false;
     EvalError err;
     if (!evaluateCondition(step.condition, contexts(), host, &go, &err)) {
@@ -384,8 +411,9 @@ class JobExecution final : public JobApi {
         annotate("error", err.message, err.where, step.id);
         return endStep(info, record, r, Result::Failure, continueOnError);
       }
+      // The runner reads whole minutes: 1.9 is 1, and 0.5 is 0, no timeout.
       double minutes = expr::toNumber(v);
-      if (minutes > 0) timeout = std::chrono::milliseconds(long(minutes * 60000));
+      if (minutes >= 1) timeout = std::chrono::minutes(long(minutes));
     }
 
     // The job's own timeout bounds every step; when it is the one that
@@ -398,17 +426,9 @@ class JobExecution final : public JobApi {
     } else {
       outcome = runAction(step, info, stepEnv, timeout, record);
     }
-    if (jobBound && Clock::now() >= jobDeadline_ && !jobTimedOut_) {
+    if (jobBound && Clock::now() >= jobDeadline_ && !jobTimedOut_ && !cancelSeen_) {
       jobTimedOut_ = true;
-      // What is left (always() and post steps) gets cancel-timeout-minutes.
-      double cancelMinutes = 5;
-      if (job_.cancelTimeoutMinutes) {
-        expr::Value v;
-        EvalError e;
-        if (evaluate(*job_.cancelTimeoutMinutes, contexts(), host, &v, &e) && expr::toNumber(v) > 0)
-          cancelMinutes = expr::toNumber(v);
-      }
-      jobDeadline_ = Clock::now() + std::chrono::milliseconds(long(cancelMinutes * 60000));
+      startCancelTimeout(host);
       outcome = Result::Cancelled;
       std::ostringstream m;
       m << "The job has exceeded the maximum execution time of " << jobMinutes_ << " minutes.";
@@ -455,6 +475,7 @@ class JobExecution final : public JobApi {
     set("GITHUB_ACTIONS", "true");
     set("GITHUB_WORKSPACE", workspace_);
     set("GITHUB_JOB", job_.id);
+    if (!hasEnv(extra, "GITHUB_ACTION")) set("GITHUB_ACTION", action_);
     set("GITHUB_ENV", files.env);
     set("GITHUB_OUTPUT", files.output);
     set("GITHUB_PATH", files.path);
@@ -623,10 +644,14 @@ class JobExecution final : public JobApi {
         events_.stepLog(jr_.info, info,
                         {Clock::now(), s == proc::Stream::Err ? Stream::Err : Stream::Out,
                          masker_.mask(*text)});
-      if (cmd) command(*cmd, info, record, stepId);
+      if (cmd && !command(*cmd, info, record, stepId)) commandFailed = true;
     };
+    // A process started after a graceful cancel (an always() step) runs on;
+    // a forced cancel or the cancel timeout ends it.
+    proc::Spec started = spec;
+    if (cancelled()) started.cancelFrom = 2;
     proc::Result pr = proc::run(
-        spec, [&](proc::Stream s, std::string_view chunk) { lines.feed(s, chunk, onLine); },
+        started, [&](proc::Stream s, std::string_view chunk) { lines.feed(s, chunk, onLine); },
         timeout, jr_.cancel, o_.timing);
     lines.flush(onLine);
     record.exitCode = pr.exitCode;
@@ -656,7 +681,9 @@ class JobExecution final : public JobApi {
   }
 
  private:
-  void command(const WorkflowCommand& c, const StepInfo& info, StepOutcome& record,
+  // False when the command fails the step (the runner's CommandResult
+  // Failed, merged into the step's result).
+  bool command(const WorkflowCommand& c, const StepInfo& info, StepOutcome& record,
                const std::string& stepId) {
     const std::string& n = c.name;
     if (n == "error" || n == "warning" || n == "notice") {
@@ -703,7 +730,7 @@ class JobExecution final : public JobApi {
                      "into unsecure command execution by setting the "
                      "`ACTIONS_ALLOW_UNSECURE_COMMANDS` environment variable to `true`.",
                  info.where, stepId);
-        return;
+        return false;
       }
       if (n == "set-env") {
         if (const std::string* name = c.property("name")) setEnv(jobEnv_, *name, c.data);
@@ -714,6 +741,7 @@ class JobExecution final : public JobApi {
       note(Stream::Galley, "Problem matchers are not applied by galley; '" + n + "' is ignored.",
            &info);
     }
+    return true;
   }
 
  public:
@@ -796,7 +824,9 @@ class JobExecution final : public JobApi {
     StepResult r;
     r.started = Clock::now();
     events_.stepStarted(jr_.info, info);
+    action_ = post.stepId;
     StepHost host(status(), workspace_);
+    if (cancelled() && !cancelSeen_) startCancelTimeout(host);
     bool go = false;
     EvalError err;
     wf::Text cond{post.condition, post.where};
@@ -907,6 +937,9 @@ class JobExecution final : public JobApi {
   std::vector<PostStep> posts_;
   bool failed_ = false;
   bool jobTimedOut_ = false;
+  bool cancelSeen_ = false;
+  std::string
+      action_;  // github.action of the step running  // the cancel timeout has replaced the job's
   double jobMinutes_ = 360;
   Clock::time_point jobDeadline_ = Clock::time_point::max();
 };

@@ -135,7 +135,9 @@ void PlainView::annotation(const Annotation& a) {
       where = jobLabel(j);
       if (const StepRecord* s = j.findStep(a.step)) where += "/" + stepLabel(*s);
     }
-  out_ << '[' << where << "] " << annotationText(a, options_.color) << std::endl;
+  // An annotation of the run itself (its concurrency group) has no job.
+  if (!where.empty()) out_ << '[' << where << "] ";
+  out_ << annotationText(a, options_.color) << std::endl;
 }
 
 void PlainView::approvalRequested(const Approval& a) {

@@ -117,6 +117,20 @@ TEST_CASE("the plain view prints every line under its job and step, then the sum
             kSummary);
 }
 
+TEST_CASE("the plain view prints an annotation of the run itself without a job prefix") {
+  Scenario s;
+  std::ostringstream out;
+  PlainView view(out, ViewOptions{false, s.now()});
+  view.runStarted(RunInfo{"3", "CI", ".github/workflows/ci.yml", "push"});
+  Annotation a;
+  a.level = "error";
+  a.message = "Canceling since a higher priority waiting request for 'deploy' exists";
+  view.annotation(a);
+  CHECK(out.str() ==
+        "galley run 3: CI (push)\n"
+        "error: Canceling since a higher priority waiting request for 'deploy' exists\n");
+}
+
 TEST_CASE("the plain view colours results only when asked") {
   Scenario s;
   std::ostringstream out;

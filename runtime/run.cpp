@@ -26,6 +26,7 @@
 #include "runtime/evaluate.h"
 #include "runtime/files.h"
 #include "runtime/job.h"
+#include "runtime/lint_gate.h"
 #include "runtime/masker.h"
 #include "runtime/progress.h"
 #include "runtime/scheduler.h"
@@ -215,18 +216,17 @@ bool resolveTarget(const TargetOptions& options, Sources& sources, Target* targe
       all += (all.empty() ? "" : ", ") + a;
     if (!all.empty()) target->approvals[env] = all;
   }
-  // A workflow or pipeline is linted before it runs: its errors stop the run.
+  // A workflow or pipeline is linted before it runs: errors the service
+  // would refuse or fail it for stop the run, the rest are warnings
+  // (lint_gate.h).
   bool azure = looksAzure(path, *file);
   Diagnostics found;
-  lint::lintFile(*file, azure ? lint::FileKind::Azure : lint::FileKind::Workflow, nullptr, lo,
-                 found);
-  bool broken = false;
-  for (auto& d : found.all())
-    if (d.severity == Severity::Error) {
-      broken = true;
-      diags.add(std::move(d));
-    }
-  if (broken) return false;
+  // With the repository, so that calls of local reusable workflows are
+  // checked as GitHub checks them before a run (inputs, types, secrets).
+  lint::DiskRepo repo(target->repoRoot, sources);
+  lint::lintFile(*file, azure ? lint::FileKind::Azure : lint::FileKind::Workflow,
+                 azure ? nullptr : &repo, lo, found);
+  if (gateLintFindings(found, diags)) return false;
   if (azure) {
     azure::LoadOptions ao;
     ao.queue = options.variables;
@@ -364,6 +364,22 @@ bool enterRunGroup(const wf::Workflow& workflow, const SchedulerOptions& so,
   return false;
 }
 
+// A workflow_dispatch payload carries the inputs too, as strings
+// (github.event.inputs), unless the event file gave its own.
+expr::Value withDispatchInputs(const expr::Value& payload, const expr::Value& inputs) {
+  if (payload.kind() == expr::Kind::Object && payload.asObject().find("inputs")) return payload;
+  expr::Object given;
+  if (inputs.kind() == expr::Kind::Object)
+    for (const auto& [k, v] : inputs.asObject().entries())
+      given.add(k, expr::Value::string(asText(v)));
+  expr::Object o;
+  o.add("inputs", expr::Value::object(std::move(given)));
+  if (payload.kind() == expr::Kind::Object)
+    for (const auto& [k, v] : payload.asObject().entries())
+      o.add(k, v);
+  return expr::Value::object(std::move(o));
+}
+
 }  // namespace
 
 int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
@@ -408,10 +424,10 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
       std::cerr << "galley: error: --event-file " << printable(eventFile) << ": " << err << '\n';
       return 2;
     }
-    std::ofstream(facts.eventPath) << payload;
-  } else {
-    std::ofstream(facts.eventPath) << "{}\n";
   }
+  if (event == "workflow_dispatch") facts.payload = withDispatchInputs(facts.payload, inputs);
+  std::ofstream(facts.eventPath) << (facts.payload.isNull() ? "{}" : expr::toJson(facts.payload))
+                                 << '\n';
   GitFacts git = gitFacts(target.repoRoot);
   SchedulerOptions so;
   so.parallel = parallel;

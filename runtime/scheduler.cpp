@@ -190,6 +190,10 @@ class PlanRun {
     JobResult result;
     std::optional<GroupTicket> ticket;  // its claim on its job's concurrency group
     std::string groupError;             // the registry failed making it
+    // The cancel level its job's if: was evaluated under: a job that passed
+    // it (always(), cancelled()) runs unless cancelled further.
+    int cancelSeen = 0;
+    bool continueOnError = false;  // its job's continue-on-error, for this leg
   };
 
   // A leg to run, waiting for its job's max-parallel.
@@ -203,7 +207,6 @@ class PlanRun {
     JobResult result;
     std::vector<std::unique_ptr<Leg>> legs;
     bool failFast = true;
-    bool continueOnError = false;
     int maxParallel = 0;
     int running = 0;
     std::deque<Pending> pending;  // legs not yet handed to a slot, in order
@@ -397,13 +400,8 @@ class PlanRun {
           js.maxParallel = static_cast<int>(expr::toNumber(*m));
       }
     }
-    if (job.continueOnError) {
-      expr::Value v;
-      if (!evaluate(*job.continueOnError, contexts, host, &v, &err)) return fail(i, err);
-      js.continueOnError = expr::truthy(v);
-    }
 
-    if (job.callsWorkflow()) return startCall(i, std::move(ctx), status);
+    if (job.callsWorkflow()) return startCall(i, std::move(ctx), status, legs);
 
     size_t n = std::max<size_t>(1, legs.size());
     bool known = queued_[i].size() == n;
@@ -413,6 +411,7 @@ class PlanRun {
       leg->info = known ? queued_[i][l] : infoFor(i, legs.empty() ? nullptr : &legs[l], l, n);
       if (!known) events_.jobQueued(leg->info);
       if (cancelLevel() > 0) leg->cancel->cancel(cancelLevel());
+      leg->cancelSeen = cancelLevel();
       js.legs.push_back(std::move(leg));
     }
     for (size_t l = 0; l < n; ++l) {
@@ -423,13 +422,7 @@ class PlanRun {
       jr.info = leg->info;
       jr.contexts = ctx;
       jr.contexts["matrix"] = legs.empty() ? expr::Value() : matrixContext(leg->matrix);
-      expr::Object strategy;
-      strategy.add("fail-fast", expr::Value::boolean(js.failFast));
-      strategy.add("job-index", expr::Value::number(double(l)));
-      strategy.add("job-total", expr::Value::number(double(n)));
-      strategy.add("max-parallel",
-                   expr::Value::number(js.maxParallel > 0 ? js.maxParallel : double(n)));
-      jr.contexts["strategy"] = expr::Value::object(std::move(strategy));
+      jr.contexts["strategy"] = strategyContext(js, l, n);
       jr.secrets = options_.secrets;
       jr.cancel = leg->cancel.get();
 
@@ -450,6 +443,30 @@ class PlanRun {
         events_.annotation(a);
         events_.jobFinished(leg->info, leg->result);
       };
+      // A name with an expression is shown evaluated; one that reads the
+      // matrix names the leg itself, as on GitHub.
+      if (job.name && job.name->isScalar() && expr::hasExpression(job.name->value)) {
+        std::string name;
+        StatusHost h(status);
+        if (!evaluateString(*job.name, makeContexts(jr.contexts), h, &name, &err)) {
+          legFails(err);
+          continue;
+        }
+        bool readsMatrix = job.name->value.find("matrix") != std::string::npos;
+        leg->info.name =
+            prefix_ + (legs.empty() || readsMatrix ? name : legName(name, leg->matrix));
+        jr.info.name = leg->info.name;
+      }
+      // Per leg: it may read matrix and strategy (an experimental leg).
+      if (job.continueOnError) {
+        expr::Value v;
+        StatusHost h(status);
+        if (!evaluate(*job.continueOnError, makeContexts(jr.contexts), h, &v, &err)) {
+          legFails(err);
+          continue;
+        }
+        leg->continueOnError = expr::truthy(v);
+      }
       if (job.runsOn) {
         expr::Value runsOn;
         StatusHost h(status);
@@ -527,7 +544,8 @@ class PlanRun {
   void submit(size_t i, Leg* leg, JobRun jr, std::shared_ptr<GroupHold> hold) {
     slots_.submit(leg->info.index, [this, i, leg, jr = std::move(jr), hold]() mutable {
       JobResult r;
-      if (leg->cancel->level() > 0) {
+      int level = leg->cancel->level();
+      if (level >= 2 || level > leg->cancelSeen) {
         r.result = Result::Cancelled;
         r.reason = "cancelled before it started";
         events_.jobFinished(leg->info, r);
@@ -586,7 +604,7 @@ class PlanRun {
     --js.running;
     leg->done = true;
     leg->result = r;
-    if (r.result == Result::Failure && js.failFast && !js.continueOnError)
+    if (r.result == Result::Failure && js.failFast && !leg->continueOnError)
       for (auto& other : js.legs)
         if (!other->done) other->cancel->cancel(1);
     dispatch(i);
@@ -606,7 +624,7 @@ class PlanRun {
     r.started = Clock::time_point::max();
     for (const auto& leg : js.legs) {
       const JobResult& lr = leg->result;
-      anyFailed |= lr.result == Result::Failure;
+      anyFailed |= lr.result == Result::Failure && !leg->continueOnError;
       anyCancelled |= lr.result == Result::Cancelled;
       allSkipped &= lr.result == Result::Skipped;
       // Legs write the same outputs: the last one to finish wins, as on GitHub.
@@ -617,7 +635,7 @@ class PlanRun {
       r.finished = std::max(r.finished, lr.finished);
     }
     if (r.started == Clock::time_point::max()) r.started = {};
-    r.result = anyFailed      ? (js.continueOnError ? Result::Success : Result::Failure)
+    r.result = anyFailed      ? Result::Failure
                : anyCancelled ? Result::Cancelled
                : allSkipped   ? Result::Skipped
                               : Result::Success;
@@ -625,65 +643,95 @@ class PlanRun {
     js.state = State::Done;
   }
 
-  // A job that calls a reusable workflow runs it as a nested run, on a
-  // thread of its own (it holds no slot: its jobs take them). Its
-  // `concurrency:` group is claimed here, in job order, and entered on
-  // that thread before the called workflow starts, as a leg's is.
-  void startCall(size_t i, std::map<std::string, expr::Value> ctx, expr::JobStatus status) {
-    const wf::Job& job = *plan_.jobs[i].job;
-    if (queued_[i].empty()) {
-      queued_[i].push_back(infoFor(i, nullptr, 0, 1));
-      events_.jobQueued(queued_[i].back());
-    }
-    auto leg = std::make_unique<Leg>();
-    leg->info = queued_[i][0];
-    if (cancelLevel() > 0) leg->cancel->cancel(cancelLevel());
-    if (job.concurrency && options_.groups) {
-      StatusHost h(status);
-      GroupClaim claim;
-      EvalError err;
-      if (!evaluateClaim(*job.concurrency, makeContexts(ctx), h, &claim, &err)) return fail(i, err);
-      claim.who = "run " + options_.runId + ", job " + leg->info.key;
-      GroupTicket ticket;
-      options_.groups->join(claim, &ticket, &leg->groupError);
-      leg->ticket = std::move(ticket);
-    }
-    Leg* l = leg.get();
-    jobs_[i].legs.push_back(std::move(leg));
-    threads_.emplace_back([this, i, l, ctx = std::move(ctx), &job]() {
-      JobResult r;
-      std::unique_ptr<GroupHold> hold;
-      if (!l->ticket || enterGroup(*l, &hold, &r)) {
-        events_.jobStarted(l->info);
-        r = runCall(job, ctx, *l->cancel);
-        r.finished = Clock::now();
-      }
-      hold.reset();
-      events_.jobFinished(l->info, r);
-      std::lock_guard lock(mu_);
-      l->done = true;
-      jobs_[i].result = std::move(r);
-      jobs_[i].state = State::Done;
-      schedule();
-      cv_.notify_all();
-    });
+  // The strategy context of leg l of n.
+  static expr::Value strategyContext(const JobState& js, size_t l, size_t n) {
+    expr::Object strategy;
+    strategy.add("fail-fast", expr::Value::boolean(js.failFast));
+    strategy.add("job-index", expr::Value::number(double(l)));
+    strategy.add("job-total", expr::Value::number(double(n)));
+    strategy.add("max-parallel",
+                 expr::Value::number(js.maxParallel > 0 ? js.maxParallel : double(n)));
+    return expr::Value::object(std::move(strategy));
   }
 
+  // A job that calls a reusable workflow runs it as a nested run per matrix
+  // leg, each on a thread of its own (it holds no slot: its jobs take
+  // them). Its `concurrency:` group is claimed here, in leg order, and
+  // entered on that thread before the called workflow starts, as a leg's is.
+  void startCall(size_t i, const std::map<std::string, expr::Value>& ctx, expr::JobStatus status,
+                 const std::vector<MatrixLeg>& legs) {
+    const wf::Job& job = *plan_.jobs[i].job;
+    JobState& js = jobs_[i];
+    size_t n = std::max<size_t>(1, legs.size());
+    bool known = queued_[i].size() == n;
+    for (size_t l = 0; l < n; ++l) {
+      auto leg = std::make_unique<Leg>();
+      if (!legs.empty()) leg->matrix = legs[l];
+      leg->info = known ? queued_[i][l] : infoFor(i, legs.empty() ? nullptr : &legs[l], l, n);
+      if (!known) events_.jobQueued(leg->info);
+      if (cancelLevel() > 0) leg->cancel->cancel(cancelLevel());
+      leg->cancelSeen = cancelLevel();
+      js.legs.push_back(std::move(leg));
+    }
+    for (size_t l = 0; l < n; ++l) {
+      Leg* leg = js.legs[l].get();
+      std::map<std::string, expr::Value> legCtx = ctx;
+      legCtx["matrix"] = legs.empty() ? expr::Value() : matrixContext(leg->matrix);
+      legCtx["strategy"] = strategyContext(js, l, n);
+      if (job.concurrency && options_.groups) {
+        StatusHost h(status);
+        GroupClaim claim;
+        EvalError err;
+        if (!evaluateClaim(*job.concurrency, makeContexts(legCtx), h, &claim, &err)) {
+          // This leg never starts; its siblings already queued still run.
+          leg->done = true;
+          leg->result.result = Result::Failure;
+          leg->result.reason = err.message;
+          Annotation a{"error",
+                       err.message,
+                       "",
+                       std::string(err.where.path()),
+                       err.where.begin.line,
+                       0,
+                       err.where.begin.column,
+                       0,
+                       leg->info.key,
+                       ""};
+          events_.annotation(a);
+          events_.jobFinished(leg->info, leg->result);
+          continue;
+        }
+        claim.who = "run " + options_.runId + ", job " + leg->info.key;
+        GroupTicket ticket;
+        options_.groups->join(claim, &ticket, &leg->groupError);
+        leg->ticket = std::move(ticket);
+      }
+      ++js.running;
+      threads_.emplace_back([this, i, leg, legCtx = std::move(legCtx), &job]() {
+        JobResult r;
+        std::unique_ptr<GroupHold> hold;
+        if (!leg->ticket || enterGroup(*leg, &hold, &r)) {
+          events_.jobStarted(leg->info);
+          r = runCall(job, legCtx, *leg->cancel, leg->info.key);
+          r.finished = Clock::now();
+        }
+        hold.reset();
+        events_.jobFinished(leg->info, r);
+        legDone(i, leg, r);
+      });
+    }
+    checkJobDone(i);
+  }
+
+  // key: the calling leg's, which prefixes the called workflow's jobs.
   JobResult runCall(const wf::Job& job, const std::map<std::string, expr::Value>& ctx,
-                    const proc::CancelToken& callCancel) {
+                    const proc::CancelToken& callCancel, const std::string& key) {
     JobResult r;
     r.started = Clock::now();
     auto failWith = [&](const std::string& message, Location where) {
-      Annotation a{"error",
-                   message,
-                   "",
-                   std::string(where.path()),
-                   where.begin.line,
-                   0,
-                   where.begin.column,
-                   0,
-                   prefix_ + pathSafe(job.id),
-                   ""};
+      Annotation a{
+          "error", message, "", std::string(where.path()), where.begin.line, 0, where.begin.column,
+          0,       key,     ""};
       events_.annotation(a);
       r.result = Result::Failure;
       r.reason = message;
@@ -758,8 +806,8 @@ class PlanRun {
       for (const auto& d : diags.all())
         if (d.severity == Severity::Error) return failWith(d.message, d.where);
     }
-    PlanRun nested(plan, child, runner_, events_, cancel_, prefix_ + pathSafe(job.id) + "/", slots_,
-                   nextIndex_, &callCancel);
+    PlanRun nested(plan, child, runner_, events_, cancel_, key + "/", slots_, nextIndex_,
+                   &callCancel);
     WorkflowResult wr = nested.run();
 
     expr::Object jobsCtx;

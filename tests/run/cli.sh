@@ -367,5 +367,24 @@ rm azure-pipelines.yml
 [ $? = 2 ] && grep -qx "galley: error: --parameters and --parameters-file apply to Azure Pipelines files only" params.log && ! grep -q "started" params.log
 check "--parameters for a GitHub workflow is a usage error" $?
 
+cat > .github/workflows/typed.yml <<'YML'
+on:
+  workflow_dispatch:
+    inputs:
+      n: {type: number}
+jobs:
+  show:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "n=${{ inputs.n }}"
+YML
+git add -A && git commit -qm typed
+"$galley" run typed --event workflow_dispatch --input n=abc > typed.log 2>&1
+[ $? = 2 ] && grep -qx "galley: error: input 'n' is a number, not 'abc'" typed.log
+check "a --input that is not a number for a number input is a usage error" $?
+"$galley" run typed --job nojob > typed.log 2>&1
+[ $? = 2 ] && grep -qx "galley: error: --job 'nojob' names no job of this workflow" typed.log
+check "a --job naming no job is a usage error" $?
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
