@@ -9,13 +9,13 @@ const std::vector<std::string_view>& enforcedRules() {
   // its model (needs, ids, calls, inputs), and expressions it cannot
   // evaluate; the Azure equivalents; galley's own configuration.
   static const std::vector<std::string_view> rules = {
-      "yaml-syntax",   "yaml-limit",        "duplicate-key",    "io",           "config",
-      "unknown-key",   "missing-key",       "type-mismatch",    "empty-value",  "invalid-value",
-      "events",        "permissions",       "job-needs",        "duplicate-id", "invalid-id",
-      "action-ref",    "workflow-call",     "workflow-inputs",  "shell-name",   "cron",
-      "glob",          "env-var-name",      "matrix",           "timeout",      "expression",
-      "depends-on",    "output-reference",  "expression-place", "task-version", "task-input",
-      "template-file", "template-parameter"};
+      "yaml-syntax",   "yaml-limit",    "yaml-anchor",       "duplicate-key",    "io",
+      "config",        "unknown-key",   "missing-key",       "type-mismatch",    "empty-value",
+      "invalid-value", "events",        "permissions",       "job-needs",        "duplicate-id",
+      "invalid-id",    "action-ref",    "workflow-call",     "workflow-inputs",  "shell-name",
+      "cron",          "glob",          "env-var-name",      "matrix",           "timeout",
+      "expression",    "depends-on",    "output-reference",  "expression-place", "task-version",
+      "task-input",    "template-file", "template-parameter"};
   return rules;
 }
 
