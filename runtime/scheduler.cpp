@@ -332,15 +332,21 @@ class PlanRun {
   }
 
   void fail(size_t i, const EvalError& err) {
-    Annotation a;
-    a.level = "error";
-    a.message = err.message;
-    a.file = std::string(err.where.path());
-    a.line = err.where.begin.line;
-    a.column = err.where.begin.column;
+    Annotation a = annotationAt("error", err.message, err.where);
     a.job = prefix_ + pathSafe(plan_.jobs[i].job->id);
     events_.annotation(a);
     endBeforeStart(i, Result::Failure, err.message);
+  }
+
+  // A leg that cannot start: its error, positioned, and its end.
+  void failLeg(Leg& leg, const EvalError& err) {
+    leg.done = true;
+    leg.result.result = Result::Failure;
+    leg.result.reason = err.message;
+    Annotation a = annotationAt("error", err.message, err.where);
+    a.job = leg.info.key;
+    events_.annotation(a);
+    events_.jobFinished(leg.info, leg.result);
   }
 
   // With mu_ held.
@@ -427,21 +433,8 @@ class PlanRun {
       jr.cancel = leg->cancel.get();
 
       auto legFails = [&](const EvalError& e) {
-        leg->done = leg->skipped = true;
-        leg->result.result = Result::Failure;
-        leg->result.reason = e.message;
-        Annotation a{"error",
-                     e.message,
-                     "",
-                     std::string(e.where.path()),
-                     e.where.begin.line,
-                     0,
-                     e.where.begin.column,
-                     0,
-                     leg->info.key,
-                     ""};
-        events_.annotation(a);
-        events_.jobFinished(leg->info, leg->result);
+        leg->skipped = true;
+        failLeg(*leg, e);
       };
       // A name with an expression is shown evaluated; one that reads the
       // matrix names the leg itself, as on GitHub.
@@ -684,21 +677,7 @@ class PlanRun {
         EvalError err;
         if (!evaluateClaim(*job.concurrency, makeContexts(legCtx), h, &claim, &err)) {
           // This leg never starts; its siblings already queued still run.
-          leg->done = true;
-          leg->result.result = Result::Failure;
-          leg->result.reason = err.message;
-          Annotation a{"error",
-                       err.message,
-                       "",
-                       std::string(err.where.path()),
-                       err.where.begin.line,
-                       0,
-                       err.where.begin.column,
-                       0,
-                       leg->info.key,
-                       ""};
-          events_.annotation(a);
-          events_.jobFinished(leg->info, leg->result);
+          failLeg(*leg, err);
           continue;
         }
         claim.who = "run " + options_.runId + ", job " + leg->info.key;
