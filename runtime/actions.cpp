@@ -105,6 +105,19 @@ Result checkout(const ActionCall& call, ActionContext& ctx) {
                   call.where, call.stepId);
     return Result::Failure;
   }
+  std::string commit;
+  proc::capture({"git", "-C", o.repoRoot, "rev-parse", "--verify", "--quiet", target + "^{commit}"},
+                &commit, false, std::chrono::seconds(10), &pr);
+  if (pr.exitCode != 0 || commit.empty()) {
+    ctx.job.error(target == "HEAD"
+                      ? o.repoRoot +
+                            " has no commit yet: actions/checkout copies the committed tree at "
+                            "HEAD (commit first, or run with --workdir . to use the folder as it "
+                            "is)"
+                      : "'" + target + "' names no commit of " + o.repoRoot,
+                  call.where, call.stepId);
+    return Result::Failure;
+  }
   size_t nl = top.find('\n');
   prefix = nl == std::string::npos ? "" : top.substr(nl + 1);
   top = top.substr(0, nl);

@@ -386,5 +386,28 @@ check "a --input that is not a number for a number input is a usage error" $?
 [ $? = 2 ] && grep -qx "galley: error: --job 'nojob' names no job of this workflow" typed.log
 check "a --job naming no job is a usage error" $?
 
+# A checkout needs a commit to copy: a repository without one, and a ref
+# that names none, are errors at the step, not git's own words.
+empty="$(mktemp -d)"
+mkdir -p "$empty/.github/workflows"
+cat > "$empty/.github/workflows/co.yml" <<'YML'
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+YML
+git -C "$empty" init -q
+(cd "$empty" && "$galley" run co) > co.log 2>&1
+[ $? = 1 ] && grep -q "^  .github/workflows/co.yml:6:15: error: $empty has no commit yet: actions/checkout copies the committed tree at HEAD (commit first, or run with --workdir . to use the folder as it is)$" co.log
+check "a checkout in a repository without a commit is an error at the step" $?
+printf '        with: {ref: nosuchref}\n' >> "$empty/.github/workflows/co.yml"
+git -C "$empty" add -A && git -C "$empty" -c user.email=t@t -c user.name=t commit -qm co
+(cd "$empty" && "$galley" run co) > co.log 2>&1
+[ $? = 1 ] && grep -q "error: 'nosuchref' names no commit of $empty$" co.log
+check "a checkout of a ref that names no commit is an error at the step" $?
+rm -rf "$empty"
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
