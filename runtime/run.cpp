@@ -3,6 +3,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -382,6 +384,27 @@ expr::Value withDispatchInputs(const expr::Value& payload, const expr::Value& in
 
 }  // namespace
 
+namespace {
+
+// Step debug logging, as the runner reads it: ACTIONS_STEP_DEBUG true (in
+// any case) as a secret or a variable, or here in the environment.
+bool stepDebug(const std::vector<std::pair<std::string, std::string>>& vars,
+               const std::vector<std::pair<std::string, std::string>>& secrets) {
+  auto isTrue = [](std::string_view v) {
+    return v.size() == 4 && std::equal(v.begin(), v.end(), "true", [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  const char* env = std::getenv("ACTIONS_STEP_DEBUG");
+  if (env && isTrue(env)) return true;
+  for (const auto* list : {&vars, &secrets})
+    for (const auto& [k, v] : *list)
+      if (k == "ACTIONS_STEP_DEBUG" && isTrue(v)) return true;
+  return false;
+}
+
+}  // namespace
+
 int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
             const std::string& event, const std::string& eventFile, const expr::Value& inputs,
             const std::vector<std::pair<std::string, std::string>>& vars,
@@ -507,7 +530,7 @@ int execute(const Target& target, const Plan& plan, const PlanOptions& popts,
   ho.runId = runId;
   ho.actionDirs = popts.actionDirs;
   ho.approvals = target.approvals;
-  ho.debug = verbose || getenv("ACTIONS_STEP_DEBUG");
+  ho.debug = verbose || stepDebug(vars, secrets);
   std::error_code ec;
   fs::create_directories(ho.artifactsDir, ec);
   std::unique_ptr<JobRunner> runner;
