@@ -276,7 +276,7 @@ class Expander {
                           std::string* repo);
   bool countBytes(const Node& n, const Scope& s);
 
-  BoundParameters bind(const Node* declared, const Node& provided, const Location& at, Scope& s);
+  BoundParameters bind(const Node* declared, const Node& provided, const Location* at, Scope& s);
 
   const ExpandOptions& options_;
   Sources& sources_;
@@ -949,7 +949,7 @@ const Node* Expander::loadTemplate(const Node& pathNode, Scope& s, std::string* 
   return &documents_.back();
 }
 
-BoundParameters Expander::bind(const Node* declared, const Node& provided, const Location& at,
+BoundParameters Expander::bind(const Node* declared, const Node& provided, const Location* at,
                                Scope& s) {
   ParameterContext ctx{values_,
                        [&](const Location& where, std::string rule, std::string message) {
@@ -1000,7 +1000,7 @@ void Expander::includeTemplate(const Node& ref, Scope& s, ListKind kind, Node& o
   // caller's chain explains them.
   BoundParameters bound =
       bind(doc->find("parameters"), provided && provided->isMapping() ? *provided : empty,
-           pathNode.where, s);
+           &pathNode.where, s);
   inner.parameters = bound.values;
   inner.strict = bound.typed;
   inner.names = bound.names;
@@ -1063,7 +1063,7 @@ bool Expander::expandExtends(const Node& extends, Scope& s, Node& pipeline) {
   inner.frame = &frame;
   BoundParameters bound =
       bind(doc->find("parameters"), provided && provided->isMapping() ? *provided : empty,
-           pathNode->where, s);
+           &pathNode->where, s);
   inner.parameters = bound.values;
   inner.strict = bound.typed;
   inner.names = bound.names;
@@ -1141,8 +1141,7 @@ Expansion Expander::run(const SourceFile& root) {
     std::erase_if(provided.entries, [&](const Entry& e) { return e.key.value == name; });
     provided.entries.push_back({scalarNode(name, v->where), std::move(*v)});
   }
-  Location top{&root, {1, 1}, {1, 1}};
-  BoundParameters bound = bind(doc->find("parameters"), provided, top, scope);
+  BoundParameters bound = bind(doc->find("parameters"), provided, nullptr, scope);
   scope.parameters = bound.values;
   scope.strict = bound.typed;
   scope.names = bound.names;

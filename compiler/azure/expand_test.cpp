@@ -96,6 +96,21 @@ TEST_CASE("a step template expands with its parameters and keeps each node's ori
   CHECK(run->result.files.size() == 2);
 }
 
+TEST_CASE("a runtime parameter of the pipeline without a value is an error at its declaration") {
+  auto run = expandFiles({{"p/pipeline.yml",
+                           "trigger: none\n"
+                           "parameters:\n"
+                           "- name: target\n"
+                           "  type: string\n"
+                           "  values: [dev, prod]\n"
+                           "steps:\n"
+                           "- script: echo ${{ parameters.target }}\n"}});
+  CHECK_FALSE(run->result.pipeline);
+  CHECK(testing::headlines(run->diags) ==
+        "p/pipeline.yml:3:3: error: A value for the 'target' parameter must be provided. "
+        "[azure-parameter-missing]\n");
+}
+
 TEST_CASE("a missing typed parameter is an error at the use, with the include chain") {
   auto run = expandFiles({{"p/pipeline.yml",
                            "jobs:\n"

@@ -223,7 +223,7 @@ const std::vector<std::string>& parameterTypes() {
   return types;
 }
 
-BoundParameters bindParameters(const Node* declared, const Node& provided, const Location& at,
+BoundParameters bindParameters(const Node* declared, const Node& provided, const Location* at,
                                ParameterContext& ctx) {
   BoundParameters bound;
   expr::Object values;
@@ -254,7 +254,7 @@ BoundParameters bindParameters(const Node* declared, const Node& provided, const
       const Node* value = provided.find(d.name);
       if (!value) value = d.defaultValue;
       if (!value) {
-        ctx.error(at, "azure-parameter-missing",
+        ctx.error(at ? *at : d.where->where, "azure-parameter-missing",
                   "A value for the '" + d.name + "' parameter must be provided.");
         // Declared all the same: uses of it are not errors of their own.
         values.add(d.name, expr::Value());

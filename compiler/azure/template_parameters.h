@@ -39,9 +39,11 @@ struct ParameterContext {
 
 // Binds `provided` (a mapping of the caller's values, already expanded, or
 // a null node) to `declared` (the template's `parameters:` node, or
-// nullptr). `at` is where the template is used, for "must be provided".
+// nullptr). `at` is where the template is used, for "must be provided";
+// nullptr for the pipeline itself, whose runtime parameters have no caller:
+// a missing one is reported at its declaration.
 BoundParameters bindParameters(const yaml::Node* declared, const yaml::Node& provided,
-                               const Location& at, ParameterContext& ctx);
+                               const Location* at, ParameterContext& ctx);
 
 // Every parameter type Azure knows, for messages.
 const std::vector<std::string>& parameterTypes();
