@@ -338,6 +338,24 @@ class PlanRun {
     endBeforeStart(i, Result::Failure, err.message);
   }
 
+  // The job's legs, one per matrix leg (one without a matrix), under the
+  // names they were queued with; returns their number.
+  size_t makeLegs(size_t i, const std::vector<MatrixLeg>& legs) {
+    JobState& js = jobs_[i];
+    size_t n = std::max<size_t>(1, legs.size());
+    bool known = queued_[i].size() == n;
+    for (size_t l = 0; l < n; ++l) {
+      auto leg = std::make_unique<Leg>();
+      if (!legs.empty()) leg->matrix = legs[l];
+      leg->info = known ? queued_[i][l] : infoFor(i, legs.empty() ? nullptr : &legs[l], l, n);
+      if (!known) events_.jobQueued(leg->info);
+      if (cancelLevel() > 0) leg->cancel->cancel(cancelLevel());
+      leg->cancelSeen = cancelLevel();
+      js.legs.push_back(std::move(leg));
+    }
+    return n;
+  }
+
   // A leg that cannot start: its error, positioned, and its end.
   void failLeg(Leg& leg, const EvalError& err) {
     leg.done = true;
@@ -409,17 +427,7 @@ class PlanRun {
 
     if (job.callsWorkflow()) return startCall(i, std::move(ctx), status, legs);
 
-    size_t n = std::max<size_t>(1, legs.size());
-    bool known = queued_[i].size() == n;
-    for (size_t l = 0; l < n; ++l) {
-      auto leg = std::make_unique<Leg>();
-      if (!legs.empty()) leg->matrix = legs[l];
-      leg->info = known ? queued_[i][l] : infoFor(i, legs.empty() ? nullptr : &legs[l], l, n);
-      if (!known) events_.jobQueued(leg->info);
-      if (cancelLevel() > 0) leg->cancel->cancel(cancelLevel());
-      leg->cancelSeen = cancelLevel();
-      js.legs.push_back(std::move(leg));
-    }
+    size_t n = makeLegs(i, legs);
     for (size_t l = 0; l < n; ++l) {
       Leg* leg = js.legs[l].get();
       JobRun jr;
@@ -655,17 +663,7 @@ class PlanRun {
                  const std::vector<MatrixLeg>& legs) {
     const wf::Job& job = *plan_.jobs[i].job;
     JobState& js = jobs_[i];
-    size_t n = std::max<size_t>(1, legs.size());
-    bool known = queued_[i].size() == n;
-    for (size_t l = 0; l < n; ++l) {
-      auto leg = std::make_unique<Leg>();
-      if (!legs.empty()) leg->matrix = legs[l];
-      leg->info = known ? queued_[i][l] : infoFor(i, legs.empty() ? nullptr : &legs[l], l, n);
-      if (!known) events_.jobQueued(leg->info);
-      if (cancelLevel() > 0) leg->cancel->cancel(cancelLevel());
-      leg->cancelSeen = cancelLevel();
-      js.legs.push_back(std::move(leg));
-    }
+    size_t n = makeLegs(i, legs);
     for (size_t l = 0; l < n; ++l) {
       Leg* leg = js.legs[l].get();
       std::map<std::string, expr::Value> legCtx = ctx;
