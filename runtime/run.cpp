@@ -3,8 +3,6 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "compiler/ascii.h"
 #include "compiler/compile.h"
 #include "compiler/expr/template.h"
 #include "compiler/expr/value.h"
@@ -390,11 +389,7 @@ namespace {
 // any case) as a secret or a variable, or here in the environment.
 bool stepDebug(const std::vector<std::pair<std::string, std::string>>& vars,
                const std::vector<std::pair<std::string, std::string>>& secrets) {
-  auto isTrue = [](std::string_view v) {
-    return v.size() == 4 && std::equal(v.begin(), v.end(), "true", [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == b;
-           });
-  };
+  auto isTrue = [](std::string_view v) { return equalsIgnoreCase(v, "true"); };
   const char* env = std::getenv("ACTIONS_STEP_DEBUG");
   if (env && isTrue(env)) return true;
   for (const auto* list : {&vars, &secrets})
